@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { applianceTypeSchema, severitySchema } from './appliance-profiles';
+
+export const roleSchema = z.enum(['admin', 'engineer', 'technician', 'customer']);
+export type Role = z.infer<typeof roleSchema>;
+
+export const loginRequestSchema = z.strictObject({
+  email: z.email(),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+
+export const loginResponseSchema = z.object({ accessToken: z.string(), role: roleSchema, userId: z.string() });
+export type LoginResponse = z.infer<typeof loginResponseSchema>;
+
+export const createDeviceRequestSchema = z.strictObject({
+  type: applianceTypeSchema,
+  serial: z.string().min(1).max(64).optional(),
+  customerId: z.string().min(1).max(64).optional(),
+  region: z.string().min(1).max(64).optional(),
+  /** Lets a fleet operator choose the MQTT username; generated when absent. */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
+export type CreateDeviceRequest = z.infer<typeof createDeviceRequestSchema>;
+
+export const latestReadingSchema = z.object({ ts: z.number(), value: z.number() });
+
+export const deviceViewSchema = z.object({
+  id: z.string(),
+  type: applianceTypeSchema,
+  serial: z.string().nullable(),
+  customerId: z.string().nullable(),
+  region: z.string().nullable(),
+  online: z.boolean(),
+  fw: z.string().nullable(),
+  lastSeen: z.number().nullable(),
+  createdAt: z.number(),
+  latest: z.record(z.string(), latestReadingSchema),
+});
+export type DeviceView = z.infer<typeof deviceViewSchema>;
+
+/** `POST /api/devices` answers with the secret, shown this one time only. */
+export const createdDeviceSchema = deviceViewSchema.extend({ secret: z.string() });
+export type CreatedDevice = z.infer<typeof createdDeviceSchema>;
+
+export const telemetryQuerySchema = z.object({
+  metric: z.string().min(1),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  every: z
+    .string()
+    .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30s, 1m, 1h')
+    .optional(),
+});
+
+export const pointSchema = z.object({ ts: z.number(), value: z.number() });
+export type Point = z.infer<typeof pointSchema>;
+
+export const alarmStateSchema = z.enum(['active', 'acknowledged', 'cleared']);
+export type AlarmState = z.infer<typeof alarmStateSchema>;
+
+export const alarmSchema = z.object({
+  id: z.string(),
+  deviceId: z.string(),
+  /** What raised it: `threshold:<metric>`, `code:<error code>`. One open alarm per device and cause. */
+  cause: z.string(),
+  severity: severitySchema,
+  state: alarmStateSchema,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()),
+  raisedAt: z.number(),
+  updatedAt: z.number(),
+  clearedAt: z.number().nullable(),
+  count: z.number(),
+});
+export type Alarm = z.infer<typeof alarmSchema>;
+
+export const ticketStatusSchema = z.enum([
+  'new',
+  'acknowledged',
+  'dispatched',
+  'en_route',
+  'on_site',
+  'waiting_parts',
+  'resolved',
+  'verified',
+  'closed',
+  'cancelled',
+  'reopened',
+]);
+export type TicketStatus = z.infer<typeof ticketStatusSchema>;
+
+export const ticketPrioritySchema = z.enum(['P1', 'P2', 'P3', 'P4']);
+export type TicketPriority = z.infer<typeof ticketPrioritySchema>;
+
+export const ticketSchema = z.object({
+  id: z.string(),
+  deviceId: z.string(),
+  alarmId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  source: z.enum(['alarm', 'prediction', 'customer', 'complaint']),
+  priority: ticketPrioritySchema,
+  status: ticketStatusSchema,
+  title: z.string(),
+  description: z.string(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  respondBy: z.number(),
+  onSiteBy: z.number(),
+  resolveBy: z.number(),
+});
+export type Ticket = z.infer<typeof ticketSchema>;
+
+export const alarmQuerySchema = z.object({
+  deviceId: z.string().optional(),
+  state: alarmStateSchema.optional(),
+});
+export const ticketQuerySchema = z.object({
+  deviceId: z.string().optional(),
+  status: ticketStatusSchema.optional(),
+});

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+
+/** Largest MQTT payload the platform accepts from a device. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+export const deviceIdSchema = z.string().regex(DEVICE_ID_PATTERN, 'device id: 1-64 of A-Z a-z 0-9 _ -');
+
+const epochMs = z.number().int().nonnegative();
+const seq = z.number().int().nonnegative();
+
+export const telemetryMessageSchema = z.strictObject({
+  ts: epochMs,
+  seq,
+  metrics: z.record(z.string().min(1).max(64), z.number().finite()),
+});
+export type TelemetryMessage = z.infer<typeof telemetryMessageSchema>;
+
+export const eventMessageSchema = z.strictObject({
+  ts: epochMs,
+  seq,
+  code: z.string().min(1).max(32),
+  message: z.string().max(1024).optional(),
+});
+export type EventMessage = z.infer<typeof eventMessageSchema>;
+
+export const statusMessageSchema = z.object({
+  online: z.boolean(),
+  fw: z.string().max(32).optional(),
+  ts: epochMs.optional(),
+});
+export type StatusMessage = z.infer<typeof statusMessageSchema>;
+
+export const commandNameSchema = z.enum(['self_test', 'read_error_log', 'reboot']);
+export type CommandName = z.infer<typeof commandNameSchema>;
+
+export const commandMessageSchema = z.object({
+  id: z.string().min(1).max(64),
+  name: commandNameSchema,
+  args: z.record(z.string(), z.unknown()).optional(),
+});
+export type CommandMessage = z.infer<typeof commandMessageSchema>;
+
+export const commandAckSchema = z.object({
+  id: z.string().min(1).max(64),
+  ok: z.boolean(),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
+export type CommandAck = z.infer<typeof commandAckSchema>;
+
+/** The kinds of message a device publishes, named by the last part(s) of its topic. */
+export type DeviceChannel = 'telemetry' | 'events' | 'status' | 'commands/ack';
+
+export const topics = {
+  telemetry: (deviceId: string) => `devices/${deviceId}/telemetry`,
+  events: (deviceId: string) => `devices/${deviceId}/events`,
+  status: (deviceId: string) => `devices/${deviceId}/status`,
+  commands: (deviceId: string) => `devices/${deviceId}/commands`,
+  commandAck: (deviceId: string) => `devices/${deviceId}/commands/ack`,
+} as const;
+
+const TOPIC_PATTERN = /^devices\/([^/]+)\/(telemetry|events|status|commands\/ack)$/;
+
+/** Splits `devices/{id}/{channel}`; undefined for any topic outside the device protocol. */
+export function parseDeviceTopic(topic: string): { deviceId: string; channel: DeviceChannel } | undefined {
+  const match = TOPIC_PATTERN.exec(topic);
+  if (!match) return undefined;
+  return { deviceId: match[1], channel: match[2] as DeviceChannel };
+}

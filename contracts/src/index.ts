@@ -1,0 +1,4 @@
+export * from './device-protocol';
+export * from './appliance-profiles';
+export * from './api';
+export * from './socket-events';

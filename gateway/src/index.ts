@@ -1,0 +1,10 @@
+export {
+  DEFAULT_MAX_PACKET_BYTES,
+  MQTT_WS_PATH,
+  MqttGateway,
+  type DeviceAuthenticator,
+  type GatewayOptions,
+  type InboundDeviceMessage,
+  type ServiceCredentials,
+} from './mqtt-gateway';
+export { PacketSizeGuard } from './packet-size-guard';

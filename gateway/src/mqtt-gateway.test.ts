@@ -1,0 +1,382 @@
+/**
+ * Medium test. Real: an Aedes broker started by MqttGateway on 127.0.0.1 (free ports), MQTT.js
+ * clients over TCP and WebSocket, a node http server routing upgrades, and Debian's
+ * mosquitto_pub as an outside client. Fake: the device authenticator (an in-memory map) and
+ * the clock.
+ */
+import { execFile } from 'node:child_process';
+import { createServer, Server } from 'node:http';
+import { AddressInfo, connect as tcpConnect } from 'node:net';
+import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import { Counter, Registry } from 'prom-client';
+import { topics } from '../../contracts/src';
+import { DeviceAuthenticator, InboundDeviceMessage, MQTT_WS_PATH, MqttGateway } from './index';
+
+const SECRETS: Record<string, string> = { 'washer-1': 's3cret-1', 'fridge-2': 's3cret-2' };
+const SERVICE = { username: 'platform-service', password: 'service-password-123' };
+const CLOCK_MS = 1_750_000_000_000;
+
+class FakeAuthenticator implements DeviceAuthenticator {
+  authenticate(deviceId: string, secret: string): Promise<boolean> {
+    return Promise.resolve(SECRETS[deviceId] === secret);
+  }
+}
+
+interface Harness {
+  gateway: MqttGateway;
+  registry: Registry;
+  messages: InboundDeviceMessage[];
+  presence: Array<{ deviceId: string; online: boolean; atMs: number }>;
+  clients: MqttClient[];
+}
+
+let h: Harness;
+
+async function startGateway(overrides: { wsPort?: number } = {}): Promise<Harness> {
+  const registry = new Registry();
+  const messages: InboundDeviceMessage[] = [];
+  const presence: Harness['presence'] = [];
+  const gateway = new MqttGateway({
+    host: '127.0.0.1',
+    mqttPort: 0,
+    authenticator: new FakeAuthenticator(),
+    onMessage: (message) => messages.push(message),
+    onPresence: (deviceId, online, atMs) => presence.push({ deviceId, online, atMs }),
+    serviceCredentials: SERVICE,
+    registry,
+    clock: () => CLOCK_MS,
+    ...overrides,
+  });
+  await gateway.start();
+  return { gateway, registry, messages, presence, clients: [] };
+}
+
+async function connectClient(
+  options: IClientOptions,
+  url = `mqtt://127.0.0.1:${h.gateway.port}`,
+): Promise<MqttClient> {
+  const client = await connectAsync(url, {
+    protocolVersion: 4,
+    reconnectPeriod: 0,
+    connectTimeout: 5000,
+    ...options,
+  });
+  h.clients.push(client);
+  return client;
+}
+
+function connectDevice(deviceId: string, extra: IClientOptions = {}): Promise<MqttClient> {
+  return connectClient({ username: deviceId, password: SECRETS[deviceId], ...extra });
+}
+
+async function counterValue(name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = h.registry.getSingleMetric(name) as Counter | undefined;
+  if (!metric) throw new Error(`metric ${name} not registered`);
+  const { values } = await metric.get();
+  const match = values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
+  return match?.value ?? 0;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+function nextMessage(
+  client: MqttClient,
+): Promise<{ topic: string; payload: Buffer; qos: number; retain: boolean }> {
+  return new Promise((resolve) =>
+    client.once('message', (topic, payload, packet) =>
+      resolve({ topic, payload, qos: packet.qos, retain: packet.retain }),
+    ),
+  );
+}
+
+function runMosquittoPub(args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    execFile('/usr/bin/mosquitto_pub', args, { timeout: 10_000 }, (error) => {
+      resolve(error ? (typeof error.code === 'number' ? error.code : -1) : 0);
+    });
+  });
+}
+
+beforeEach(async () => {
+  h = await startGateway();
+});
+
+afterEach(async () => {
+  await Promise.all(h.clients.map((client) => client.endAsync(true)));
+  await h.gateway.stop();
+});
+
+describe('MqttGateway authentication', () => {
+  it('refuses a wrong secret, an unknown device and missing credentials, counting each', async () => {
+    await expect(connectClient({ username: 'washer-1', password: 'wrong' })).rejects.toMatchObject({
+      code: 4,
+    });
+    await expect(connectClient({ username: 'nobody', password: 'whatever' })).rejects.toMatchObject({
+      code: 4,
+    });
+    await expect(connectClient({})).rejects.toMatchObject({ code: 5 });
+    expect(await counterValue('mqtt_auth_failures_total')).toBe(3);
+    expect(h.gateway.connectedClients()).toBe(0);
+  });
+
+  it('accepts a device with any client id and reports it online', async () => {
+    await connectDevice('washer-1', { clientId: 'firmware-abc' });
+    expect(h.gateway.connectedClients()).toBe(1);
+    await waitFor(() => h.presence.length === 1);
+    expect(h.presence).toEqual([{ deviceId: 'washer-1', online: true, atMs: CLOCK_MS }]);
+    expect(await h.registry.getSingleMetricAsString('mqtt_clients_connected')).toContain(
+      'mqtt_clients_connected 1',
+    );
+  });
+});
+
+describe('MqttGateway device traffic', () => {
+  it('passes a QoS 1 telemetry publish to onMessage unparsed, with a PUBACK', async () => {
+    const device = await connectDevice('washer-1');
+    const payload = '{"ts":1,"seq":1,"metrics":{"drumVibrationMmS":2.5}}';
+    const acks: string[] = [];
+    device.on('packetreceive', (packet) => acks.push(packet.cmd));
+    await device.publishAsync(topics.telemetry('washer-1'), payload, { qos: 1 });
+    expect(acks).toEqual(['puback']);
+    expect(h.messages).toHaveLength(1);
+    expect(h.messages[0]).toMatchObject({
+      deviceId: 'washer-1',
+      channel: 'telemetry',
+      topic: 'devices/washer-1/telemetry',
+      receivedAtMs: CLOCK_MS,
+    });
+    expect(h.messages[0].payload.toString()).toBe(payload);
+    expect(await counterValue('mqtt_messages_received_total')).toBe(1);
+  });
+
+  it('passes invalid JSON through too: validation belongs to the platform', async () => {
+    const device = await connectDevice('washer-1');
+    await device.publishAsync(topics.events('washer-1'), 'not json', { qos: 1 });
+    expect(h.messages.map((m) => [m.channel, m.payload.toString()])).toEqual([['events', 'not json']]);
+  });
+
+  it("refuses a publish to another device's topic: not delivered, connection closed, counted", async () => {
+    const watcher = await connectClient(SERVICE);
+    await watcher.subscribeAsync('devices/#', { qos: 1 });
+    const spoofed: string[] = [];
+    watcher.on('message', (topic) => spoofed.push(topic));
+    const device = await connectDevice('washer-1');
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    device.publish(topics.telemetry('fridge-2'), '{"ts":1,"seq":1,"metrics":{}}', { qos: 1 });
+    await closed;
+    expect(h.messages).toHaveLength(0);
+    expect(spoofed).toHaveLength(0);
+    expect(await counterValue('mqtt_acl_denials_total', { action: 'publish' })).toBe(1);
+  });
+
+  it('refuses a publish outside the device protocol, e.g. to its own commands topic', async () => {
+    const device = await connectDevice('washer-1');
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    device.publish(topics.commands('washer-1'), '{}', { qos: 1 });
+    await closed;
+    expect(h.messages).toHaveLength(0);
+    expect(await counterValue('mqtt_acl_denials_total', { action: 'publish' })).toBe(1);
+  });
+
+  it("grants only the device's own commands topic", async () => {
+    const device = await connectDevice('washer-1');
+    const suback = new Promise<number[]>((resolve) =>
+      device.on('packetreceive', (packet) => {
+        if (packet.cmd === 'suback') resolve(packet.granted as number[]);
+      }),
+    );
+    // MQTT.js rejects a SUBACK holding any failure grant; the grants themselves are what matter.
+    await device
+      .subscribeAsync({
+        [topics.commands('washer-1')]: { qos: 1 },
+        [topics.commands('fridge-2')]: { qos: 1 },
+        'devices/#': { qos: 0 },
+      })
+      .catch(() => undefined);
+    expect(await suback).toEqual([1, 128, 128]);
+    expect(await counterValue('mqtt_acl_denials_total', { action: 'subscribe' })).toBe(2);
+  });
+
+  it('delivers a command at QoS 1 and passes its ack to onMessage', async () => {
+    const device = await connectDevice('washer-1');
+    await device.subscribeAsync(topics.commands('washer-1'), { qos: 1 });
+    const received = nextMessage(device);
+    await h.gateway.publishCommand('washer-1', { id: 'cmd-1', name: 'self_test' });
+    const command = await received;
+    expect(command.qos).toBe(1);
+    expect(JSON.parse(command.payload.toString())).toEqual({ id: 'cmd-1', name: 'self_test' });
+
+    await device.publishAsync(topics.commandAck('washer-1'), '{"id":"cmd-1","ok":true}', { qos: 1 });
+    expect(h.messages).toHaveLength(1);
+    expect(h.messages[0]).toMatchObject({ deviceId: 'washer-1', channel: 'commands/ack' });
+  });
+
+  it('delivers packets between 64 and 256 KiB and closes the connection on larger ones', async () => {
+    const device = await connectDevice('washer-1');
+    await device.publishAsync(topics.telemetry('washer-1'), Buffer.alloc(100 * 1024, 'a'), { qos: 1 });
+    expect(h.messages[0].payload.length).toBe(100 * 1024);
+
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    device.publish(topics.telemetry('washer-1'), Buffer.alloc(300 * 1024, 'b'), { qos: 1 });
+    await closed;
+    expect(h.messages).toHaveLength(1);
+  });
+});
+
+describe('MqttGateway presence and will', () => {
+  it('publishes the retained will when a device drops, and reports it offline', async () => {
+    const device = await connectDevice('washer-1', {
+      will: {
+        topic: topics.status('washer-1'),
+        payload: Buffer.from('{"online":false}'),
+        qos: 1,
+        retain: true,
+      },
+    });
+    await device.publishAsync(topics.status('washer-1'), '{"online":true,"fw":"1.2.0"}', {
+      qos: 1,
+      retain: true,
+    });
+    device.stream.destroy();
+    await waitFor(() => h.presence.some((p) => !p.online));
+    expect(h.presence.map((p) => p.online)).toEqual([true, false]);
+    expect(h.messages.map((m) => m.payload.toString())).toEqual([
+      '{"online":true,"fw":"1.2.0"}',
+      '{"online":false}',
+    ]);
+
+    const service = await connectClient(SERVICE);
+    const retained = nextMessage(service);
+    await service.subscribeAsync(topics.status('washer-1'), { qos: 1 });
+    const status = await retained;
+    expect(status.retain).toBe(true);
+    expect(status.payload.toString()).toBe('{"online":false}');
+  });
+
+  it('lets a newer connection of the same device win without an offline blip or its old will', async () => {
+    const will = {
+      topic: topics.status('washer-1'),
+      payload: Buffer.from('{"online":false}'),
+      qos: 1 as const,
+      retain: true,
+    };
+    const older = await connectDevice('washer-1', { clientId: 'first', will });
+    const olderClosed = new Promise<void>((resolve) => older.once('close', () => resolve()));
+    await connectDevice('washer-1', { clientId: 'second', will });
+    await olderClosed;
+    const sameId = await connectDevice('washer-1', { clientId: 'second', will });
+    await waitFor(() => h.presence.length === 3);
+    expect(h.presence.map((p) => p.online)).toEqual([true, true, true]);
+    expect(h.messages).toHaveLength(0); // neither superseded will was published
+    expect(h.gateway.connectedClients()).toBe(1);
+
+    await sameId.endAsync();
+    await waitFor(() => h.presence.length === 4);
+    expect(h.presence[3]).toMatchObject({ deviceId: 'washer-1', online: false });
+  });
+});
+
+describe('MqttGateway over WebSocket', () => {
+  it('serves MQTT on /mqtt of a server it does not own, leaving other upgrades alone', async () => {
+    const server: Server = createServer();
+    const otherUpgrades: string[] = [];
+    server.on('upgrade', (req, socket, head) => {
+      if (req.url === MQTT_WS_PATH) h.gateway.handleUpgrade(req, socket, head);
+      else {
+        otherUpgrades.push(req.url ?? '');
+        socket.destroy();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const device = await connectClient(
+        { username: 'fridge-2', password: SECRETS['fridge-2'] },
+        `ws://127.0.0.1:${port}/mqtt`,
+      );
+      await device.publishAsync(topics.telemetry('fridge-2'), '{"ts":1,"seq":1,"metrics":{}}', { qos: 1 });
+      expect(h.messages.map((m) => m.deviceId)).toEqual(['fridge-2']);
+      expect(otherUpgrades).toEqual([]);
+      await device.endAsync();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('serves MQTT on its own wsPort', async () => {
+    await h.gateway.stop();
+    h = await startGateway({ wsPort: 0 });
+    const device = await connectClient(
+      { username: 'washer-1', password: SECRETS['washer-1'] },
+      `ws://127.0.0.1:${h.gateway.wsBoundPort}/mqtt`,
+    );
+    await device.publishAsync(topics.events('washer-1'), '{"ts":1,"seq":1,"code":"E21"}', { qos: 1 });
+    expect(h.messages.map((m) => m.channel)).toEqual(['events']);
+  });
+});
+
+describe('MqttGateway with mosquitto_pub', () => {
+  it('receives a QoS 1 publish from an outside client and refuses a wrong password', async () => {
+    const base = ['-h', '127.0.0.1', '-p', String(h.gateway.port), '-V', 'mqttv311', '-q', '1'];
+    const topic = topics.telemetry('washer-1');
+    const ok = await runMosquittoPub([...base, '-u', 'washer-1', '-P', 'wrong', '-t', topic, '-m', 'x']);
+    expect(ok).not.toBe(0);
+    const exitCode = await runMosquittoPub([
+      ...base,
+      '-u',
+      'washer-1',
+      '-P',
+      SECRETS['washer-1'],
+      '-t',
+      topic,
+      '-m',
+      '{"ts":5}',
+    ]);
+    expect(exitCode).toBe(0);
+    expect(h.messages.map((m) => [m.deviceId, m.payload.toString()])).toEqual([['washer-1', '{"ts":5}']]);
+  });
+});
+
+describe('MqttGateway.start', () => {
+  it('fails on a port in use and leaves nothing running', async () => {
+    const clash = new MqttGateway({
+      host: '127.0.0.1',
+      mqttPort: h.gateway.port,
+      authenticator: new FakeAuthenticator(),
+      onMessage: () => undefined,
+    });
+    await expect(clash.start()).rejects.toThrow('EADDRINUSE');
+    expect(clash.connectedClients()).toBe(0);
+  });
+});
+
+describe('MqttGateway.stop', () => {
+  it('closes clients and listeners, and can be called twice', async () => {
+    const device = await connectDevice('washer-1');
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    const port = h.gateway.port;
+    await h.gateway.stop();
+    await closed;
+    await h.gateway.stop();
+    expect(h.gateway.connectedClients()).toBe(0);
+    const refused = await new Promise<string>((resolve) => {
+      const socket = tcpConnect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve('connected');
+      });
+      socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? 'error'));
+    });
+    expect(refused).toBe('ECONNREFUSED');
+    await expect(h.gateway.publishCommand('washer-1', { id: 'c', name: 'reboot' })).rejects.toThrow(
+      'not running',
+    );
+  });
+});

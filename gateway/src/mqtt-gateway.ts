@@ -1,0 +1,437 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer, IncomingMessage, Server as HttpServer } from 'node:http';
+import { AddressInfo, createServer as createTcpServer, Server as TcpServer } from 'node:net';
+import { Duplex } from 'node:stream';
+import { Aedes, AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
+import pino, { Logger } from 'pino';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { createWebSocketStream, WebSocketServer } from 'ws';
+import {
+  CommandMessage,
+  commandMessageSchema,
+  DEVICE_ID_PATTERN,
+  DeviceChannel,
+  parseDeviceTopic,
+  topics,
+} from '../../contracts/src';
+import { PacketSizeGuard } from './packet-size-guard';
+
+/** Checks a device's credentials, typically against the platform's device registry. */
+export interface DeviceAuthenticator {
+  authenticate(deviceId: string, secret: string): Promise<boolean>;
+}
+
+/** A publish a device made to one of its own topics; the payload is passed on unparsed. */
+export interface InboundDeviceMessage {
+  deviceId: string;
+  channel: DeviceChannel;
+  topic: string;
+  payload: Buffer;
+  receivedAtMs: number;
+}
+
+export interface ServiceCredentials {
+  username: string;
+  password: string;
+}
+
+export interface GatewayOptions {
+  /** Interface to bind the MQTT (and standalone WebSocket) listeners to. */
+  host: string;
+  /** TCP port for MQTT; 0 picks a free port, read it back from `MqttGateway.port`. */
+  mqttPort: number;
+  /** Own HTTP server for MQTT over WebSocket; omit when the platform routes upgrades to `handleUpgrade`. */
+  wsPort?: number;
+  authenticator: DeviceAuthenticator;
+  onMessage: (message: InboundDeviceMessage) => void;
+  onPresence?: (deviceId: string, online: boolean, atMs: number) => void;
+  /** An internal client (tools, the platform) that may subscribe and publish to any topic. */
+  serviceCredentials?: ServiceCredentials;
+  registry?: Registry;
+  logger?: Logger;
+  clock?: () => number;
+  /** Larger packets close the connection. Default 256 KiB. */
+  maxPacketBytes?: number;
+}
+
+export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
+
+/** Path the platform's HTTP server routes to `handleUpgrade`, and the standalone server accepts. */
+export const MQTT_WS_PATH = '/mqtt';
+
+type Session = { kind: 'device'; deviceId: string } | { kind: 'service' };
+
+// CONNACK return codes of MQTT 3.1.1 (aedes' AuthErrorCode is a const enum swc cannot inline).
+const RETURN_CODE_SERVER_UNAVAILABLE = 3;
+const RETURN_CODE_BAD_USERNAME_OR_PASSWORD = 4;
+const RETURN_CODE_NOT_AUTHORIZED = 5;
+
+const DEVICE_PUBLISH_CHANNELS: readonly DeviceChannel[] = ['telemetry', 'events', 'status', 'commands/ack'];
+
+interface GatewayMetrics {
+  authFailures: Counter;
+  aclDenials: Counter<'action'>;
+  messagesReceived: Counter;
+}
+
+/**
+ * The MQTT broker of the product: an Aedes broker with device authentication, a per-device
+ * topic ACL and presence tracking, reachable over TCP and over WebSocket.
+ */
+export class MqttGateway {
+  private broker?: Aedes;
+  private tcpServer?: TcpServer;
+  private wsHttpServer?: HttpServer;
+  private wsServer?: WebSocketServer;
+  private metrics?: GatewayMetrics;
+  private readonly sessions = new WeakMap<Client, Session>();
+  /** The newest authenticated connection of each device; older ones are superseded. */
+  private readonly currentClients = new Map<string, Client>();
+  private readonly sockets = new Set<Duplex>();
+  /** Open connections per device: more than one only while a newer one takes over. */
+  private readonly deviceClients = new Map<string, Set<Client>>();
+  private stopping?: Promise<void>;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: GatewayOptions) {
+    this.logger = options.logger ?? pino({ level: 'silent' });
+  }
+
+  /** The bound MQTT TCP port (useful with `mqttPort: 0`). */
+  get port(): number {
+    return (this.requireStarted('port').tcpServer.address() as AddressInfo).port;
+  }
+
+  /** The bound standalone WebSocket port, when `wsPort` was given. */
+  get wsBoundPort(): number | undefined {
+    const address = this.wsHttpServer?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  }
+
+  async start(): Promise<void> {
+    if (this.broker) throw new Error('MqttGateway already started');
+    this.metrics = this.createMetrics(this.options.registry ?? new Registry());
+    const broker = await Aedes.createBroker({
+      authenticate: (client, username, password, done) => {
+        this.authenticate(client, username, password).then(
+          () => done(null, true),
+          (error: Error & { returnCode: number }) => done(error, false),
+        );
+      },
+      authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
+      authorizeSubscribe: (client, subscription, done) =>
+        done(null, this.authorizeSubscribe(client, subscription)),
+    });
+    this.broker = broker;
+    broker.on('clientReady', (client) => this.onClientReady(client));
+    broker.on('clientDisconnect', (client) => this.onClientDisconnect(client));
+    broker.on('publish', (packet, client) => this.onPublish(packet, client));
+    broker.on('clientError', (client, error) =>
+      this.logger.debug({ clientId: client.id, err: error.message }, 'mqtt client error'),
+    );
+
+    try {
+      await this.listen();
+    } catch (error) {
+      // A port in use must not leave the broker's timers behind.
+      await this.stop();
+      throw error;
+    }
+    this.logger.info({ mqttPort: this.port, wsPort: this.wsBoundPort }, 'mqtt gateway listening');
+  }
+
+  private async listen(): Promise<void> {
+    this.tcpServer = createTcpServer((socket) => this.handleConnection(socket));
+    await listen(this.tcpServer, this.options.mqttPort, this.options.host);
+
+    this.wsServer = new WebSocketServer({ noServer: true, maxPayload: this.maxPacketBytes });
+    if (this.options.wsPort !== undefined) {
+      const httpServer = createHttpServer((_req, res) => {
+        res.writeHead(404).end();
+      });
+      httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (pathOf(req) === MQTT_WS_PATH) this.handleUpgrade(req, socket, head);
+        else socket.destroy();
+      });
+      this.wsHttpServer = httpServer;
+      await listen(httpServer, this.options.wsPort, this.options.host);
+    }
+  }
+
+  /** Closes every client, the listeners and the broker. Safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopping ??= this.close();
+    return this.stopping;
+  }
+
+  /** Sends a command to a device at QoS 1; resolves once the broker accepted it for delivery. */
+  async publishCommand(deviceId: string, command: CommandMessage): Promise<void> {
+    const broker = this.requireStarted('publishCommand').broker;
+    if (!DEVICE_ID_PATTERN.test(deviceId)) throw new Error(`invalid device id: ${deviceId}`);
+    const payload = Buffer.from(JSON.stringify(commandMessageSchema.parse(command)));
+    const packet: PublishPacket = {
+      cmd: 'publish',
+      topic: topics.commands(deviceId),
+      payload,
+      qos: 1,
+      retain: false,
+      dup: false,
+    };
+    await new Promise<void>((resolve, reject) =>
+      broker.publish(packet, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  /** Authenticated clients currently connected (devices and service clients). */
+  connectedClients(): number {
+    return this.broker?.connectedClients ?? 0;
+  }
+
+  /**
+   * MQTT over WebSocket: the platform's HTTP server hands over upgrade requests for `/mqtt`.
+   * Other upgrades (Socket.IO) never reach this method and stay untouched.
+   */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const wsServer = this.wsServer;
+    if (!wsServer || this.stopping) {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (webSocket) => {
+      const stream = createWebSocketStream(webSocket);
+      // ws reports a closed peer as a stream error; aedes sees the close itself.
+      stream.on('error', (error) => this.logger.debug({ err: error.message }, 'mqtt websocket error'));
+      this.handleConnection(stream, req);
+    });
+  }
+
+  private get maxPacketBytes(): number {
+    return this.options.maxPacketBytes ?? DEFAULT_MAX_PACKET_BYTES;
+  }
+
+  private now(): number {
+    return (this.options.clock ?? Date.now)();
+  }
+
+  private requireStarted(what: string): { broker: Aedes; tcpServer: TcpServer } {
+    if (!this.broker || !this.tcpServer || this.stopping) throw new Error(`MqttGateway.${what}: not running`);
+    return { broker: this.broker, tcpServer: this.tcpServer };
+  }
+
+  private handleConnection(stream: Duplex, req?: IncomingMessage): void {
+    const broker = this.broker;
+    if (!broker || this.stopping) {
+      stream.destroy();
+      return;
+    }
+    this.sockets.add(stream);
+    stream.once('close', () => this.sockets.delete(stream));
+    broker.handle(stream, req);
+    // Attached after aedes' 'readable' listener, so this observes exactly the chunks aedes
+    // reads, just before it parses them, without switching the stream to flowing mode.
+    const guard = new PacketSizeGuard(this.maxPacketBytes);
+    stream.on('data', (chunk: Buffer) => {
+      if (guard.accept(chunk)) return;
+      this.logger.warn({ maxPacketBytes: this.maxPacketBytes }, 'mqtt packet too large: closing connection');
+      stream.destroy();
+    });
+  }
+
+  private async authenticate(client: Client, username?: string, password?: Buffer): Promise<void> {
+    if (username === undefined || password === undefined) {
+      this.metrics?.authFailures.inc();
+      throw authError(RETURN_CODE_NOT_AUTHORIZED, 'credentials required');
+    }
+    const service = this.options.serviceCredentials;
+    // A service username is never looked up as a device id.
+    if (service && username === service.username) {
+      if (!secretsEqual(password, service.password)) {
+        this.metrics?.authFailures.inc();
+        throw authError(RETURN_CODE_BAD_USERNAME_OR_PASSWORD, 'bad username or password');
+      }
+      this.sessions.set(client, { kind: 'service' });
+      return;
+    }
+    let accepted = false;
+    if (DEVICE_ID_PATTERN.test(username)) {
+      try {
+        accepted = await this.options.authenticator.authenticate(username, password.toString('utf8'));
+      } catch (error) {
+        this.logger.error({ deviceId: username, err: error }, 'device authenticator failed');
+        throw authError(RETURN_CODE_SERVER_UNAVAILABLE, 'server unavailable');
+      }
+    }
+    if (!accepted) {
+      this.metrics?.authFailures.inc();
+      this.logger.info({ deviceId: username, clientId: client.id }, 'mqtt authentication refused');
+      throw authError(RETURN_CODE_BAD_USERNAME_OR_PASSWORD, 'bad username or password');
+    }
+    this.sessions.set(client, { kind: 'device', deviceId: username });
+    // Recorded before aedes takes over an older connection with the same clientId, so that
+    // connection's disconnect is known to be superseded and reports no offline.
+    this.currentClients.set(username, client);
+  }
+
+  /** Returns the refusal, or null to allow. */
+  private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {
+    if (!client) return null; // published by the gateway itself
+    const session = this.sessions.get(client);
+    if (!session) return new Error('not authenticated');
+    if (session.kind === 'service') return null;
+    if (this.currentClients.get(session.deviceId) !== client) {
+      // A superseded connection, typically its will being published as it is closed: the
+      // newer connection is alive, so its offline status must not override it.
+      return new Error('connection superseded');
+    }
+    const target = parseDeviceTopic(packet.topic);
+    if (target && target.deviceId === session.deviceId && DEVICE_PUBLISH_CHANNELS.includes(target.channel)) {
+      return null;
+    }
+    this.metrics?.aclDenials.inc({ action: 'publish' });
+    this.logger.warn({ deviceId: session.deviceId, topic: packet.topic }, 'mqtt publish denied');
+    // MQTT 3.1.1 has no negative PUBACK: aedes closes the connection.
+    return new Error('publish not authorized');
+  }
+
+  /** Returns the granted subscription, or null for a failure grant (QoS 128). */
+  private authorizeSubscribe(client: Client, subscription: Subscription): Subscription | null {
+    const session = this.sessions.get(client);
+    if (session?.kind === 'service') return subscription;
+    if (session && subscription.topic === topics.commands(session.deviceId)) {
+      // Delivery is capped at QoS 1; aedes still reports the requested QoS in the SUBACK.
+      return { ...subscription, qos: subscription.qos > 1 ? 1 : subscription.qos };
+    }
+    this.metrics?.aclDenials.inc({ action: 'subscribe' });
+    this.logger.warn({ deviceId: session?.deviceId, topic: subscription.topic }, 'mqtt subscribe denied');
+    return null;
+  }
+
+  private onClientReady(client: Client): void {
+    const session = this.sessions.get(client);
+    if (session?.kind !== 'device') return;
+    const open = this.deviceClients.get(session.deviceId) ?? new Set<Client>();
+    this.deviceClients.set(session.deviceId, open.add(client));
+    if (this.currentClients.get(session.deviceId) !== client) return;
+    // Same device, different clientId: aedes keeps both, so close the older ones here.
+    for (const other of open) if (other !== client) other.close();
+    this.logger.info({ deviceId: session.deviceId, clientId: client.id }, 'device online');
+    this.options.onPresence?.(session.deviceId, true, this.now());
+  }
+
+  private onClientDisconnect(client: Client): void {
+    const session = this.sessions.get(client);
+    if (session?.kind !== 'device') return;
+    const open = this.deviceClients.get(session.deviceId);
+    open?.delete(client);
+    if (open?.size === 0) this.deviceClients.delete(session.deviceId);
+    const current = this.currentClients.get(session.deviceId);
+    // An older connection closed while a newer one of the same device is alive: still online.
+    if (current !== client && current && !current.closed) return;
+    this.currentClients.delete(session.deviceId);
+    this.logger.info({ deviceId: session.deviceId, clientId: client.id }, 'device offline');
+    this.options.onPresence?.(session.deviceId, false, this.now());
+  }
+
+  private onPublish(packet: AedesPublishPacket, client: Client | null): void {
+    if (!client) return;
+    const session = this.sessions.get(client);
+    if (session?.kind !== 'device') return;
+    const target = parseDeviceTopic(packet.topic);
+    // authorizePublish already refused anything else; this narrows the type.
+    if (!target || target.deviceId !== session.deviceId) return;
+    this.metrics?.messagesReceived.inc();
+    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    try {
+      this.options.onMessage({
+        deviceId: target.deviceId,
+        channel: target.channel,
+        topic: packet.topic,
+        payload,
+        receivedAtMs: this.now(),
+      });
+    } catch (error) {
+      // The broker must keep serving other devices whatever the consumer does.
+      this.logger.error({ deviceId: target.deviceId, err: error }, 'onMessage failed');
+    }
+  }
+
+  private createMetrics(registry: Registry): GatewayMetrics {
+    // The gauge reads the broker on scrape, so it cannot drift from the real count.
+    const gauge: Gauge = new Gauge({
+      name: 'mqtt_clients_connected',
+      help: 'Authenticated MQTT clients currently connected',
+      registers: [registry],
+      collect: () => gauge.set(this.connectedClients()),
+    });
+    return {
+      authFailures: new Counter({
+        name: 'mqtt_auth_failures_total',
+        help: 'MQTT connections refused for missing or wrong credentials',
+        registers: [registry],
+      }),
+      aclDenials: new Counter({
+        name: 'mqtt_acl_denials_total',
+        help: 'MQTT publishes and subscriptions refused by the device ACL',
+        labelNames: ['action'],
+        registers: [registry],
+      }),
+      messagesReceived: new Counter({
+        name: 'mqtt_messages_received_total',
+        help: 'Messages devices published to their own topics',
+        registers: [registry],
+      }),
+    };
+  }
+
+  private async close(): Promise<void> {
+    const broker = this.broker;
+    if (!broker) return;
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    for (const webSocket of this.wsServer?.clients ?? []) webSocket.terminate();
+    await Promise.all([
+      this.tcpServer ? closeServer(this.tcpServer) : undefined,
+      this.wsHttpServer ? closeServer(this.wsHttpServer) : undefined,
+      this.wsServer ? new Promise<void>((resolve) => this.wsServer?.close(() => resolve())) : undefined,
+    ]);
+    this.currentClients.clear();
+    this.deviceClients.clear();
+    this.logger.info('mqtt gateway stopped');
+  }
+}
+
+function authError(returnCode: number, message: string): Error & { returnCode: number } {
+  return Object.assign(new Error(message), { returnCode });
+}
+
+/** Constant-time comparison; hashing first makes the lengths equal as timingSafeEqual requires. */
+function secretsEqual(given: Buffer, expected: string): boolean {
+  const digest = (value: Buffer | string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function pathOf(req: IncomingMessage): string {
+  return new URL(req.url ?? '/', 'http://localhost').pathname;
+}
+
+function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function closeServer(server: TcpServer | HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) {
+      resolve();
+      return;
+    }
+    if ('closeAllConnections' in server) server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}

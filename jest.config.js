@@ -1,0 +1,26 @@
+/** @type {import('jest').Config} */
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+// aedes 1.x and some of its dependencies are ESM-only; jest's module loader cannot require()
+// them, so swc turns them into CommonJS like our own sources.
+const esmOnly = ['aedes', 'aedes-packet', 'aedes-persistence', 'mqemitter', 'hyperid', 'fastfall', 'fastparallel', 'fastseries', 'reusify', 'retimer', 'uuid-parse'];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/contracts', '<rootDir>/gateway', '<rootDir>/firmware-sim', '<rootDir>/platform', '<rootDir>/tests'],
+  testMatch: ['**/*.spec.ts', '**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testTimeout: 60000,
+  setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],
+};

@@ -1,0 +1,61 @@
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from './common/config/app-config';
+import { Clock } from './common/clock/clock';
+import { DomainEvents } from './common/events/domain-events';
+import { LOGGER, type Logger } from './common/logging/logger';
+import { SQL_CLIENT, type SqlClient } from './database/sql-client';
+import { AlarmsModule } from './modules/alarms/alarms.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { DevicesModule } from './modules/devices/devices.module';
+import { HealthModule } from './modules/health/health.module';
+import { IngestModule } from './modules/ingest/ingest.module';
+import { RealtimeModule } from './modules/realtime/realtime.module';
+import { TELEMETRY_STORE, type TelemetryStore } from './modules/telemetry/telemetry-store';
+import { TelemetryModule } from './modules/telemetry/telemetry.module';
+import { TicketsModule } from './modules/tickets/tickets.module';
+
+/** Resources the composition root opens before Nest and closes after it. */
+export interface CoreResources {
+  config: AppConfig;
+  logger: Logger;
+  clock: Clock;
+  db: SqlClient;
+  store: TelemetryStore;
+  events: DomainEvents;
+}
+
+@Global()
+@Module({})
+class CoreModule {
+  static with(core: CoreResources): DynamicModule {
+    const providers = [
+      { provide: APP_CONFIG, useValue: core.config },
+      { provide: LOGGER, useValue: core.logger },
+      { provide: Clock, useValue: core.clock },
+      { provide: SQL_CLIENT, useValue: core.db },
+      { provide: TELEMETRY_STORE, useValue: core.store },
+      { provide: DomainEvents, useValue: core.events },
+    ];
+    return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static with(core: CoreResources): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.with(core),
+        HealthModule,
+        AuthModule,
+        DevicesModule,
+        TelemetryModule,
+        IngestModule,
+        AlarmsModule,
+        TicketsModule,
+        RealtimeModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,99 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `a URL starting with ${protocols.join(' or ')}`)
+    .optional();
+
+/** Every environment variable the product reads. `process.env` is read nowhere else. */
+export const envSchema = z.object({
+  PORT: port.default(3000),
+  MQTT_PORT: port.default(1883),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  INFLUX_URL: optionalUrl(['http:', 'https:']),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  SIM_DEVICES: z.coerce.number().int().min(0).max(20000).default(50),
+  SIM_TIME_SCALE: z.coerce.number().positive().max(100000).default(120),
+  SIM_FAULT_RATE: z.coerce.number().min(0).max(1).default(0.3),
+  ADMIN_EMAIL: z.email().default('admin@example.com'),
+  ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').default('admin-demo-password'),
+  JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TELEMETRY_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60000).default(1000),
+  MAX_CLOCK_SKEW_MS: z.coerce.number().int().positive().default(5 * 60_000),
+  MAX_READING_AGE_MS: z.coerce.number().int().positive().default(30 * 24 * 3_600_000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  port: number;
+  mqttPort: number;
+  host: string;
+  dataDir: string;
+  influxUrl?: string;
+  databaseUrl?: string;
+  redisUrl?: string;
+  simDevices: number;
+  simTimeScale: number;
+  simFaultRate: number;
+  adminEmail: string;
+  adminPassword: string;
+  jwtSecret?: string;
+  logLevel: Env['LOG_LEVEL'];
+  telemetryPushIntervalMs: number;
+  maxClockSkewMs: number;
+  maxReadingAgeMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment once; every invalid key is reported together. */
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  // An empty variable means "not set", as in most shells' `FOO= cmd`.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    mqttPort: e.MQTT_PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    influxUrl: e.INFLUX_URL,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    simDevices: e.SIM_DEVICES,
+    simTimeScale: e.SIM_TIME_SCALE,
+    simFaultRate: e.SIM_FAULT_RATE,
+    adminEmail: e.ADMIN_EMAIL,
+    adminPassword: e.ADMIN_PASSWORD,
+    jwtSecret: e.JWT_SECRET,
+    logLevel: e.LOG_LEVEL,
+    telemetryPushIntervalMs: e.TELEMETRY_PUSH_INTERVAL_MS,
+    maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
+    maxReadingAgeMs: e.MAX_READING_AGE_MS,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,23 @@
+/** The HTTP status each kind of error maps to; features pick a kind for each of their codes. */
+export const ERROR_KINDS = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  unavailable: 503,
+} as const;
+export type ErrorKind = keyof typeof ERROR_KINDS;
+
+/** An error a user can act on: a stable code, a message, and where it applies (`field`). */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    readonly kind: ErrorKind,
+    message: string,
+    readonly details: { field?: string; [key: string]: unknown } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+}

@@ -1,0 +1,28 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { AppError, ERROR_KINDS } from './app-error';
+
+/** Maps every error leaving a controller to `{ statusCode, code, message, field? }`. */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    if (error instanceof AppError) {
+      const statusCode = ERROR_KINDS[error.kind];
+      response.status(statusCode).json({ statusCode, code: error.code, message: error.message, ...error.details });
+      return;
+    }
+    if (error instanceof HttpException) {
+      const statusCode = error.getStatus();
+      const body = error.getResponse();
+      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
+      response.status(statusCode).json({ statusCode, code: `http_${statusCode}`, message });
+      return;
+    }
+    this.logger.error({ err: error }, 'unhandled error');
+    response.status(500).json({ statusCode: 500, code: 'internal', message: 'Internal server error' });
+  }
+}

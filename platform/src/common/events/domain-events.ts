@@ -1,0 +1,24 @@
+import { EventEmitter } from 'node:events';
+import type { Alarm, DeviceStatusEvent, Ticket } from '../../../../contracts/src';
+
+/** What features announce to each other (and to Socket.IO) without depending on each other. */
+export interface DomainEventMap {
+  'device.status': DeviceStatusEvent;
+  'telemetry.accepted': { deviceId: string; type: string; tsMs: number; metrics: Record<string, number> };
+  'device.event': { deviceId: string; type: string; tsMs: number; code: string; message?: string };
+  'alarm.changed': Alarm;
+  'ticket.changed': Ticket;
+}
+
+export class DomainEvents {
+  private readonly emitter = new EventEmitter().setMaxListeners(50);
+
+  emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): void {
+    this.emitter.emit(name, payload);
+  }
+
+  on<K extends keyof DomainEventMap>(name: K, listener: (payload: DomainEventMap[K]) => void): () => void {
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
+  }
+}

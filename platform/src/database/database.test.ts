@@ -1,0 +1,66 @@
+/**
+ * Medium test. Real: PGlite (in memory) and a real PostgreSQL 15 cluster started on loopback
+ * by the test. Both run the same migrations and answer the same SQL the same way.
+ */
+import { startPostgres, type PostgresServer } from '../../../tests/support/postgres-server';
+import { migrate } from './migrations';
+import { openDatabase } from './open-database';
+import type { SqlClient } from './sql-client';
+
+describe.each(['pglite', 'postgres'] as const)('relational store on %s', (kind) => {
+  let server: PostgresServer | undefined;
+  let db: SqlClient;
+
+  beforeAll(async () => {
+    if (kind === 'postgres') server = await startPostgres();
+    db = await openDatabase({ databaseUrl: server?.url });
+  });
+
+  afterAll(async () => {
+    await db?.close();
+    await server?.stop();
+  });
+
+  it('applies every migration once and is idempotent on a second run', async () => {
+    expect(db.kind).toBe(kind === 'postgres' ? 'postgres' : 'pglite');
+    expect(await migrate(db)).toEqual([]);
+    const tables = await db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+    );
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['alarms', 'dead_letters', 'devices', 'tickets', 'ticket_audit', 'users']),
+    );
+  });
+
+  it('returns bigint columns and counts as numbers on both engines', async () => {
+    await db.query(
+      "INSERT INTO devices (id, type, secret_hash, created_at) VALUES ('d1', 'washer', 'h', $1)",
+      [1_790_000_000_123],
+    );
+    const [row] = await db.query<{ created_at: number; n: number }>(
+      'SELECT created_at, (SELECT count(*) FROM devices) AS n FROM devices WHERE id = $1',
+      ['d1'],
+    );
+    expect(row).toEqual({ created_at: 1_790_000_000_123, n: 1 });
+  });
+
+  it('rolls a failed transaction back', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query("INSERT INTO devices (id, type, secret_hash, created_at) VALUES ('d2', 'washer', 'h', 1)");
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.query("SELECT id FROM devices WHERE id = 'd2'")).toEqual([]);
+  });
+
+  it('keeps at most one open alarm per device and cause', async () => {
+    const insert = (id: string) =>
+      db.query(
+        "INSERT INTO alarms (id, device_id, cause, severity, state, message, raised_at, updated_at) VALUES ($1, 'd1', 'threshold:x', 'minor', 'active', 'm', 1, 1)",
+        [id],
+      );
+    await insert('a1');
+    await expect(insert('a2')).rejects.toThrow();
+  });
+});

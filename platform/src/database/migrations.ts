@@ -1,0 +1,109 @@
+import type { SqlClient } from './sql-client';
+
+/** Ordered, append-only. A migration once released is never edited: add a new one. */
+export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
+  {
+    id: 1,
+    name: 'spine',
+    sql: `
+      CREATE TABLE users (
+        id text PRIMARY KEY,
+        email text NOT NULL UNIQUE,
+        password_hash text NOT NULL,
+        role text NOT NULL,
+        name text,
+        customer_id text,
+        technician_id text,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE devices (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        serial text,
+        customer_id text,
+        region text,
+        secret_hash text NOT NULL,
+        fw text,
+        online boolean NOT NULL DEFAULT false,
+        last_seen bigint,
+        latest jsonb NOT NULL DEFAULT '{}'::jsonb,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX devices_customer_idx ON devices (customer_id);
+      CREATE TABLE dead_letters (
+        id bigserial PRIMARY KEY,
+        received_at bigint NOT NULL,
+        device_id text,
+        topic text NOT NULL,
+        reason text NOT NULL,
+        detail text,
+        payload text NOT NULL,
+        payload_bytes integer NOT NULL
+      );
+      CREATE INDEX dead_letters_device_idx ON dead_letters (device_id, received_at);
+      CREATE TABLE alarms (
+        id text PRIMARY KEY,
+        device_id text NOT NULL REFERENCES devices(id),
+        cause text NOT NULL,
+        severity text NOT NULL,
+        state text NOT NULL,
+        message text NOT NULL,
+        details jsonb NOT NULL DEFAULT '{}'::jsonb,
+        raised_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        cleared_at bigint,
+        count integer NOT NULL DEFAULT 1
+      );
+      CREATE UNIQUE INDEX alarms_one_open_per_cause ON alarms (device_id, cause) WHERE state <> 'cleared';
+      CREATE INDEX alarms_device_idx ON alarms (device_id, raised_at);
+      CREATE TABLE tickets (
+        id text PRIMARY KEY,
+        device_id text NOT NULL REFERENCES devices(id),
+        alarm_id text REFERENCES alarms(id),
+        customer_id text,
+        source text NOT NULL,
+        priority text NOT NULL,
+        status text NOT NULL,
+        title text NOT NULL,
+        description text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        respond_by bigint NOT NULL,
+        on_site_by bigint NOT NULL,
+        resolve_by bigint NOT NULL
+      );
+      CREATE UNIQUE INDEX tickets_one_per_alarm ON tickets (alarm_id) WHERE alarm_id IS NOT NULL;
+      CREATE INDEX tickets_device_idx ON tickets (device_id, created_at);
+      CREATE TABLE ticket_audit (
+        id bigserial PRIMARY KEY,
+        ticket_id text NOT NULL REFERENCES tickets(id),
+        at bigint NOT NULL,
+        actor text NOT NULL,
+        from_status text,
+        to_status text NOT NULL,
+        reason text NOT NULL
+      );
+    `,
+  },
+];
+
+export async function migrate(db: SqlClient): Promise<number[]> {
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)',
+  );
+  const done = new Set((await db.query<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => row.id));
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (done.has(migration.id)) continue;
+    await db.transaction(async (tx) => {
+      await tx.exec(migration.sql.trim());
+      await tx.query('INSERT INTO schema_migrations (id, name, applied_at) VALUES ($1, $2, $3)', [
+        migration.id,
+        migration.name,
+        Date.now(),
+      ]);
+    });
+    applied.push(migration.id);
+  }
+  return applied;
+}

@@ -1,0 +1,47 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from './common/config/app-config';
+import { createLogger } from './common/logging/logger';
+import { startPlatform } from './platform';
+import { SimulatorProcess } from './simulator-process';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const platform = await startPlatform(config, { logger });
+  const simulator = config.simDevices > 0 ? new SimulatorProcess(config, platform, logger) : undefined;
+  simulator?.start();
+  logger.info(
+    `ready: dashboards http://localhost:${platform.httpPort}/ (login ${config.adminEmail}), MQTT on port ${platform.mqttPort}`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: flushing buffered telemetry');
+    void (async () => {
+      await simulator?.stop();
+      await platform.stop();
+      process.exit(0);
+    })().catch((error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,214 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import {
+  APPLIANCE_PROFILES,
+  type Alarm,
+  type AlarmState,
+  type ApplianceType,
+  type MetricProfile,
+  type Severity,
+} from '../../../../contracts/src';
+import { Clock } from '../../common/clock/clock';
+import { DomainEvents, type DomainEventMap } from '../../common/events/domain-events';
+import { LOGGER, type Logger } from '../../common/logging/logger';
+import type { Principal } from '../auth/auth.service';
+import { DevicesService } from '../devices/devices.service';
+import { AlarmErrors } from './alarms.errors';
+import { AlarmsRepository } from './alarms.repository';
+import { levelOf, severityOfLevel, ThresholdTracker } from './threshold-rules';
+
+const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
+
+/**
+ * Alarms from profile thresholds and device error codes, at most one open alarm per device
+ * and cause. A repeated condition updates the open alarm (count, severity) instead of raising
+ * another one.
+ */
+@Injectable()
+export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
+  private readonly openAlarms = new Map<string, Alarm>();
+  private readonly trackers = new Map<string, ThresholdTracker>();
+  private readonly metricProfiles = new Map<string, MetricProfile>();
+  private persisting: Promise<void> = Promise.resolve();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(
+    private readonly repository: AlarmsRepository,
+    private readonly devices: DevicesService,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const profile of Object.values(APPLIANCE_PROFILES)) {
+      for (const metric of profile.metrics) this.metricProfiles.set(`${profile.type}|${metric.name}`, metric);
+    }
+    for (const alarm of await this.repository.open()) this.openAlarms.set(key(alarm.deviceId, alarm.cause), alarm);
+    this.unsubscribe.push(
+      this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
+      this.events.on('device.event', (event) => this.onDeviceEvent(event)),
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    for (const off of this.unsubscribe) off();
+    await this.persisting;
+  }
+
+  /** Resolves once every alarm change so far is stored and announced. */
+  settled(): Promise<void> {
+    return this.persisting;
+  }
+
+  private onReading(reading: DomainEventMap['telemetry.accepted']): void {
+    for (const [name, value] of Object.entries(reading.metrics)) {
+      const metric = this.metricProfiles.get(`${reading.type}|${name}`);
+      if (!metric) continue;
+      const trackerKey = key(reading.deviceId, name);
+      let tracker = this.trackers.get(trackerKey);
+      if (!tracker) this.trackers.set(trackerKey, (tracker = new ThresholdTracker()));
+      const decision = tracker.observe(levelOf(metric, value));
+      const cause = `threshold:${name}`;
+      switch (decision.action) {
+        case 'none':
+          break;
+        case 'raise': {
+          const bound = decision.level === 'failing' ? metric.critical : metric.normal;
+          this.raise(reading.deviceId, cause, severityOfLevel(decision.level), {
+            message: `${metric.description} ${value} ${metric.unit} is outside the ${decision.level === 'failing' ? 'critical' : 'normal'} range (${formatBand(bound)} ${metric.unit})`,
+            details: { metric: name, value, unit: metric.unit, normal: metric.normal, critical: metric.critical, ts: reading.tsMs },
+          });
+          break;
+        }
+        case 'clear':
+          this.autoClear(reading.deviceId, cause, { metric: name, value, ts: reading.tsMs });
+          break;
+      }
+    }
+  }
+
+  private onDeviceEvent(event: DomainEventMap['device.event']): void {
+    const profile = APPLIANCE_PROFILES[event.type as ApplianceType];
+    const code = profile?.errorCodes.find((c) => c.code === event.code);
+    if (!code) return;
+    this.raise(event.deviceId, `code:${event.code}`, code.severity, {
+      message: `${event.code}: ${code.meaning}${event.message ? ` (${event.message})` : ''}`,
+      details: { code: event.code, meaning: code.meaning, deviceMessage: event.message ?? null, ts: event.tsMs },
+    });
+  }
+
+  private raise(
+    deviceId: string,
+    cause: string,
+    severity: Severity,
+    content: { message: string; details: Record<string, unknown> },
+  ): void {
+    const now = this.clock.now();
+    const alarmKey = key(deviceId, cause);
+    const open = this.openAlarms.get(alarmKey);
+    let alarm: Alarm;
+    if (open) {
+      const escalates = SEVERITY_RANK[severity] > SEVERITY_RANK[open.severity];
+      alarm = {
+        ...open,
+        severity: escalates ? severity : open.severity,
+        // An escalation needs attention again even if the milder alarm was acknowledged.
+        state: escalates ? 'active' : open.state,
+        message: escalates ? content.message : open.message,
+        details: content.details,
+        updatedAt: now,
+        count: open.count + 1,
+      };
+    } else {
+      alarm = {
+        id: randomUUID(),
+        deviceId,
+        cause,
+        severity,
+        state: 'active',
+        message: content.message,
+        details: content.details,
+        raisedAt: now,
+        updatedAt: now,
+        clearedAt: null,
+        count: 1,
+      };
+      this.logger.info({ deviceId, alarmId: alarm.id, cause, severity }, 'alarm raised');
+    }
+    this.openAlarms.set(alarmKey, alarm);
+    this.save(alarm);
+  }
+
+  private autoClear(deviceId: string, cause: string, details: Record<string, unknown>): void {
+    const open = this.openAlarms.get(key(deviceId, cause));
+    if (!open) return;
+    this.close(open, { ...open.details, clearedBy: 'readings back to normal', clearReading: details });
+  }
+
+  private close(open: Alarm, details: Record<string, unknown>): Alarm {
+    const now = this.clock.now();
+    const alarm: Alarm = { ...open, state: 'cleared', clearedAt: now, updatedAt: now, details };
+    this.openAlarms.delete(key(open.deviceId, open.cause));
+    this.logger.info({ deviceId: open.deviceId, alarmId: open.id, cause: open.cause }, 'alarm cleared');
+    this.save(alarm);
+    return alarm;
+  }
+
+  private save(alarm: Alarm): void {
+    this.persisting = this.persisting
+      .then(() => this.repository.upsert(alarm))
+      .then(
+        () => this.events.emit('alarm.changed', alarm),
+        (error: unknown) => this.logger.error({ err: error, alarmId: alarm.id }, 'saving alarm failed'),
+      );
+  }
+
+  async list(principal: Principal, filter: { deviceId?: string; state?: AlarmState }): Promise<Alarm[]> {
+    const deviceIds = filter.deviceId
+      ? [this.devices.requireVisible(filter.deviceId, principal).id]
+      : principal.role === 'customer'
+        ? this.devices.list(principal).map((d) => d.id)
+        : undefined;
+    await this.persisting;
+    return this.repository.list({ deviceIds, state: filter.state, limit: 500 });
+  }
+
+  async acknowledge(id: string, principal: Principal): Promise<Alarm> {
+    const alarm = await this.requireVisible(id, principal);
+    if (alarm.state === 'cleared') throw AlarmErrors.alreadyCleared(id);
+    const updated: Alarm = { ...alarm, state: 'acknowledged', updatedAt: this.clock.now() };
+    this.openAlarms.set(key(alarm.deviceId, alarm.cause), updated);
+    this.save(updated);
+    await this.persisting;
+    return updated;
+  }
+
+  async clear(id: string, principal: Principal): Promise<Alarm> {
+    const alarm = await this.requireVisible(id, principal);
+    if (alarm.state === 'cleared') throw AlarmErrors.alreadyCleared(id);
+    const cleared = this.close(this.openAlarms.get(key(alarm.deviceId, alarm.cause)) ?? alarm, {
+      ...alarm.details,
+      clearedBy: principal.userId,
+    });
+    this.trackers.get(key(alarm.deviceId, alarm.cause.replace(/^threshold:/, '')))?.reset();
+    await this.persisting;
+    return cleared;
+  }
+
+  private async requireVisible(id: string, principal: Principal): Promise<Alarm> {
+    await this.persisting;
+    const alarm = await this.repository.find(id);
+    if (!alarm) throw AlarmErrors.notFound(id);
+    this.devices.requireVisible(alarm.deviceId, principal);
+    return alarm;
+  }
+}
+
+const key = (deviceId: string, cause: string) => `${deviceId}|${cause}`;
+
+function formatBand(band: { low?: number; high?: number }): string {
+  if (band.low !== undefined && band.high !== undefined) return `${band.low}–${band.high}`;
+  if (band.low !== undefined) return `≥ ${band.low}`;
+  return `≤ ${band.high}`;
+}

@@ -1,0 +1,104 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import jwt from 'jsonwebtoken';
+import { roleSchema, type LoginRequest, type LoginResponse, type Role } from '../../../../contracts/src';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
+import { Clock } from '../../common/clock/clock';
+import { LOGGER, type Logger } from '../../common/logging/logger';
+import { AuthErrors } from './auth.errors';
+import { hashPassword, verifyPassword } from './password-hash';
+import { UsersRepository } from './users.repository';
+
+/** Who is calling, as read from a verified access token. */
+export interface Principal {
+  userId: string;
+  role: Role;
+  customerId: string | null;
+  technicianId: string | null;
+}
+
+const TOKEN_TTL_S = 12 * 3600;
+
+@Injectable()
+export class AuthService implements OnModuleInit {
+  private secret = '';
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly users: UsersRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.secret = this.config.jwtSecret ?? this.loadOrCreateSecret();
+    if (!(await this.users.findByEmail(this.config.adminEmail))) {
+      await this.createUser({ email: this.config.adminEmail, password: this.config.adminPassword, role: 'admin', name: 'Administrator' });
+      this.logger.info({ email: this.config.adminEmail }, 'first admin created');
+    }
+  }
+
+  async createUser(input: {
+    email: string;
+    password: string;
+    role: Role;
+    name?: string;
+    customerId?: string;
+    technicianId?: string;
+  }): Promise<string> {
+    const id = randomUUID();
+    await this.users.insert(
+      {
+        id,
+        email: input.email,
+        passwordHash: await hashPassword(input.password),
+        role: input.role,
+        name: input.name ?? null,
+        customerId: input.customerId ?? null,
+        technicianId: input.technicianId ?? null,
+      },
+      this.clock.now(),
+    );
+    return id;
+  }
+
+  async login(request: LoginRequest): Promise<LoginResponse> {
+    const user = await this.users.findByEmail(request.email);
+    if (!user || !(await verifyPassword(request.password, user.passwordHash))) throw AuthErrors.badCredentials();
+    const claims = { role: user.role, cid: user.customerId, tid: user.technicianId };
+    const accessToken = jwt.sign(claims, this.secret, {
+      subject: user.id,
+      expiresIn: TOKEN_TTL_S,
+      algorithm: 'HS256',
+    });
+    return { accessToken, role: user.role, userId: user.id };
+  }
+
+  /** Throws `auth.invalid_token` for anything but a valid, unexpired token of ours. */
+  verify(token: string): Principal {
+    try {
+      const payload = jwt.verify(token, this.secret, { algorithms: ['HS256'] });
+      if (typeof payload === 'string' || !payload.sub) throw AuthErrors.invalidToken();
+      return {
+        userId: payload.sub,
+        role: roleSchema.parse(payload.role),
+        customerId: typeof payload.cid === 'string' ? payload.cid : null,
+        technicianId: typeof payload.tid === 'string' ? payload.tid : null,
+      };
+    } catch {
+      throw AuthErrors.invalidToken();
+    }
+  }
+
+  /** Tokens stay valid across a restart: the signing secret lives under DATA_DIR. */
+  private loadOrCreateSecret(): string {
+    const file = path.join(this.config.dataDir, 'jwt-secret');
+    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+    fs.mkdirSync(this.config.dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  APPLIANCE_PROFILES,
+  createDeviceRequestSchema,
+  publicProfile,
+  type CreateDeviceRequest,
+  type CreatedDevice,
+  type DeviceView,
+} from '../../../../contracts/src';
+import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
+import { CurrentPrincipal, Roles } from '../auth/auth.guard';
+import type { Principal } from '../auth/auth.service';
+import { DevicesService } from './devices.service';
+
+@ApiTags('devices')
+@ApiBearerAuth()
+@Controller('api')
+export class DevicesController {
+  constructor(private readonly devices: DevicesService) {}
+
+  @Post('devices')
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Provision a device; the answer holds its MQTT secret, shown only this once' })
+  create(@Body(new ZodValidationPipe(createDeviceRequestSchema)) body: CreateDeviceRequest): Promise<CreatedDevice> {
+    return this.devices.provision(body);
+  }
+
+  @Get('devices')
+  @ApiOperation({ summary: 'The devices the caller may see, with presence and latest readings' })
+  list(@CurrentPrincipal() principal: Principal): DeviceView[] {
+    return this.devices.list(principal);
+  }
+
+  @Get('devices/:id')
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): DeviceView {
+    return this.devices.get(id, principal);
+  }
+
+  @Get('profiles')
+  @ApiOperation({ summary: 'Appliance profiles: metrics with units and ranges, error codes, fault modes' })
+  profiles() {
+    return Object.values(APPLIANCE_PROFILES).map(publicProfile);
+  }
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ApplianceType } from '../../../../contracts/src';
+import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
+
+export interface DeviceRecord {
+  id: string;
+  type: ApplianceType;
+  serial: string | null;
+  customerId: string | null;
+  region: string | null;
+  secretHash: string;
+  fw: string | null;
+  online: boolean;
+  lastSeen: number | null;
+  latest: Record<string, { ts: number; value: number }>;
+  createdAt: number;
+}
+
+interface DeviceRow {
+  id: string;
+  type: ApplianceType;
+  serial: string | null;
+  customer_id: string | null;
+  region: string | null;
+  secret_hash: string;
+  fw: string | null;
+  online: boolean;
+  last_seen: number | null;
+  latest: Record<string, { ts: number; value: number }> | string;
+  created_at: number;
+}
+
+const toRecord = (row: DeviceRow): DeviceRecord => ({
+  id: row.id,
+  type: row.type,
+  serial: row.serial,
+  customerId: row.customer_id,
+  region: row.region,
+  secretHash: row.secret_hash,
+  fw: row.fw,
+  online: row.online,
+  lastSeen: row.last_seen,
+  latest: typeof row.latest === 'string' ? JSON.parse(row.latest) : row.latest,
+  createdAt: row.created_at,
+});
+
+@Injectable()
+export class DevicesRepository {
+  constructor(@Inject(SQL_CLIENT) private readonly db: SqlClient) {}
+
+  async all(): Promise<DeviceRecord[]> {
+    return (await this.db.query<DeviceRow>('SELECT * FROM devices ORDER BY created_at, id')).map(toRecord);
+  }
+
+  async insert(device: DeviceRecord): Promise<void> {
+    await this.db.query(
+      `INSERT INTO devices (id, type, serial, customer_id, region, secret_hash, fw, online, last_seen, latest, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        device.id,
+        device.type,
+        device.serial,
+        device.customerId,
+        device.region,
+        device.secretHash,
+        device.fw,
+        device.online,
+        device.lastSeen,
+        JSON.stringify(device.latest),
+        device.createdAt,
+      ],
+    );
+  }
+
+  /** Saves the twin (presence, firmware, latest readings) of many devices in one statement. */
+  async saveTwins(devices: DeviceRecord[]): Promise<void> {
+    if (devices.length === 0) return;
+    await this.db.query(
+      `UPDATE devices AS d SET online = t.online, fw = t.fw, last_seen = t.last_seen, latest = t.latest
+       FROM jsonb_to_recordset($1::jsonb) AS t(id text, online boolean, fw text, last_seen bigint, latest jsonb)
+       WHERE d.id = t.id`,
+      [
+        JSON.stringify(
+          devices.map((d) => ({ id: d.id, online: d.online, fw: d.fw, last_seen: d.lastSeen, latest: d.latest })),
+        ),
+      ],
+    );
+  }
+}

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { CreateDeviceRequest, CreatedDevice, DeviceView } from '../../../../contracts/src';
+import { Clock } from '../../common/clock/clock';
+import { DomainEvents } from '../../common/events/domain-events';
+import { LOGGER, type Logger } from '../../common/logging/logger';
+import type { Principal } from '../auth/auth.service';
+import { deviceSecretMatches, hashDeviceSecret, newDeviceSecret } from './device-secret';
+import { DeviceErrors } from './devices.errors';
+import { DevicesRepository, type DeviceRecord } from './devices.repository';
+
+const TWIN_FLUSH_INTERVAL_MS = 2_000;
+
+/**
+ * The device registry and each device's twin (presence, firmware, latest reading per metric).
+ * The registry is held in memory for the hot paths (MQTT auth, ingest) and written through to
+ * the relational store; twins are saved in batches every few seconds and on shutdown.
+ */
+@Injectable()
+export class DevicesService implements OnModuleInit, OnApplicationShutdown {
+  private readonly devices = new Map<string, DeviceRecord>();
+  private readonly dirty = new Set<string>();
+  private flushTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly repository: DevicesRepository,
+    private readonly events: DomainEvents,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    for (const device of await this.repository.all()) {
+      // Nobody is connected to a broker that has just started.
+      if (device.online) {
+        device.online = false;
+        this.dirty.add(device.id);
+      }
+      this.devices.set(device.id, device);
+    }
+    this.flushTimer = setInterval(() => void this.flush(), TWIN_FLUSH_INTERVAL_MS);
+    this.flushTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flush();
+  }
+
+  async provision(request: CreateDeviceRequest): Promise<CreatedDevice> {
+    const id = request.id ?? `${request.type.replace('_', '-')}-${randomBytes(6).toString('hex')}`;
+    if (this.devices.has(id)) throw DeviceErrors.idTaken(id);
+    const secret = newDeviceSecret();
+    const device: DeviceRecord = {
+      id,
+      type: request.type,
+      serial: request.serial ?? null,
+      customerId: request.customerId ?? null,
+      region: request.region ?? null,
+      secretHash: hashDeviceSecret(secret),
+      fw: null,
+      online: false,
+      lastSeen: null,
+      latest: {},
+      createdAt: this.clock.now(),
+    };
+    this.devices.set(id, device);
+    try {
+      await this.repository.insert(device);
+    } catch (error) {
+      this.devices.delete(id);
+      throw error;
+    }
+    this.logger.info({ deviceId: id, type: device.type }, 'device provisioned');
+    return { ...this.toView(device), secret };
+  }
+
+  async authenticate(deviceId: string, secret: string): Promise<boolean> {
+    const device = this.devices.get(deviceId);
+    return device !== undefined && deviceSecretMatches(secret, device.secretHash);
+  }
+
+  find(deviceId: string): DeviceRecord | undefined {
+    return this.devices.get(deviceId);
+  }
+
+  get(deviceId: string, principal: Principal): DeviceView {
+    const device = this.devices.get(deviceId);
+    if (!device || !this.canSee(principal, device)) throw DeviceErrors.notFound(deviceId);
+    return this.toView(device);
+  }
+
+  /** Throws not-found for devices the caller may not see, so ids do not leak. */
+  requireVisible(deviceId: string, principal: Principal): DeviceRecord {
+    const device = this.devices.get(deviceId);
+    if (!device || !this.canSee(principal, device)) throw DeviceErrors.notFound(deviceId);
+    return device;
+  }
+
+  list(principal: Principal): DeviceView[] {
+    const views: DeviceView[] = [];
+    for (const device of this.devices.values()) if (this.canSee(principal, device)) views.push(this.toView(device));
+    return views;
+  }
+
+  canSee(principal: Principal, device: DeviceRecord): boolean {
+    return principal.role !== 'customer' || (principal.customerId !== null && device.customerId === principal.customerId);
+  }
+
+  recordReading(device: DeviceRecord, tsMs: number, metrics: Record<string, number>, receivedAtMs: number): void {
+    for (const [name, value] of Object.entries(metrics)) {
+      const current = device.latest[name];
+      if (!current || current.ts <= tsMs) device.latest[name] = { ts: tsMs, value };
+    }
+    this.markSeen(device, receivedAtMs);
+  }
+
+  markSeen(device: DeviceRecord, atMs: number): void {
+    device.lastSeen = Math.max(device.lastSeen ?? 0, atMs);
+    if (!device.online) this.setOnline(device, true, device.fw);
+    this.dirty.add(device.id);
+  }
+
+  setPresence(deviceId: string, online: boolean, atMs: number, fw?: string): void {
+    const device = this.devices.get(deviceId);
+    if (!device) return;
+    device.lastSeen = Math.max(device.lastSeen ?? 0, atMs);
+    this.setOnline(device, online, fw ?? device.fw);
+  }
+
+  private setOnline(device: DeviceRecord, online: boolean, fw: string | null): void {
+    const changed = device.online !== online || device.fw !== fw;
+    device.online = online;
+    device.fw = fw;
+    this.dirty.add(device.id);
+    if (changed) {
+      this.events.emit('device.status', { deviceId: device.id, online, lastSeen: device.lastSeen, fw });
+    }
+  }
+
+  /** Saves dirty twins; serialised so two flushes never race. */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(async () => {
+      if (this.dirty.size === 0) return;
+      const batch = [...this.dirty].map((id) => this.devices.get(id)).filter((d): d is DeviceRecord => !!d);
+      this.dirty.clear();
+      try {
+        await this.repository.saveTwins(batch);
+      } catch (error) {
+        for (const device of batch) this.dirty.add(device.id);
+        this.logger.error({ err: error }, 'saving device twins failed; will retry');
+      }
+    });
+    return this.flushing;
+  }
+
+  toView(device: DeviceRecord): DeviceView {
+    return {
+      id: device.id,
+      type: device.type,
+      serial: device.serial,
+      customerId: device.customerId,
+      region: device.region,
+      online: device.online,
+      fw: device.fw,
+      lastSeen: device.lastSeen,
+      createdAt: device.createdAt,
+      latest: { ...device.latest },
+    };
+  }
+}

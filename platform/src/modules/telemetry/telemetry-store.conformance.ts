@@ -1,0 +1,225 @@
+import type { SeriesPoint, StoredReading, TelemetryStore } from './telemetry-store';
+
+/** Epoch-aligned to 5 min plus 2.5 min, so that query ranges and bucket edges differ. */
+const T0_MS = Date.UTC(2026, 0, 15, 8, 2, 30);
+const STEP_MS = 10_000;
+const STEPS = 360; // one hour
+const METRICS = ['drumVibrationMmS', 'motorTempC', 'powerW'] as const;
+const DEVICES = ['washer-conf-1', 'washer-conf-2'] as const;
+const HAND_DEVICE = 'washer-conf-hand';
+
+/** Distinct per device, metric and step, so a leaked or misplaced point changes the answer. */
+function valueOf(deviceIndex: number, metricIndex: number, step: number): number {
+  return deviceIndex * 100_000 + metricIndex * 10_000 + step * 1.25;
+}
+
+export function makeReading(overrides: Partial<StoredReading> = {}): StoredReading {
+  return {
+    deviceId: 'washer-1',
+    type: 'washer',
+    region: 'eu-west',
+    tsMs: T0_MS,
+    metrics: { drumVibrationMmS: 1 },
+    ...overrides,
+  };
+}
+
+function readingsOf(deviceIndex: number): StoredReading[] {
+  const readings: StoredReading[] = [];
+  for (let step = 0; step < STEPS; step++) {
+    const metrics: Record<string, number> = {};
+    METRICS.forEach((metric, metricIndex) => (metrics[metric] = valueOf(deviceIndex, metricIndex, step)));
+    readings.push(
+      makeReading({
+        deviceId: DEVICES[deviceIndex],
+        region: `r${deviceIndex}`,
+        tsMs: T0_MS + step * STEP_MS,
+        metrics,
+      }),
+    );
+  }
+  return readings;
+}
+
+function expectedRaw(deviceIndex: number, metricIndex: number, fromMs: number, toMs: number): SeriesPoint[] {
+  const points: SeriesPoint[] = [];
+  for (let step = 0; step < STEPS; step++) {
+    const ts = T0_MS + step * STEP_MS;
+    if (ts >= fromMs && ts <= toMs) points.push({ ts, value: valueOf(deviceIndex, metricIndex, step) });
+  }
+  return points;
+}
+
+function expectClosePoints(actual: SeriesPoint[], expected: SeriesPoint[]): void {
+  expect(actual.map((p) => p.ts)).toEqual(expected.map((p) => p.ts));
+  actual.forEach((point, i) => expect(point.value).toBeCloseTo(expected[i].value, 6));
+}
+
+/**
+ * The behaviour every TelemetryStore backend must share. `makeStore` returns a started store
+ * over empty storage; the suite stops it.
+ */
+export function describeTelemetryStore(name: string, makeStore: () => Promise<TelemetryStore>): void {
+  describe(`${name} (TelemetryStore conformance)`, () => {
+    let store: TelemetryStore;
+
+    beforeAll(async () => {
+      store = await makeStore();
+      await store.write(readingsOf(0));
+      // Device 2 arrives out of order: the second half first, then the first half reversed.
+      const second = readingsOf(1);
+      const first = second.splice(0, STEPS / 2);
+      await store.write(second);
+      await store.write(first.reverse());
+      // Hand-checked buckets: 5-min buckets start at epoch multiples of 300,000 ms.
+      const bucket = Date.UTC(2026, 0, 15, 10, 0, 0);
+      await store.write([
+        makeReading({ deviceId: HAND_DEVICE, tsMs: bucket + 299_000, metrics: { powerW: 6 } }),
+        makeReading({ deviceId: HAND_DEVICE, tsMs: bucket, metrics: { powerW: 1 } }),
+        makeReading({ deviceId: HAND_DEVICE, tsMs: bucket + 60_000, metrics: { powerW: 2 } }),
+        makeReading({ deviceId: HAND_DEVICE, tsMs: bucket + 300_000, metrics: { powerW: 10 } }),
+        makeReading({ deviceId: HAND_DEVICE, tsMs: bucket + 900_001, metrics: { powerW: -4.5 } }),
+      ]);
+    });
+
+    afterAll(async () => {
+      await store?.stop();
+    });
+
+    it('returns exactly the raw points in [from, to], in ts order, inclusive at both ends', async () => {
+      const fromMs = T0_MS + 17 * STEP_MS;
+      const toMs = T0_MS + 123 * STEP_MS;
+      const points = await store.query({ deviceId: DEVICES[0], metric: 'motorTempC', fromMs, toMs });
+      expect(points).toHaveLength(123 - 17 + 1);
+      expectClosePoints(points, expectedRaw(0, 1, fromMs, toMs));
+    });
+
+    it('excludes points just outside the range', async () => {
+      const points = await store.query({
+        deviceId: DEVICES[0],
+        metric: 'powerW',
+        fromMs: T0_MS + 5 * STEP_MS + 1,
+        toMs: T0_MS + 7 * STEP_MS - 1,
+      });
+      expectClosePoints(points, [{ ts: T0_MS + 6 * STEP_MS, value: valueOf(0, 2, 6) }]);
+    });
+
+    it('caps raw points at the limit, earliest first', async () => {
+      const points = await store.query({
+        deviceId: DEVICES[0],
+        metric: 'powerW',
+        fromMs: T0_MS,
+        toMs: T0_MS + STEPS * STEP_MS,
+        limit: 5,
+      });
+      expectClosePoints(points, expectedRaw(0, 2, T0_MS, T0_MS + 4 * STEP_MS));
+    });
+
+    it('downsamples to the mean per epoch-aligned bucket', async () => {
+      const everyMs = 5 * 60_000;
+      const fromMs = T0_MS;
+      const toMs = T0_MS + STEPS * STEP_MS;
+      const points = await store.query({
+        deviceId: DEVICES[0],
+        metric: 'drumVibrationMmS',
+        fromMs,
+        toMs,
+        everyMs,
+      });
+      const sums = new Map<number, { sum: number; n: number }>();
+      for (const point of expectedRaw(0, 0, fromMs, toMs)) {
+        const start = Math.floor(point.ts / everyMs) * everyMs;
+        const bucket = sums.get(start) ?? { sum: 0, n: 0 };
+        bucket.sum += point.value;
+        bucket.n++;
+        sums.set(start, bucket);
+      }
+      const expected = [...sums.entries()].map(([ts, { sum, n }]) => ({ ts, value: sum / n }));
+      // T0 is 2.5 min past a bucket edge: partial first and last buckets (15 points each), 11 full ones (30).
+      expect(expected).toHaveLength(13);
+      expect(expected[0]).toEqual({ ts: T0_MS - 150_000, value: (0 + 14) * 1.25 * 0.5 });
+      expectClosePoints(points, expected);
+    });
+
+    it('matches a hand-computed mean and skips empty buckets', async () => {
+      const bucket = Date.UTC(2026, 0, 15, 10, 0, 0);
+      const points = await store.query({
+        deviceId: HAND_DEVICE,
+        metric: 'powerW',
+        fromMs: bucket - 3_600_000,
+        toMs: bucket + 3_600_000,
+        everyMs: 300_000,
+      });
+      expect(points).toEqual([
+        { ts: bucket, value: 3 },
+        { ts: bucket + 300_000, value: 10 },
+        { ts: bucket + 900_000, value: -4.5 },
+      ]);
+    });
+
+    it("never returns another device's points", async () => {
+      const range = { metric: 'powerW', fromMs: T0_MS, toMs: T0_MS + STEPS * STEP_MS };
+      const first = await store.query({ deviceId: DEVICES[0], ...range });
+      const second = await store.query({ deviceId: DEVICES[1], ...range });
+      expect(first.every((p) => p.value < 100_000)).toBe(true);
+      expect(second.every((p) => p.value >= 100_000)).toBe(true);
+      expect(first).toHaveLength(STEPS);
+      expect(second).toHaveLength(STEPS);
+      expect(await store.query({ deviceId: 'washer-unknown', ...range })).toEqual([]);
+      expect(await store.query({ deviceId: DEVICES[0], ...range, metric: 'noSuchMetric' })).toEqual([]);
+    });
+
+    it('returns out-of-order writes in ts order', async () => {
+      const points = await store.query({
+        deviceId: DEVICES[1],
+        metric: 'motorTempC',
+        fromMs: T0_MS,
+        toMs: T0_MS + STEPS * STEP_MS,
+      });
+      expectClosePoints(points, expectedRaw(1, 1, T0_MS, T0_MS + STEPS * STEP_MS));
+      const means = await store.query({
+        deviceId: DEVICES[1],
+        metric: 'motorTempC',
+        fromMs: T0_MS,
+        toMs: T0_MS + STEPS * STEP_MS,
+        everyMs: 600_000,
+      });
+      expect(means.map((p) => p.ts)).toEqual([...means.map((p) => p.ts)].sort((a, b) => a - b));
+      expect(means).toHaveLength(7);
+    });
+
+    it('counts messages per device and in total', async () => {
+      expect(await store.count(DEVICES[0])).toBe(STEPS);
+      expect(await store.count(DEVICES[1])).toBe(STEPS);
+      expect(await store.count(HAND_DEVICE)).toBe(5);
+      expect(await store.count('washer-unknown')).toBe(0);
+      expect(await store.count()).toBe(2 * STEPS + 5);
+    });
+
+    it('sorts a later out-of-order write into already-read data', async () => {
+      const deviceId = 'washer-conf-late';
+      await store.write([
+        makeReading({ deviceId, tsMs: T0_MS + 2_000, metrics: { powerW: 2 } }),
+        makeReading({ deviceId, tsMs: T0_MS + 4_000, metrics: { powerW: 4 } }),
+      ]);
+      const range = { deviceId, metric: 'powerW', fromMs: T0_MS, toMs: T0_MS + 10_000 };
+      expect(await store.query(range)).toHaveLength(2);
+      await store.write([
+        makeReading({ deviceId, tsMs: T0_MS + 3_000, metrics: { powerW: 3 } }),
+        makeReading({ deviceId, tsMs: T0_MS + 1_000, metrics: { powerW: 1 } }),
+      ]);
+      expect((await store.query(range)).map((p) => p.value)).toEqual([1, 2, 3, 4]);
+      expect(await store.count(deviceId)).toBe(4);
+    });
+
+    it('treats quotes and backslashes in ids and metric names as plain text', async () => {
+      const deviceId = `o'brien\\"x\\y`;
+      const metric = `temp"C\\'`;
+      await store.write([makeReading({ deviceId, tsMs: T0_MS, metrics: { [metric]: 7.5 } })]);
+      expect(await store.query({ deviceId, metric, fromMs: T0_MS, toMs: T0_MS })).toEqual([
+        { ts: T0_MS, value: 7.5 },
+      ]);
+      expect(await store.count(deviceId)).toBe(1);
+    });
+  });
+}

@@ -1,0 +1,140 @@
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { MQTT_WS_PATH, MqttGateway } from '../../gateway/src';
+import { AppModule, type CoreResources } from './app.module';
+import type { AppConfig } from './common/config/app-config';
+import { Clock, SystemClock } from './common/clock/clock';
+import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { DomainEvents } from './common/events/domain-events';
+import { createLogger, type Logger } from './common/logging/logger';
+import { openDatabase } from './database/open-database';
+import { AlarmsService } from './modules/alarms/alarms.service';
+import { DevicesService } from './modules/devices/devices.service';
+import { MetricsService } from './modules/health/metrics.service';
+import { Readiness } from './modules/health/readiness';
+import { IngestService } from './modules/ingest/ingest.service';
+import { RealtimeService } from './modules/realtime/realtime.service';
+import { openTelemetryStore } from './modules/telemetry/open-telemetry-store';
+import { TicketsService } from './modules/tickets/tickets.service';
+
+export interface RunningPlatform {
+  app: NestExpressApplication;
+  gateway: MqttGateway;
+  core: CoreResources;
+  httpPort: number;
+  mqttPort: number;
+  /** Waits until every accepted reading is stored and every alarm and ticket change is saved. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const DASHBOARDS_DIR = path.resolve(__dirname, '../../dashboards/public');
+
+/**
+ * The composition root: opens storage, starts Nest (HTTP, Socket.IO) and the MQTT gateway,
+ * and stops them in the order that loses nothing: broker first (no new input), then Nest
+ * (ingest flushes), then storage.
+ */
+export async function startPlatform(
+  config: AppConfig,
+  options: { clock?: Clock; logger?: Logger } = {},
+): Promise<RunningPlatform> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  fs.mkdirSync(config.dataDir, { recursive: true });
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = await openTelemetryStore({ influxUrl: config.influxUrl, dataDir: config.dataDir, logger }).catch(
+    async (error: unknown) => {
+      await db.close();
+      throw error;
+    },
+  );
+  const core: CoreResources = {
+    config,
+    logger,
+    clock: options.clock ?? new SystemClock(),
+    db,
+    store,
+    events: new DomainEvents(),
+  };
+
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.with(core), { logger: false });
+  app.useGlobalFilters(new HttpExceptionFilter(logger));
+  const openApi = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Appliance remote diagnostics API')
+      .setDescription('Devices, telemetry, alarms and tickets. Authenticate with POST /api/auth/login.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('api/docs', app, openApi, { jsonDocumentUrl: 'api/docs-json' });
+  if (fs.existsSync(DASHBOARDS_DIR)) app.useStaticAssets(DASHBOARDS_DIR, { index: 'index.html' });
+
+  await app.init();
+  const httpServer = app.getHttpServer();
+  app.get(RealtimeService).attach(httpServer);
+
+  const devices = app.get(DevicesService);
+  const ingest = app.get(IngestService);
+  const gateway = new MqttGateway({
+    host: config.host,
+    mqttPort: config.mqttPort,
+    authenticator: devices,
+    onMessage: (message) => ingest.accept(message),
+    onPresence: (deviceId, online, atMs) => devices.setPresence(deviceId, online, atMs),
+    registry: app.get(MetricsService).registry,
+    logger: logger.child({ component: 'gateway' }),
+    clock: () => core.clock.now(),
+  });
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (req.url && new URL(req.url, 'http://x').pathname === MQTT_WS_PATH) gateway.handleUpgrade(req, socket, head);
+  });
+
+  try {
+    await gateway.start();
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    await gateway.stop();
+    await app.close();
+    await store.stop();
+    await db.close();
+    throw error;
+  }
+  const httpPort = (httpServer.address() as AddressInfo).port;
+  app.get(Readiness).markReady();
+  logger.info(
+    { httpPort, mqttPort: gateway.port, telemetry: store.backend, database: db.kind },
+    'platform ready',
+  );
+
+  let stopping: Promise<void> | undefined;
+  return {
+    app,
+    gateway,
+    core,
+    httpPort,
+    mqttPort: gateway.port,
+    async settle() {
+      await ingest.flush();
+      await app.get(AlarmsService).settled();
+      await app.get(TicketsService).settled();
+      await devices.flush();
+    },
+    stop() {
+      stopping ??= (async () => {
+        app.get(Readiness).markNotReady('stopping');
+        await gateway.stop();
+        await app.close();
+        await store.stop();
+        await db.close();
+        logger.info('platform stopped');
+      })();
+      return stopping;
+    },
+  };
+}

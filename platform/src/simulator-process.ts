@@ -1,0 +1,57 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { AppConfig } from './common/config/app-config';
+
+const SIM_CLI = path.resolve(__dirname, '../../firmware-sim/src/cli.js');
+
+/**
+ * The simulated fleet of `npm start`, as a child process in the same process tree: it
+ * provisions its devices through the API once (credentials kept under DATA_DIR/sim) and
+ * connects to the broker like real appliances do.
+ */
+export class SimulatorProcess {
+  private child?: ChildProcess;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly ports: { httpPort: number; mqttPort: number },
+    private readonly logger: Logger,
+  ) {}
+
+  start(): void {
+    const simDir = path.join(this.config.dataDir, 'sim');
+    const args = [
+      SIM_CLI,
+      '--devices', String(this.config.simDevices),
+      '--broker', `mqtt://127.0.0.1:${this.ports.mqttPort}`,
+      '--api', `http://127.0.0.1:${this.ports.httpPort}`,
+      '--email', this.config.adminEmail,
+      '--credentials-file', path.join(simDir, 'fleet.json'),
+      '--ground-truth', path.join(simDir, 'ground-truth.jsonl'),
+      '--fault-rate', String(this.config.simFaultRate),
+      '--time-scale', String(this.config.simTimeScale),
+    ];
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      // The admin password travels in the environment, not on the command line (ps shows argv).
+      env: { ...process.env, SIM_API_PASSWORD: this.config.adminPassword },
+    });
+    this.child = child;
+    child.on('exit', (code, signal) => {
+      if (this.child === child) this.logger.warn({ code, signal }, 'simulated fleet exited');
+    });
+    this.logger.info({ pid: child.pid, devices: this.config.simDevices }, 'simulated fleet started');
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
