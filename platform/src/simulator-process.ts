@@ -31,6 +31,8 @@ export class SimulatorProcess {
       '--ground-truth', path.join(simDir, 'ground-truth.jsonl'),
       '--fault-rate', String(this.config.simFaultRate),
       '--time-scale', String(this.config.simTimeScale),
+      // Faults begin within two simulated hours, so a newcomer sees one develop in minutes.
+      '--fault-start-within-hours', '2',
     ];
     const child = spawn(process.execPath, args, {
       stdio: ['ignore', 'inherit', 'inherit'],

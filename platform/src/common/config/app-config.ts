@@ -26,7 +26,7 @@ export const envSchema = z.object({
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
   REDIS_URL: optionalUrl(['redis:', 'rediss:']),
   SIM_DEVICES: z.coerce.number().int().min(0).max(20000).default(50),
-  SIM_TIME_SCALE: z.coerce.number().positive().max(100000).default(120),
+  SIM_TIME_SCALE: z.coerce.number().positive().max(100000).default(360),
   SIM_FAULT_RATE: z.coerce.number().min(0).max(1).default(0.3),
   ADMIN_EMAIL: z.email().default('admin@example.com'),
   ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').default('admin-demo-password'),

@@ -1,0 +1,234 @@
+/**
+ * Medium test. Real: an in-process Aedes MQTT broker on a loopback TCP port (with a device
+ * authenticate hook), MQTT.js device connections, the wall clock. Nothing is mocked.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { type AddressInfo } from 'node:net';
+import {
+  commandAckSchema,
+  parseDeviceTopic,
+  statusMessageSchema,
+  telemetryMessageSchema,
+} from '../../contracts/src';
+import { FleetSimulator, type FleetDevice } from './fleet-simulator';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Aedes } = require('aedes');
+
+interface ReceivedMessage {
+  topic: string;
+  payload: string;
+}
+
+interface TestBroker {
+  port: number;
+  received: ReceivedMessage[];
+  publish(topic: string, payload: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEVICES: FleetDevice[] = [
+  { id: 'sim-washer-1', secret: 'secret-washer-1', type: 'washer' },
+  { id: 'sim-fridge-1', secret: 'secret-fridge-1', type: 'refrigerator' },
+  { id: 'sim-heater-1', secret: 'secret-heater-1', type: 'water_heater' },
+];
+
+async function startBroker(port = 0): Promise<TestBroker> {
+  const broker = await Aedes.createBroker({
+    authenticate: (
+      _client: unknown,
+      username: string | undefined,
+      password: Buffer | undefined,
+      done: (e: Error | null, ok: boolean) => void,
+    ) => {
+      const device = DEVICES.find((d) => d.id === username);
+      done(null, device !== undefined && password?.toString() === device.secret);
+    },
+  });
+  const received: ReceivedMessage[] = [];
+  broker.on('publish', (packet: { topic: string; payload: Buffer }, client: unknown) => {
+    if (client) received.push({ topic: packet.topic, payload: packet.payload.toString() });
+  });
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    received,
+    publish: (topic, payload) =>
+      new Promise<void>((resolve, reject) =>
+        broker.publish(
+          { cmd: 'publish', topic, payload: Buffer.from(payload), qos: 1, retain: false, dup: false },
+          (e?: Error) => (e ? reject(e) : resolve()),
+        ),
+      ),
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+    },
+  };
+}
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function telemetryOf(messages: ReceivedMessage[], deviceId: string) {
+  return messages
+    .filter((m) => {
+      const parsed = parseDeviceTopic(m.topic);
+      return parsed?.deviceId === deviceId && parsed.channel === 'telemetry';
+    })
+    .map((m) => telemetryMessageSchema.parse(JSON.parse(m.payload)));
+}
+
+function acksOf(messages: ReceivedMessage[], commandId: string) {
+  return messages
+    .filter((m) => m.topic.endsWith('/commands/ack'))
+    .map((m) => commandAckSchema.parse(JSON.parse(m.payload)))
+    .filter((a) => a.id === commandId);
+}
+
+describe('FleetSimulator against a real broker', () => {
+  let broker: TestBroker;
+  let fleet: FleetSimulator;
+
+  beforeEach(async () => {
+    broker = await startBroker();
+    fleet = new FleetSimulator({
+      brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+      devices: DEVICES,
+      seed: 42,
+      timeScale: 60,
+      faultRate: 0,
+      reportIntervalMs: 100,
+      reconnectPeriodMs: 200,
+      connectRatePerS: 50,
+    });
+  });
+
+  afterEach(async () => {
+    await fleet.stop();
+    await broker.close();
+  });
+
+  it('connects every device, publishes valid telemetry with rising seq, and answers commands', async () => {
+    await fleet.start();
+    await waitFor(() => DEVICES.every((d) => telemetryOf(broker.received, d.id).length >= 5));
+
+    for (const device of DEVICES) {
+      const readings = telemetryOf(broker.received, device.id);
+      for (let i = 1; i < readings.length; i++) expect(readings[i].seq).toBeGreaterThan(readings[i - 1].seq);
+      expect(Object.keys(readings[0].metrics).length).toBeGreaterThan(3);
+      const status = broker.received.find((m) => m.topic === `devices/${device.id}/status`);
+      expect(statusMessageSchema.parse(JSON.parse(status?.payload ?? 'null'))).toMatchObject({
+        online: true,
+      });
+    }
+    expect(fleet.stats().connected).toBe(DEVICES.length);
+
+    await broker.publish('devices/sim-washer-1/commands', JSON.stringify({ id: 'cmd-1', name: 'self_test' }));
+    await broker.publish(
+      'devices/sim-washer-1/commands',
+      JSON.stringify({ id: 'cmd-2', name: 'make_coffee' }),
+    );
+    await waitFor(
+      () => acksOf(broker.received, 'cmd-1').length > 0 && acksOf(broker.received, 'cmd-2').length > 0,
+    );
+    const [selfTest] = acksOf(broker.received, 'cmd-1');
+    expect(selfTest.ok).toBe(true);
+    expect(selfTest.result).toMatchObject({ passed: true });
+    const [unknown] = acksOf(broker.received, 'cmd-2');
+    expect(unknown.ok).toBe(false);
+    expect(unknown.error).toContain('make_coffee');
+  });
+
+  it('buffers readings while the broker is down and replays them in order with original timestamps', async () => {
+    await fleet.start();
+    await waitFor(
+      () =>
+        fleet.stats().connected === DEVICES.length &&
+        telemetryOf(broker.received, 'sim-fridge-1').length >= 3,
+    );
+    const port = broker.port;
+    await broker.close();
+    const outageStartTs = Date.now();
+    await waitFor(() => fleet.stats().buffered >= 3 * DEVICES.length);
+    await new Promise((r) => setTimeout(r, 500));
+    const restartTs = Date.now();
+
+    broker = await startBroker(port);
+    await waitFor(() => fleet.stats().connected === DEVICES.length && fleet.stats().buffered === 0);
+    await waitFor(() =>
+      DEVICES.every((d) => telemetryOf(broker.received, d.id).some((r) => r.ts > restartTs + 200)),
+    );
+
+    for (const device of DEVICES) {
+      const replayed = telemetryOf(broker.received, device.id);
+      const takenDuringOutage = replayed.filter((r) => r.ts > outageStartTs && r.ts < restartTs);
+      // Readings every 100 ms over an outage of at least 500 ms.
+      expect(takenDuringOutage.length).toBeGreaterThanOrEqual(4);
+      for (let i = 1; i < replayed.length; i++) {
+        expect(replayed[i].ts).toBeGreaterThanOrEqual(replayed[i - 1].ts);
+        expect(replayed[i].seq).toBeGreaterThan(replayed[i - 1].seq);
+      }
+    }
+    expect(fleet.stats().dropped).toBe(0);
+  });
+  it('fails an injected fault on simulated time, publishes its error code, and reports it in the error log', async () => {
+    await fleet.stop();
+    fleet = new FleetSimulator({
+      brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+      devices: DEVICES.slice(0, 1),
+      seed: 7,
+      timeScale: 3600,
+      faultRate: 1,
+      faultStartWithinHours: 0,
+      faultDevelopHours: { min: 0.5, max: 1 },
+      reportIntervalMs: 100,
+      reconnectPeriodMs: 200,
+    });
+    await fleet.start();
+    const [truth] = fleet.groundTruth;
+    expect(truth).toMatchObject({ deviceId: 'sim-washer-1', type: 'washer' });
+    // One simulated hour per wall second: the failure is due within a second.
+    expect(truth.failureTs - truth.startTs).toBeLessThanOrEqual(1000);
+    await waitFor(() => broker.received.some((m) => m.topic === 'devices/sim-washer-1/events'));
+    const event = JSON.parse(
+      broker.received.find((m) => m.topic === 'devices/sim-washer-1/events')?.payload ?? '{}',
+    );
+    expect(event.code).toBe(truth.errorCode);
+    expect(event.ts).toBeGreaterThanOrEqual(truth.failureTs);
+
+    await broker.publish(
+      'devices/sim-washer-1/commands',
+      JSON.stringify({ id: 'log-1', name: 'read_error_log' }),
+    );
+    await broker.publish(
+      'devices/sim-washer-1/commands',
+      JSON.stringify({ id: 'test-1', name: 'self_test' }),
+    );
+    await waitFor(
+      () => acksOf(broker.received, 'log-1').length > 0 && acksOf(broker.received, 'test-1').length > 0,
+    );
+    expect(acksOf(broker.received, 'log-1')[0].result).toEqual({
+      entries: [{ ts: event.ts, code: truth.errorCode, message: event.message }],
+    });
+    expect(acksOf(broker.received, 'test-1')[0].result).toMatchObject({ passed: false });
+
+    let reconnects = 0;
+    fleet.on('connected', () => reconnects++);
+    await broker.publish('devices/sim-washer-1/commands', JSON.stringify({ id: 'boot-1', name: 'reboot' }));
+    await waitFor(() => acksOf(broker.received, 'boot-1').length > 0 && reconnects === 1);
+    expect(acksOf(broker.received, 'boot-1')[0].ok).toBe(true);
+  });
+});

@@ -1,0 +1,210 @@
+import { EventEmitter } from 'node:events';
+import { APPLIANCE_PROFILES, type CommandAck } from '../../contracts/src';
+import { type Clock, systemClock } from './clock';
+import { type FleetDevice, planFleet } from './fleet-plan';
+import { appendGroundTruth, type GroundTruthRecord } from './ground-truth';
+import { deriveSeed, mulberry32 } from './prng';
+import { type DeviceListener, type ErrorLogEntry, SimulatedDevice } from './simulated-device';
+
+export type { FleetDevice } from './fleet-plan';
+
+export interface FleetSimulatorOptions {
+  brokerUrl: string;
+  devices: FleetDevice[];
+  seed?: number;
+  /** Usage cycles and fault progress run this many times faster than the wall clock. */
+  timeScale?: number;
+  /** Fraction of devices with an injected fault. */
+  faultRate?: number;
+  /** Each fault starts within this many simulated hours of start(). */
+  faultStartWithinHours?: number;
+  /** Simulated hours a fault takes from start to failure, drawn uniformly. */
+  faultDevelopHours?: { min: number; max: number };
+  groundTruthPath?: string;
+  clock?: Clock;
+  connectRatePerS?: number;
+  /** Overrides every profile's reportIntervalMs (wall-clock ms between readings). */
+  reportIntervalMs?: number;
+  /** Readings kept per device while the broker is unreachable; the oldest are dropped. */
+  bufferCapacity?: number;
+  reconnectPeriodMs?: number;
+  tickMs?: number;
+  fw?: string;
+}
+
+export interface FleetStats {
+  connected: number;
+  published: number;
+  buffered: number;
+  dropped: number;
+}
+
+export interface PublishedMessage {
+  deviceId: string;
+  topic: string;
+  payload: string;
+}
+
+/** Events: connected(deviceId), disconnected(deviceId), published(PublishedMessage),
+ * failure({deviceId, ts, code, message}), command({deviceId, ack}). */
+export interface FleetSimulatorEvents {
+  connected: [deviceId: string];
+  disconnected: [deviceId: string];
+  published: [message: PublishedMessage];
+  failure: [failure: ErrorLogEntry & { deviceId: string }];
+  command: [command: { deviceId: string; ack: CommandAck }];
+}
+
+interface Scheduled {
+  device: SimulatedDevice;
+  intervalMs: number;
+  nextReportTs: number;
+}
+
+export const FLEET_DEFAULTS = {
+  seed: 1,
+  timeScale: 1,
+  faultRate: 0.2,
+  faultStartWithinHours: 24,
+  connectRatePerS: 200,
+  bufferCapacity: 10_000,
+  reconnectPeriodMs: 2_000,
+  tickMs: 100,
+  fw: '1.4.2',
+  inflightWindow: 20,
+} as const;
+
+/**
+ * A fleet of simulated appliances in one process: one MQTT connection per device, one timer for
+ * the whole fleet (connect pacing and reporting), wall-clock timestamps with simulated usage and
+ * fault progress running timeScale times faster.
+ */
+export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
+  private scheduled: Scheduled[] = [];
+  private connectQueueIndex = 0;
+  private connectAllowance = 0;
+  private lastTickTs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private connectedCount = 0;
+  private wallStartTs = 0;
+  private groundTruthRecords: GroundTruthRecord[] = [];
+
+  constructor(private readonly options: FleetSimulatorOptions) {
+    super();
+  }
+
+  private get clock(): Clock {
+    return this.options.clock ?? systemClock;
+  }
+
+  private get timeScale(): number {
+    return this.options.timeScale ?? FLEET_DEFAULTS.timeScale;
+  }
+
+  /** Simulated time of a wall-clock instant: both start together, simulation runs faster. */
+  simTimeOf(wallTs: number): number {
+    return this.wallStartTs + (wallTs - this.wallStartTs) * this.timeScale;
+  }
+
+  /** The injected faults, as written to the ground-truth file. */
+  get groundTruth(): readonly GroundTruthRecord[] {
+    return this.groundTruthRecords;
+  }
+
+  async start(): Promise<void> {
+    if (this.timer) return;
+    const seed = this.options.seed ?? FLEET_DEFAULTS.seed;
+    this.wallStartTs = this.clock.now();
+    const { appliances, groundTruth } = planFleet(this.options.devices, {
+      seed,
+      simStartTs: this.wallStartTs,
+      faultRate: this.options.faultRate ?? FLEET_DEFAULTS.faultRate,
+      faultStartWithinHours: this.options.faultStartWithinHours ?? FLEET_DEFAULTS.faultStartWithinHours,
+      faultDevelopHours: this.options.faultDevelopHours,
+      telemetryTsOf: (simTs) => this.wallStartTs + (simTs - this.wallStartTs) / this.timeScale,
+    });
+    this.groundTruthRecords = groundTruth;
+    if (this.options.groundTruthPath) appendGroundTruth(this.options.groundTruthPath, groundTruth);
+
+    const listener: DeviceListener = {
+      onConnected: (id) => {
+        this.connectedCount++;
+        this.emit('connected', id);
+      },
+      onDisconnected: (id) => {
+        this.connectedCount--;
+        this.emit('disconnected', id);
+      },
+      onPublished: (deviceId, topic, payload) => this.emit('published', { deviceId, topic, payload }),
+      onFailure: (deviceId, entry) => this.emit('failure', { deviceId, ...entry }),
+      onCommand: (deviceId, ack) => this.emit('command', { deviceId, ack }),
+    };
+    const settings = {
+      brokerUrl: this.options.brokerUrl,
+      fw: this.options.fw ?? FLEET_DEFAULTS.fw,
+      clock: this.clock,
+      bufferCapacity: this.options.bufferCapacity ?? FLEET_DEFAULTS.bufferCapacity,
+      inflightWindow: FLEET_DEFAULTS.inflightWindow,
+      reconnectPeriodMs: this.options.reconnectPeriodMs ?? FLEET_DEFAULTS.reconnectPeriodMs,
+      simTimeOf: (wallTs: number) => this.simTimeOf(wallTs),
+      listener,
+    };
+    const phaseRng = mulberry32(deriveSeed(seed, 'report-phase'));
+    this.scheduled = this.options.devices.map((device, index) => {
+      const intervalMs = this.options.reportIntervalMs ?? APPLIANCE_PROFILES[device.type].reportIntervalMs;
+      return {
+        device: new SimulatedDevice(device.id, device.secret, appliances[index], settings),
+        intervalMs,
+        // Spread the fleet's readings over the interval instead of bursting on one tick.
+        nextReportTs: Math.round(phaseRng() * intervalMs),
+      };
+    });
+    this.lastTickTs = this.wallStartTs;
+    this.connectAllowance = 1;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? FLEET_DEFAULTS.tickMs);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await Promise.all(this.scheduled.map((s) => s.device.stop()));
+  }
+
+  stats(): FleetStats {
+    let published = 0;
+    let buffered = 0;
+    let dropped = 0;
+    for (const { device } of this.scheduled) {
+      published += device.published;
+      buffered += device.buffered;
+      dropped += device.dropped;
+    }
+    return { connected: this.connectedCount, published, buffered, dropped };
+  }
+
+  private tick(): void {
+    const now = this.clock.now();
+    const rate = this.options.connectRatePerS ?? FLEET_DEFAULTS.connectRatePerS;
+    this.connectAllowance = Math.min(
+      Math.max(1, rate),
+      this.connectAllowance + (rate * (now - this.lastTickTs)) / 1000,
+    );
+    this.lastTickTs = now;
+    while (this.connectAllowance >= 1 && this.connectQueueIndex < this.scheduled.length) {
+      const entry = this.scheduled[this.connectQueueIndex++];
+      entry.device.start();
+      // The first reading follows power-on by the device's phase offset.
+      entry.nextReportTs += now;
+      this.connectAllowance--;
+    }
+    for (let i = 0; i < this.connectQueueIndex; i++) {
+      const entry = this.scheduled[i];
+      if (now < entry.nextReportTs) continue;
+      entry.device.report(now);
+      entry.nextReportTs += entry.intervalMs;
+      // After a stall (suspended process) skip the missed slots rather than bursting.
+      if (entry.nextReportTs <= now) entry.nextReportTs = now + entry.intervalMs;
+    }
+  }
+}
