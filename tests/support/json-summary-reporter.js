@@ -8,7 +8,10 @@ class JsonSummaryReporter {
 
   onRunComplete(_contexts, results) {
     const { numPassedTests, numFailedTests, numTotalTests, numPendingTests } = results;
-    fs.writeFileSync(this.outputFile, JSON.stringify({ numPassedTests, numFailedTests, numTotalTests, numPendingTests }));
+    fs.writeFileSync(
+      this.outputFile,
+      JSON.stringify({ numPassedTests, numFailedTests, numTotalTests, numPendingTests }),
+    );
   }
 }
 

@@ -1,0 +1,16 @@
+// What every page gets from the composition root (main.ts).
+
+import type { ApiClient, ApplianceProfile } from './api-client.js';
+import type { SocketClient } from './socket-client.js';
+
+export interface AppContext {
+  api: ApiClient;
+  socket: SocketClient;
+  navigate(path: string): void;
+  /** Called after a successful login: opens the socket and shows the app. */
+  onLogin(): void;
+  /** Appliance profiles, fetched once per session. */
+  profiles(): Promise<ApplianceProfile[]>;
+  /** Wall clock; one place so the pages agree on "now". */
+  now(): number;
+}
