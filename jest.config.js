@@ -16,7 +16,7 @@ const esmOnly = ['aedes', 'aedes-packet', 'aedes-persistence', 'mqemitter', 'hyp
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/contracts', '<rootDir>/gateway', '<rootDir>/firmware-sim', '<rootDir>/platform', '<rootDir>/tests'],
+  roots: ['<rootDir>/contracts', '<rootDir>/gateway', '<rootDir>/firmware-sim', '<rootDir>/platform', '<rootDir>/models', '<rootDir>/tests'],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
