@@ -122,3 +122,11 @@ export const ticketQuerySchema = z.object({
   deviceId: z.string().optional(),
   status: ticketStatusSchema.optional(),
 });
+
+export const sendCommandRequestSchema = z.strictObject({
+  name: z.enum(['self_test', 'read_error_log', 'reboot']),
+  args: z.record(z.string(), z.unknown()).optional(),
+  /** How long to wait for the device's acknowledgement. */
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
+});
+export type SendCommandRequest = z.infer<typeof sendCommandRequestSchema>;

@@ -13,6 +13,7 @@ import { DomainEvents } from './common/events/domain-events';
 import { createLogger, type Logger } from './common/logging/logger';
 import { openDatabase } from './database/open-database';
 import { AlarmsService } from './modules/alarms/alarms.service';
+import { DeviceCommandsService } from './modules/devices/device-commands.service';
 import { DevicesService } from './modules/devices/devices.service';
 import { MetricsService } from './modules/health/metrics.service';
 import { Readiness } from './modules/health/readiness';
@@ -91,6 +92,7 @@ export async function startPlatform(
     logger: logger.child({ component: 'gateway' }),
     clock: () => core.clock.now(),
   });
+  app.get(DeviceCommandsService).usePublisher((deviceId, command) => gateway.publishCommand(deviceId, command));
   httpServer.on('upgrade', (req, socket, head) => {
     if (req.url && new URL(req.url, 'http://x').pathname === MQTT_WS_PATH) gateway.handleUpgrade(req, socket, head);
   });

@@ -6,6 +6,7 @@ export const ERROR_KINDS = {
   not_found: 404,
   conflict: 409,
   unavailable: 503,
+  timeout: 504,
 } as const;
 export type ErrorKind = keyof typeof ERROR_KINDS;
 

@@ -1,11 +1,12 @@
 import { EventEmitter } from 'node:events';
-import type { Alarm, DeviceStatusEvent, Ticket } from '../../../../contracts/src';
+import type { Alarm, CommandAck, DeviceStatusEvent, Ticket } from '../../../../contracts/src';
 
 /** What features announce to each other (and to Socket.IO) without depending on each other. */
 export interface DomainEventMap {
   'device.status': DeviceStatusEvent;
   'telemetry.accepted': { deviceId: string; type: string; tsMs: number; metrics: Record<string, number> };
   'device.event': { deviceId: string; type: string; tsMs: number; code: string; message?: string };
+  'command.ack': { deviceId: string; ack: CommandAck };
   'alarm.changed': Alarm;
   'ticket.changed': Ticket;
 }

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
+import { DeviceCommandsService } from './device-commands.service';
 import { DevicesController } from './devices.controller';
 import { DevicesRepository } from './devices.repository';
 import { DevicesService } from './devices.service';
 
 @Module({
   controllers: [DevicesController],
-  providers: [DevicesService, DevicesRepository],
-  exports: [DevicesService],
+  providers: [DevicesService, DevicesRepository, DeviceCommandsService],
+  exports: [DevicesService, DeviceCommandsService],
 })
 export class DevicesModule {}

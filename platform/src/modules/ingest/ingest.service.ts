@@ -128,6 +128,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         const ack = parse(commandAckSchema, body);
         this.devices.markSeen(device, message.receivedAtMs);
         this.logger.info({ deviceId: device.id, commandId: ack.id, ok: ack.ok }, 'command acknowledged');
+        this.events.emit('command.ack', { deviceId: device.id, ack });
         return;
       }
     }
