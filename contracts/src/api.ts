@@ -10,7 +10,11 @@ export const loginRequestSchema = z.strictObject({
 });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
-export const loginResponseSchema = z.object({ accessToken: z.string(), role: roleSchema, userId: z.string() });
+export const loginResponseSchema = z.object({
+  accessToken: z.string(),
+  role: roleSchema,
+  userId: z.string(),
+});
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
 export const createDeviceRequestSchema = z.strictObject({

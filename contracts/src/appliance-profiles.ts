@@ -1,6 +1,12 @@
 import { z } from 'zod';
 
-export const applianceTypeSchema = z.enum(['washer', 'refrigerator', 'air_conditioner', 'water_heater', 'dishwasher']);
+export const applianceTypeSchema = z.enum([
+  'washer',
+  'refrigerator',
+  'air_conditioner',
+  'water_heater',
+  'dishwasher',
+]);
 export type ApplianceType = z.infer<typeof applianceTypeSchema>;
 export const APPLIANCE_TYPES = applianceTypeSchema.options;
 
@@ -74,16 +80,35 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
     ],
     errorCodes: [
       { code: 'E21', meaning: 'Drain pump blocked: water not drained in time', severity: 'major' },
-      { code: 'E31', meaning: 'Unbalanced load or drum bearing failure: excessive vibration', severity: 'major' },
+      {
+        code: 'E31',
+        meaning: 'Unbalanced load or drum bearing failure: excessive vibration',
+        severity: 'major',
+      },
       { code: 'E41', meaning: 'Door lock fault', severity: 'major' },
       { code: 'E51', meaning: 'Motor overcurrent', severity: 'critical' },
       { code: 'E61', meaning: 'Heater fault: water does not heat', severity: 'major' },
       { code: 'W01', meaning: 'Detergent low', severity: 'warning' },
     ],
     faultModes: [
-      { mode: 'bearing_wear', description: 'Drum bearing wear raises vibration', errorCode: 'E31', part: 'drum-bearing-kit' },
-      { mode: 'drain_pump_clog', description: 'Clogging drain pump lengthens drain time', errorCode: 'E21', part: 'drain-pump' },
-      { mode: 'motor_brush_wear', description: 'Worn motor brushes raise motor current', errorCode: 'E51', part: 'motor-brush-set' },
+      {
+        mode: 'bearing_wear',
+        description: 'Drum bearing wear raises vibration',
+        errorCode: 'E31',
+        part: 'drum-bearing-kit',
+      },
+      {
+        mode: 'drain_pump_clog',
+        description: 'Clogging drain pump lengthens drain time',
+        errorCode: 'E21',
+        part: 'drain-pump',
+      },
+      {
+        mode: 'motor_brush_wear',
+        description: 'Worn motor brushes raise motor current',
+        errorCode: 'E51',
+        part: 'motor-brush-set',
+      },
     ],
   },
   refrigerator: {
@@ -105,9 +130,24 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
       { code: 'R50', meaning: 'Defrost heater fault', severity: 'major' },
     ],
     faultModes: [
-      { mode: 'refrigerant_leak', description: 'Slow refrigerant leak: duty climbs, then cabinet warms', errorCode: 'R10', part: 'sealed-system-repair-kit' },
-      { mode: 'door_gasket_failure', description: 'Failing door gasket lets warm air in', errorCode: 'R40', part: 'door-gasket' },
-      { mode: 'condenser_fan_failure', description: 'Condenser fan degrading: condenser overheats', errorCode: 'R30', part: 'condenser-fan-motor' },
+      {
+        mode: 'refrigerant_leak',
+        description: 'Slow refrigerant leak: duty climbs, then cabinet warms',
+        errorCode: 'R10',
+        part: 'sealed-system-repair-kit',
+      },
+      {
+        mode: 'door_gasket_failure',
+        description: 'Failing door gasket lets warm air in',
+        errorCode: 'R40',
+        part: 'door-gasket',
+      },
+      {
+        mode: 'condenser_fan_failure',
+        description: 'Condenser fan degrading: condenser overheats',
+        errorCode: 'R30',
+        part: 'condenser-fan-motor',
+      },
     ],
   },
   air_conditioner: {
@@ -118,7 +158,15 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
       m('supplyAirTempC', '°C', -10, 60, { high: 18 }, { high: 24 }, 'supply air temperature while cooling'),
       m('returnAirTempC', '°C', -10, 60, {}, {}, 'return (room) air temperature'),
       m('compressorCurrentA', 'A', 0, 30, { high: 9 }, { high: 14 }, 'compressor current'),
-      m('suctionPressureKpa', 'kPa', 0, 2000, { low: 650 }, { low: 450 }, 'suction-side refrigerant pressure'),
+      m(
+        'suctionPressureKpa',
+        'kPa',
+        0,
+        2000,
+        { low: 650 },
+        { low: 450 },
+        'suction-side refrigerant pressure',
+      ),
       m('filterDpPa', 'Pa', 0, 500, { high: 120 }, { high: 220 }, 'pressure drop across the air filter'),
       m('outdoorTempC', '°C', -30, 55, {}, {}, 'outdoor air temperature'),
     ],
@@ -129,9 +177,24 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
       { code: 'A44', meaning: 'Outdoor unit communication lost', severity: 'major' },
     ],
     faultModes: [
-      { mode: 'refrigerant_leak', description: 'Refrigerant leak: suction pressure falls, supply air warms', errorCode: 'A11', part: 'refrigerant-recharge-kit' },
-      { mode: 'filter_clog', description: 'Air filter clogging raises pressure drop', errorCode: 'A22', part: 'air-filter' },
-      { mode: 'capacitor_degradation', description: 'Run capacitor degrading raises compressor current', errorCode: 'A33', part: 'run-capacitor' },
+      {
+        mode: 'refrigerant_leak',
+        description: 'Refrigerant leak: suction pressure falls, supply air warms',
+        errorCode: 'A11',
+        part: 'refrigerant-recharge-kit',
+      },
+      {
+        mode: 'filter_clog',
+        description: 'Air filter clogging raises pressure drop',
+        errorCode: 'A22',
+        part: 'air-filter',
+      },
+      {
+        mode: 'capacitor_degradation',
+        description: 'Run capacitor degrading raises compressor current',
+        errorCode: 'A33',
+        part: 'run-capacitor',
+      },
     ],
   },
   water_heater: {
@@ -152,9 +215,24 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
       { code: 'H04', meaning: 'Temperature sensor fault', severity: 'major' },
     ],
     faultModes: [
-      { mode: 'scale_buildup', description: 'Scale on the element slows heating', errorCode: 'H03', part: 'heating-element' },
-      { mode: 'element_failure', description: 'Element degrading: power falls, tank cools', errorCode: 'H01', part: 'heating-element' },
-      { mode: 'thermostat_drift', description: 'Thermostat drifting: tank overheats', errorCode: 'H02', part: 'thermostat' },
+      {
+        mode: 'scale_buildup',
+        description: 'Scale on the element slows heating',
+        errorCode: 'H03',
+        part: 'heating-element',
+      },
+      {
+        mode: 'element_failure',
+        description: 'Element degrading: power falls, tank cools',
+        errorCode: 'H01',
+        part: 'heating-element',
+      },
+      {
+        mode: 'thermostat_drift',
+        description: 'Thermostat drifting: tank overheats',
+        errorCode: 'H02',
+        part: 'thermostat',
+      },
     ],
   },
   dishwasher: {
@@ -175,9 +253,24 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
       { code: 'D40', meaning: 'Leak detected in base', severity: 'critical' },
     ],
     faultModes: [
-      { mode: 'drain_clog', description: 'Clogging drain lengthens drain time', errorCode: 'D20', part: 'drain-pump' },
-      { mode: 'heater_failure', description: 'Heater degrading: water heats slowly', errorCode: 'D10', part: 'heater-element' },
-      { mode: 'spray_arm_clog', description: 'Clogged filter / spray arm: pump pressure falls', errorCode: 'D30', part: 'filter-assembly' },
+      {
+        mode: 'drain_clog',
+        description: 'Clogging drain lengthens drain time',
+        errorCode: 'D20',
+        part: 'drain-pump',
+      },
+      {
+        mode: 'heater_failure',
+        description: 'Heater degrading: water heats slowly',
+        errorCode: 'D10',
+        part: 'heater-element',
+      },
+      {
+        mode: 'spray_arm_clog',
+        description: 'Clogged filter / spray arm: pump pressure falls',
+        errorCode: 'D30',
+        part: 'filter-assembly',
+      },
     ],
   },
 };

@@ -13,7 +13,9 @@ export const SOCKET_EVENTS = {
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */
 export const SOCKET_REQUESTS = { subscribe: 'subscribe', unsubscribe: 'unsubscribe' } as const;
 
-export const roomSchema = z.string().regex(/^(fleet|(device|ticket|technician|customer):[A-Za-z0-9_-]{1,64})$/);
+export const roomSchema = z
+  .string()
+  .regex(/^(fleet|(device|ticket|technician|customer):[A-Za-z0-9_-]{1,64})$/);
 export const subscribeRequestSchema = z.object({ room: roomSchema });
 
 export const telemetryEventSchema = z.object({

@@ -47,12 +47,14 @@ export async function startPlatform(
   const logger = options.logger ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const store = await openTelemetryStore({ influxUrl: config.influxUrl, dataDir: config.dataDir, logger }).catch(
-    async (error: unknown) => {
-      await db.close();
-      throw error;
-    },
-  );
+  const store = await openTelemetryStore({
+    influxUrl: config.influxUrl,
+    dataDir: config.dataDir,
+    logger,
+  }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
   const core: CoreResources = {
     config,
     logger,
@@ -92,9 +94,12 @@ export async function startPlatform(
     logger: logger.child({ component: 'gateway' }),
     clock: () => core.clock.now(),
   });
-  app.get(DeviceCommandsService).usePublisher((deviceId, command) => gateway.publishCommand(deviceId, command));
+  app
+    .get(DeviceCommandsService)
+    .usePublisher((deviceId, command) => gateway.publishCommand(deviceId, command));
   httpServer.on('upgrade', (req, socket, head) => {
-    if (req.url && new URL(req.url, 'http://x').pathname === MQTT_WS_PATH) gateway.handleUpgrade(req, socket, head);
+    if (req.url && new URL(req.url, 'http://x').pathname === MQTT_WS_PATH)
+      gateway.handleUpgrade(req, socket, head);
   });
 
   try {

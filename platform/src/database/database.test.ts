@@ -47,7 +47,9 @@ describe.each(['pglite', 'postgres'] as const)('relational store on %s', (kind) 
   it('rolls a failed transaction back', async () => {
     await expect(
       db.transaction(async (tx) => {
-        await tx.query("INSERT INTO devices (id, type, secret_hash, created_at) VALUES ('d2', 'washer', 'h', 1)");
+        await tx.query(
+          "INSERT INTO devices (id, type, secret_hash, created_at) VALUES ('d2', 'washer', 'h', 1)",
+        );
         throw new Error('boom');
       }),
     ).rejects.toThrow('boom');

@@ -91,7 +91,9 @@ export async function migrate(db: SqlClient): Promise<number[]> {
   await db.exec(
     'CREATE TABLE IF NOT EXISTS schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)',
   );
-  const done = new Set((await db.query<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => row.id));
+  const done = new Set(
+    (await db.query<{ id: number }>('SELECT id FROM schema_migrations')).map((row) => row.id),
+  );
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
     if (done.has(migration.id)) continue;

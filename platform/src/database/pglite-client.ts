@@ -32,7 +32,8 @@ export class PgliteClient implements SqlClient {
   async transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.handle.transaction(async (tx) =>
       work({
-        query: async <R extends object>(sql: string, params: unknown[] = []) => (await tx.query<R>(sql, params)).rows,
+        query: async <R extends object>(sql: string, params: unknown[] = []) =>
+          (await tx.query<R>(sql, params)).rows,
         exec: async (sql: string) => {
           await tx.exec(sql);
         },

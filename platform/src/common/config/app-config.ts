@@ -7,13 +7,16 @@ const optionalUrl = (protocols: string[]) =>
     .string()
     .trim()
     .min(1)
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `a URL starting with ${protocols.join(' or ')}`)
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `a URL starting with ${protocols.join(' or ')}`,
+    )
     .optional();
 
 /** Every environment variable the product reads. `process.env` is read nowhere else. */
@@ -33,8 +36,16 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TELEMETRY_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60000).default(1000),
-  MAX_CLOCK_SKEW_MS: z.coerce.number().int().positive().default(5 * 60_000),
-  MAX_READING_AGE_MS: z.coerce.number().int().positive().default(30 * 24 * 3_600_000),
+  MAX_CLOCK_SKEW_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 60_000),
+  MAX_READING_AGE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(30 * 24 * 3_600_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -69,7 +80,9 @@ export class ConfigError extends Error {
 /** Parses the environment once; every invalid key is reported together. */
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));

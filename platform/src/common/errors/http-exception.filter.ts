@@ -12,13 +12,16 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof AppError) {
       const statusCode = ERROR_KINDS[error.kind];
-      response.status(statusCode).json({ statusCode, code: error.code, message: error.message, ...error.details });
+      response
+        .status(statusCode)
+        .json({ statusCode, code: error.code, message: error.message, ...error.details });
       return;
     }
     if (error instanceof HttpException) {
       const statusCode = error.getStatus();
       const body = error.getResponse();
-      const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
+      const message =
+        typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? error.message);
       response.status(statusCode).json({ statusCode, code: `http_${statusCode}`, message });
       return;
     }

@@ -10,7 +10,8 @@ export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
     const parsed = this.schema.safeParse(value ?? {});
     if (parsed.success) return parsed.data;
     const issue = parsed.error.issues[0];
-    const field = issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '(body)');
+    const field =
+      issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '(body)');
     return this.fail(field, issue.message, parsed.error.issues.length);
   }
 

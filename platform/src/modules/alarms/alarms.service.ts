@@ -44,7 +44,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     for (const profile of Object.values(APPLIANCE_PROFILES)) {
       for (const metric of profile.metrics) this.metricProfiles.set(`${profile.type}|${metric.name}`, metric);
     }
-    for (const alarm of await this.repository.open()) this.openAlarms.set(key(alarm.deviceId, alarm.cause), alarm);
+    for (const alarm of await this.repository.open())
+      this.openAlarms.set(key(alarm.deviceId, alarm.cause), alarm);
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
       this.events.on('device.event', (event) => this.onDeviceEvent(event)),
@@ -77,7 +78,14 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
           const bound = decision.level === 'failing' ? metric.critical : metric.normal;
           this.raise(reading.deviceId, cause, severityOfLevel(decision.level), {
             message: `${metric.description} ${value} ${metric.unit} is outside the ${decision.level === 'failing' ? 'critical' : 'normal'} range (${formatBand(bound)} ${metric.unit})`,
-            details: { metric: name, value, unit: metric.unit, normal: metric.normal, critical: metric.critical, ts: reading.tsMs },
+            details: {
+              metric: name,
+              value,
+              unit: metric.unit,
+              normal: metric.normal,
+              critical: metric.critical,
+              ts: reading.tsMs,
+            },
           });
           break;
         }
@@ -94,7 +102,12 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     if (!code) return;
     this.raise(event.deviceId, `code:${event.code}`, code.severity, {
       message: `${event.code}: ${code.meaning}${event.message ? ` (${event.message})` : ''}`,
-      details: { code: event.code, meaning: code.meaning, deviceMessage: event.message ?? null, ts: event.tsMs },
+      details: {
+        code: event.code,
+        meaning: code.meaning,
+        deviceMessage: event.message ?? null,
+        ts: event.tsMs,
+      },
     });
   }
 

@@ -15,12 +15,11 @@ export function levelOf(metric: MetricProfile, value: number): Level {
   return 'normal';
 }
 
-export const severityOfLevel = (level: Exclude<Level, 'normal'>): Severity => (level === 'failing' ? 'major' : 'minor');
+export const severityOfLevel = (level: Exclude<Level, 'normal'>): Severity =>
+  level === 'failing' ? 'major' : 'minor';
 
 export type ThresholdDecision =
-  | { action: 'none' }
-  | { action: 'raise'; level: Exclude<Level, 'normal'> }
-  | { action: 'clear' };
+  { action: 'none' } | { action: 'raise'; level: Exclude<Level, 'normal'> } | { action: 'clear' };
 
 /**
  * Debounces one metric of one device: a single noisy reading neither raises nor clears;
@@ -47,7 +46,12 @@ export class ThresholdTracker {
     this.normalRun = 0;
     this.abnormalRun += 1;
     // The run's level is its mildest reading: escalate only when the whole run is failing.
-    this.worstInRun = this.abnormalRun === 1 ? level : this.worstInRun === 'failing' && level === 'failing' ? 'failing' : 'degraded';
+    this.worstInRun =
+      this.abnormalRun === 1
+        ? level
+        : this.worstInRun === 'failing' && level === 'failing'
+          ? 'failing'
+          : 'degraded';
     if (this.abnormalRun < RAISE_AFTER_READINGS) return { action: 'none' };
     const runLevel = this.worstInRun;
     if (this.raised === 'normal' || (this.raised === 'degraded' && runLevel === 'failing')) {

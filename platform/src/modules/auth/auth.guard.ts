@@ -15,11 +15,13 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 type AuthedRequest = Request & { principal?: Principal };
 
-export const CurrentPrincipal = createParamDecorator((_data: unknown, context: ExecutionContext): Principal => {
-  const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
-  if (!principal) throw AuthErrors.missingToken();
-  return principal;
-});
+export const CurrentPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal => {
+    const principal = context.switchToHttp().getRequest<AuthedRequest>().principal;
+    if (!principal) throw AuthErrors.missingToken();
+    return principal;
+  },
+);
 
 @Injectable()
 export class AuthGuard implements CanActivate {

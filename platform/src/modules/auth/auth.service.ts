@@ -35,7 +35,12 @@ export class AuthService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     this.secret = this.config.jwtSecret ?? this.loadOrCreateSecret();
     if (!(await this.users.findByEmail(this.config.adminEmail))) {
-      await this.createUser({ email: this.config.adminEmail, password: this.config.adminPassword, role: 'admin', name: 'Administrator' });
+      await this.createUser({
+        email: this.config.adminEmail,
+        password: this.config.adminPassword,
+        role: 'admin',
+        name: 'Administrator',
+      });
       this.logger.info({ email: this.config.adminEmail }, 'first admin created');
     }
   }
@@ -66,7 +71,8 @@ export class AuthService implements OnModuleInit {
 
   async login(request: LoginRequest): Promise<LoginResponse> {
     const user = await this.users.findByEmail(request.email);
-    if (!user || !(await verifyPassword(request.password, user.passwordHash))) throw AuthErrors.badCredentials();
+    if (!user || !(await verifyPassword(request.password, user.passwordHash)))
+      throw AuthErrors.badCredentials();
     const claims = { role: user.role, cid: user.customerId, tid: user.technicianId };
     const accessToken = jwt.sign(claims, this.secret, {
       subject: user.id,

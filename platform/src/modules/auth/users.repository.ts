@@ -45,7 +45,16 @@ export class UsersRepository {
     await this.db.query(
       `INSERT INTO users (id, email, password_hash, role, name, customer_id, technician_id, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [user.id, user.email, user.passwordHash, user.role, user.name, user.customerId, user.technicianId, createdAt],
+      [
+        user.id,
+        user.email,
+        user.passwordHash,
+        user.role,
+        user.name,
+        user.customerId,
+        user.technicianId,
+        createdAt,
+      ],
     );
   }
 }

@@ -58,11 +58,17 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
   async send(deviceId: string, request: SendCommandRequest, principal: Principal): Promise<CommandAck> {
     const device = this.devices.requireVisible(deviceId, principal);
     if (!device.online) {
-      throw new AppError('device.offline', 'conflict', `Device "${deviceId}" is offline; commands need a connected device`, {
-        deviceId,
-      });
+      throw new AppError(
+        'device.offline',
+        'conflict',
+        `Device "${deviceId}" is offline; commands need a connected device`,
+        {
+          deviceId,
+        },
+      );
     }
-    if (!this.publisher) throw new AppError('device.broker_unavailable', 'unavailable', 'The MQTT broker is not running');
+    if (!this.publisher)
+      throw new AppError('device.broker_unavailable', 'unavailable', 'The MQTT broker is not running');
     const command: CommandMessage = { id: randomUUID(), name: request.name, args: request.args };
     const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const answered = new Promise<CommandAck | undefined>((resolve) => {
@@ -72,7 +78,10 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
       }, timeoutMs);
       this.pending.set(command.id, { deviceId, resolve, timer });
     });
-    this.logger.info({ deviceId, commandId: command.id, name: command.name, by: principal.userId }, 'command sent');
+    this.logger.info(
+      { deviceId, commandId: command.id, name: command.name, by: principal.userId },
+      'command sent',
+    );
     try {
       await this.publisher(deviceId, command);
     } catch (error) {
@@ -82,10 +91,15 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
     }
     const ack = await answered;
     if (!ack) {
-      throw new AppError('device.command_timeout', 'timeout', `No acknowledgement from "${deviceId}" within ${timeoutMs} ms`, {
-        deviceId,
-        commandId: command.id,
-      });
+      throw new AppError(
+        'device.command_timeout',
+        'timeout',
+        `No acknowledgement from "${deviceId}" within ${timeoutMs} ms`,
+        {
+          deviceId,
+          commandId: command.id,
+        },
+      );
     }
     return ack;
   }

@@ -29,7 +29,9 @@ export class DevicesController {
   @Post('devices')
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Provision a device; the answer holds its MQTT secret, shown only this once' })
-  create(@Body(new ZodValidationPipe(createDeviceRequestSchema)) body: CreateDeviceRequest): Promise<CreatedDevice> {
+  create(
+    @Body(new ZodValidationPipe(createDeviceRequestSchema)) body: CreateDeviceRequest,
+  ): Promise<CreatedDevice> {
     return this.devices.provision(body);
   }
 
@@ -47,7 +49,9 @@ export class DevicesController {
   @Post('devices/:id/commands')
   @HttpCode(200)
   @Roles('admin', 'engineer', 'technician')
-  @ApiOperation({ summary: 'Run a remote command (self_test, read_error_log, reboot); answers with the device ack' })
+  @ApiOperation({
+    summary: 'Run a remote command (self_test, read_error_log, reboot); answers with the device ack',
+  })
   command(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,

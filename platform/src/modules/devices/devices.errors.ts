@@ -1,9 +1,12 @@
 import { AppError } from '../../common/errors/app-error';
 
 export const DeviceErrors = {
-  notFound: (id: string) => new AppError('device.not_found', 'not_found', `No device "${id}"`, { deviceId: id }),
+  notFound: (id: string) =>
+    new AppError('device.not_found', 'not_found', `No device "${id}"`, { deviceId: id }),
   idTaken: (id: string) =>
     new AppError('device.id_taken', 'conflict', `A device with id "${id}" exists already`, { field: 'id' }),
   unknownMetric: (type: string, metric: string) =>
-    new AppError('device.unknown_metric', 'invalid', `A ${type} has no metric "${metric}"`, { field: 'metric' }),
+    new AppError('device.unknown_metric', 'invalid', `A ${type} has no metric "${metric}"`, {
+      field: 'metric',
+    }),
 };

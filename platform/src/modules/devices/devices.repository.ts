@@ -81,7 +81,13 @@ export class DevicesRepository {
        WHERE d.id = t.id`,
       [
         JSON.stringify(
-          devices.map((d) => ({ id: d.id, online: d.online, fw: d.fw, last_seen: d.lastSeen, latest: d.latest })),
+          devices.map((d) => ({
+            id: d.id,
+            online: d.online,
+            fw: d.fw,
+            last_seen: d.lastSeen,
+            latest: d.latest,
+          })),
         ),
       ],
     );

@@ -100,15 +100,24 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
 
   list(principal: Principal): DeviceView[] {
     const views: DeviceView[] = [];
-    for (const device of this.devices.values()) if (this.canSee(principal, device)) views.push(this.toView(device));
+    for (const device of this.devices.values())
+      if (this.canSee(principal, device)) views.push(this.toView(device));
     return views;
   }
 
   canSee(principal: Principal, device: DeviceRecord): boolean {
-    return principal.role !== 'customer' || (principal.customerId !== null && device.customerId === principal.customerId);
+    return (
+      principal.role !== 'customer' ||
+      (principal.customerId !== null && device.customerId === principal.customerId)
+    );
   }
 
-  recordReading(device: DeviceRecord, tsMs: number, metrics: Record<string, number>, receivedAtMs: number): void {
+  recordReading(
+    device: DeviceRecord,
+    tsMs: number,
+    metrics: Record<string, number>,
+    receivedAtMs: number,
+  ): void {
     for (const [name, value] of Object.entries(metrics)) {
       const current = device.latest[name];
       if (!current || current.ts <= tsMs) device.latest[name] = { ts: tsMs, value };

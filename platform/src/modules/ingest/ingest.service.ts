@@ -142,7 +142,10 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       const metric = profileMetrics?.get(name);
       if (!metric) throw new Rejection('unknown_metric', `a ${device.type} has no metric "${name}"`);
       if (value < metric.min || value > metric.max) {
-        throw new Rejection('out_of_range', `${name}=${value} outside [${metric.min}, ${metric.max}] ${metric.unit}`);
+        throw new Rejection(
+          'out_of_range',
+          `${name}=${value} outside [${metric.min}, ${metric.max}] ${metric.unit}`,
+        );
       }
     }
     if (this.dedup.isDuplicate(device.id, message.seq, message.ts)) {
@@ -191,16 +194,26 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private checkTimestamp(tsMs: number): void {
     const now = this.clock.now();
     if (tsMs > now + this.config.maxClockSkewMs) {
-      throw new Rejection('timestamp_future', `ts ${new Date(tsMs).toISOString()} is ahead of the platform clock`);
+      throw new Rejection(
+        'timestamp_future',
+        `ts ${new Date(tsMs).toISOString()} is ahead of the platform clock`,
+      );
     }
     if (tsMs < now - this.config.maxReadingAgeMs) {
-      throw new Rejection('timestamp_past', `ts ${new Date(tsMs).toISOString()} is older than the accepted age`);
+      throw new Rejection(
+        'timestamp_past',
+        `ts ${new Date(tsMs).toISOString()} is older than the accepted age`,
+      );
     }
   }
 
   private reject(message: InboundDeviceMessage, rejection: Rejection): void {
     this.metrics.deadLetters.inc({ reason: rejection.reason });
-    const text = message.payload.toString('utf8', 0, Math.min(message.payload.length, STORED_PAYLOAD_MAX_CHARS));
+    const text = message.payload.toString(
+      'utf8',
+      0,
+      Math.min(message.payload.length, STORED_PAYLOAD_MAX_CHARS),
+    );
     this.deadLetters.push({
       receivedAt: message.receivedAtMs,
       deviceId: message.deviceId,
@@ -234,7 +247,10 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         // Keep the batch, in order, ahead of newer readings and try again.
         this.pending = batch.concat(this.pending);
         this.metrics.storeBacklog.inc();
-        this.logger.error({ err: error, backlog: this.pending.length }, 'telemetry store write failed; retrying');
+        this.logger.error(
+          { err: error, backlog: this.pending.length },
+          'telemetry store write failed; retrying',
+        );
         if (this.stopped) throw error;
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
       }

@@ -67,15 +67,28 @@ export class RealtimeService implements OnApplicationShutdown {
       }),
       this.events.on('device.status', (status) => {
         const customerId = this.devices.find(status.deviceId)?.customerId;
-        this.emitTo(['fleet', `device:${status.deviceId}`, customerId && `customer:${customerId}`], SOCKET_EVENTS.device, status);
+        this.emitTo(
+          ['fleet', `device:${status.deviceId}`, customerId && `customer:${customerId}`],
+          SOCKET_EVENTS.device,
+          status,
+        );
       }),
       this.events.on('alarm.changed', (alarm: Alarm) => {
         const customerId = this.devices.find(alarm.deviceId)?.customerId;
-        this.emitTo(['fleet', `device:${alarm.deviceId}`, customerId && `customer:${customerId}`], SOCKET_EVENTS.alarm, alarm);
+        this.emitTo(
+          ['fleet', `device:${alarm.deviceId}`, customerId && `customer:${customerId}`],
+          SOCKET_EVENTS.alarm,
+          alarm,
+        );
       }),
       this.events.on('ticket.changed', (ticket: Ticket) => {
         this.emitTo(
-          ['fleet', `device:${ticket.deviceId}`, `ticket:${ticket.id}`, ticket.customerId && `customer:${ticket.customerId}`],
+          [
+            'fleet',
+            `device:${ticket.deviceId}`,
+            `ticket:${ticket.id}`,
+            ticket.customerId && `customer:${ticket.customerId}`,
+          ],
           SOCKET_EVENTS.ticket,
           ticket,
         );
@@ -91,13 +104,19 @@ export class RealtimeService implements OnApplicationShutdown {
 
   private onConnection(socket: Socket): void {
     const principal = socket.data.principal as Principal;
-    if (principal.role === 'customer' && principal.customerId) void socket.join(`customer:${principal.customerId}`);
-    if (principal.role === 'technician' && principal.technicianId) void socket.join(`technician:${principal.technicianId}`);
+    if (principal.role === 'customer' && principal.customerId)
+      void socket.join(`customer:${principal.customerId}`);
+    if (principal.role === 'technician' && principal.technicianId)
+      void socket.join(`technician:${principal.technicianId}`);
 
     socket.on(SOCKET_REQUESTS.subscribe, (request: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
       const parsed = subscribeRequestSchema.safeParse(request);
-      if (!parsed.success) return reply({ ok: false, error: 'room: expected fleet or device:|ticket:|technician:|customer:<id>' });
+      if (!parsed.success)
+        return reply({
+          ok: false,
+          error: 'room: expected fleet or device:|ticket:|technician:|customer:<id>',
+        });
       const room = parsed.data.room;
       if (!this.mayJoin(principal, room)) return reply({ ok: false, error: `forbidden: ${room}` });
       void socket.join(room);

@@ -6,7 +6,11 @@ describe('TelemetryThrottle', () => {
 
   it('sends the first reading at once and merges the rest of the interval into one push', () => {
     const sent: Array<[string, { ts: number; metrics: Record<string, number> }]> = [];
-    const throttle = new TelemetryThrottle(1000, () => Date.now(), (key, item) => sent.push([key, item]));
+    const throttle = new TelemetryThrottle(
+      1000,
+      () => Date.now(),
+      (key, item) => sent.push([key, item]),
+    );
     throttle.push('d1', { ts: 1, metrics: { a: 1, b: 1 } });
     expect(sent).toHaveLength(1);
     jest.advanceTimersByTime(100);

@@ -18,7 +18,8 @@ export class TelemetryController {
   series(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
-    @Query(new ZodValidationPipe(telemetryQuerySchema)) query: { metric: string; from?: string; to?: string; every?: string },
+    @Query(new ZodValidationPipe(telemetryQuerySchema))
+    query: { metric: string; from?: string; to?: string; every?: string },
   ): Promise<SeriesPoint[]> {
     return this.telemetry.series(principal, id, query);
   }

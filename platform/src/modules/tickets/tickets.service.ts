@@ -54,7 +54,10 @@ export class TicketsService implements OnModuleInit, OnApplicationShutdown {
       const updated: Ticket = {
         ...open,
         description: `${open.description}\n[alarm ${alarm.id}] ${alarm.message}`,
-        priority: priorityForSeverity(alarm.severity) < open.priority ? priorityForSeverity(alarm.severity) : open.priority,
+        priority:
+          priorityForSeverity(alarm.severity) < open.priority
+            ? priorityForSeverity(alarm.severity)
+            : open.priority,
         updatedAt: now,
       };
       this.save(updated, { actor: 'system', fromStatus: open.status, reason: `alarm ${alarm.cause} added` });
@@ -69,20 +72,37 @@ export class TicketsService implements OnModuleInit, OnApplicationShutdown {
       source: 'alarm',
       priority: priorityForSeverity(alarm.severity),
       status: 'new',
-      title: `${device?.type.replace('_', ' ') ?? 'device'} ${alarm.deviceId}: ${alarm.message.split(' (')[0]}`.slice(0, 200),
+      title:
+        `${device?.type.replace('_', ' ') ?? 'device'} ${alarm.deviceId}: ${alarm.message.split(' (')[0]}`.slice(
+          0,
+          200,
+        ),
       description: `[alarm ${alarm.id}] ${alarm.message}`,
       createdAt: now,
       updatedAt: now,
       ...slaDeadlines(now),
     };
-    this.logger.info({ deviceId: ticket.deviceId, ticketId: ticket.id, alarmId: alarm.id }, 'proactive ticket opened');
-    this.save(ticket, { actor: 'system', fromStatus: null, reason: `opened from ${alarm.severity} alarm ${alarm.cause}` });
+    this.logger.info(
+      { deviceId: ticket.deviceId, ticketId: ticket.id, alarmId: alarm.id },
+      'proactive ticket opened',
+    );
+    this.save(ticket, {
+      actor: 'system',
+      fromStatus: null,
+      reason: `opened from ${alarm.severity} alarm ${alarm.cause}`,
+    });
   }
 
   private save(ticket: Ticket, entry: Omit<AuditEntry, 'ticketId' | 'at' | 'toStatus'>): void {
     if (OPEN_STATUSES.includes(ticket.status)) this.openByDevice.set(ticket.deviceId, ticket);
-    else if (this.openByDevice.get(ticket.deviceId)?.id === ticket.id) this.openByDevice.delete(ticket.deviceId);
-    const audit: AuditEntry = { ...entry, ticketId: ticket.id, at: ticket.updatedAt, toStatus: ticket.status };
+    else if (this.openByDevice.get(ticket.deviceId)?.id === ticket.id)
+      this.openByDevice.delete(ticket.deviceId);
+    const audit: AuditEntry = {
+      ...entry,
+      ticketId: ticket.id,
+      at: ticket.updatedAt,
+      toStatus: ticket.status,
+    };
     this.persisting = this.persisting
       .then(() => this.repository.save(ticket, audit))
       .then(
@@ -113,9 +133,14 @@ export class TicketsService implements OnModuleInit, OnApplicationShutdown {
   async acknowledge(id: string, principal: Principal): Promise<Ticket> {
     const ticket = await this.get(id, principal);
     if (ticket.status !== 'new' && ticket.status !== 'reopened') {
-      throw new AppError('ticket.bad_transition', 'conflict', `A ${ticket.status} ticket cannot be acknowledged`, {
-        field: 'status',
-      });
+      throw new AppError(
+        'ticket.bad_transition',
+        'conflict',
+        `A ${ticket.status} ticket cannot be acknowledged`,
+        {
+          field: 'status',
+        },
+      );
     }
     const { audit: _audit, ...current } = ticket;
     const updated: Ticket = { ...current, status: 'acknowledged', updatedAt: this.clock.now() };
