@@ -11,6 +11,7 @@ import { Clock, SystemClock } from './common/clock/clock';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { DomainEvents } from './common/events/domain-events';
 import { createLogger, type Logger } from './common/logging/logger';
+import { requestLogger } from './common/logging/request-logger';
 import { openDatabase } from './database/open-database';
 import { AlarmsService } from './modules/alarms/alarms.service';
 import { DeviceCommandsService } from './modules/devices/device-commands.service';
@@ -66,6 +67,7 @@ export async function startPlatform(
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.with(core), { logger: false });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
+  app.use(requestLogger(logger.child({ component: 'http' })));
   const openApi = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -257,7 +257,11 @@ describe('ingest pipeline', () => {
     expect(unknownMetric.status).toBe(400);
     expect(unknownMetric.body.field).toBe('metric');
     expect((await t.http('GET', '/health')).body).toEqual({ status: 'ok' });
-    const docs = await t.http<{ paths: Record<string, unknown> }>('GET', '/api/docs-json');
+    const docs = await t.http<{ paths: Record<string, Record<string, { requestBody?: unknown }>> }>(
+      'GET',
+      '/api/docs-json',
+    );
+    expect(JSON.stringify(docs.body.paths['/api/auth/login'].post.requestBody)).toContain('password');
     expect(Object.keys(docs.body.paths)).toEqual(
       expect.arrayContaining(['/api/devices', '/api/auth/login', '/api/alarms', '/api/tickets']),
     );

@@ -11,6 +11,7 @@ import {
   type CreatedDevice,
   type DeviceView,
 } from '../../../../contracts/src';
+import { ApiZodBody } from '../../common/openapi/zod-api-body';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
@@ -29,6 +30,7 @@ export class DevicesController {
   @Post('devices')
   @Roles('admin', 'engineer')
   @ApiOperation({ summary: 'Provision a device; the answer holds its MQTT secret, shown only this once' })
+  @ApiZodBody(createDeviceRequestSchema)
   create(
     @Body(new ZodValidationPipe(createDeviceRequestSchema)) body: CreateDeviceRequest,
   ): Promise<CreatedDevice> {
@@ -52,6 +54,7 @@ export class DevicesController {
   @ApiOperation({
     summary: 'Run a remote command (self_test, read_error_log, reboot); answers with the device ack',
   })
+  @ApiZodBody(sendCommandRequestSchema)
   command(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
