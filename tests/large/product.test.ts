@@ -4,6 +4,7 @@
  * including Debian's Chromium driven by playwright-core. The simulated devices all carry an
  * injected fault and time runs 20,000× faster, so faults develop into failures within seconds.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -169,4 +170,14 @@ describe('the product, end to end', () => {
     }
     expect(stored).toBeGreaterThanOrEqual(readingsBefore);
   }, 120_000);
+
+  it('refuses to start on a bad configuration value, naming the key', () => {
+    const result = spawnSync(process.execPath, [path.resolve(__dirname, '../../dist/platform/src/main.js')], {
+      env: { PATH: process.env.PATH, PORT: 'not-a-port', DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/PORT: /);
+  });
 });
