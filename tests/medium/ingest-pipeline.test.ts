@@ -169,7 +169,7 @@ describe('ingest pipeline', () => {
     socket.on('telemetry', (r: unknown) => readings.push(r));
 
     const client = await t.connectDevice(device);
-    const base = Date.now() - 30_000;
+    const base = Date.now() - 600_000;
     for (let seq = 1; seq <= 8; seq++) {
       const vibration = seq <= 2 ? 5 : 30; // a worn bearing: far past the critical 25 mm/s
       await client.publishAsync(
@@ -218,13 +218,17 @@ describe('ingest pipeline', () => {
       (await t.http<Ticket[]>('GET', `/api/tickets?deviceId=${device.id}`, { token })).body,
     ).toHaveLength(1);
 
-    // back to normal for five readings clears the threshold alarm, not the error-code alarm
-    for (let seq = 9; seq <= 14; seq++) {
-      await client.publishAsync(
-        `devices/${device.id}/telemetry`,
-        telemetry(seq, healthyWasher, base + seq * 1000),
-        { qos: 1 },
-      );
+    // readings back to normal for the hold time (2 min) clear the threshold alarm, not the error-code alarm
+    for (let seq = 9; seq <= 13; seq++) {
+      const ts = base + 8000 + (seq - 8) * 30_000;
+      await client.publishAsync(`devices/${device.id}/telemetry`, telemetry(seq, healthyWasher, ts), {
+        qos: 1,
+      });
+      if (seq === 11) {
+        await t.platform.settle();
+        const held = (await t.http<Alarm[]>('GET', `/api/alarms?deviceId=${device.id}`, { token })).body;
+        expect(held.find((a) => a.cause === 'threshold:drumVibrationMmS')?.state).toBe('active');
+      }
     }
     await t.platform.settle();
     const after = (await t.http<Alarm[]>('GET', `/api/alarms?deviceId=${device.id}`, { token })).body;

@@ -4,6 +4,7 @@ import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { CreatedDevice } from '../../contracts/src';
+import { Clock } from '../../platform/src/common/clock/clock';
 import { loadConfig, type AppConfig } from '../../platform/src/common/config/app-config';
 import { createLogger } from '../../platform/src/common/logging/logger';
 import { startPlatform, type RunningPlatform } from '../../platform/src/platform';
@@ -11,7 +12,10 @@ import { startPlatform, type RunningPlatform } from '../../platform/src/platform
 export const ADMIN = { email: 'admin@example.com', password: 'admin-test-password' };
 
 /** A platform on loopback, free ports, a temp DATA_DIR; env overrides e.g. INFLUX_URL, DATABASE_URL. */
-export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestPlatform> {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'platform-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -25,7 +29,7 @@ export async function startTestPlatform(env: Record<string, string> = {}): Promi
     TELEMETRY_PUSH_INTERVAL_MS: '0',
     ...env,
   });
-  const platform = await startPlatform(config, { logger: createLogger('silent') });
+  const platform = await startPlatform(config, { logger: createLogger('silent'), clock: options.clock });
   return new TestPlatform(platform, config);
 }
 

@@ -36,6 +36,8 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TELEMETRY_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60000).default(1000),
+  ALARM_CLEAR_HOLD_MS: z.coerce.number().int().min(0).default(120_000),
+  NO_DATA_AFTER_INTERVALS: z.coerce.number().min(1).max(1000).default(3),
   MAX_CLOCK_SKEW_MS: z.coerce
     .number()
     .int()
@@ -66,6 +68,10 @@ export interface AppConfig {
   jwtSecret?: string;
   logLevel: Env['LOG_LEVEL'];
   telemetryPushIntervalMs: number;
+  /** A threshold alarm clears itself once readings stay normal this long. */
+  alarmClearHoldMs: number;
+  /** A device silent for this many reporting intervals raises a "no data" alarm. */
+  noDataAfterIntervals: number;
   maxClockSkewMs: number;
   maxReadingAgeMs: number;
 }
@@ -104,6 +110,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     jwtSecret: e.JWT_SECRET,
     logLevel: e.LOG_LEVEL,
     telemetryPushIntervalMs: e.TELEMETRY_PUSH_INTERVAL_MS,
+    alarmClearHoldMs: e.ALARM_CLEAR_HOLD_MS,
+    noDataAfterIntervals: e.NO_DATA_AFTER_INTERVALS,
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     maxReadingAgeMs: e.MAX_READING_AGE_MS,
   };

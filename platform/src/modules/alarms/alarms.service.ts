@@ -8,6 +8,7 @@ import {
   type MetricProfile,
   type Severity,
 } from '../../../../contracts/src';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { DomainEvents, type DomainEventMap } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
@@ -16,6 +17,11 @@ import { DevicesService } from '../devices/devices.service';
 import { AlarmErrors } from './alarms.errors';
 import { AlarmsRepository } from './alarms.repository';
 import { levelOf, severityOfLevel, ThresholdTracker } from './threshold-rules';
+
+const NO_DATA_SWEEP_MS = 5_000;
+const NO_DATA_CAUSE = 'no_data';
+/** Slack on top of the expected silence, for jitter and a reconnect. */
+const NO_DATA_GRACE_MS = 30_000;
 
 const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
 
@@ -31,12 +37,14 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   private readonly metricProfiles = new Map<string, MetricProfile>();
   private persisting: Promise<void> = Promise.resolve();
   private readonly unsubscribe: Array<() => void> = [];
+  private noDataTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly repository: AlarmsRepository,
     private readonly devices: DevicesService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -50,9 +58,12 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
       this.events.on('device.event', (event) => this.onDeviceEvent(event)),
     );
+    this.noDataTimer = setInterval(() => this.sweepNoData(), NO_DATA_SWEEP_MS);
+    this.noDataTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.noDataTimer);
     for (const off of this.unsubscribe) off();
     await this.persisting;
   }
@@ -62,14 +73,36 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     return this.persisting;
   }
 
+  /**
+   * Raises a "no data" alarm for every device that has reported before and has been silent
+   * longer than its expected reporting interval allows; its next reading clears it.
+   */
+  sweepNoData(): void {
+    const now = this.clock.now();
+    for (const device of this.devices.all()) {
+      if (device.lastSeen === null || this.openAlarms.has(key(device.id, NO_DATA_CAUSE))) continue;
+      const intervalMs = APPLIANCE_PROFILES[device.type].reportIntervalMs;
+      const allowedMs = intervalMs * this.config.noDataAfterIntervals + NO_DATA_GRACE_MS;
+      const silentMs = now - device.lastSeen;
+      if (silentMs <= allowedMs) continue;
+      this.raise(device.id, NO_DATA_CAUSE, 'minor', {
+        message: `No data for ${Math.round(silentMs / 60_000)} min (expected a report every ${intervalMs / 1000} s)`,
+        details: { lastSeen: device.lastSeen, expectedIntervalMs: intervalMs, online: device.online },
+      });
+    }
+  }
+
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
+    if (this.openAlarms.has(key(reading.deviceId, NO_DATA_CAUSE))) {
+      this.autoClear(reading.deviceId, NO_DATA_CAUSE, { resumedAt: reading.tsMs });
+    }
     for (const [name, value] of Object.entries(reading.metrics)) {
       const metric = this.metricProfiles.get(`${reading.type}|${name}`);
       if (!metric) continue;
       const trackerKey = key(reading.deviceId, name);
       let tracker = this.trackers.get(trackerKey);
-      if (!tracker) this.trackers.set(trackerKey, (tracker = new ThresholdTracker()));
-      const decision = tracker.observe(levelOf(metric, value));
+      if (!tracker) this.trackers.set(trackerKey, (tracker = new ThresholdTracker(this.config.alarmClearHoldMs)));
+      const decision = tracker.observe(levelOf(metric, value), reading.tsMs);
       const cause = `threshold:${name}`;
       switch (decision.action) {
         case 'none':
@@ -156,7 +189,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   private autoClear(deviceId: string, cause: string, details: Record<string, unknown>): void {
     const open = this.openAlarms.get(key(deviceId, cause));
     if (!open) return;
-    this.close(open, { ...open.details, clearedBy: 'readings back to normal', clearReading: details });
+    this.close(open, { ...open.details, clearedBy: 'automatic', clearReading: details });
   }
 
   private close(open: Alarm, details: Record<string, unknown>): Alarm {

@@ -1,8 +1,9 @@
 import type { Band, MetricProfile, Severity } from '../../../../contracts/src';
 
-/** Readings in a row that must agree before a threshold alarm is raised or cleared. */
+/** Readings in a row that must agree before a threshold alarm is raised. */
 export const RAISE_AFTER_READINGS = 3;
-export const CLEAR_AFTER_READINGS = 5;
+/** Normal readings in a row needed, on top of the hold time, before an alarm clears itself. */
+export const CLEAR_AFTER_READINGS = 3;
 
 export type Level = 'normal' | 'degraded' | 'failing';
 
@@ -22,22 +23,31 @@ export type ThresholdDecision =
   { action: 'none' } | { action: 'raise'; level: Exclude<Level, 'normal'> } | { action: 'clear' };
 
 /**
- * Debounces one metric of one device: a single noisy reading neither raises nor clears;
- * RAISE_AFTER_READINGS abnormal readings in a row raise (or escalate), CLEAR_AFTER_READINGS
- * normal readings in a row clear.
+ * Debounces one metric of one device: a single noisy reading neither raises nor clears.
+ * RAISE_AFTER_READINGS abnormal readings in a row raise (or escalate); the alarm clears once
+ * the readings have stayed normal for the hold time (by their own timestamps) and for at
+ * least CLEAR_AFTER_READINGS readings.
  */
 export class ThresholdTracker {
   private abnormalRun = 0;
   private normalRun = 0;
+  private normalSinceMs = 0;
   private worstInRun: Level = 'normal';
   private raised: Level = 'normal';
 
-  observe(level: Level): ThresholdDecision {
+  constructor(private readonly clearHoldMs: number) {}
+
+  observe(level: Level, tsMs: number): ThresholdDecision {
     if (level === 'normal') {
       this.abnormalRun = 0;
       this.worstInRun = 'normal';
+      if (this.normalRun === 0) this.normalSinceMs = tsMs;
       this.normalRun += 1;
-      if (this.raised !== 'normal' && this.normalRun >= CLEAR_AFTER_READINGS) {
+      if (
+        this.raised !== 'normal' &&
+        this.normalRun >= CLEAR_AFTER_READINGS &&
+        tsMs - this.normalSinceMs >= this.clearHoldMs
+      ) {
         this.raised = 'normal';
         return { action: 'clear' };
       }
@@ -47,13 +57,9 @@ export class ThresholdTracker {
     this.abnormalRun += 1;
     // The run's level is its mildest reading: escalate only when the whole run is failing.
     this.worstInRun =
-      this.abnormalRun === 1
-        ? level
-        : this.worstInRun === 'failing' && level === 'failing'
-          ? 'failing'
-          : 'degraded';
+      this.abnormalRun === 1 ? level : this.worstInRun === 'failing' && level === 'failing' ? 'failing' : 'degraded';
     if (this.abnormalRun < RAISE_AFTER_READINGS) return { action: 'none' };
-    const runLevel = this.worstInRun;
+    const runLevel = this.worstInRun as Exclude<Level, 'normal'>;
     if (this.raised === 'normal' || (this.raised === 'degraded' && runLevel === 'failing')) {
       this.raised = runLevel;
       return { action: 'raise', level: runLevel };

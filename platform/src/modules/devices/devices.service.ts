@@ -81,6 +81,10 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     return device !== undefined && deviceSecretMatches(secret, device.secretHash);
   }
 
+  all(): IterableIterator<DeviceRecord> {
+    return this.devices.values();
+  }
+
   find(deviceId: string): DeviceRecord | undefined {
     return this.devices.get(deviceId);
   }
