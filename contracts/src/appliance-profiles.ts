@@ -45,6 +45,8 @@ export interface FaultModeProfile {
   errorCode: string;
   /** Part most likely needed to repair it. */
   part: string;
+  /** Metrics the fault moves, the first one most. */
+  affects: string[];
 }
 
 export interface ApplianceProfile {
@@ -96,18 +98,21 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
         description: 'Drum bearing wear raises vibration',
         errorCode: 'E31',
         part: 'drum-bearing-kit',
+        affects: ['drumVibrationMmS'],
       },
       {
         mode: 'drain_pump_clog',
         description: 'Clogging drain pump lengthens drain time',
         errorCode: 'E21',
         part: 'drain-pump',
+        affects: ['drainTimeS'],
       },
       {
         mode: 'motor_brush_wear',
         description: 'Worn motor brushes raise motor current',
         errorCode: 'E51',
         part: 'motor-brush-set',
+        affects: ['motorCurrentA'],
       },
     ],
   },
@@ -135,18 +140,21 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
         description: 'Slow refrigerant leak: duty climbs, then cabinet warms',
         errorCode: 'R10',
         part: 'sealed-system-repair-kit',
+        affects: ['compressorDutyPct', 'cabinetTempC'],
       },
       {
         mode: 'door_gasket_failure',
         description: 'Failing door gasket lets warm air in',
         errorCode: 'R40',
         part: 'door-gasket',
+        affects: ['cabinetTempC', 'compressorDutyPct'],
       },
       {
         mode: 'condenser_fan_failure',
         description: 'Condenser fan degrading: condenser overheats',
         errorCode: 'R30',
         part: 'condenser-fan-motor',
+        affects: ['condenserTempC', 'compressorCurrentA'],
       },
     ],
   },
@@ -182,18 +190,21 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
         description: 'Refrigerant leak: suction pressure falls, supply air warms',
         errorCode: 'A11',
         part: 'refrigerant-recharge-kit',
+        affects: ['suctionPressureKpa', 'supplyAirTempC'],
       },
       {
         mode: 'filter_clog',
         description: 'Air filter clogging raises pressure drop',
         errorCode: 'A22',
         part: 'air-filter',
+        affects: ['filterDpPa'],
       },
       {
         mode: 'capacitor_degradation',
         description: 'Run capacitor degrading raises compressor current',
         errorCode: 'A33',
         part: 'run-capacitor',
+        affects: ['compressorCurrentA'],
       },
     ],
   },
@@ -220,18 +231,21 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
         description: 'Scale on the element slows heating',
         errorCode: 'H03',
         part: 'heating-element',
+        affects: ['heatRateCPerMin'],
       },
       {
         mode: 'element_failure',
         description: 'Element degrading: power falls, tank cools',
         errorCode: 'H01',
         part: 'heating-element',
+        affects: ['heaterPowerW', 'tankTempC'],
       },
       {
         mode: 'thermostat_drift',
         description: 'Thermostat drifting: tank overheats',
         errorCode: 'H02',
         part: 'thermostat',
+        affects: ['tankTempC'],
       },
     ],
   },
@@ -258,18 +272,21 @@ export const APPLIANCE_PROFILES: Record<ApplianceType, ApplianceProfile> = {
         description: 'Clogging drain lengthens drain time',
         errorCode: 'D20',
         part: 'drain-pump',
+        affects: ['drainTimeS'],
       },
       {
         mode: 'heater_failure',
         description: 'Heater degrading: water heats slowly',
         errorCode: 'D10',
         part: 'heater-element',
+        affects: ['heaterPowerW', 'waterTempC'],
       },
       {
         mode: 'spray_arm_clog',
         description: 'Clogged filter / spray arm: pump pressure falls',
         errorCode: 'D30',
         part: 'filter-assembly',
+        affects: ['pumpPressureKpa'],
       },
     ],
   },
