@@ -115,8 +115,32 @@ export const ticketSchema = z.object({
   respondBy: z.number(),
   onSiteBy: z.number(),
   resolveBy: z.number(),
+  incidentId: z.string().nullable(),
+  /** For proactive tickets: the predicted or confirmed fault mode and what the model expects. */
+  faultMode: z.string().nullable(),
+  failureProbability: z.number().nullable(),
+  hoursToFailure: z.number().nullable(),
+  likelyPart: z.string().nullable(),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
+
+export const incidentSchema = z.object({
+  id: z.string(),
+  deviceId: z.string(),
+  /** The fault mode when known (`bearing_wear`), else what was observed (`metric:drainTimeS`, `code:E41`, `anomaly`, `no_data`). */
+  fault: z.string(),
+  state: z.enum(['open', 'closed']),
+  severity: severitySchema,
+  openedAt: z.number(),
+  updatedAt: z.number(),
+  closedAt: z.number().nullable(),
+  detections: z.number(),
+  alarmIds: z.array(z.string()),
+  ticketId: z.string().nullable(),
+  confidence: z.number().nullable(),
+  summary: z.string(),
+});
+export type Incident = z.infer<typeof incidentSchema>;
 
 export const alarmQuerySchema = z.object({
   deviceId: z.string().optional(),

@@ -8,6 +8,7 @@ import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { DevicesModule } from './modules/devices/devices.module';
 import { HealthModule } from './modules/health/health.module';
+import { IncidentsModule } from './modules/incidents/incidents.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { TELEMETRY_STORE, type TelemetryStore } from './modules/telemetry/telemetry-store';
@@ -53,6 +54,7 @@ export class AppModule {
         TelemetryModule,
         IngestModule,
         AlarmsModule,
+        IncidentsModule,
         TicketsModule,
         RealtimeModule,
       ],

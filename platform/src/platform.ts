@@ -18,6 +18,7 @@ import { DeviceCommandsService } from './modules/devices/device-commands.service
 import { DevicesService } from './modules/devices/devices.service';
 import { MetricsService } from './modules/health/metrics.service';
 import { Readiness } from './modules/health/readiness';
+import { IncidentsService } from './modules/incidents/incidents.service';
 import { IngestService } from './modules/ingest/ingest.service';
 import { RealtimeService } from './modules/realtime/realtime.service';
 import { openTelemetryStore } from './modules/telemetry/open-telemetry-store';
@@ -131,6 +132,7 @@ export async function startPlatform(
     async settle() {
       await ingest.flush();
       await app.get(AlarmsService).settled();
+      await app.get(IncidentsService).settled();
       await app.get(TicketsService).settled();
       await devices.flush();
     },

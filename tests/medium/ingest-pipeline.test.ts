@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { Alarm, CreatedDevice, DeviceView, Ticket } from '../../contracts/src';
+import type { Alarm, CreatedDevice, DeviceView, Incident, Ticket } from '../../contracts/src';
 import { waitFor } from '../support/free-port';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 
@@ -214,9 +214,18 @@ describe('ingest pipeline', () => {
         (await t.http<Alarm[]>('GET', `/api/alarms?deviceId=${device.id}`, { token })).body.length === 2 ||
         undefined,
     );
-    expect(
-      (await t.http<Ticket[]>('GET', `/api/tickets?deviceId=${device.id}`, { token })).body,
-    ).toHaveLength(1);
+    const [only] = (await t.http<Ticket[]>('GET', `/api/tickets?deviceId=${device.id}`, { token })).body;
+    expect(only).toMatchObject({
+      faultMode: 'bearing_wear',
+      likelyPart: 'drum-bearing-kit',
+      source: 'alarm',
+    });
+    // the vibration alarm and the E31 code are one fault: one incident with both alarms
+    const incidents = (await t.http<Incident[]>('GET', `/api/incidents?deviceId=${device.id}`, { token }))
+      .body;
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]).toMatchObject({ fault: 'bearing_wear', state: 'open', ticketId: only.id });
+    expect(incidents[0].alarmIds).toHaveLength(2);
 
     // readings back to normal for the hold time (2 min) clear the threshold alarm, not the error-code alarm
     for (let seq = 9; seq <= 13; seq++) {

@@ -85,6 +85,33 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 2,
+    name: 'incidents-and-predictions',
+    sql: `
+      CREATE TABLE incidents (
+        id text PRIMARY KEY,
+        device_id text NOT NULL REFERENCES devices(id),
+        fault text NOT NULL,
+        state text NOT NULL,
+        severity text NOT NULL,
+        opened_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        closed_at bigint,
+        detections integer NOT NULL DEFAULT 1,
+        alarm_ids jsonb NOT NULL DEFAULT '[]'::jsonb,
+        ticket_id text,
+        confidence double precision,
+        summary text NOT NULL
+      );
+      CREATE UNIQUE INDEX incidents_one_open_per_fault ON incidents (device_id, fault) WHERE state = 'open';
+      ALTER TABLE tickets ADD COLUMN incident_id text;
+      ALTER TABLE tickets ADD COLUMN fault_mode text;
+      ALTER TABLE tickets ADD COLUMN failure_probability double precision;
+      ALTER TABLE tickets ADD COLUMN hours_to_failure double precision;
+      ALTER TABLE tickets ADD COLUMN likely_part text;
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

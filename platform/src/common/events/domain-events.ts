@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Alarm, CommandAck, DeviceStatusEvent, Ticket } from '../../../../contracts/src';
+import type { Alarm, CommandAck, DeviceStatusEvent, Incident, Ticket } from '../../../../contracts/src';
 
 /** What features announce to each other (and to Socket.IO) without depending on each other. */
 export interface DomainEventMap {
@@ -8,6 +8,8 @@ export interface DomainEventMap {
   'device.event': { deviceId: string; type: string; tsMs: number; code: string; message?: string };
   'command.ack': { deviceId: string; ack: CommandAck };
   'alarm.changed': Alarm;
+  /** An incident opened, grew or closed because of `alarm`. */
+  'incident.changed': { incident: Incident; alarm: Alarm };
   'ticket.changed': Ticket;
 }
 

@@ -17,6 +17,11 @@ interface TicketRow {
   respond_by: number;
   on_site_by: number;
   resolve_by: number;
+  incident_id: string | null;
+  fault_mode: string | null;
+  failure_probability: number | null;
+  hours_to_failure: number | null;
+  likely_part: string | null;
 }
 
 const toTicket = (r: TicketRow): Ticket => ({
@@ -34,6 +39,11 @@ const toTicket = (r: TicketRow): Ticket => ({
   respondBy: r.respond_by,
   onSiteBy: r.on_site_by,
   resolveBy: r.resolve_by,
+  incidentId: r.incident_id,
+  faultMode: r.fault_mode,
+  failureProbability: r.failure_probability,
+  hoursToFailure: r.hours_to_failure,
+  likelyPart: r.likely_part,
 });
 
 export interface AuditEntry {
@@ -114,10 +124,13 @@ export class TicketsRepository {
 async function upsertTicket(tx: SqlExecutor, t: Ticket): Promise<void> {
   await tx.query(
     `INSERT INTO tickets (id, device_id, alarm_id, customer_id, source, priority, status, title, description,
-       created_at, updated_at, respond_by, on_site_by, resolve_by)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       created_at, updated_at, respond_by, on_site_by, resolve_by,
+       incident_id, fault_mode, failure_probability, hours_to_failure, likely_part)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
      ON CONFLICT (id) DO UPDATE SET priority = EXCLUDED.priority, status = EXCLUDED.status,
-       description = EXCLUDED.description, updated_at = EXCLUDED.updated_at`,
+       description = EXCLUDED.description, updated_at = EXCLUDED.updated_at, fault_mode = EXCLUDED.fault_mode,
+       failure_probability = EXCLUDED.failure_probability, hours_to_failure = EXCLUDED.hours_to_failure,
+       likely_part = EXCLUDED.likely_part`,
     [
       t.id,
       t.deviceId,
@@ -133,6 +146,11 @@ async function upsertTicket(tx: SqlExecutor, t: Ticket): Promise<void> {
       t.respondBy,
       t.onSiteBy,
       t.resolveBy,
+      t.incidentId,
+      t.faultMode,
+      t.failureProbability,
+      t.hoursToFailure,
+      t.likelyPart,
     ],
   );
 }

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Alarm, Ticket, TicketStatus } from '../../../../contracts/src';
+import {
+  APPLIANCE_PROFILES,
+  type Alarm,
+  type Incident,
+  type Ticket,
+  type TicketPriority,
+  type TicketStatus,
+} from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
 import { AppError } from '../../common/errors/app-error';
 import { DomainEvents } from '../../common/events/domain-events';
@@ -12,10 +19,26 @@ import { OPEN_STATUSES, TicketsRepository, type AuditEntry } from './tickets.rep
 
 const TICKET_SEVERITIES = new Set<Alarm['severity']>(['major', 'critical']);
 
+const minPriority = (a: TicketPriority, b: TicketPriority): TicketPriority => (a < b ? a : b);
+
+/** A model's estimate carried by a prediction alarm's details. */
+function predictionOf(alarm: Alarm): { probability: number; hoursToFailure: number | null } | undefined {
+  if (!alarm.cause.startsWith('prediction:')) return undefined;
+  const { probability, hoursToFailure } = alarm.details;
+  if (typeof probability !== 'number') return undefined;
+  return { probability, hoursToFailure: typeof hoursToFailure === 'number' ? hoursToFailure : null };
+}
+
+function formatHours(hours: number | null): string {
+  if (hours === null) return '7 days';
+  return hours >= 48 ? `${Math.round(hours / 24)} days` : `${Math.round(hours)} h`;
+}
+
 /**
- * Repair tickets. A major or critical alarm opens one proactive ticket for its device; further
- * major alarms on a device whose ticket is still open are added to that ticket, so one visit
- * handles them.
+ * Repair tickets. A major or critical incident opens one proactive ticket for its device,
+ * stating the likely fault, the part and (for predictions) the probability and time to
+ * failure; further incidents on a device whose ticket is still open are added to that ticket,
+ * so one visit handles them.
  */
 @Injectable()
 export class TicketsService implements OnModuleInit, OnApplicationShutdown {
@@ -33,7 +56,7 @@ export class TicketsService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     for (const ticket of await this.repository.openTickets()) this.openByDevice.set(ticket.deviceId, ticket);
-    this.unsubscribe = this.events.on('alarm.changed', (alarm) => this.onAlarm(alarm));
+    this.unsubscribe = this.events.on('incident.changed', (change) => this.onIncident(change));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -45,51 +68,80 @@ export class TicketsService implements OnModuleInit, OnApplicationShutdown {
     return this.persisting;
   }
 
-  private onAlarm(alarm: Alarm): void {
-    if (alarm.state === 'cleared' || !TICKET_SEVERITIES.has(alarm.severity)) return;
-    const open = this.openByDevice.get(alarm.deviceId);
+  private onIncident({ incident, alarm }: { incident: Incident; alarm: Alarm }): void {
+    if (incident.state === 'closed' || alarm.state === 'cleared' || !TICKET_SEVERITIES.has(incident.severity))
+      return;
+    const device = this.devices.find(incident.deviceId);
+    const fault = device
+      ? APPLIANCE_PROFILES[device.type].faultModes.find((f) => f.mode === incident.fault)
+      : undefined;
+    const prediction = predictionOf(alarm);
+    const open = this.openByDevice.get(incident.deviceId);
     const now = this.clock.now();
     if (open) {
-      if (open.alarmId === alarm.id || open.description.includes(`[alarm ${alarm.id}]`)) return;
+      const known = open.alarmId === alarm.id || open.description.includes(`[alarm ${alarm.id}]`);
+      const sameIncident = open.incidentId === incident.id;
       const updated: Ticket = {
         ...open,
-        description: `${open.description}\n[alarm ${alarm.id}] ${alarm.message}`,
-        priority:
-          priorityForSeverity(alarm.severity) < open.priority
-            ? priorityForSeverity(alarm.severity)
-            : open.priority,
+        description: known ? open.description : `${open.description}\n[alarm ${alarm.id}] ${alarm.message}`,
+        priority: minPriority(open.priority, priorityForSeverity(incident.severity)),
+        faultMode: open.faultMode ?? fault?.mode ?? null,
+        likelyPart: open.likelyPart ?? fault?.part ?? null,
+        // the latest model estimate for the ticket's own fault replaces the earlier one
+        failureProbability: sameIncident && prediction ? prediction.probability : open.failureProbability,
+        hoursToFailure: sameIncident && prediction ? prediction.hoursToFailure : open.hoursToFailure,
         updatedAt: now,
       };
-      this.save(updated, { actor: 'system', fromStatus: open.status, reason: `alarm ${alarm.cause} added` });
+      if (JSON.stringify({ ...updated, updatedAt: 0 }) === JSON.stringify({ ...open, updatedAt: 0 })) return;
+      this.save(updated, {
+        actor: 'system',
+        fromStatus: open.status,
+        reason: `incident ${incident.fault} updated`,
+      });
       return;
     }
-    const device = this.devices.find(alarm.deviceId);
+    const source: Ticket['source'] = prediction ? 'prediction' : 'alarm';
+    const lines = [`[alarm ${alarm.id}] ${alarm.message}`];
+    if (fault)
+      lines.push(
+        `Likely fault: ${fault.description} (${fault.mode}); part most likely needed: ${fault.part}.`,
+      );
+    if (prediction) {
+      lines.push(
+        `Predicted failure probability ${Math.round(prediction.probability * 100)} % within ${formatHours(prediction.hoursToFailure)}.`,
+      );
+    }
     const ticket: Ticket = {
       id: randomUUID(),
-      deviceId: alarm.deviceId,
+      deviceId: incident.deviceId,
       alarmId: alarm.id,
       customerId: device?.customerId ?? null,
-      source: 'alarm',
-      priority: priorityForSeverity(alarm.severity),
+      source,
+      priority: priorityForSeverity(incident.severity),
       status: 'new',
       title:
-        `${device?.type.replace('_', ' ') ?? 'device'} ${alarm.deviceId}: ${alarm.message.split(' (')[0]}`.slice(
+        `${device?.type.replace('_', ' ') ?? 'device'} ${incident.deviceId}: ${fault?.description ?? alarm.message.split(' (')[0]}`.slice(
           0,
           200,
         ),
-      description: `[alarm ${alarm.id}] ${alarm.message}`,
+      description: lines.join('\n'),
       createdAt: now,
       updatedAt: now,
       ...slaDeadlines(now),
+      incidentId: incident.id,
+      faultMode: fault?.mode ?? null,
+      failureProbability: prediction?.probability ?? null,
+      hoursToFailure: prediction?.hoursToFailure ?? null,
+      likelyPart: fault?.part ?? null,
     };
     this.logger.info(
-      { deviceId: ticket.deviceId, ticketId: ticket.id, alarmId: alarm.id },
+      { deviceId: ticket.deviceId, ticketId: ticket.id, incidentId: incident.id, source },
       'proactive ticket opened',
     );
     this.save(ticket, {
       actor: 'system',
       fromStatus: null,
-      reason: `opened from ${alarm.severity} alarm ${alarm.cause}`,
+      reason: `opened from ${incident.severity} incident ${incident.fault}`,
     });
   }
 
