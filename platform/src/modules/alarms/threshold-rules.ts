@@ -59,7 +59,7 @@ export class ThresholdTracker {
     this.worstInRun =
       this.abnormalRun === 1 ? level : this.worstInRun === 'failing' && level === 'failing' ? 'failing' : 'degraded';
     if (this.abnormalRun < RAISE_AFTER_READINGS) return { action: 'none' };
-    const runLevel = this.worstInRun as Exclude<Level, 'normal'>;
+    const runLevel = this.worstInRun;
     if (this.raised === 'normal' || (this.raised === 'degraded' && runLevel === 'failing')) {
       this.raised = runLevel;
       return { action: 'raise', level: runLevel };
