@@ -8,3 +8,9 @@ export {
   type ServiceCredentials,
 } from './mqtt-gateway';
 export { PacketSizeGuard } from './packet-size-guard';
+export {
+  openRedisBrokerBackends,
+  redisConnectionOptions,
+  type RedisBrokerBackends,
+  type RedisConnectionOptions,
+} from './redis-broker-backends';

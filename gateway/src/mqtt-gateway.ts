@@ -15,6 +15,7 @@ import {
   topics,
 } from '../../contracts/src';
 import { PacketSizeGuard } from './packet-size-guard';
+import { openRedisBrokerBackends, type RedisBrokerBackends } from './redis-broker-backends';
 
 /** Checks a device's credentials, typically against the platform's device registry. */
 export interface DeviceAuthenticator {
@@ -52,6 +53,11 @@ export interface GatewayOptions {
   clock?: () => number;
   /** Larger packets close the connection. Default 256 KiB. */
   maxPacketBytes?: number;
+  /**
+   * Scale-out: brokers given the same Redis share subscriptions, retained messages (device
+   * status), sessions and offline QoS 1 messages, so a device may connect to any of them.
+   */
+  redisUrl?: string;
 }
 
 export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
@@ -80,6 +86,7 @@ interface GatewayMetrics {
  */
 export class MqttGateway {
   private broker?: Aedes;
+  private redis?: RedisBrokerBackends;
   private tcpServer?: TcpServer;
   private wsHttpServer?: HttpServer;
   private wsServer?: WebSocketServer;
@@ -111,7 +118,11 @@ export class MqttGateway {
   async start(): Promise<void> {
     if (this.broker) throw new Error('MqttGateway already started');
     this.metrics = this.createMetrics(this.options.registry ?? new Registry());
+    const redis = this.options.redisUrl ? openRedisBrokerBackends(this.options.redisUrl) : undefined;
+    this.redis = redis;
     const broker = await Aedes.createBroker({
+      mq: redis?.mq,
+      persistence: redis?.persistence,
       authenticate: (client, username, password, done) => {
         this.authenticate(client, username, password).then(
           () => done(null, true),
@@ -121,6 +132,9 @@ export class MqttGateway {
       authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
       authorizeSubscribe: (client, subscription, done) =>
         done(null, this.authorizeSubscribe(client, subscription)),
+    }).catch(async (error: unknown) => {
+      await redis?.close({ brokerClosedEmitter: false });
+      throw error;
     });
     this.broker = broker;
     broker.on('clientReady', (client) => this.onClientReady(client));
@@ -137,7 +151,10 @@ export class MqttGateway {
       await this.stop();
       throw error;
     }
-    this.logger.info({ mqttPort: this.port, wsPort: this.wsBoundPort }, 'mqtt gateway listening');
+    this.logger.info(
+      { mqttPort: this.port, wsPort: this.wsBoundPort, redis: redis !== undefined },
+      'mqtt gateway listening',
+    );
   }
 
   private async listen(): Promise<void> {
@@ -395,6 +412,8 @@ export class MqttGateway {
       this.wsHttpServer ? closeServer(this.wsHttpServer) : undefined,
       this.wsServer ? new Promise<void>((resolve) => this.wsServer?.close(() => resolve())) : undefined,
     ]);
+    // After the broker: its clients' sessions and will messages are written to Redis as they close.
+    await this.redis?.close({ brokerClosedEmitter: true });
     this.currentClients.clear();
     this.deviceClients.clear();
     this.logger.info('mqtt gateway stopped');

@@ -92,9 +92,13 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  hasOpen(deviceId: string, cause: string): boolean {
+    return this.openAlarms.has(key(deviceId, cause));
+  }
+
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
     if (this.openAlarms.has(key(reading.deviceId, NO_DATA_CAUSE))) {
-      this.autoClear(reading.deviceId, NO_DATA_CAUSE, { resumedAt: reading.tsMs });
+      this.resolve(reading.deviceId, NO_DATA_CAUSE, { resumedAt: reading.tsMs });
     }
     for (const [name, value] of Object.entries(reading.metrics)) {
       const metric = this.metricProfiles.get(`${reading.type}|${name}`);
@@ -123,7 +127,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
           break;
         }
         case 'clear':
-          this.autoClear(reading.deviceId, cause, { metric: name, value, ts: reading.tsMs });
+          this.resolve(reading.deviceId, cause, { metric: name, value, ts: reading.tsMs });
           break;
       }
     }
@@ -144,7 +148,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  private raise(
+  /** Raises an alarm, or updates the open one of the same device and cause (count, severity). */
+  raise(
     deviceId: string,
     cause: string,
     severity: Severity,
@@ -186,7 +191,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     this.save(alarm);
   }
 
-  private autoClear(deviceId: string, cause: string, details: Record<string, unknown>): void {
+  /** Clears the open alarm of this device and cause, if any, because its condition ended. */
+  resolve(deviceId: string, cause: string, details: Record<string, unknown>): void {
     const open = this.openAlarms.get(key(deviceId, cause));
     if (!open) return;
     this.close(open, { ...open.details, clearedBy: 'automatic', clearReading: details });
