@@ -83,7 +83,7 @@ export async function startPlatform(
 
   await app.init();
   const httpServer = app.getHttpServer();
-  app.get(RealtimeService).attach(httpServer);
+  await app.get(RealtimeService).attach(httpServer);
 
   const devices = app.get(DevicesService);
   const ingest = app.get(IngestService);
@@ -96,6 +96,7 @@ export async function startPlatform(
     registry: app.get(MetricsService).registry,
     logger: logger.child({ component: 'gateway' }),
     clock: () => core.clock.now(),
+    redisUrl: config.redisUrl,
   });
   app
     .get(DeviceCommandsService)

@@ -15,6 +15,7 @@ import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { AuthService, type Principal } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
+import { attachRedisAdapter } from './redis-adapter';
 import { TelemetryThrottle } from './telemetry-throttle';
 
 type Ack = (response: { ok: boolean; error?: string }) => void;
@@ -28,6 +29,8 @@ type Ack = (response: { ok: boolean; error?: string }) => void;
 export class RealtimeService implements OnApplicationShutdown {
   private io?: Server;
   private throttle?: TelemetryThrottle<TelemetryEvent>;
+  /** Set in scale-out mode (REDIS_URL): rooms then span every platform instance. */
+  private closeRedisAdapter?: () => Promise<void>;
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -39,9 +42,12 @@ export class RealtimeService implements OnApplicationShutdown {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  attach(httpServer: HttpServer): Server {
+  async attach(httpServer: HttpServer): Promise<Server> {
     const io = new Server(httpServer, { serveClient: true, cors: { origin: false } });
     this.io = io;
+    if (this.config.redisUrl) {
+      this.closeRedisAdapter = await attachRedisAdapter(io, this.config.redisUrl, this.logger);
+    }
     io.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
       try {
@@ -61,7 +67,8 @@ export class RealtimeService implements OnApplicationShutdown {
     );
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (r) => {
-        if (io.sockets.adapter.rooms.has(`device:${r.deviceId}`)) {
+        // With the Redis adapter the room's members may be on another instance, out of sight.
+        if (this.closeRedisAdapter || io.sockets.adapter.rooms.has(`device:${r.deviceId}`)) {
           this.throttle?.push(r.deviceId, { deviceId: r.deviceId, ts: r.tsMs, metrics: r.metrics });
         }
       }),
@@ -148,7 +155,9 @@ export class RealtimeService implements OnApplicationShutdown {
     for (const off of this.unsubscribe) off();
     this.throttle?.stop();
     // The HTTP server is closed by Nest; here only the sockets.
-    this.io?.disconnectSockets(true);
+    // `local`: with the Redis adapter a plain disconnectSockets would reach every instance.
+    this.io?.local.disconnectSockets(true);
     this.io?.removeAllListeners();
+    await this.closeRedisAdapter?.();
   }
 }

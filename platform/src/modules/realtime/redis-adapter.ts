@@ -1,0 +1,40 @@
+import { createAdapter } from '@socket.io/redis-adapter';
+import { createClient } from 'redis';
+import type { Server } from 'socket.io';
+import type { Logger } from '../../common/logging/logger';
+
+/**
+ * Scale-out for Socket.IO: broadcasts to a room reach the room's members on every platform
+ * instance sharing the Redis, through Socket.IO's own Redis adapter. Resolves once both
+ * connections are up, with the function that closes them.
+ */
+export async function attachRedisAdapter(
+  io: Server,
+  redisUrl: string,
+  logger: Logger,
+): Promise<() => Promise<void>> {
+  const pubClient = createClient({ url: redisUrl });
+  const subClient = pubClient.duplicate();
+  // node-redis reconnects by itself; an unhandled 'error' event would crash the process.
+  for (const [role, client] of [
+    ['pub', pubClient],
+    ['sub', subClient],
+  ] as const) {
+    client.on('error', (error: Error) => logger.warn({ err: error.message, role }, 'socket.io redis error'));
+  }
+  try {
+    await Promise.all([pubClient.connect(), subClient.connect()]);
+  } catch (error) {
+    pubClient.destroy();
+    subClient.destroy();
+    throw error;
+  }
+  io.adapter(createAdapter(pubClient, subClient));
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= (async () => {
+      await Promise.allSettled([pubClient.close(), subClient.close()]);
+    })();
+    return closing;
+  };
+}

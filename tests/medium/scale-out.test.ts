@@ -1,0 +1,170 @@
+/**
+ * Medium test of scale-out mode (REDIS_URL). Real: one redis-server, one PostgreSQL cluster
+ * (the shared device registry), two complete platform instances A and B (HTTP, Socket.IO with
+ * the Redis adapter, Aedes gateway on mqemitter-redis and aedes-persistence-redis, embedded
+ * telemetry store each), a standalone MqttGateway C on the same Redis with a service login,
+ * and MQTT / Socket.IO clients over loopback.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Alarm, CommandMessage, CreatedDevice, TelemetryEvent } from '../../contracts/src';
+import { topics } from '../../contracts/src';
+import { MqttGateway } from '../../gateway/src';
+import { waitFor } from '../support/free-port';
+import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
+import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server';
+import { startRedis, type RedisServer } from '../support/redis-server';
+
+const SERVICE = { username: 'scale-out-tool', password: 'tool-password-123' };
+const healthyWasher = { drumVibrationMmS: 4, motorCurrentA: 2, waterTempC: 40, drainTimeS: 60, drumRpm: 800 };
+
+describe('scale-out over Redis', () => {
+  let redis: RedisServer;
+  let postgres: PostgresServer;
+  let a: TestPlatform;
+  let b: TestPlatform;
+  let c: MqttGateway;
+  let token: string;
+  let device: CreatedDevice;
+  const extraClients: MqttClient[] = [];
+
+  beforeAll(async () => {
+    [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+    const env = {
+      REDIS_URL: redis.url,
+      DATABASE_URL: await createDatabase(postgres.url, 'scale_out'),
+      // Both instances must accept each other's tokens.
+      JWT_SECRET: 'scale-out-test-jwt-secret-0123456789',
+    };
+    a = await startTestPlatform(env);
+    token = await a.login();
+    // B loads the registry from PostgreSQL when it starts, so the device exists by then.
+    device = await a.provision(token, { type: 'washer' });
+    b = await startTestPlatform(env);
+    c = new MqttGateway({
+      host: '127.0.0.1',
+      mqttPort: 0,
+      authenticator: { authenticate: () => Promise.resolve(false) },
+      onMessage: () => undefined,
+      serviceCredentials: SERVICE,
+      redisUrl: redis.url,
+    });
+    await c.start();
+  });
+
+  afterAll(async () => {
+    for (const client of extraClients) await client.endAsync(true);
+    await c?.stop();
+    await b?.stop();
+    await a?.stop();
+    await Promise.all([redis?.stop(), postgres?.stop()]);
+  });
+
+  function serviceClient(port: number, options: mqtt.IClientOptions = {}): Promise<MqttClient> {
+    return mqtt
+      .connectAsync(`mqtt://127.0.0.1:${port}`, {
+        protocolVersion: 4,
+        username: SERVICE.username,
+        password: SERVICE.password,
+        reconnectPeriod: 0,
+        ...options,
+      })
+      .then((client) => {
+        extraClients.push(client);
+        return client;
+      });
+  }
+
+  function nextMessage(client: MqttClient, topic: string): Promise<{ payload: string; retain: boolean }> {
+    return new Promise((resolve) => {
+      const onMessage = (t: string, payload: Buffer, packet: mqtt.IPublishPacket) => {
+        if (t !== topic) return;
+        client.off('message', onMessage);
+        resolve({ payload: payload.toString(), retain: packet.retain });
+      };
+      client.on('message', onMessage);
+    });
+  }
+
+  it('lets a device provisioned via A connect to B and receive a QoS 1 command published by A', async () => {
+    const onB = await b.connectDevice(device);
+    await onB.subscribeAsync(topics.commands(device.id), { qos: 1 });
+    const command: CommandMessage = { id: 'cmd-live', name: 'self_test' };
+    const received = nextMessage(onB, topics.commands(device.id));
+    const t0 = performance.now();
+    await a.platform.gateway.publishCommand(device.id, command);
+    expect(JSON.parse((await received).payload)).toEqual(command);
+    console.log(`command A->B delivered in ${(performance.now() - t0).toFixed(1)} ms`);
+    await onB.endAsync();
+  });
+
+  it('keeps a QoS 1 command for an offline device and delivers it when it reconnects to the other broker', async () => {
+    const clientId = `${device.id}-persistent`;
+    const first = await b.connectDevice(device, { clientId, clean: false });
+    await first.subscribeAsync(topics.commands(device.id), { qos: 1 });
+    await first.endAsync();
+
+    const command: CommandMessage = { id: 'cmd-offline', name: 'self_test' };
+    await a.platform.gateway.publishCommand(device.id, command);
+
+    // The session and its queue live in Redis: broker A, not B, hands the command over.
+    const again = await a.connectDevice(device, { clientId, clean: false });
+    const received = await nextMessage(again, topics.commands(device.id));
+    expect(JSON.parse(received.payload)).toEqual(command);
+    await again.endAsync();
+  });
+
+  it('shares the retained status a device published on A with subscribers on other brokers', async () => {
+    const onA = await a.connectDevice(device);
+    const status = { online: true, fw: '2.4.1', ts: Date.now() };
+    await onA.publishAsync(topics.status(device.id), JSON.stringify(status), { qos: 1, retain: true });
+
+    // Subscribing after the publish: only a retained copy in Redis can answer.
+    const tool = await serviceClient(c.port);
+    const received = nextMessage(tool, topics.status(device.id));
+    await tool.subscribeAsync(topics.status(device.id), { qos: 1 });
+    expect(await received).toEqual({ payload: JSON.stringify(status), retain: true });
+    await onA.endAsync();
+  });
+
+  it('pushes telemetry and alarms caused on A to a Socket.IO client of B, and ingests them once', async () => {
+    const socket = await b.connectSocket(token);
+    expect(await socket.emitWithAck('subscribe', { room: `device:${device.id}` })).toEqual({ ok: true });
+    const readings: TelemetryEvent[] = [];
+    const alarms: Alarm[] = [];
+    socket.on('telemetry', (event: TelemetryEvent) => readings.push(event));
+    socket.on('alarm', (alarm: Alarm) => alarms.push(alarm));
+    const readingsOnA = await a.metric('telemetry_readings_total');
+    const readingsOnB = await b.metric('telemetry_readings_total');
+
+    const onA = await a.connectDevice(device);
+    const ts = Date.now();
+    const t0 = performance.now();
+    await onA.publishAsync(topics.telemetry(device.id), telemetry(1, healthyWasher, ts), { qos: 1 });
+    await waitFor(() => readings.length > 0 || undefined, { timeoutMs: 5_000, what: 'telemetry on B' });
+    console.log(`telemetry A->socket on B in ${(performance.now() - t0).toFixed(1)} ms`);
+    expect(readings[0]).toEqual({ deviceId: device.id, ts, metrics: healthyWasher });
+
+    await onA.publishAsync(
+      topics.events(device.id),
+      JSON.stringify({ ts: Date.now(), seq: 1, code: 'E21' }),
+      {
+        qos: 1,
+      },
+    );
+    await waitFor(() => alarms.length > 0 || undefined, { timeoutMs: 5_000, what: 'alarm on B' });
+    expect(alarms[0]).toMatchObject({ deviceId: device.id, state: 'active' });
+
+    await a.platform.settle();
+    // Redis carries the publish to broker B too, but only the broker the device is on ingests it.
+    expect(await a.metric('telemetry_readings_total')).toBe(readingsOnA + 1);
+    expect(await b.metric('telemetry_readings_total')).toBe(readingsOnB);
+    await onA.endAsync();
+  });
+
+  it('keeps Socket.IO clients of B connected while A shuts down', async () => {
+    const socket = await b.connectSocket(token);
+    await a.stop();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(socket.connected).toBe(true);
+  });
+});
