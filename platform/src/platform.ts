@@ -83,7 +83,6 @@ export async function startPlatform(
 
   await app.init();
   const httpServer = app.getHttpServer();
-  await app.get(RealtimeService).attach(httpServer);
 
   const devices = app.get(DevicesService);
   const ingest = app.get(IngestService);
@@ -107,6 +106,7 @@ export async function startPlatform(
   });
 
   try {
+    await app.get(RealtimeService).attach(httpServer);
     await gateway.start();
     await app.listen(config.port, config.host);
   } catch (error) {

@@ -85,6 +85,13 @@ describe('scale-out over Redis', () => {
     });
   }
 
+  it('accepts on B a device provisioned through A after B started', async () => {
+    const late = await a.provision(token, { type: 'refrigerator' });
+    const client = await b.connectDevice(late);
+    expect(client.connected).toBe(true);
+    await client.endAsync();
+  });
+
   it('lets a device provisioned via A connect to B and receive a QoS 1 command published by A', async () => {
     const onB = await b.connectDevice(device);
     await onB.subscribeAsync(topics.commands(device.id), { qos: 1 });

@@ -52,6 +52,11 @@ export class DevicesRepository {
     return (await this.db.query<DeviceRow>('SELECT * FROM devices ORDER BY created_at, id')).map(toRecord);
   }
 
+  async find(id: string): Promise<DeviceRecord | undefined> {
+    const rows = await this.db.query<DeviceRow>('SELECT * FROM devices WHERE id = $1', [id]);
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
   async insert(device: DeviceRecord): Promise<void> {
     await this.db.query(
       `INSERT INTO devices (id, type, serial, customer_id, region, secret_hash, fw, online, last_seen, latest, created_at)

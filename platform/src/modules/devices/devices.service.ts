@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { CreateDeviceRequest, CreatedDevice, DeviceView } from '../../../../contracts/src';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
@@ -27,13 +28,14 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     private readonly repository: DevicesRepository,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onModuleInit(): Promise<void> {
     for (const device of await this.repository.all()) {
-      // Nobody is connected to a broker that has just started.
-      if (device.online) {
+      // Nobody is connected to a broker that has just started (unless other instances share it).
+      if (device.online && !this.config.redisUrl) {
         device.online = false;
         this.dirty.add(device.id);
       }
@@ -77,8 +79,18 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async authenticate(deviceId: string, secret: string): Promise<boolean> {
-    const device = this.devices.get(deviceId);
+    const device = this.devices.get(deviceId) ?? (await this.loadProvisionedElsewhere(deviceId));
     return device !== undefined && deviceSecretMatches(secret, device.secretHash);
+  }
+
+  /**
+   * In scale-out mode another instance may have provisioned the device after this one
+   * started: the shared database is the registry of record, the map a cache of it.
+   */
+  private async loadProvisionedElsewhere(deviceId: string): Promise<DeviceRecord | undefined> {
+    const device = await this.repository.find(deviceId);
+    if (device && !this.devices.has(deviceId)) this.devices.set(deviceId, device);
+    return this.devices.get(deviceId);
   }
 
   all(): IterableIterator<DeviceRecord> {

@@ -13,7 +13,19 @@ export async function attachRedisAdapter(
   redisUrl: string,
   logger: Logger,
 ): Promise<() => Promise<void>> {
-  const pubClient = createClient({ url: redisUrl });
+  let connected = false;
+  const pubClient = createClient({
+    url: redisUrl,
+    socket: {
+      connectTimeout: 5_000,
+      // At start an unreachable Redis is a configuration error to report, not to wait out;
+      // once running, ride out Redis restarts.
+      reconnectStrategy: (retries: number) =>
+        !connected && retries >= 5
+          ? new Error(`REDIS_URL: cannot reach Redis at ${new URL(redisUrl).host}`)
+          : Math.min(200 * (retries + 1), 2_000),
+    },
+  });
   const subClient = pubClient.duplicate();
   // node-redis reconnects by itself; an unhandled 'error' event would crash the process.
   for (const [role, client] of [
@@ -24,6 +36,7 @@ export async function attachRedisAdapter(
   }
   try {
     await Promise.all([pubClient.connect(), subClient.connect()]);
+    connected = true;
   } catch (error) {
     pubClient.destroy();
     subClient.destroy();
