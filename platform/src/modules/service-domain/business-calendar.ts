@@ -23,7 +23,7 @@ export interface BusinessCalendar {
 export const WEEKDAY_OFFICE_HOURS: BusinessCalendar = {
   weeklyHours: Object.fromEntries(
     ([1, 2, 3, 4, 5] as const).map((d) => [d, [{ startMin: 8 * 60, endMin: 18 * 60 }]]),
-  ) as BusinessCalendar['weeklyHours'],
+  ),
 };
 
 function windowsOn(calendar: BusinessCalendar, dayStartMs: number, holidays: ReadonlySet<string>) {

@@ -316,7 +316,7 @@ function unassignedFrom(ticket: DispatchTicket, rejected: readonly Rejection[]):
     .join(', ');
   return {
     ticketId: ticket.id,
-    reason: furthest as RejectionReason,
+    reason: furthest,
     explanation: `No technician can take ${ticket.id}: ${detail}.`,
   };
 }

@@ -57,7 +57,7 @@ function recipient(contacts: EscalationContacts, role: EscalationRole): string |
 /** The lowest rung at or above `level` that has somebody on it. */
 function staffedLevel(contacts: EscalationContacts, level: EscalationLevel): EscalationLevel | null {
   for (let l = level; l <= 2; l++) {
-    if (recipient(contacts, ESCALATION_ROLES[l] as EscalationRole)) return l as EscalationLevel;
+    if (recipient(contacts, ESCALATION_ROLES[l])) return l;
   }
   return null;
 }
@@ -98,7 +98,7 @@ export function escalate(
       : `${clock} SLA breached on ticket ${event.ticketId} (${pct} % of target)`;
   const notifications: EscalationNotification[] = [];
   for (let l = 0; l <= level; l++) {
-    const role = ESCALATION_ROLES[l] as EscalationRole;
+    const role = ESCALATION_ROLES[l];
     const id = recipient(contacts, role);
     if (!id) continue;
     const acting = l === level;
