@@ -1,0 +1,114 @@
+/**
+ * Turns a stream of raw surprise values in [0, 1] into a calibrated tail probability, the idea
+ * behind HTM's "anomaly likelihood": the short-term mean of the raw values is compared with the
+ * long-term distribution of that mean (exponentially weighted, so memory is constant), and the
+ * Gaussian tail probability of the difference is reported on a log scale. A feature that is
+ * always noisy therefore stops firing on its own, and a quiet one fires on a small change.
+ */
+export interface AnomalyLikelihoodState {
+  n: number;
+  ring: number[];
+  pos: number;
+  sum: number;
+  mean: number;
+  variance: number;
+}
+
+export interface AnomalyLikelihoodOptions {
+  /** Readings averaged into the short-term mean. */
+  shortWindow: number;
+  /** Effective memory (readings) of the long-term distribution. */
+  longWindow: number;
+  /** Floor on the long-term standard deviation, in raw-score units. */
+  minStd: number;
+}
+
+/** 1 - likelihood below this is reported as 1 (the log scale saturates there). */
+const TAIL_FLOOR = 1e-10;
+
+export class AnomalyLikelihood {
+  private n = 0;
+  private readonly ring: Float64Array;
+  private pos = 0;
+  private sum = 0;
+  private mean = 0;
+  private variance = 0;
+
+  constructor(private readonly options: AnomalyLikelihoodOptions) {
+    this.ring = new Float64Array(options.shortWindow);
+  }
+
+  /** Adds a raw value and returns the log-scaled likelihood in [0, 1] (0.5 ≈ 1e-5 tail). */
+  update(raw: number): number {
+    const { shortWindow, longWindow, minStd } = this.options;
+    this.sum += raw - this.ring[this.pos];
+    this.ring[this.pos] = raw;
+    this.pos = (this.pos + 1) % shortWindow;
+    this.n++;
+    const filled = Math.min(this.n, shortWindow);
+    const shortMean = this.sum / filled;
+    let score = 0;
+    if (this.n > shortWindow) {
+      const std = Math.max(Math.sqrt(this.variance), minStd);
+      const tail = gaussianTail((shortMean - this.mean) / std);
+      score = Math.log(Math.max(tail, TAIL_FLOOR)) / Math.log(TAIL_FLOOR);
+    }
+    // Learn after scoring: the reading is judged only by what came before it.
+    const alpha = Math.max(1 / this.n, 1 / longWindow);
+    const delta = shortMean - this.mean;
+    this.mean += alpha * delta;
+    this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
+    return score;
+  }
+
+  toJSON(): AnomalyLikelihoodState {
+    return {
+      n: this.n,
+      ring: Array.from(this.ring),
+      pos: this.pos,
+      sum: this.sum,
+      mean: this.mean,
+      variance: this.variance,
+    };
+  }
+
+  static fromJSON(options: AnomalyLikelihoodOptions, state: AnomalyLikelihoodState): AnomalyLikelihood {
+    const model = new AnomalyLikelihood(options);
+    model.n = state.n;
+    model.ring.set(state.ring.slice(0, options.shortWindow));
+    model.pos = state.pos % options.shortWindow;
+    model.sum = state.sum;
+    model.mean = state.mean;
+    model.variance = state.variance;
+    return model;
+  }
+}
+
+/** P(Z > z) for a standard normal Z, accurate in relative terms far into the tail. */
+export function gaussianTail(z: number): number {
+  return 0.5 * erfc(z / Math.SQRT2);
+}
+
+/** Complementary error function (Chebyshev fit, relative error < 1.2e-7 everywhere). */
+export function erfc(x: number): number {
+  const z = Math.abs(x);
+  const t = 1 / (1 + 0.5 * z);
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t *
+          (1.00002368 +
+            t *
+              (0.37409196 +
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 +
+                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return x >= 0 ? r : 2 - r;
+}

@@ -1,0 +1,93 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { scoreCsv } from './csv-scoring';
+import { parseDetectArgs } from './detect-cli';
+import { parseHeader, parseRow, parseTimestamp, TelemetryCsvError } from './telemetry-csv';
+
+describe('telemetry CSV parsing', () => {
+  it('finds the separator, a named timestamp column and the value columns', () => {
+    const comma = parseHeader('powerW,Timestamp,tempC');
+    expect(comma).toEqual({
+      separator: ',',
+      timestampColumn: 1,
+      valueColumns: [
+        { index: 0, name: 'powerW' },
+        { index: 2, name: 'tempC' },
+      ],
+    });
+    const semi = parseHeader('when;powerW;tempC');
+    expect(semi.separator).toBe(';');
+    expect(semi.timestampColumn).toBe(0);
+    expect(parseRow('2026-01-01 00:00:00;12.5;x', semi).values).toEqual({ powerW: 12.5, tempC: undefined });
+  });
+
+  it('reads epoch seconds, epoch milliseconds and ISO-8601 (zone-less as UTC)', () => {
+    expect(parseTimestamp('1767225600')).toBe(Date.UTC(2026, 0, 1));
+    expect(parseTimestamp('1767225600000')).toBe(Date.UTC(2026, 0, 1));
+    expect(parseTimestamp('2026-01-01 00:00:00')).toBe(Date.UTC(2026, 0, 1));
+    expect(parseTimestamp('2026-01-01T01:00:00+01:00')).toBe(Date.UTC(2026, 0, 1));
+    expect(Number.isNaN(parseTimestamp('yesterday'))).toBe(true);
+  });
+
+  it('parses the command line and rejects what it does not know', () => {
+    expect(parseDetectArgs(['--input', 'a.csv', '--output', 'b.csv'])).toEqual({
+      input: 'a.csv',
+      output: 'b.csv',
+      explain: false,
+    });
+    expect(() => parseDetectArgs(['--input', 'a.csv'])).toThrow(TelemetryCsvError);
+    expect(() => parseDetectArgs(['--input', 'a', '--output', 'b', '--fast'])).toThrow(/unknown argument/);
+  });
+});
+
+describe('scoreCsv', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'detect-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  function writeInput(name: string, text: string): string {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
+    return file;
+  }
+
+  it('writes exactly timestamp,anomaly_score,is_anomaly with one row per input row, echoing timestamps', async () => {
+    const rows = ['time;powerW;tempC'];
+    for (let i = 0; i < 600; i++) {
+      const t = 1767225600 + i * 60;
+      rows.push(`${t};${i === 550 ? 900 : 300 + (i % 5)};${i % 9 === 0 ? '' : 20 + (i % 3)}`);
+    }
+    const input = writeInput('in.csv', rows.join('\n') + '\n');
+    const output = path.join(dir, 'out.csv');
+    const result = await scoreCsv({ input, output });
+    const lines = fs.readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('timestamp,anomaly_score,is_anomaly');
+    expect(lines).toHaveLength(601);
+    expect(result.metrics).toEqual(['powerW', 'tempC']);
+    for (let i = 1; i < lines.length; i++) {
+      const [ts, score, flag] = lines[i].split(',');
+      expect(ts).toBe(rows[i].split(';')[0]);
+      expect(Number(score) >= 0 && Number(score) <= 1).toBe(true);
+      expect(score).toMatch(/^\d\.\d{6}$/);
+      expect(['0', '1']).toContain(flag);
+    }
+    expect(lines[551].endsWith(',1')).toBe(true);
+  });
+
+  it('adds top_metrics with --explain', async () => {
+    const input = writeInput('ex.csv', 'timestamp,a\n2026-01-01T00:00:00Z,1\n2026-01-01T00:01:00Z,2\n');
+    const output = path.join(dir, 'ex-out.csv');
+    await scoreCsv({ input, output, explain: true });
+    expect(fs.readFileSync(output, 'utf8').split('\n')[0]).toBe(
+      'timestamp,anomaly_score,is_anomaly,top_metrics',
+    );
+  });
+
+  it('fails clearly on a missing file and on a file without numeric columns', async () => {
+    await expect(
+      scoreCsv({ input: path.join(dir, 'nope.csv'), output: path.join(dir, 'x.csv') }),
+    ).rejects.toThrow(/not found/);
+    const input = writeInput('text.csv', 'timestamp,name\n2026-01-01T00:00:00Z,abc\n');
+    await expect(scoreCsv({ input, output: path.join(dir, 'y.csv') })).rejects.toThrow(/no numeric columns/);
+  });
+});

@@ -1,0 +1,42 @@
+import { OnlineDetector } from './online-detector';
+
+export interface DetectorBenchResult {
+  name: 'detector-throughput';
+  readingsPerS: number;
+  metrics: number;
+  readings: number;
+  stateBytesPerMetric: number;
+}
+
+/** Throughput of one detector on a 5-metric device (daily cycle, noise, a few spikes). */
+export function benchDetector(readings = 100_000): DetectorBenchResult {
+  const names = ['powerW', 'motorCurrentA', 'drumVibrationMmS', 'waterTempC', 'inletPressureBar'];
+  const d = new OnlineDetector({ metrics: names });
+  let seed = 42;
+  const rand = (): number => {
+    seed = (seed * 1664525 + 1013904223) >>> 0;
+    return seed / 2 ** 32;
+  };
+  const rows: Record<string, number>[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const row: Record<string, number> = {};
+    names.forEach(
+      (n, k) => (row[n] = 10 * (k + 1) + Math.sin(i / 50 + k) * 3 + rand() + (rand() < 0.002 ? 20 : 0)),
+    );
+    rows.push(row);
+  }
+  const t0 = Date.UTC(2026, 0, 1);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < readings; i++) d.update(t0 + i * 60_000, rows[i % rows.length]);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const stateBytesPerMetric = Buffer.byteLength(JSON.stringify(d.toJSON())) / names.length;
+  return {
+    name: 'detector-throughput',
+    readingsPerS: Math.round(readings / seconds),
+    metrics: names.length,
+    readings,
+    stateBytesPerMetric: Math.round(stateBytesPerMetric),
+  };
+}
+
+if (require.main === module) console.log(JSON.stringify(benchDetector()));

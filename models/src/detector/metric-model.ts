@@ -1,0 +1,222 @@
+import { AnomalyLikelihood, AnomalyLikelihoodState } from './anomaly-likelihood';
+import { DETECTOR_CONFIG } from './detector-config';
+
+const DAY_MS = 86_400_000;
+const FEATURES = 3;
+
+export interface MetricScore {
+  /** Calibrated score in [0, 1] (max over this metric's detectors). */
+  score: number;
+  /** What the metric was expected to read. */
+  expected: number;
+  /** Robustly normalised value (for the joint model); NaN while warming up. */
+  normalised: number;
+}
+
+export interface MetricModelState {
+  n: number;
+  lastTsMs: number | null;
+  dtMs: number | null;
+  mean: number;
+  absDev: number;
+  level: number;
+  residualScale: number;
+  levelError: number;
+  dayError: number | null;
+  min: number | null;
+  max: number | null;
+  dayMean: number[];
+  dayDev: number[];
+  dayVisits: number[];
+  lastBin: number;
+  transitions: number[];
+  likelihoods: AnomalyLikelihoodState[];
+}
+
+/**
+ * Everything the detector knows about one metric of one device, in constant memory. Three cheap
+ * detectors each give a raw surprise in [0, 1] that its own anomaly likelihood calibrates:
+ * the residual of a local-level forecaster (spikes, shifts), the residual against a daily
+ * profile (a cycle that breaks), and the surprise of the value's bin given the previous bin
+ * (a sequence never seen in this context, e.g. an appliance program that runs differently).
+ */
+export class MetricModel {
+  private n = 0;
+  private lastTsMs = NaN;
+  private dtMs = NaN;
+  private mean = 0;
+  private absDev = 0;
+  private level = 0;
+  private residualScale = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  /** Recent mean absolute error of each forecaster (level, daily profile), in value units. */
+  private levelError = 0;
+  private dayError = Infinity;
+  private readonly dayMean = new Float64Array(DETECTOR_CONFIG.dayBuckets);
+  private readonly dayDev = new Float64Array(DETECTOR_CONFIG.dayBuckets);
+  private readonly dayVisits = new Float64Array(DETECTOR_CONFIG.dayBuckets);
+  private lastBin = -1;
+  private readonly transitions = new Float64Array(DETECTOR_CONFIG.bins * DETECTOR_CONFIG.bins);
+  private readonly likelihoods: AnomalyLikelihood[] = Array.from(
+    { length: FEATURES },
+    () => new AnomalyLikelihood(DETECTOR_CONFIG.likelihood),
+  );
+  /** Per-feature scores of the last update (for tests and tuning). */
+  readonly lastFeatureScores = new Float64Array(FEATURES);
+
+  update(tsMs: number, x: number): MetricScore {
+    const cfg = DETECTOR_CONFIG;
+    const first = this.n === 0;
+    if (first) {
+      this.mean = x;
+      this.level = x;
+    }
+    const gap = this.isGap(tsMs);
+    // Scale floors keep a flat line from turning rounding noise into infinite z-scores.
+    const floor = 1e-6 * Math.max(1, Math.abs(this.mean));
+    const scale = Math.max(this.absDev, floor);
+    const normalised = (x - this.mean) / scale;
+
+    // 1. local-level forecaster residual
+    const residual = Math.abs(x - this.level) / Math.max(this.residualScale, scale * 0.05, floor);
+    // 2. daily profile residual
+    const bucket = Math.floor(((((tsMs % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS) * cfg.dayBuckets);
+    const dayReady = this.dayVisits[bucket] >= cfg.bucketMinVisits;
+    const dayResidual = dayReady
+      ? Math.abs(x - this.dayMean[bucket]) / Math.max(this.dayDev[bucket], scale * 0.05, floor)
+      : 0;
+    // 3. transition surprise
+    const bin = this.binOf(normalised);
+    let surprise = 0;
+    if (this.lastBin >= 0) {
+      const row = this.lastBin * cfg.bins;
+      let total = 0;
+      for (let b = 0; b < cfg.bins; b++) total += this.transitions[row + b];
+      const p = (this.transitions[row + bin] + 0.05) / (total + 0.05 * cfg.bins);
+      surprise = Math.min(1, -Math.log(p) / Math.log(20 * cfg.bins));
+    }
+
+    const raws = [1 - Math.exp(-residual / 4), 1 - Math.exp(-dayResidual / 4), surprise];
+    let score = 0;
+    for (let f = 0; f < FEATURES; f++) {
+      const s = this.likelihoods[f].update(gap ? 0 : raws[f]);
+      this.lastFeatureScores[f] = s;
+      if (s > score) score = s;
+    }
+    // A value beyond everything seen so far (by a margin of the range) is news by itself.
+    const range = this.max - this.min;
+    if (this.n > 0 && range > 0) {
+      const exceed = Math.max(x - this.max, this.min - x) / range;
+      if (exceed > cfg.spatialTolerance)
+        score = Math.max(score, cfg.spatialScore + (1 - cfg.spatialScore) * Math.min(1, exceed));
+    }
+    const warm = this.n >= cfg.warmupReadings && !gap;
+    const expected = dayReady ? this.dayMean[bucket] : this.level;
+
+    const ae = Math.max(1 / (this.n + 1), 1 / DETECTOR_CONFIG.residualWindow);
+    if (!first) this.levelError += ae * (Math.abs(x - this.level) - this.levelError);
+    if (dayReady) {
+      const e = Math.abs(x - this.dayMean[bucket]);
+      this.dayError = Number.isFinite(this.dayError) ? this.dayError + ae * (e - this.dayError) : e;
+    }
+    this.learn(tsMs, x, bucket, bin, first);
+    return { score: warm ? score : 0, expected, normalised: warm ? normalised : NaN };
+  }
+
+  private isGap(tsMs: number): boolean {
+    if (!Number.isFinite(this.lastTsMs) || !Number.isFinite(this.dtMs)) return false;
+    return tsMs - this.lastTsMs > 20 * this.dtMs;
+  }
+
+  private binOf(normalised: number): number {
+    const bins = DETECTOR_CONFIG.bins;
+    const b = Math.floor(((normalised + 3) / 6) * bins);
+    return b < 0 ? 0 : b >= bins ? bins - 1 : b;
+  }
+
+  private learn(tsMs: number, x: number, bucket: number, bin: number, first: boolean): void {
+    const cfg = DETECTOR_CONFIG;
+    this.n++;
+    if (Number.isFinite(this.lastTsMs) && tsMs > this.lastTsMs) {
+      const dt = tsMs - this.lastTsMs;
+      this.dtMs = Number.isFinite(this.dtMs)
+        ? this.dtMs + 0.05 * (Math.min(dt, 10 * this.dtMs) - this.dtMs)
+        : dt;
+    }
+    this.lastTsMs = tsMs;
+    const a = Math.max(1 / this.n, 1 / cfg.longWindow);
+    const dev = x - this.mean;
+    this.mean += a * dev;
+    this.absDev += a * (Math.abs(dev) - this.absDev);
+    if (!first) {
+      const ar = Math.max(1 / this.n, 1 / cfg.residualWindow);
+      this.residualScale += ar * (Math.abs(x - this.level) - this.residualScale);
+    }
+    this.level += cfg.levelAlpha * (x - this.level);
+    const visits = this.dayVisits[bucket];
+    if (visits === 0) {
+      this.dayMean[bucket] = x;
+    } else {
+      const ab = Math.max(1 / (visits + 1), cfg.bucketAlpha);
+      const d = x - this.dayMean[bucket];
+      this.dayDev[bucket] += ab * (Math.abs(d) - this.dayDev[bucket]);
+      this.dayMean[bucket] += ab * d;
+    }
+    this.dayVisits[bucket] = visits + 1;
+    if (this.lastBin >= 0) {
+      const row = this.lastBin * cfg.bins;
+      for (let b = 0; b < cfg.bins; b++) this.transitions[row + b] *= cfg.transitionDecay;
+      this.transitions[row + bin] += 1;
+    }
+    this.lastBin = bin;
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+  }
+
+  toJSON(): MetricModelState {
+    return {
+      n: this.n,
+      lastTsMs: Number.isFinite(this.lastTsMs) ? this.lastTsMs : null,
+      dtMs: Number.isFinite(this.dtMs) ? this.dtMs : null,
+      mean: this.mean,
+      absDev: this.absDev,
+      level: this.level,
+      residualScale: this.residualScale,
+      levelError: this.levelError,
+      dayError: Number.isFinite(this.dayError) ? this.dayError : null,
+      min: Number.isFinite(this.min) ? this.min : null,
+      max: Number.isFinite(this.max) ? this.max : null,
+      dayMean: Array.from(this.dayMean),
+      dayDev: Array.from(this.dayDev),
+      dayVisits: Array.from(this.dayVisits),
+      lastBin: this.lastBin,
+      transitions: Array.from(this.transitions),
+      likelihoods: this.likelihoods.map((l) => l.toJSON()),
+    };
+  }
+
+  static fromJSON(state: MetricModelState): MetricModel {
+    const m = new MetricModel();
+    m.n = state.n;
+    m.lastTsMs = state.lastTsMs ?? NaN;
+    m.dtMs = state.dtMs ?? NaN;
+    m.mean = state.mean;
+    m.absDev = state.absDev;
+    m.level = state.level;
+    m.residualScale = state.residualScale;
+    m.levelError = state.levelError;
+    m.dayError = state.dayError ?? Infinity;
+    m.min = state.min ?? Infinity;
+    m.max = state.max ?? -Infinity;
+    m.dayMean.set(state.dayMean);
+    m.dayDev.set(state.dayDev);
+    m.dayVisits.set(state.dayVisits);
+    m.lastBin = state.lastBin;
+    m.transitions.set(state.transitions);
+    state.likelihoods.forEach((l, i) => {
+      m.likelihoods[i] = AnomalyLikelihood.fromJSON(DETECTOR_CONFIG.likelihood, l);
+    });
+    return m;
+  }
+}

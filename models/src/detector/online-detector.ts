@@ -1,0 +1,176 @@
+import { DETECTOR_CONFIG } from './detector-config';
+import { JointModel, JointModelState } from './joint-model';
+import { MetricModel, MetricModelState } from './metric-model';
+
+export interface MetricContribution {
+  metric: string;
+  /** This metric's share of the evidence, in [0, 1]. */
+  score: number;
+  value: number;
+  expected?: number;
+}
+
+export interface DetectorOutput {
+  /** Anomaly score in [0, 1]. */
+  score: number;
+  isAnomaly: boolean;
+  /** Threshold the decision was taken against. */
+  threshold: number;
+  /** Metrics that drove the score, top first. */
+  contributions: MetricContribution[];
+}
+
+export interface OnlineDetectorOptions {
+  /** Metrics to watch; when omitted, metrics are adopted as they first appear. */
+  metrics?: string[];
+}
+
+export interface OnlineDetectorState {
+  version: 1;
+  metrics: string[];
+  models: MetricModelState[];
+  lastNormalised: (number | null)[];
+  lastValues: (number | null)[];
+  joint: JointModelState | null;
+  restLeft: number;
+  readings: number;
+}
+
+/** Metrics beyond this many (per device) are ignored, keeping memory bounded. */
+export const MAX_METRICS_PER_DEVICE = 64;
+
+/**
+ * Unsupervised online anomaly detector for the metrics of one device. Every reading is scored
+ * against what came before it only (no look-ahead), in constant memory and constant work per
+ * metric. Per metric, three detectors (local forecaster, daily profile, sequence context) are
+ * calibrated by anomaly likelihood; the metrics are also judged together (Mahalanobis distance
+ * of their normalised values). The score is the strongest calibrated evidence; after a
+ * detection it is damped for a rest period, because one alarm per episode is what an operator
+ * needs and repeated ones would only be noise.
+ */
+export class OnlineDetector {
+  private readonly metrics: string[] = [];
+  private readonly index = new Map<string, number>();
+  private models: MetricModel[] = [];
+  private lastNormalised: number[] = [];
+  private lastValues: number[] = [];
+  private joint: JointModel | null = null;
+  private restLeft = 0;
+  private readings = 0;
+  private readonly fixedMetrics: boolean;
+
+  constructor(options: OnlineDetectorOptions = {}) {
+    this.fixedMetrics = options.metrics !== undefined;
+    for (const m of options.metrics ?? []) this.addMetric(m);
+  }
+
+  get metricNames(): readonly string[] {
+    return this.metrics;
+  }
+
+  update(tsMs: number, values: Record<string, number | undefined>): DetectorOutput {
+    const cfg = DETECTOR_CONFIG;
+    this.readings++;
+    if (!this.fixedMetrics) {
+      for (const name of Object.keys(values)) {
+        if (!this.index.has(name) && isNumber(values[name])) this.addMetric(name);
+      }
+    }
+    const k = this.metrics.length;
+    const scores = new Float64Array(k);
+    const expected: (number | undefined)[] = new Array<number | undefined>(k);
+    let best = 0;
+    for (let i = 0; i < k; i++) {
+      const v = values[this.metrics[i]];
+      if (!isNumber(v)) continue;
+      const r = this.models[i].update(tsMs, v);
+      scores[i] = r.score;
+      expected[i] = r.expected;
+      this.lastValues[i] = v;
+      if (Number.isFinite(r.normalised)) this.lastNormalised[i] = r.normalised;
+      if (r.score > best) best = r.score;
+    }
+    if (k >= 2) best = Math.max(best, this.updateJoint(scores));
+
+    let score = best;
+    if (this.restLeft > 0) {
+      this.restLeft--;
+      score *= cfg.restFactor;
+    }
+    const isAnomaly = score >= cfg.threshold;
+    if (isAnomaly) this.restLeft = cfg.restReadings;
+
+    const contributions: MetricContribution[] = [];
+    for (let i = 0; i < k; i++) {
+      if (!Number.isFinite(this.lastValues[i])) continue;
+      const c: MetricContribution = {
+        metric: this.metrics[i],
+        score: Math.min(1, scores[i]),
+        value: this.lastValues[i],
+      };
+      if (expected[i] !== undefined) c.expected = expected[i];
+      contributions.push(c);
+    }
+    contributions.sort((a, b) => b.score - a.score || a.metric.localeCompare(b.metric));
+    return { score: clamp01(score), isAnomaly, threshold: cfg.threshold, contributions };
+  }
+
+  /** Joint score; also spreads it over the metrics by their share of the distance. */
+  private updateJoint(scores: Float64Array): number {
+    const k = Math.min(this.metrics.length, DETECTOR_CONFIG.maxJointMetrics);
+    for (let i = 0; i < k; i++) if (!Number.isFinite(this.lastNormalised[i])) return 0;
+    if (!this.joint) this.joint = new JointModel(k);
+    const r = this.joint.update(Float64Array.from(this.lastNormalised.slice(0, k)));
+    for (let i = 0; i < k; i++) scores[i] = Math.max(scores[i], r.score * r.shares[i]);
+    return r.score;
+  }
+
+  private addMetric(name: string): void {
+    if (this.metrics.length >= MAX_METRICS_PER_DEVICE) return;
+    this.index.set(name, this.metrics.length);
+    this.metrics.push(name);
+    this.models.push(new MetricModel());
+    this.lastNormalised.push(NaN);
+    this.lastValues.push(NaN);
+    // The joint model is dimensioned by the metric set; a new metric starts it afresh.
+    this.joint = null;
+  }
+
+  toJSON(): OnlineDetectorState {
+    return {
+      version: 1,
+      metrics: [...this.metrics],
+      models: this.models.map((m) => m.toJSON()),
+      lastNormalised: this.lastNormalised.map(finiteOrNull),
+      lastValues: this.lastValues.map(finiteOrNull),
+      joint: this.joint ? this.joint.toJSON() : null,
+      restLeft: this.restLeft,
+      readings: this.readings,
+    };
+  }
+
+  static fromJSON(state: OnlineDetectorState, options: OnlineDetectorOptions = {}): OnlineDetector {
+    const d = new OnlineDetector(options.metrics ? { metrics: [] } : {});
+    for (const m of state.metrics) d.addMetric(m);
+    d.models = state.models.map((m) => MetricModel.fromJSON(m));
+    d.lastNormalised = state.lastNormalised.map((v) => v ?? NaN);
+    d.lastValues = state.lastValues.map((v) => v ?? NaN);
+    const k = Math.min(state.metrics.length, DETECTOR_CONFIG.maxJointMetrics);
+    d.joint = state.joint ? JointModel.fromJSON(k, state.joint) : null;
+    d.restLeft = state.restLeft;
+    d.readings = state.readings;
+    return d;
+  }
+}
+
+function isNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function clamp01(x: number): number {
+  return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}
