@@ -7,6 +7,7 @@ import { SQL_CLIENT, type SqlClient } from './database/sql-client';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { DevicesModule } from './modules/devices/devices.module';
+import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
 import { HealthModule } from './modules/health/health.module';
 import { IncidentsModule } from './modules/incidents/incidents.module';
 import { IngestModule } from './modules/ingest/ingest.module';
@@ -55,6 +56,7 @@ export class AppModule {
         IngestModule,
         AlarmsModule,
         IncidentsModule,
+        DiagnosticsModule,
         TicketsModule,
         RealtimeModule,
       ],

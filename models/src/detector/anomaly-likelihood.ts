@@ -21,6 +21,11 @@ export interface AnomalyLikelihoodOptions {
   longWindow: number;
   /** Floor on the long-term standard deviation, in raw-score units. */
   minStd: number;
+  /**
+   * Raw values seen before any score is given: the long-term spread of a handful of values is
+   * itself noise (HTM's likelihood has a probation period for the same reason).
+   */
+  minHistory: number;
 }
 
 /** 1 - likelihood below this is reported as 1 (the log scale saturates there). */
@@ -48,7 +53,7 @@ export class AnomalyLikelihood {
     const filled = Math.min(this.n, shortWindow);
     const shortMean = this.sum / filled;
     let score = 0;
-    if (this.n > shortWindow) {
+    if (this.n > Math.max(shortWindow, this.options.minHistory)) {
       const std = Math.max(Math.sqrt(this.variance), minStd);
       const tail = gaussianTail((shortMean - this.mean) / std);
       score = Math.log(Math.max(tail, TAIL_FLOOR)) / Math.log(TAIL_FLOOR);

@@ -20,12 +20,17 @@ export const DETECTOR_CONFIG = {
   /** A value beyond the range seen so far by this fraction of the range scores at least spatialScore. */
   spatialTolerance: 0.05,
   spatialScore: 0.6,
+  /**
+   * Readings of a metric before the range check may fire: early on every new extreme of plain
+   * noise widens the range, which is not news (a device's first hour, NAB's probation).
+   */
+  spatialWarmupReadings: 200,
   /** Bins of the value quantiser used by the transition (context) model. */
   bins: 12,
   /** Per-update decay of a transition-table row, so old habits fade. */
   transitionDecay: 0.998,
   /** Anomaly-likelihood post-processing. */
-  likelihood: { shortWindow: 20, longWindow: 8000, minStd: 0.02 },
+  likelihood: { shortWindow: 20, longWindow: 8000, minStd: 0.02, minHistory: 100 },
   /** Decision threshold on the final score (log-scaled tail probability). */
   threshold: 0.5,
   /** Readings after a detection during which the score is damped. */
@@ -33,6 +38,8 @@ export const DETECTOR_CONFIG = {
   restFactor: 0.4,
   /** Joint (multivariate) model: memory, ridge, and how often its inverse is refreshed. */
   jointWindow: 1000,
+  /** Readings before the joint model may score: a covariance of several metrics needs many more than a mean. */
+  jointWarmupReadings: 200,
   jointRidge: 0.05,
   jointRefreshEvery: 16,
   maxJointMetrics: 24,

@@ -50,7 +50,7 @@ export class JointModel {
     const cfg = DETECTOR_CONFIG;
     for (let i = 0; i < k; i++) this.centred[i] = u[i] - this.mean[i];
     let d2 = 0;
-    if (this.n >= cfg.warmupReadings) {
+    if (this.n >= cfg.jointWarmupReadings) {
       if (this.invAge >= cfg.jointRefreshEvery) this.refreshInverse();
       this.invAge++;
       for (let i = 0; i < k; i++) {
@@ -62,7 +62,8 @@ export class JointModel {
     }
     // Raw surprise grows with the distance per dimension; chi-square mean is k.
     const raw = 1 - Math.exp(-Math.max(0, d2) / (4 * k));
-    const score = this.n >= cfg.warmupReadings ? this.likelihood.update(raw) : (this.likelihood.update(0), 0);
+    // Before warm-up the distance is meaningless: keep it out of the likelihood's baseline.
+    const score = this.n >= cfg.jointWarmupReadings ? this.likelihood.update(raw) : 0;
     let total = 0;
     for (let i = 0; i < k; i++) {
       const c = Math.max(0, this.projected[i] * this.centred[i]);

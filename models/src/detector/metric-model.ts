@@ -106,7 +106,7 @@ export class MetricModel {
     }
     // A value beyond everything seen so far (by a margin of the range) is news by itself.
     const range = this.max - this.min;
-    if (this.n > 0 && range > 0) {
+    if (this.n >= cfg.spatialWarmupReadings && range > 0) {
       const exceed = Math.max(x - this.max, this.min - x) / range;
       if (exceed > cfg.spatialTolerance)
         score = Math.max(score, cfg.spatialScore + (1 - cfg.spatialScore) * Math.min(1, exceed));

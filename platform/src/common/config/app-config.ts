@@ -38,6 +38,7 @@ export const envSchema = z.object({
   TELEMETRY_PUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60000).default(1000),
   ALARM_CLEAR_HOLD_MS: z.coerce.number().int().min(0).default(120_000),
   NO_DATA_AFTER_INTERVALS: z.coerce.number().min(1).max(1000).default(3),
+  DETECTOR_MAX_DEVICES: z.coerce.number().int().min(1).default(20_000),
   MAX_CLOCK_SKEW_MS: z.coerce
     .number()
     .int()
@@ -72,6 +73,8 @@ export interface AppConfig {
   alarmClearHoldMs: number;
   /** A device silent for this many reporting intervals raises a "no data" alarm. */
   noDataAfterIntervals: number;
+  /** Devices the online detector keeps state for (≈ 20 KB each); the least recent beyond are dropped. */
+  detectorMaxDevices: number;
   maxClockSkewMs: number;
   maxReadingAgeMs: number;
 }
@@ -112,6 +115,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     telemetryPushIntervalMs: e.TELEMETRY_PUSH_INTERVAL_MS,
     alarmClearHoldMs: e.ALARM_CLEAR_HOLD_MS,
     noDataAfterIntervals: e.NO_DATA_AFTER_INTERVALS,
+    detectorMaxDevices: e.DETECTOR_MAX_DEVICES,
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     maxReadingAgeMs: e.MAX_READING_AGE_MS,
   };

@@ -33,7 +33,11 @@ function windowsOn(calendar: BusinessCalendar, dayStartMs: number, holidays: Rea
 }
 
 /** Working time inside [fromMs, toMs); plain elapsed time when there is no calendar. */
-export function businessMsBetween(calendar: BusinessCalendar | undefined, fromMs: number, toMs: number): number {
+export function businessMsBetween(
+  calendar: BusinessCalendar | undefined,
+  fromMs: number,
+  toMs: number,
+): number {
   if (toMs <= fromMs) return 0;
   if (!calendar) return toMs - fromMs;
   const holidays = new Set(calendar.holidays ?? []);
@@ -52,7 +56,11 @@ export function businessMsBetween(calendar: BusinessCalendar | undefined, fromMs
  * The instant when `durationMs` of working time has passed after `fromMs`; Infinity when the
  * calendar has no working time within ten years (a misconfigured calendar must not hang).
  */
-export function addBusinessMs(calendar: BusinessCalendar | undefined, fromMs: number, durationMs: number): number {
+export function addBusinessMs(
+  calendar: BusinessCalendar | undefined,
+  fromMs: number,
+  durationMs: number,
+): number {
   if (!calendar) return fromMs + durationMs;
   if (durationMs <= 0) return fromMs;
   const holidays = new Set(calendar.holidays ?? []);

@@ -1,5 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { APPLIANCE_PROFILES, APPLIANCE_TYPES, type ApplianceType, type TicketPriority } from '../../../../contracts/src';
+import {
+  APPLIANCE_PROFILES,
+  APPLIANCE_TYPES,
+  type ApplianceType,
+  type TicketPriority,
+} from '../../../../contracts/src';
 import { haversineKm, type GeoPoint } from './geo';
 import { SeededRandom } from './prng';
 
@@ -78,14 +83,15 @@ export interface DispatchContext {
   excludeTechnicianIds?: readonly string[];
 }
 
-export type RejectionReason = 'excluded' | 'no_skill' | 'unavailable' | 'off_shift' | 'too_far' | 'at_capacity';
+export type RejectionReason =
+  'excluded' | 'no_skill' | 'unavailable' | 'off_shift' | 'too_far' | 'at_capacity';
 /** Later reasons mean the technician got further through the checks. */
 const REJECTION_ORDER: readonly RejectionReason[] = [
   'excluded',
   'no_skill',
   'unavailable',
-  'off_shift',
   'too_far',
+  'off_shift',
   'at_capacity',
 ];
 
@@ -183,14 +189,15 @@ function score(
   const travelMin = (distanceKm / speed) * 60;
   const arrivalMs = ctx.nowMs + travelMin * MIN;
   if (!ignoreHardRules) {
+    if (travelMin > ctx.maxTravelMin) return 'too_far';
     const onShift = tech.shifts.some((s) => s.startMs <= ctx.nowMs && arrivalMs < s.endMs);
     if (!onShift) return 'off_shift';
-    if (travelMin > ctx.maxTravelMin) return 'too_far';
     if (open >= tech.maxOpenTickets) return 'at_capacity';
   }
   const level = skill?.level ?? 0;
   const faultModeMatch = ticket.faultMode !== null && (skill?.faultModes.includes(ticket.faultMode) ?? false);
-  const skillScore = ticket.faultMode === null ? level / 3 : 0.6 * (level / 3) + 0.4 * (faultModeMatch ? 1 : 0);
+  const skillScore =
+    ticket.faultMode === null ? level / 3 : 0.6 * (level / 3) + 0.4 * (faultModeMatch ? 1 : 0);
   const slackMs = ticket.onSiteDueAtMs - arrivalMs;
   let partOnVan: boolean | null = null;
   if (ticket.partSku !== null) {
@@ -246,15 +253,25 @@ export function explainChoice(
   const f = winner.factors;
   const parts = [
     `skill ${f.skill.toFixed(2)} (${ticket.applianceType} level ${winner.skillLevel}/3${
-      ticket.faultMode ? (winner.faultModeMatch ? `, knows ${ticket.faultMode}` : `, new to ${ticket.faultMode}`) : ''
+      ticket.faultMode
+        ? winner.faultModeMatch
+          ? `, knows ${ticket.faultMode}`
+          : `, new to ${ticket.faultMode}`
+        : ''
     })`,
     `travel ${f.travel.toFixed(2)} (${fmtMin(winner.travelMin)}, ${winner.distanceKm.toFixed(1)} km)`,
     `workload ${f.workload.toFixed(2)}`,
     `SLA slack ${f.slack.toFixed(2)} (${
-      winner.slackMs >= 0 ? `arrives ${fmtMin(winner.slackMs / MIN)} before` : `arrives ${fmtMin(-winner.slackMs / MIN)} after`
+      winner.slackMs >= 0
+        ? `arrives ${fmtMin(winner.slackMs / MIN)} before`
+        : `arrives ${fmtMin(-winner.slackMs / MIN)} after`
     } the on-site deadline)`,
     `part ${f.part.toFixed(2)} (${
-      winner.partOnVan === null ? 'no part expected' : winner.partOnVan ? `${ticket.partSku} on the van` : `${ticket.partSku} not on the van`
+      winner.partOnVan === null
+        ? 'no part expected'
+        : winner.partOnVan
+          ? `${ticket.partSku} on the van`
+          : `${ticket.partSku} not on the van`
     })`,
   ];
   let text = `${winner.name} (${winner.technicianId}) scores ${winner.total.toFixed(3)}: ${parts.join('; ')}.`;
@@ -302,13 +319,15 @@ function unassignedFrom(ticket: DispatchTicket, rejected: readonly Rejection[]):
   }
   const counts = new Map<RejectionReason, number>();
   for (const r of rejected) counts.set(r.reason, (counts.get(r.reason) ?? 0) + 1);
-  const furthest = [...counts.keys()].sort((a, b) => REJECTION_ORDER.indexOf(b) - REJECTION_ORDER.indexOf(a))[0];
+  const furthest = [...counts.keys()].sort(
+    (a, b) => REJECTION_ORDER.indexOf(b) - REJECTION_ORDER.indexOf(a),
+  )[0];
   const text: Record<RejectionReason, string> = {
     excluded: 'declined or excluded',
     no_skill: `without ${ticket.applianceType} skill`,
     unavailable: 'off duty or on leave',
-    off_shift: 'not on shift until arrival',
     too_far: 'too far away',
+    off_shift: 'not on shift until arrival',
     at_capacity: 'at full workload',
   };
   const detail = REJECTION_ORDER.filter((r) => counts.has(r))
@@ -348,7 +367,9 @@ export function dispatchRound(
   context: DispatchContext,
 ): DispatchRoundResult {
   const ctx = resolve(context);
-  const loads = new Map<string, Load>(technicians.map((t) => [t.id, { openTickets: t.openTickets, vanTaken: new Map() }]));
+  const loads = new Map<string, Load>(
+    technicians.map((t) => [t.id, { openTickets: t.openTickets, vanTaken: new Map() }]),
+  );
   const assignments: Assignment[] = [];
   const unassigned: Unassigned[] = [];
   for (const ticket of [...openTickets].sort(byUrgency)) {
@@ -419,7 +440,12 @@ export function redispatch(
   const [best, second] = ranked;
   if (!best) return unassignedFrom(ticket, rejected);
   const a = toAssignment(ticket, best, second ?? null, ctx.weights, false);
-  return declinedBy.length ? { ...a, explanation: `Re-dispatched after ${declinedBy.join(', ')} declined or did not accept. ${a.explanation}` } : a;
+  return declinedBy.length
+    ? {
+        ...a,
+        explanation: `Re-dispatched after ${declinedBy.join(', ')} declined or did not accept. ${a.explanation}`,
+      }
+    : a;
 }
 
 export function isAssignment(x: Assignment | Unassigned): x is Assignment {
@@ -441,7 +467,8 @@ export function manualAssign(
   const chosen = score(ticket, technician, ctx, undefined, true) as CandidateScore;
   const broken = score(ticket, technician, ctx, undefined, false);
   const auto = scoreCandidates(ticket, technicians, context).ranked[0] ?? null;
-  const warnings = typeof broken === 'string' ? ` Warning: the automatic rules reject this technician (${broken}).` : '';
+  const warnings =
+    typeof broken === 'string' ? ` Warning: the automatic rules reject this technician (${broken}).` : '';
   const autoText =
     auto && auto.technicianId !== technician.id
       ? ` The automatic choice was ${auto.name} (${auto.total.toFixed(3)}); this technician scores ${chosen.total.toFixed(3)}.`
@@ -450,7 +477,10 @@ export function manualAssign(
         : ' No technician qualified automatically.';
   return {
     ...toAssignment(ticket, chosen, null, ctx.weights, true),
-    runnerUp: auto && auto.technicianId !== technician.id ? { technicianId: auto.technicianId, score: auto.total } : null,
+    runnerUp:
+      auto && auto.technicianId !== technician.id
+        ? { technicianId: auto.technicianId, score: auto.total }
+        : null,
     explanation: `Manual override by ${override.actor}: ${override.reason}.${autoText}${warnings}`,
   };
 }
@@ -465,7 +495,11 @@ export interface DispatchOffer {
 /** Default time a technician has to accept before the ticket is re-dispatched. */
 export const DEFAULT_ACCEPT_WITHIN_MS = 15 * MIN;
 
-export function makeOffer(assignment: Assignment, nowMs: number, acceptWithinMs = DEFAULT_ACCEPT_WITHIN_MS): DispatchOffer {
+export function makeOffer(
+  assignment: Assignment,
+  nowMs: number,
+  acceptWithinMs = DEFAULT_ACCEPT_WITHIN_MS,
+): DispatchOffer {
   return {
     ticketId: assignment.ticketId,
     technicianId: assignment.technicianId,
@@ -489,8 +523,13 @@ export function benchDispatch(seed = 42): {
   const rnd = new SeededRandom(seed);
   const nowMs = Date.UTC(2026, 0, 5, 10);
   const center: GeoPoint = { lat: 48.137, lon: 11.575 };
-  const near = (): GeoPoint => ({ lat: center.lat + rnd.between(-0.4, 0.4), lon: center.lon + rnd.between(-0.6, 0.6) });
-  const skus = APPLIANCE_TYPES.flatMap((type) => APPLIANCE_PROFILES[type].faultModes.map((f) => `${type}:${f.part}`));
+  const near = (): GeoPoint => ({
+    lat: center.lat + rnd.between(-0.4, 0.4),
+    lon: center.lon + rnd.between(-0.6, 0.6),
+  });
+  const skus = APPLIANCE_TYPES.flatMap((type) =>
+    APPLIANCE_PROFILES[type].faultModes.map((f) => `${type}:${f.part}`),
+  );
   const technicians: DispatchTechnician[] = Array.from({ length: 200 }, (_, i) => {
     const skills: Partial<Record<ApplianceType, TechnicianSkill>> = {};
     for (const type of APPLIANCE_TYPES) {

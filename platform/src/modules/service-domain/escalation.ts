@@ -80,12 +80,19 @@ export function escalate(
   if (state.handled.includes(key)) return { state, notifications: [] };
 
   const wanted: EscalationLevel =
-    event.type === 'sla.warning' ? state.level : priority === 'P1' ? 2 : (Math.min(2, state.level + 1) as EscalationLevel);
+    event.type === 'sla.warning'
+      ? state.level
+      : priority === 'P1'
+        ? 2
+        : (Math.min(2, state.level + 1) as EscalationLevel);
   const level = staffedLevel(contacts, wanted) ?? staffedLevel(contacts, 0);
   const next: EscalationState = {
     ticketId: state.ticketId,
     // An unstaffed rung answered by a higher one does not move the ladder on a warning.
-    level: event.type === 'sla.warning' ? state.level : (Math.max(state.level, level ?? wanted) as EscalationLevel),
+    level:
+      event.type === 'sla.warning'
+        ? state.level
+        : (Math.max(state.level, level ?? wanted) as EscalationLevel),
     handled: [...state.handled, key],
   };
   if (level === null) return { state: next, notifications: [] };
@@ -112,7 +119,9 @@ export function escalate(
       kind: acting ? 'action' : 'info',
       event: event.type,
       clock: event.clock,
-      message: acting ? `Act now: ${what}` : `For your information: ${what}; escalated to ${ESCALATION_ROLES[level]}`,
+      message: acting
+        ? `Act now: ${what}`
+        : `For your information: ${what}; escalated to ${ESCALATION_ROLES[level]}`,
     });
   }
   return { state: next, notifications };

@@ -76,7 +76,8 @@ export function verifyFix(input: FixVerificationInput): FixVerificationResult {
     if (signal.ts < holdStartMs + holdMs) holdStartMs = signal.ts;
   }
   const verifiableAtMs = holdStartMs + holdMs;
-  if (input.nowMs < verifiableAtMs) return { outcome: 'waiting', reason: 'holding', holdStartMs, verifiableAtMs };
+  if (input.nowMs < verifiableAtMs)
+    return { outcome: 'waiting', reason: 'holding', holdStartMs, verifiableAtMs };
   if (input.lastTelemetryAtMs === null || input.lastTelemetryAtMs < verifiableAtMs) {
     return { outcome: 'waiting', reason: 'no_telemetry', holdStartMs, verifiableAtMs };
   }

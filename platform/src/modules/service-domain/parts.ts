@@ -88,13 +88,23 @@ export function stockLevels(inventory: Inventory): StockLevel[] {
     return level;
   };
   for (const l of inventory.lots) at(l.locationId, l.sku).available += l.qty;
-  for (const r of inventory.reservations) if (r.state === 'held') at(r.locationId, r.sku).reserved += sum(r.lots);
+  for (const r of inventory.reservations)
+    if (r.state === 'held') at(r.locationId, r.sku).reserved += sum(r.lots);
   for (const level of map.values()) level.onHand = level.available + level.reserved;
-  return [...map.values()].sort((a, b) => a.locationId.localeCompare(b.locationId) || a.sku.localeCompare(b.sku));
+  return [...map.values()].sort(
+    (a, b) => a.locationId.localeCompare(b.locationId) || a.sku.localeCompare(b.sku),
+  );
 }
 
 export type ReservationPlan =
-  | { ok: true; source: 'van' | 'warehouse'; locationId: string; sku: string; qty: number; distanceKm: number | null }
+  | {
+      ok: true;
+      source: 'van' | 'warehouse';
+      locationId: string;
+      sku: string;
+      qty: number;
+      distanceKm: number | null;
+    }
   | { ok: false; sku: string; qty: number; reason: string };
 
 /**
@@ -104,7 +114,13 @@ export type ReservationPlan =
  */
 export function planReservation(
   inventory: Inventory,
-  request: { sku: string; qty?: number; vanId: string | null; site: GeoPoint; warehouses: readonly StockLocation[] },
+  request: {
+    sku: string;
+    qty?: number;
+    vanId: string | null;
+    site: GeoPoint;
+    warehouses: readonly StockLocation[];
+  },
 ): ReservationPlan {
   const qty = request.qty ?? 1;
   if (!Number.isInteger(qty) || qty < 1) {
@@ -121,7 +137,14 @@ export function planReservation(
   if (!nearest) {
     return { ok: false, sku: request.sku, qty, reason: `No van or warehouse holds ${qty} × ${request.sku}` };
   }
-  return { ok: true, source: 'warehouse', locationId: nearest.w.id, sku: request.sku, qty, distanceKm: nearest.km };
+  return {
+    ok: true,
+    source: 'warehouse',
+    locationId: nearest.w.id,
+    sku: request.sku,
+    qty,
+    distanceKm: nearest.km,
+  };
 }
 
 /** Sets the planned parts aside, oldest lots first. */
@@ -182,7 +205,14 @@ function putBack(lots: readonly StockLot[], r: Reservation, back: readonly LotQt
     if (b.qty === 0) continue;
     const lot = next.find((l) => l.locationId === r.locationId && l.sku === r.sku && l.lot === b.lot);
     if (lot) lot.qty += b.qty;
-    else next.push({ locationId: r.locationId, sku: r.sku, lot: b.lot, qty: b.qty, receivedAtMs: r.createdAtMs });
+    else
+      next.push({
+        locationId: r.locationId,
+        sku: r.sku,
+        lot: b.lot,
+        qty: b.qty,
+        receivedAtMs: r.createdAtMs,
+      });
   }
   return next;
 }
@@ -200,7 +230,9 @@ export function consume(
   const r = heldReservation(inventory, reservationId);
   const reserved = sum(r.lots);
   if (!Number.isInteger(usedQty) || usedQty < 0 || usedQty > reserved) {
-    throw new ServiceDomainError('parts.bad_quantity', `Used quantity must be 0..${reserved}`, { field: 'usedQty' });
+    throw new ServiceDomainError('parts.bad_quantity', `Used quantity must be 0..${reserved}`, {
+      field: 'usedQty',
+    });
   }
   const used: LotQty[] = [];
   const back: LotQty[] = [];
@@ -218,7 +250,14 @@ export function consume(
         x === r ? { ...x, state: 'consumed' as const, closedAtMs: nowMs } : x,
       ),
     },
-    consumption: { ticketId: r.ticketId, reservationId: r.id, sku: r.sku, locationId: r.locationId, lots: used, atMs: nowMs },
+    consumption: {
+      ticketId: r.ticketId,
+      reservationId: r.id,
+      sku: r.sku,
+      locationId: r.locationId,
+      lots: used,
+      atMs: nowMs,
+    },
     returnedQty: reserved - usedQty,
   };
 }
@@ -249,17 +288,26 @@ export function economicOrderQuantity(args: {
 }): number {
   const { annualDemand, orderCost, holdingCostPerUnitYear } = args;
   if (annualDemand <= 0) return 0;
-  if (holdingCostPerUnitYear <= 0 || orderCost < 0) throw new RangeError('holding cost must be > 0, order cost ≥ 0');
+  if (holdingCostPerUnitYear <= 0 || orderCost < 0)
+    throw new RangeError('holding cost must be > 0, order cost ≥ 0');
   return Math.sqrt((2 * annualDemand * orderCost) / holdingCostPerUnitYear);
 }
 
 /** Safety stock = z · σ(daily demand) · √(lead time in days); z 1.65 ≈ 95 % cycle service level. */
-export function safetyStock(args: { dailyDemandStdDev: number; leadTimeDays: number; serviceLevelZ?: number }): number {
+export function safetyStock(args: {
+  dailyDemandStdDev: number;
+  leadTimeDays: number;
+  serviceLevelZ?: number;
+}): number {
   return (args.serviceLevelZ ?? 1.65) * args.dailyDemandStdDev * Math.sqrt(args.leadTimeDays);
 }
 
 /** Reorder point = daily demand × lead time + safety stock. */
-export function reorderPoint(args: { dailyDemand: number; leadTimeDays: number; safetyStock: number }): number {
+export function reorderPoint(args: {
+  dailyDemand: number;
+  leadTimeDays: number;
+  safetyStock: number;
+}): number {
   return args.dailyDemand * args.leadTimeDays + args.safetyStock;
 }
 
@@ -278,7 +326,8 @@ export function reorderSuggestion(args: {
   eoq: number;
 }): ReorderSuggestion {
   const position = args.available + args.onOrder;
-  if (position > args.reorderPoint) return { inventoryPosition: position, reorder: false, suggestedOrderQty: 0 };
+  if (position > args.reorderPoint)
+    return { inventoryPosition: position, reorder: false, suggestedOrderQty: 0 };
   const qty = Math.ceil(args.eoq) + Math.max(0, Math.ceil(args.reorderPoint - position));
   return { inventoryPosition: position, reorder: true, suggestedOrderQty: Math.max(1, qty) };
 }

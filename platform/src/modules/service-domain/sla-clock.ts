@@ -24,7 +24,12 @@ export interface SlaTargets {
 
 export type SlaPolicy = Record<TicketPriority, Record<CustomerTier, SlaTargets>>;
 
-const t = (respondMs: number, onSiteMs: number, resolveMs: number, businessHoursOnly: boolean): SlaTargets => ({
+const t = (
+  respondMs: number,
+  onSiteMs: number,
+  resolveMs: number,
+  businessHoursOnly: boolean,
+): SlaTargets => ({
   respondMs,
   onSiteMs,
   resolveMs,
@@ -73,7 +78,11 @@ export interface SlaClock {
   breachedAtMs: number | null;
 }
 
-export function slaTargets(priority: TicketPriority, tier: CustomerTier, policy: SlaPolicy = DEFAULT_SLA_POLICY) {
+export function slaTargets(
+  priority: TicketPriority,
+  tier: CustomerTier,
+  policy: SlaPolicy = DEFAULT_SLA_POLICY,
+) {
   return policy[priority][tier];
 }
 
@@ -114,7 +123,11 @@ export function elapsedMs(clock: SlaClock, nowMs: number): number {
   const end = Math.min(nowMs, clock.stoppedAtMs ?? nowMs);
   let total = businessMsBetween(clock.calendar, clock.startedAtMs, end);
   for (const p of clock.pauses) {
-    total -= businessMsBetween(clock.calendar, Math.max(p.fromMs, clock.startedAtMs), Math.min(p.toMs ?? end, end));
+    total -= businessMsBetween(
+      clock.calendar,
+      Math.max(p.fromMs, clock.startedAtMs),
+      Math.min(p.toMs ?? end, end),
+    );
   }
   return Math.max(0, total);
 }
@@ -184,6 +197,20 @@ export function stopClock(clock: SlaClock, nowMs: number, reason: 'met' | 'cance
   return { ...closed, stoppedAtMs: nowMs, stopReason: reason };
 }
 
+/** Pauses every running clock of a ticket, e.g. while the customer cannot be reached. */
+export function pauseAll(clocks: readonly SlaClock[], reason: SlaPauseReason, nowMs: number): SlaClock[] {
+  return clocks.map((c) => (c.stoppedAtMs === null && !isPaused(c) ? pauseClock(c, reason, nowMs) : c));
+}
+
+/** Ends the pauses opened for `reason`; pauses for another reason go on. */
+export function resumeAll(clocks: readonly SlaClock[], reason: SlaPauseReason, nowMs: number): SlaClock[] {
+  return clocks.map((c) =>
+    c.stoppedAtMs === null && c.pauses.some((p) => p.toMs === null && p.reason === reason)
+      ? resumeClock(c, nowMs)
+      : c,
+  );
+}
+
 const MILESTONE: Partial<Record<TicketStatus, SlaClockKind[]>> = {
   acknowledged: ['respond'],
   dispatched: ['respond'],
@@ -217,7 +244,9 @@ export function applyStatusToClocks(
   if (to === 'cancelled') return clocks.map((c) => stopClock(c, nowMs, 'cancelled'));
   let next = clocks.map((c) => (MILESTONE[to]?.includes(c.kind) ? stopClock(c, nowMs) : c));
   if (to === 'waiting_parts') {
-    next = next.map((c) => (c.stoppedAtMs === null && !isPaused(c) ? pauseClock(c, 'waiting_parts', nowMs) : c));
+    next = next.map((c) =>
+      c.stoppedAtMs === null && !isPaused(c) ? pauseClock(c, 'waiting_parts', nowMs) : c,
+    );
   }
   if (from === 'waiting_parts') {
     next = next.map((c) =>
@@ -244,14 +273,23 @@ export interface SlaEvent {
  * jumps past both thresholds between two calls emits both, warning first. A clock met in time
  * emits nothing more.
  */
-export function evaluate(clocks: readonly SlaClock[], nowMs: number): { clocks: SlaClock[]; events: SlaEvent[] } {
+export function evaluate(
+  clocks: readonly SlaClock[],
+  nowMs: number,
+): { clocks: SlaClock[]; events: SlaEvent[] } {
   const events: SlaEvent[] = [];
   const next = clocks.map((clock) => {
     if (clock.breachedAtMs !== null || clock.stopReason === 'cancelled') return clock;
     const elapsed = elapsedMs(clock, nowMs);
     // Met in time: a late warning would only be noise.
     if (clock.stopReason === 'met' && elapsed <= clock.targetMs) return clock;
-    const base = { ticketId: clock.ticketId, clock: clock.kind, atMs: nowMs, elapsedMs: elapsed, targetMs: clock.targetMs };
+    const base = {
+      ticketId: clock.ticketId,
+      clock: clock.kind,
+      atMs: nowMs,
+      elapsedMs: elapsed,
+      targetMs: clock.targetMs,
+    };
     let updated = clock;
     if (clock.warnedAtMs === null && elapsed >= clock.targetMs * SLA_WARNING_FRACTION) {
       events.push({ type: 'sla.warning', ...base });

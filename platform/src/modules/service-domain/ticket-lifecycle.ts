@@ -67,11 +67,30 @@ export const TRANSITIONS: readonly TransitionRule[] = [
   rule('new', 'acknowledged', STAFF, 'the service desk has seen it (stops the respond clock)'),
   rule('new', 'dispatched', STAFF, 'assigned to a technician straight away'),
   rule('acknowledged', 'dispatched', STAFF, 'assigned to a technician'),
-  rule('dispatched', 'acknowledged', ['technician', 'system', 'engineer', 'admin'], 'declined or not accepted in time: back for re-dispatch', true),
+  rule(
+    'dispatched',
+    'acknowledged',
+    ['technician', 'system', 'engineer', 'admin'],
+    'declined or not accepted in time: back for re-dispatch',
+    true,
+  ),
   rule('dispatched', 'en_route', ['technician', 'admin'], 'the technician accepted and is driving'),
   rule('en_route', 'on_site', ['technician', 'admin'], 'the technician arrived (stops the on-site clock)'),
   rule('en_route', 'acknowledged', ['engineer', 'admin'], 'pulled back for re-dispatch', true),
-  rule('on_site', 'waiting_parts', ['technician', 'engineer', 'admin'], 'a part is missing (pauses the clocks)', true),
+  rule(
+    'on_site',
+    'waiting_parts',
+    ['technician', 'engineer', 'admin'],
+    'a part is missing (pauses the clocks)',
+    true,
+  ),
+  rule(
+    'acknowledged',
+    'resolved',
+    ['engineer', 'admin'],
+    'fixed remotely (guidance or a remote command), no visit',
+    true,
+  ),
   rule('on_site', 'resolved', ['technician', 'engineer', 'admin'], 'repaired (stops the resolve clock)'),
   rule('waiting_parts', 'on_site', ['technician', 'admin'], 'the part came and the technician is back'),
   rule('waiting_parts', 'dispatched', STAFF, 'the part came; a new visit is dispatched'),
@@ -141,12 +160,16 @@ export function transition<T extends LifecycleTicket>(
   const from = ticket.status;
   const found = RULES.get(`${from}>${to}`);
   if (!found) {
-    throw new ServiceDomainError('ticket.bad_transition', `${describe(from)} cannot become ${ADJECTIVE[to]}`, {
-      ticketId: ticket.id,
-      from,
-      to,
-      allowed: allowedTransitions(from).map((r) => r.to),
-    });
+    throw new ServiceDomainError(
+      'ticket.bad_transition',
+      `${describe(from)} cannot become ${ADJECTIVE[to]}`,
+      {
+        ticketId: ticket.id,
+        from,
+        to,
+        allowed: allowedTransitions(from).map((r) => r.to),
+      },
+    );
   }
   if (!found.actors.includes(actor.kind)) {
     throw new ServiceDomainError(
@@ -156,9 +179,13 @@ export function transition<T extends LifecycleTicket>(
     );
   }
   if (actor.kind === 'technician' && ticket.assigneeId !== actor.id) {
-    throw new ServiceDomainError('ticket.not_assignee', 'Only the assigned technician may change this ticket', {
-      ticketId: ticket.id,
-    });
+    throw new ServiceDomainError(
+      'ticket.not_assignee',
+      'Only the assigned technician may change this ticket',
+      {
+        ticketId: ticket.id,
+      },
+    );
   }
   if (actor.kind === 'customer') {
     if (ticket.customerId !== actor.id) {
