@@ -1,0 +1,181 @@
+import * as fs from 'node:fs';
+import { createSeededRandom, seededShuffle } from '../tf/seeded-random';
+
+export const AI4I_FILE = 'ai4i2020.csv';
+
+/** Failure-cause flags: they describe the label, so feeding them to a model as inputs would leak it. */
+export const AI4I_FAILURE_MODE_COLUMNS = ['TWF', 'HDF', 'PWF', 'OSF', 'RNF'] as const;
+
+/**
+ * Modes used as extra training *targets* (never inputs): each follows a simple rule, so one
+ * output per mode is easier to learn than their union. RNF is random by construction.
+ */
+export const AI4I_TARGET_MODES = ['TWF', 'HDF', 'PWF', 'OSF'] as const;
+export type Ai4iTargetMode = (typeof AI4I_TARGET_MODES)[number];
+
+/**
+ * Model inputs, in order. The last three are engineered from the physics the data was
+ * generated from (heat dissipation, power, overstrain), which the README lists as fair.
+ */
+export const AI4I_FEATURES = [
+  'type_L',
+  'type_M',
+  'type_H',
+  'air_temp_k',
+  'process_temp_k',
+  'rotational_speed_rpm',
+  'torque_nm',
+  'tool_wear_min',
+  'temp_diff_k',
+  'power_w',
+  'torque_x_wear_nm_min',
+] as const;
+
+export interface Ai4iRow {
+  udi: number;
+  type: 'L' | 'M' | 'H';
+  airTempK: number;
+  processTempK: number;
+  rotationalSpeedRpm: number;
+  torqueNm: number;
+  toolWearMin: number;
+  machineFailure: 0 | 1;
+  /** Training targets only; ai4iFeatureVector never reads them. */
+  failureModes: Record<Ai4iTargetMode, 0 | 1>;
+}
+
+const REQUIRED_HEADER = [
+  'UDI',
+  'Product ID',
+  'Type',
+  'Air temperature [K]',
+  'Process temperature [K]',
+  'Rotational speed [rpm]',
+  'Torque [Nm]',
+  'Tool wear [min]',
+  'Machine failure',
+];
+
+/** Parses the CSV; the failure-mode flags are kept apart from the inputs, as training targets. */
+export function parseAi4iCsv(text: string): Ai4iRow[] {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  const header = lines[0]
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(',');
+  const index = REQUIRED_HEADER.map((name) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`AI4I CSV lacks column "${name}"`);
+    return i;
+  });
+  const modeIndex = AI4I_TARGET_MODES.map((name) => {
+    const i = header.indexOf(name);
+    if (i < 0) throw new Error(`AI4I CSV lacks column "${name}"`);
+    return i;
+  });
+  return lines.slice(1).map((line, n) => {
+    const cells = line.trim().split(',');
+    const num = (k: number) => {
+      const v = Number(cells[index[k]]);
+      if (!Number.isFinite(v)) throw new Error(`AI4I line ${n + 2}: "${REQUIRED_HEADER[k]}" is not a number`);
+      return v;
+    };
+    const type = cells[index[2]];
+    if (type !== 'L' && type !== 'M' && type !== 'H')
+      throw new Error(`AI4I line ${n + 2}: bad Type "${type}"`);
+    const failure = num(8);
+    if (failure !== 0 && failure !== 1) throw new Error(`AI4I line ${n + 2}: Machine failure must be 0 or 1`);
+    const failureModes = {} as Record<Ai4iTargetMode, 0 | 1>;
+    AI4I_TARGET_MODES.forEach((mode, k) => {
+      const flag = Number(cells[modeIndex[k]]);
+      if (flag !== 0 && flag !== 1) throw new Error(`AI4I line ${n + 2}: ${mode} must be 0 or 1`);
+      failureModes[mode] = flag;
+    });
+    return {
+      udi: num(0),
+      type,
+      airTempK: num(3),
+      processTempK: num(4),
+      rotationalSpeedRpm: num(5),
+      torqueNm: num(6),
+      toolWearMin: num(7),
+      machineFailure: failure,
+      failureModes,
+    };
+  });
+}
+
+export function readAi4i(csvPath: string): Ai4iRow[] {
+  return parseAi4iCsv(fs.readFileSync(csvPath, 'utf8'));
+}
+
+/** Raw (unscaled) feature vector in AI4I_FEATURES order. */
+export function ai4iFeatureVector(row: Ai4iRow): number[] {
+  const omegaRadS = (row.rotationalSpeedRpm * 2 * Math.PI) / 60;
+  return [
+    row.type === 'L' ? 1 : 0,
+    row.type === 'M' ? 1 : 0,
+    row.type === 'H' ? 1 : 0,
+    row.airTempK,
+    row.processTempK,
+    row.rotationalSpeedRpm,
+    row.torqueNm,
+    row.toolWearMin,
+    row.processTempK - row.airTempK,
+    row.torqueNm * omegaRadS,
+    row.torqueNm * row.toolWearMin,
+  ];
+}
+
+export interface Ai4iSplit {
+  train: Ai4iRow[];
+  validation: Ai4iRow[];
+  test: Ai4iRow[];
+}
+
+/**
+ * Stratified split by label with a seeded shuffle, so the frozen test set can be recomputed
+ * anywhere from the seed alone. Fractions are of each class.
+ */
+export function splitAi4i(
+  rows: Ai4iRow[],
+  seed: number,
+  testFraction = 0.2,
+  validationFraction = 0.2,
+): Ai4iSplit {
+  const random = createSeededRandom(seed);
+  const out: Ai4iSplit = { train: [], validation: [], test: [] };
+  for (const label of [0, 1] as const) {
+    const cls = seededShuffle(
+      rows.filter((r) => r.machineFailure === label),
+      random,
+    );
+    const nTest = Math.round(cls.length * testFraction);
+    const nVal = Math.round(cls.length * validationFraction);
+    out.test.push(...cls.slice(0, nTest));
+    out.validation.push(...cls.slice(nTest, nTest + nVal));
+    out.train.push(...cls.slice(nTest + nVal));
+  }
+  const byUdi = (a: Ai4iRow, b: Ai4iRow) => a.udi - b.udi;
+  out.train.sort(byUdi);
+  out.validation.sort(byUdi);
+  out.test.sort(byUdi);
+  return out;
+}
+
+export interface ZScoreStats {
+  mean: number[];
+  std: number[];
+}
+
+export function fitZScore(vectors: number[][]): ZScoreStats {
+  const n = vectors.length;
+  const dims = vectors[0].length;
+  const mean = Array.from({ length: dims }, (_, j) => vectors.reduce((s, v) => s + v[j], 0) / n);
+  const std = mean.map((m, j) => Math.sqrt(vectors.reduce((s, v) => s + (v[j] - m) ** 2, 0) / n) || 1);
+  return { mean, std };
+}
+
+export function applyZScore(vector: number[], stats: ZScoreStats): number[] {
+  return vector.map((v, j) => (v - stats.mean[j]) / stats.std[j]);
+}
