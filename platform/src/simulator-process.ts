@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AppConfig } from './common/config/app-config';
 
+const SIMULATED_READING_SPACING_MS = 10 * 60_000;
 const SIM_CLI = path.resolve(__dirname, '../../firmware-sim/src/cli.js');
 
 /**
@@ -39,6 +40,9 @@ export class SimulatorProcess {
       String(this.config.simFaultRate),
       '--time-scale',
       String(this.config.simTimeScale),
+      // One reading per ten simulated minutes: the spacing the fleet models learned from.
+      '--report-every-ms',
+      String(Math.max(100, Math.round(SIMULATED_READING_SPACING_MS / this.config.simTimeScale))),
       // Faults begin within two simulated hours, so a newcomer sees one develop in minutes.
       '--fault-start-within-hours',
       '2',

@@ -39,6 +39,8 @@ export const envSchema = z.object({
   ALARM_CLEAR_HOLD_MS: z.coerce.number().int().min(0).default(120_000),
   NO_DATA_AFTER_INTERVALS: z.coerce.number().min(1).max(1000).default(3),
   DETECTOR_MAX_DEVICES: z.coerce.number().int().min(1).default(20_000),
+  MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
+  MODELS_DIR: z.string().min(1).optional(),
   MAX_CLOCK_SKEW_MS: z.coerce
     .number()
     .int()
@@ -75,6 +77,13 @@ export interface AppConfig {
   noDataAfterIntervals: number;
   /** Devices the online detector keeps state for (≈ 20 KB each); the least recent beyond are dropped. */
   detectorMaxDevices: number;
+  /**
+   * How much faster than real time the devices' behaviour runs, for the learned models: 1 for
+   * real appliances; by default SIM_TIME_SCALE when `npm start` simulates the fleet.
+   */
+  modelTimeScale: number;
+  /** Where the fleet models live (default models/artifacts/fleet). */
+  modelsDir?: string;
   maxClockSkewMs: number;
   maxReadingAgeMs: number;
 }
@@ -116,6 +125,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     alarmClearHoldMs: e.ALARM_CLEAR_HOLD_MS,
     noDataAfterIntervals: e.NO_DATA_AFTER_INTERVALS,
     detectorMaxDevices: e.DETECTOR_MAX_DEVICES,
+    modelTimeScale: e.MODEL_TIME_SCALE ?? (e.SIM_DEVICES > 0 ? e.SIM_TIME_SCALE : 1),
+    modelsDir: e.MODELS_DIR,
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     maxReadingAgeMs: e.MAX_READING_AGE_MS,
   };

@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AlarmsModule } from '../alarms/alarms.module';
 import { AnomalyWatchService } from './anomaly-watch.service';
+import { FaultPredictionService } from './fault-prediction.service';
 
 @Module({
   imports: [AlarmsModule],
-  providers: [AnomalyWatchService],
-  exports: [AnomalyWatchService],
+  providers: [AnomalyWatchService, FaultPredictionService],
+  exports: [AnomalyWatchService, FaultPredictionService],
 })
 export class DiagnosticsModule {}
