@@ -1,0 +1,206 @@
+/**
+ * `npm run bench`: every benchmark in turn, one JSON object per benchmark on stdout, progress
+ * on stderr. The platform runs in this process; load generators, the Socket.IO listener and
+ * the simulated fleet run in forked worker processes (bench-worker.ts) so they never share its
+ * event loop. Every server started here (platform, influxd, workers) is stopped before exit.
+ *
+ * Options: `--only a,b` runs the benchmarks whose name starts with one of the prefixes;
+ * `--quick` shortens every timed run (a smoke test of the harness, not figures to quote);
+ * `--cpu-prof-dir DIR` writes a CPU profile of the platform process per timed run.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createLogger } from '../../platform/src/common/logging/logger';
+import { openTelemetryStore } from '../../platform/src/modules/telemetry/open-telemetry-store';
+import { startInfluxd, type InfluxdServer } from '../support/influxdb-server';
+import { startTestPlatform, type TestPlatform } from '../support/platform-fixture';
+import { BenchWorker, log, machineFields, provisionDevices, withCpuProfile } from './bench-support';
+import { benchDeviceMemory } from './device-memory.bench';
+import { benchIngestThroughput } from './ingest-throughput.bench';
+import { benchSocketLatency } from './socket-latency.bench';
+import { benchTelemetryStore } from './telemetry-store.bench';
+
+interface Plan {
+  only: string[];
+  quick: boolean;
+  cpuProfileDir?: string;
+}
+
+const INGEST_DEVICES = 1_000;
+// Paced a little above the 10,000 msg/s goal so that the end-to-end rate (drain included) can show it is met.
+const INGEST_TARGET_MSG_PER_S = 11_000;
+const LATENCY_DEVICES = 200;
+const LATENCY_MSG_PER_S = 2_000;
+const MEMORY_DEVICES = 2_000;
+
+function parseArgs(argv: string[]): Plan {
+  const plan: Plan = { only: [], quick: false };
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--only') plan.only = (argv[++i] ?? '').split(',').filter((s) => s.length > 0);
+    else if (argv[i] === '--quick') plan.quick = true;
+    else if (argv[i] === '--cpu-prof-dir') plan.cpuProfileDir = argv[++i];
+    else throw new Error(`unknown argument ${argv[i]} (use --only a,b, --quick, --cpu-prof-dir DIR)`);
+  }
+  return plan;
+}
+
+function emit(result: object): void {
+  process.stdout.write(JSON.stringify({ ...result, ...machineFields() }) + '\n');
+}
+
+async function benchStore(
+  backend: 'embedded' | 'influxdb',
+  influx: () => Promise<InfluxdServer>,
+  quick: boolean,
+) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-store-'));
+  const influxUrl =
+    backend === 'influxdb' ? (await influx()).url.replace(/\/[^/]+$/, '/bench_store') : undefined;
+  const store = await openTelemetryStore({ influxUrl, dataDir, logger: createLogger('silent') });
+  try {
+    log(`telemetry-store-write-${backend}`);
+    emit(
+      await benchTelemetryStore(store, {
+        devices: INGEST_DEVICES,
+        messages: quick ? 20_000 : 200_000,
+        metricsPerMessage: 5,
+      }),
+    );
+  } finally {
+    await store.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function withPlatform(env: Record<string, string>, body: (p: TestPlatform) => Promise<void>) {
+  const platform = await startTestPlatform(env);
+  try {
+    await body(platform);
+  } finally {
+    await platform.stop();
+  }
+}
+
+async function withWorker(name: string, execArgv: string[], body: (w: BenchWorker) => Promise<void>) {
+  const worker = new BenchWorker(name);
+  worker.start(execArgv);
+  try {
+    await body(worker);
+  } finally {
+    await worker.stop();
+  }
+}
+
+async function benchIngest(backend: 'embedded' | 'influxdb', env: Record<string, string>, plan: Plan) {
+  await withPlatform(env, async (platform) => {
+    log(`ingest ${backend}: provisioning ${INGEST_DEVICES} devices`);
+    const devices = await provisionDevices(platform, new Array(INGEST_DEVICES).fill('washer'));
+    await withWorker('load-generator', [], async (generator) => {
+      const connected = await generator.call<{ seconds: number }>({
+        kind: 'connect-mqtt',
+        brokerUrl: platform.mqttUrl,
+        devices,
+      });
+      log(`ingest ${backend}: ${INGEST_DEVICES} MQTT clients connected in ${connected.seconds} s`);
+      const paced = `ingest-throughput-${backend}`;
+      emit(
+        await withCpuProfile(plan.cpuProfileDir, paced, () =>
+          benchIngestThroughput(paced, platform, generator, devices.length, {
+            mode: 'paced',
+            ratePerS: INGEST_TARGET_MSG_PER_S,
+            durationS: plan.quick ? 3 : 20,
+          }),
+        ),
+      );
+      const max = `ingest-max-throughput-${backend}`;
+      emit(
+        await withCpuProfile(plan.cpuProfileDir, max, () =>
+          benchIngestThroughput(max, platform, generator, devices.length, {
+            mode: 'max',
+            durationS: plan.quick ? 3 : 10,
+            inflightPerDevice: 4,
+          }),
+        ),
+      );
+    });
+  });
+}
+
+async function benchLatency(plan: Plan) {
+  // TELEMETRY_PUSH_INTERVAL_MS=0: every reading is pushed (10 msg/s per device would otherwise
+  // be merged to one push per second by the per-device throttle).
+  await withPlatform({ TELEMETRY_PUSH_INTERVAL_MS: '0' }, async (platform) => {
+    const devices = await provisionDevices(platform, new Array(LATENCY_DEVICES).fill('washer'));
+    await withWorker('load-generator', [], (generator) =>
+      withWorker('socket-listener', [], async (listener) => {
+        await generator.call({ kind: 'connect-mqtt', brokerUrl: platform.mqttUrl, devices });
+        emit(
+          await withCpuProfile(plan.cpuProfileDir, 'socket-latency', () =>
+            benchSocketLatency('socket-latency', platform, generator, listener, devices, {
+              ratePerS: LATENCY_MSG_PER_S,
+              durationS: plan.quick ? 3 : 20,
+            }),
+          ),
+        );
+      }),
+    );
+  });
+}
+
+/** Device memory, then (same platform, same devices) latency at 2,000 devices × 1 msg/s with the default throttle. */
+async function benchMemoryAndThrottledLatency(plan: Plan, want: (name: string) => boolean) {
+  await withPlatform({ TELEMETRY_PUSH_INTERVAL_MS: '1000' }, async (platform) => {
+    log(`device-memory: provisioning ${MEMORY_DEVICES} devices`);
+    const devices = await provisionDevices(platform, new Array(MEMORY_DEVICES).fill('washer'));
+    if (want('device-memory')) {
+      await withWorker('fleet', ['--expose-gc'], async (fleet) => {
+        emit(await benchDeviceMemory(platform, fleet, devices, plan.quick ? 3_000 : 15_000));
+      });
+    }
+    if (want('socket-latency-throttled')) {
+      await withWorker('load-generator', [], (generator) =>
+        withWorker('socket-listener', [], async (listener) => {
+          await generator.call({ kind: 'connect-mqtt', brokerUrl: platform.mqttUrl, devices });
+          emit(
+            await withCpuProfile(plan.cpuProfileDir, 'socket-latency-throttled', () =>
+              benchSocketLatency('socket-latency-throttled', platform, generator, listener, devices, {
+                ratePerS: LATENCY_MSG_PER_S,
+                durationS: plan.quick ? 3 : 20,
+              }),
+            ),
+          );
+        }),
+      );
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const plan = parseArgs(process.argv.slice(2));
+  const want = (name: string) =>
+    plan.only.length === 0 || plan.only.some((prefix) => name.startsWith(prefix));
+  let influxd: InfluxdServer | undefined;
+  const influx = async () => (influxd ??= await startInfluxd('appliances'));
+  const startedMs = Date.now();
+  try {
+    // First: the platform-side memory baseline is cleanest in a process that has run nothing yet.
+    if (want('device-memory') || want('socket-latency-throttled'))
+      await benchMemoryAndThrottledLatency(plan, want);
+    if (want('telemetry-store-write-embedded')) await benchStore('embedded', influx, plan.quick);
+    if (want('telemetry-store-write-influxdb')) await benchStore('influxdb', influx, plan.quick);
+    if (want('ingest-throughput-embedded') || want('ingest-max-throughput-embedded'))
+      await benchIngest('embedded', {}, plan);
+    if (want('ingest-throughput-influxdb') || want('ingest-max-throughput-influxdb'))
+      await benchIngest('influxdb', { INFLUX_URL: (await influx()).url }, plan);
+    if (want('socket-latency')) await benchLatency(plan);
+  } finally {
+    await influxd?.stop();
+    log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
