@@ -19,6 +19,9 @@ import { BenchWorker, log, machineFields, provisionDevices, withCpuProfile } fro
 import { benchDeviceMemory } from './device-memory.bench';
 import { benchIngestThroughput } from './ingest-throughput.bench';
 import { benchSocketLatency } from './socket-latency.bench';
+import { benchDispatch } from '../../platform/src/modules/service-domain/dispatch';
+import { benchDetector } from '../../models/src/detector/detector.bench';
+import { benchDiagnostics } from './diagnostics.bench';
 import { benchTelemetryStore } from './telemetry-store.bench';
 
 interface Plan {
@@ -194,6 +197,15 @@ async function main(): Promise<void> {
     if (want('ingest-throughput-influxdb') || want('ingest-max-throughput-influxdb'))
       await benchIngest('influxdb', { INFLUX_URL: (await influx()).url }, plan);
     if (want('socket-latency')) await benchLatency(plan);
+    if (want('detector-throughput')) emit(benchDetector(plan.quick ? 10_000 : 200_000));
+    if (want('diagnostics-throughput')) {
+      const readingsPerDevice = plan.quick ? 60 : 400;
+      emit(await benchDiagnostics({ devices: 1_000, readingsPerDevice, assessEvery: 60 }));
+      emit(
+        await benchDiagnostics({ devices: 1_000, readingsPerDevice: plan.quick ? 40 : 100, assessEvery: 1 }),
+      );
+    }
+    if (want('dispatch-round')) emit(benchDispatch());
   } finally {
     await influxd?.stop();
     log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);
