@@ -159,6 +159,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
       type: device.type,
       region: device.region ?? 'unknown',
       tsMs: message.ts,
+      seq: message.seq,
       metrics: message.metrics,
     });
     this.events.emit('telemetry.accepted', {

@@ -77,16 +77,18 @@ export class InfluxTelemetryStore implements TelemetryStore {
         measurement: MEASUREMENT,
         tags: { deviceId: reading.deviceId, type: reading.type, region: reading.region },
         fields: { ...reading.metrics, [MESSAGE_FIELD]: 1 },
-        timestamp: Math.round(reading.tsMs),
+        // Microseconds, with the message's seq in the sub-millisecond digits: InfluxDB keeps one
+        // point per series and timestamp, and a device may send two messages in one millisecond.
+        timestamp: Math.round(reading.tsMs) * 1000 + ((reading.seq ?? 0) % 1000),
       }));
-      await influx.writePoints(points, { precision: 'ms' });
+      await influx.writePoints(points, { precision: 'u' });
     }
   }
 
   async query(query: SeriesQuery): Promise<SeriesPoint[]> {
     const where =
       `WHERE "deviceId" = ${stringLiteral(query.deviceId)}` +
-      ` AND time >= ${Math.ceil(query.fromMs)}ms AND time <= ${Math.floor(query.toMs)}ms`;
+      ` AND time >= ${Math.ceil(query.fromMs)}ms AND time < ${Math.floor(query.toMs) + 1}ms`;
     const field = escape.quoted(query.metric);
     const measurement = escape.quoted(MEASUREMENT);
     const text =

@@ -212,6 +212,23 @@ export function describeTelemetryStore(name: string, makeStore: () => Promise<Te
       expect(await store.count(deviceId)).toBe(4);
     });
 
+    it('keeps two messages of one device stamped the same millisecond', async () => {
+      const deviceId = 'washer-conf-same-ms';
+      await store.write([
+        makeReading({ deviceId, tsMs: T0_MS + 5_000, seq: 41, metrics: { powerW: 1 } }),
+        makeReading({ deviceId, tsMs: T0_MS + 5_000, seq: 42, metrics: { powerW: 2 } }),
+      ]);
+      expect(await store.count(deviceId)).toBe(2);
+      const points = await store.query({
+        deviceId,
+        metric: 'powerW',
+        fromMs: T0_MS + 5_000,
+        toMs: T0_MS + 5_000,
+      });
+      expect(points.map((p) => p.value).sort()).toEqual([1, 2]);
+      expect(points.every((p) => p.ts === T0_MS + 5_000)).toBe(true);
+    });
+
     it('treats quotes and backslashes in ids and metric names as plain text', async () => {
       const deviceId = `o'brien\\"x\\y`;
       const metric = `temp"C\\'`;

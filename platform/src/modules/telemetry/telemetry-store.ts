@@ -4,6 +4,8 @@ export interface StoredReading {
   type: string;
   region: string;
   tsMs: number;
+  /** The device's message sequence number: tells apart two messages stamped the same millisecond. */
+  seq?: number;
   metrics: Record<string, number>;
 }
 
