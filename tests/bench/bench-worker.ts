@@ -15,7 +15,14 @@ export type WorkerRequest =
       devices: Array<{ id: string; secret: string }>;
       concurrency?: number;
     }
-  | { kind: 'publish'; mode: 'paced'; ratePerS: number; durationS: number }
+  | {
+      kind: 'publish';
+      mode: 'paced';
+      ratePerS: number;
+      durationS: number;
+      /** Every Nth message is an error event (a door-lock fault) instead of telemetry. */
+      eventEvery?: number;
+    }
   | { kind: 'publish'; mode: 'max'; durationS: number; inflightPerDevice: number }
   | { kind: 'disconnect-mqtt' }
   | { kind: 'connect-socket'; baseUrl: string; token: string; rooms: string[] }
@@ -51,6 +58,8 @@ export interface PublishResult {
 }
 
 export interface SocketStats {
+  /** Publish → `alarm` event latency of the alarms the listener received (fleet room). */
+  alarms: { received: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number };
   received: number;
   p50Ms: number;
   p95Ms: number;
@@ -156,6 +165,14 @@ class LoadGenerator {
     });
   }
 
+  /** A major error code the washer profile knows; its alarm carries the event's ts. */
+  private eventPayload(entry: { seq: number; lastTs: number }): string {
+    const seq = ++entry.seq;
+    const ts = Math.max(Date.now(), entry.lastTs + 1);
+    entry.lastTs = ts;
+    return JSON.stringify({ ts, seq, code: 'E41', message: 'bench' });
+  }
+
   async publish(request: Extract<WorkerRequest, { kind: 'publish' }>): Promise<PublishResult> {
     const clients = this.clients;
     if (clients.length === 0) throw new Error('no MQTT clients connected');
@@ -171,10 +188,14 @@ class LoadGenerator {
     let failure: Error | undefined;
     let onAllAcked: (() => void) | undefined;
 
+    const eventEvery = request.mode === 'paced' ? request.eventEvery : undefined;
     const send = (entry: (typeof clients)[number], afterAck?: () => void) => {
       const t0 = elapsedMs();
       sent++;
-      entry.client.publish(entry.topic, this.payload(entry), { qos: 1 }, (error) => {
+      const isEvent = eventEvery !== undefined && sent % eventEvery === 0;
+      const topic = isEvent ? entry.topic.replace(/telemetry$/, 'events') : entry.topic;
+      const payload = isEvent ? this.eventPayload(entry) : this.payload(entry);
+      entry.client.publish(topic, payload, { qos: 1 }, (error) => {
         if (error) {
           failure ??= error;
         } else {
@@ -255,6 +276,7 @@ class LoadGenerator {
 class SocketListener {
   private socket?: Socket;
   private latencies = new Samples();
+  private alarmLatencies = new Samples();
 
   async connect(baseUrl: string, token: string, rooms: string[]): Promise<{ joined: number }> {
     const socket = io(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false });
@@ -265,6 +287,9 @@ class SocketListener {
     });
     socket.on('telemetry', (event: TelemetryEvent) => {
       this.latencies.push(Date.now() - event.ts);
+    });
+    socket.on('alarm', (alarm: { details?: { ts?: unknown } }) => {
+      if (typeof alarm.details?.ts === 'number') this.alarmLatencies.push(Date.now() - alarm.details.ts);
     });
     let joined = 0;
     for (const room of rooms) {
@@ -279,8 +304,19 @@ class SocketListener {
     const sorted = this.latencies.sorted();
     let sum = 0;
     for (const v of sorted) sum += v;
-    if (reset) this.latencies = new Samples();
+    const alarms = this.alarmLatencies.sorted();
+    if (reset) {
+      this.latencies = new Samples();
+      this.alarmLatencies = new Samples();
+    }
     return {
+      alarms: {
+        received: alarms.length,
+        p50Ms: percentileOf(alarms, 50),
+        p95Ms: percentileOf(alarms, 95),
+        p99Ms: percentileOf(alarms, 99),
+        maxMs: alarms.length > 0 ? alarms[alarms.length - 1] : NaN,
+      },
       received: sorted.length,
       p50Ms: percentileOf(sorted, 50),
       p95Ms: percentileOf(sorted, 95),

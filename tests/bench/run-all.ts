@@ -21,6 +21,7 @@ import { benchIngestThroughput } from './ingest-throughput.bench';
 import { benchSocketLatency } from './socket-latency.bench';
 import { benchDispatch } from '../../platform/src/modules/service-domain/dispatch';
 import { benchDetector } from '../../models/src/detector/detector.bench';
+import { benchAlarmLatency } from './alarm-latency.bench';
 import { benchDiagnostics } from './diagnostics.bench';
 import { benchTelemetryStore } from './telemetry-store.bench';
 
@@ -151,6 +152,27 @@ async function benchLatency(plan: Plan) {
   });
 }
 
+async function benchAlarms(plan: Plan) {
+  await withPlatform({}, async (platform) => {
+    const devices = await provisionDevices(platform, new Array(INGEST_DEVICES).fill('washer'));
+    await withWorker('load-generator', [], (generator) =>
+      withWorker('socket-listener', [], async (listener) => {
+        await generator.call({ kind: 'connect-mqtt', brokerUrl: platform.mqttUrl, devices });
+        emit(
+          await withCpuProfile(plan.cpuProfileDir, 'alarm-latency', () =>
+            benchAlarmLatency(platform, generator, listener, {
+              ratePerS: 5_000,
+              durationS: plan.quick ? 3 : 20,
+              eventEvery: 100,
+              devices: devices.length,
+            }),
+          ),
+        );
+      }),
+    );
+  });
+}
+
 /** Device memory, then (same platform, same devices) latency at 2,000 devices × 1 msg/s with the default throttle. */
 async function benchMemoryAndThrottledLatency(plan: Plan, want: (name: string) => boolean) {
   await withPlatform({ TELEMETRY_PUSH_INTERVAL_MS: '1000' }, async (platform) => {
@@ -197,6 +219,7 @@ async function main(): Promise<void> {
     if (want('ingest-throughput-influxdb') || want('ingest-max-throughput-influxdb'))
       await benchIngest('influxdb', { INFLUX_URL: (await influx()).url }, plan);
     if (want('socket-latency')) await benchLatency(plan);
+    if (want('alarm-latency')) await benchAlarms(plan);
     if (want('detector-throughput')) emit(benchDetector(plan.quick ? 10_000 : 200_000));
     if (want('diagnostics-throughput')) {
       const readingsPerDevice = plan.quick ? 60 : 400;
