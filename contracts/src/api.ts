@@ -121,6 +121,15 @@ export const ticketSchema = z.object({
   failureProbability: z.number().nullable(),
   hoursToFailure: z.number().nullable(),
   likelyPart: z.string().nullable(),
+  /** The technician the ticket is dispatched to; null until dispatched or after a decline. */
+  assigneeId: z.string().nullable(),
+  /** The customer's tier, which with the priority sets the SLA targets. */
+  tier: z.enum(['standard', 'vip']),
+  /** Resolved without a visit (guidance or a remote command). */
+  remote: z.boolean(),
+  /** > 0: the fault came back after a repair and the ticket was reopened as a repeat. */
+  reopenCount: z.number(),
+  resolvedAt: z.number().nullable(),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 

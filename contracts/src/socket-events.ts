@@ -7,6 +7,8 @@ export const SOCKET_EVENTS = {
   alarm: 'alarm',
   ticket: 'ticket',
   guidance: 'guidance',
+  /** SLA warnings and breaches with the escalation they caused. */
+  sla: 'sla',
   device: 'device',
 } as const;
 

@@ -6,14 +6,19 @@ import { LOGGER, type Logger } from './common/logging/logger';
 import { SQL_CLIENT, type SqlClient } from './database/sql-client';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { CustomersModule } from './modules/customers/customers.module';
 import { DevicesModule } from './modules/devices/devices.module';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
+import { DispatchModule } from './modules/dispatch/dispatch.module';
+import { GuidanceModule } from './modules/guidance/guidance.module';
 import { HealthModule } from './modules/health/health.module';
 import { IncidentsModule } from './modules/incidents/incidents.module';
 import { IngestModule } from './modules/ingest/ingest.module';
+import { PartsModule } from './modules/parts/parts.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { TELEMETRY_STORE, type TelemetryStore } from './modules/telemetry/telemetry-store';
 import { TelemetryModule } from './modules/telemetry/telemetry.module';
+import { TechniciansModule } from './modules/technicians/technicians.module';
 import { TicketsModule } from './modules/tickets/tickets.module';
 
 /** Resources the composition root opens before Nest and closes after it. */
@@ -57,6 +62,11 @@ export class AppModule {
         AlarmsModule,
         IncidentsModule,
         DiagnosticsModule,
+        CustomersModule,
+        TechniciansModule,
+        PartsModule,
+        GuidanceModule,
+        DispatchModule,
         TicketsModule,
         RealtimeModule,
       ],

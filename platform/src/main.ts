@@ -1,6 +1,11 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './common/config/app-config';
 import { createLogger } from './common/logging/logger';
+import { CustomersService } from './modules/customers/customers.service';
+import { DevicesService } from './modules/devices/devices.service';
+import { SimulatedTechnicians } from './modules/tickets/simulated-technicians';
+import { TechniciansService } from './modules/technicians/technicians.service';
+import { TicketsService } from './modules/tickets/tickets.service';
 import { startPlatform } from './platform';
 import { SimulatorProcess } from './simulator-process';
 
@@ -19,6 +24,20 @@ async function main(): Promise<void> {
   const platform = await startPlatform(config, { logger });
   const simulator = config.simDevices > 0 ? new SimulatorProcess(config, platform, logger) : undefined;
   simulator?.start();
+  // the simulated fleet's faults become tickets; a simulated field force works them through
+  const fieldForce =
+    config.simDevices > 0
+      ? new SimulatedTechnicians(
+          platform.app.get(TicketsService),
+          platform.app.get(TechniciansService),
+          platform.app.get(DevicesService),
+          platform.app.get(CustomersService),
+          platform.core.clock,
+          logger.child({ component: 'simulated-technicians' }),
+          { timeScale: config.simTimeScale },
+        )
+      : undefined;
+  fieldForce?.start();
   logger.info(
     `ready: dashboards http://localhost:${platform.httpPort}/ (login ${config.adminEmail}), MQTT on port ${platform.mqttPort}`,
   );
@@ -29,6 +48,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: flushing buffered telemetry');
     void (async () => {
+      await fieldForce?.stop();
       await simulator?.stop();
       await platform.stop();
       process.exit(0);

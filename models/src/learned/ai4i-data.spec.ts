@@ -1,5 +1,6 @@
 import {
   AI4I_FEATURES,
+  ai4iPhysicsMargins,
   AI4I_FAILURE_MODE_COLUMNS,
   ai4iFeatureVector,
   parseAi4iCsv,
@@ -54,12 +55,41 @@ describe('AI4I parsing', () => {
       'temp_diff_k',
       'power_w',
       'torque_x_wear_nm_min',
+      'heat_dissipation_margin',
+      'power_margin',
+      'overstrain_margin',
+      'tool_wear_margin',
+      'heat_dissipation_limit_crossed',
+      'power_limit_crossed',
+      'overstrain_limit_crossed',
     ]);
     const v = ai4iFeatureVector(parseAi4iCsv(csv)[0]);
     expect(v).toHaveLength(AI4I_FEATURES.length);
     expect(v.slice(0, 3)).toEqual([0, 1, 0]);
     expect(v[8]).toBeCloseTo(10.5, 6);
     expect(v[9]).toBeCloseTo((42.8 * 1551 * 2 * Math.PI) / 60, 6);
+  });
+
+  const base = parseAi4iCsv(csv)[0];
+  const flags = (r: Ai4iRow) => ai4iFeatureVector(r).slice(-3);
+
+  it('flags heat dissipation only when both the temperature difference and the speed are low', () => {
+    const hot = { ...base, airTempK: 300, processTempK: 308.5 };
+    expect(flags({ ...hot, rotationalSpeedRpm: 1370 })[0]).toBe(1);
+    expect(flags({ ...hot, rotationalSpeedRpm: 1390 })[0]).toBe(0);
+    expect(flags({ ...base, airTempK: 300, processTempK: 309, rotationalSpeedRpm: 1370 })[0]).toBe(0);
+    expect(ai4iPhysicsMargins({ ...hot, rotationalSpeedRpm: 1370 })[0]).toBeLessThan(0);
+  });
+
+  it('flags power outside 3500-9000 W and overstrain past the per-type limit', () => {
+    // 1500 rpm = 157.08 rad/s: 20 Nm -> 3142 W, 40 Nm -> 6283 W, 60 Nm -> 9425 W.
+    expect(flags({ ...base, rotationalSpeedRpm: 1500, torqueNm: 20, toolWearMin: 0 })[1]).toBe(1);
+    expect(flags({ ...base, rotationalSpeedRpm: 1500, torqueNm: 40, toolWearMin: 0 })[1]).toBe(0);
+    expect(flags({ ...base, rotationalSpeedRpm: 1500, torqueNm: 60, toolWearMin: 0 })[1]).toBe(1);
+    // 50 Nm x 230 min = 11500 minNm: over the L limit (11000), under M (12000).
+    const worn = { ...base, torqueNm: 50, toolWearMin: 230 };
+    expect(flags({ ...worn, type: 'L' })[2]).toBe(1);
+    expect(flags({ ...worn, type: 'M' })[2]).toBe(0);
   });
 });
 

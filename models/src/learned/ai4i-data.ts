@@ -29,7 +29,30 @@ export const AI4I_FEATURES = [
   'temp_diff_k',
   'power_w',
   'torque_x_wear_nm_min',
+  'heat_dissipation_margin',
+  'power_margin',
+  'overstrain_margin',
+  'tool_wear_margin',
+  'heat_dissipation_limit_crossed',
+  'power_limit_crossed',
+  'overstrain_limit_crossed',
 ] as const;
+
+/**
+ * Failure mechanisms documented with the dataset (physics of the generator, not labels):
+ * heat dissipation fails below an 8.6 K process-air difference at under 1380 rpm; power fails
+ * outside 3500-9000 W; overstrain when tool wear x torque exceeds a per-type limit; tools fail
+ * between 200 and 240 min of wear. Margins to these limits are inputs the network can split
+ * on directly instead of rediscovering the thresholds from 8000 rows.
+ */
+export const AI4I_LIMITS = {
+  heatDissipationTempDiffK: 8.6,
+  heatDissipationSpeedRpm: 1380,
+  powerLowW: 3500,
+  powerHighW: 9000,
+  overstrainNmMin: { L: 11000, M: 12000, H: 13000 } as const,
+  toolWearFailureMin: 200,
+};
 
 export interface Ai4iRow {
   udi: number;
@@ -112,6 +135,7 @@ export function readAi4i(csvPath: string): Ai4iRow[] {
 /** Raw (unscaled) feature vector in AI4I_FEATURES order. */
 export function ai4iFeatureVector(row: Ai4iRow): number[] {
   const omegaRadS = (row.rotationalSpeedRpm * 2 * Math.PI) / 60;
+  const margins = ai4iPhysicsMargins(row);
   return [
     row.type === 'L' ? 1 : 0,
     row.type === 'M' ? 1 : 0,
@@ -124,6 +148,33 @@ export function ai4iFeatureVector(row: Ai4iRow): number[] {
     row.processTempK - row.airTempK,
     row.torqueNm * omegaRadS,
     row.torqueNm * row.toolWearMin,
+    ...margins,
+    // The limits are sharp: a smooth function of the margins misclassifies rows a hair's
+    // width from them, so the crossings are given as flags too.
+    margins[0] < 0 ? 1 : 0,
+    margins[1] < 0 ? 1 : 0,
+    margins[2] > 0 ? 1 : 0,
+  ];
+}
+
+/**
+ * Relative distance of a row to each documented failure limit (dimensionless). Heat dissipation
+ * needs both a small temperature difference and a low speed, so its margin is the larger of the
+ * two relative margins (negative only when both are under their limit); power is out of band
+ * when the smaller of the two margins is negative; overstrain and tool wear are positive past
+ * their limit.
+ */
+export function ai4iPhysicsMargins(row: Ai4iRow): [number, number, number, number] {
+  const L = AI4I_LIMITS;
+  const powerW = (row.torqueNm * row.rotationalSpeedRpm * 2 * Math.PI) / 60;
+  return [
+    Math.max(
+      (row.processTempK - row.airTempK) / L.heatDissipationTempDiffK - 1,
+      row.rotationalSpeedRpm / L.heatDissipationSpeedRpm - 1,
+    ),
+    Math.min(powerW / L.powerLowW - 1, 1 - powerW / L.powerHighW),
+    (row.torqueNm * row.toolWearMin) / L.overstrainNmMin[row.type] - 1,
+    row.toolWearMin / L.toolWearFailureMin - 1,
   ];
 }
 

@@ -23,12 +23,12 @@ import {
   type BinaryMetrics,
 } from './classification-metrics';
 
-export const AI4I_MODEL_VERSION = 1;
+export const AI4I_MODEL_VERSION = 2;
 
 /**
  * Heads whose maximum is the failure score. The model also learns the "Machine failure" and
  * TWF heads (auxiliary targets), but they mostly fit random events (RNF, tool failures at a
- * random wear time): on validation, scoring with the three rule-driven causes gave the best F1.
+ * random wear time): on validation, scoring with the three limit-driven causes gave the best F1.
  */
 export const SCORED_MODES: readonly Ai4iTargetMode[] = ['HDF', 'PWF', 'OSF'];
 

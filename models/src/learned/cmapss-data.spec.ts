@@ -1,5 +1,8 @@
 import {
+  cmapssFeatureCount,
+  cmapssFeatureExtractor,
   lastWindow,
+  slope,
   parseCmapssFile,
   parseCmapssRow,
   rulLabels,
@@ -64,5 +67,34 @@ describe('RUL labels and windows', () => {
   it('smooths causally: a step reaches the output gradually and never leaks backwards', () => {
     const out = smoothSeries([[0], [0], [1], [1]], 0.5);
     expect(out.map((r) => r[0])).toEqual([0, 0, 0.5, 0.75]);
+  });
+});
+
+describe('C-MAPSS history features', () => {
+  const config = { meanCycles: [2], slopeCycles: [3], smoothingAlphas: [0.5], cycleScale: 100, maxCycle: 3 };
+  // Two sensors: one rising by 1 per cycle, one constant.
+  const series = [0, 1, 2, 3, 4].map((t) => [t, 5]);
+
+  it('summarises each sensor from past cycles only, plus the capped, scaled age', () => {
+    const features = cmapssFeatureExtractor(series, config);
+    const v = features(3);
+    expect(v).toHaveLength(cmapssFeatureCount(2, config));
+    // sensor 0: mean of cycles 2..3, slope over 1..3 (x 3 cycles), smoothed value
+    expect(v[0]).toBeCloseTo(2.5, 9);
+    expect(v[1]).toBeCloseTo(3, 9);
+    expect(v[2]).toBeCloseTo(smoothSeries(series, 0.5)[3][0], 9);
+    expect(v.slice(3, 6)).toEqual([5, 0, 5]);
+    expect(v[6]).toBeCloseTo(3 / 100, 9);
+    expect(features(4)[6]).toBeCloseTo(3 / 100, 9);
+    // Same prefix, different future: identical features (causal).
+    const other = cmapssFeatureExtractor([...series.slice(0, 4), [100, 100]], config);
+    expect(other(3)).toEqual(v);
+  });
+
+  it('uses the available history when it is shorter than a span', () => {
+    const v = cmapssFeatureExtractor(series, config)(0);
+    expect(v.slice(0, 2)).toEqual([0, 0]);
+    expect(slope([1, 3])).toBe(2);
+    expect(() => cmapssFeatureExtractor(series, config)(5)).toThrow('out of range');
   });
 });

@@ -181,3 +181,77 @@ export function readCmapss(
     testRul,
   };
 }
+
+/** How per-cycle features are summarised from an engine's history (saved with the model). */
+export interface CmapssFeatureConfig {
+  /** Means of the last N cycles per sensor. */
+  meanCycles: number[];
+  /** Least-squares slopes over the last N cycles per sensor, in units per N cycles. */
+  slopeCycles: number[];
+  /** Causal exponential smoothing constants over the whole history so far. */
+  smoothingAlphas: number[];
+  /** The cycle number is an input (engine age), divided by this. */
+  cycleScale: number;
+  /** Ages past this are fed as this (few training engines run longer). */
+  maxCycle: number;
+}
+
+export const CMAPSS_FEATURE_CONFIG: CmapssFeatureConfig = {
+  meanCycles: [5, 10, 30],
+  slopeCycles: [10, 30],
+  smoothingAlphas: [0.03, 0.1],
+  cycleScale: 200,
+  maxCycle: 300,
+};
+
+export function cmapssFeatureCount(sensors: number, config: CmapssFeatureConfig): number {
+  return sensors * (config.meanCycles.length + config.slopeCycles.length + config.smoothingAlphas.length) + 1;
+}
+
+/**
+ * Returns the feature vector of an engine at any cycle (0-based index `end`), computed from
+ * cycles up to `end` only, so it applies unchanged to test engines cut off before failure.
+ * Short histories use what there is (means and slopes over fewer cycles).
+ */
+export function cmapssFeatureExtractor(
+  normalised: number[][],
+  config: CmapssFeatureConfig,
+): (end: number) => number[] {
+  const smoothed = config.smoothingAlphas.map((alpha) => smoothSeries(normalised, alpha));
+  const sensors = normalised[0]?.length ?? 0;
+  return (end: number) => {
+    if (end < 0 || end >= normalised.length) throw new Error(`cycle index ${end} out of range`);
+    const out: number[] = [];
+    for (let j = 0; j < sensors; j++) {
+      for (const n of config.meanCycles) out.push(mean(column(normalised, j, end, n)));
+      for (const n of config.slopeCycles) out.push(slope(column(normalised, j, end, n)) * n);
+      for (const s of smoothed) out.push(s[end][j]);
+    }
+    out.push(Math.min(end + 1, config.maxCycle) / config.cycleScale);
+    return out;
+  };
+}
+
+function column(series: number[][], j: number, end: number, cycles: number): number[] {
+  const out: number[] = [];
+  for (let t = Math.max(0, end - cycles + 1); t <= end; t++) out.push(series[t][j]);
+  return out;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((s, v) => s + v, 0) / xs.length;
+}
+
+/** Least-squares slope per step; 0 for a single point. */
+export function slope(xs: number[]): number {
+  const n = xs.length;
+  if (n < 2) return 0;
+  const mid = (n - 1) / 2;
+  let num = 0;
+  let den = 0;
+  xs.forEach((v, i) => {
+    num += (i - mid) * v;
+    den += (i - mid) ** 2;
+  });
+  return num / den;
+}

@@ -1,23 +1,23 @@
 import * as path from 'node:path';
-import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import { initTf, type Tf, type TfBackendName } from '../tf/tf-backend';
 import { loadModelFromDir, saveModelToDir, type ModelMetadata } from '../tf/file-io';
 import { createSeededRandom, seededShuffle } from '../tf/seeded-random';
 import {
+  CMAPSS_FEATURE_CONFIG,
   CMAPSS_FEATURES,
+  cmapssFeatureExtractor,
   fitMinMax,
-  lastWindow,
   normaliseEngine,
   readCmapss,
   rulLabels,
-  smoothSeries,
-  slidingWindows,
   type CmapssEngine,
+  type CmapssFeatureConfig,
   type MinMaxStats,
 } from './cmapss-data';
 import { phm08Score, rmse } from './rul-metrics';
 
-export const CMAPSS_MODEL_VERSION = 1;
+export const CMAPSS_MODEL_VERSION = 2;
 
 export interface CmapssTrainOptions {
   /** Folder holding train_FD001.txt, test_FD001.txt, RUL_FD001.txt (and FD003 test files). */
@@ -26,9 +26,10 @@ export interface CmapssTrainOptions {
   artifactDir?: string;
   seed?: number;
   epochs?: number;
-  windowCycles?: number;
+  /** Networks trained with different seeds whose predictions are averaged. */
+  ensembleMembers?: number;
   rulCapCycles?: number;
-  /** Engines held out (by unit, never by row) to pick the best epoch. */
+  /** Engines held out (by unit, never by row) to validate on. */
   validationEngines?: number;
   log?: (line: string) => void;
 }
@@ -51,26 +52,27 @@ export interface CmapssTrainResult {
   metrics: CmapssMetrics;
   backend: TfBackendName;
   trainMs: number;
-  bestEpoch: number;
+  /** RMSE on the validation engines cut off like test engines (true, uncapped RUL). */
+  validationRmse: number;
 }
 
-interface CmapssPreprocessing {
-  features: string[];
-  min: number[];
-  max: number[];
-  windowCycles: number;
+interface CmapssPreprocessing extends MinMaxStats {
+  featureConfig: CmapssFeatureConfig;
   rulCapCycles: number;
-  smoothingAlpha: number;
 }
 
 const defaults = {
   seed: 42,
-  epochs: 70,
-  windowCycles: 30,
+  epochs: 80,
+  ensembleMembers: 5,
   rulCapCycles: 125,
   validationEngines: 15,
   batchSize: 256,
-  smoothingAlpha: 0.3,
+  /** Training rows start once an engine has this much history. */
+  minHistoryCycles: 10,
+  /** Cut-off points per validation engine, mimicking the test set's truncated runs. */
+  cutsPerValidationEngine: 10,
+  hiddenUnits: [64, 32],
 };
 
 const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
@@ -92,60 +94,62 @@ export async function trainCmapss(options: CmapssTrainOptions): Promise<CmapssTr
   const trainEngines = fd001.train.filter((e) => !valUnits.has(e.unit));
   const valEngines = fd001.train.filter((e) => valUnits.has(e.unit));
   // Scale from the training engines only, so validation and test stay unseen.
-  const stats = fitMinMax(trainEngines, CMAPSS_FEATURES);
+  const pre: CmapssPreprocessing = {
+    ...fitMinMax(trainEngines, CMAPSS_FEATURES),
+    featureConfig: CMAPSS_FEATURE_CONFIG,
+    rulCapCycles: opts.rulCapCycles,
+  };
 
-  const train = windowsOf(trainEngines, stats, opts.windowCycles, opts.rulCapCycles, opts.smoothingAlpha);
-  const val = windowsOf(valEngines, stats, opts.windowCycles, opts.rulCapCycles, opts.smoothingAlpha);
+  const train = trainingRows(trainEngines, pre, opts.minHistoryCycles);
+  const val = validationCuts(
+    valEngines,
+    pre,
+    opts.cutsPerValidationEngine,
+    createSeededRandom(opts.seed + 1),
+  );
   const order = seededShuffle(
     train.x.map((_, i) => i),
     random,
   );
-  const xTrain = tf.tensor3d(order.map((i) => train.x[i]));
+  const xTrain = tf.tensor2d(order.map((i) => train.x[i]));
   const yTrain = tf.tensor2d(order.map((i) => [train.y[i] / opts.rulCapCycles]));
-  const xVal = tf.tensor3d(val.x);
-  const yVal = tf.tensor2d(val.y.map((v) => [v / opts.rulCapCycles]));
+  const featureCount = train.x[0].length;
   log(
-    `[cmapss] ${trainEngines.length} train engines (${train.x.length} windows), ${valEngines.length} validation engines (${val.x.length} windows), window ${opts.windowCycles}, cap ${opts.rulCapCycles}`,
+    `[cmapss] ${trainEngines.length} train engines (${train.x.length} rows x ${featureCount} features), ${valEngines.length} validation engines (${val.x.length} cut-offs), cap ${opts.rulCapCycles}, ${opts.ensembleMembers} members x ${opts.epochs} epochs`,
   );
 
-  const model = buildCmapssModel(tf, opts.windowCycles, CMAPSS_FEATURES.length, opts.seed);
-  let best = { valRmse: Infinity, epoch: 0, weights: [] as Tensor[] };
-  await model.fit(xTrain, yTrain, {
-    epochs: opts.epochs,
-    batchSize: opts.batchSize,
-    // Our own seeded shuffle above; tfjs' shuffle uses Math.random and would break reproducibility.
-    shuffle: false,
-    validationData: [xVal, yVal],
-    verbose: 0,
-    callbacks: {
-      onEpochEnd: (epoch, logs) => {
-        const valRmse = Math.sqrt(logs?.val_loss ?? NaN) * opts.rulCapCycles;
-        const trainRmse = Math.sqrt(logs?.loss ?? NaN) * opts.rulCapCycles;
-        if (valRmse < best.valRmse) {
-          best.weights.forEach((w) => w.dispose());
-          best = { valRmse, epoch: epoch + 1, weights: model.getWeights().map((w) => w.clone()) };
-        }
-        log(
-          `[cmapss] epoch ${epoch + 1}/${opts.epochs} loss=${(logs?.loss ?? NaN).toFixed(5)} train_rmse=${trainRmse.toFixed(2)} val_rmse=${valRmse.toFixed(2)} ${((Date.now() - started) / 1000).toFixed(1)}s`,
-        );
+  const { ensemble, members } = buildCmapssEnsemble(
+    tf,
+    featureCount,
+    opts.ensembleMembers,
+    opts.hiddenUnits,
+    opts.seed,
+  );
+  for (const [k, member] of members.entries()) {
+    await member.fit(xTrain, yTrain, {
+      epochs: opts.epochs,
+      batchSize: opts.batchSize,
+      // Our own seeded shuffle above; tfjs' shuffle uses Math.random and would break reproducibility.
+      shuffle: false,
+      verbose: 0,
+      callbacks: {
+        onEpochEnd: (epoch, logs) => {
+          if ((epoch + 1) % 10 !== 0 && epoch !== 0) return;
+          const trainRmse = Math.sqrt(logs?.loss ?? NaN) * opts.rulCapCycles;
+          const valRmse = rmse(predictRul(tf, member, val.x, opts.rulCapCycles), val.y);
+          log(
+            `[cmapss] member ${k + 1}/${members.length} epoch ${epoch + 1}/${opts.epochs} train_rmse=${trainRmse.toFixed(2)} val_rmse=${valRmse.toFixed(2)} ${((Date.now() - started) / 1000).toFixed(1)}s`,
+          );
+        },
       },
-    },
-  });
-  model.setWeights(best.weights);
-  best.weights.forEach((w) => w.dispose());
-  tf.dispose([xTrain, yTrain, xVal, yVal]);
+    });
+  }
+  tf.dispose([xTrain, yTrain]);
   const trainMs = Date.now() - started;
-  log(
-    `[cmapss] best epoch ${best.epoch} (val_rmse ${best.valRmse.toFixed(2)}), trained in ${(trainMs / 1000).toFixed(1)}s`,
-  );
+  const validationRmse = rmse(predictRul(tf, ensemble, val.x, opts.rulCapCycles), val.y);
+  log(`[cmapss] ensemble val_rmse ${validationRmse.toFixed(2)}, trained in ${(trainMs / 1000).toFixed(1)}s`);
 
-  const preprocessing: CmapssPreprocessing = {
-    ...stats,
-    windowCycles: opts.windowCycles,
-    rulCapCycles: opts.rulCapCycles,
-    smoothingAlpha: opts.smoothingAlpha,
-  };
-  const evaluation = evaluateWithModel(tf, model, preprocessing, opts.datasetDir);
+  const evaluation = evaluateWithModel(tf, ensemble, pre, opts.datasetDir);
   const metrics = pickMetrics(evaluation);
   log(
     `[cmapss] FD001 test: rmse=${metrics.rmse.toFixed(2)} phm08=${metrics.phm08.toFixed(1)}; FD003 test (out of distribution): rmse=${metrics.rmseFd003.toFixed(2)} phm08=${metrics.phm08Fd003.toFixed(1)}`,
@@ -158,22 +162,26 @@ export async function trainCmapss(options: CmapssTrainOptions): Promise<CmapssTr
       trainingParams: {
         seed: opts.seed,
         epochs: opts.epochs,
-        bestEpoch: best.epoch,
+        ensembleMembers: opts.ensembleMembers,
+        hiddenUnits: opts.hiddenUnits,
         batchSize: opts.batchSize,
+        minHistoryCycles: opts.minHistoryCycles,
         validationEngines: [...valUnits].sort((a, b) => a - b),
         optimizer: 'adam(1e-3)',
-        loss: 'mse on RUL / cap',
+        loss: 'mse on RUL / cap (+ L2 1e-4)',
         backend,
         trainMs,
       },
-      metrics: { ...metrics, valRmse: best.valRmse },
+      metrics: { ...metrics, validationRmse },
       date: new Date().toISOString(),
-      preprocessing: { ...preprocessing },
+      preprocessing: { ...pre },
     };
-    await saveModelToDir(model, opts.artifactDir, metadata);
+    await saveModelToDir(ensemble, opts.artifactDir, metadata);
     log(`[cmapss] saved to ${path.resolve(opts.artifactDir)}`);
   }
-  return { model, metrics, backend, trainMs, bestEpoch: best.epoch };
+  // The members' layers belong to the ensemble (disposed with it); only their optimisers are theirs.
+  members.forEach((m) => m.optimizer.dispose());
+  return { model: ensemble, metrics, backend, trainMs, validationRmse };
 }
 
 /** Loads a saved model and scores it on the FD001 and FD003 test engines. */
@@ -186,78 +194,104 @@ export async function evaluateCmapss(modelDir: string, datasetDir: string): Prom
 }
 
 /**
- * Dense network over the window. A 1D-CNN is the textbook choice, but the wasm backend has
- * no Conv2DBackpropFilter kernel (training a conv layer fails there), and the cpu backend is
- * several times slower.
+ * An ensemble of small MLPs over per-cycle history features, saved as one model whose output
+ * is the members' mean. Each member is also returned as its own model (sharing the layers) so
+ * it can be trained alone: averaging independently trained networks cancels part of their
+ * seed-dependent error, which jointly trained branches would not.
  */
-export function buildCmapssModel(
+export function buildCmapssEnsemble(
   tf: Tf,
-  windowCycles: number,
   featureCount: number,
+  memberCount: number,
+  hiddenUnits: number[],
   seed: number,
-): LayersModel {
-  const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + offset });
-  const model = tf.sequential();
-  // One small dense layer shared by every cycle (a kernel-1 convolution), so the weights do not
-  // grow with the window and cannot memorise individual training engines.
-  model.add(
-    tf.layers.timeDistributed({
-      inputShape: [windowCycles, featureCount],
-      layer: tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: init(1) }),
-    }),
-  );
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dropout({ rate: 0.3, seed: seed + 2 }));
-  model.add(
-    tf.layers.dense({
-      units: 32,
-      activation: 'relu',
-      kernelInitializer: init(3),
-      kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }),
-    }),
-  );
-  model.add(tf.layers.dense({ units: 1, kernelInitializer: init(4) }));
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
-  return model;
+): { ensemble: LayersModel; members: LayersModel[] } {
+  if (memberCount < 1) throw new Error('an ensemble needs at least one member');
+  const input = tf.input({ shape: [featureCount] });
+  const members: LayersModel[] = [];
+  const outputs: SymbolicTensor[] = [];
+  for (let k = 0; k < memberCount; k++) {
+    const init = (offset: number) => tf.initializers.glorotUniform({ seed: seed + 100 * (k + 1) + offset });
+    let h: SymbolicTensor = input;
+    hiddenUnits.forEach((units, i) => {
+      h = tf.layers
+        .dense({
+          units,
+          activation: 'relu',
+          kernelInitializer: init(i),
+          kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }),
+        })
+        .apply(h) as SymbolicTensor;
+    });
+    const out = tf.layers.dense({ units: 1, kernelInitializer: init(99) }).apply(h) as SymbolicTensor;
+    const member = tf.model({ inputs: input, outputs: out });
+    member.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+    members.push(member);
+    outputs.push(out);
+  }
+  const mean = outputs.length === 1 ? outputs[0] : (tf.layers.average().apply(outputs) as SymbolicTensor);
+  return { ensemble: tf.model({ inputs: input, outputs: mean }), members };
 }
 
-function windowsOf(
-  engines: CmapssEngine[],
-  stats: MinMaxStats,
-  windowCycles: number,
-  capCycles: number,
-  smoothingAlpha: number,
-) {
-  const x: number[][][] = [];
+function engineFeatures(engine: CmapssEngine, pre: CmapssPreprocessing) {
+  return cmapssFeatureExtractor(normaliseEngine(engine, pre), pre.featureConfig);
+}
+
+function trainingRows(engines: CmapssEngine[], pre: CmapssPreprocessing, minHistoryCycles: number) {
+  const x: number[][] = [];
   const y: number[] = [];
   for (const e of engines) {
-    const w = slidingWindows(
-      smoothSeries(normaliseEngine(e, stats), smoothingAlpha),
-      rulLabels(e, capCycles),
-      windowCycles,
-    );
-    x.push(...w.x);
-    y.push(...w.y);
+    const features = engineFeatures(e, pre);
+    const labels = rulLabels(e, pre.rulCapCycles);
+    for (let end = minHistoryCycles - 1; end < e.rows.length; end++) {
+      x.push(features(end));
+      y.push(labels[end]);
+    }
   }
   return { x, y };
 }
 
-function predictLastWindows(
+/**
+ * Validation engines cut off at random points like the test engines: true RUL between 5 and
+ * 150 cycles (the test set's range), at least 31 cycles of history, true RUL uncapped.
+ */
+function validationCuts(
+  engines: CmapssEngine[],
+  pre: CmapssPreprocessing,
+  cuts: number,
+  random: () => number,
+) {
+  const x: number[][] = [];
+  const y: number[] = [];
+  for (const e of engines) {
+    const features = engineFeatures(e, pre);
+    const n = e.rows.length;
+    for (let k = 0; k < cuts; k++) {
+      const rul = 5 + Math.floor(random() * (Math.min(150, n - 31) - 5));
+      x.push(features(n - 1 - rul));
+      y.push(rul);
+    }
+  }
+  return { x, y };
+}
+
+function predictRul(tf: Tf, model: LayersModel, x: number[][], capCycles: number): number[] {
+  const input = tf.tensor2d(x);
+  const out = model.predict(input) as Tensor;
+  const scaled = Array.from(out.dataSync());
+  tf.dispose([input, out]);
+  // RUL cannot be negative; the cap is the most the model was ever taught to say.
+  return scaled.map((v) => Math.min(capCycles, Math.max(0, v * capCycles)));
+}
+
+function predictLastCycles(
   tf: Tf,
   model: LayersModel,
   engines: CmapssEngine[],
   pre: CmapssPreprocessing,
 ): number[] {
-  const x = tf.tensor3d(
-    engines.map((e) =>
-      lastWindow(smoothSeries(normaliseEngine(e, pre), pre.smoothingAlpha), pre.windowCycles),
-    ),
-  );
-  const out = model.predict(x) as Tensor;
-  const scaled = Array.from(out.dataSync());
-  tf.dispose([x, out]);
-  // RUL cannot be negative; the cap is the most the model was ever taught to say.
-  return scaled.map((v) => Math.min(pre.rulCapCycles, Math.max(0, v * pre.rulCapCycles)));
+  const x = engines.map((e) => engineFeatures(e, pre)(e.rows.length - 1));
+  return predictRul(tf, model, x, pre.rulCapCycles);
 }
 
 function evaluateWithModel(
@@ -268,8 +302,8 @@ function evaluateWithModel(
 ): CmapssEvaluation {
   const fd001 = readCmapss(datasetDir, 'FD001');
   const fd003 = readCmapss(datasetDir, 'FD003');
-  const predictedRul = predictLastWindows(tf, model, fd001.test, pre);
-  const predicted003 = predictLastWindows(tf, model, fd003.test, pre);
+  const predictedRul = predictLastCycles(tf, model, fd001.test, pre);
+  const predicted003 = predictLastCycles(tf, model, fd003.test, pre);
   return {
     rmse: rmse(predictedRul, fd001.testRul),
     phm08: phm08Score(predictedRul, fd001.testRul),
@@ -287,25 +321,24 @@ function pickMetrics(e: CmapssEvaluation): CmapssMetrics {
 function parsePreprocessing(metadata: ModelMetadata): CmapssPreprocessing {
   const p = metadata.preprocessing as Partial<CmapssPreprocessing> | undefined;
   const isNumbers = (v: unknown): v is number[] => Array.isArray(v) && v.every((n) => typeof n === 'number');
+  const c = p?.featureConfig;
   if (
+    metadata.version !== CMAPSS_MODEL_VERSION ||
     !p ||
     !Array.isArray(p.features) ||
     !isNumbers(p.min) ||
     !isNumbers(p.max) ||
-    typeof p.windowCycles !== 'number' ||
     typeof p.rulCapCycles !== 'number' ||
-    typeof p.smoothingAlpha !== 'number'
+    !c ||
+    !isNumbers(c.meanCycles) ||
+    !isNumbers(c.slopeCycles) ||
+    !isNumbers(c.smoothingAlphas) ||
+    typeof c.cycleScale !== 'number' ||
+    typeof c.maxCycle !== 'number'
   ) {
     throw new Error(
-      'C-MAPSS model metadata lacks preprocessing (features, min, max, windowCycles, rulCapCycles)',
+      `C-MAPSS model metadata is not version ${CMAPSS_MODEL_VERSION} or lacks preprocessing (features, min, max, rulCapCycles, featureConfig)`,
     );
   }
-  return {
-    features: p.features,
-    min: p.min,
-    max: p.max,
-    windowCycles: p.windowCycles,
-    rulCapCycles: p.rulCapCycles,
-    smoothingAlpha: p.smoothingAlpha,
-  };
+  return { features: p.features, min: p.min, max: p.max, rulCapCycles: p.rulCapCycles, featureConfig: c };
 }

@@ -112,6 +112,119 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       ALTER TABLE tickets ADD COLUMN likely_part text;
     `,
   },
+  {
+    id: 3,
+    name: 'service-operations',
+    sql: `
+      CREATE TABLE customers (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        tier text NOT NULL,
+        email text,
+        phone text,
+        address jsonb NOT NULL DEFAULT '{}'::jsonb,
+        lat double precision,
+        lon double precision,
+        region text
+      );
+      CREATE INDEX customers_region_idx ON customers (region);
+      CREATE TABLE technicians (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        email text,
+        region text NOT NULL,
+        base_lat double precision NOT NULL,
+        base_lon double precision NOT NULL,
+        skills jsonb NOT NULL,
+        shifts jsonb NOT NULL,
+        status text NOT NULL,
+        current_lat double precision NOT NULL,
+        current_lon double precision NOT NULL,
+        max_open_tickets integer NOT NULL,
+        van_id text,
+        user_id text
+      );
+      CREATE TABLE parts (
+        sku text PRIMARY KEY,
+        name text NOT NULL,
+        part text NOT NULL,
+        appliance_type text NOT NULL,
+        compatible_models jsonb NOT NULL DEFAULT '[]'::jsonb,
+        unit_price double precision NOT NULL,
+        annual_usage_qty integer NOT NULL,
+        lead_time_days integer NOT NULL,
+        abc_class text NOT NULL
+      );
+      CREATE TABLE stock_locations (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        name text NOT NULL,
+        lat double precision NOT NULL,
+        lon double precision NOT NULL,
+        region text
+      );
+      CREATE TABLE stock_lots (
+        location_id text NOT NULL REFERENCES stock_locations(id),
+        sku text NOT NULL,
+        lot text NOT NULL,
+        qty integer NOT NULL,
+        received_at bigint NOT NULL,
+        PRIMARY KEY (location_id, sku, lot)
+      );
+      CREATE TABLE part_reservations (
+        id text PRIMARY KEY,
+        ticket_id text NOT NULL,
+        sku text NOT NULL,
+        location_id text NOT NULL,
+        lots jsonb NOT NULL,
+        state text NOT NULL,
+        created_at bigint NOT NULL,
+        closed_at bigint
+      );
+      CREATE INDEX part_reservations_ticket_idx ON part_reservations (ticket_id);
+      CREATE TABLE part_consumptions (
+        id bigserial PRIMARY KEY,
+        ticket_id text NOT NULL,
+        reservation_id text,
+        sku text NOT NULL,
+        location_id text NOT NULL,
+        lot text NOT NULL,
+        qty integer NOT NULL,
+        at bigint NOT NULL
+      );
+      CREATE INDEX part_consumptions_lot_idx ON part_consumptions (lot);
+      CREATE TABLE guidance_articles (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        fault_mode text NOT NULL,
+        version integer NOT NULL,
+        title text NOT NULL,
+        checks jsonb NOT NULL,
+        steps jsonb NOT NULL,
+        safety_notes jsonb NOT NULL,
+        expected_readings jsonb NOT NULL,
+        parts jsonb NOT NULL,
+        created_at bigint NOT NULL,
+        created_by text NOT NULL,
+        UNIQUE (type, fault_mode, version)
+      );
+      ALTER TABLE tickets ADD COLUMN assignee_id text;
+      ALTER TABLE tickets ADD COLUMN tier text NOT NULL DEFAULT 'standard';
+      ALTER TABLE tickets ADD COLUMN sla_clocks jsonb NOT NULL DEFAULT '[]'::jsonb;
+      ALTER TABLE tickets ADD COLUMN escalation jsonb;
+      ALTER TABLE tickets ADD COLUMN offer jsonb;
+      ALTER TABLE tickets ADD COLUMN assignment jsonb;
+      ALTER TABLE tickets ADD COLUMN declined_by jsonb NOT NULL DEFAULT '[]'::jsonb;
+      ALTER TABLE tickets ADD COLUMN resolution jsonb;
+      ALTER TABLE tickets ADD COLUMN resolved_at bigint;
+      ALTER TABLE tickets ADD COLUMN remote boolean NOT NULL DEFAULT false;
+      ALTER TABLE tickets ADD COLUMN repeat_of text;
+      ALTER TABLE tickets ADD COLUMN reopen_count integer NOT NULL DEFAULT 0;
+      CREATE INDEX tickets_assignee_idx ON tickets (assignee_id);
+      CREATE INDEX tickets_customer_idx ON tickets (customer_id);
+      ALTER TABLE ticket_audit ADD COLUMN actor_kind text;
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -46,6 +46,12 @@ export const envSchema = z.object({
     .int()
     .positive()
     .default(5 * 60_000),
+  /** A resolved ticket is verified once the device stays normal this long. */
+  FIX_VERIFY_HOLD_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(2 * 3_600_000),
   MAX_READING_AGE_MS: z.coerce
     .number()
     .int()
@@ -86,6 +92,7 @@ export interface AppConfig {
   modelsDir?: string;
   maxClockSkewMs: number;
   maxReadingAgeMs: number;
+  fixVerifyHoldMs: number;
 }
 
 export class ConfigError extends Error {
@@ -129,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     modelsDir: e.MODELS_DIR,
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     maxReadingAgeMs: e.MAX_READING_AGE_MS,
+    fixVerifyHoldMs: e.FIX_VERIFY_HOLD_MS,
   };
 }
 

@@ -1,5 +1,13 @@
 import { EventEmitter } from 'node:events';
-import type { Alarm, CommandAck, DeviceStatusEvent, Incident, Ticket } from '../../../../contracts/src';
+import type {
+  Alarm,
+  CommandAck,
+  DeviceStatusEvent,
+  GuidanceEvent,
+  Incident,
+  SlaEventView,
+  Ticket,
+} from '../../../../contracts/src';
 
 /** What features announce to each other (and to Socket.IO) without depending on each other. */
 export interface DomainEventMap {
@@ -11,6 +19,10 @@ export interface DomainEventMap {
   /** An incident opened, grew or closed because of `alarm`. */
   'incident.changed': { incident: Incident; alarm: Alarm };
   'ticket.changed': Ticket;
+  /** An SLA clock reached its warning or breach point; `assigneeId` for the technician's room. */
+  'sla.event': SlaEventView & { assigneeId: string | null };
+  /** Remote guidance for a newly assigned technician. */
+  'guidance.pushed': GuidanceEvent;
 }
 
 export class DomainEvents {

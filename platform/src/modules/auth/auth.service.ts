@@ -69,6 +69,32 @@ export class AuthService implements OnModuleInit {
     return id;
   }
 
+  /**
+   * Demo accounts: one scrypt hash shared by users of one demo password, so seeding hundreds
+   * of them at first start costs one hash, not hundreds. Existing emails are skipped.
+   */
+  async createDemoUsers(
+    password: string,
+    users: Array<{ email: string; role: Role; name: string; customerId?: string; technicianId?: string }>,
+  ): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    for (const user of users) {
+      if (await this.users.findByEmail(user.email)) continue;
+      await this.users.insert(
+        {
+          id: randomUUID(),
+          email: user.email,
+          passwordHash,
+          role: user.role,
+          name: user.name,
+          customerId: user.customerId ?? null,
+          technicianId: user.technicianId ?? null,
+        },
+        this.clock.now(),
+      );
+    }
+  }
+
   async login(request: LoginRequest): Promise<LoginResponse> {
     const user = await this.users.findByEmail(request.email);
     if (!user || !(await verifyPassword(request.password, user.passwordHash)))

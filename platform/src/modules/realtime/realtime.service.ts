@@ -95,9 +95,24 @@ export class RealtimeService implements OnApplicationShutdown {
             `device:${ticket.deviceId}`,
             `ticket:${ticket.id}`,
             ticket.customerId && `customer:${ticket.customerId}`,
+            ticket.assigneeId && `technician:${ticket.assigneeId}`,
           ],
           SOCKET_EVENTS.ticket,
           ticket,
+        );
+      }),
+      this.events.on('sla.event', ({ assigneeId, ...event }) => {
+        this.emitTo(
+          ['fleet', `ticket:${event.ticketId}`, assigneeId && `technician:${assigneeId}`],
+          SOCKET_EVENTS.sla,
+          event,
+        );
+      }),
+      this.events.on('guidance.pushed', (guidance) => {
+        this.emitTo(
+          [`technician:${guidance.technicianId}`, `ticket:${guidance.ticketId}`],
+          SOCKET_EVENTS.guidance,
+          guidance,
         );
       }),
     );

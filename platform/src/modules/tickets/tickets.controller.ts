@@ -1,10 +1,32 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ticketQuerySchema, type Ticket, type TicketStatus } from '../../../../contracts/src';
+import { z } from 'zod';
+import {
+  dispatchRequestSchema,
+  locationRequestSchema,
+  reasonRequestSchema,
+  requiredReasonRequestSchema,
+  resolveRequestSchema,
+  ticketQuerySchema,
+  transitionRequestSchema,
+  type DispatchRequest,
+  type LocationRequest,
+  type ResolveRequest,
+  type Ticket,
+  type TransitionRequest,
+} from '../../../../contracts/src';
+import { ApiZodBody } from '../../common/openapi/zod-api-body';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
-import { TicketsService } from './tickets.service';
+import { TicketsService, type TicketDetail } from './tickets.service';
+
+const listQuerySchema = ticketQuerySchema.extend({
+  assigneeId: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+type ListQuery = z.infer<typeof listQuerySchema>;
 
 @ApiTags('tickets')
 @ApiBearerAuth()
@@ -13,24 +35,157 @@ export class TicketsController {
   constructor(private readonly tickets: TicketsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Tickets, newest first; filter by deviceId and status' })
+  @ApiOperation({
+    summary:
+      'Tickets, newest first; filter by deviceId, status, assigneeId; limit/offset. Technicians see their own, customers theirs.',
+  })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(ticketQuerySchema)) query: { deviceId?: string; status?: TicketStatus },
+    @Query(new ZodValidationPipe(listQuerySchema)) query: ListQuery,
   ): Promise<Ticket[]> {
     return this.tickets.list(principal, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One ticket with its audit log' })
-  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string) {
+  @ApiOperation({ summary: 'One ticket with audit log, SLA clocks, assignment and its explanation, parts' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<TicketDetail> {
     return this.tickets.get(id, principal);
+  }
+
+  @Post(':id/transition')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'A lifecycle step {to, reason?}; the rules name who may take which step' })
+  @ApiZodBody(transitionRequestSchema)
+  transition(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(transitionRequestSchema)) body: TransitionRequest,
+  ): Promise<Ticket> {
+    return this.tickets.transitionTo(id, principal, body.to, body.reason);
   }
 
   @Post(':id/acknowledge')
   @HttpCode(200)
-  @Roles('admin', 'engineer', 'technician')
+  @Roles('admin', 'engineer')
   acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Ticket> {
     return this.tickets.acknowledge(id, principal);
+  }
+
+  @Post(':id/dispatch')
+  @HttpCode(200)
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Automatic dispatch, or {technicianId, reason} as a manual override' })
+  @ApiZodBody(dispatchRequestSchema)
+  dispatch(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(dispatchRequestSchema)) body: DispatchRequest,
+  ): Promise<Ticket> {
+    return this.tickets.dispatch(id, principal, body);
+  }
+
+  @Post(':id/accept')
+  @HttpCode(200)
+  @Roles('technician')
+  accept(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Ticket> {
+    return this.tickets.accept(id, principal);
+  }
+
+  @Post(':id/decline')
+  @HttpCode(200)
+  @Roles('technician', 'admin', 'engineer')
+  @ApiOperation({ summary: '{reason}: back to the pool and re-dispatched to another technician' })
+  @ApiZodBody(requiredReasonRequestSchema)
+  decline(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(requiredReasonRequestSchema)) body: { reason: string },
+  ): Promise<Ticket> {
+    return this.tickets.decline(id, principal, body.reason);
+  }
+
+  @Post(':id/en-route')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  @ApiZodBody(locationRequestSchema)
+  enRoute(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(locationRequestSchema)) body: LocationRequest,
+  ): Promise<Ticket> {
+    return this.tickets.enRoute(id, principal, body);
+  }
+
+  @Post(':id/location')
+  @HttpCode(200)
+  @Roles('technician')
+  @ApiZodBody(locationRequestSchema)
+  location(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(locationRequestSchema)) body: LocationRequest,
+  ): Promise<Ticket> {
+    return this.tickets.updateLocation(id, principal, body);
+  }
+
+  @Post(':id/arrive')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  arrive(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Ticket> {
+    return this.tickets.arrive(id, principal);
+  }
+
+  @Post(':id/wait-for-parts')
+  @HttpCode(200)
+  @Roles('technician', 'admin', 'engineer')
+  @ApiZodBody(requiredReasonRequestSchema)
+  waitForParts(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(requiredReasonRequestSchema)) body: { reason: string },
+  ): Promise<Ticket> {
+    return this.tickets.waitForParts(id, principal, body.reason);
+  }
+
+  @Post(':id/parts-arrived')
+  @HttpCode(200)
+  @Roles('technician', 'admin')
+  partsArrived(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Ticket> {
+    return this.tickets.partsArrived(id, principal);
+  }
+
+  @Post(':id/resolve')
+  @HttpCode(200)
+  @Roles('technician', 'admin', 'engineer')
+  @ApiOperation({ summary: '{rootCause, partsUsed: [{sku, qty}], remote?}' })
+  @ApiZodBody(resolveRequestSchema)
+  resolve(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(resolveRequestSchema)) body: ResolveRequest,
+  ): Promise<Ticket> {
+    return this.tickets.resolve(id, principal, body);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiZodBody(requiredReasonRequestSchema)
+  cancel(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(requiredReasonRequestSchema)) body: { reason: string },
+  ): Promise<Ticket> {
+    return this.tickets.cancel(id, principal, body.reason);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  @ApiZodBody(reasonRequestSchema)
+  reopen(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(reasonRequestSchema)) body: { reason?: string },
+  ): Promise<Ticket> {
+    return this.tickets.reopen(id, principal, body.reason);
   }
 }

@@ -1,6 +1,36 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Ticket, TicketStatus } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
+import type { ActorKind, Assignment, DispatchOffer, EscalationState, SlaClock } from '../service-domain';
+
+/** What the technician recorded at resolution. */
+export interface Resolution {
+  rootCause: string;
+  partsUsed: Array<{
+    sku: string;
+    qty: number;
+    locationId: string;
+    lots: Array<{ lot: string; qty: number }>;
+  }>;
+  /** SKUs reserved for the ticket or on the van when the repair was done: the fill-rate input. */
+  partsAtFirstVisit: string[];
+  remote: boolean;
+  resolvedBy: string;
+  verification?: { outcome: string; atMs: number; explanation?: string };
+}
+
+export type TicketOffer = DispatchOffer & { acceptedAtMs: number | null };
+
+/** The stored ticket: the public contract plus the service state behind it. */
+export interface TicketRecord extends Ticket {
+  slaClocks: SlaClock[];
+  escalation: EscalationState | null;
+  offer: TicketOffer | null;
+  assignment: Assignment | null;
+  declinedBy: string[];
+  resolution: Resolution | null;
+  repeatOf: string | null;
+}
 
 interface TicketRow {
   id: string;
@@ -22,9 +52,23 @@ interface TicketRow {
   failure_probability: number | null;
   hours_to_failure: number | null;
   likely_part: string | null;
+  assignee_id: string | null;
+  tier: Ticket['tier'];
+  sla_clocks: SlaClock[];
+  escalation: EscalationState | null;
+  offer: TicketOffer | null;
+  assignment: Assignment | null;
+  declined_by: string[];
+  resolution: Resolution | null;
+  resolved_at: number | null;
+  remote: boolean;
+  repeat_of: string | null;
+  reopen_count: number;
 }
 
-const toTicket = (r: TicketRow): Ticket => ({
+const num = (v: number | null) => (v === null ? null : Number(v));
+
+const toRecord = (r: TicketRow): TicketRecord => ({
   id: r.id,
   deviceId: r.device_id,
   alarmId: r.alarm_id,
@@ -34,22 +78,50 @@ const toTicket = (r: TicketRow): Ticket => ({
   status: r.status,
   title: r.title,
   description: r.description,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-  respondBy: r.respond_by,
-  onSiteBy: r.on_site_by,
-  resolveBy: r.resolve_by,
+  createdAt: Number(r.created_at),
+  updatedAt: Number(r.updated_at),
+  respondBy: Number(r.respond_by),
+  onSiteBy: Number(r.on_site_by),
+  resolveBy: Number(r.resolve_by),
   incidentId: r.incident_id,
   faultMode: r.fault_mode,
   failureProbability: r.failure_probability,
   hoursToFailure: r.hours_to_failure,
   likelyPart: r.likely_part,
+  assigneeId: r.assignee_id,
+  tier: r.tier,
+  remote: r.remote,
+  reopenCount: r.reopen_count,
+  resolvedAt: num(r.resolved_at),
+  slaClocks: r.sla_clocks,
+  escalation: r.escalation,
+  offer: r.offer,
+  assignment: r.assignment,
+  declinedBy: r.declined_by,
+  resolution: r.resolution,
+  repeatOf: r.repeat_of,
 });
+
+/** The public view: the contract's fields only. */
+export function toTicket(r: TicketRecord): Ticket {
+  const {
+    slaClocks: _c,
+    escalation: _e,
+    offer: _o,
+    assignment: _a,
+    declinedBy: _d,
+    resolution: _r,
+    repeatOf: _p,
+    ...ticket
+  } = r;
+  return ticket;
+}
 
 export interface AuditEntry {
   ticketId: string;
   at: number;
   actor: string;
+  actorKind: ActorKind | null;
   fromStatus: TicketStatus | null;
   toStatus: TicketStatus;
   reason: string;
@@ -65,29 +137,74 @@ export const OPEN_STATUSES: TicketStatus[] = [
   'reopened',
 ];
 
+/** Statuses that hold a technician's time: their workload for dispatch. */
+export const ASSIGNED_STATUSES: TicketStatus[] = ['dispatched', 'en_route', 'on_site', 'waiting_parts'];
+
 @Injectable()
 export class TicketsRepository {
   constructor(@Inject(SQL_CLIENT) private readonly db: SqlClient) {}
 
-  async openTickets(): Promise<Ticket[]> {
+  async withStatus(statuses: TicketStatus[]): Promise<TicketRecord[]> {
     return (
-      await this.db.query<TicketRow>('SELECT * FROM tickets WHERE status = ANY($1::text[])', [OPEN_STATUSES])
-    ).map(toTicket);
+      await this.db.query<TicketRow>(
+        'SELECT * FROM tickets WHERE status = ANY($1::text[]) ORDER BY created_at, id',
+        [statuses],
+      )
+    ).map(toRecord);
   }
 
-  async find(id: string): Promise<Ticket | undefined> {
+  async find(id: string): Promise<TicketRecord | undefined> {
     const rows = await this.db.query<TicketRow>('SELECT * FROM tickets WHERE id = $1', [id]);
-    return rows[0] ? toTicket(rows[0]) : undefined;
+    return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
-  async list(filter: { deviceIds?: string[]; status?: TicketStatus; limit: number }): Promise<Ticket[]> {
+  async hasAlarm(alarmId: string): Promise<boolean> {
+    const rows = await this.db.query('SELECT 1 FROM tickets WHERE alarm_id = $1', [alarmId]);
+    return rows.length > 0;
+  }
+
+  /** The device's latest finished repair of this fault, for repeat detection. */
+  async lastResolved(deviceId: string, faultMode: string): Promise<TicketRecord | undefined> {
+    const rows = await this.db.query<TicketRow>(
+      `SELECT * FROM tickets WHERE device_id = $1 AND fault_mode = $2 AND status IN ('resolved', 'verified', 'closed')
+       ORDER BY resolved_at DESC NULLS LAST LIMIT 1`,
+      [deviceId, faultMode],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
+  async openCountByAssignee(): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ assignee_id: string; n: number }>(
+      `SELECT assignee_id, count(*)::int AS n FROM tickets
+       WHERE assignee_id IS NOT NULL AND status = ANY($1::text[]) GROUP BY assignee_id`,
+      [ASSIGNED_STATUSES],
+    );
+    return new Map(rows.map((r) => [r.assignee_id, r.n]));
+  }
+
+  async list(filter: {
+    deviceId?: string;
+    status?: TicketStatus;
+    assigneeId?: string;
+    customerId?: string;
+    limit: number;
+    offset: number;
+  }): Promise<TicketRecord[]> {
     const rows = await this.db.query<TicketRow>(
       `SELECT * FROM tickets
-       WHERE ($1::text[] IS NULL OR device_id = ANY($1)) AND ($2::text IS NULL OR status = $2)
-       ORDER BY created_at DESC, id LIMIT $3`,
-      [filter.deviceIds ?? null, filter.status ?? null, filter.limit],
+       WHERE ($1::text IS NULL OR device_id = $1) AND ($2::text IS NULL OR status = $2)
+         AND ($3::text IS NULL OR assignee_id = $3) AND ($4::text IS NULL OR customer_id = $4)
+       ORDER BY created_at DESC, id LIMIT $5 OFFSET $6`,
+      [
+        filter.deviceId ?? null,
+        filter.status ?? null,
+        filter.assigneeId ?? null,
+        filter.customerId ?? null,
+        filter.limit,
+        filter.offset,
+      ],
     );
-    return rows.map(toTicket);
+    return rows.map(toRecord);
   }
 
   async audit(ticketId: string): Promise<AuditEntry[]> {
@@ -95,42 +212,65 @@ export class TicketsRepository {
       ticket_id: string;
       at: number;
       actor: string;
+      actor_kind: ActorKind | null;
       from_status: TicketStatus | null;
       to_status: TicketStatus;
       reason: string;
     }>('SELECT * FROM ticket_audit WHERE ticket_id = $1 ORDER BY id', [ticketId]);
     return rows.map((r) => ({
       ticketId: r.ticket_id,
-      at: r.at,
+      at: Number(r.at),
       actor: r.actor,
+      actorKind: r.actor_kind,
       fromStatus: r.from_status,
       toStatus: r.to_status,
       reason: r.reason,
     }));
   }
 
-  /** Saves the ticket and its audit entry together. */
-  async save(ticket: Ticket, entry: AuditEntry): Promise<void> {
+  /** Saves the ticket and its audit entries together. */
+  async save(ticket: TicketRecord, entries: AuditEntry[]): Promise<void> {
     await this.db.transaction(async (tx) => {
       await upsertTicket(tx, ticket);
-      await tx.query(
-        'INSERT INTO ticket_audit (ticket_id, at, actor, from_status, to_status, reason) VALUES ($1, $2, $3, $4, $5, $6)',
-        [entry.ticketId, entry.at, entry.actor, entry.fromStatus, entry.toStatus, entry.reason],
-      );
+      for (const entry of entries) {
+        await tx.query(
+          `INSERT INTO ticket_audit (ticket_id, at, actor, actor_kind, from_status, to_status, reason)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+          [
+            entry.ticketId,
+            entry.at,
+            entry.actor,
+            entry.actorKind,
+            entry.fromStatus,
+            entry.toStatus,
+            entry.reason,
+          ],
+        );
+      }
     });
   }
 }
 
-async function upsertTicket(tx: SqlExecutor, t: Ticket): Promise<void> {
+const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+
+async function upsertTicket(tx: SqlExecutor, t: TicketRecord): Promise<void> {
   await tx.query(
     `INSERT INTO tickets (id, device_id, alarm_id, customer_id, source, priority, status, title, description,
        created_at, updated_at, respond_by, on_site_by, resolve_by,
-       incident_id, fault_mode, failure_probability, hours_to_failure, likely_part)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+       incident_id, fault_mode, failure_probability, hours_to_failure, likely_part,
+       assignee_id, tier, sla_clocks, escalation, offer, assignment, declined_by, resolution, resolved_at,
+       remote, repeat_of, reopen_count)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+       $20, $21, $22::jsonb, $23::jsonb, $24::jsonb, $25::jsonb, $26::jsonb, $27::jsonb, $28, $29, $30, $31)
      ON CONFLICT (id) DO UPDATE SET priority = EXCLUDED.priority, status = EXCLUDED.status,
        description = EXCLUDED.description, updated_at = EXCLUDED.updated_at, fault_mode = EXCLUDED.fault_mode,
        failure_probability = EXCLUDED.failure_probability, hours_to_failure = EXCLUDED.hours_to_failure,
-       likely_part = EXCLUDED.likely_part`,
+       likely_part = EXCLUDED.likely_part, respond_by = EXCLUDED.respond_by, on_site_by = EXCLUDED.on_site_by,
+       resolve_by = EXCLUDED.resolve_by, assignee_id = EXCLUDED.assignee_id, tier = EXCLUDED.tier,
+       sla_clocks = EXCLUDED.sla_clocks, escalation = EXCLUDED.escalation, offer = EXCLUDED.offer,
+       assignment = EXCLUDED.assignment, declined_by = EXCLUDED.declined_by, resolution = EXCLUDED.resolution,
+       resolved_at = EXCLUDED.resolved_at, remote = EXCLUDED.remote, repeat_of = EXCLUDED.repeat_of,
+       reopen_count = EXCLUDED.reopen_count`,
     [
       t.id,
       t.deviceId,
@@ -151,6 +291,18 @@ async function upsertTicket(tx: SqlExecutor, t: Ticket): Promise<void> {
       t.failureProbability,
       t.hoursToFailure,
       t.likelyPart,
+      t.assigneeId,
+      t.tier,
+      JSON.stringify(t.slaClocks),
+      json(t.escalation),
+      json(t.offer),
+      json(t.assignment),
+      JSON.stringify(t.declinedBy),
+      json(t.resolution),
+      t.resolvedAt,
+      t.remote,
+      t.repeatOf,
+      t.reopenCount,
     ],
   );
 }

@@ -1,0 +1,36 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
+import { CurrentPrincipal, Roles } from '../auth/auth.guard';
+import type { Principal } from '../auth/auth.service';
+import type { Customer } from './customers.repository';
+import { CustomersService } from './customers.service';
+
+const customerQuerySchema = z.object({
+  region: z.string().min(1).max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+
+@ApiTags('customers')
+@ApiBearerAuth()
+@Controller('api/customers')
+export class CustomersController {
+  constructor(private readonly customers: CustomersService) {}
+
+  @Get()
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Customers with tier, address and region; paginated by limit and offset' })
+  list(
+    @Query(new ZodValidationPipe(customerQuerySchema)) query: z.infer<typeof customerQuerySchema>,
+  ): Promise<Customer[]> {
+    return this.customers.list(query);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One customer; a customer may read only their own record' })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Customer> {
+    return this.customers.get(id, principal);
+  }
+}

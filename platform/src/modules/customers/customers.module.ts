@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module';
+import { CustomersController } from './customers.controller';
+import { CustomersRepository } from './customers.repository';
+import { CustomersService } from './customers.service';
+import { DemoSeedService } from './demo-seed.service';
+
+@Module({
+  imports: [AuthModule],
+  controllers: [CustomersController],
+  providers: [CustomersService, CustomersRepository, DemoSeedService],
+  exports: [CustomersService],
+})
+export class CustomersModule {}

@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
+import type { CustomerTier, GeoPoint } from '../service-domain';
+
+export interface Customer {
+  id: string;
+  name: string;
+  tier: CustomerTier;
+  email: string | null;
+  phone: string | null;
+  address: { street?: string; postcode?: string; city?: string };
+  location: GeoPoint | null;
+  region: string | null;
+}
+
+interface CustomerRow {
+  id: string;
+  name: string;
+  tier: CustomerTier;
+  email: string | null;
+  phone: string | null;
+  address: Customer['address'];
+  lat: number | null;
+  lon: number | null;
+  region: string | null;
+}
+
+const toCustomer = (r: CustomerRow): Customer => ({
+  id: r.id,
+  name: r.name,
+  tier: r.tier,
+  email: r.email,
+  phone: r.phone,
+  address: r.address,
+  location: r.lat !== null && r.lon !== null ? { lat: r.lat, lon: r.lon } : null,
+  region: r.region,
+});
+
+@Injectable()
+export class CustomersRepository {
+  constructor(@Inject(SQL_CLIENT) private readonly db: SqlClient) {}
+
+  async count(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
+    return row?.n ?? 0;
+  }
+
+  async find(id: string): Promise<Customer | undefined> {
+    const rows = await this.db.query<CustomerRow>('SELECT * FROM customers WHERE id = $1', [id]);
+    return rows[0] ? toCustomer(rows[0]) : undefined;
+  }
+
+  async list(filter: { region?: string; limit: number; offset: number }): Promise<Customer[]> {
+    const rows = await this.db.query<CustomerRow>(
+      'SELECT * FROM customers WHERE ($1::text IS NULL OR region = $1) ORDER BY id LIMIT $2 OFFSET $3',
+      [filter.region ?? null, filter.limit, filter.offset],
+    );
+    return rows.map(toCustomer);
+  }
+
+  async ids(region: string | null): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      'SELECT id FROM customers WHERE ($1::text IS NULL OR region = $1) ORDER BY id',
+      [region],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  static async insert(tx: SqlExecutor, c: Customer): Promise<void> {
+    await tx.query(
+      `INSERT INTO customers (id, name, tier, email, phone, address, lat, lon, region)
+       VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9)`,
+      [
+        c.id,
+        c.name,
+        c.tier,
+        c.email,
+        c.phone,
+        JSON.stringify(c.address),
+        c.location?.lat ?? null,
+        c.location?.lon ?? null,
+        c.region,
+      ],
+    );
+  }
+}

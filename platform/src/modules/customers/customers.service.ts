@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error';
+import type { Principal } from '../auth/auth.service';
+import { CustomersRepository, type Customer } from './customers.repository';
+
+/**
+ * Customers and their tier, address and region. A device provisioned without an owner (the
+ * simulated fleet) is served for the demo customer its id hashes to, in its region when it has
+ * one: stable across restarts, without touching the device registry.
+ */
+@Injectable()
+export class CustomersService {
+  constructor(private readonly repository: CustomersRepository) {}
+
+  find(id: string): Promise<Customer | undefined> {
+    return this.repository.find(id);
+  }
+
+  async get(id: string, principal: Principal): Promise<Customer> {
+    const customer =
+      principal.role === 'customer' && principal.customerId !== id ? undefined : await this.find(id);
+    if (!customer)
+      throw new AppError('customer.not_found', 'not_found', `No customer "${id}"`, { customerId: id });
+    return customer;
+  }
+
+  list(query: { region?: string; limit: number; offset: number }): Promise<Customer[]> {
+    return this.repository.list(query);
+  }
+
+  /** The customer a ticket for this device is served for. */
+  async forDevice(device: { id: string; customerId: string | null; region: string | null }): Promise<{
+    customerId: string | null;
+    customer: Customer | undefined;
+  }> {
+    if (device.customerId)
+      return { customerId: device.customerId, customer: await this.find(device.customerId) };
+    let candidates = await this.repository.ids(device.region);
+    if (candidates.length === 0) candidates = await this.repository.ids(null);
+    if (candidates.length === 0) return { customerId: null, customer: undefined };
+    const index = createHash('sha1').update(device.id).digest().readUInt32BE(0) % candidates.length;
+    const customer = await this.find(candidates[index]);
+    return { customerId: customer?.id ?? null, customer };
+  }
+}

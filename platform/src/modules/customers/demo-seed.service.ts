@@ -1,0 +1,102 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../../common/clock/clock';
+import { LOGGER, type Logger } from '../../common/logging/logger';
+import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
+import { AuthService } from '../auth/auth.service';
+import { PartsRepository } from '../parts/parts.repository';
+import { generateDemoData } from '../service-domain';
+import { TechniciansRepository } from '../technicians/technicians.repository';
+import { CustomersRepository } from './customers.repository';
+
+/** Fixed seed: every fresh installation gets the same demo world. */
+export const DEMO_SEED = 42;
+export const DEMO_PASSWORDS = {
+  engineer: 'engineer-demo-password',
+  technician: 'technician-demo-password',
+  customer: 'customer-demo-password',
+} as const;
+export const DEMO_ENGINEER_EMAIL = 'engineer@example.com';
+
+/**
+ * Fills the service tables (customers, technicians, parts, warehouses, vans, stock lots) and
+ * their login accounts from the seeded generator, once, when no customer exists yet. The rows
+ * of several features are written here in one transaction so a half-seeded world cannot exist.
+ */
+@Injectable()
+export class DemoSeedService implements OnModuleInit {
+  constructor(
+    @Inject(SQL_CLIENT) private readonly db: SqlClient,
+    private readonly customers: CustomersRepository,
+    private readonly auth: AuthService,
+    private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if ((await this.customers.count()) > 0) return;
+    const data = generateDemoData({ seed: DEMO_SEED, nowMs: this.clock.now() });
+    await this.db.transaction(async (tx) => {
+      for (const c of data.customers) {
+        await CustomersRepository.insert(tx, {
+          id: c.id,
+          name: c.name,
+          tier: c.tier,
+          email: c.email,
+          phone: c.phone,
+          address: { street: c.address.street, postcode: c.address.postcode, city: c.address.city },
+          location: c.address.location,
+          region: c.region,
+        });
+      }
+      for (const t of data.technicians) {
+        await TechniciansRepository.insert(tx, {
+          id: t.id,
+          name: t.name,
+          email: t.email,
+          region: t.region,
+          baseLocation: t.baseLocation,
+          currentLocation: t.currentLocation,
+          skills: t.skills,
+          weeklyShifts: t.weeklyShifts,
+          status: t.status,
+          maxOpenTickets: t.maxOpenTickets,
+          vanId: t.vanId,
+          userId: null,
+        });
+      }
+      for (const p of data.parts) await PartsRepository.insertPart(tx, p);
+      for (const w of data.warehouses) await PartsRepository.insertLocation(tx, w);
+      for (const v of data.vans) await PartsRepository.insertLocation(tx, { ...v, region: null });
+      for (const lot of data.inventory.lots) await PartsRepository.insertLot(tx, lot);
+    });
+    await this.auth.createDemoUsers(DEMO_PASSWORDS.engineer, [
+      { email: DEMO_ENGINEER_EMAIL, role: 'engineer', name: 'Senior engineer' },
+    ]);
+    await this.auth.createDemoUsers(
+      DEMO_PASSWORDS.technician,
+      data.technicians.map((t) => ({
+        email: t.email,
+        role: 'technician' as const,
+        name: t.name,
+        technicianId: t.id,
+      })),
+    );
+    await this.auth.createDemoUsers(
+      DEMO_PASSWORDS.customer,
+      data.customers.map((c) => ({
+        email: c.email,
+        role: 'customer' as const,
+        name: c.name,
+        customerId: c.id,
+      })),
+    );
+    this.logger.info(
+      {
+        customers: data.customers.length,
+        technicians: data.technicians.length,
+        lots: data.inventory.lots.length,
+      },
+      'demo service data seeded',
+    );
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  createGuidanceRequestSchema,
+  guidanceQuerySchema,
+  type ApplianceType,
+  type CreateGuidanceRequest,
+  type GuidanceArticle,
+} from '../../../../contracts/src';
+import { ApiZodBody } from '../../common/openapi/zod-api-body';
+import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
+import { CurrentPrincipal, Roles } from '../auth/auth.guard';
+import type { Principal } from '../auth/auth.service';
+import { GuidanceService } from './guidance.service';
+
+@ApiTags('guidance')
+@ApiBearerAuth()
+@Controller('api/guidance')
+@Roles('admin', 'engineer', 'technician')
+export class GuidanceController {
+  constructor(private readonly guidance: GuidanceService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Current guidance articles; filter by type and faultMode' })
+  list(
+    @Query(new ZodValidationPipe(guidanceQuerySchema)) query: { type?: ApplianceType; faultMode?: string },
+  ): Promise<GuidanceArticle[]> {
+    return this.guidance.list(query);
+  }
+
+  @Post()
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Writes a new version of the article for a type and fault mode' })
+  @ApiZodBody(createGuidanceRequestSchema)
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body(new ZodValidationPipe(createGuidanceRequestSchema)) body: CreateGuidanceRequest,
+  ): Promise<GuidanceArticle> {
+    return this.guidance.create(body, principal.userId);
+  }
+}

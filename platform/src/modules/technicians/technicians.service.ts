@@ -1,0 +1,42 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../common/errors/app-error';
+import type { Principal } from '../auth/auth.service';
+import type { GeoPoint } from '../service-domain';
+import { TechniciansRepository, type Technician } from './technicians.repository';
+
+/** Technicians: skills, shifts, region, status and where they are now. */
+@Injectable()
+export class TechniciansService {
+  constructor(private readonly repository: TechniciansRepository) {}
+
+  all(): Promise<Technician[]> {
+    return this.repository.all();
+  }
+
+  find(id: string): Promise<Technician | undefined> {
+    return this.repository.find(id);
+  }
+
+  async require(id: string, field = 'technicianId'): Promise<Technician> {
+    const technician = await this.repository.find(id);
+    if (!technician) {
+      throw new AppError('technician.not_found', 'not_found', `No technician "${id}"`, {
+        field,
+        technicianId: id,
+      });
+    }
+    return technician;
+  }
+
+  /** Technicians read their own record; staff read any. */
+  async get(id: string, principal: Principal): Promise<Technician> {
+    if (principal.role === 'customer' || (principal.role === 'technician' && principal.technicianId !== id)) {
+      throw new AppError('technician.not_found', 'not_found', `No technician "${id}"`, { technicianId: id });
+    }
+    return this.require(id);
+  }
+
+  setLocation(id: string, location: GeoPoint): Promise<void> {
+    return this.repository.setLocation(id, location);
+  }
+}
