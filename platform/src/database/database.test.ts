@@ -63,6 +63,42 @@ describe.each(['pglite', 'postgres'] as const)('relational store on %s', (kind) 
         [id],
       );
     await insert('a1');
-    await expect(insert('a2')).rejects.toThrow();
+    // The error keeps PostgreSQL's fields (from PGlite's worker too), so callers can tell why.
+    await expect(insert('a2')).rejects.toMatchObject({ code: '23505' });
+  });
+
+  it('makes a plain query wait for an open transaction, then see its commit', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const tx = db.transaction(async (t) => {
+      await t.query(
+        "INSERT INTO devices (id, type, secret_hash, created_at) VALUES ('d3', 'washer', 'h', 1)",
+      );
+      await held;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const outside = db.query<{ id: string }>("SELECT id FROM devices WHERE id = 'd3'");
+    release();
+    await tx;
+    expect(await outside).toEqual([{ id: 'd3' }]);
+  });
+});
+
+describe('embedded PostgreSQL (PGlite) beside the event loop', () => {
+  it('keeps timers (MQTT, Socket.IO, HTTP) running while a long query runs', async () => {
+    const db = await openDatabase({});
+    try {
+      let ticks = 0;
+      const timer = setInterval(() => (ticks += 1), 5);
+      const [row] = await db.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM generate_series(1, 1000000) g WHERE g % 7 = 0',
+      );
+      clearInterval(timer);
+      expect(row.n).toBe(142_857);
+      // In the main thread PGlite's WASM would hold the event loop for the whole query.
+      expect(ticks).toBeGreaterThan(3);
+    } finally {
+      await db.close();
+    }
   });
 });

@@ -15,7 +15,10 @@ export interface DomainEventMap {
   'telemetry.accepted': { deviceId: string; type: string; tsMs: number; metrics: Record<string, number> };
   'device.event': { deviceId: string; type: string; tsMs: number; code: string; message?: string };
   'command.ack': { deviceId: string; ack: CommandAck };
+  /** An alarm was raised, updated or cleared: announced before it is stored, for live views. */
   'alarm.changed': Alarm;
+  /** The same change once it is stored: for features whose rows refer to the alarm's row. */
+  'alarm.stored': Alarm;
   /** An incident opened, grew or closed because of `alarm`. */
   'incident.changed': { incident: Incident; alarm: Alarm };
   'ticket.changed': Ticket;

@@ -25,6 +25,13 @@ const NO_DATA_GRACE_MS = 30_000;
 
 const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
 
+/** One metric of one device under threshold watch; built once, so a reading allocates nothing. */
+interface MetricWatch {
+  readonly metric: MetricProfile;
+  readonly cause: string;
+  readonly tracker: ThresholdTracker;
+}
+
 /**
  * Alarms from profile thresholds and device error codes, at most one open alarm per device
  * and cause. A repeated condition updates the open alarm (count, severity) instead of raising
@@ -33,7 +40,10 @@ const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2
 @Injectable()
 export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   private readonly openAlarms = new Map<string, Alarm>();
-  private readonly trackers = new Map<string, ThresholdTracker>();
+  /** deviceId → metric name → watch. */
+  private readonly watches = new Map<string, Map<string, MetricWatch>>();
+  /** Devices with an open `no_data` alarm, which their next reading clears. */
+  private readonly silentDevices = new Set<string>();
   private readonly metricProfiles = new Map<string, MetricProfile>();
   private persisting: Promise<void> = Promise.resolve();
   private readonly unsubscribe: Array<() => void> = [];
@@ -52,8 +62,10 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     for (const profile of Object.values(APPLIANCE_PROFILES)) {
       for (const metric of profile.metrics) this.metricProfiles.set(`${profile.type}|${metric.name}`, metric);
     }
-    for (const alarm of await this.repository.open())
+    for (const alarm of await this.repository.open()) {
       this.openAlarms.set(key(alarm.deviceId, alarm.cause), alarm);
+      if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.add(alarm.deviceId);
+    }
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
       this.events.on('device.event', (event) => this.onDeviceEvent(event)),
@@ -68,7 +80,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     await this.persisting;
   }
 
-  /** Resolves once every alarm change so far is stored and announced. */
+  /** Resolves once every alarm change so far is stored. */
   settled(): Promise<void> {
     return this.persisting;
   }
@@ -97,23 +109,32 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
-    if (this.openAlarms.has(key(reading.deviceId, NO_DATA_CAUSE))) {
+    if (this.silentDevices.has(reading.deviceId)) {
       this.resolve(reading.deviceId, NO_DATA_CAUSE, { resumedAt: reading.tsMs });
     }
-    for (const [name, value] of Object.entries(reading.metrics)) {
-      const metric = this.metricProfiles.get(`${reading.type}|${name}`);
-      if (!metric) continue;
-      const trackerKey = key(reading.deviceId, name);
-      let tracker = this.trackers.get(trackerKey);
-      if (!tracker) this.trackers.set(trackerKey, (tracker = new ThresholdTracker(this.config.alarmClearHoldMs)));
-      const decision = tracker.observe(levelOf(metric, value), reading.tsMs);
-      const cause = `threshold:${name}`;
+    let byMetric = this.watches.get(reading.deviceId);
+    if (!byMetric) this.watches.set(reading.deviceId, (byMetric = new Map()));
+    for (const name in reading.metrics) {
+      const value = reading.metrics[name];
+      let watch = byMetric.get(name);
+      if (!watch) {
+        const metric = this.metricProfiles.get(`${reading.type}|${name}`);
+        if (!metric) continue;
+        watch = {
+          metric,
+          cause: `threshold:${name}`,
+          tracker: new ThresholdTracker(this.config.alarmClearHoldMs),
+        };
+        byMetric.set(name, watch);
+      }
+      const decision = watch.tracker.observe(levelOf(watch.metric, value), reading.tsMs);
       switch (decision.action) {
         case 'none':
           break;
         case 'raise': {
+          const metric = watch.metric;
           const bound = decision.level === 'failing' ? metric.critical : metric.normal;
-          this.raise(reading.deviceId, cause, severityOfLevel(decision.level), {
+          this.raise(reading.deviceId, watch.cause, severityOfLevel(decision.level), {
             message: `${metric.description} ${value} ${metric.unit} is outside the ${decision.level === 'failing' ? 'critical' : 'normal'} range (${formatBand(bound)} ${metric.unit})`,
             details: {
               metric: name,
@@ -127,7 +148,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
           break;
         }
         case 'clear':
-          this.resolve(reading.deviceId, cause, { metric: name, value, ts: reading.tsMs });
+          this.resolve(reading.deviceId, watch.cause, { metric: name, value, ts: reading.tsMs });
           break;
       }
     }
@@ -188,6 +209,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       this.logger.info({ deviceId, alarmId: alarm.id, cause, severity }, 'alarm raised');
     }
     this.openAlarms.set(alarmKey, alarm);
+    if (cause === NO_DATA_CAUSE) this.silentDevices.add(deviceId);
     this.save(alarm);
   }
 
@@ -202,16 +224,23 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     const now = this.clock.now();
     const alarm: Alarm = { ...open, state: 'cleared', clearedAt: now, updatedAt: now, details };
     this.openAlarms.delete(key(open.deviceId, open.cause));
+    if (open.cause === NO_DATA_CAUSE) this.silentDevices.delete(open.deviceId);
     this.logger.info({ deviceId: open.deviceId, alarmId: open.id, cause: open.cause }, 'alarm cleared');
     this.save(alarm);
     return alarm;
   }
 
+  /**
+   * Announces the change at once (live views must not wait behind the database: at thousands of
+   * messages a second the chain of saves is what made an alarm late) and stores it in order;
+   * `alarm.stored` follows for the features whose rows refer to the alarm's row.
+   */
   private save(alarm: Alarm): void {
+    this.events.emit('alarm.changed', alarm);
     this.persisting = this.persisting
       .then(() => this.repository.upsert(alarm))
       .then(
-        () => this.events.emit('alarm.changed', alarm),
+        () => this.events.emit('alarm.stored', alarm),
         (error: unknown) => this.logger.error({ err: error, alarmId: alarm.id }, 'saving alarm failed'),
       );
   }
@@ -243,7 +272,10 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       ...alarm.details,
       clearedBy: principal.userId,
     });
-    this.trackers.get(key(alarm.deviceId, alarm.cause.replace(/^threshold:/, '')))?.reset();
+    this.watches
+      .get(alarm.deviceId)
+      ?.get(alarm.cause.replace(/^threshold:/, ''))
+      ?.tracker.reset();
     await this.persisting;
     return cleared;
   }

@@ -22,6 +22,15 @@ export const severityOfLevel = (level: Exclude<Level, 'normal'>): Severity =>
 export type ThresholdDecision =
   { action: 'none' } | { action: 'raise'; level: Exclude<Level, 'normal'> } | { action: 'clear' };
 
+// Shared, frozen decisions: every reading of every metric is observed, and "nothing changed"
+// must not allocate.
+const NONE: ThresholdDecision = Object.freeze({ action: 'none' });
+const CLEAR: ThresholdDecision = Object.freeze({ action: 'clear' });
+const RAISE: Record<Exclude<Level, 'normal'>, ThresholdDecision> = {
+  degraded: Object.freeze({ action: 'raise', level: 'degraded' }),
+  failing: Object.freeze({ action: 'raise', level: 'failing' }),
+};
+
 /**
  * Debounces one metric of one device: a single noisy reading neither raises nor clears.
  * RAISE_AFTER_READINGS abnormal readings in a row raise (or escalate); the alarm clears once
@@ -49,22 +58,26 @@ export class ThresholdTracker {
         tsMs - this.normalSinceMs >= this.clearHoldMs
       ) {
         this.raised = 'normal';
-        return { action: 'clear' };
+        return CLEAR;
       }
-      return { action: 'none' };
+      return NONE;
     }
     this.normalRun = 0;
     this.abnormalRun += 1;
     // The run's level is its mildest reading: escalate only when the whole run is failing.
     this.worstInRun =
-      this.abnormalRun === 1 ? level : this.worstInRun === 'failing' && level === 'failing' ? 'failing' : 'degraded';
-    if (this.abnormalRun < RAISE_AFTER_READINGS) return { action: 'none' };
+      this.abnormalRun === 1
+        ? level
+        : this.worstInRun === 'failing' && level === 'failing'
+          ? 'failing'
+          : 'degraded';
+    if (this.abnormalRun < RAISE_AFTER_READINGS) return NONE;
     const runLevel = this.worstInRun;
     if (this.raised === 'normal' || (this.raised === 'degraded' && runLevel === 'failing')) {
       this.raised = runLevel;
-      return { action: 'raise', level: runLevel };
+      return RAISE[runLevel];
     }
-    return { action: 'none' };
+    return NONE;
   }
 
   /** Re-arms after an alarm was cleared by hand while readings were still abnormal. */

@@ -40,7 +40,8 @@ export class IncidentsService implements OnModuleInit, OnApplicationShutdown {
       });
     }
     this.unsubscribe.push(
-      this.events.on('alarm.changed', (alarm) => this.onAlarm(alarm)),
+      // Stored, not just announced: the ticket an incident opens refers to the alarm's row.
+      this.events.on('alarm.stored', (alarm) => this.onAlarm(alarm)),
       this.events.on('ticket.changed', (ticket) => this.onTicket(ticket)),
     );
   }
