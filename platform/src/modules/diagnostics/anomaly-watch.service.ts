@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APPLIANCE_PROFILES, type ApplianceType, type MetricProfile } from '../../../../contracts/src';
+import { ANOMALY_ALARM_SCORE, AnomalyAlarmRule } from '../../../../models/src/detector/anomaly-alarm-rule';
 import { DetectorPool } from '../../../../models/src/detector/detector-pool';
 import type { DetectorOutput } from '../../../../models/src/detector/online-detector';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
@@ -8,25 +9,18 @@ import { AlarmsService } from '../alarms/alarms.service';
 
 export const ANOMALY_CAUSE = 'anomaly';
 const TOP_METRICS = 3;
-/**
- * Score a detection needs to raise an alarm: stricter than the detector's own decision (0.5,
- * a 1e-5 tail, tuned for NAB), because appliance programs (a washer's hot wash, a water
- * heater's reheat) trip that one on healthy units several times a day. At 0.7 (≈ 1e-7) healthy
- * simulated fleets see about 0–1.5 warnings per device-day (docs/models.md).
- */
-const ALARM_SCORE = 0.7;
-/** Quiet time (no detection) after which the alarm clears. */
-const ANOMALY_CLEAR_AFTER_MS = 2 * 3_600_000;
 
 /**
  * Runs the online detector (the same one `npm run detect` runs) on every device's live
  * readings. A strong detection raises one `anomaly` warning per device, explained by the
  * metrics that drove it; further detections update it, and it clears after two quiet hours.
+ * The rule (AnomalyAlarmRule) lives beside the detector so that models/src/detector/
+ * fleet-false-alarms.ts measures exactly this rule on simulated fleets (docs/models.md).
  */
 @Injectable()
 export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown {
   private pool!: DetectorPool;
-  private readonly lastDetectionTs = new Map<string, number>();
+  private readonly rule = new AnomalyAlarmRule();
   private readonly metricProfiles = new Map<string, MetricProfile>();
   private unsubscribe?: () => void;
   private readingsScored = 0;
@@ -56,15 +50,15 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
     const output = this.pool.update(reading.deviceId, reading.tsMs, reading.metrics);
     this.readingsScored += 1;
-    if (output.isAnomaly && output.score >= ALARM_SCORE) {
-      this.lastDetectionTs.set(reading.deviceId, reading.tsMs);
-      this.raise(reading, output);
-      return;
-    }
-    const last = this.lastDetectionTs.get(reading.deviceId);
-    if (last !== undefined && reading.tsMs - last >= ANOMALY_CLEAR_AFTER_MS) {
-      this.lastDetectionTs.delete(reading.deviceId);
-      this.alarms.resolve(reading.deviceId, ANOMALY_CAUSE, { score: output.score, ts: reading.tsMs });
+    switch (this.rule.observe(reading.deviceId, reading.tsMs, output)) {
+      case 'raise':
+        this.raise(reading, output);
+        break;
+      case 'resolve':
+        this.alarms.resolve(reading.deviceId, ANOMALY_CAUSE, { score: output.score, ts: reading.tsMs });
+        break;
+      case 'none':
+        break;
     }
   }
 
@@ -90,7 +84,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
       message: `Unusual readings: ${described || 'several metrics together'}`,
       details: {
         score: round(output.score),
-        threshold: ALARM_SCORE,
+        threshold: ANOMALY_ALARM_SCORE,
         confidence: round(output.score),
         explanation,
         ts: reading.tsMs,
