@@ -68,5 +68,29 @@ describe('fault prediction', () => {
     expect(tickets[0]).toMatchObject({ source: 'prediction', faultMode: truth!.mode });
     expect(tickets[0].failureProbability).toBeGreaterThan(0.5);
     expect(tickets[0].likelyPart).toEqual(expect.any(String));
-  }, 150_000);
+
+    // The type's normal-behaviour model also warns, by itself, that a drifting appliance no
+    // longer looks like a healthy one, and says which readings are out of the expected band.
+    const warning = await waitFor(
+      async () => {
+        const alarms = (await t.http<Alarm[]>('GET', '/api/alarms', { token })).body;
+        return alarms.find(
+          (a) => a.cause === 'anomaly' && String(a.details.model).endsWith('normal-behaviour'),
+        );
+      },
+      { timeoutMs: 60_000, what: 'an anomaly warning from a normal-behaviour model' },
+    );
+    const warned = fleet.groundTruth.find((g) => g.deviceId === warning.deviceId);
+    expect(warned).toBeDefined();
+    expect(warning.raisedAt).toBeLessThan(warned!.failureTs);
+    expect(warning).toMatchObject({ severity: 'warning' });
+    expect(warning.details.score).toBeGreaterThanOrEqual(0.5);
+    const [top] = warning.details.explanation as Array<{
+      metric: string;
+      expectedLow: number;
+      expectedHigh: number;
+    }>;
+    expect(warning.message).toContain(top.metric);
+    expect(top.expectedLow).toBeLessThan(top.expectedHigh);
+  }, 210_000);
 });

@@ -1,6 +1,8 @@
 import { APPLIANCE_PROFILES, APPLIANCE_TYPES, type ApplianceType } from '../../../contracts/src';
 import { DEFAULT_DEVELOP_HOURS } from '../../../firmware-sim/src/fault-injector';
 import { planFleet } from '../../../firmware-sim/src/fleet-plan';
+import { FeatureWindow } from '../fleet/feature-window';
+import type { FleetModels } from '../fleet/fleet-models';
 import { AnomalyAlarmRule } from './anomaly-alarm-rule';
 import { OnlineDetector } from './online-detector';
 
@@ -20,6 +22,12 @@ export interface FleetFalseAlarmOptions {
   types?: readonly ApplianceType[];
   /** Days a new device is given to learn; its warnings then are reported apart (default 1). */
   learningDays?: number;
+  /**
+   * The fleet models, as the platform loads them: their normal-behaviour score of each device's
+   * window corroborates the detector's detections (AnomalyAlarmRule). Without them the detector
+   * decides alone.
+   */
+  models?: FleetModels;
 }
 
 export interface TypeFalseAlarms {
@@ -51,6 +59,7 @@ export interface FleetFalseAlarmResult {
   days: number;
   learningDays: number;
   faultRate: number;
+  corroborated: boolean;
   perType: TypeFalseAlarms[];
   elapsedMs: number;
 }
@@ -72,6 +81,7 @@ export function measureFleetFalseAlarms(options: FleetFalseAlarmOptions): FleetF
     days: options.days,
     learningDays,
     faultRate: options.faultRate,
+    corroborated: options.models !== undefined,
     perType,
     elapsedMs: Date.now() - started,
   };
@@ -103,27 +113,59 @@ function measureType(
   let healthyMs = 0;
   let falseWarnings = 0;
   const faults: { durationMs: number; leadMs: number | null }[] = [];
-  for (const appliance of appliances) {
+  // All devices of the type advance together, so the models assess one batch per window step,
+  // as FaultPredictionService does.
+  const rule = new AnomalyAlarmRule();
+  const window = options.models ? new FeatureWindow() : undefined;
+  const tracks = appliances.map((appliance) => {
     const fault = appliance.fault;
     const stopTs = fault ? Math.min(end, fault.failureSimTs) : end;
     const healthyUntil = fault ? Math.min(fault.startSimTs, stopTs) : stopTs;
     healthyMs += Math.max(0, healthyUntil - learnedTs);
-    const detector = new OnlineDetector();
-    const rule = new AnomalyAlarmRule();
-    let open = false;
-    let leadMs: number | null = null;
-    for (let ts = start; ts < stopTs; ts += stepMs) {
-      const output = detector.update(ts, appliance.sample(ts).metrics);
+    return {
+      appliance,
+      stopTs,
+      healthyUntil,
+      detector: new OnlineDetector(),
+      open: false,
+      leadMs: null as number | null,
+    };
+  });
+  const countWarning = (track: (typeof tracks)[number], ts: number) => {
+    track.open = true;
+    const fault = track.appliance.fault;
+    if (ts < learnedTs) day1Warnings++;
+    else if (ts < track.healthyUntil) falseWarnings++;
+    else if (fault && track.leadMs === null) track.leadMs = fault.failureSimTs - ts;
+  };
+  for (let ts = start; ts < end; ts += stepMs) {
+    const moved: string[] = [];
+    for (const track of tracks) {
+      if (ts >= track.stopTs) continue;
+      const id = track.appliance.deviceId;
+      const { metrics } = track.appliance.sample(ts);
+      const output = track.detector.update(ts, metrics);
       readings++;
-      const action = rule.observe(appliance.deviceId, ts, output);
-      if (action === 'resolve') open = false;
-      if (action !== 'raise' || open) continue;
-      open = true;
-      if (ts < learnedTs) day1Warnings++;
-      else if (ts < healthyUntil) falseWarnings++;
-      else if (fault && leadMs === null) leadMs = fault.failureSimTs - ts;
+      if (window?.push(id, ts, metrics) && window.isFull(id)) moved.push(id);
+      const action = rule.observe(id, ts, output);
+      if (action === 'resolve') track.open = false;
+      if (action === 'raise' && !track.open) countWarning(track, ts);
     }
-    if (fault) faults.push({ durationMs: fault.failureSimTs - fault.startSimTs, leadMs });
+    if (options.models && window && moved.length > 0) {
+      const assessments = options.models.assess(
+        moved.map((deviceId) => ({ deviceId, type, window: window.window(deviceId) })),
+      );
+      for (const a of assessments) {
+        if (rule.noteNormalModelScore(a.deviceId, ts, a.anomalyScore)) {
+          const track = tracks.find((t) => t.appliance.deviceId === a.deviceId)!;
+          if (!track.open) countWarning(track, ts);
+        }
+      }
+    }
+  }
+  for (const track of tracks) {
+    const fault = track.appliance.fault;
+    if (fault) faults.push({ durationMs: fault.failureSimTs - fault.startSimTs, leadMs: track.leadMs });
   }
   const healthyDeviceDays = healthyMs / DAY_MS;
   const falseRate = healthyDeviceDays > 0 ? falseWarnings / healthyDeviceDays : 0;
@@ -149,7 +191,16 @@ const round = (x: number) => Math.round(x * 1000) / 1000;
 
 /** `npx ts-node models/src/detector/fleet-false-alarms.ts [seed] [devicesPerType] [days] [faultRate]` */
 if (require.main === module) {
-  const [seed = 2001, devices = 10, days = 7, faultRate = 0.3] = process.argv.slice(2).map(Number);
-  const result = measureFleetFalseAlarms({ seed, devicesPerType: devices, days, faultRate });
-  console.log(JSON.stringify(result));
+  const args = process.argv.slice(2);
+  const alone = args.includes('--detector-alone');
+  const [seed = 2001, devices = 10, days = 7, faultRate = 0.3] = args
+    .filter((a) => !a.startsWith('--'))
+    .map(Number);
+  void (async () => {
+    const { FleetModels } = await import('../fleet/fleet-models');
+    const { FLEET_ARTIFACTS_DIR } = await import('../model-paths');
+    const models = alone ? undefined : await FleetModels.load(FLEET_ARTIFACTS_DIR);
+    const result = measureFleetFalseAlarms({ seed, devicesPerType: devices, days, faultRate, models });
+    console.log(JSON.stringify(result));
+  })();
 }

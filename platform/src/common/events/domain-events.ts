@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { Assessment } from '../../../../models/src/fleet/fleet-models';
 import type {
   Alarm,
   CommandAck,
@@ -15,6 +16,8 @@ export interface DomainEventMap {
   'telemetry.accepted': { deviceId: string; type: string; tsMs: number; metrics: Record<string, number> };
   'device.event': { deviceId: string; type: string; tsMs: number; code: string; message?: string };
   'command.ack': { deviceId: string; ack: CommandAck };
+  /** The fleet models assessed the device's window that ends with the reading at `tsMs`. */
+  'fleet.assessed': Assessment & { tsMs: number };
   /** An alarm was raised, updated or cleared: announced before it is stored, for live views. */
   'alarm.changed': Alarm;
   /** The same change once it is stored: for features whose rows refer to the alarm's row. */

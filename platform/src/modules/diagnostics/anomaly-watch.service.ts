@@ -1,8 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APPLIANCE_PROFILES, type ApplianceType, type MetricProfile } from '../../../../contracts/src';
-import { ANOMALY_ALARM_SCORE, AnomalyAlarmRule } from '../../../../models/src/detector/anomaly-alarm-rule';
+import {
+  ANOMALY_ALARM_SCORE,
+  AnomalyAlarmRule,
+  CORROBORATION_SCORE,
+} from '../../../../models/src/detector/anomaly-alarm-rule';
 import { DetectorPool } from '../../../../models/src/detector/detector-pool';
 import type { DetectorOutput } from '../../../../models/src/detector/online-detector';
+import { FLEET_STEP_MS } from '../../../../models/src/fleet/fleet-features';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { DomainEvents, type DomainEventMap } from '../../common/events/domain-events';
 import { AlarmsService } from '../alarms/alarms.service';
@@ -11,18 +16,21 @@ export const ANOMALY_CAUSE = 'anomaly';
 const TOP_METRICS = 3;
 
 /**
- * Runs the online detector (the same one `npm run detect` runs) on every device's live
- * readings. A strong detection raises one `anomaly` warning per device, explained by the
- * metrics that drove it; further detections update it, and it clears after two quiet hours.
- * The rule (AnomalyAlarmRule) lives beside the detector so that models/src/detector/
- * fleet-false-alarms.ts measures exactly this rule on simulated fleets (docs/models.md).
+ * Runs the online detector (the same one `npm run detect` runs) on every device's live readings
+ * and raises one `anomaly` warning per device, explained by the metrics that drove it; further
+ * detections update it, and it clears after two quiet hours. Where the appliance type has a
+ * learned normal-behaviour model (the fleet autoencoder, scored by FaultPredictionService), a
+ * detection must be corroborated by it, and the model's score alone raises the warning when it
+ * stays high (AnomalyAlarmRule). The rule lives beside the detector so that
+ * models/src/detector/fleet-false-alarms.ts measures exactly this rule on simulated fleets
+ * (docs/models.md).
  */
 @Injectable()
 export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown {
   private pool!: DetectorPool;
-  private readonly rule = new AnomalyAlarmRule();
+  private rule!: AnomalyAlarmRule;
   private readonly metricProfiles = new Map<string, MetricProfile>();
-  private unsubscribe?: () => void;
+  private readonly unsubscribe: Array<() => void> = [];
   private readingsScored = 0;
 
   constructor(
@@ -36,11 +44,19 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
       for (const metric of profile.metrics) this.metricProfiles.set(`${profile.type}|${metric.name}`, metric);
     }
     this.pool = new DetectorPool({ maxDevices: this.config.detectorMaxDevices });
-    this.unsubscribe = this.events.on('telemetry.accepted', (reading) => this.onReading(reading));
+    this.rule = new AnomalyAlarmRule({
+      // Two of the models' window steps, in the readings' time (a simulated fleet runs faster).
+      corroborationMaxAgeMs: (2 * FLEET_STEP_MS) / this.config.modelTimeScale,
+      maxDevices: this.config.detectorMaxDevices,
+    });
+    this.unsubscribe.push(
+      this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
+      this.events.on('fleet.assessed', (assessment) => this.onAssessment(assessment)),
+    );
   }
 
   onApplicationShutdown(): void {
-    this.unsubscribe?.();
+    for (const off of this.unsubscribe) off();
   }
 
   get scored(): number {
@@ -52,7 +68,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     this.readingsScored += 1;
     switch (this.rule.observe(reading.deviceId, reading.tsMs, output)) {
       case 'raise':
-        this.raise(reading, output);
+        this.raiseFromDetector(reading, output);
         break;
       case 'resolve':
         this.alarms.resolve(reading.deviceId, ANOMALY_CAUSE, { score: output.score, ts: reading.tsMs });
@@ -62,7 +78,36 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     }
   }
 
-  private raise(reading: DomainEventMap['telemetry.accepted'], output: DetectorOutput): void {
+  private onAssessment(a: DomainEventMap['fleet.assessed']): void {
+    if (!this.rule.noteNormalModelScore(a.deviceId, a.tsMs, a.anomalyScore)) return;
+    const explanation = a.topMetrics.slice(0, TOP_METRICS).map((m) => ({
+      metric: m.metric,
+      value: round(m.value),
+      expected: round((m.expectedLow + m.expectedHigh) / 2),
+      expectedLow: round(m.expectedLow),
+      expectedHigh: round(m.expectedHigh),
+      unit: this.metricProfiles.get(`${a.type}|${m.metric}`)?.unit ?? null,
+    }));
+    const described = explanation
+      .map(
+        (e) =>
+          `${e.metric} ${e.value}${e.unit ? ` ${e.unit}` : ''} (expected ${e.expectedLow}–${e.expectedHigh})`,
+      )
+      .join(', ');
+    this.alarms.raise(a.deviceId, ANOMALY_CAUSE, 'warning', {
+      message: `Unlike a healthy ${a.type.replaceAll('_', ' ')} for hours: ${described}`,
+      details: {
+        score: round(a.anomalyScore),
+        threshold: CORROBORATION_SCORE,
+        confidence: round(a.anomalyScore),
+        explanation,
+        ts: a.tsMs,
+        model: `fleet-${a.type}-normal-behaviour`,
+      },
+    });
+  }
+
+  private raiseFromDetector(reading: DomainEventMap['telemetry.accepted'], output: DetectorOutput): void {
     const explanation = output.contributions.slice(0, TOP_METRICS).map((c) => {
       const profile = this.metricProfiles.get(`${reading.type as ApplianceType}|${c.metric}`);
       return {
@@ -80,6 +125,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
           `${e.metric} ${round(e.value)}${e.unit ? ` ${e.unit}` : ''}${e.expected !== null ? ` (expected ≈ ${round(e.expected)})` : ''}`,
       )
       .join(', ');
+    const normalModelScore = this.rule.normalModelScore(reading.deviceId, reading.tsMs);
     this.alarms.raise(reading.deviceId, ANOMALY_CAUSE, 'warning', {
       message: `Unusual readings: ${described || 'several metrics together'}`,
       details: {
@@ -89,6 +135,8 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
         explanation,
         ts: reading.tsMs,
         model: 'online-detector',
+        // The fleet's normal-behaviour model that corroborated it; null where none scored yet.
+        normalModelScore: normalModelScore === null ? null : round(normalModelScore),
       },
     });
   }

@@ -31,7 +31,8 @@ interface DeviceTrack {
 export class FaultPredictionService implements OnModuleInit, OnApplicationShutdown {
   private models?: FleetModels;
   private window?: FeatureWindow;
-  private readonly pending = new Map<string, ApplianceType>();
+  /** Devices whose window moved on, with the type and the time of the reading that moved it. */
+  private readonly pending = new Map<string, { type: ApplianceType; tsMs: number }>();
   private readonly tracks = new Map<string, DeviceTrack>();
   private timer?: NodeJS.Timeout;
   private unsubscribe?: () => void;
@@ -82,7 +83,7 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
     const modelTs = reading.tsMs * this.config.modelTimeScale;
     if (!this.window?.push(reading.deviceId, modelTs, reading.metrics)) return;
     if (!this.window.isFull(reading.deviceId)) return;
-    this.pending.set(reading.deviceId, reading.type as ApplianceType);
+    this.pending.set(reading.deviceId, { type: reading.type as ApplianceType, tsMs: reading.tsMs });
     if (this.pending.size >= MAX_BATCH) this.assessPending();
   }
 
@@ -91,7 +92,8 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
     const models = this.models;
     const window = this.window;
     if (!models || !window || this.pending.size === 0) return;
-    const batch = [...this.pending].map(([deviceId, type]) => ({
+    const pending = new Map(this.pending);
+    const batch = [...pending].map(([deviceId, { type }]) => ({
       deviceId,
       type,
       window: window.window(deviceId),
@@ -105,7 +107,11 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
       return;
     }
     this.windowsAssessed += assessments.length;
-    for (const assessment of assessments) this.decide(models, assessment);
+    for (const assessment of assessments) {
+      this.decide(models, assessment);
+      const tsMs = pending.get(assessment.deviceId)?.tsMs;
+      if (tsMs !== undefined) this.events.emit('fleet.assessed', { ...assessment, tsMs });
+    }
   }
 
   private decide(models: FleetModels, a: Assessment): void {
