@@ -189,18 +189,35 @@ function measureType(
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-/** `npx ts-node models/src/detector/fleet-false-alarms.ts [seed] [devicesPerType] [days] [faultRate]` */
+/**
+ * `node dist/models/src/detector/fleet-false-alarms.js [seed] [devicesPerType] [days] [faultRate]
+ * [--detector-alone] [--plot file.png]`: prints the result as JSON; `--plot` measures both the
+ * detector alone and the platform's rule and draws them side by side.
+ */
 if (require.main === module) {
   const args = process.argv.slice(2);
   const alone = args.includes('--detector-alone');
-  const [seed = 2001, devices = 10, days = 7, faultRate = 0.3] = args
-    .filter((a) => !a.startsWith('--'))
-    .map(Number);
+  const plotAt = args.indexOf('--plot');
+  const plotFile = plotAt >= 0 ? args[plotAt + 1] : undefined;
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--plot') i++;
+    else if (!args[i].startsWith('--')) positional.push(args[i]);
+  }
+  const [seed = 2001, devices = 10, days = 7, faultRate = 0.3] = positional.map(Number);
   void (async () => {
     const { FleetModels } = await import('../fleet/fleet-models');
     const { FLEET_ARTIFACTS_DIR } = await import('../model-paths');
     const models = alone ? undefined : await FleetModels.load(FLEET_ARTIFACTS_DIR);
-    const result = measureFleetFalseAlarms({ seed, devicesPerType: devices, days, faultRate, models });
+    const fleet = { seed, devicesPerType: devices, days, faultRate };
+    const result = measureFleetFalseAlarms({ ...fleet, models });
     console.log(JSON.stringify(result));
+    if (plotFile && models) {
+      const { fleetWarningsPng } = await import('./fleet-false-alarms-plot');
+      const { writePng } = await import('../learned/plots');
+      const baseline = measureFleetFalseAlarms(fleet);
+      await writePng(plotFile, await fleetWarningsPng(baseline, result));
+      process.stderr.write(`plot written to ${plotFile}\n`);
+    }
   })();
 }
