@@ -12,11 +12,28 @@ describe('FeatureWindow', () => {
     const fw = new FeatureWindow({ size: 5, stepMs: 600_000 });
     expect(fw.push('d1', 0, { x: 1 })).toBe(true);
     expect(fw.push('d1', 10_000, { x: 2 })).toBe(false);
-    expect(fw.push('d1', 599_999, { x: 3 })).toBe(false);
+    expect(fw.push('d1', 20_000, { x: 3 })).toBe(false);
     expect(fw.push('d1', 600_000, { x: 4 })).toBe(true);
     expect(fw.push('d1', 0, { x: 5 })).toBe(false);
+    expect(fw.push('d1', 600_000, { x: 6 })).toBe(false);
     expect(fw.window('d1').map((r) => r.metrics.x)).toEqual([1, 4]);
     expect(fw.isFull('d1')).toBe(false);
+  });
+
+  it('keeps the reading nearest each step, so a device reporting once a step with jitter keeps them all', () => {
+    const fw = new FeatureWindow({ size: 50, stepMs: 600_000 });
+    // reports every 600 s ± 3 s: a strict "at least one step apart" rule would drop every other
+    const jitter = [0, -3_000, 2_000, -1_000, -3_000, 3_000, -2_000, 0, -3_000, 1_000];
+    jitter.forEach((j, i) => fw.push('d1', i * 600_000 + j, { x: i }));
+    expect(fw.window('d1').map((r) => r.metrics.x)).toEqual(jitter.map((_, i) => i));
+    // reporting every 10 s: one reading within 5 s of each 10-min step
+    const often = new FeatureWindow({ size: 50, stepMs: 600_000 });
+    for (let t = 0; t <= 1_800_000; t += 10_000) often.push('d2', t, { x: t });
+    const gaps = often
+      .window('d2')
+      .slice(1)
+      .map((r, i, rs) => r.tsMs - (i === 0 ? 0 : rs[i - 1].tsMs));
+    for (const gap of gaps) expect(Math.abs(gap - 600_000)).toBeLessThanOrEqual(5_000);
   });
 
   it('forgets the device updated longest ago beyond maxDevices', () => {

@@ -23,6 +23,8 @@ export class FeatureWindow {
   private readonly maxDevices: number;
   /** Map iteration order is insertion order: re-inserting on update makes it least-recently-used first. */
   private readonly windows = new Map<string, Reading[]>();
+  /** Each device's latest reading offered, kept or not: its reporting interval. */
+  private readonly lastSeenTs = new Map<string, number>();
 
   constructor(options: FeatureWindowOptions = {}) {
     this.size = options.size ?? FLEET_WINDOW_SIZE;
@@ -30,18 +32,28 @@ export class FeatureWindow {
     this.maxDevices = options.maxDevices ?? 100_000;
   }
 
-  /** Offers a reading; returns true when it was kept, i.e. the device's window moved on. */
+  /**
+   * Offers a reading; returns true when it was kept, i.e. the device's window moved on. The kept
+   * reading is the one nearest to a step after the last kept one: with the device's reporting
+   * interval known from the previous reading, a reading is kept once the next one would land
+   * further past the step than this one falls short of it. So a device reporting about once per
+   * step (a simulated fleet run faster than real time, with timer jitter) keeps every reading
+   * instead of every other one, and one reporting every 10 s keeps one within 5 s of each step.
+   */
   push(deviceId: string, tsMs: number, metrics: Record<string, number>): boolean {
+    const seen = this.lastSeenTs.get(deviceId);
+    if (seen === undefined || tsMs > seen) this.lastSeenTs.set(deviceId, tsMs);
     let window = this.windows.get(deviceId);
     if (window) {
       const last = window[window.length - 1];
-      if (tsMs - last.tsMs < this.stepMs) return false;
+      const intervalMs = seen !== undefined && tsMs > seen ? tsMs - seen : 0;
+      if (tsMs <= last.tsMs || tsMs - last.tsMs + intervalMs / 2 < this.stepMs) return false;
       this.windows.delete(deviceId);
     } else {
       window = [];
       if (this.windows.size >= this.maxDevices) {
         const oldest = this.windows.keys().next().value;
-        if (oldest !== undefined) this.windows.delete(oldest);
+        if (oldest !== undefined) this.forget(oldest);
       }
     }
     window.push({ tsMs, metrics: { ...metrics } });
@@ -61,6 +73,7 @@ export class FeatureWindow {
 
   forget(deviceId: string): void {
     this.windows.delete(deviceId);
+    this.lastSeenTs.delete(deviceId);
   }
 
   get deviceCount(): number {
