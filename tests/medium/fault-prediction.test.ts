@@ -91,6 +91,6 @@ describe('fault prediction', () => {
       expectedHigh: number;
     }>;
     expect(warning.message).toContain(top.metric);
-    expect(top.expectedLow).toBeLessThan(top.expectedHigh);
+    expect(top.expectedLow).toBeLessThanOrEqual(top.expectedHigh);
   }, 210_000);
 });

@@ -80,18 +80,25 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
 
   private onAssessment(a: DomainEventMap['fleet.assessed']): void {
     if (!this.rule.noteNormalModelScore(a.deviceId, a.tsMs, a.anomalyScore)) return;
-    const explanation = a.topMetrics.slice(0, TOP_METRICS).map((m) => ({
-      metric: m.metric,
-      value: round(m.value),
-      expected: round((m.expectedLow + m.expectedHigh) / 2),
-      expectedLow: round(m.expectedLow),
-      expectedHigh: round(m.expectedHigh),
-      unit: this.metricProfiles.get(`${a.type}|${m.metric}`)?.unit ?? null,
-    }));
+    const explanation = a.topMetrics.slice(0, TOP_METRICS).map((m) => {
+      const profile = this.metricProfiles.get(`${a.type}|${m.metric}`);
+      // The band is the model's reconstruction ± 3 σ; no sensor reads outside its own range.
+      const within = (v: number) => (profile ? Math.min(profile.max, Math.max(profile.min, v)) : v);
+      const low = within(m.expectedLow);
+      const high = within(m.expectedHigh);
+      return {
+        metric: m.metric,
+        value: round(m.value),
+        expected: round((low + high) / 2),
+        expectedLow: round(low),
+        expectedHigh: round(high),
+        unit: profile?.unit ?? null,
+      };
+    });
     const described = explanation
       .map(
         (e) =>
-          `${e.metric} ${e.value}${e.unit ? ` ${e.unit}` : ''} (expected ${e.expectedLow}–${e.expectedHigh})`,
+          `${e.metric} ${short(e.value)}${e.unit ? ` ${e.unit}` : ''} (expected ${short(e.expectedLow)}–${short(e.expectedHigh)})`,
       )
       .join(', ');
     this.alarms.raise(a.deviceId, ANOMALY_CAUSE, 'warning', {
@@ -143,3 +150,5 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+/** For messages a person reads: one decimal. */
+const short = (value: number) => String(Math.round(value * 10) / 10);
