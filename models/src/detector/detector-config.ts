@@ -17,6 +17,18 @@ export const DETECTOR_CONFIG = {
   bucketAlpha: 0.15,
   /** Visits a bucket needs before its residual is trusted. */
   bucketMinVisits: 3,
+  /**
+   * Buckets of the weekly profile (one hour of the week each: mean and mean abs deviation of the
+   * value, learnt once per visit, i.e. once a week). Once a bucket has been seen in weekMinWeeks
+   * earlier weeks, a reading is judged against whichever profile, daily or weekly, expects it
+   * better, and the forecaster's residual is capped by the weekly one: what happens every
+   * Saturday morning is no longer news.
+   */
+  weekBuckets: 168,
+  /** Weight of one week's visit in a weekly bucket (the first weeks are averaged equally). */
+  weekAlpha: 0.3,
+  /** Earlier weeks a weekly bucket needs before its residual is trusted. */
+  weekMinWeeks: 2,
   /** A value beyond the range seen so far by this fraction of the range scores at least spatialScore. */
   spatialTolerance: 0.05,
   spatialScore: 0.6,

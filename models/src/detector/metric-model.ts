@@ -7,6 +7,8 @@ const { abs, exp, floor: roundDown, log, max, min } = Math;
 const { isFinite } = Number;
 
 const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+const WEEK_BUCKET_MS = WEEK_MS / DETECTOR_CONFIG.weekBuckets;
 const FEATURES = 3;
 
 export interface MetricScore {
@@ -33,17 +35,41 @@ export interface MetricModelState {
   dayMean: number[];
   dayDev: number[];
   dayVisits: number[];
+  weekMean: number[];
+  weekDev: number[];
+  weekWeeks: number[];
+  /** The weekly bucket being visited (−1 before the first), its last reading, and the visit's sums so far. */
+  visitBucket: number;
+  visitTsMs: number | null;
+  visitReadings: number;
+  visitSum: number;
+  visitAbs: number;
   lastBin: number;
   transitions: number[];
   likelihoods: AnomalyLikelihoodState[];
 }
 
+/** State written before the weekly profile existed (detector state version 1). */
+export type MetricModelStateV1 = Omit<
+  MetricModelState,
+  | 'weekMean'
+  | 'weekDev'
+  | 'weekWeeks'
+  | 'visitBucket'
+  | 'visitTsMs'
+  | 'visitReadings'
+  | 'visitSum'
+  | 'visitAbs'
+>;
+
 /**
  * Everything the detector knows about one metric of one device, in constant memory. Three cheap
  * detectors each give a raw surprise in [0, 1] that its own anomaly likelihood calibrates:
  * the residual of a local-level forecaster (spikes, shifts), the residual against a daily
- * profile (a cycle that breaks), and the surprise of the value's bin given the previous bin
- * (a sequence never seen in this context, e.g. an appliance program that runs differently).
+ * profile (a cycle that breaks), and the surprise of the value's bin given the previous bin (a
+ * sequence never seen in this context, e.g. an appliance program that runs differently). A weekly
+ * profile (per hour of the week) joins in once it has seen a few weeks: what it expects, such as
+ * a wash every Saturday morning or an office idle on Sundays, is news to neither of the first two.
  */
 export class MetricModel {
   private n = 0;
@@ -61,6 +87,20 @@ export class MetricModel {
   private readonly dayMean = new Float64Array(DETECTOR_CONFIG.dayBuckets);
   private readonly dayDev = new Float64Array(DETECTOR_CONFIG.dayBuckets);
   private readonly dayVisits = new Float64Array(DETECTOR_CONFIG.dayBuckets);
+  /**
+   * Weekly profile: per hour of the week, the mean and mean abs deviation of the value and the
+   * number of weeks (visits) learnt. A visit is learnt when it ends, so a bucket judges a reading
+   * by earlier weeks only, never by the visit the reading belongs to.
+   */
+  private readonly weekMean = new Float64Array(DETECTOR_CONFIG.weekBuckets);
+  private readonly weekDev = new Float64Array(DETECTOR_CONFIG.weekBuckets);
+  private readonly weekWeeks = new Float64Array(DETECTOR_CONFIG.weekBuckets);
+  /** The visit in progress: bucket, last reading, readings, sum of values, sum of abs deviations. */
+  private visitBucket = -1;
+  private visitTsMs = NaN;
+  private visitReadings = 0;
+  private visitSum = 0;
+  private visitAbs = 0;
   private lastBin = -1;
   private readonly transitions = new Float64Array(DETECTOR_CONFIG.bins * DETECTOR_CONFIG.bins);
   private readonly likelihoods: AnomalyLikelihood[] = Array.from(
@@ -84,13 +124,27 @@ export class MetricModel {
     const normalised = (x - this.mean) / scale;
 
     // 1. local-level forecaster residual
-    const residual = abs(x - this.level) / max(this.residualScale, scale * 0.05, floor);
+    let residual = abs(x - this.level) / max(this.residualScale, scale * 0.05, floor);
     // 2. daily profile residual
     const bucket = roundDown(((((tsMs % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS) * cfg.dayBuckets);
     const dayReady = this.dayVisits[bucket] >= cfg.bucketMinVisits;
-    const dayResidual = dayReady
+    let dayResidual = dayReady
       ? abs(x - this.dayMean[bucket]) / max(this.dayDev[bucket], scale * 0.05, floor)
       : 0;
+    let expected = dayReady ? this.dayMean[bucket] : this.level;
+    // 2b. ... or the weekly profile, once this hour of the week was seen in enough earlier weeks:
+    // a reading that either profile expects is not news to the cycle detector, and a reading the
+    // weekly profile expects (a Saturday wash) is not news to the forecaster either.
+    const weekBucket = roundDown((((tsMs % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_BUCKET_MS);
+    if (dayReady && this.weekWeeks[weekBucket] >= cfg.weekMinWeeks) {
+      const weekResidual =
+        abs(x - this.weekMean[weekBucket]) / max(this.weekDev[weekBucket], scale * 0.05, floor);
+      if (weekResidual < dayResidual) {
+        dayResidual = weekResidual;
+        expected = this.weekMean[weekBucket];
+      }
+      if (weekResidual < residual) residual = weekResidual;
+    }
     // 3. transition surprise
     const bin = this.binOf(normalised);
     let surprise = 0;
@@ -117,16 +171,50 @@ export class MetricModel {
         score = max(score, cfg.spatialScore + (1 - cfg.spatialScore) * min(1, exceed));
     }
     const warm = this.n >= cfg.warmupReadings && !gap;
-    const expected = dayReady ? this.dayMean[bucket] : this.level;
 
     const ae = max(1 / (this.n + 1), 1 / DETECTOR_CONFIG.residualWindow);
     if (!first) this.levelError += ae * (abs(x - this.level) - this.levelError);
     if (dayReady) {
       const e = abs(x - this.dayMean[bucket]);
       this.dayError = isFinite(this.dayError) ? this.dayError + ae * (e - this.dayError) : e;
+      // The weekly profile learns where the daily one is ready (its deviation is the prior).
+      this.learnWeek(tsMs, weekBucket, x, this.dayDev[bucket]);
     }
     this.learn(tsMs, x, bucket, bin, first);
     return { score: warm ? score : 0, expected, normalised: warm ? normalised : NaN };
+  }
+
+  /**
+   * Adds value x to the visit of weekly bucket wb, first ending (and learning) the previous visit
+   * if this reading starts a new one: another bucket, or the same one at least a bucket later
+   * (the next week's). The abs deviation is taken from what the bucket expected before the
+   * visit; on a bucket's first visit, from the visit's running mean, with the daily bucket's
+   * deviation as a prior for its first reading.
+   */
+  private learnWeek(tsMs: number, wb: number, x: number, dayDev: number): void {
+    if (wb !== this.visitBucket || !(tsMs - this.visitTsMs < WEEK_BUCKET_MS)) {
+      this.endVisit();
+      this.visitBucket = wb;
+      this.visitReadings = 0;
+      this.visitSum = 0;
+      this.visitAbs = 0;
+    }
+    this.visitTsMs = tsMs;
+    if (this.weekWeeks[wb] > 0) this.visitAbs += abs(x - this.weekMean[wb]);
+    else this.visitAbs += this.visitReadings === 0 ? dayDev : abs(x - this.visitSum / this.visitReadings);
+    this.visitSum += x;
+    this.visitReadings++;
+  }
+
+  /** Learns the visit in progress into its bucket: one week weighs max(1 / weeks, weekAlpha). */
+  private endVisit(): void {
+    const wb = this.visitBucket;
+    if (wb < 0 || this.visitReadings === 0) return;
+    const weeks = this.weekWeeks[wb] + 1;
+    const a = max(1 / weeks, DETECTOR_CONFIG.weekAlpha);
+    this.weekMean[wb] += a * (this.visitSum / this.visitReadings - this.weekMean[wb]);
+    this.weekDev[wb] += a * (this.visitAbs / this.visitReadings - this.weekDev[wb]);
+    this.weekWeeks[wb] = weeks;
   }
 
   private isGap(tsMs: number): boolean {
@@ -193,13 +281,22 @@ export class MetricModel {
       dayMean: Array.from(this.dayMean),
       dayDev: Array.from(this.dayDev),
       dayVisits: Array.from(this.dayVisits),
+      weekMean: Array.from(this.weekMean),
+      weekDev: Array.from(this.weekDev),
+      weekWeeks: Array.from(this.weekWeeks),
+      visitBucket: this.visitBucket,
+      visitTsMs: isFinite(this.visitTsMs) ? this.visitTsMs : null,
+      visitReadings: this.visitReadings,
+      visitSum: this.visitSum,
+      visitAbs: this.visitAbs,
       lastBin: this.lastBin,
       transitions: Array.from(this.transitions),
       likelihoods: this.likelihoods.map((l) => l.toJSON()),
     };
   }
 
-  static fromJSON(state: MetricModelState): MetricModel {
+  /** Restores a model; state of version 1 (no weekly profile) starts the weekly profile empty. */
+  static fromJSON(state: MetricModelState | MetricModelStateV1): MetricModel {
     const m = new MetricModel();
     m.n = state.n;
     m.lastTsMs = state.lastTsMs ?? NaN;
@@ -215,6 +312,16 @@ export class MetricModel {
     m.dayMean.set(state.dayMean);
     m.dayDev.set(state.dayDev);
     m.dayVisits.set(state.dayVisits);
+    if ('weekMean' in state) {
+      m.weekMean.set(state.weekMean);
+      m.weekDev.set(state.weekDev);
+      m.weekWeeks.set(state.weekWeeks);
+      m.visitBucket = state.visitBucket;
+      m.visitTsMs = state.visitTsMs ?? NaN;
+      m.visitReadings = state.visitReadings;
+      m.visitSum = state.visitSum;
+      m.visitAbs = state.visitAbs;
+    }
     m.lastBin = state.lastBin;
     m.transitions.set(state.transitions);
     state.likelihoods.forEach((l, i) => {

@@ -102,6 +102,109 @@ describe('OnlineDetector', () => {
     expect(d.metricNames).toEqual(['tempC', 'powerW']);
   });
 
+  describe('weekly cycle', () => {
+    const STEP = 10 * MIN;
+    const PER_DAY = 144;
+    type Fault = 'standby' | 'longHeat';
+
+    /**
+     * A washer used at weekends only, one reading per 10 min over 5 weeks (T0 is a Monday): a hot
+     * wash every Saturday and Sunday at 09:00 (30 min heating at 2 kW, then 1 h at 0.4 kW),
+     * standby 0.1 kW the rest of the week. Faults in week 5: `standby` draws 0.3 kW from
+     * Thursday 14:00 on; `longHeat` heats for 2 h on Saturday (a thermostat that does not cut).
+     */
+    function weekendWasher(seed: number, fault?: Fault): number[] {
+      const rand = rng(seed);
+      const out: number[] = [];
+      for (let i = 0; i < PER_DAY * 35; i++) {
+        const day = Math.floor(i / PER_DAY);
+        const hour = (i % PER_DAY) / 6;
+        let v = 0.1 + 0.02 * gaussian(rand);
+        if (fault === 'standby' && day === 31 && hour >= 14) v += 0.2;
+        const heatEnd = fault === 'longHeat' && day === 33 ? 11 : 9.5;
+        if (day % 7 >= 5 && hour >= 9 && hour < heatEnd + 1) {
+          v = (hour < heatEnd ? 2 : 0.4) + 0.05 * gaussian(rand);
+        }
+        out.push(v);
+      }
+      return out;
+    }
+
+    function detectionsOnDays(out: DetectorOutput[], days: number[]): number {
+      return days.reduce((n, day) => n + detectionsIn(out, day * PER_DAY, (day + 1) * PER_DAY).length, 0);
+    }
+
+    const weekdaysAfterWeek1 = Array.from({ length: 35 }, (_, d) => d).filter((d) => d >= 7 && d % 7 < 5);
+
+    it('learns a weekend routine: news on the first weekend, not on weekends 4 and 5', () => {
+      // Without the weekly profile every weekend's wash was news to the forecaster and the daily
+      // profile (a detection on each of weekends 2-5, whatever the seed).
+      for (const seed of [1, 2, 3]) {
+        const out = runSeries(weekendWasher(seed), STEP);
+        expect(detectionsOnDays(out, [5, 6])).toBeGreaterThan(0);
+        expect(detectionsOnDays(out, [26, 27, 33, 34])).toBe(0);
+        expect(detectionsOnDays(out, weekdaysAfterWeek1)).toBe(0);
+      }
+    });
+
+    it('still flags a fault in week 5: standby draw that rises, a weekend wash that heats too long', () => {
+      for (const seed of [1, 2, 3]) {
+        const standby = runSeries(weekendWasher(seed, 'standby'), STEP);
+        const first = detectionsIn(standby, 31 * PER_DAY + 14 * 6, 32 * PER_DAY)[0];
+        expect(first).toBeLessThan(31 * PER_DAY + 16 * 6); // within 2 h
+        expect(standby[first].contributions[0].expected).toBeLessThan(0.2);
+
+        const longHeat = runSeries(weekendWasher(seed, 'longHeat'), STEP);
+        expect(detectionsIn(longHeat, 33 * PER_DAY + 9.5 * 6, 33 * PER_DAY + 12 * 6).length).toBeGreaterThan(
+          0,
+        );
+        expect(detectionsOnDays(longHeat, [26, 27, 34])).toBe(0);
+      }
+    });
+
+    it('continues identically after toJSON/fromJSON in the middle of a weekly-bucket visit', () => {
+      const v = weekendWasher(4);
+      const first = new OnlineDetector({ metrics: ['v'] });
+      const cut = 26 * PER_DAY + 9 * 6 + 2; // week 4, Saturday 09:20: weekly profile in use, hour half visited
+      for (let i = 0; i < cut; i++) first.update(T0 + i * STEP, { v: v[i] });
+      const saved = JSON.stringify(first.toJSON());
+      const restored = OnlineDetector.fromJSON(JSON.parse(saved) as ReturnType<OnlineDetector['toJSON']>);
+      for (let i = cut; i < v.length; i++) {
+        expect(restored.update(T0 + i * STEP, { v: v[i] })).toEqual(first.update(T0 + i * STEP, { v: v[i] }));
+      }
+    });
+
+    it('loads state saved before the weekly profile (version 1), whose weekly profile starts empty', () => {
+      type State = Parameters<typeof OnlineDetector.fromJSON>[0];
+      const v = weekendWasher(5);
+      const d = new OnlineDetector({ metrics: ['v'] });
+      for (let i = 0; i < 3 * PER_DAY; i++) d.update(T0 + i * STEP, { v: v[i] });
+      const state = JSON.parse(JSON.stringify(d.toJSON())) as Record<string, unknown> & {
+        models: Record<string, unknown>[];
+      };
+      state.version = 1;
+      const weekly = [
+        'weekMean',
+        'weekDev',
+        'weekWeeks',
+        'visitBucket',
+        'visitTsMs',
+        'visitReadings',
+        'visitSum',
+        'visitAbs',
+      ];
+      for (const m of state.models) for (const key of weekly) delete m[key];
+      const restored = OnlineDetector.fromJSON(state as unknown as State);
+      for (let i = 3 * PER_DAY; i < 4 * PER_DAY; i++) {
+        expect(Number.isFinite(restored.update(T0 + i * STEP, { v: v[i] }).score)).toBe(true);
+      }
+      const again = restored.toJSON();
+      expect(again.version).toBe(2);
+      expect(again.models[0].weekWeeks.some((w) => w > 0)).toBe(true);
+      expect(() => OnlineDetector.fromJSON({ ...again, version: 3 } as unknown as State)).toThrow(/version/);
+    });
+  });
+
   it('is deterministic and continues identically after toJSON/fromJSON', () => {
     const v = noise(2000, 7).map((x, i) => (i === 1500 ? x + 20 : x));
     const a = runSeries(v);

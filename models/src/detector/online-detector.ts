@@ -1,6 +1,6 @@
 import { DETECTOR_CONFIG } from './detector-config';
 import { JointModel, JointModelState } from './joint-model';
-import { MetricModel, MetricModelState } from './metric-model';
+import { MetricModel, MetricModelState, MetricModelStateV1 } from './metric-model';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
 // global lookup goes through an interceptor and made them ~20x slower.
@@ -31,7 +31,8 @@ export interface OnlineDetectorOptions {
 }
 
 export interface OnlineDetectorState {
-  version: 1;
+  /** 2 since the weekly profile; version 1 state still loads (its weekly profile starts empty). */
+  version: 2;
   metrics: string[];
   models: MetricModelState[];
   lastNormalised: (number | null)[];
@@ -41,6 +42,12 @@ export interface OnlineDetectorState {
   readings: number;
 }
 
+/** Detector state written before the weekly profile (loads, with the weekly profile empty). */
+export interface OnlineDetectorStateV1 extends Omit<OnlineDetectorState, 'version' | 'models'> {
+  version: 1;
+  models: MetricModelStateV1[];
+}
+
 /** Metrics beyond this many (per device) are ignored, keeping memory bounded. */
 export const MAX_METRICS_PER_DEVICE = 64;
 
@@ -48,10 +55,11 @@ export const MAX_METRICS_PER_DEVICE = 64;
  * Unsupervised online anomaly detector for the metrics of one device. Every reading is scored
  * against what came before it only (no look-ahead), in constant memory and constant work per
  * metric. Per metric, three detectors (local forecaster, daily profile, sequence context) are
- * calibrated by anomaly likelihood; the metrics are also judged together (Mahalanobis distance
- * of their normalised values). The score is the strongest calibrated evidence; after a
- * detection it is damped for a rest period, because one alarm per episode is what an operator
- * needs and repeated ones would only be noise.
+ * calibrated by anomaly likelihood, and a weekly profile, once it has seen a few weeks, keeps what
+ * happens every week at that hour from being news to the first two; the metrics are also judged
+ * together (Mahalanobis distance of their normalised values). The score is the strongest
+ * calibrated evidence; after a detection it is damped for a rest period, because one alarm per
+ * episode is what an operator needs and repeated ones would only be noise.
  */
 export class OnlineDetector {
   private readonly metrics: string[] = [];
@@ -143,7 +151,7 @@ export class OnlineDetector {
 
   toJSON(): OnlineDetectorState {
     return {
-      version: 1,
+      version: 2,
       metrics: [...this.metrics],
       models: this.models.map((m) => m.toJSON()),
       lastNormalised: this.lastNormalised.map(finiteOrNull),
@@ -154,10 +162,16 @@ export class OnlineDetector {
     };
   }
 
-  static fromJSON(state: OnlineDetectorState, options: OnlineDetectorOptions = {}): OnlineDetector {
+  static fromJSON(
+    state: OnlineDetectorState | OnlineDetectorStateV1,
+    options: OnlineDetectorOptions = {},
+  ): OnlineDetector {
+    if (state.version !== 1 && state.version !== 2) {
+      throw new Error(`unknown detector state version ${String((state as { version: unknown }).version)}`);
+    }
     const d = new OnlineDetector(options.metrics ? { metrics: [] } : {});
     for (const m of state.metrics) d.addMetric(m);
-    d.models = state.models.map((m) => MetricModel.fromJSON(m));
+    d.models = state.models.map((m: MetricModelState | MetricModelStateV1) => MetricModel.fromJSON(m));
     d.lastNormalised = state.lastNormalised.map((v) => v ?? NaN);
     d.lastValues = state.lastValues.map((v) => v ?? NaN);
     const k = min(state.metrics.length, DETECTOR_CONFIG.maxJointMetrics);
