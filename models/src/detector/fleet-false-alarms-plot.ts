@@ -1,7 +1,6 @@
+import { esc } from '../learned/plots';
 import { renderPng } from '../plot/render-png';
 import type { FleetFalseAlarmResult } from './fleet-false-alarms';
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 interface Panel {
   title: string;

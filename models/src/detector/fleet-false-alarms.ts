@@ -131,6 +131,7 @@ function measureType(
       leadMs: null as number | null,
     };
   });
+  const trackOf = new Map(tracks.map((t) => [t.appliance.deviceId, t]));
   const countWarning = (track: (typeof tracks)[number], ts: number) => {
     track.open = true;
     const fault = track.appliance.fault;
@@ -157,7 +158,7 @@ function measureType(
       );
       for (const a of assessments) {
         if (rule.noteNormalModelScore(a.deviceId, ts, a.anomalyScore)) {
-          const track = tracks.find((t) => t.appliance.deviceId === a.deviceId)!;
+          const track = trackOf.get(a.deviceId)!;
           if (!track.open) countWarning(track, ts);
         }
       }

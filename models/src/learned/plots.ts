@@ -21,7 +21,8 @@ export interface ChartSpec {
   series: ScatterSeries[];
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+/** Escapes text for SVG. */
+export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A plain SVG x/y chart: axes with 5 ticks, dots or lines per series, a legend. */
 export function chartSvg(spec: ChartSpec): string {
