@@ -4,6 +4,7 @@ import { Clock } from './common/clock/clock';
 import { DomainEvents } from './common/events/domain-events';
 import { LOGGER, type Logger } from './common/logging/logger';
 import { SQL_CLIENT, type SqlClient } from './database/sql-client';
+import { AccessModule } from './modules/access/access.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CustomersModule } from './modules/customers/customers.module';
@@ -54,6 +55,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.with(core),
+        AccessModule,
         HealthModule,
         AuthModule,
         DevicesModule,

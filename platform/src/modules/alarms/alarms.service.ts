@@ -248,9 +248,9 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   async list(principal: Principal, filter: { deviceId?: string; state?: AlarmState }): Promise<Alarm[]> {
     const deviceIds = filter.deviceId
       ? [this.devices.requireVisible(filter.deviceId, principal).id]
-      : principal.role === 'customer'
-        ? this.devices.list(principal).map((d) => d.id)
-        : undefined;
+      : principal.role === 'admin' || principal.role === 'engineer'
+        ? undefined
+        : this.devices.list(principal).map((d) => d.id);
     await this.persisting;
     return this.repository.list({ deviceIds, state: filter.state, limit: 500 });
   }

@@ -5,6 +5,7 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/auth.service';
 import { deviceSecretMatches, hashDeviceSecret, newDeviceSecret } from './device-secret';
 import { DeviceErrors } from './devices.errors';
@@ -26,6 +27,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     private readonly repository: DevicesRepository,
+    private readonly access: AccessPolicy,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -122,10 +124,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   }
 
   canSee(principal: Principal, device: DeviceRecord): boolean {
-    return (
-      principal.role !== 'customer' ||
-      (principal.customerId !== null && device.customerId === principal.customerId)
-    );
+    return this.access.canSeeDevice(principal, device);
   }
 
   recordReading(

@@ -147,9 +147,9 @@ export class IncidentsService implements OnModuleInit, OnApplicationShutdown {
   ): Promise<Incident[]> {
     const deviceIds = filter.deviceId
       ? [this.devices.requireVisible(filter.deviceId, principal).id]
-      : principal.role === 'customer'
-        ? this.devices.list(principal).map((d) => d.id)
-        : undefined;
+      : principal.role === 'admin' || principal.role === 'engineer'
+        ? undefined
+        : this.devices.list(principal).map((d) => d.id);
     await this.persisting;
     return this.repository.list({ deviceIds, state: filter.state, limit: 500 });
   }

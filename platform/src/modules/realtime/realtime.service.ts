@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import PQueue from 'p-queue';
 import { Server, type Socket } from 'socket.io';
 import {
   SOCKET_EVENTS,
@@ -13,17 +14,34 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
+import { AppError } from '../../common/errors/app-error';
+import { AccessPolicy } from '../access/access-policy';
 import { AuthService, type Principal } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
+import { TicketsService } from '../tickets/tickets.service';
+import { RealtimeErrors } from './realtime.errors';
 import { attachRedisAdapter } from './redis-adapter';
 import { TelemetryThrottle } from './telemetry-throttle';
 
-type Ack = (response: { ok: boolean; error?: string }) => void;
+type Ack = (response: { ok: boolean; error?: string; code?: string }) => void;
+
+/** Every staff socket (admin, engineer) is in this room; `<room>/staff` holds a room's staff members. */
+const STAFF_ROOM = 'staff';
+const staffOf = (room: string) => `${room}/staff`;
+const roleRoom = (role: Principal['role']) => `role:${role}`;
 
 /**
  * Socket.IO: token-authenticated clients join rooms (`fleet`, `device:{id}`, `ticket:{id}`,
  * `technician:{id}`, `customer:{id}`) and receive `telemetry` (throttled per device),
- * `device`, `alarm` and `ticket` events for what their role may see.
+ * `device`, `alarm`, `ticket`, `sla` and `guidance` events, exactly as far as the REST API
+ * would show them to the same user (`AccessPolicy`):
+ * - a room is joined only if the caller may see what it is about; technicians and customers
+ *   join their own `technician:` / `customer:` room on connecting;
+ * - device rooms carry what the device's viewers may read (telemetry, presence, alarms);
+ *   ticket and SLA events reach a device room's staff only, and otherwise go to the ticket's
+ *   own room, its assignee and its customer;
+ * - when a ticket changes hands or a job ends, sockets that may no longer see the ticket or its
+ *   device leave those rooms before the change is announced.
  */
 @Injectable()
 export class RealtimeService implements OnApplicationShutdown {
@@ -32,10 +50,14 @@ export class RealtimeService implements OnApplicationShutdown {
   /** Set in scale-out mode (REDIS_URL): rooms then span every platform instance. */
   private closeRedisAdapter?: () => Promise<void>;
   private readonly unsubscribe: Array<() => void> = [];
+  /** Ticket announcements wait for the room clean-up before them, in order. */
+  private readonly ticketAnnouncements = new PQueue({ concurrency: 1 });
 
   constructor(
     private readonly auth: AuthService,
+    private readonly access: AccessPolicy,
     private readonly devices: DevicesService,
+    private readonly tickets: TicketsService,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -73,106 +95,146 @@ export class RealtimeService implements OnApplicationShutdown {
         }
       }),
       this.events.on('device.status', (status) => {
-        const customerId = this.devices.find(status.deviceId)?.customerId;
-        this.emitTo(
-          ['fleet', `device:${status.deviceId}`, customerId && `customer:${customerId}`],
-          SOCKET_EVENTS.device,
-          status,
-        );
+        this.emitTo(this.deviceAudience(status.deviceId), SOCKET_EVENTS.device, status);
       }),
       this.events.on('alarm.changed', (alarm: Alarm) => {
-        const customerId = this.devices.find(alarm.deviceId)?.customerId;
-        this.emitTo(
-          ['fleet', `device:${alarm.deviceId}`, customerId && `customer:${customerId}`],
-          SOCKET_EVENTS.alarm,
-          alarm,
-        );
+        this.emitTo(this.deviceAudience(alarm.deviceId), SOCKET_EVENTS.alarm, alarm);
       }),
       this.events.on('ticket.changed', (ticket: Ticket) => {
-        this.emitTo(
-          [
-            'fleet',
-            `device:${ticket.deviceId}`,
-            `ticket:${ticket.id}`,
-            ticket.customerId && `customer:${ticket.customerId}`,
-            ticket.assigneeId && `technician:${ticket.assigneeId}`,
-          ],
-          SOCKET_EVENTS.ticket,
-          ticket,
-        );
+        void this.ticketAnnouncements
+          .add(async () => {
+            await this.evictFromTicketRooms(ticket);
+            this.emitTo(this.ticketAudience(ticket, ticket.assigneeId), SOCKET_EVENTS.ticket, ticket);
+          })
+          .catch((error: unknown) =>
+            this.logger.error({ err: error, ticketId: ticket.id }, 'announcing a ticket failed'),
+          );
       }),
       this.events.on('sla.event', ({ assigneeId, ...event }) => {
-        this.emitTo(
-          ['fleet', `ticket:${event.ticketId}`, assigneeId && `technician:${assigneeId}`],
-          SOCKET_EVENTS.sla,
-          event,
+        const ticket = { id: event.ticketId, deviceId: null, customerId: null };
+        void this.ticketAnnouncements.add(() =>
+          this.emitTo(this.ticketAudience(ticket, assigneeId), SOCKET_EVENTS.sla, event),
         );
       }),
       this.events.on('guidance.pushed', (guidance) => {
-        this.emitTo(
-          [`technician:${guidance.technicianId}`, `ticket:${guidance.ticketId}`],
-          SOCKET_EVENTS.guidance,
-          guidance,
-        );
+        // written for technicians: customers in the ticket's room do not receive it
+        this.io
+          ?.to([`technician:${guidance.technicianId}`, `ticket:${guidance.ticketId}`])
+          .except(roleRoom('customer'))
+          .emit(SOCKET_EVENTS.guidance, guidance);
       }),
     );
     return io;
   }
 
-  private emitTo(rooms: Array<string | null | undefined | false>, event: string, payload: unknown): void {
-    const targets = rooms.filter((r): r is string => typeof r === 'string' && r.length > 0);
-    this.io?.to(targets).emit(event, payload);
+  /** Rooms of everyone who may see the device: staff views, the device's followers, its owner. */
+  private deviceAudience(deviceId: string): string[] {
+    const customerId = this.devices.find(deviceId)?.customerId;
+    return ['fleet', `device:${deviceId}`, ...(customerId ? [`customer:${customerId}`] : [])];
+  }
+
+  /** Rooms of everyone who may see the ticket: staff views, its followers, assignee and customer. */
+  private ticketAudience(
+    ticket: { id: string; deviceId: string | null; customerId: string | null },
+    assigneeId: string | null,
+  ): string[] {
+    return [
+      'fleet',
+      ...(ticket.deviceId ? [staffOf(`device:${ticket.deviceId}`)] : []),
+      `ticket:${ticket.id}`,
+      ...(ticket.customerId ? [`customer:${ticket.customerId}`] : []),
+      ...(assigneeId ? [`technician:${assigneeId}`] : []),
+    ];
+  }
+
+  private emitTo(rooms: string[], event: string, payload: unknown): void {
+    this.io?.to(rooms).emit(event, payload);
+  }
+
+  /** Technicians and customers who may no longer see the ticket or its device leave their rooms. */
+  private async evictFromTicketRooms(ticket: Ticket): Promise<void> {
+    if (!this.io) return;
+    const rooms = [`ticket:${ticket.id}`, `device:${ticket.deviceId}`];
+    const sockets = await this.io.in(rooms).except(STAFF_ROOM).fetchSockets();
+    for (const socket of sockets) {
+      const principal = socket.data.principal as Principal;
+      if (socket.rooms.has(rooms[0]) && !this.access.canSeeTicket(principal, ticket)) socket.leave(rooms[0]);
+      if (socket.rooms.has(rooms[1]) && !this.mayFollowDevice(principal, ticket.deviceId))
+        socket.leave(rooms[1]);
+    }
+  }
+
+  private mayFollowDevice(principal: Principal, deviceId: string): boolean {
+    const device = this.devices.find(deviceId);
+    return device !== undefined && this.access.canSeeDevice(principal, device);
   }
 
   private onConnection(socket: Socket): void {
     const principal = socket.data.principal as Principal;
-    if (principal.role === 'customer' && principal.customerId)
-      void socket.join(`customer:${principal.customerId}`);
+    const own = [roleRoom(principal.role)];
+    if (this.access.isStaff(principal)) own.push(STAFF_ROOM);
+    if (principal.role === 'customer' && principal.customerId) own.push(`customer:${principal.customerId}`);
     if (principal.role === 'technician' && principal.technicianId)
-      void socket.join(`technician:${principal.technicianId}`);
+      own.push(`technician:${principal.technicianId}`);
+    void socket.join(own);
 
     socket.on(SOCKET_REQUESTS.subscribe, (request: unknown, ack?: Ack) => {
       const reply: Ack = typeof ack === 'function' ? ack : () => undefined;
       const parsed = subscribeRequestSchema.safeParse(request);
-      if (!parsed.success)
-        return reply({
-          ok: false,
-          error: 'room: expected fleet or device:|ticket:|technician:|customer:<id>',
-        });
+      if (!parsed.success) return reply(failure(RealtimeErrors.badRoom()));
       const room = parsed.data.room;
-      if (!this.mayJoin(principal, room)) return reply({ ok: false, error: `forbidden: ${room}` });
-      void socket.join(room);
-      reply({ ok: true });
+      this.mayJoin(principal, room).then(
+        (allowed) => {
+          if (!allowed) return reply(failure(RealtimeErrors.roomForbidden(room)));
+          void socket.join(this.access.isStaff(principal) ? [room, staffOf(room)] : room);
+          reply({ ok: true });
+        },
+        (error: unknown) => {
+          this.logger.error({ err: error, room }, 'checking a room failed');
+          reply(failure(RealtimeErrors.roomForbidden(room)));
+        },
+      );
     });
     socket.on(SOCKET_REQUESTS.unsubscribe, (request: unknown, ack?: Ack) => {
       const parsed = subscribeRequestSchema.safeParse(request);
-      if (parsed.success) void socket.leave(parsed.data.room);
-      if (typeof ack === 'function') ack({ ok: parsed.success });
+      if (parsed.success) {
+        void socket.leave(parsed.data.room);
+        void socket.leave(staffOf(parsed.data.room));
+      }
+      if (typeof ack === 'function') ack(parsed.success ? { ok: true } : failure(RealtimeErrors.badRoom()));
     });
   }
 
-  private mayJoin(principal: Principal, room: string): boolean {
-    if (principal.role === 'admin' || principal.role === 'engineer') return true;
-    const [kind, id] = room.split(':');
-    switch (principal.role) {
+  /** The same rules as the REST API's reads of the room's subject. */
+  private async mayJoin(principal: Principal, room: string): Promise<boolean> {
+    if (this.access.isStaff(principal)) return true;
+    const [kind, id] = room.split(':') as [string, string | undefined];
+    switch (kind) {
       case 'technician':
-        return kind !== 'customer' && (kind !== 'technician' || id === principal.technicianId);
-      case 'customer': {
-        if (kind === 'customer') return id === principal.customerId;
-        if (kind !== 'device') return false;
-        const device = this.devices.find(id);
-        return device !== undefined && this.devices.canSee(principal, device);
-      }
+        return principal.role === 'technician' && id === principal.technicianId;
+      case 'customer':
+        return principal.role === 'customer' && id === principal.customerId;
+      case 'device':
+        return id !== undefined && this.mayFollowDevice(principal, id);
+      case 'ticket':
+        return id !== undefined && this.tickets.isVisible(id, principal);
+      default:
+        return false; // `fleet` is the staff's view of everything
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
     for (const off of this.unsubscribe) off();
     this.throttle?.stop();
+    await this.ticketAnnouncements.onIdle();
     // The HTTP server is closed by Nest; here only the sockets.
     // `local`: with the Redis adapter a plain disconnectSockets would reach every instance.
     this.io?.local.disconnectSockets(true);
     this.io?.removeAllListeners();
     await this.closeRedisAdapter?.();
   }
+}
+
+function failure(error: AppError): { ok: false; error: string; code: string } {
+  return { ok: false, error: error.message, code: error.code };
 }

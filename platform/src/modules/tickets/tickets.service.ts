@@ -23,6 +23,7 @@ import { Clock } from '../../common/clock/clock';
 import { AppError } from '../../common/errors/app-error';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/auth.service';
 import { CustomersService } from '../customers/customers.service';
 import { DevicesService } from '../devices/devices.service';
@@ -139,6 +140,7 @@ export class TicketsService implements OnModuleInit, OnApplicationBootstrap, OnA
     private readonly technicians: TechniciansService,
     private readonly parts: PartsService,
     private readonly guidance: GuidanceService,
+    private readonly access: AccessPolicy,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -146,8 +148,10 @@ export class TicketsService implements OnModuleInit, OnApplicationBootstrap, OnA
   ) {}
 
   async onModuleInit(): Promise<void> {
-    for (const ticket of await this.repository.withStatus(OPEN_STATUSES))
-      this.openByDevice.set(ticket.deviceId, ticket);
+    for (const ticket of await this.repository.withStatus([...OPEN_STATUSES, 'resolved'])) {
+      this.access.trackTicket(ticket);
+      if (OPEN_STATUSES.includes(ticket.status)) this.openByDevice.set(ticket.deviceId, ticket);
+    }
     this.unsubscribe = this.events.on('incident.changed', (change) => {
       this.exclusive(() => this.onIncident(change)).catch((error: unknown) =>
         this.logger.error({ err: error, deviceId: change.incident.deviceId }, 'ticket from incident failed'),
@@ -312,6 +316,7 @@ export class TicketsService implements OnModuleInit, OnApplicationBootstrap, OnA
 
   private async save(ticket: TicketRecord, entries: AuditEntry[]): Promise<TicketRecord> {
     await this.repository.save(ticket, entries);
+    this.access.trackTicket(ticket);
     if (OPEN_STATUSES.includes(ticket.status)) this.openByDevice.set(ticket.deviceId, ticket);
     else if (this.openByDevice.get(ticket.deviceId)?.id === ticket.id)
       this.openByDevice.delete(ticket.deviceId);
@@ -336,22 +341,16 @@ export class TicketsService implements OnModuleInit, OnApplicationBootstrap, OnA
     };
   }
 
-  private visible(ticket: TicketRecord, principal: Principal): boolean {
-    switch (principal.role) {
-      case 'admin':
-      case 'engineer':
-        return true;
-      case 'technician':
-        return ticket.assigneeId !== null && ticket.assigneeId === principal.technicianId;
-      case 'customer':
-        return ticket.customerId !== null && ticket.customerId === principal.customerId;
-    }
+  /** Whether the caller may see the ticket (and so follow its room). */
+  async isVisible(id: string, principal: Principal): Promise<boolean> {
+    const ticket = await this.repository.find(id);
+    return ticket !== undefined && this.access.canSeeTicket(principal, ticket);
   }
 
   /** Not found also for tickets the caller may not see, so ids do not leak. */
   private async require(id: string, principal: Principal): Promise<TicketRecord> {
     const ticket = await this.repository.find(id);
-    if (!ticket || !this.visible(ticket, principal))
+    if (!ticket || !this.access.canSeeTicket(principal, ticket))
       throw new AppError('ticket.not_found', 'not_found', `No ticket "${id}"`, { ticketId: id });
     return ticket;
   }
