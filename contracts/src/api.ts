@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { applianceTypeSchema, severitySchema } from './appliance-profiles';
+import { applianceTypeSchema, severitySchema, type publicProfile } from './appliance-profiles';
 
 export const roleSchema = z.enum(['admin', 'engineer', 'technician', 'customer']);
 export type Role = z.infer<typeof roleSchema>;
@@ -50,6 +50,43 @@ export type DeviceView = z.infer<typeof deviceViewSchema>;
 export const createdDeviceSchema = deviceViewSchema.extend({ secret: z.string() });
 export type CreatedDevice = z.infer<typeof createdDeviceSchema>;
 
+/** Range bounds; either side may be open. */
+export const bandSchema = z.object({ low: z.number().optional(), high: z.number().optional() });
+
+export const metricProfileViewSchema = z.object({
+  name: z.string(),
+  unit: z.string(),
+  /** Sensor range: a reading outside it is physically impossible. */
+  min: z.number(),
+  max: z.number(),
+  normal: bandSchema,
+  critical: bandSchema,
+  description: z.string(),
+});
+export type MetricProfileView = z.infer<typeof metricProfileViewSchema>;
+
+/** `GET /api/profiles`: one entry per appliance type, the units and bands the pages show. */
+export const applianceProfileViewSchema = z.object({
+  type: applianceTypeSchema,
+  label: z.string(),
+  reportIntervalMs: z.number(),
+  metrics: z.array(metricProfileViewSchema),
+  errorCodes: z.array(z.object({ code: z.string(), meaning: z.string(), severity: severitySchema })),
+  faultModes: z.array(
+    z.object({
+      mode: z.string(),
+      description: z.string(),
+      errorCode: z.string(),
+      part: z.string(),
+      affects: z.array(z.string()),
+    }),
+  ),
+});
+export type ApplianceProfileView = z.infer<typeof applianceProfileViewSchema>;
+
+// The platform answers with publicProfile(); this fails the typecheck if it drifts from the schema.
+type _PublicProfileIsAView<T extends ApplianceProfileView = ReturnType<typeof publicProfile>> = T;
+
 export const telemetryQuerySchema = z.object({
   metric: z.string().min(1),
   from: z.string().optional(),
@@ -59,6 +96,7 @@ export const telemetryQuerySchema = z.object({
     .regex(/^\d+(ms|s|m|h|d)$/, 'a duration like 30s, 1m, 1h')
     .optional(),
 });
+export type TelemetryQuery = z.infer<typeof telemetryQuerySchema>;
 
 export const pointSchema = z.object({ ts: z.number(), value: z.number() });
 export type Point = z.infer<typeof pointSchema>;
@@ -155,10 +193,12 @@ export const alarmQuerySchema = z.object({
   deviceId: z.string().optional(),
   state: alarmStateSchema.optional(),
 });
+export type AlarmQuery = z.infer<typeof alarmQuerySchema>;
 export const ticketQuerySchema = z.object({
   deviceId: z.string().optional(),
   status: ticketStatusSchema.optional(),
 });
+export type TicketQuery = z.infer<typeof ticketQuerySchema>;
 
 export const sendCommandRequestSchema = z.strictObject({
   name: z.enum(['self_test', 'read_error_log', 'reboot']),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { alarmSchema, pointSchema, ticketSchema } from './api';
+import { alarmSchema, pointSchema, ticketSchema, type Alarm, type Ticket } from './api';
+import type { GuidanceEvent, SlaEventView } from './service-api';
 
 /** Events the server pushes over Socket.IO. */
 export const SOCKET_EVENTS = {
@@ -19,6 +20,15 @@ export const roomSchema = z
   .string()
   .regex(/^(fleet|(device|ticket|technician|customer):[A-Za-z0-9_-]{1,64})$/);
 export const subscribeRequestSchema = z.object({ room: roomSchema });
+export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
+
+/** The server's answer to `subscribe` and `unsubscribe`; `code` and `error` say why a room was refused. */
+export const subscribeAckSchema = z.object({
+  ok: z.boolean(),
+  code: z.string().optional(),
+  error: z.string().optional(),
+});
+export type SubscribeAck = z.infer<typeof subscribeAckSchema>;
 
 export const telemetryEventSchema = z.object({
   deviceId: z.string(),
@@ -38,3 +48,19 @@ export type DeviceStatusEvent = z.infer<typeof deviceEventSchema>;
 export const alarmEventSchema = alarmSchema;
 export const ticketEventSchema = ticketSchema;
 export const seriesPointSchema = pointSchema;
+
+/** Typed Socket.IO events, server → client (`Socket<ServerToClientEvents, ClientToServerEvents>`). */
+export interface ServerToClientEvents {
+  [SOCKET_EVENTS.telemetry]: (event: TelemetryEvent) => void;
+  [SOCKET_EVENTS.alarm]: (alarm: Alarm) => void;
+  [SOCKET_EVENTS.ticket]: (ticket: Ticket) => void;
+  [SOCKET_EVENTS.guidance]: (event: GuidanceEvent) => void;
+  [SOCKET_EVENTS.sla]: (event: SlaEventView) => void;
+  [SOCKET_EVENTS.device]: (event: DeviceStatusEvent) => void;
+}
+
+/** Typed Socket.IO events, client → server. */
+export interface ClientToServerEvents {
+  [SOCKET_REQUESTS.subscribe]: (request: SubscribeRequest, ack: (response: SubscribeAck) => void) => void;
+  [SOCKET_REQUESTS.unsubscribe]: (request: SubscribeRequest, ack?: (response: SubscribeAck) => void) => void;
+}

@@ -1,82 +1,18 @@
 // REST client of the platform API. Keeps the access token in sessionStorage so a reload stays logged in
-// but a closed tab does not.
+// but a closed tab does not. Request and response types come from contracts/, as the platform's do.
 
-export interface LatestReading {
-  ts: number;
-  value: number;
-}
-
-export interface Device {
-  id: string;
-  type: string;
-  serial: string | null;
-  customerId: string | null;
-  region: string | null;
-  online: boolean;
-  fw: string | null;
-  lastSeen: number | null;
-  createdAt: number;
-  latest: Record<string, LatestReading>;
-}
-
-export interface MetricBand {
-  low?: number;
-  high?: number;
-}
-
-export interface MetricProfile {
-  name: string;
-  unit: string;
-  min: number;
-  max: number;
-  normal?: MetricBand;
-  critical?: MetricBand;
-  description?: string;
-}
-
-export interface ApplianceProfile {
-  type: string;
-  label?: string;
-  metrics: MetricProfile[];
-  errorCodes: { code: string; meaning: string; severity: string }[];
-}
-
-export interface Alarm {
-  id: string;
-  deviceId: string;
-  cause: string;
-  severity: string;
-  state: string;
-  message: string;
-  raisedAt: number;
-  updatedAt: number;
-  clearedAt: number | null;
-  count: number;
-}
-
-export interface Ticket {
-  id: string;
-  deviceId: string;
-  priority: string;
-  status: string;
-  title: string;
-  description: string;
-  createdAt: number;
-  respondBy: number;
-  onSiteBy: number;
-  resolveBy: number;
-}
-
-export interface Point {
-  ts: number;
-  value: number;
-}
-
-export interface Session {
-  accessToken: string;
-  role: string;
-  userId: string;
-}
+import type {
+  Alarm,
+  AlarmQuery,
+  ApplianceProfileView,
+  DeviceView,
+  LoginRequest,
+  LoginResponse,
+  Point,
+  TelemetryQuery,
+  Ticket,
+  TicketQuery,
+} from '../../contracts/src';
 
 export class ApiError extends Error {
   constructor(
@@ -95,32 +31,38 @@ export class ApiClient {
 
   constructor(private readonly storage: Storage = sessionStorage) {}
 
-  get session(): Session | null {
+  get session(): LoginResponse | null {
     const raw = this.storage.getItem(SESSION_KEY);
     if (!raw) return null;
     try {
-      const parsed = JSON.parse(raw) as Partial<Session>;
-      return typeof parsed.accessToken === 'string'
-        ? { accessToken: parsed.accessToken, role: parsed.role ?? '', userId: parsed.userId ?? '' }
+      const parsed = JSON.parse(raw) as Partial<Record<keyof LoginResponse, unknown>>;
+      // Written by login() below, but an older app version may have stored another shape.
+      return typeof parsed.accessToken === 'string' &&
+        typeof parsed.role === 'string' &&
+        typeof parsed.userId === 'string'
+        ? (parsed as LoginResponse)
         : null;
     } catch {
       return null;
     }
   }
 
-  async login(email: string, password: string): Promise<Session> {
+  async login(email: string, password: string): Promise<LoginResponse> {
+    const body: LoginRequest = { email, password };
     const response = await fetch('/api/auth/login', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-      body: JSON.stringify({ email, password }),
+      body: JSON.stringify(body),
     });
     if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
-    const body = (await response.json()) as Partial<Session>;
-    if (typeof body.accessToken !== 'string') throw new ApiError(502, 'The server answered without a token');
-    const session: Session = {
-      accessToken: body.accessToken,
-      role: body.role ?? '',
-      userId: body.userId ?? '',
+    const answer = (await response.json()) as Partial<LoginResponse>;
+    if (typeof answer.accessToken !== 'string' || !answer.role || typeof answer.userId !== 'string') {
+      throw new ApiError(502, 'The server answered without a session');
+    }
+    const session: LoginResponse = {
+      accessToken: answer.accessToken,
+      role: answer.role,
+      userId: answer.userId,
     };
     this.storage.setItem(SESSION_KEY, JSON.stringify(session));
     return session;
@@ -130,25 +72,26 @@ export class ApiClient {
     this.storage.removeItem(SESSION_KEY);
   }
 
-  async devices(): Promise<Device[]> {
-    const body = await this.get<Device[] | { items: Device[] }>('/api/devices');
-    return Array.isArray(body) ? body : body.items;
+  devices(): Promise<DeviceView[]> {
+    return this.get<DeviceView[]>('/api/devices');
   }
 
-  device(id: string): Promise<Device> {
-    return this.get<Device>(`/api/devices/${encodeURIComponent(id)}`);
+  device(id: string): Promise<DeviceView> {
+    return this.get<DeviceView>(`/api/devices/${encodeURIComponent(id)}`);
   }
 
-  profiles(): Promise<ApplianceProfile[]> {
-    return this.get<ApplianceProfile[]>('/api/profiles');
+  profiles(): Promise<ApplianceProfileView[]> {
+    return this.get<ApplianceProfileView[]>('/api/profiles');
   }
 
-  async alarms(deviceId?: string): Promise<Alarm[]> {
-    return unwrap(await this.get<Alarm[] | { items: Alarm[] }>(withQuery('/api/alarms', { deviceId })));
+  alarms(deviceId?: string): Promise<Alarm[]> {
+    const query: AlarmQuery = { deviceId };
+    return this.get<Alarm[]>(withQuery('/api/alarms', query));
   }
 
-  async tickets(deviceId?: string): Promise<Ticket[]> {
-    return unwrap(await this.get<Ticket[] | { items: Ticket[] }>(withQuery('/api/tickets', { deviceId })));
+  tickets(deviceId?: string): Promise<Ticket[]> {
+    const query: TicketQuery = { deviceId };
+    return this.get<Ticket[]>(withQuery('/api/tickets', query));
   }
 
   telemetry(
@@ -158,13 +101,13 @@ export class ApiClient {
     toMs: number,
     every?: string,
   ): Promise<Point[]> {
-    const path = withQuery(`/api/devices/${encodeURIComponent(deviceId)}/telemetry`, {
+    const query: TelemetryQuery = {
       metric,
       from: new Date(fromMs).toISOString(),
       to: new Date(toMs).toISOString(),
       every,
-    });
-    return this.get<Point[]>(path);
+    };
+    return this.get<Point[]>(withQuery(`/api/devices/${encodeURIComponent(deviceId)}/telemetry`, query));
   }
 
   private async get<T>(path: string): Promise<T> {
@@ -179,10 +122,6 @@ export class ApiClient {
     if (!response.ok) throw new ApiError(response.status, await errorMessage(response));
     return (await response.json()) as T;
   }
-}
-
-function unwrap<T>(body: T[] | { items: T[] }): T[] {
-  return Array.isArray(body) ? body : body.items;
 }
 
 function withQuery(path: string, query: Record<string, string | undefined>): string {

@@ -1,6 +1,7 @@
 // What every page gets from the composition root (main.ts).
 
-import type { ApiClient, ApplianceProfile } from './api-client.js';
+import type { ApplianceProfileView } from '../../contracts/src';
+import type { ApiClient } from './api-client.js';
 import type { SocketClient } from './socket-client.js';
 
 export interface AppContext {
@@ -10,7 +11,7 @@ export interface AppContext {
   /** Called after a successful login: opens the socket and shows the app. */
   onLogin(): void;
   /** Appliance profiles, fetched once per session. */
-  profiles(): Promise<ApplianceProfile[]>;
+  profiles(): Promise<ApplianceProfileView[]>;
   /** Wall clock; one place so the pages agree on "now". */
   now(): number;
 }

@@ -1,9 +1,6 @@
-// Pure formatting and classification helpers. No DOM and no imports, so node tests can load this file.
+// Pure formatting and classification helpers. No DOM and only type imports, so node tests can load this file.
 
-export interface Band {
-  low?: number;
-  high?: number;
-}
+import type { AlarmState, Band, Ticket, TicketStatus } from '../../contracts/src';
 
 const SECOND_MS = 1000;
 const MINUTE_MS = 60 * SECOND_MS;
@@ -63,13 +60,13 @@ export function isOutsideBand(value: number, band: Band | undefined): boolean {
   return false;
 }
 
-const CLOSED_TICKET_STATUSES = new Set(['resolved', 'verified', 'closed', 'cancelled']);
+const CLOSED_TICKET_STATUSES = new Set<TicketStatus>(['resolved', 'verified', 'closed', 'cancelled']);
 
-export function isOpenTicket(status: string): boolean {
+export function isOpenTicket(status: TicketStatus): boolean {
   return !CLOSED_TICKET_STATUSES.has(status);
 }
 
-export function isActiveAlarm(state: string): boolean {
+export function isActiveAlarm(state: AlarmState): boolean {
   return state !== 'cleared';
 }
 
@@ -80,12 +77,7 @@ export function severityRank(severity: string): number {
   return SEVERITY_RANK[severity] ?? 9;
 }
 
-export interface SlaDeadlines {
-  status: string;
-  respondBy: number;
-  onSiteBy: number;
-  resolveBy: number;
-}
+export type SlaDeadlines = Pick<Ticket, 'status' | 'respondBy' | 'onSiteBy' | 'resolveBy'>;
 
 /** The SLA clock still running for a ticket in this status, or null once it is done. */
 export function nextSlaDeadline(ticket: SlaDeadlines): { label: string; dueMs: number } | null {
@@ -100,7 +92,10 @@ export function nextSlaDeadline(ticket: SlaDeadlines): { label: string; dueMs: n
     case 'on_site':
     case 'waiting_parts':
       return { label: 'resolve', dueMs: ticket.resolveBy };
-    default:
+    case 'resolved':
+    case 'verified':
+    case 'closed':
+    case 'cancelled':
       return null;
   }
 }

@@ -1,6 +1,7 @@
 // Composition root of the dashboards app: wires the API client, the socket, the router and the pages.
 
-import { ApiClient, type ApplianceProfile } from './api-client.js';
+import type { ApplianceProfileView } from '../../contracts/src';
+import { ApiClient } from './api-client.js';
 import type { AppContext } from './app-context.js';
 import { AlarmsPage } from './pages/alarms-page.js';
 import { DevicePage } from './pages/device-page.js';
@@ -18,7 +19,7 @@ function start(): void {
 
   const api = new ApiClient();
   const socket = new SocketClient();
-  let profilesPromise: Promise<ApplianceProfile[]> | null = null;
+  let profilesPromise: Promise<ApplianceProfileView[]> | null = null;
 
   const app: AppContext = {
     api,

@@ -1,30 +1,19 @@
 // One Socket.IO connection for the whole app. Pages subscribe to rooms and listen to events through it;
 // rooms are joined again after a reconnect because the server forgets them with the old connection.
 
-import type { Alarm, Ticket } from './api-client.js';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../contracts/src';
 
-export interface TelemetryEvent {
-  deviceId: string;
-  ts: number;
-  metrics: Record<string, number>;
-}
+/** The server events the pages listen to; the names and payloads are checked against contracts/. */
+const LIVE_EVENTS = [
+  'telemetry',
+  'device',
+  'alarm',
+  'ticket',
+] as const satisfies readonly (keyof ServerToClientEvents)[];
 
-export interface DeviceStatusEvent {
-  deviceId: string;
-  online: boolean;
-  lastSeen: number | null;
-  fw: string | null;
-}
-
-export interface SocketEvents {
-  telemetry: TelemetryEvent;
-  device: DeviceStatusEvent;
-  alarm: Alarm;
-  ticket: Ticket;
-}
-
-type EventName = keyof SocketEvents;
-type Listener<E extends EventName> = (payload: SocketEvents[E]) => void;
+type EventName = (typeof LIVE_EVENTS)[number];
+type Listener<E extends EventName> = ServerToClientEvents[E];
 
 const SUBSCRIBE_TIMEOUT_MS = 5000;
 
@@ -34,7 +23,7 @@ export class SocketClient {
   /** Called when the connection comes up or goes down, for the status indicator. */
   onConnectionChange: (connected: boolean) => void = () => undefined;
 
-  private socket: SocketIoSocket | null = null;
+  private socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
   private readonly roomCounts = new Map<string, number>();
   private readonly listeners = new Map<EventName, Set<(payload: never) => void>>();
 
@@ -44,25 +33,24 @@ export class SocketClient {
 
   start(token: string): void {
     this.stop();
-    if (typeof io !== 'function') {
-      console.error('Socket.IO client script is missing; live updates are off');
-      return;
-    }
-    const socket = io({ auth: { token }, transports: ['websocket'] });
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+      auth: { token },
+      transports: ['websocket'],
+    });
     this.socket = socket;
     socket.on('connect', () => {
       this.onConnectionChange(true);
       for (const room of this.roomCounts.keys()) void this.join(room);
     });
     socket.on('disconnect', () => this.onConnectionChange(false));
-    socket.on('connect_error', (error: { message?: string }) => {
+    socket.on('connect_error', (error) => {
       this.onConnectionChange(false);
-      if (error?.message === 'unauthorized') {
+      if (error.message === 'unauthorized') {
         this.stop();
         this.onUnauthorized();
       }
     });
-    for (const event of ['telemetry', 'device', 'alarm', 'ticket'] as const) {
+    for (const event of LIVE_EVENTS) {
       socket.on(event, (payload: unknown) => this.dispatch(event, payload));
     }
   }
@@ -108,17 +96,16 @@ export class SocketClient {
     return { ready, release };
   }
 
-  private join(room: string): Promise<boolean> {
+  private async join(room: string): Promise<boolean> {
     const socket = this.socket;
-    if (!socket?.connected) return Promise.resolve(false); // joined on 'connect'
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), SUBSCRIBE_TIMEOUT_MS);
-      socket.emit('subscribe', { room }, (response: { ok?: boolean; error?: string } | undefined) => {
-        clearTimeout(timer);
-        if (!response?.ok) console.warn(`subscribe ${room} refused`, response?.error);
-        resolve(response?.ok === true);
-      });
-    });
+    if (!socket?.connected) return false; // joined on 'connect'
+    try {
+      const response = await socket.timeout(SUBSCRIBE_TIMEOUT_MS).emitWithAck('subscribe', { room });
+      if (!response.ok) console.warn(`subscribe ${room} refused`, response.error);
+      return response.ok;
+    } catch {
+      return false; // no answer in time
+    }
   }
 
   private dispatch(event: EventName, payload: unknown): void {

@@ -1,4 +1,4 @@
-import type { Alarm, Ticket } from '../api-client.js';
+import type { Alarm, Ticket } from '../../../contracts/src';
 import type { AppContext } from '../app-context.js';
 import { h } from '../dom.js';
 import { isActiveAlarm, isOpenTicket } from '../format.js';

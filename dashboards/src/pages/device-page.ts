@@ -1,4 +1,4 @@
-import type { Alarm, Device, MetricProfile, Ticket } from '../api-client.js';
+import type { Alarm, DeviceView, MetricProfileView, Ticket } from '../../../contracts/src';
 import type { AppContext } from '../app-context.js';
 import { dropBefore, insertPoint, type ChartPoint } from '../chart-scale.js';
 import { h, onlineBadge } from '../dom.js';
@@ -33,8 +33,8 @@ const TICK_MS = 5_000;
 export class DevicePage implements Page {
   readonly title: string;
 
-  private device: Device | null = null;
-  private metrics: MetricProfile[] = [];
+  private device: DeviceView | null = null;
+  private metrics: MetricProfileView[] = [];
   private readonly alarms = new Map<string, Alarm>();
   private readonly tickets = new Map<string, Ticket>();
   private readonly cleanups: (() => void)[] = [];
@@ -166,7 +166,7 @@ export class DevicePage implements Page {
       this.metrics = profiles.find((p) => p.type === device.type)?.metrics ?? [];
       // Readings the profile does not know still deserve a place (a newer firmware, say).
       for (const name of Object.keys(device.latest)) {
-        if (!this.metrics.some((m) => m.name === name)) this.metrics.push({ name, unit: '', min: 0, max: 0 });
+        if (!this.metrics.some((m) => m.name === name)) this.metrics.push(unknownMetric(name));
       }
       // Live events that arrived during the load are newer than the listing: keep them.
       for (const alarm of alarms) if (!this.alarms.has(alarm.id)) this.alarms.set(alarm.id, alarm);
@@ -391,11 +391,16 @@ export class DevicePage implements Page {
   }
 }
 
-function metricLabel(metric: MetricProfile): string {
+/** A reading the appliance profile does not describe: no unit, no bands. */
+function unknownMetric(name: string): MetricProfileView {
+  return { name, unit: '', min: 0, max: 0, normal: {}, critical: {}, description: '' };
+}
+
+function metricLabel(metric: MetricProfileView): string {
   return metric.description ? `${humanize(metric.description)}` : metric.name;
 }
 
-function bandText(metric: MetricProfile): string {
+function bandText(metric: MetricProfileView): string {
   const band = metric.normal;
   if (!band || (band.low === undefined && band.high === undefined)) return 'no normal band';
   const unit = metric.unit ? ` ${metric.unit}` : '';

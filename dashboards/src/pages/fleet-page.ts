@@ -1,4 +1,4 @@
-import type { Alarm, Device, Ticket } from '../api-client.js';
+import type { Alarm, DeviceView, Ticket } from '../../../contracts/src';
 import type { AppContext } from '../app-context.js';
 import { h, onlineBadge } from '../dom.js';
 import { formatRelative, humanize, isActiveAlarm, isOpenTicket } from '../format.js';
@@ -11,7 +11,7 @@ const REFRESH_RELATIVE_TIMES_MS = 10_000;
 export class FleetPage implements Page {
   readonly title = 'Fleet';
 
-  private readonly devices = new Map<string, Device>();
+  private readonly devices = new Map<string, DeviceView>();
   private readonly alarms = new Map<string, Alarm>();
   private readonly tickets = new Map<string, Ticket>();
   private readonly cleanups: (() => void)[] = [];

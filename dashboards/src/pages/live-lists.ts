@@ -1,6 +1,6 @@
 // Alarm and ticket list items shared by the device page and the alarms page.
 
-import type { Alarm, Ticket } from '../api-client.js';
+import type { Alarm, Ticket, TicketPriority } from '../../../contracts/src';
 import { h, severityBadge } from '../dom.js';
 import {
   formatDateTime,
@@ -18,12 +18,11 @@ export function sortAlarms(alarms: Iterable<Alarm>): Alarm[] {
   );
 }
 
-const PRIORITY_RANK: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
+const PRIORITY_RANK: Record<TicketPriority, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
 
 export function sortTickets(tickets: Iterable<Ticket>): Ticket[] {
   return [...tickets].sort(
-    (a, b) =>
-      (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || a.createdAt - b.createdAt,
+    (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || a.createdAt - b.createdAt,
   );
 }
 
