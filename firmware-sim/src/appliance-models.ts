@@ -1,6 +1,6 @@
 import { APPLIANCE_PROFILES, type ApplianceType, type MetricProfile } from '../../contracts/src';
+import { gaussian, type Rng, uniform } from '../../contracts/src/seeded-random';
 import { dailyWave, usageFactor } from './daily-pattern';
-import { gaussian, type Rng, uniform } from './prng';
 
 /** The fault acting on an appliance at one instant. */
 export interface FaultInput {

@@ -1,5 +1,5 @@
 import { APPLIANCE_PROFILES, type ApplianceType } from '../../contracts/src';
-import { type Rng, uniform } from './prng';
+import { type Rng, uniform } from '../../contracts/src/seeded-random';
 
 const HOUR_MS = 3_600_000;
 

@@ -1,7 +1,7 @@
 import { type ApplianceType } from '../../contracts/src';
+import { deriveSeed, mulberry32 } from '../../contracts/src/seeded-random';
 import { chooseFaultyIndices, DEFAULT_DEVELOP_HOURS, planFault } from './fault-injector';
 import { type GroundTruthRecord } from './ground-truth';
-import { deriveSeed, mulberry32 } from './prng';
 import { SimulatedAppliance } from './simulated-appliance';
 
 export interface FleetDevice {

@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
 import { APPLIANCE_PROFILES, type CommandAck } from '../../contracts/src';
+import { deriveSeed, mulberry32 } from '../../contracts/src/seeded-random';
 import { type Clock, systemClock } from './clock';
 import { type FleetDevice, planFleet } from './fleet-plan';
 import { appendGroundTruth, type GroundTruthRecord } from './ground-truth';
-import { deriveSeed, mulberry32 } from './prng';
 import { type DeviceListener, type ErrorLogEntry, SimulatedDevice } from './simulated-device';
 
 export type { FleetDevice } from './fleet-plan';

@@ -1,4 +1,5 @@
 import { APPLIANCE_PROFILES, type ApplianceType } from '../../contracts/src';
+import { deriveSeed, mulberry32 } from '../../contracts/src/seeded-random';
 import {
   createApplianceModel,
   type ApplianceModel,
@@ -7,7 +8,6 @@ import {
   type Metrics,
 } from './appliance-models';
 import { type FaultPlan, severityAt } from './fault-injector';
-import { deriveSeed, mulberry32 } from './prng';
 
 export interface FailureEvent {
   code: string;

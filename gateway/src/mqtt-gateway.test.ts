@@ -10,6 +10,7 @@ import { AddressInfo, connect as tcpConnect } from 'node:net';
 import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
 import { Counter, Registry } from 'prom-client';
 import { topics } from '../../contracts/src';
+import { waitFor } from '../../tests/support/wait-for';
 import { DeviceAuthenticator, InboundDeviceMessage, MQTT_WS_PATH, MqttGateway } from './index';
 
 const SECRETS: Record<string, string> = { 'washer-1': 's3cret-1', 'fridge-2': 's3cret-2' };
@@ -75,14 +76,6 @@ async function counterValue(name: string, labels: Record<string, string> = {}): 
   const { values } = await metric.get();
   const match = values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
   return match?.value ?? 0;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 function nextMessage(

@@ -4,15 +4,13 @@
  * of readings with their original timestamps.
  */
 import type { Alarm } from '../../contracts/src';
+import { mulberry32 } from '../../contracts/src/seeded-random';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 
-/** A small seeded generator, so the "normal" hour is the same on every run. */
+/** Noise in [-0.5, 0.5), seeded so the "normal" hour is the same on every run. */
 function noise(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1664525 + 1013904223) % 2 ** 32;
-    return state / 2 ** 32 - 0.5;
-  };
+  const rng = mulberry32(seed);
+  return () => rng() - 0.5;
 }
 
 describe('anomaly watch', () => {

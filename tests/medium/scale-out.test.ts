@@ -2,17 +2,21 @@
  * Medium test of scale-out mode (REDIS_URL). Real: one redis-server, one PostgreSQL cluster
  * (the shared device registry), two complete platform instances A and B (HTTP, Socket.IO with
  * the Redis adapter, Aedes gateway on mqemitter-redis and aedes-persistence-redis, embedded
- * telemetry store each), a standalone MqttGateway C on the same Redis with a service login,
- * and MQTT / Socket.IO clients over loopback.
+ * telemetry store each), a standalone MqttGateway C on the same Redis with a service login, a
+ * bare Socket.IO server on the same Redis (its broadcasts travel through Redis only), and MQTT /
+ * Socket.IO clients over loopback.
  */
+import { createAdapter } from '@socket.io/redis-adapter';
 import mqtt, { type MqttClient } from 'mqtt';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
 import type { Alarm, CommandMessage, CreatedDevice, TelemetryEvent } from '../../contracts/src';
 import { topics } from '../../contracts/src';
 import { MqttGateway } from '../../gateway/src';
-import { waitFor } from '../support/free-port';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server';
 import { startRedis, type RedisServer } from '../support/redis-server';
+import { waitFor } from '../support/wait-for';
 
 const SERVICE = { username: 'scale-out-tool', password: 'tool-password-123' };
 const healthyWasher = { drumVibrationMmS: 4, motorCurrentA: 2, waterTempC: 40, drainTimeS: 60, drumRpm: 800 };
@@ -170,8 +174,41 @@ describe('scale-out over Redis', () => {
 
   it('keeps Socket.IO clients of B connected while A shuts down', async () => {
     const socket = await b.connectSocket(token);
-    await a.stop();
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(socket.connected).toBe(true);
+    expect(await socket.emitWithAck('subscribe', { room: `device:${device.id}` })).toEqual({ ok: true });
+    const heard: string[] = [];
+    socket.on('disconnect', (reason: string) => heard.push(`disconnect: ${reason}`));
+    socket.on('telemetry', (event: TelemetryEvent) => heard.push(`telemetry at ${event.ts}`));
+    const third = await startSocketIoOnRedis(redis.url);
+    try {
+      await a.stop();
+      // A's Redis connections are closed: whatever A told the other instances on its way out
+      // (to disconnect their sockets, say) is already queued on B's Redis subscription, ahead of
+      // this broadcast. Had A dropped B's socket, the socket would hear that first.
+      const ts = Date.now();
+      third.io
+        .to(`device:${device.id}`)
+        .emit('telemetry', { deviceId: device.id, ts, metrics: healthyWasher });
+      await waitFor(() => heard.length > 0, { timeoutMs: 5_000, what: 'a broadcast through Redis on B' });
+      expect(heard).toEqual([`telemetry at ${ts}`]);
+      expect(socket.connected).toBe(true);
+    } finally {
+      await third.close();
+    }
   });
 });
+
+/** A Socket.IO server with no clients on the same Redis: its broadcasts reach B only through Redis. */
+async function startSocketIoOnRedis(url: string): Promise<{ io: Server; close(): Promise<void> }> {
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  const io = new Server();
+  io.adapter(createAdapter(pub, sub));
+  return {
+    io,
+    // No HTTP server, so nothing but the Redis connections to close.
+    close: async () => {
+      await Promise.allSettled([pub.close(), sub.close()]);
+    },
+  };
+}

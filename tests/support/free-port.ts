@@ -14,22 +14,5 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function waitFor<T>(
-  probe: () => Promise<T | undefined> | T | undefined,
-  { timeoutMs = 20_000, intervalMs = 100, what = 'condition' } = {},
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`,
-  );
-}
+// Re-exported for the tests that still import it from here.
+export { waitFor } from './wait-for';

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+import { LRU_READ_OPTIONS } from '../lru-read-options';
 import type { DetectorOutput } from './online-detector';
 
 /**
@@ -27,7 +29,7 @@ export interface AnomalyAlarmRuleOptions {
    * detector decides alone. The models score a window every 10 min of the appliance's time.
    */
   corroborationMaxAgeMs?: number;
-  /** Devices remembered at most; beyond it the one seen first is forgotten. */
+  /** Devices remembered at most; beyond it the one seen longest ago is forgotten. */
   maxDevices?: number;
 }
 
@@ -56,13 +58,12 @@ interface DeviceState {
  * (fleet-false-alarms.ts) apply the very same rule.
  */
 export class AnomalyAlarmRule {
-  private readonly devices = new Map<string, DeviceState>();
+  private readonly devices: LRUCache<string, DeviceState>;
   private readonly corroborationMaxAgeMs: number;
-  private readonly maxDevices: number;
 
   constructor(options: AnomalyAlarmRuleOptions = {}) {
     this.corroborationMaxAgeMs = options.corroborationMaxAgeMs ?? 20 * 60_000;
-    this.maxDevices = options.maxDevices ?? 100_000;
+    this.devices = new LRUCache({ max: options.maxDevices ?? 100_000 });
   }
 
   /**
@@ -81,7 +82,7 @@ export class AnomalyAlarmRule {
 
   /** The current normal-behaviour score of the device, or null when there is none. */
   normalModelScore(deviceId: string, tsMs: number): number | null {
-    const state = this.devices.get(deviceId);
+    const state = this.devices.get(deviceId, LRU_READ_OPTIONS);
     if (state?.modelTs === undefined || state.modelScore === undefined) return null;
     return tsMs - state.modelTs <= this.corroborationMaxAgeMs ? state.modelScore : null;
   }
@@ -94,7 +95,7 @@ export class AnomalyAlarmRule {
         return 'raise';
       }
     }
-    const state = this.devices.get(deviceId);
+    const state = this.devices.get(deviceId, LRU_READ_OPTIONS);
     const last = state?.lastDetectionTs;
     if (state && last !== undefined && tsMs - last >= ANOMALY_CLEAR_AFTER_MS) {
       state.lastDetectionTs = undefined;
@@ -104,13 +105,8 @@ export class AnomalyAlarmRule {
   }
 
   private state(deviceId: string): DeviceState {
-    let state = this.devices.get(deviceId);
-    if (state) return state;
-    if (this.devices.size >= this.maxDevices) {
-      const oldest = this.devices.keys().next().value;
-      if (oldest !== undefined) this.devices.delete(oldest);
-    }
-    this.devices.set(deviceId, (state = { modelRun: 0 }));
+    let state = this.devices.get(deviceId, LRU_READ_OPTIONS);
+    if (!state) this.devices.set(deviceId, (state = { modelRun: 0 }));
     return state;
   }
 }

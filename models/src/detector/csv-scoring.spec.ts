@@ -3,7 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { scoreCsv } from './csv-scoring';
 import { parseDetectArgs } from './detect-cli';
-import { parseHeader, parseRow, parseTimestamp, TelemetryCsvError } from './telemetry-csv';
+import {
+  parseHeader,
+  parseRow,
+  parseTimestamp,
+  readTelemetryCsv,
+  TelemetryCsvError,
+  type TelemetryRow,
+} from './telemetry-csv';
 
 describe('telemetry CSV parsing', () => {
   it('finds the separator, a named timestamp column and the value columns', () => {
@@ -45,6 +52,12 @@ describe('scoreCsv', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'detect-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+  async function readRows(file: string): Promise<TelemetryRow[]> {
+    const rows: TelemetryRow[] = [];
+    for await (const item of readTelemetryCsv(file)) if ('values' in item) rows.push(item);
+    return rows;
+  }
+
   function writeInput(name: string, text: string): string {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
@@ -80,6 +93,48 @@ describe('scoreCsv', () => {
     await scoreCsv({ input, output, explain: true });
     expect(fs.readFileSync(output, 'utf8').split('\n')[0]).toBe(
       'timestamp,anomaly_score,is_anomaly,top_metrics',
+    );
+  });
+
+  it("reads a user's file with quoted line breaks and quoted separators, one output row per record", async () => {
+    // A spreadsheet export: a free-text column whose cells hold the separator and line breaks.
+    const input = writeInput(
+      'quoted.csv',
+      [
+        'timestamp,powerW,note,tempC',
+        '2026-01-01T00:00:00Z,300,"door opened, then closed",20',
+        '2026-01-01T00:01:00Z,301,"service visit:\nfilter changed\r\nby the technician",21',
+        '"2026-01-01T00:02:00Z","302.5","",22',
+      ].join('\r\n') + '\r\n',
+    );
+    const rows = await readRows(input);
+    expect(rows.map((r) => [r.timestampText, r.values])).toEqual([
+      ['2026-01-01T00:00:00Z', { powerW: 300, note: undefined, tempC: 20 }],
+      ['2026-01-01T00:01:00Z', { powerW: 301, note: undefined, tempC: 21 }],
+      ['2026-01-01T00:02:00Z', { powerW: 302.5, note: undefined, tempC: 22 }],
+    ]);
+
+    const output = path.join(dir, 'quoted-out.csv');
+    const result = await scoreCsv({ input, output });
+    expect(result).toMatchObject({ rows: 3, metrics: ['powerW', 'tempC'] });
+    const lines = fs.readFileSync(output, 'utf8').trim().split('\n');
+    expect(lines.map((l) => l.split(',')[0])).toEqual([
+      'timestamp',
+      '2026-01-01T00:00:00Z',
+      '2026-01-01T00:01:00Z',
+      '2026-01-01T00:02:00Z',
+    ]);
+
+    const semicolons = writeInput('quoted-semicolon.csv', 'time;powerW;note\n1767225600;300;"a;b"\n');
+    expect(await readRows(semicolons)).toEqual([
+      { timestampText: '1767225600', tsMs: Date.UTC(2026, 0, 1), values: { powerW: 300, note: undefined } },
+    ]);
+  });
+
+  it('reports a quote left open as a bad input file', async () => {
+    const input = writeInput('open-quote.csv', 'timestamp,a\n2026-01-01T00:00:00Z,"1\n');
+    await expect(scoreCsv({ input, output: path.join(dir, 'open-quote-out.csv') })).rejects.toThrow(
+      TelemetryCsvError,
     );
   });
 

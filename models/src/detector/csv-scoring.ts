@@ -48,7 +48,7 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
     }
     const r = detector!.update(row.tsMs, row.values);
     if (r.isAnomaly) anomalies++;
-    let line = `${row.timestampText},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`;
+    let line = `${csvField(row.timestampText)},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`;
     if (options.explain) {
       const top = r.contributions
         .filter((c) => c.score > 0)
@@ -91,4 +91,9 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
     await once(out, 'close');
   }
   return { rows, anomalies, metrics };
+}
+
+/** The timestamp echoed as read; quoted only if it holds a comma, a quote or a line break. */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { OnlineDetector, OnlineDetectorOptions } from './online-detector';
 
 export interface DetectorPoolOptions {
@@ -7,29 +9,25 @@ export interface DetectorPoolOptions {
   detectorOptions?: (deviceId: string) => OnlineDetectorOptions;
 }
 
-/**
- * One OnlineDetector per device for a fleet, with bounded total memory: a Map keeps insertion
- * order, so re-inserting on every use makes its first key the least recently used device.
- */
+/** One OnlineDetector per device for a fleet, with bounded total memory. */
 export class DetectorPool {
-  private readonly detectors = new Map<string, OnlineDetector>();
+  private readonly detectors: LRUCache<string, OnlineDetector>;
 
-  constructor(private readonly options: DetectorPoolOptions) {}
+  constructor(private readonly options: DetectorPoolOptions) {
+    this.detectors = new LRUCache({ max: options.maxDevices });
+  }
 
   get size(): number {
     return this.detectors.size;
   }
 
-  /** The device's detector, created (and the LRU device evicted) if needed. */
+  /** The device's detector, created (and the least recently used device evicted) if needed. */
   get(deviceId: string): OnlineDetector {
-    let d = this.detectors.get(deviceId);
-    if (d) {
-      this.detectors.delete(deviceId);
-    } else {
+    let d = this.detectors.get(deviceId, LRU_READ_OPTIONS);
+    if (!d) {
       d = new OnlineDetector(this.options.detectorOptions?.(deviceId));
-      this.evictFor(1);
+      this.detectors.set(deviceId, d);
     }
-    this.detectors.set(deviceId, d);
     return d;
   }
 
@@ -47,20 +45,11 @@ export class DetectorPool {
 
   /** Puts back a detector restored with OnlineDetector.fromJSON (e.g. after a restart). */
   restore(deviceId: string, detector: OnlineDetector): void {
-    this.detectors.delete(deviceId);
-    this.evictFor(1);
     this.detectors.set(deviceId, detector);
   }
 
+  /** Least recently used first. */
   deviceIds(): string[] {
-    return [...this.detectors.keys()];
-  }
-
-  private evictFor(incoming: number): void {
-    while (this.detectors.size + incoming > this.options.maxDevices) {
-      const oldest = this.detectors.keys().next().value;
-      if (oldest === undefined) return;
-      this.detectors.delete(oldest);
-    }
+    return [...this.detectors.rkeys()];
   }
 }

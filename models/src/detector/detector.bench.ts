@@ -1,3 +1,4 @@
+import { mulberry32 } from '../../../contracts/src/seeded-random';
 import { OnlineDetector } from './online-detector';
 
 export interface DetectorBenchResult {
@@ -12,11 +13,7 @@ export interface DetectorBenchResult {
 export function benchDetector(readings = 100_000): DetectorBenchResult {
   const names = ['powerW', 'motorCurrentA', 'drumVibrationMmS', 'waterTempC', 'inletPressureBar'];
   const d = new OnlineDetector({ metrics: names });
-  let seed = 42;
-  const rand = (): number => {
-    seed = (seed * 1664525 + 1013904223) >>> 0;
-    return seed / 2 ** 32;
-  };
+  const rand = mulberry32(42);
   const rows: Record<string, number>[] = [];
   for (let i = 0; i < 1000; i++) {
     const row: Record<string, number> = {};

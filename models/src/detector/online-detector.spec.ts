@@ -1,19 +1,8 @@
+import { gaussian, mulberry32 } from '../../../contracts/src/seeded-random';
 import { DetectorOutput, OnlineDetector } from './online-detector';
 
 const T0 = Date.UTC(2026, 0, 5);
 const MIN = 60_000;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s * 1664525 + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
-function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
-}
 
 /** Runs a univariate series (one reading per `stepMs`) and returns the outputs. */
 function runSeries(values: number[], stepMs = 5 * MIN): DetectorOutput[] {
@@ -28,7 +17,7 @@ function detectionsIn(out: DetectorOutput[], from: number, to: number): number[]
 }
 
 function noise(n: number, seed: number, sd = 1, level = 10): number[] {
-  const rand = rng(seed);
+  const rand = mulberry32(seed);
   return Array.from({ length: n }, () => level + sd * gaussian(rand));
 }
 
@@ -56,7 +45,7 @@ describe('OnlineDetector', () => {
   });
 
   it('stays quiet on a clean daily cycle with noise', () => {
-    const rand = rng(4);
+    const rand = mulberry32(4);
     const perDay = 288;
     const v = Array.from(
       { length: perDay * 14 },
@@ -67,7 +56,7 @@ describe('OnlineDetector', () => {
   });
 
   it('detects a broken relation between metrics that each stay in range, and names them', () => {
-    const rand = rng(5);
+    const rand = mulberry32(5);
     const d = new OnlineDetector({ metrics: ['x', 'y', 'a', 'b'] });
     const outs: DetectorOutput[] = [];
     for (let i = 0; i < 4000; i++) {
@@ -83,7 +72,7 @@ describe('OnlineDetector', () => {
   });
 
   it('copes with gaps, missing metrics and irregular sampling without firing', () => {
-    const rand = rng(6);
+    const rand = mulberry32(6);
     const d = new OnlineDetector();
     let t = T0;
     let fired = 0;
@@ -114,7 +103,7 @@ describe('OnlineDetector', () => {
      * Thursday 14:00 on; `longHeat` heats for 2 h on Saturday (a thermostat that does not cut).
      */
     function weekendWasher(seed: number, fault?: Fault): number[] {
-      const rand = rng(seed);
+      const rand = mulberry32(seed);
       const out: number[] = [];
       for (let i = 0; i < PER_DAY * 35; i++) {
         const day = Math.floor(i / PER_DAY);

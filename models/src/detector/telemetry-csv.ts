@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
+import { pipeline } from 'node:stream';
+import { CsvError, parse, type Options } from 'csv-parse';
+import { parse as parseText } from 'csv-parse/sync';
 
 /** A CSV input the detector cannot read; the CLI reports it and exits with status 2. */
 export class TelemetryCsvError extends Error {
@@ -22,11 +25,30 @@ export interface TelemetryRow {
 
 const TIMESTAMP_NAMES = ['timestamp', 'datetime', 'time', 'date'];
 
-/** Reads the header: separator, timestamp column (named, else the first), value columns. */
-export function parseHeader(line: string): CsvLayout {
-  const clean = line.replace(/^\uFEFF/, '');
-  const separator: ',' | ';' = clean.includes(';') && !clean.includes(',') ? ';' : ',';
-  const names = splitCsvLine(clean, separator).map((h) => h.trim());
+/**
+ * Users' files: RFC 4180 quotes (separators, quotes and line breaks inside quoted fields), blanks
+ * around fields, a byte-order mark, blank lines, short rows (missing cells are gaps), and a stray
+ * quote inside an unquoted field taken as text.
+ */
+function csvOptions(separator: CsvLayout['separator']): Options {
+  return {
+    delimiter: separator,
+    bom: true,
+    trim: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    relax_quotes: true,
+  };
+}
+
+/** `;` when the header has semicolons and no commas (a European spreadsheet export), else `,`. */
+export function detectSeparator(headerLine: string): CsvLayout['separator'] {
+  return headerLine.includes(';') && !headerLine.includes(',') ? ';' : ',';
+}
+
+/** The layout from the header's cells: timestamp column (named, else the first), value columns. */
+export function headerLayout(cells: string[], separator: CsvLayout['separator']): CsvLayout {
+  const names = cells.map((h) => h.trim());
   if (names.length < 2)
     throw new TelemetryCsvError('header needs a timestamp column and at least one value column');
   const named = names.findIndex((n) => TIMESTAMP_NAMES.includes(n.toLowerCase()));
@@ -37,28 +59,10 @@ export function parseHeader(line: string): CsvLayout {
   return { separator, timestampColumn, valueColumns };
 }
 
-/** Splits one CSV line, honouring double quotes. */
-export function splitCsvLine(line: string, separator: string): string[] {
-  if (!line.includes('"')) return line.split(separator);
-  const out: string[] = [];
-  let cur = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cur += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === separator) {
-      out.push(cur);
-      cur = '';
-    } else cur += ch;
-  }
-  out.push(cur);
-  return out;
+/** Reads a one-line header: separator, timestamp column, value columns. */
+export function parseHeader(line: string): CsvLayout {
+  const separator = detectSeparator(line);
+  return headerLayout(splitRecord(line, separator), separator);
 }
 
 /**
@@ -84,28 +88,65 @@ export function parseCell(text: string | undefined): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** Parses one data row against the layout. */
-export function parseRow(line: string, layout: CsvLayout): TelemetryRow {
-  const cells = splitCsvLine(line, layout.separator);
+/** A data record's cells against the layout. */
+export function rowFromCells(cells: string[], layout: CsvLayout): TelemetryRow {
   const timestampText = (cells[layout.timestampColumn] ?? '').trim();
   const values: Record<string, number | undefined> = {};
   for (const c of layout.valueColumns) values[c.name] = parseCell(cells[c.index]);
   return { timestampText, tsMs: parseTimestamp(timestampText), values };
 }
 
+/** Parses one data line against the layout. */
+export function parseRow(line: string, layout: CsvLayout): TelemetryRow {
+  return rowFromCells(splitRecord(line, layout.separator), layout);
+}
+
+function splitRecord(line: string, separator: CsvLayout['separator']): string[] {
+  try {
+    return parseText(line, csvOptions(separator))[0] ?? [];
+  } catch (error) {
+    throw asTelemetryCsvError(error, 'line');
+  }
+}
+
 /** Streams the rows of a CSV file (header first), so large files never sit in memory. */
 export async function* readTelemetryCsv(file: string): AsyncGenerator<CsvLayout | TelemetryRow> {
   if (!fs.existsSync(file)) throw new TelemetryCsvError(`input file not found: ${file}`);
-  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  const headerLine = await firstNonBlankLine(file);
+  if (headerLine === undefined) throw new TelemetryCsvError(`input file is empty: ${file}`);
+  const separator = detectSeparator(headerLine);
+  const records = pipeline(fs.createReadStream(file), parse(csvOptions(separator)), () => {
+    // errors reach the loop below through the parser
+  });
   let layout: CsvLayout | null = null;
-  for await (const raw of lines) {
-    if (raw.trim() === '') continue;
-    if (!layout) {
-      layout = parseHeader(raw);
-      yield layout;
-      continue;
+  try {
+    for await (const cells of records as AsyncIterable<string[]>) {
+      if (!layout) {
+        layout = headerLayout(cells, separator);
+        yield layout;
+      } else yield rowFromCells(cells, layout);
     }
-    yield parseRow(raw, layout);
+  } catch (error) {
+    throw asTelemetryCsvError(error, file);
+  } finally {
+    records.destroy();
   }
   if (!layout) throw new TelemetryCsvError(`input file is empty: ${file}`);
+}
+
+/** The header line, read only to choose the separator before the parser starts. */
+async function firstNonBlankLine(file: string): Promise<string | undefined> {
+  const input = fs.createReadStream(file, 'utf8');
+  const lines = readline.createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) if (line.trim() !== '') return line.replace(/^\uFEFF/, '');
+    return undefined;
+  } finally {
+    lines.close();
+    input.destroy();
+  }
+}
+
+function asTelemetryCsvError(error: unknown, where: string): unknown {
+  return error instanceof CsvError ? new TelemetryCsvError(`${where}: ${error.message}`) : error;
 }

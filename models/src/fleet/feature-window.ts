@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { FLEET_STEP_MS, FLEET_WINDOW_SIZE, type Reading } from './fleet-features';
 
 export interface FeatureWindowOptions {
@@ -12,6 +14,12 @@ export interface FeatureWindowOptions {
   maxDevices?: number;
 }
 
+interface DeviceWindow {
+  readings: Reading[];
+  /** The latest reading offered, kept or not: gives the device's reporting interval. */
+  lastSeenTs: number;
+}
+
 /**
  * The last N readings per device, at the models' spacing, with memory bounded by
  * size × maxDevices. Readings older than or equal to the last kept one are ignored (replays,
@@ -20,16 +28,13 @@ export interface FeatureWindowOptions {
 export class FeatureWindow {
   private readonly size: number;
   private readonly stepMs: number;
-  private readonly maxDevices: number;
-  /** Map iteration order is insertion order: re-inserting on update makes it least-recently-used first. */
-  private readonly windows = new Map<string, Reading[]>();
-  /** Each device's latest reading offered, kept or not: its reporting interval. */
-  private readonly lastSeenTs = new Map<string, number>();
+  /** Least recently updated first out; only a kept reading counts as an update. */
+  private readonly devices: LRUCache<string, DeviceWindow>;
 
   constructor(options: FeatureWindowOptions = {}) {
     this.size = options.size ?? FLEET_WINDOW_SIZE;
     this.stepMs = options.stepMs ?? FLEET_STEP_MS;
-    this.maxDevices = options.maxDevices ?? 100_000;
+    this.devices = new LRUCache({ max: options.maxDevices ?? 100_000 });
   }
 
   /**
@@ -41,42 +46,37 @@ export class FeatureWindow {
    * instead of every other one, and one reporting every 10 s keeps one within 5 s of each step.
    */
   push(deviceId: string, tsMs: number, metrics: Record<string, number>): boolean {
-    const seen = this.lastSeenTs.get(deviceId);
-    if (seen === undefined || tsMs > seen) this.lastSeenTs.set(deviceId, tsMs);
-    let window = this.windows.get(deviceId);
-    if (window) {
-      const last = window[window.length - 1];
-      const intervalMs = seen !== undefined && tsMs > seen ? tsMs - seen : 0;
+    let device = this.devices.peek(deviceId, LRU_READ_OPTIONS);
+    if (device) {
+      const seen = device.lastSeenTs;
+      const intervalMs = tsMs > seen ? tsMs - seen : 0;
+      if (tsMs > seen) device.lastSeenTs = tsMs;
+      const last = device.readings[device.readings.length - 1];
       if (tsMs <= last.tsMs || tsMs - last.tsMs + intervalMs / 2 < this.stepMs) return false;
-      this.windows.delete(deviceId);
+      this.devices.get(deviceId, LRU_READ_OPTIONS); // kept: now the most recently updated device
     } else {
-      window = [];
-      if (this.windows.size >= this.maxDevices) {
-        const oldest = this.windows.keys().next().value;
-        if (oldest !== undefined) this.forget(oldest);
-      }
+      device = { readings: [], lastSeenTs: tsMs };
+      this.devices.set(deviceId, device);
     }
-    window.push({ tsMs, metrics: { ...metrics } });
-    if (window.length > this.size) window.shift();
-    this.windows.set(deviceId, window);
+    device.readings.push({ tsMs, metrics: { ...metrics } });
+    if (device.readings.length > this.size) device.readings.shift();
     return true;
   }
 
   /** The device's readings, oldest first (a copy). */
   window(deviceId: string): Reading[] {
-    return [...(this.windows.get(deviceId) ?? [])];
+    return [...(this.devices.peek(deviceId, LRU_READ_OPTIONS)?.readings ?? [])];
   }
 
   isFull(deviceId: string): boolean {
-    return (this.windows.get(deviceId)?.length ?? 0) >= this.size;
+    return (this.devices.peek(deviceId, LRU_READ_OPTIONS)?.readings.length ?? 0) >= this.size;
   }
 
   forget(deviceId: string): void {
-    this.windows.delete(deviceId);
-    this.lastSeenTs.delete(deviceId);
+    this.devices.delete(deviceId);
   }
 
   get deviceCount(): number {
-    return this.windows.size;
+    return this.devices.size;
   }
 }

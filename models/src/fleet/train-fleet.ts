@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
 import { APPLIANCE_PROFILES, APPLIANCE_TYPES, type ApplianceType } from '../../../contracts/src';
+import { mulberry32, seededShuffle } from '../../../contracts/src/seeded-random';
 import { modelDirBytes, saveModelToDir, type ModelMetadata } from '../tf/file-io';
-import { createSeededRandom, seededShuffle } from '../tf/seeded-random';
 import { initTf, type Tf, type TfBackendName } from '../tf/tf-backend';
 import {
   type DeviceStream,
@@ -144,7 +144,7 @@ async function trainType(
   const metrics = train[0].metrics;
   const metricStats = fitMetricStats(metrics, healthyReadings(train));
   const classes = [NO_FAULT, ...APPLIANCE_PROFILES[type].faultModes.map((m) => m.mode)];
-  const random = createSeededRandom(options.seed ^ hashType(type));
+  const random = mulberry32(options.seed ^ hashType(type));
   const trainSet = labelledWindows(train, classes, sizes, random);
   log(
     `[fleet:${type}] simulated ${train.length}+${validation.length} devices in ${((Date.now() - started) / 1000).toFixed(1)}s; windows healthy ${trainSet.healthy} faulty ${trainSet.faulty}`,

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
-import { createSeededRandom, seededShuffle } from '../tf/seeded-random';
+import { parse } from 'csv-parse/sync';
+import { mulberry32, seededShuffle } from '../../../contracts/src/seeded-random';
 
 export const AI4I_FILE = 'ai4i2020.csv';
 
@@ -81,11 +82,8 @@ const REQUIRED_HEADER = [
 
 /** Parses the CSV; the failure-mode flags are kept apart from the inputs, as training targets. */
 export function parseAi4iCsv(text: string): Ai4iRow[] {
-  const lines = text.split('\n').filter((l) => l.trim() !== '');
-  const header = lines[0]
-    .replace(/^\uFEFF/, '')
-    .trim()
-    .split(',');
+  const [header, ...records] = parse(text, { bom: true, trim: true, skip_empty_lines: true });
+  if (!header) throw new Error('AI4I CSV is empty');
   const index = REQUIRED_HEADER.map((name) => {
     const i = header.indexOf(name);
     if (i < 0) throw new Error(`AI4I CSV lacks column "${name}"`);
@@ -96,8 +94,7 @@ export function parseAi4iCsv(text: string): Ai4iRow[] {
     if (i < 0) throw new Error(`AI4I CSV lacks column "${name}"`);
     return i;
   });
-  return lines.slice(1).map((line, n) => {
-    const cells = line.trim().split(',');
+  return records.map((cells, n) => {
     const num = (k: number) => {
       const v = Number(cells[index[k]]);
       if (!Number.isFinite(v)) throw new Error(`AI4I line ${n + 2}: "${REQUIRED_HEADER[k]}" is not a number`);
@@ -194,7 +191,7 @@ export function splitAi4i(
   testFraction = 0.2,
   validationFraction = 0.2,
 ): Ai4iSplit {
-  const random = createSeededRandom(seed);
+  const random = mulberry32(seed);
   const out: Ai4iSplit = { train: [], validation: [], test: [] };
   for (const label of [0, 1] as const) {
     const cls = seededShuffle(

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { LayersModel, Tensor } from '@tensorflow/tfjs';
+import { mulberry32, seededShuffle } from '../../../contracts/src/seeded-random';
 import { initTf, type Tf, type TfBackendName } from '../tf/tf-backend';
 import { loadModelFromDir, saveModelToDir, type ModelMetadata } from '../tf/file-io';
-import { createSeededRandom, seededShuffle } from '../tf/seeded-random';
 import {
   AI4I_FEATURES,
   AI4I_FILE,
@@ -87,7 +87,7 @@ export async function trainAi4i(options: Ai4iTrainOptions): Promise<Ai4iTrainRes
     `[ai4i] train ${split.train.length} (${countFailures(split.train)} failures), validation ${split.validation.length} (${countFailures(split.validation)}), test ${split.test.length} (${countFailures(split.test)})`,
   );
 
-  const order = seededShuffle(split.train, createSeededRandom(opts.seed + 1));
+  const order = seededShuffle(split.train, mulberry32(opts.seed + 1));
   const xTrain = tf.tensor2d(order.map((r) => applyZScore(ai4iFeatureVector(r), stats)));
   const yTrain = tf.tensor2d(
     order.map((r) => [r.machineFailure, ...AI4I_TARGET_MODES.map((m) => r.failureModes[m])]),

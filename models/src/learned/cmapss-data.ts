@@ -45,6 +45,11 @@ export interface CmapssEngine {
   rows: CmapssRow[];
 }
 
+/**
+ * The NASA files separate fields by runs of spaces and end rows with trailing blanks: a split on
+ * whitespace reads them exactly, where a CSV parser's single-character delimiter would make empty
+ * fields of every extra blank.
+ */
 export function parseCmapssRow(line: string): CmapssRow {
   const fields = line.trim().split(/\s+/).map(Number);
   if (fields.length !== CMAPSS_COLUMNS.length || fields.some((v) => !Number.isFinite(v))) {

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
 import type { LayersModel, SymbolicTensor, Tensor } from '@tensorflow/tfjs';
+import { mulberry32, seededShuffle } from '../../../contracts/src/seeded-random';
 import { initTf, type Tf, type TfBackendName } from '../tf/tf-backend';
 import { loadModelFromDir, saveModelToDir, type ModelMetadata } from '../tf/file-io';
-import { createSeededRandom, seededShuffle } from '../tf/seeded-random';
 import {
   CMAPSS_FEATURE_CONFIG,
   CMAPSS_FEATURES,
@@ -85,7 +85,7 @@ export async function trainCmapss(options: CmapssTrainOptions): Promise<CmapssTr
 
   const fd001 = readCmapss(opts.datasetDir, 'FD001');
   if (!fd001.train) throw new Error(`train_FD001.txt missing in ${opts.datasetDir}`);
-  const random = createSeededRandom(opts.seed);
+  const random = mulberry32(opts.seed);
   const units = seededShuffle(
     fd001.train.map((e) => e.unit),
     random,
@@ -101,12 +101,7 @@ export async function trainCmapss(options: CmapssTrainOptions): Promise<CmapssTr
   };
 
   const train = trainingRows(trainEngines, pre, opts.minHistoryCycles);
-  const val = validationCuts(
-    valEngines,
-    pre,
-    opts.cutsPerValidationEngine,
-    createSeededRandom(opts.seed + 1),
-  );
+  const val = validationCuts(valEngines, pre, opts.cutsPerValidationEngine, mulberry32(opts.seed + 1));
   const order = seededShuffle(
     train.x.map((_, i) => i),
     random,
