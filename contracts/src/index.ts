@@ -3,3 +3,6 @@ export * from './appliance-profiles';
 export * from './api';
 export * from './socket-events';
 export * from './service-api';
+export * from './service-entities';
+export * from './seeded-random';
+export * from './diagnostics-events';

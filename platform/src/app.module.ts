@@ -8,18 +8,22 @@ import { AccessModule } from './modules/access/access.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CustomersModule } from './modules/customers/customers.module';
+import { DemoModule } from './modules/demo/demo.module';
 import { DevicesModule } from './modules/devices/devices.module';
 import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { GuidanceModule } from './modules/guidance/guidance.module';
 import { HealthModule } from './modules/health/health.module';
 import { IncidentsModule } from './modules/incidents/incidents.module';
+import { JobsModule } from './modules/jobs/jobs.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { PartsModule } from './modules/parts/parts.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { TELEMETRY_STORE, type TelemetryStore } from './modules/telemetry/telemetry-store';
 import { TelemetryModule } from './modules/telemetry/telemetry.module';
+import { VerificationModule } from './modules/verification/verification.module';
 import { TechniciansModule } from './modules/technicians/technicians.module';
+import { SlaModule } from './modules/sla/sla.module';
 import { TicketsModule } from './modules/tickets/tickets.module';
 
 /** Resources the composition root opens before Nest and closes after it. */
@@ -65,11 +69,15 @@ export class AppModule {
         IncidentsModule,
         DiagnosticsModule,
         CustomersModule,
+        DemoModule,
         TechniciansModule,
         PartsModule,
         GuidanceModule,
         DispatchModule,
+        JobsModule,
         TicketsModule,
+        SlaModule,
+        VerificationModule,
         RealtimeModule,
       ],
     };

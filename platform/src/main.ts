@@ -3,8 +3,9 @@ import { ConfigError, loadConfig } from './common/config/app-config';
 import { createLogger } from './common/logging/logger';
 import { CustomersService } from './modules/customers/customers.service';
 import { DevicesService } from './modules/devices/devices.service';
-import { SimulatedTechnicians } from './modules/tickets/simulated-technicians';
+import { SimulatedTechnicians } from './modules/demo/simulated-technicians';
 import { TechniciansService } from './modules/technicians/technicians.service';
+import { TicketDispatch } from './modules/dispatch/ticket-dispatch.service';
 import { TicketsService } from './modules/tickets/tickets.service';
 import { startPlatform } from './platform';
 import { SimulatorProcess } from './simulator-process';
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
     config.simDevices > 0
       ? new SimulatedTechnicians(
           platform.app.get(TicketsService),
+          platform.app.get(TicketDispatch),
           platform.app.get(TechniciansService),
           platform.app.get(DevicesService),
           platform.app.get(CustomersService),
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
       await fieldForce?.stop();
       await simulator?.stop();
       await platform.stop();
+      logger.info({ signal }, 'stopped: buffered telemetry flushed to storage');
       process.exit(0);
     })().catch((error: unknown) => {
       logger.error({ err: error }, 'shutdown failed');

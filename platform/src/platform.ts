@@ -22,7 +22,8 @@ import { IncidentsService } from './modules/incidents/incidents.service';
 import { IngestService } from './modules/ingest/ingest.service';
 import { RealtimeService } from './modules/realtime/realtime.service';
 import { openTelemetryStore } from './modules/telemetry/open-telemetry-store';
-import { TicketsService } from './modules/tickets/tickets.service';
+import { JobScheduler } from './modules/jobs/job-scheduler.service';
+import { TicketState } from './modules/tickets/ticket-state.service';
 
 export interface RunningPlatform {
   app: NestExpressApplication;
@@ -63,7 +64,7 @@ export async function startPlatform(
     clock: options.clock ?? new SystemClock(),
     db,
     store,
-    events: new DomainEvents(),
+    events: new DomainEvents(logger.child({ component: 'domain-events' })),
   };
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.with(core), { logger: false });
@@ -134,7 +135,10 @@ export async function startPlatform(
       await ingest.flush();
       await app.get(AlarmsService).settled();
       await app.get(IncidentsService).settled();
-      await app.get(TicketsService).settled();
+      await app.get(TicketState).settled();
+      // timed work already due (a new ticket's dispatch) belongs to the changes just made
+      await app.get(JobScheduler).runDue();
+      await app.get(TicketState).settled();
       await devices.flush();
     },
     stop() {

@@ -5,6 +5,23 @@ import type { AppConfig } from './common/config/app-config';
 
 const SIMULATED_READING_SPACING_MS = 10 * 60_000;
 const SIM_CLI = path.resolve(__dirname, '../../firmware-sim/src/cli.js');
+const PARENT_WATCH_MS = 500;
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Preloaded into the simulator (`--import`) so that it never outlives the platform, even one
+ * that died without stopping it (SIGKILL, crash): once its parent is gone (it is re-parented)
+ * it stops its fleet as on SIGTERM, and exits anyway after STOP_GRACE_MS if that hangs (the
+ * broker went with the platform).
+ */
+const EXIT_WITH_PARENT = `const parent = process.ppid;
+const watch = setInterval(() => {
+  if (process.ppid === parent) return;
+  clearInterval(watch);
+  process.kill(process.pid, 'SIGTERM');
+  setTimeout(() => process.exit(1), ${STOP_GRACE_MS}).unref();
+}, ${PARENT_WATCH_MS});
+watch.unref();`;
 
 /**
  * The simulated fleet of `npm start`, as a child process in the same process tree: it
@@ -23,6 +40,8 @@ export class SimulatorProcess {
   start(): void {
     const simDir = path.join(this.config.dataDir, 'sim');
     const args = [
+      '--import',
+      `data:text/javascript,${encodeURIComponent(EXIT_WITH_PARENT)}`,
       SIM_CLI,
       '--devices',
       String(this.config.simDevices),
@@ -65,7 +84,7 @@ export class SimulatorProcess {
     if (!child || child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
     await exited;
     clearTimeout(timer);
   }

@@ -19,7 +19,7 @@ import { BenchWorker, log, machineFields, provisionDevices, withCpuProfile } fro
 import { benchDeviceMemory } from './device-memory.bench';
 import { benchIngestThroughput } from './ingest-throughput.bench';
 import { benchSocketLatency } from './socket-latency.bench';
-import { benchDispatch } from '../../platform/src/modules/service-domain/dispatch';
+import { benchDispatch } from './dispatch.bench';
 import { benchDetector } from '../../models/src/detector/detector.bench';
 import { benchAlarmLatency } from './alarm-latency.bench';
 import { benchDiagnostics } from './diagnostics.bench';

@@ -11,9 +11,9 @@ import type { CreatedDevice, Ticket } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
 import type { Technician } from '../../platform/src/modules/technicians/technicians.repository';
-import { TicketsService } from '../../platform/src/modules/tickets/tickets.service';
 import { waitFor } from '../support/free-port';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
+import { JobScheduler } from '../../platform/src/modules/jobs/job-scheduler.service';
 import {
   CUSTOMER_PASSWORD,
   TECHNICIAN_PASSWORD,
@@ -248,7 +248,7 @@ describe('Socket.IO rooms follow the REST visibility rules', () => {
       (await t.http('POST', `/api/tickets/${ticket.id}/accept`, { token: tech.token, body: {} })).status,
     ).toBe(200);
     clock.advance(3.5 * 3_600_000); // past 80 % of the 4-hour on-site clock
-    await t.platform.app.get(TicketsService).tick();
+    await t.platform.app.get(JobScheduler).runDue();
     await t.platform.settle();
     await waitFor(
       () =>

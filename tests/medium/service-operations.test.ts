@@ -10,11 +10,12 @@ import type { CommandAck, CreatedDevice, FaultModeProfile, GuidanceEvent, Ticket
 import { FleetSimulator } from '../../firmware-sim/src/fleet-simulator';
 import { ManualClock } from '../../platform/src/common/clock/clock';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
-import { partSkuFor } from '../../platform/src/modules/service-domain';
+import { partSkuFor } from '../../platform/src/modules/parts/inventory';
 import type { Technician } from '../../platform/src/modules/technicians/technicians.repository';
-import { TicketsService, type TicketDetail } from '../../platform/src/modules/tickets/tickets.service';
+import type { TicketDetail } from '../../platform/src/modules/tickets/tickets.service';
 import { waitFor } from '../support/free-port';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
+import { JobScheduler } from '../../platform/src/modules/jobs/job-scheduler.service';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server';
 import {
   CUSTOMER_PASSWORD,
@@ -50,7 +51,7 @@ describe.each(['pglite', 'postgres'] as const)('service operations on %s', (data
       token,
       body: body ?? {},
     });
-  const tick = () => t.platform.app.get(TicketsService).tick();
+  const tick = () => t.platform.app.get(JobScheduler).runDue();
 
   beforeAll(async () => {
     const env: Record<string, string> = { FIX_VERIFY_HOLD_MS: String(HOLD_MS) };

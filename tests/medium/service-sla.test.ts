@@ -12,11 +12,13 @@ import type { Technician } from '../../platform/src/modules/technicians/technici
 import { CustomersService } from '../../platform/src/modules/customers/customers.service';
 import { DevicesService } from '../../platform/src/modules/devices/devices.service';
 import { TechniciansService } from '../../platform/src/modules/technicians/technicians.service';
-import { SimulatedTechnicians } from '../../platform/src/modules/tickets/simulated-technicians';
+import { SimulatedTechnicians } from '../../platform/src/modules/demo/simulated-technicians';
 import { TicketsService, type TicketDetail } from '../../platform/src/modules/tickets/tickets.service';
 import { createLogger } from '../../platform/src/common/logging/logger';
 import { waitFor } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform-fixture';
+import { TicketDispatch } from '../../platform/src/modules/dispatch/ticket-dispatch.service';
+import { JobScheduler } from '../../platform/src/modules/jobs/job-scheduler.service';
 import { injectFault, unambiguousFault } from './service-support';
 
 const SUNDAY_3AM = Date.UTC(2026, 0, 4, 3);
@@ -28,7 +30,7 @@ describe('SLA clocks and escalation', () => {
   let admin: string;
   let fleetSocket: Socket;
   const slaEvents: SlaEventView[] = [];
-  const tick = () => t.platform.app.get(TicketsService).tick();
+  const tick = () => t.platform.app.get(JobScheduler).runDue();
   const detail = async (id: string) =>
     (await t.http<TicketDetail>('GET', `/api/tickets/${id}`, { token: admin })).body;
 
@@ -161,6 +163,7 @@ describe('SLA clocks and escalation', () => {
     const travelMin = (await detail(ticket.id)).assignment?.travelMin ?? 0;
     const fieldForce = new SimulatedTechnicians(
       t.platform.app.get(TicketsService),
+      t.platform.app.get(TicketDispatch),
       t.platform.app.get(TechniciansService),
       t.platform.app.get(DevicesService),
       t.platform.app.get(CustomersService),

@@ -1,17 +1,36 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { freePort, waitFor } from './free-port';
+import { freePort } from './free-port';
+import { waitFor } from './wait-for';
 
-const MAIN = path.resolve(__dirname, '../../dist/platform/src/main.js');
+const ROOT = path.resolve(__dirname, '../..');
+const MAIN = path.join(ROOT, 'dist/platform/src/main.js');
 
-/** The whole product as a user starts it (`node dist/platform/src/main.js`, what `npm start` runs). */
+export interface ProductProcessOptions {
+  /**
+   * `node` (default) runs the built `dist/platform/src/main.js`; `npm-start` runs `npm start` from
+   * package.json as a user does (npm → node → simulator), on the build `npm test` made before the
+   * tests: the `npm run build` that the start script runs first is answered by a stand-in `npm`
+   * put first on PATH, which passes every other command to the real npm.
+   */
+  launcher?: 'node' | 'npm-start';
+}
+
+/** The whole product as a user starts it (`node dist/platform/src/main.js` or `npm start`). */
 export class ProductProcess {
   private child?: ChildProcess;
+  private exit?: Promise<number | null>;
   private output = '';
+  private shimDir?: string;
   httpPort = 0;
   mqttPort = 0;
 
-  constructor(private readonly env: Record<string, string>) {}
+  constructor(
+    private readonly env: Record<string, string>,
+    private readonly options: ProductProcessOptions = {},
+  ) {}
 
   get baseUrl(): string {
     return `http://127.0.0.1:${this.httpPort}`;
@@ -21,21 +40,40 @@ export class ProductProcess {
     return this.output;
   }
 
+  /** The process this class spawned: node, or npm with `launcher: 'npm-start'`. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   async start(): Promise<void> {
     this.httpPort = await freePort();
     this.mqttPort = await freePort();
-    const child = spawn(process.execPath, [MAIN], {
-      env: {
-        PATH: process.env.PATH,
-        TZ: 'UTC',
-        HOST: '127.0.0.1',
-        PORT: String(this.httpPort),
-        MQTT_PORT: String(this.mqttPort),
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const env: Record<string, string | undefined> = {
+      PATH: process.env.PATH,
+      TZ: 'UTC',
+      HOST: '127.0.0.1',
+      PORT: String(this.httpPort),
+      MQTT_PORT: String(this.mqttPort),
+      ...this.env,
+    };
+    let child: ChildProcess;
+    if (this.options.launcher === 'npm-start') {
+      const npm = execFileSync('sh', ['-c', 'command -v npm'], { encoding: 'utf8' }).trim();
+      this.shimDir = fs.mkdtempSync(path.join(os.tmpdir(), 'npm-shim-'));
+      fs.writeFileSync(
+        path.join(this.shimDir, 'npm'),
+        `#!/bin/sh\nif [ "$1" = run ] && [ "$2" = build ]; then exit 0; fi\nexec "${npm}" "$@"\n`,
+        { mode: 0o755 },
+      );
+      env.PATH = `${this.shimDir}${path.delimiter}${env.PATH ?? ''}`;
+      // npm keeps its cache and logs under HOME.
+      env.HOME = process.env.HOME ?? os.tmpdir();
+      child = spawn(npm, ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    } else {
+      child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    }
     this.child = child;
+    this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-200_000);
     };
@@ -52,15 +90,26 @@ export class ProductProcess {
     );
   }
 
+  /** Resolves with the exit code once the spawned process has exited (null: killed by a signal). */
+  exited(): Promise<number | null> {
+    return this.exit ?? Promise.resolve(null);
+  }
+
   /** SIGTERM, as a service manager stops it; resolves with the exit code. */
   async stop(timeoutMs = 30_000): Promise<number | null> {
     const child = this.child;
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    if (!child || child.exitCode !== null || child.signalCode !== null)
+      return this.cleanUp(child?.exitCode ?? null);
     child.kill('SIGTERM');
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    const code = await exited;
+    const code = await this.exited();
     clearTimeout(timer);
+    return this.cleanUp(code);
+  }
+
+  private cleanUp(code: number | null): number | null {
+    if (this.shimDir) fs.rmSync(this.shimDir, { recursive: true, force: true });
+    this.shimDir = undefined;
     return code;
   }
 }

@@ -225,6 +225,23 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       ALTER TABLE ticket_audit ADD COLUMN actor_kind text;
     `,
   },
+  {
+    id: 4,
+    name: 'scheduled jobs',
+    sql: `
+      CREATE TABLE scheduled_jobs (
+        kind text NOT NULL,
+        key text NOT NULL,
+        id text NOT NULL,
+        run_at_ms bigint NOT NULL,
+        payload jsonb NOT NULL DEFAULT '{}'::jsonb,
+        locked_until_ms bigint,
+        attempts integer NOT NULL DEFAULT 0,
+        PRIMARY KEY (kind, key)
+      );
+      CREATE INDEX scheduled_jobs_due_idx ON scheduled_jobs (run_at_ms);
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -22,3 +22,12 @@ export class AppError extends Error {
     this.name = 'AppError';
   }
 }
+
+/**
+ * A feature's error factory: its codes, each with the kind the transports map it to (HTTP
+ * status, Socket.IO ack), in the feature's own `*.errors.ts`.
+ */
+export function featureErrors<const Codes extends Record<string, ErrorKind>>(codes: Codes) {
+  return (code: keyof Codes & string, message: string, details: AppError['details'] = {}): AppError =>
+    new AppError(code, codes[code], message, details);
+}

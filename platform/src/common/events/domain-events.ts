@@ -1,14 +1,15 @@
 import { EventEmitter } from 'node:events';
-import type { Assessment } from '../../../../models/src/fleet/fleet-models';
 import type {
   Alarm,
   CommandAck,
   DeviceStatusEvent,
+  FleetAssessment,
   GuidanceEvent,
   Incident,
   SlaEventView,
   Ticket,
 } from '../../../../contracts/src';
+import type { Logger } from '../logging/logger';
 
 /** What features announce to each other (and to Socket.IO) without depending on each other. */
 export interface DomainEventMap {
@@ -17,7 +18,7 @@ export interface DomainEventMap {
   'device.event': { deviceId: string; type: string; tsMs: number; code: string; message?: string };
   'command.ack': { deviceId: string; ack: CommandAck };
   /** The fleet models assessed the device's window that ends with the reading at `tsMs`. */
-  'fleet.assessed': Assessment & { tsMs: number };
+  'fleet.assessed': FleetAssessment;
   /** An alarm was raised, updated or cleared: announced before it is stored, for live views. */
   'alarm.changed': Alarm;
   /** The same change once it is stored: for features whose rows refer to the alarm's row. */
@@ -31,15 +32,61 @@ export interface DomainEventMap {
   'guidance.pushed': GuidanceEvent;
 }
 
+export type DomainEventName = keyof DomainEventMap;
+/** A listener may be async: a rejected promise is reported like a throw. */
+export type DomainEventListener<K extends DomainEventName> = (payload: DomainEventMap[K]) => unknown;
+export type ListenerErrorObserver = (event: DomainEventName, error: unknown) => void;
+
+/**
+ * An in-process event bus whose listeners are isolated from each other and from the emitter:
+ * one that throws (or rejects) is logged and reported to the error observers, and the
+ * listeners after it still run.
+ */
 export class DomainEvents {
   private readonly emitter = new EventEmitter().setMaxListeners(50);
+  private readonly errorObservers: ListenerErrorObserver[] = [];
 
-  emit<K extends keyof DomainEventMap>(name: K, payload: DomainEventMap[K]): void {
+  constructor(private readonly logger: Logger) {}
+
+  emit<K extends DomainEventName>(name: K, payload: DomainEventMap[K]): void {
     this.emitter.emit(name, payload);
   }
 
-  on<K extends keyof DomainEventMap>(name: K, listener: (payload: DomainEventMap[K]) => void): () => void {
-    this.emitter.on(name, listener);
-    return () => this.emitter.off(name, listener);
+  on<K extends DomainEventName>(name: K, listener: DomainEventListener<K>): () => void {
+    // Wrapped once here rather than on each emit: 'telemetry.accepted' fires thousands of times a second.
+    const isolated = (payload: DomainEventMap[K]) => {
+      try {
+        const result = listener(payload);
+        if (isThenable(result)) result.then(undefined, (error: unknown) => this.listenerFailed(name, error));
+      } catch (error) {
+        this.listenerFailed(name, error);
+      }
+    };
+    this.emitter.on(name, isolated);
+    return () => this.emitter.off(name, isolated);
   }
+
+  /** Called with the event name whenever a listener throws or rejects (e.g. to count it). */
+  onListenerError(observer: ListenerErrorObserver): () => void {
+    this.errorObservers.push(observer);
+    return () => {
+      const index = this.errorObservers.indexOf(observer);
+      if (index >= 0) this.errorObservers.splice(index, 1);
+    };
+  }
+
+  private listenerFailed(event: DomainEventName, error: unknown): void {
+    this.logger.error({ err: error, event }, 'domain event listener failed');
+    for (const observer of this.errorObservers) {
+      try {
+        observer(event, error);
+      } catch (observerError) {
+        this.logger.error({ err: observerError, event }, 'domain event error observer failed');
+      }
+    }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }

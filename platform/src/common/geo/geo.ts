@@ -1,7 +1,4 @@
-export interface GeoPoint {
-  lat: number;
-  lon: number;
-}
+import type { GeoPoint } from '../../../../contracts/src';
 
 const EARTH_RADIUS_KM = 6371.0088;
 const toRad = (deg: number) => (deg * Math.PI) / 180;

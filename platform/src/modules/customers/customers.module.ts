@@ -3,12 +3,11 @@ import { AuthModule } from '../auth/auth.module';
 import { CustomersController } from './customers.controller';
 import { CustomersRepository } from './customers.repository';
 import { CustomersService } from './customers.service';
-import { DemoSeedService } from './demo-seed.service';
 
 @Module({
   imports: [AuthModule],
   controllers: [CustomersController],
-  providers: [CustomersService, CustomersRepository, DemoSeedService],
+  providers: [CustomersService, CustomersRepository],
   exports: [CustomersService],
 })
 export class CustomersModule {}

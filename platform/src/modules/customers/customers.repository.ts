@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { CustomerTier, GeoPoint } from '../service-domain';
+import type { CustomerTier, GeoPoint } from '../../../../contracts/src';
 
 export interface Customer {
   id: string;

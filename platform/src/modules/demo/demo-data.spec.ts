@@ -1,8 +1,9 @@
 import { APPLIANCE_PROFILES, APPLIANCE_TYPES } from '../../../../contracts/src';
-import { dispatchRound } from './dispatch';
-import { haversineKm } from './geo';
-import { generateDemoData, shiftIntervals, toDispatchTechnician, DEMO_REGIONS } from './demo-data';
-import { partSkuFor, stockLevels } from './parts';
+import { dispatchRound } from '../dispatch/dispatch-rules';
+import { haversineKm } from '../../common/geo/geo';
+import { shiftIntervals } from '../technicians/shifts';
+import { generateDemoData, toDispatchTechnician, DEMO_REGIONS } from './demo-data';
+import { partSkuFor, stockLevels } from '../parts/inventory';
 
 const NOW = Date.UTC(2026, 2, 4, 10); // a Wednesday
 

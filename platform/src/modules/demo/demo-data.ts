@@ -1,7 +1,14 @@
-import { APPLIANCE_PROFILES, APPLIANCE_TYPES, type ApplianceType } from '../../../../contracts/src';
-import type { Weekday } from './business-calendar';
-import type { DispatchTechnician, ShiftInterval, TechnicianSkill, TechnicianStatus } from './dispatch';
-import type { GeoPoint } from './geo';
+import {
+  APPLIANCE_PROFILES,
+  APPLIANCE_TYPES,
+  type ApplianceType,
+  type CustomerTier,
+  type GeoPoint,
+  type TechnicianSkill,
+  type TechnicianStatus,
+  type WeeklyShift,
+} from '../../../../contracts/src';
+import type { DispatchTechnician } from '../dispatch/dispatch-rules';
 import {
   availableQty,
   classifyAbc,
@@ -10,9 +17,9 @@ import {
   type Inventory,
   type StockLocation,
   type StockLot,
-} from './parts';
-import { SeededRandom } from './prng';
-import type { CustomerTier } from './sla-clock';
+} from '../parts/inventory';
+import { SeededRandom } from '../../../../contracts/src/seeded-random';
+import { shiftIntervals } from '../technicians/shifts';
 
 const DAY_MS = 86_400_000;
 
@@ -82,13 +89,6 @@ export interface DemoDevice {
   warrantyEndMs: number;
   ownerCustomerId: string;
   region: string;
-}
-
-export interface WeeklyShift {
-  weekday: Weekday;
-  /** Minutes after UTC midnight, [startMin, endMin). */
-  startMin: number;
-  endMin: number;
 }
 
 export interface DemoTechnician {
@@ -401,26 +401,6 @@ export function generateDemoData(options: DemoDataOptions): DemoData {
     vans,
     inventory: { lots, reservations: [] },
   };
-}
-
-/** Turns a weekly plan into absolute intervals overlapping [fromMs, toMs). */
-export function shiftIntervals(
-  weekly: readonly WeeklyShift[],
-  fromMs: number,
-  toMs: number,
-): ShiftInterval[] {
-  const out: ShiftInterval[] = [];
-  for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS - DAY_MS; day < toMs; day += DAY_MS) {
-    const weekday = new Date(day).getUTCDay();
-    for (const s of weekly) {
-      if (s.weekday !== weekday) continue;
-      const startMs = day + s.startMin * 60_000;
-      // A shift past midnight ends the next day.
-      const endMs = day + (s.endMin > s.startMin ? s.endMin : s.endMin + 1440) * 60_000;
-      if (endMs > fromMs && startMs < toMs) out.push({ startMs, endMs });
-    }
-  }
-  return out.sort((a, b) => a.startMs - b.startMs);
 }
 
 /** The dispatch view of a demo technician at `nowMs`, van stock read from the inventory. */

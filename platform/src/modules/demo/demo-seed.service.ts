@@ -4,9 +4,9 @@ import { LOGGER, type Logger } from '../../common/logging/logger';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 import { AuthService } from '../auth/auth.service';
 import { PartsRepository } from '../parts/parts.repository';
-import { generateDemoData } from '../service-domain';
+import { generateDemoData } from './demo-data';
 import { TechniciansRepository } from '../technicians/technicians.repository';
-import { CustomersRepository } from './customers.repository';
+import { CustomersRepository } from '../customers/customers.repository';
 
 /** Fixed seed: every fresh installation gets the same demo world. */
 export const DEMO_SEED = 42;

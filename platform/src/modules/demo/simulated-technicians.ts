@@ -5,7 +5,8 @@ import type { Principal } from '../auth/auth.service';
 import type { CustomersService } from '../customers/customers.service';
 import type { DevicesService } from '../devices/devices.service';
 import type { TechniciansService } from '../technicians/technicians.service';
-import type { TicketsService } from './tickets.service';
+import type { TicketDispatch } from '../dispatch/ticket-dispatch.service';
+import type { TicketsService } from '../tickets/tickets.service';
 
 const MIN = 60_000;
 /** Simulated minutes a repair on site takes. */
@@ -37,6 +38,7 @@ export class SimulatedTechnicians {
 
   constructor(
     private readonly tickets: TicketsService,
+    private readonly dispatch: TicketDispatch,
     private readonly technicians: TechniciansService,
     private readonly devices: DevicesService,
     private readonly customers: CustomersService,
@@ -93,7 +95,7 @@ export class SimulatedTechnicians {
     const load = (id: string) => open.filter((t) => t.assigneeId === id && t.status !== 'resolved').length;
     const chosen = candidates.sort((a, b) => load(a.id) - load(b.id) || a.id.localeCompare(b.id))[0];
     if (!chosen) return false;
-    await this.tickets.dispatch(ticket.id, STAFF, {
+    await this.dispatch.dispatch(ticket.id, STAFF, {
       technicianId: chosen.id,
       reason: 'out of hours: on-call technician called in by the service desk',
     });
@@ -115,7 +117,7 @@ export class SimulatedTechnicians {
     if (ticket.status === 'dispatched') {
       const tech = await this.technicians.find(technicianId);
       if (!tech) return false;
-      await this.tickets.accept(ticket.id, me);
+      await this.dispatch.accept(ticket.id, me);
       await this.tickets.enRoute(ticket.id, me, tech.currentLocation);
       return true;
     }

@@ -1,5 +1,5 @@
+import { benchDispatch } from '../../../../tests/bench/dispatch.bench';
 import {
-  benchDispatch,
   dispatchRound,
   isAssignment,
   makeOffer,
@@ -10,8 +10,8 @@ import {
   type DispatchContext,
   type DispatchTechnician,
   type DispatchTicket,
-} from './dispatch';
-import { partSkuFor } from './parts';
+} from './dispatch-rules';
+import { partSkuFor } from '../parts/inventory';
 
 const MIN = 60_000;
 const H = 60 * MIN;

@@ -1,25 +1,27 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { PartsService } from '../parts/parts.service';
 import {
-  DEMO_REGIONS,
   dispatchRound,
   manualAssign,
   redispatch,
-  shiftIntervals,
   type Assignment,
   type DispatchContext,
   type DispatchTechnician,
   type DispatchTicket,
   type Unassigned,
-} from '../service-domain';
+} from './dispatch-rules';
+import { shiftIntervals } from '../technicians/shifts';
 import type { Technician } from '../technicians/technicians.repository';
 import { TechniciansService } from '../technicians/technicians.service';
 
 const DAY_MS = 86_400_000;
 
+/** Average travel speed per region id (km/h), where known; dispatch assumes a default elsewhere. */
+export const TRAVEL_SPEEDS_KMH = Symbol('TRAVEL_SPEEDS_KMH');
+
 /**
- * Feeds the service-domain dispatcher with what the database knows now: technicians with
+ * Feeds the dispatch rules with what the database knows now: technicians with
  * their shifts, workload (open tickets passed in by the caller) and van stock from the
  * inventory. Holds no state of its own.
  */
@@ -29,12 +31,15 @@ export class DispatchService {
     private readonly technicians: TechniciansService,
     private readonly parts: PartsService,
     private readonly clock: Clock,
+    @Optional()
+    @Inject(TRAVEL_SPEEDS_KMH)
+    private readonly speedKmhByRegion: Readonly<Record<string, number>> = {},
   ) {}
 
   context(): DispatchContext {
     return {
       nowMs: this.clock.now(),
-      speedKmhByRegion: Object.fromEntries(DEMO_REGIONS.map((r) => [r.id, r.avgSpeedKmh])),
+      speedKmhByRegion: this.speedKmhByRegion,
     };
   }
 
@@ -73,6 +78,10 @@ export class DispatchService {
     declinedBy: readonly string[],
   ): Promise<Assignment | Unassigned> {
     return redispatch(ticket, await this.candidates(openByTechnician), this.context(), declinedBy);
+  }
+
+  technician(id: string): Promise<Technician | undefined> {
+    return this.technicians.find(id);
   }
 
   async manual(

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { DomainEvents } from '../../common/events/domain-events';
 
 /** The Prometheus registry of this process and the counters features share. */
 @Injectable()
@@ -33,7 +34,22 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor() {
+  readonly listenerErrors = new Counter({
+    name: 'domain_event_listener_errors_total',
+    help: 'Domain event listeners that threw or rejected, by event; the other listeners still ran',
+    labelNames: ['event'],
+    registers: [this.registry],
+  });
+
+  readonly jobsRun = new Counter({
+    name: 'scheduled_jobs_total',
+    help: 'Scheduled jobs run by this instance, by kind and outcome (done, failed and retried)',
+    labelNames: ['kind', 'outcome'],
+    registers: [this.registry],
+  });
+
+  constructor(events: DomainEvents) {
     collectDefaultMetrics({ register: this.registry });
+    events.onListenerError((event) => this.listenerErrors.labels(event).inc());
   }
 }

@@ -14,8 +14,8 @@ import {
   availableQty,
   type Inventory,
   type StockLocation,
-} from './parts';
-import { ServiceDomainError } from './service-domain.errors';
+} from './inventory';
+import { AppError } from '../../common/errors/app-error';
 
 const T0 = Date.UTC(2026, 2, 2, 9);
 const SKU = partSkuFor('washer', 'drain-pump');
@@ -108,7 +108,7 @@ describe('reserve, consume, return', () => {
     expect(availableQty(c.inventory, 'wh-near', SKU)).toBe(4);
     expect(stockLevels(c.inventory)[0]).toMatchObject({ reserved: 0, onHand: 4 });
     // A reservation is consumed once.
-    expect(() => consume(c.inventory, 'res-1', 1, T0)).toThrow(ServiceDomainError);
+    expect(() => consume(c.inventory, 'res-1', 1, T0)).toThrow(AppError);
   });
 
   it('release returns everything', () => {

@@ -1,6 +1,7 @@
 import type { ApplianceType } from '../../../../contracts/src';
-import { haversineKm, type GeoPoint } from './geo';
-import { ServiceDomainError } from './service-domain.errors';
+import { haversineKm } from '../../common/geo/geo';
+import { type GeoPoint } from '../../../../contracts/src';
+import { partsError } from './parts.errors';
 
 const TYPE_CODE: Record<ApplianceType, string> = {
   washer: 'WM',
@@ -124,7 +125,7 @@ export function planReservation(
 ): ReservationPlan {
   const qty = request.qty ?? 1;
   if (!Number.isInteger(qty) || qty < 1) {
-    throw new ServiceDomainError('parts.bad_quantity', 'Reserve at least one whole part', { field: 'qty' });
+    throw partsError('parts.bad_quantity', 'Reserve at least one whole part', { field: 'qty' });
   }
   if (request.vanId && availableQty(inventory, request.vanId, request.sku) >= qty) {
     return { ok: true, source: 'van', locationId: request.vanId, sku: request.sku, qty, distanceKm: null };
@@ -154,7 +155,7 @@ export function reserve(
   args: { reservationId: string; ticketId: string; nowMs: number },
 ): { inventory: Inventory; reservation: Reservation } {
   if (availableQty(inventory, plan.locationId, plan.sku) < plan.qty) {
-    throw new ServiceDomainError('parts.insufficient_stock', `Not enough ${plan.sku} at ${plan.locationId}`, {
+    throw partsError('parts.insufficient_stock', `Not enough ${plan.sku} at ${plan.locationId}`, {
       sku: plan.sku,
       locationId: plan.locationId,
     });
@@ -192,7 +193,7 @@ export function reserve(
 function heldReservation(inventory: Inventory, reservationId: string): Reservation {
   const r = inventory.reservations.find((x) => x.id === reservationId && x.state === 'held');
   if (!r) {
-    throw new ServiceDomainError('parts.reservation_not_found', `No held reservation ${reservationId}`, {
+    throw partsError('parts.reservation_not_found', `No held reservation ${reservationId}`, {
       reservationId,
     });
   }
@@ -230,7 +231,7 @@ export function consume(
   const r = heldReservation(inventory, reservationId);
   const reserved = sum(r.lots);
   if (!Number.isInteger(usedQty) || usedQty < 0 || usedQty > reserved) {
-    throw new ServiceDomainError('parts.bad_quantity', `Used quantity must be 0..${reserved}`, {
+    throw partsError('parts.bad_quantity', `Used quantity must be 0..${reserved}`, {
       field: 'usedQty',
     });
   }

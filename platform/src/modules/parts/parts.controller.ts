@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { Roles } from '../auth/auth.guard';
-import type { FillRate } from '../service-domain';
+import type { FillRate } from './inventory';
 import type { ConsumptionRow, PartRecord } from './parts.repository';
 import { PartsService, type SkuStock } from './parts.service';
 

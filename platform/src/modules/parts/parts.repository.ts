@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApplianceType } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { AbcClass, Consumption, Reservation, StockLocation, StockLot } from '../service-domain';
+import type { AbcClass, Consumption, Reservation, StockLocation, StockLot } from './inventory';
 
 export interface PartRecord {
   sku: string;

@@ -16,12 +16,12 @@ import {
   stockLevels,
   type Consumption,
   type FillRate,
-  type GeoPoint,
   type Inventory,
   type Reservation,
   type ReservationPlan,
   type StockLevel,
-} from '../service-domain';
+} from './inventory';
+import { type GeoPoint } from '../../../../contracts/src';
 import {
   PartsRepository,
   type ConsumptionRow,

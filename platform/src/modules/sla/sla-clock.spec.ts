@@ -1,5 +1,5 @@
 import { WEEKDAY_OFFICE_HOURS } from './business-calendar';
-import { ServiceDomainError } from './service-domain.errors';
+import { AppError } from '../../common/errors/app-error';
 import {
   DEFAULT_SLA_POLICY,
   applyStatusToClocks,
@@ -13,7 +13,7 @@ import {
   stopClock,
   type SlaClock,
 } from './sla-clock';
-import { DEFAULT_SLA_MS } from '../tickets/sla-policy';
+import { DEFAULT_SLA_MS } from './sla-policy';
 
 const MIN = 60_000;
 const H = 60 * MIN;
@@ -112,7 +112,7 @@ describe('SLA clocks', () => {
 
   it('refuses a double pause and a resume without pause', () => {
     const c = pauseClock(byKind(clocksOf(), 'resolve'), 'waiting_customer', T0);
-    expect(() => pauseClock(c, 'waiting_parts', T0 + 1)).toThrow(ServiceDomainError);
+    expect(() => pauseClock(c, 'waiting_parts', T0 + 1)).toThrow(AppError);
     expect(() => resumeClock(byKind(clocksOf(), 'resolve'), T0)).toThrow('not paused');
   });
 

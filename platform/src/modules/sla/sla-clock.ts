@@ -1,11 +1,10 @@
-import type { TicketPriority, TicketStatus } from '../../../../contracts/src';
+import type { CustomerTier, TicketPriority, TicketStatus } from '../../../../contracts/src';
 import { addBusinessMs, businessMsBetween, type BusinessCalendar } from './business-calendar';
-import { ServiceDomainError } from './service-domain.errors';
+import { slaError } from './sla.errors';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
-export type CustomerTier = 'standard' | 'vip';
 export type SlaClockKind = 'respond' | 'onSite' | 'resolve';
 export const SLA_CLOCK_KINDS: readonly SlaClockKind[] = ['respond', 'onSite', 'resolve'];
 export type SlaPauseReason = 'waiting_customer' | 'waiting_parts';
@@ -132,6 +131,17 @@ export function elapsedMs(clock: SlaClock, nowMs: number): number {
   return Math.max(0, total);
 }
 
+/**
+ * When the clock reaches (or reached) its target: what remains, counted from now, so a running
+ * pause pushes it out; a stopped clock keeps the deadline it had when it stopped.
+ */
+export function deadlineMs(clock: SlaClock, nowMs: number): number {
+  const at = Math.min(nowMs, clock.stoppedAtMs ?? nowMs);
+  const remaining = clock.targetMs - elapsedMs(clock, at);
+  // past the target the overrun is plain elapsed time
+  return remaining >= 0 ? addBusinessMs(clock.calendar, at, remaining) : at + remaining;
+}
+
 export interface SlaClockStatus {
   ticketId: string;
   kind: SlaClockKind;
@@ -174,7 +184,7 @@ export function clockStatus(clock: SlaClock, nowMs: number): SlaClockStatus {
 
 export function pauseClock(clock: SlaClock, reason: SlaPauseReason, nowMs: number): SlaClock {
   if (isPaused(clock)) {
-    throw new ServiceDomainError('sla.already_paused', `The ${clock.kind} clock is already paused`, {
+    throw slaError('sla.already_paused', `The ${clock.kind} clock is already paused`, {
       ticketId: clock.ticketId,
     });
   }
@@ -184,7 +194,7 @@ export function pauseClock(clock: SlaClock, reason: SlaPauseReason, nowMs: numbe
 
 export function resumeClock(clock: SlaClock, nowMs: number): SlaClock {
   if (!isPaused(clock)) {
-    throw new ServiceDomainError('sla.not_paused', `The ${clock.kind} clock is not paused`, {
+    throw slaError('sla.not_paused', `The ${clock.kind} clock is not paused`, {
       ticketId: clock.ticketId,
     });
   }
@@ -302,4 +312,25 @@ export function evaluate(
     return updated;
   });
   return { clocks: next, events };
+}
+
+/**
+ * When `evaluate` will next have something to say if nothing else changes: the next warning or
+ * breach point of a running clock, now for a clock met late and not yet reported; null when no
+ * clock can warn or breach any more (all met, cancelled, paused or already breached).
+ */
+export function nextEventAtMs(clocks: readonly SlaClock[], nowMs: number): number | null {
+  let next: number | null = null;
+  for (const clock of clocks) {
+    if (clock.breachedAtMs !== null || clock.stopReason === 'cancelled') continue;
+    let at: number | null = null;
+    if (clock.stoppedAtMs !== null) {
+      if (elapsedMs(clock, nowMs) > clock.targetMs) at = nowMs;
+    } else if (!isPaused(clock)) {
+      const threshold = clock.warnedAtMs === null ? clock.targetMs * SLA_WARNING_FRACTION : clock.targetMs;
+      at = addBusinessMs(clock.calendar, nowMs, Math.max(0, threshold - elapsedMs(clock, nowMs)));
+    }
+    if (at !== null && (next === null || at < next)) next = at;
+  }
+  return next;
 }

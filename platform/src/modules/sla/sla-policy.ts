@@ -1,5 +1,5 @@
 import type { Severity, TicketPriority } from '../../../../contracts/src';
-import { DEFAULT_SLA_POLICY, clockStatus, type SlaClock, type SlaClockKind } from '../service-domain';
+import { DEFAULT_SLA_POLICY, deadlineMs, type SlaClock, type SlaClockKind } from './sla-clock';
 
 /** DESIGN.md's clocks (respond 10 min, on site 4 h, resolved 24 h): the P2 standard-tier policy. */
 export const DEFAULT_SLA_MS = {
@@ -21,24 +21,11 @@ export function priorityForSeverity(severity: Severity): TicketPriority {
   }
 }
 
-/**
- * The contract's respondBy / onSiteBy / resolveBy, read off the SLA clocks: the start plus the
- * target plus the time spent paused (a running pause counts up to `nowMs`). A stopped clock
- * keeps the deadline it had.
- */
+/** The contract's respondBy / onSiteBy / resolveBy, read off the SLA clocks at `nowMs`. */
 export function slaDeadlines(clocks: readonly SlaClock[], nowMs: number) {
   const due = (kind: SlaClockKind): number => {
     const clock = clocks.find((c) => c.kind === kind);
-    if (!clock) return nowMs;
-    const end = clock.stoppedAtMs ?? nowMs;
-    const pausedMs = clock.pauses.reduce(
-      (sum, p) => sum + Math.max(0, Math.min(p.toMs ?? end, end) - p.fromMs),
-      0,
-    );
-    const status = clockStatus(clock, nowMs);
-    // Business-hour clocks: the evaluator knows the calendar; 24×7 clocks are plain sums.
-    if (clock.calendar && status.dueAtMs !== null) return status.dueAtMs;
-    return clock.startedAtMs + clock.targetMs + pausedMs;
+    return clock ? deadlineMs(clock, nowMs) : nowMs;
   };
   return { respondBy: due('respond'), onSiteBy: due('onSite'), resolveBy: due('resolve') };
 }

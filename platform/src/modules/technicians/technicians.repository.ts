@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApplianceType } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { GeoPoint, TechnicianSkill, TechnicianStatus, WeeklyShift } from '../service-domain';
+import type { GeoPoint, TechnicianSkill, TechnicianStatus, WeeklyShift } from '../../../../contracts/src';
 
 export interface Technician {
   id: string;

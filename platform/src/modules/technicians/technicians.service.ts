@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import type { Principal } from '../auth/auth.service';
-import type { GeoPoint } from '../service-domain';
+import type { GeoPoint } from '../../../../contracts/src';
 import { TechniciansRepository, type Technician } from './technicians.repository';
 
 /** Technicians: skills, shifts, region, status and where they are now. */

@@ -1,5 +1,5 @@
 import { ticketStatusSchema, type TicketStatus } from '../../../../contracts/src';
-import { ServiceDomainError } from './service-domain.errors';
+import { AppError } from '../../common/errors/app-error';
 import {
   DAY_MS,
   TRANSITIONS,
@@ -31,10 +31,10 @@ function codeOf(fn: () => unknown): string {
   try {
     fn();
   } catch (e) {
-    if (e instanceof ServiceDomainError) return e.code;
+    if (e instanceof AppError) return e.code;
     throw e;
   }
-  throw new Error('expected a ServiceDomainError');
+  throw new Error('expected a AppError');
 }
 
 describe('ticket lifecycle', () => {

@@ -1,5 +1,5 @@
 import type { TicketStatus } from '../../../../contracts/src';
-import { ServiceDomainError } from './service-domain.errors';
+import { ticketError } from './tickets.errors';
 
 export const DAY_MS = 86_400_000;
 /** A recurrence of the same fault within this time after resolution reopens the ticket as a repeat. */
@@ -160,41 +160,33 @@ export function transition<T extends LifecycleTicket>(
   const from = ticket.status;
   const found = RULES.get(`${from}>${to}`);
   if (!found) {
-    throw new ServiceDomainError(
-      'ticket.bad_transition',
-      `${describe(from)} cannot become ${ADJECTIVE[to]}`,
-      {
-        ticketId: ticket.id,
-        from,
-        to,
-        allowed: allowedTransitions(from).map((r) => r.to),
-      },
-    );
+    throw ticketError('ticket.bad_transition', `${describe(from)} cannot become ${ADJECTIVE[to]}`, {
+      ticketId: ticket.id,
+      from,
+      to,
+      allowed: allowedTransitions(from).map((r) => r.to),
+    });
   }
   if (!found.actors.includes(actor.kind)) {
-    throw new ServiceDomainError(
+    throw ticketError(
       'ticket.actor_not_allowed',
       `A ${actor.kind} cannot move ${describe(from).toLowerCase()} to ${ADJECTIVE[to]}`,
       { ticketId: ticket.id, from, to, actorKind: actor.kind, allowedActors: found.actors },
     );
   }
   if (actor.kind === 'technician' && ticket.assigneeId !== actor.id) {
-    throw new ServiceDomainError(
-      'ticket.not_assignee',
-      'Only the assigned technician may change this ticket',
-      {
-        ticketId: ticket.id,
-      },
-    );
+    throw ticketError('ticket.not_assignee', 'Only the assigned technician may change this ticket', {
+      ticketId: ticket.id,
+    });
   }
   if (actor.kind === 'customer') {
     if (ticket.customerId !== actor.id) {
-      throw new ServiceDomainError('ticket.not_own_ticket', 'A customer may only change their own tickets', {
+      throw ticketError('ticket.not_own_ticket', 'A customer may only change their own tickets', {
         ticketId: ticket.id,
       });
     }
     if (to === 'cancelled' && (ticket.source !== 'customer' || !CUSTOMER_CANCELLABLE.has(from))) {
-      throw new ServiceDomainError(
+      throw ticketError(
         'ticket.actor_not_allowed',
         'A customer may cancel only their own request, and only before the technician is on site',
         { ticketId: ticket.id, from, to },
@@ -203,7 +195,7 @@ export function transition<T extends LifecycleTicket>(
   }
   const reason = input.reason?.trim() ?? '';
   if (found.reasonRequired && reason === '') {
-    throw new ServiceDomainError('ticket.reason_required', `Say why the ticket becomes ${ADJECTIVE[to]}`, {
+    throw ticketError('ticket.reason_required', `Say why the ticket becomes ${ADJECTIVE[to]}`, {
       ticketId: ticket.id,
       field: 'reason',
     });
@@ -212,7 +204,7 @@ export function transition<T extends LifecycleTicket>(
   if (to === 'reopened') {
     // A fault coming back long after the repair is a new failure, not a failed repair.
     if (ticket.resolvedAt === null || nowMs - ticket.resolvedAt > REPEAT_WINDOW_MS) {
-      throw new ServiceDomainError(
+      throw ticketError(
         'ticket.reopen_window_passed',
         'A ticket can be reopened only within 30 days of its resolution; open a new ticket instead',
         { ticketId: ticket.id, resolvedAt: ticket.resolvedAt },
@@ -221,7 +213,7 @@ export function transition<T extends LifecycleTicket>(
     repeat = true;
   }
   if (to === 'dispatched' && !input.assigneeId) {
-    throw new ServiceDomainError('ticket.bad_transition', 'A ticket can be dispatched only to a technician', {
+    throw ticketError('ticket.bad_transition', 'A ticket can be dispatched only to a technician', {
       ticketId: ticket.id,
       field: 'assigneeId',
     });

@@ -2,14 +2,12 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import {
-  dispatchRequestSchema,
   locationRequestSchema,
   reasonRequestSchema,
   requiredReasonRequestSchema,
   resolveRequestSchema,
   ticketQuerySchema,
   transitionRequestSchema,
-  type DispatchRequest,
   type LocationRequest,
   type ResolveRequest,
   type Ticket,
@@ -69,39 +67,6 @@ export class TicketsController {
   @Roles('admin', 'engineer')
   acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Ticket> {
     return this.tickets.acknowledge(id, principal);
-  }
-
-  @Post(':id/dispatch')
-  @HttpCode(200)
-  @Roles('admin', 'engineer')
-  @ApiOperation({ summary: 'Automatic dispatch, or {technicianId, reason} as a manual override' })
-  @ApiZodBody(dispatchRequestSchema)
-  dispatch(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
-    @Body(new ZodValidationPipe(dispatchRequestSchema)) body: DispatchRequest,
-  ): Promise<Ticket> {
-    return this.tickets.dispatch(id, principal, body);
-  }
-
-  @Post(':id/accept')
-  @HttpCode(200)
-  @Roles('technician')
-  accept(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Ticket> {
-    return this.tickets.accept(id, principal);
-  }
-
-  @Post(':id/decline')
-  @HttpCode(200)
-  @Roles('technician', 'admin', 'engineer')
-  @ApiOperation({ summary: '{reason}: back to the pool and re-dispatched to another technician' })
-  @ApiZodBody(requiredReasonRequestSchema)
-  decline(
-    @CurrentPrincipal() principal: Principal,
-    @Param('id') id: string,
-    @Body(new ZodValidationPipe(requiredReasonRequestSchema)) body: { reason: string },
-  ): Promise<Ticket> {
-    return this.tickets.decline(id, principal, body.reason);
   }
 
   @Post(':id/en-route')

@@ -1,17 +1,26 @@
 import { Module } from '@nestjs/common';
 import { CustomersModule } from '../customers/customers.module';
 import { DevicesModule } from '../devices/devices.module';
-import { DispatchModule } from '../dispatch/dispatch.module';
-import { GuidanceModule } from '../guidance/guidance.module';
-import { FixSignalsRepository } from './fix-signals.repository';
+import { PartsModule } from '../parts/parts.module';
+import { TechniciansModule } from '../technicians/technicians.module';
+import { TicketIntake } from './ticket-intake.service';
+import { TicketState } from './ticket-state.service';
 import { TicketsController } from './tickets.controller';
 import { TicketsRepository } from './tickets.repository';
 import { TicketsService } from './tickets.service';
 
 @Module({
-  imports: [DevicesModule, CustomersModule, DispatchModule, GuidanceModule],
+  imports: [DevicesModule, CustomersModule, PartsModule, TechniciansModule],
   controllers: [TicketsController],
-  providers: [TicketsService, TicketsRepository, FixSignalsRepository],
-  exports: [TicketsService],
+  providers: [TicketState, TicketIntake, TicketsService, TicketsRepository],
+  exports: [
+    TicketState,
+    TicketIntake,
+    TicketsService,
+    TicketsRepository,
+    DevicesModule,
+    CustomersModule,
+    PartsModule,
+  ],
 })
 export class TicketsModule {}

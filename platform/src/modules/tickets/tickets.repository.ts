@@ -1,7 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Ticket, TicketStatus } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { ActorKind, Assignment, DispatchOffer, EscalationState, SlaClock } from '../service-domain';
+import type { ActorKind } from './ticket-lifecycle';
+import type { Assignment, DispatchOffer } from '../dispatch/dispatch-rules';
+import type { EscalationState } from '../sla/escalation';
+import type { SlaClock } from '../sla/sla-clock';
 
 /** What the technician recorded at resolution. */
 export interface Resolution {

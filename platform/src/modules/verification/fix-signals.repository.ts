@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
-import type { DeviceSignal } from '../service-domain';
+import type { DeviceSignal } from './fix-verification';
 
 /**
  * Reads (never writes) the alarms table: what the device showed after a repair. Silence

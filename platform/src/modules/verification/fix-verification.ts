@@ -1,4 +1,4 @@
-import { REPEAT_WINDOW_MS } from './ticket-lifecycle';
+import { REPEAT_WINDOW_MS } from '../tickets/ticket-lifecycle';
 
 /** Default time the device must stay normal after the repair before the fix counts as verified. */
 export const DEFAULT_VERIFY_HOLD_MS = 72 * 3_600_000;

@@ -1,0 +1,9 @@
+import { featureErrors } from '../../common/errors/app-error';
+
+/** Every way the parts feature refuses a request. */
+export const partsError = featureErrors({
+  'parts.reservation_not_found': 'not_found',
+  'parts.insufficient_stock': 'conflict',
+  'parts.bad_quantity': 'invalid',
+  'parts.lot_not_found': 'not_found',
+});
