@@ -107,7 +107,7 @@ export type AlarmState = z.infer<typeof alarmStateSchema>;
 export const alarmSchema = z.object({
   id: z.string(),
   deviceId: z.string(),
-  /** What raised it: `threshold:<metric>`, `code:<error code>`. One open alarm per device and cause. */
+  /** What raised it, written as `AlarmCause` (alarm-cause.ts) formats it. One open alarm per device and cause. */
   cause: z.string(),
   severity: severitySchema,
   state: alarmStateSchema,

@@ -6,3 +6,4 @@ export * from './service-api';
 export * from './service-entities';
 export * from './seeded-random';
 export * from './diagnostics-events';
+export * from './alarm-cause';

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   APPLIANCE_PROFILES,
+  formatAlarmCause,
+  parseAlarmCause,
+  type AlarmCause,
   type Alarm,
   type AlarmState,
   type ApplianceType,
@@ -19,7 +22,8 @@ import { AlarmsRepository } from './alarms.repository';
 import { levelOf, severityOfLevel, ThresholdTracker } from './threshold-rules';
 
 const NO_DATA_SWEEP_MS = 5_000;
-const NO_DATA_CAUSE = 'no_data';
+const NO_DATA: AlarmCause = { kind: 'no_data' };
+const NO_DATA_CAUSE = formatAlarmCause(NO_DATA);
 /** Slack on top of the expected silence, for jitter and a reconnect. */
 const NO_DATA_GRACE_MS = 30_000;
 
@@ -28,7 +32,7 @@ const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2
 /** One metric of one device under threshold watch; built once, so a reading allocates nothing. */
 interface MetricWatch {
   readonly metric: MetricProfile;
-  readonly cause: string;
+  readonly cause: AlarmCause;
   readonly tracker: ThresholdTracker;
 }
 
@@ -97,20 +101,20 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       const allowedMs = intervalMs * this.config.noDataAfterIntervals + NO_DATA_GRACE_MS;
       const silentMs = now - device.lastSeen;
       if (silentMs <= allowedMs) continue;
-      this.raise(device.id, NO_DATA_CAUSE, 'minor', {
+      this.raise(device.id, NO_DATA, 'minor', {
         message: `No data for ${Math.round(silentMs / 60_000)} min (expected a report every ${intervalMs / 1000} s)`,
         details: { lastSeen: device.lastSeen, expectedIntervalMs: intervalMs, online: device.online },
       });
     }
   }
 
-  hasOpen(deviceId: string, cause: string): boolean {
-    return this.openAlarms.has(key(deviceId, cause));
+  hasOpen(deviceId: string, cause: AlarmCause): boolean {
+    return this.openAlarms.has(key(deviceId, formatAlarmCause(cause)));
   }
 
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
     if (this.silentDevices.has(reading.deviceId)) {
-      this.resolve(reading.deviceId, NO_DATA_CAUSE, { resumedAt: reading.tsMs });
+      this.resolve(reading.deviceId, NO_DATA, { resumedAt: reading.tsMs });
     }
     let byMetric = this.watches.get(reading.deviceId);
     if (!byMetric) this.watches.set(reading.deviceId, (byMetric = new Map()));
@@ -122,7 +126,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
         if (!metric) continue;
         watch = {
           metric,
-          cause: `threshold:${name}`,
+          cause: { kind: 'threshold', metric: name },
           tracker: new ThresholdTracker(this.config.alarmClearHoldMs),
         };
         byMetric.set(name, watch);
@@ -158,7 +162,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     const profile = APPLIANCE_PROFILES[event.type as ApplianceType];
     const code = profile?.errorCodes.find((c) => c.code === event.code);
     if (!code) return;
-    this.raise(event.deviceId, `code:${event.code}`, code.severity, {
+    this.raise(event.deviceId, { kind: 'code', code: event.code }, code.severity, {
       message: `${event.code}: ${code.meaning}${event.message ? ` (${event.message})` : ''}`,
       details: {
         code: event.code,
@@ -172,11 +176,12 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   /** Raises an alarm, or updates the open one of the same device and cause (count, severity). */
   raise(
     deviceId: string,
-    cause: string,
+    raisedBy: AlarmCause,
     severity: Severity,
     content: { message: string; details: Record<string, unknown> },
   ): void {
     const now = this.clock.now();
+    const cause = formatAlarmCause(raisedBy);
     const alarmKey = key(deviceId, cause);
     const open = this.openAlarms.get(alarmKey);
     let alarm: Alarm;
@@ -214,8 +219,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Clears the open alarm of this device and cause, if any, because its condition ended. */
-  resolve(deviceId: string, cause: string, details: Record<string, unknown>): void {
-    const open = this.openAlarms.get(key(deviceId, cause));
+  resolve(deviceId: string, cause: AlarmCause, details: Record<string, unknown>): void {
+    const open = this.openAlarms.get(key(deviceId, formatAlarmCause(cause)));
     if (!open) return;
     this.close(open, { ...open.details, clearedBy: 'automatic', clearReading: details });
   }
@@ -272,10 +277,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       ...alarm.details,
       clearedBy: principal.userId,
     });
-    this.watches
-      .get(alarm.deviceId)
-      ?.get(alarm.cause.replace(/^threshold:/, ''))
-      ?.tracker.reset();
+    const cause = parseAlarmCause(alarm.cause);
+    if (cause?.kind === 'threshold') this.watches.get(alarm.deviceId)?.get(cause.metric)?.tracker.reset();
     await this.persisting;
     return cleared;
   }

@@ -1,5 +1,10 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import { APPLIANCE_PROFILES, type ApplianceType, type MetricProfile } from '../../../../contracts/src';
+import {
+  APPLIANCE_PROFILES,
+  type AlarmCause,
+  type ApplianceType,
+  type MetricProfile,
+} from '../../../../contracts/src';
 import {
   ANOMALY_ALARM_SCORE,
   AnomalyAlarmRule,
@@ -12,7 +17,7 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { DomainEvents, type DomainEventMap } from '../../common/events/domain-events';
 import { AlarmsService } from '../alarms/alarms.service';
 
-export const ANOMALY_CAUSE = 'anomaly';
+export const ANOMALY_CAUSE: AlarmCause = { kind: 'anomaly' };
 const TOP_METRICS = 3;
 
 /**

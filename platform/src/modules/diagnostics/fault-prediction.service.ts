@@ -123,7 +123,11 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
       track.above = 0;
       track.below += 1;
       if (track.mode && track.below >= CLEAR_AFTER_WINDOWS) {
-        this.alarms.resolve(a.deviceId, `prediction:${track.mode}`, { faultProbability: a.faultProbability });
+        this.alarms.resolve(
+          a.deviceId,
+          { kind: 'prediction', faultMode: track.mode },
+          { faultProbability: a.faultProbability },
+        );
         track.mode = null;
       }
       return;
@@ -135,7 +139,7 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
     const fault = APPLIANCE_PROFILES[a.type].faultModes.find((f) => f.mode === a.faultMode);
     const hoursToFailure = a.hoursToFailure / this.config.modelTimeScale;
     const probability = round(a.faultProbability);
-    this.alarms.raise(a.deviceId, `prediction:${a.faultMode}`, 'major', {
+    this.alarms.raise(a.deviceId, { kind: 'prediction', faultMode: a.faultMode }, 'major', {
       message: `Predicted ${fault?.description.toLowerCase() ?? a.faultMode}: ${Math.round(probability * 100)} % likely, failure expected in about ${formatHours(hoursToFailure)}`,
       details: {
         faultMode: a.faultMode,

@@ -1,32 +1,29 @@
-import { APPLIANCE_PROFILES, type ApplianceType } from '../../../../contracts/src';
+import { APPLIANCE_PROFILES, parseAlarmCause, type ApplianceType } from '../../../../contracts/src';
 
 /**
  * Names the fault an alarm belongs to, so that the alarms one fault raises over time (a
  * drifting metric, then a model's prediction, then the error code) form one incident.
  * `openFaults` are the device's open incidents: an ambiguous metric joins one of them.
  */
-export function faultOfAlarm(type: ApplianceType, cause: string, openFaults: string[]): string {
+export function faultOfAlarm(type: ApplianceType, causeText: string, openFaults: string[]): string {
   const profile = APPLIANCE_PROFILES[type];
-  const [kind, subject] = splitCause(cause);
-  switch (kind) {
+  const cause = parseAlarmCause(causeText);
+  switch (cause?.kind) {
     case 'prediction':
-      return subject;
+      return cause.faultMode;
     case 'code':
-      return profile.faultModes.find((f) => f.errorCode === subject)?.mode ?? cause;
+      return profile.faultModes.find((f) => f.errorCode === cause.code)?.mode ?? causeText;
     case 'threshold': {
-      const candidates = profile.faultModes.filter((f) => f.affects.includes(subject));
+      const candidates = profile.faultModes.filter((f) => f.affects.includes(cause.metric));
       const open = candidates.find((f) => openFaults.includes(f.mode));
       if (open) return open.mode;
-      const primary = candidates.filter((f) => f.affects[0] === subject);
+      const primary = candidates.filter((f) => f.affects[0] === cause.metric);
       if (primary.length === 1) return primary[0].mode;
-      return `metric:${subject}`;
+      return `metric:${cause.metric}`;
     }
-    default:
-      return cause;
+    case 'anomaly':
+    case 'no_data':
+    case undefined:
+      return causeText;
   }
-}
-
-function splitCause(cause: string): [string, string] {
-  const at = cause.indexOf(':');
-  return at < 0 ? [cause, ''] : [cause.slice(0, at), cause.slice(at + 1)];
 }

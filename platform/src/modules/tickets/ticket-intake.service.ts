@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import {
   APPLIANCE_PROFILES,
+  parseAlarmCause,
   type Alarm,
   type Incident,
   type Ticket,
@@ -25,7 +26,7 @@ const minPriority = (a: TicketPriority, b: TicketPriority): TicketPriority => (a
 
 /** A model's estimate carried by a prediction alarm's details. */
 function predictionOf(alarm: Alarm): { probability: number; hoursToFailure: number | null } | undefined {
-  if (!alarm.cause.startsWith('prediction:')) return undefined;
+  if (parseAlarmCause(alarm.cause)?.kind !== 'prediction') return undefined;
   const { probability, hoursToFailure } = alarm.details;
   if (typeof probability !== 'number') return undefined;
   return { probability, hoursToFailure: typeof hoursToFailure === 'number' ? hoursToFailure : null };

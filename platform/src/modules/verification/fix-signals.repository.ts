@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { parseAlarmCause } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 import type { DeviceSignal } from './fix-verification';
 
@@ -20,18 +21,18 @@ export class FixSignalsRepository {
   }
 }
 
-export function signalOf(cause: string, ts: number): DeviceSignal {
-  const at = cause.indexOf(':');
-  const kind = at < 0 ? cause : cause.slice(0, at);
-  const subject = at < 0 ? '' : cause.slice(at + 1);
-  switch (kind) {
+export function signalOf(causeText: string, ts: number): DeviceSignal {
+  const cause = parseAlarmCause(causeText);
+  switch (cause?.kind) {
     case 'threshold':
-      return { ts, kind: 'alarm', metric: subject };
+      return { ts, kind: 'alarm', metric: cause.metric };
     case 'code':
-      return { ts, kind: 'error_code', code: subject };
+      return { ts, kind: 'error_code', code: cause.code };
     case 'prediction':
-      return { ts, kind: 'alarm', faultMode: subject };
-    default:
+      return { ts, kind: 'alarm', faultMode: cause.faultMode };
+    case 'anomaly':
+    case 'no_data':
+    case undefined:
       return { ts, kind: 'anomaly' };
   }
 }
