@@ -13,6 +13,7 @@ import {
 } from '../../../../contracts/src';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
+import { SerialQueue } from '../../common/concurrency/serial-queue';
 import { DomainEvents, type DomainEventMap } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import type { Principal } from '../auth/auth.service';
@@ -49,7 +50,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   /** Devices with an open `no_data` alarm, which their next reading clears. */
   private readonly silentDevices = new Set<string>();
   private readonly metricProfiles = new Map<string, MetricProfile>();
-  private persisting: Promise<void> = Promise.resolve();
+  /** Alarm changes are stored one at a time, in the order they happened. */
+  private readonly writes = new SerialQueue();
   private readonly unsubscribe: Array<() => void> = [];
   private noDataTimer?: NodeJS.Timeout;
 
@@ -81,12 +83,12 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.noDataTimer);
     for (const off of this.unsubscribe) off();
-    await this.persisting;
+    await this.writes.settled();
   }
 
   /** Resolves once every alarm change so far is stored. */
   settled(): Promise<void> {
-    return this.persisting;
+    return this.writes.settled();
   }
 
   /**
@@ -242,12 +244,15 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
    */
   private save(alarm: Alarm): void {
     this.events.emit('alarm.changed', alarm);
-    this.persisting = this.persisting
-      .then(() => this.repository.upsert(alarm))
-      .then(
-        () => this.events.emit('alarm.stored', alarm),
-        (error: unknown) => this.logger.error({ err: error, alarmId: alarm.id }, 'saving alarm failed'),
-      );
+    void this.writes.run(async () => {
+      try {
+        await this.repository.upsert(alarm);
+      } catch (error) {
+        this.logger.error({ err: error, alarmId: alarm.id }, 'saving alarm failed');
+        return;
+      }
+      this.events.emit('alarm.stored', alarm);
+    });
   }
 
   async list(principal: Principal, filter: { deviceId?: string; state?: AlarmState }): Promise<Alarm[]> {
@@ -256,7 +261,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       : principal.role === 'admin' || principal.role === 'engineer'
         ? undefined
         : this.devices.list(principal).map((d) => d.id);
-    await this.persisting;
+    await this.writes.settled();
     return this.repository.list({ deviceIds, state: filter.state, limit: 500 });
   }
 
@@ -266,7 +271,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     const updated: Alarm = { ...alarm, state: 'acknowledged', updatedAt: this.clock.now() };
     this.openAlarms.set(key(alarm.deviceId, alarm.cause), updated);
     this.save(updated);
-    await this.persisting;
+    await this.writes.settled();
     return updated;
   }
 
@@ -279,12 +284,12 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     });
     const cause = parseAlarmCause(alarm.cause);
     if (cause?.kind === 'threshold') this.watches.get(alarm.deviceId)?.get(cause.metric)?.tracker.reset();
-    await this.persisting;
+    await this.writes.settled();
     return cleared;
   }
 
   private async requireVisible(id: string, principal: Principal): Promise<Alarm> {
-    await this.persisting;
+    await this.writes.settled();
     const alarm = await this.repository.find(id);
     if (!alarm) throw AlarmErrors.notFound(id);
     this.devices.requireVisible(alarm.deviceId, principal);

@@ -3,6 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import type { CreateDeviceRequest, CreatedDevice, DeviceView } from '../../../../contracts/src';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
+import { SerialQueue } from '../../common/concurrency/serial-queue';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { AccessPolicy } from '../access/access-policy';
@@ -23,7 +24,8 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   private readonly devices = new Map<string, DeviceRecord>();
   private readonly dirty = new Set<string>();
   private flushTimer?: NodeJS.Timeout;
-  private flushing: Promise<void> = Promise.resolve();
+  /** Twin flushes run one at a time, so two never race. */
+  private readonly flushes = new SerialQueue();
 
   constructor(
     private readonly repository: DevicesRepository,
@@ -165,7 +167,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
 
   /** Saves dirty twins; serialised so two flushes never race. */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(async () => {
+    return this.flushes.run(async () => {
       if (this.dirty.size === 0) return;
       const batch = [...this.dirty].map((id) => this.devices.get(id)).filter((d): d is DeviceRecord => !!d);
       this.dirty.clear();
@@ -176,7 +178,6 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
         this.logger.error({ err: error }, 'saving device twins failed; will retry');
       }
     });
-    return this.flushing;
   }
 
   toView(device: DeviceRecord): DeviceView {

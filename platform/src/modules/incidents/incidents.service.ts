@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Alarm, Incident, Severity, Ticket } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
+import { SerialQueue } from '../../common/concurrency/serial-queue';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import type { Principal } from '../auth/auth.service';
@@ -20,7 +21,8 @@ const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2
 export class IncidentsService implements OnModuleInit, OnApplicationShutdown {
   /** Open incidents by `${deviceId}|${fault}`, with the ids of their alarms still open. */
   private readonly open = new Map<string, { incident: Incident; openAlarmIds: Set<string> }>();
-  private persisting: Promise<void> = Promise.resolve();
+  /** Incident changes are stored one at a time, in the order they happened. */
+  private readonly writes = new SerialQueue();
   private readonly unsubscribe: Array<() => void> = [];
 
   constructor(
@@ -48,11 +50,11 @@ export class IncidentsService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     for (const off of this.unsubscribe) off();
-    await this.persisting;
+    await this.writes.settled();
   }
 
   settled(): Promise<void> {
-    return this.persisting;
+    return this.writes.settled();
   }
 
   private openFaultsOf(deviceId: string): string[] {
@@ -126,19 +128,24 @@ export class IncidentsService implements OnModuleInit, OnApplicationShutdown {
     const entry = [...this.open.values()].find((o) => o.incident.id === ticket.incidentId);
     if (!entry || entry.incident.ticketId === ticket.id) return;
     entry.incident = { ...entry.incident, ticketId: ticket.id };
-    this.persisting = this.persisting
-      .then(() => this.repository.upsert(entry.incident))
-      .catch((error: unknown) => this.logger.error({ err: error }, 'saving incident failed'));
+    const incident = entry.incident;
+    void this.writes
+      .run(() => this.repository.upsert(incident))
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, incidentId: incident.id }, 'saving incident failed'),
+      );
   }
 
   private save(incident: Incident, alarm: Alarm): void {
-    this.persisting = this.persisting
-      .then(() => this.repository.upsert(incident))
-      .then(
-        () => this.events.emit('incident.changed', { incident, alarm }),
-        (error: unknown) =>
-          this.logger.error({ err: error, incidentId: incident.id }, 'saving incident failed'),
-      );
+    void this.writes.run(async () => {
+      try {
+        await this.repository.upsert(incident);
+      } catch (error) {
+        this.logger.error({ err: error, incidentId: incident.id }, 'saving incident failed');
+        return;
+      }
+      this.events.emit('incident.changed', { incident, alarm });
+    });
   }
 
   async list(
@@ -150,7 +157,7 @@ export class IncidentsService implements OnModuleInit, OnApplicationShutdown {
       : principal.role === 'admin' || principal.role === 'engineer'
         ? undefined
         : this.devices.list(principal).map((d) => d.id);
-    await this.persisting;
+    await this.writes.settled();
     return this.repository.list({ deviceIds, state: filter.state, limit: 500 });
   }
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
+import { SerialQueue } from '../../common/concurrency/serial-queue';
 import { AppError } from '../../common/errors/app-error';
 import {
   availableQty,
@@ -62,7 +63,8 @@ export interface UsedPart {
 @Injectable()
 export class PartsService {
   private inventory?: Promise<Inventory>;
-  private queue: Promise<unknown> = Promise.resolve();
+  /** One change to the stock at a time, each on the inventory the previous one left. */
+  private readonly changes = new SerialQueue();
 
   constructor(
     private readonly repository: PartsRepository,
@@ -79,13 +81,11 @@ export class PartsService {
   private exclusive<T>(
     work: (inventory: Inventory) => Promise<{ inventory: Inventory; result: T }>,
   ): Promise<T> {
-    const run = this.queue.then(async () => {
+    return this.changes.run(async () => {
       const { inventory, result } = await work(await this.load());
       this.inventory = Promise.resolve(inventory);
       return result;
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   private async persist(after: Inventory, touched: Reservation[], consumptions: Consumption[]) {

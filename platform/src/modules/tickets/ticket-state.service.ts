@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { TicketStatus } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
-import { KeyedQueue } from '../../common/concurrency/keyed-queue';
+import { KeyedQueue } from '../../common/concurrency/serial-queue';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { AccessPolicy } from '../access/access-policy';

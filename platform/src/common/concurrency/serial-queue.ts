@@ -1,8 +1,25 @@
 import PQueue from 'p-queue';
 
 /**
- * Runs work one at a time per key (a ticket, a device) and in parallel across keys; the
- * project's one serial queue. A key's queue is dropped once it is idle.
+ * Runs work one at a time, in the order it was queued: the project's one serial queue (writes
+ * that must land in order, a cache updated by one writer at a time).
+ */
+export class SerialQueue {
+  private readonly queue = new PQueue({ concurrency: 1 });
+
+  run<T>(work: () => Promise<T>): Promise<T> {
+    return this.queue.add(work);
+  }
+
+  /** Resolves once everything queued, including work queued while waiting, has run. */
+  settled(): Promise<void> {
+    return this.queue.onIdle();
+  }
+}
+
+/**
+ * Runs work one at a time per key (a ticket, a device) and in parallel across keys. A key's
+ * queue is dropped once it is idle.
  */
 export class KeyedQueue {
   private readonly queues = new Map<string, PQueue>();

@@ -1,4 +1,4 @@
-import { KeyedQueue } from './keyed-queue';
+import { KeyedQueue, SerialQueue } from './serial-queue';
 
 describe('KeyedQueue', () => {
   it('runs work for one key in order and for different keys side by side', async () => {
@@ -26,5 +26,20 @@ describe('KeyedQueue', () => {
     });
     await queue.settled();
     expect(done).toBe(true);
+  });
+
+  it('a serial queue runs in order, keeps going after a failure, and settles', async () => {
+    const queue = new SerialQueue();
+    const log: number[] = [];
+    const first = queue.run(async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(1);
+    });
+    const failing = queue.run(() => Promise.reject(new Error('disk full')));
+    void queue.run(async () => log.push(3));
+    await expect(failing).rejects.toThrow('disk full');
+    await queue.settled();
+    await first;
+    expect(log).toEqual([1, 3]);
   });
 });
