@@ -23,9 +23,13 @@ export const subscribeRequestSchema = z.object({ room: roomSchema });
 export type SubscribeRequest = z.infer<typeof subscribeRequestSchema>;
 
 /** The server's answer to `subscribe` and `unsubscribe`; `code` and `error` say why a room was refused. */
-export const subscribeAckSchema = z.object({
+export const subscribeAckSchema = z.looseObject({
   ok: z.boolean(),
+  /** On refusal, as the HTTP error body: the stable code, its HTTP status and the message. */
   code: z.string().optional(),
+  statusCode: z.number().optional(),
+  message: z.string().optional(),
+  /** The message again, for clients of the first version. */
   error: z.string().optional(),
 });
 export type SubscribeAck = z.infer<typeof subscribeAckSchema>;

@@ -176,7 +176,13 @@ describe('Socket.IO rooms follow the REST visibility rules', () => {
     const other = bystanders()[0];
     const customer = viewer('customer');
     const stranger = viewer('other customer');
-    const refused = { ok: false, code: 'realtime.room_forbidden' };
+    // the same body an HTTP error has, with ok: false
+    const refused = {
+      ok: false,
+      statusCode: 403,
+      code: 'realtime.room_forbidden',
+      message: expect.any(String),
+    };
 
     // REST first: the same rule, the other way round
     for (const [v, status] of [

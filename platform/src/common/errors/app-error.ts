@@ -23,6 +23,16 @@ export class AppError extends Error {
   }
 }
 
+/** How every transport shows an AppError: the HTTP body, and the Socket.IO acknowledgement with `ok: false`. */
+export function errorBody(error: AppError): {
+  statusCode: number;
+  code: string;
+  message: string;
+  [detail: string]: unknown;
+} {
+  return { ...error.details, statusCode: ERROR_KINDS[error.kind], code: error.code, message: error.message };
+}
+
 /**
  * A feature's error factory: its codes, each with the kind the transports map it to (HTTP
  * status, Socket.IO ack), in the feature's own `*.errors.ts`.

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
-import { AppError, ERROR_KINDS } from './app-error';
+import { AppError, ERROR_KINDS, errorBody } from './app-error';
 
 /** Maps every error leaving a controller to `{ statusCode, code, message, field? }`. */
 @Catch()
@@ -11,10 +11,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof AppError) {
-      const statusCode = ERROR_KINDS[error.kind];
-      response
-        .status(statusCode)
-        .json({ statusCode, code: error.code, message: error.message, ...error.details });
+      response.status(ERROR_KINDS[error.kind]).json(errorBody(error));
       return;
     }
     if (error instanceof HttpException) {

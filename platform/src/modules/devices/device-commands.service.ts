@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { CommandAck, CommandMessage, SendCommandRequest } from '../../../../contracts/src';
-import { AppError } from '../../common/errors/app-error';
+import { DeviceErrors } from './devices.errors';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import type { Principal } from '../auth/auth.service';
@@ -58,17 +58,9 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
   async send(deviceId: string, request: SendCommandRequest, principal: Principal): Promise<CommandAck> {
     const device = this.devices.requireVisible(deviceId, principal);
     if (!device.online) {
-      throw new AppError(
-        'device.offline',
-        'conflict',
-        `Device "${deviceId}" is offline; commands need a connected device`,
-        {
-          deviceId,
-        },
-      );
+      throw DeviceErrors.offline(deviceId);
     }
-    if (!this.publisher)
-      throw new AppError('device.broker_unavailable', 'unavailable', 'The MQTT broker is not running');
+    if (!this.publisher) throw DeviceErrors.brokerUnavailable();
     const command: CommandMessage = { id: randomUUID(), name: request.name, args: request.args };
     const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     const answered = new Promise<CommandAck | undefined>((resolve) => {
@@ -91,15 +83,7 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
     }
     const ack = await answered;
     if (!ack) {
-      throw new AppError(
-        'device.command_timeout',
-        'timeout',
-        `No acknowledgement from "${deviceId}" within ${timeoutMs} ms`,
-        {
-          deviceId,
-          commandId: command.id,
-        },
-      );
+      throw DeviceErrors.commandTimeout(deviceId, command.id, timeoutMs);
     }
     return ack;
   }

@@ -6,6 +6,7 @@ import {
   SOCKET_EVENTS,
   SOCKET_REQUESTS,
   subscribeRequestSchema,
+  type SubscribeAck,
   type Alarm,
   type TelemetryEvent,
   type Ticket,
@@ -14,7 +15,7 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
-import { AppError } from '../../common/errors/app-error';
+import { errorBody, type AppError } from '../../common/errors/app-error';
 import { AccessPolicy } from '../access/access-policy';
 import { AuthService, type Principal } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
@@ -23,7 +24,7 @@ import { RealtimeErrors } from './realtime.errors';
 import { attachRedisAdapter } from './redis-adapter';
 import { TelemetryThrottle } from './telemetry-throttle';
 
-type Ack = (response: { ok: boolean; error?: string; code?: string }) => void;
+type Ack = (response: SubscribeAck) => void;
 
 /** Every staff socket (admin, engineer) is in this room; `<room>/staff` holds a room's staff members. */
 const STAFF_ROOM = 'staff';
@@ -235,6 +236,7 @@ export class RealtimeService implements OnApplicationShutdown {
   }
 }
 
-function failure(error: AppError): { ok: false; error: string; code: string } {
-  return { ok: false, error: error.message, code: error.code };
+/** The same body as the HTTP error, with `ok: false` and `error` (the message) for the acknowledgement. */
+function failure(error: AppError): SubscribeAck {
+  return { ok: false, error: error.message, ...errorBody(error) };
 }

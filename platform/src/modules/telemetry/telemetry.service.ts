@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APPLIANCE_PROFILES } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
-import { AppError } from '../../common/errors/app-error';
+import { telemetryError } from './telemetry.errors';
 import type { Principal } from '../auth/auth.service';
 import { DeviceErrors } from '../devices/devices.errors';
 import { DevicesService } from '../devices/devices.service';
@@ -14,7 +14,7 @@ const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_0
 export function parseDurationMs(text: string): number {
   const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
   if (!match)
-    throw new AppError('telemetry.bad_every', 'invalid', 'every: a duration like 30s, 1m, 1h', {
+    throw telemetryError('telemetry.bad_every', 'every: a duration like 30s, 1m, 1h', {
       field: 'every',
     });
   return Number(match[1]) * UNIT_MS[match[2]];
@@ -24,7 +24,7 @@ export function parseDurationMs(text: string): number {
 export function parseInstant(text: string, field: string): number {
   const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(ms)) {
-    throw new AppError('telemetry.bad_time', 'invalid', `${field}: ISO-8601 or epoch milliseconds`, {
+    throw telemetryError('telemetry.bad_time', `${field}: ISO-8601 or epoch milliseconds`, {
       field,
     });
   }
@@ -51,17 +51,12 @@ export class TelemetryService {
     const toMs = query.to ? parseInstant(query.to, 'to') : this.clock.now();
     const fromMs = query.from ? parseInstant(query.from, 'from') : toMs - DEFAULT_RANGE_MS;
     if (fromMs > toMs)
-      throw new AppError('telemetry.bad_range', 'invalid', 'from: must not be after to', { field: 'from' });
+      throw telemetryError('telemetry.bad_range', 'from: must not be after to', { field: 'from' });
     const everyMs = query.every ? parseDurationMs(query.every) : undefined;
     if (everyMs !== undefined && (everyMs <= 0 || (toMs - fromMs) / everyMs > MAX_POINTS)) {
-      throw new AppError(
-        'telemetry.too_many_buckets',
-        'invalid',
-        `every: gives more than ${MAX_POINTS} buckets`,
-        {
-          field: 'every',
-        },
-      );
+      throw telemetryError('telemetry.too_many_buckets', `every: gives more than ${MAX_POINTS} buckets`, {
+        field: 'every',
+      });
     }
     return this.store.query({ deviceId, metric: query.metric, fromMs, toMs, everyMs, limit: MAX_POINTS });
   }
