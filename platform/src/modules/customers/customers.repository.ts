@@ -1,17 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { CustomerTier, GeoPoint } from '../../../../contracts/src';
+import type { Customer, CustomerTier } from '../../../../contracts/src';
 
-export interface Customer {
-  id: string;
-  name: string;
-  tier: CustomerTier;
-  email: string | null;
-  phone: string | null;
-  address: { street?: string; postcode?: string; city?: string };
-  location: GeoPoint | null;
-  region: string | null;
-}
+export type { Customer };
 
 interface CustomerRow {
   id: string;

@@ -1,8 +1,11 @@
 import {
   type ApplianceType,
+  type DispatchFactors,
   type GeoPoint,
   type TechnicianSkill,
   type TechnicianStatus,
+  type TicketAssignment,
+  type TicketOffer,
   type TicketPriority,
 } from '../../../../contracts/src';
 import { haversineKm } from '../../common/geo/geo';
@@ -84,13 +87,7 @@ const REJECTION_ORDER: readonly RejectionReason[] = [
   'at_capacity',
 ];
 
-export interface FactorScores {
-  skill: number;
-  travel: number;
-  workload: number;
-  slack: number;
-  part: number;
-}
+export type FactorScores = DispatchFactors;
 
 export interface CandidateScore {
   technicianId: string;
@@ -112,18 +109,8 @@ export interface Rejection {
   reason: RejectionReason;
 }
 
-export interface Assignment {
-  ticketId: string;
-  technicianId: string;
-  score: number;
-  factors: FactorScores;
-  travelMin: number;
-  partOnVan: boolean | null;
-  runnerUp: { technicianId: string; score: number } | null;
-  /** Why this technician: the factor scores and what decided against the runner-up. */
-  explanation: string;
-  manual: boolean;
-}
+/** Who the ticket went to and why (the wire type). */
+export type Assignment = TicketAssignment;
 
 export interface Unassigned {
   ticketId: string;
@@ -474,12 +461,8 @@ export function manualAssign(
   };
 }
 
-export interface DispatchOffer {
-  ticketId: string;
-  technicianId: string;
-  offeredAtMs: number;
-  acceptByMs: number;
-}
+/** An offer as dispatch makes it; the ticket adds when it was accepted. */
+export type DispatchOffer = Omit<TicketOffer, 'acceptedAtMs'>;
 
 /** Default time a technician has to accept before the ticket is re-dispatched. */
 export const DEFAULT_ACCEPT_WITHIN_MS = 15 * MIN;

@@ -3,9 +3,9 @@ import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createGuidanceRequestSchema,
   guidanceQuerySchema,
-  type ApplianceType,
   type CreateGuidanceRequest,
   type GuidanceArticle,
+  type GuidanceQuery,
 } from '../../../../contracts/src';
 import { ApiZodBody } from '../../common/openapi/zod-api-body';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
@@ -22,9 +22,7 @@ export class GuidanceController {
 
   @Get()
   @ApiOperation({ summary: 'Current guidance articles; filter by type and faultMode' })
-  list(
-    @Query(new ZodValidationPipe(guidanceQuerySchema)) query: { type?: ApplianceType; faultMode?: string },
-  ): Promise<GuidanceArticle[]> {
+  list(@Query(new ZodValidationPipe(guidanceQuerySchema)) query: GuidanceQuery): Promise<GuidanceArticle[]> {
     return this.guidance.list(query);
   }
 

@@ -6,6 +6,7 @@ import {
   type ApplianceType,
   type CreateGuidanceRequest,
   type GuidanceArticle,
+  type GuidanceQuery,
 } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
 import { AppError } from '../../common/errors/app-error';
@@ -73,7 +74,7 @@ export class GuidanceService implements OnModuleInit {
     }
   }
 
-  list(filter: { type?: ApplianceType; faultMode?: string }): Promise<GuidanceArticle[]> {
+  list(filter: GuidanceQuery): Promise<GuidanceArticle[]> {
     return this.repository.latest(filter);
   }
 

@@ -1,31 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApplianceType } from '../../../../contracts/src';
+import type { AbcClass, ApplianceType, Part, PartConsumption } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { AbcClass, Consumption, Reservation, StockLocation, StockLot } from './inventory';
+import type { Consumption, Reservation, StockLocation, StockLot } from './inventory';
 
-export interface PartRecord {
-  sku: string;
-  name: string;
-  part: string;
-  applianceType: ApplianceType;
-  compatibleModels: string[];
-  unitPrice: number;
-  annualUsageQty: number;
-  leadTimeDays: number;
-  abcClass: AbcClass;
-}
+/** A catalogue entry, stored as `GET /api/parts` shows it. */
+export type PartRecord = Part;
 
 export type LocationRecord = StockLocation & { region: string | null };
 
-export interface ConsumptionRow {
-  ticketId: string;
-  reservationId: string | null;
-  sku: string;
-  locationId: string;
-  lot: string;
-  qty: number;
-  at: number;
-}
+/** A fitted lot quantity, stored as `GET /api/parts/lots/{lot}` shows it. */
+export type ConsumptionRow = PartConsumption;
 
 /** Parts catalogue, stock locations, lots, reservations and consumptions. */
 @Injectable()

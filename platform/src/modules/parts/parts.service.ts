@@ -22,7 +22,7 @@ import {
   type ReservationPlan,
   type StockLevel,
 } from './inventory';
-import { type GeoPoint } from '../../../../contracts/src';
+import { type GeoPoint, type UsedPart } from '../../../../contracts/src';
 import {
   PartsRepository,
   type ConsumptionRow,
@@ -48,12 +48,7 @@ export interface SkuStock {
   locations: StockLevel[];
 }
 
-export interface UsedPart {
-  sku: string;
-  qty: number;
-  locationId: string;
-  lots: Array<{ lot: string; qty: number }>;
-}
+export type { UsedPart };
 
 /**
  * Stock held in memory as the service-domain `Inventory` (lots and held reservations) and

@@ -1,4 +1,4 @@
-import type { TicketPriority } from '../../../../contracts/src';
+import type { TicketEscalation, TicketPriority } from '../../../../contracts/src';
 import type { SlaClockKind, SlaEvent } from './sla-clock';
 
 /** 0 = the assignee, 1 = a senior engineer, 2 = the regional manager. */
@@ -7,12 +7,7 @@ export const ESCALATION_ROLES = ['assignee', 'senior_engineer', 'regional_manage
 export type EscalationRole = (typeof ESCALATION_ROLES)[number];
 
 /** Per-ticket ladder state; store it beside the clocks. */
-export interface EscalationState {
-  ticketId: string;
-  level: EscalationLevel;
-  /** `type:clock` keys already acted on, so a replayed event does not notify twice. */
-  handled: string[];
-}
+export type EscalationState = TicketEscalation;
 
 /** Who stands on each rung for this ticket; a missing rung is skipped upwards. */
 export interface EscalationContacts {

@@ -1,8 +1,8 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Technician } from '../../../../contracts/src';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
-import type { Technician } from './technicians.repository';
 import { TechniciansService } from './technicians.service';
 
 @ApiTags('technicians')

@@ -1,22 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApplianceType } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { GeoPoint, TechnicianSkill, TechnicianStatus, WeeklyShift } from '../../../../contracts/src';
+import type { GeoPoint, Technician, TechnicianStatus, WeeklyShift } from '../../../../contracts/src';
 
-export interface Technician {
-  id: string;
-  name: string;
-  email: string | null;
-  region: string;
-  baseLocation: GeoPoint;
-  currentLocation: GeoPoint;
-  skills: Partial<Record<ApplianceType, TechnicianSkill>>;
-  weeklyShifts: WeeklyShift[];
-  status: TechnicianStatus;
-  maxOpenTickets: number;
-  vanId: string | null;
-  userId: string | null;
-}
+export type { Technician };
 
 interface TechnicianRow {
   id: string;

@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../../../../contracts/src';
+import type { ActorKind, TicketStatus } from '../../../../contracts/src';
 import { ticketError } from './tickets.errors';
 
 export const DAY_MS = 86_400_000;
@@ -6,7 +6,7 @@ export const DAY_MS = 86_400_000;
 export const REPEAT_WINDOW_MS = 30 * DAY_MS;
 
 /** Who acts: the four login roles plus the platform itself (timers, telemetry, auto-dispatch). */
-export type ActorKind = 'system' | 'technician' | 'engineer' | 'admin' | 'customer';
+export type { ActorKind };
 
 export interface Actor {
   kind: ActorKind;

@@ -11,13 +11,14 @@ import {
   type LocationRequest,
   type ResolveRequest,
   type Ticket,
+  type TicketDetail,
   type TransitionRequest,
 } from '../../../../contracts/src';
 import { ApiZodBody } from '../../common/openapi/zod-api-body';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
-import { TicketsService, type TicketDetail } from './tickets.service';
+import { TicketsService } from './tickets.service';
 
 const listQuerySchema = ticketQuerySchema.extend({
   assigneeId: z.string().min(1).max(64).optional(),

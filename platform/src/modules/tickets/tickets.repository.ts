@@ -1,37 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Ticket, TicketStatus } from '../../../../contracts/src';
+import type {
+  Ticket,
+  TicketAssignment,
+  TicketAuditView,
+  TicketDetail,
+  TicketEscalation,
+  TicketOffer,
+  TicketResolution,
+  TicketStatus,
+} from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
 import type { ActorKind } from './ticket-lifecycle';
-import type { Assignment, DispatchOffer } from '../dispatch/dispatch-rules';
-import type { EscalationState } from '../sla/escalation';
 import type { SlaClock } from '../sla/sla-clock';
 
 /** What the technician recorded at resolution. */
-export interface Resolution {
-  rootCause: string;
-  partsUsed: Array<{
-    sku: string;
-    qty: number;
-    locationId: string;
-    lots: Array<{ lot: string; qty: number }>;
-  }>;
-  /** SKUs reserved for the ticket or on the van when the repair was done: the fill-rate input. */
-  partsAtFirstVisit: string[];
-  remote: boolean;
-  resolvedBy: string;
-  verification?: { outcome: string; atMs: number; explanation?: string };
-}
+export type Resolution = TicketResolution;
 
-export type TicketOffer = DispatchOffer & { acceptedAtMs: number | null };
+export type { TicketOffer };
 
-/** The stored ticket: the public contract plus the service state behind it. */
-export interface TicketRecord extends Ticket {
+/** The stored ticket: the detail's stored fields (as the API shows them) plus the service state behind it. */
+export interface TicketRecord
+  extends Ticket, Pick<TicketDetail, 'assignment' | 'offer' | 'declinedBy' | 'resolution' | 'escalation'> {
   slaClocks: SlaClock[];
-  escalation: EscalationState | null;
-  offer: TicketOffer | null;
-  assignment: Assignment | null;
-  declinedBy: string[];
-  resolution: Resolution | null;
   repeatOf: string | null;
 }
 
@@ -58,9 +48,9 @@ interface TicketRow {
   assignee_id: string | null;
   tier: Ticket['tier'];
   sla_clocks: SlaClock[];
-  escalation: EscalationState | null;
+  escalation: TicketEscalation | null;
   offer: TicketOffer | null;
-  assignment: Assignment | null;
+  assignment: TicketAssignment | null;
   declined_by: string[];
   resolution: Resolution | null;
   resolved_at: number | null;
@@ -120,15 +110,8 @@ export function toTicket(r: TicketRecord): Ticket {
   return ticket;
 }
 
-export interface AuditEntry {
-  ticketId: string;
-  at: number;
-  actor: string;
-  actorKind: ActorKind | null;
-  fromStatus: TicketStatus | null;
-  toStatus: TicketStatus;
-  reason: string;
-}
+/** One audit line, stored as the API shows it. */
+export type AuditEntry = TicketAuditView;
 
 export const OPEN_STATUSES: TicketStatus[] = [
   'new',

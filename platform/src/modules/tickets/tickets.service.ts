@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type {
   LocationRequest,
   ResolveRequest,
-  SlaClockView,
   Ticket,
+  TicketDetail,
   TicketStatus,
 } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
@@ -12,35 +12,14 @@ import type { Principal } from '../auth/auth.service';
 import { PartsService } from '../parts/parts.service';
 import { clockStatus } from '../sla/sla-clock';
 import { TechniciansService } from '../technicians/technicians.service';
-import type { Assignment } from '../dispatch/dispatch-rules';
 import type { Actor } from './ticket-lifecycle';
 import { TicketIntake } from './ticket-intake.service';
 import { TicketState, actorOf } from './ticket-state.service';
 import { ticketError } from './tickets.errors';
-import {
-  TicketsRepository,
-  toTicket,
-  type AuditEntry,
-  type Resolution,
-  type TicketRecord,
-} from './tickets.repository';
+import { TicketsRepository, toTicket, type AuditEntry, type TicketRecord } from './tickets.repository';
 
-export interface TicketDetail extends Ticket {
-  audit: AuditEntry[];
-  sla: SlaClockView[];
-  assignment: Assignment | null;
-  offer: TicketRecord['offer'];
-  declinedBy: string[];
-  resolution: Resolution | null;
-  escalation: TicketRecord['escalation'];
-  reservations: Array<{
-    id: string;
-    sku: string;
-    locationId: string;
-    lots: Array<{ lot: string; qty: number }>;
-  }>;
-  consumptions: Array<{ sku: string; locationId: string; lot: string; qty: number; at: number }>;
-}
+/** `GET /api/tickets/{id}`: the wire type, defined in contracts. */
+export type { TicketDetail };
 
 /**
  * The tickets API: reads (as far as the caller may see) and the lifecycle steps people take.
