@@ -7,9 +7,14 @@ import { loadOrProvisionFleet } from './fleet-provisioning';
 function fakeApi() {
   const requests: { url: string; auth?: string; body: unknown }[] = [];
   const fetchFn = (async (url: string, init: RequestInit) => {
-    const body = JSON.parse(init.body as string);
+    const body = init.body ? JSON.parse(init.body as string) : undefined;
     const headers = init.headers as Record<string, string>;
     requests.push({ url, auth: headers.authorization, body });
+    if (url.includes('/api/customers'))
+      return Response.json([
+        { id: 'c-1', region: 'north', name: 'A' },
+        { id: 'c-2', region: 'south', name: 'B' },
+      ]);
     if (url.endsWith('/api/auth/login'))
       return Response.json({ accessToken: 'tok', role: 'admin', userId: 'u1' });
     return Response.json({ ...body, secret: `secret-of-${body.id}` }, { status: 201 });
@@ -42,6 +47,23 @@ describe('loadOrProvisionFleet', () => {
     const again = await loadOrProvisionFleet({ ...options, types: ['washer', 'refrigerator'] });
     expect(again).toEqual(devices.slice(0, 2));
     expect(api.requests).toHaveLength(4);
+  });
+
+  it("registers new devices to the platform's customers in turn, in their region, when asked", async () => {
+    const api = fakeApi();
+    const base = { apiUrl: 'http://api.test', email: 'a@b.c', password: 'pw', fetchFn: api.fetchFn };
+    await loadOrProvisionFleet({ ...base, types: ['washer', 'washer', 'dishwasher'], assignCustomers: true });
+    const created = api.requests.filter((r) => r.url.endsWith('/api/devices')).map((r) => r.body);
+    expect(created).toEqual([
+      expect.objectContaining({ customerId: 'c-1', region: 'north' }),
+      expect.objectContaining({ customerId: 'c-2', region: 'south' }),
+      expect.objectContaining({ customerId: 'c-1', region: 'north' }),
+    ]);
+
+    const unowned = fakeApi();
+    await loadOrProvisionFleet({ ...base, fetchFn: unowned.fetchFn, types: ['washer'] });
+    expect(unowned.requests.some((r) => r.url.includes('/api/customers'))).toBe(false);
+    expect(unowned.requests.at(-1)?.body).not.toHaveProperty('customerId');
   });
 
   it('refuses to guess when the file is short and no API is given', async () => {

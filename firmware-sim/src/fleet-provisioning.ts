@@ -14,6 +14,7 @@ const credentialsFileSchema = z.array(
 );
 const loginAnswerSchema = z.object({ accessToken: z.string().min(1) });
 const createdAnswerSchema = z.object({ id: z.string().min(1), secret: z.string().min(1) });
+const customersAnswerSchema = z.array(z.object({ id: z.string().min(1), region: z.string().nullable() }));
 
 export interface ProvisioningOptions {
   /** Type of each device of the fleet, in order (see assignTypes). */
@@ -23,6 +24,12 @@ export interface ProvisioningOptions {
   email?: string;
   password?: string;
   regions?: readonly string[];
+  /**
+   * Register each new device to one of the platform's customers (`GET /api/customers`), spread
+   * over them in turn, in the customer's region: the demo's installers. Off: devices belong to
+   * nobody until someone assigns them.
+   */
+  assignCustomers?: boolean;
   /** Parallel POST /api/devices requests. */
   concurrency?: number;
   fetchFn?: typeof fetch;
@@ -83,15 +90,18 @@ export async function loadOrProvisionFleet(options: ProvisioningOptions): Promis
   const { accessToken } = loginAnswerSchema.parse(await login.json());
 
   const regions = options.regions ?? DEFAULT_REGIONS;
+  const owners = options.assignCustomers ? await listCustomers(fetchFn, base, accessToken) : [];
   const devices = [...existing];
   const createOne = async (index: number): Promise<FleetDevice> => {
     const type = options.types[index];
     const id = simulatedDeviceId(type, index);
+    const owner = owners.length > 0 ? owners[index % owners.length] : undefined;
     const body: CreateDeviceRequest = {
       type,
       serial: `SN-${id}`,
-      region: regions[index % regions.length],
+      region: owner?.region ?? regions[index % regions.length],
       id,
+      ...(owner ? { customerId: owner.id } : {}),
     };
     const response = await fetchFn(`${base}/api/devices`, {
       method: 'POST',
@@ -119,4 +129,19 @@ export async function loadOrProvisionFleet(options: ProvisioningOptions): Promis
       writeCredentialsFile(options.credentialsFile, devices);
   }
   return devices;
+}
+
+async function listCustomers(
+  fetchFn: typeof fetch,
+  base: string,
+  accessToken: string,
+): Promise<Array<{ id: string; region: string | null }>> {
+  const response = await fetchFn(`${base}/api/customers?limit=500`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+  });
+  if (!response.ok)
+    throw new ProvisioningError(
+      `GET /api/customers failed: HTTP ${response.status} ${await response.text()}`,
+    );
+  return customersAnswerSchema.parse(await response.json());
 }

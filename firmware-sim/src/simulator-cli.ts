@@ -6,7 +6,7 @@ import { FLEET_DEFAULTS, FleetSimulator } from './fleet-simulator';
 
 const USAGE = `Usage:
   npm run sim -- [run] --devices 50 --mix washer:2,refrigerator:1 --broker mqtt://127.0.0.1:1883
-                 [--credentials-file ./data/sim/fleet.json] [--api http://127.0.0.1:3000 --email E --password P]
+                 [--credentials-file ./data/sim/fleet.json] [--api http://127.0.0.1:3000 --email E --password P [--assign-customers]]
                  [--fault-rate 0.2] [--fault-start-within-hours 24] [--time-scale 60] [--seed 42]
                  [--ground-truth ./data/sim/ground-truth.jsonl] [--connect-rate 200] [--report-every-ms N]
                  [--stats-every-s 10]
@@ -41,6 +41,7 @@ const OPTIONS = {
   mix: { type: 'string' },
   broker: { type: 'string' },
   api: { type: 'string' },
+  'assign-customers': { type: 'boolean' },
   email: { type: 'string' },
   password: { type: 'string' },
   'credentials-file': { type: 'string' },
@@ -244,6 +245,7 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
     apiUrl: api,
     email,
     password,
+    assignCustomers: values['assign-customers'] === true,
     onProgress: (done, wanted) => {
       if (done === wanted || done % 200 < 8) log(io, 'provisioning', { provisioned: done, wanted });
     },

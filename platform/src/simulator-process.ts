@@ -51,6 +51,8 @@ export class SimulatorProcess {
       `http://127.0.0.1:${this.ports.httpPort}`,
       '--email',
       this.config.adminEmail,
+      // the demo's appliances belong to its customers, so tickets have a site and a customer sees them
+      '--assign-customers',
       '--credentials-file',
       path.join(simDir, 'fleet.json'),
       '--ground-truth',

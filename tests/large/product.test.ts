@@ -26,11 +26,11 @@ const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 
-async function login(baseUrl: string): Promise<string> {
+async function login(baseUrl: string, credentials = ADMIN): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
+    body: JSON.stringify(credentials),
   });
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
@@ -102,6 +102,22 @@ describe('the product, end to end', () => {
       token,
     );
     expect(listed.map((t) => t.id)).toContain(ticket.id);
+
+    // the demo's appliances belong to its customers: the ticket's customer signs in and sees both
+    expect(ticket.customerId).toEqual(expect.any(String));
+    const owner = await getJson<{ email: string }>(
+      product.baseUrl,
+      `/api/customers/${ticket.customerId}`,
+      token,
+    );
+    const ownerToken = await login(product.baseUrl, {
+      email: owner.email,
+      password: 'customer-demo-password',
+    });
+    const own = await getJson<DeviceView[]>(product.baseUrl, '/api/devices', ownerToken);
+    expect(own.map((d) => d.id)).toContain(ticket.deviceId);
+    const ownTickets = await getJson<Ticket[]>(product.baseUrl, '/api/tickets', ownerToken);
+    expect(ownTickets.map((t) => t.id)).toContain(ticket.id);
   }, 150_000);
 
   it('the dashboard signs in, lists the fleet and shows a device with live data', async () => {

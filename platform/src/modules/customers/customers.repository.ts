@@ -49,14 +49,6 @@ export class CustomersRepository {
     return rows.map(toCustomer);
   }
 
-  async ids(region: string | null): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>(
-      'SELECT id FROM customers WHERE ($1::text IS NULL OR region = $1) ORDER BY id',
-      [region],
-    );
-    return rows.map((r) => r.id);
-  }
-
   static async insert(tx: SqlExecutor, c: Customer): Promise<void> {
     await tx.query(
       `INSERT INTO customers (id, name, tier, email, phone, address, lat, lon, region)

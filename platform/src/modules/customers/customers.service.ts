@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../common/errors/app-error';
 import type { Principal } from '../auth/auth.service';
@@ -29,18 +28,12 @@ export class CustomersService {
     return this.repository.list(query);
   }
 
-  /** The customer a ticket for this device is served for. */
-  async forDevice(device: { id: string; customerId: string | null; region: string | null }): Promise<{
+  /** The device's owner, if it has one: a ticket's customer and site. */
+  async forDevice(device: { customerId: string | null }): Promise<{
     customerId: string | null;
     customer: Customer | undefined;
   }> {
-    if (device.customerId)
-      return { customerId: device.customerId, customer: await this.find(device.customerId) };
-    let candidates = await this.repository.ids(device.region);
-    if (candidates.length === 0) candidates = await this.repository.ids(null);
-    if (candidates.length === 0) return { customerId: null, customer: undefined };
-    const index = createHash('sha1').update(device.id).digest().readUInt32BE(0) % candidates.length;
-    const customer = await this.find(candidates[index]);
-    return { customerId: customer?.id ?? null, customer };
+    if (!device.customerId) return { customerId: null, customer: undefined };
+    return { customerId: device.customerId, customer: await this.find(device.customerId) };
   }
 }

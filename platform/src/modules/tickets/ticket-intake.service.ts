@@ -127,9 +127,7 @@ export class TicketIntake implements OnModuleInit, OnApplicationShutdown {
         `Predicted failure probability ${Math.round(prediction.probability * 100)} % within ${formatHours(prediction.hoursToFailure)}.`,
       );
     }
-    const { customerId, customer } = await this.customers.forDevice(
-      device ?? { id: incident.deviceId, customerId: null, region: null },
-    );
+    const { customerId, customer } = await this.customers.forDevice(device ?? { customerId: null });
     const id = randomUUID();
     const priority = priorityForSeverity(incident.severity);
     const tier = customer?.tier ?? 'standard';
