@@ -24,6 +24,8 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly handlers = new Map<string, JobHandler>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  /** A pass to start when the running one ends, for callers that came while it ran. */
+  private next?: Promise<number>;
   private stopped = false;
 
   constructor(
@@ -51,23 +53,37 @@ export class JobScheduler implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.runDue(), POLL_INTERVAL_MS);
+    this.timer = setInterval(() => {
+      // a database away for a moment must not end the process: the next poll tries again
+      this.runDue().catch((error: unknown) => this.logger.error({ err: error }, 'running due jobs failed'));
+    }, POLL_INTERVAL_MS);
     this.timer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    await Promise.allSettled([this.running, this.next]);
   }
 
   /**
    * Runs every job due by the clock's now, oldest first, until none is left; one pass at a time
-   * per instance. Tests with a manual clock call it after advancing the clock.
+   * per instance. Tests with a manual clock call it after advancing the clock. Called while a
+   * pass runs (the poll's), it answers with one more pass after that one: the running pass may
+   * have looked at the clock for the last time already.
    */
   runDue(): Promise<number> {
-    this.running ??= this.drain().finally(() => (this.running = undefined));
-    return this.running;
+    if (!this.running) {
+      this.running = this.drain().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    this.next ??= this.running
+      .catch(() => 0)
+      .then(() => {
+        this.next = undefined;
+        return this.runDue();
+      });
+    return this.next;
   }
 
   private async drain(): Promise<number> {
