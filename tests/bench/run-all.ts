@@ -24,6 +24,7 @@ import { benchDetector } from '../../models/src/detector/detector.bench';
 import { benchAlarmLatency } from './alarm-latency.bench';
 import { benchDiagnostics } from './diagnostics.bench';
 import { benchTelemetryStore } from './telemetry-store.bench';
+import { benchScheduledJobs } from './scheduled-jobs.bench';
 
 interface Plan {
   only: string[];
@@ -229,6 +230,10 @@ async function main(): Promise<void> {
       );
     }
     if (want('dispatch-round')) emit(benchDispatch());
+    for (const database of ['pglite', 'postgres'] as const) {
+      if (want(`scheduled-jobs-${database}`))
+        emit(await benchScheduledJobs(database, plan.quick ? 500 : 5_000));
+    }
   } finally {
     await influxd?.stop();
     log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);
