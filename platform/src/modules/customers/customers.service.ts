@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
+import { customerError } from './customers.errors';
 import type { Principal } from '../auth/auth.service';
 import { CustomersRepository, type Customer } from './customers.repository';
 
@@ -19,8 +19,7 @@ export class CustomersService {
   async get(id: string, principal: Principal): Promise<Customer> {
     const customer =
       principal.role === 'customer' && principal.customerId !== id ? undefined : await this.find(id);
-    if (!customer)
-      throw new AppError('customer.not_found', 'not_found', `No customer "${id}"`, { customerId: id });
+    if (!customer) throw customerError('customer.not_found', `No customer "${id}"`, { customerId: id });
     return customer;
   }
 

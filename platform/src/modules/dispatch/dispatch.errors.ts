@@ -4,5 +4,4 @@ import { featureErrors } from '../../common/errors/app-error';
 export const dispatchError = featureErrors({
   'dispatch.no_site': 'conflict',
   'dispatch.no_technician': 'conflict',
-  'dispatch.unknown_technician': 'not_found',
 });

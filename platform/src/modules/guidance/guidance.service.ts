@@ -9,7 +9,7 @@ import {
   type GuidanceQuery,
 } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
-import { AppError } from '../../common/errors/app-error';
+import { guidanceError } from './guidance.errors';
 import { GuidanceRepository } from './guidance.repository';
 
 /** A first article per profile fault mode, written from the profile so every fault has guidance. */
@@ -91,9 +91,8 @@ export class GuidanceService implements OnModuleInit {
   /** Writes a new version; earlier versions stay readable. */
   create(request: CreateGuidanceRequest, author: string): Promise<GuidanceArticle> {
     if (!APPLIANCE_PROFILES[request.type].faultModes.some((f) => f.mode === request.faultMode)) {
-      throw new AppError(
+      throw guidanceError(
         'guidance.unknown_fault_mode',
-        'invalid',
         `${request.type} has no fault mode "${request.faultMode}"`,
         { field: 'faultMode' },
       );

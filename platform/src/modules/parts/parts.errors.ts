@@ -5,5 +5,5 @@ export const partsError = featureErrors({
   'parts.reservation_not_found': 'not_found',
   'parts.insufficient_stock': 'conflict',
   'parts.bad_quantity': 'invalid',
-  'parts.lot_not_found': 'not_found',
+  'parts.not_on_van': 'conflict',
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { SerialQueue } from '../../common/concurrency/serial-queue';
-import { AppError } from '../../common/errors/app-error';
+import { partsError } from './parts.errors';
 import {
   availableQty,
   consume,
@@ -203,9 +203,8 @@ export class PartsService {
         }
         if (left > 0) {
           if (!args.vanId || availableQty(current, args.vanId, part.sku) < left) {
-            throw new AppError(
+            throw partsError(
               'parts.not_on_van',
-              'conflict',
               `${left} × ${part.sku} neither reserved for the ticket nor on the technician's van`,
               { field: 'partsUsed', sku: part.sku },
             );

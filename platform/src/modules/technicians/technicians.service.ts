@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError } from '../../common/errors/app-error';
+import { technicianError } from './technicians.errors';
 import type { Principal } from '../auth/auth.service';
 import type { GeoPoint } from '../../../../contracts/src';
 import { TechniciansRepository, type Technician } from './technicians.repository';
@@ -20,7 +20,7 @@ export class TechniciansService {
   async require(id: string, field = 'technicianId'): Promise<Technician> {
     const technician = await this.repository.find(id);
     if (!technician) {
-      throw new AppError('technician.not_found', 'not_found', `No technician "${id}"`, {
+      throw technicianError('technician.not_found', `No technician "${id}"`, {
         field,
         technicianId: id,
       });
@@ -31,7 +31,7 @@ export class TechniciansService {
   /** Technicians read their own record; staff read any. */
   async get(id: string, principal: Principal): Promise<Technician> {
     if (principal.role === 'customer' || (principal.role === 'technician' && principal.technicianId !== id)) {
-      throw new AppError('technician.not_found', 'not_found', `No technician "${id}"`, { technicianId: id });
+      throw technicianError('technician.not_found', `No technician "${id}"`, { technicianId: id });
     }
     return this.require(id);
   }
