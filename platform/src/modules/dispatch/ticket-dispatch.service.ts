@@ -85,10 +85,14 @@ export class TicketDispatch implements OnModuleInit {
     const ticket = await this.state.find(ticketId);
     if (!ticket || !DISPATCHABLE.has(ticket.status) || ticket.assigneeId !== null) return;
     const view = await this.dispatchView(ticket);
-    const result = view
-      ? await this.dispatcher.redispatch(view, await this.repository.openCountByAssignee(), ticket.declinedBy)
-      : undefined;
-    if (view && result && isAssignment(result)) {
+    // no site (a device without an owner, or an owner without an address): nobody can go there
+    if (!view) return;
+    const result = await this.dispatcher.redispatch(
+      view,
+      await this.repository.openCountByAssignee(),
+      ticket.declinedBy,
+    );
+    if (isAssignment(result)) {
       await this.assign(ticket, result, SYSTEM_ACTOR, view);
       return;
     }

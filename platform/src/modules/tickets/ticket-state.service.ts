@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import type { TicketStatus } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
 import { KeyedQueue } from '../../common/concurrency/serial-queue';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { AccessPolicy } from '../access/access-policy';
+import { JobScheduler } from '../jobs/job-scheduler.service';
 import type { Principal } from '../auth/auth.service';
 import { applyStatusToClocks } from '../sla/sla-clock';
 import { slaDeadlines } from '../sla/sla-policy';
@@ -42,7 +43,7 @@ export function actorOf(principal: Principal): Actor {
  * verification). Different tickets change side by side; reads never wait.
  */
 @Injectable()
-export class TicketState implements OnModuleInit {
+export class TicketState implements OnModuleInit, OnApplicationBootstrap {
   private readonly openByDevice = new Map<string, TicketRecord>();
   private readonly turns = new KeyedQueue();
   private readonly savedHooks: TicketSavedHook[] = [];
@@ -50,6 +51,7 @@ export class TicketState implements OnModuleInit {
   constructor(
     private readonly repository: TicketsRepository,
     private readonly access: AccessPolicy,
+    private readonly jobs: JobScheduler,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -59,6 +61,18 @@ export class TicketState implements OnModuleInit {
     for (const ticket of await this.repository.withStatus([...OPEN_STATUSES, 'resolved'])) {
       this.access.trackTicket(ticket);
       if (OPEN_STATUSES.includes(ticket.status)) this.openByDevice.set(ticket.deviceId, ticket);
+    }
+  }
+
+  /**
+   * Tickets with no timed work scheduled (saved before scheduled jobs existed, or by an
+   * instance that died between its write and its scheduling) get it now, once every feature
+   * has registered its hook.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    const scheduled = new Set((await this.jobs.pending()).map((job) => job.key));
+    for (const ticket of await this.repository.withStatus([...OPEN_STATUSES, 'resolved'])) {
+      if (!scheduled.has(ticket.id)) await this.withTicket(ticket.id, () => this.runHooks(ticket));
     }
   }
 
@@ -105,12 +119,16 @@ export class TicketState implements OnModuleInit {
     else if (this.openByDevice.get(ticket.deviceId)?.id === ticket.id)
       this.openByDevice.delete(ticket.deviceId);
     this.events.emit('ticket.changed', toTicket(ticket));
+    await this.runHooks(ticket);
+    return ticket;
+  }
+
+  private async runHooks(ticket: TicketRecord): Promise<void> {
     for (const hook of this.savedHooks) {
       await hook(ticket).catch((error: unknown) =>
         this.logger.error({ err: error, ticketId: ticket.id }, 'scheduling work for a ticket failed'),
       );
     }
-    return ticket;
   }
 
   note(ticket: TicketRecord, actor: Actor, reason: string, status = ticket.status): AuditEntry {

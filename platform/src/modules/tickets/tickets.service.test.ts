@@ -219,6 +219,19 @@ describe('tickets', () => {
     });
   });
 
+  it('gives tickets that have no timed work (saved before scheduled jobs existed) their jobs at start', async () => {
+    const { ticket } = await faultyDevice();
+    const offerDue = await jobOf('ticket.offer-timeout', ticket.id);
+    const slaDue = await jobOf('ticket.sla', ticket.id);
+    expect(offerDue).toHaveLength(1);
+    await h.db.query('DELETE FROM scheduled_jobs WHERE key = $1', [ticket.id]);
+    expect(await jobOf('ticket.offer-timeout', ticket.id)).toEqual([]);
+
+    await h.get(TicketState).onApplicationBootstrap();
+    expect(await jobOf('ticket.offer-timeout', ticket.id)).toEqual(offerDue);
+    expect(await jobOf('ticket.sla', ticket.id)).toEqual(slaDue);
+  });
+
   it('verifies a resolved ticket FIX_VERIFY_HOLD_MS later, once telemetry shows the device normal through it', async () => {
     const { device, ticket } = await faultyDevice();
     const tech = technicianPrincipal(ticket.assigneeId!);
