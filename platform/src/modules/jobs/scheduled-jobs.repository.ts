@@ -48,7 +48,8 @@ export class ScheduledJobsRepository {
        ON CONFLICT (kind, key) DO UPDATE
          SET id = EXCLUDED.id, run_at_ms = EXCLUDED.run_at_ms, payload = EXCLUDED.payload,
              locked_until_ms = NULL, attempts = 0`,
-      [kind, key, randomUUID(), Math.round(runAtMs), JSON.stringify(payload)],
+      // never early: a job due at x.5 ms runs at x+1
+      [kind, key, randomUUID(), Math.ceil(runAtMs), JSON.stringify(payload)],
     );
   }
 

@@ -102,6 +102,19 @@ describe('SLA clocks as scheduled jobs', () => {
     expect(mine()).toHaveLength(2);
   });
 
+  it('a job that wakes before anything is due raises nothing and keeps the next point', async () => {
+    const ticket = await openTicket();
+    const events = h.record('sla.event');
+    const [dueAt] = await slaJob(ticket.id);
+    expect(dueAt).toBe(ticket.createdAt + 8 * MIN);
+    // e.g. a job moved by another instance's stale view
+    await jobs.schedule(SLA_JOB, ticket.id, h.clock.now());
+    await jobs.runDue();
+    events.stop();
+    expect(events.seen.filter((e) => e.ticketId === ticket.id)).toEqual([]);
+    expect(await slaJob(ticket.id)).toEqual([dueAt]);
+  });
+
   it('moves the ticket’s SLA job out while it waits for parts, and drops it once nothing can breach', async () => {
     const ticket = await openTicket();
     const tech = technicianPrincipal(washerTechnician.id);

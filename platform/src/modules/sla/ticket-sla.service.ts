@@ -30,7 +30,10 @@ export class TicketSla implements OnModuleInit {
     this.jobs.register(SLA_JOB, (ticketId) =>
       this.state.withTicket(ticketId, async () => {
         const ticket = await this.state.find(ticketId);
-        if (ticket) await this.evaluate(ticket);
+        if (!ticket) return;
+        const saved = await this.evaluate(ticket);
+        // nothing was due after all (a clock paused meanwhile, or rounding): keep the next point
+        if (saved === ticket) await this.scheduleFor(ticket);
       }),
     );
     this.state.onSaved((ticket) => this.scheduleFor(ticket));
