@@ -12,6 +12,7 @@ import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { DomainEvents } from './common/events/domain-events';
 import { createLogger, type Logger } from './common/logging/logger';
 import { requestLogger } from './common/logging/request-logger';
+import { TextInputGuard } from './common/validation/text-input.guard';
 import { openDatabase } from './database/open-database';
 import { AlarmsService } from './modules/alarms/alarms.service';
 import { DeviceCommandsService } from './modules/devices/device-commands.service';
@@ -69,6 +70,8 @@ export async function startPlatform(
 
   const app = await NestFactory.create<NestExpressApplication>(AppModule.with(core), { logger: false });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
+  // after the auth guard (an APP_GUARD, registered while the app was created)
+  app.useGlobalGuards(new TextInputGuard());
   app.use(requestLogger(logger.child({ component: 'http' })));
   const openApi = SwaggerModule.createDocument(
     app,

@@ -5,6 +5,8 @@ export const ERROR_KINDS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** Too many attempts; `details.retryAfterS` becomes the `Retry-After` header. */
+  rate_limited: 429,
   unavailable: 503,
   timeout: 504,
 } as const;

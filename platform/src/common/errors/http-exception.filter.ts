@@ -11,6 +11,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     if (error instanceof AppError) {
+      if (typeof error.details.retryAfterS === 'number')
+        response.setHeader('Retry-After', String(error.details.retryAfterS));
       response.status(ERROR_KINDS[error.kind]).json(errorBody(error));
       return;
     }

@@ -4,7 +4,8 @@ import { AppError } from '../errors/app-error';
 
 /** Parses a body or query with a contracts schema; a failure is a 400 naming the first bad field. */
 export class ZodValidationPipe<T> implements PipeTransform<unknown, T> {
-  constructor(private readonly schema: ZodType<T>) {}
+  /** Readable, so a test can list the fields a route accepts. */
+  constructor(readonly schema: ZodType<T>) {}
 
   transform(value: unknown): T {
     const parsed = this.schema.safeParse(value ?? {});

@@ -21,14 +21,22 @@ export interface TicketAccessFacts {
 /** What a role may read of each kind of live event (the same as what it may read over REST). */
 export type EventKind = 'telemetry' | 'device' | 'alarm' | 'ticket' | 'sla' | 'guidance';
 
+/** A ticket assigned to a technician and not yet finished. */
+interface Job {
+  deviceId: string;
+  customerId: string | null;
+  technicianId: string;
+}
+
 /**
  * Who may see what, once, for REST and Socket.IO alike.
  * - admin and engineer: everything;
- * - technician: the tickets assigned to them, and the devices of their jobs (a ticket assigned
- *   to them that is not yet verified, closed or cancelled), with those devices' telemetry,
- *   presence and alarms; remote guidance;
- * - customer: their own devices and their own tickets; no guidance (it is written for
+ * - technician: the tickets assigned to them, and the devices and customers of their jobs (a
+ *   ticket assigned to them that is not yet verified, closed or cancelled), with those devices'
+ *   telemetry, presence and alarms; remote guidance;
+ * - customer: their own record, devices and tickets; no guidance (it is written for
  *   technicians).
+ * Whatever a role may not see is answered as if it did not exist (404), so ids do not leak.
  *
  * The technicians' jobs are an in-memory index kept by the tickets feature (`trackTicket` on
  * every saved ticket), so the hot checks never wait for the database.
@@ -36,9 +44,11 @@ export type EventKind = 'telemetry' | 'device' | 'alarm' | 'ticket' | 'sla' | 'g
 @Injectable()
 export class AccessPolicy {
   /** ticket id → the job it gives its technician. */
-  private readonly jobs = new Map<string, { deviceId: string; technicianId: string }>();
+  private readonly jobs = new Map<string, Job>();
   /** `${deviceId}\n${technicianId}` → how many of the technician's jobs are on the device. */
   private readonly jobsOnDevice = new Map<string, number>();
+  /** `${customerId}\n${technicianId}` → how many of the technician's jobs are for the customer. */
+  private readonly jobsForCustomer = new Map<string, number>();
 
   isStaff(principal: Principal): boolean {
     return principal.role === 'admin' || principal.role === 'engineer';
@@ -68,6 +78,22 @@ export class AccessPolicy {
     }
   }
 
+  /** A customer's record: name, address and contact details, which a technician needs for a visit. */
+  canSeeCustomer(principal: Principal, customerId: string): boolean {
+    switch (principal.role) {
+      case 'admin':
+      case 'engineer':
+        return true;
+      case 'technician':
+        return (
+          principal.technicianId !== null &&
+          (this.jobsForCustomer.get(`${customerId}\n${principal.technicianId}`) ?? 0) > 0
+        );
+      case 'customer':
+        return principal.customerId !== null && customerId === principal.customerId;
+    }
+  }
+
   /** Event kinds a role never reads, whatever the room (guidance is for technicians and staff). */
   mayReceive(principal: Principal, kind: EventKind): boolean {
     return kind !== 'guidance' || principal.role !== 'customer';
@@ -80,22 +106,36 @@ export class AccessPolicy {
   /** Called by the tickets feature with every ticket it loads or saves. */
   trackTicket(ticket: TicketAccessFacts): void {
     const previous = this.jobs.get(ticket.id);
-    const current =
+    const current: Job | undefined =
       ticket.assigneeId !== null && !FINISHED.has(ticket.status)
-        ? { deviceId: ticket.deviceId, technicianId: ticket.assigneeId }
+        ? { deviceId: ticket.deviceId, customerId: ticket.customerId, technicianId: ticket.assigneeId }
         : undefined;
-    if (previous?.deviceId === current?.deviceId && previous?.technicianId === current?.technicianId) return;
+    if (
+      previous?.deviceId === current?.deviceId &&
+      previous?.customerId === current?.customerId &&
+      previous?.technicianId === current?.technicianId
+    )
+      return;
     if (previous) {
       this.jobs.delete(ticket.id);
-      const key = `${previous.deviceId}\n${previous.technicianId}`;
-      const left = (this.jobsOnDevice.get(key) ?? 1) - 1;
-      if (left > 0) this.jobsOnDevice.set(key, left);
-      else this.jobsOnDevice.delete(key);
+      this.count(previous, -1);
     }
     if (current) {
       this.jobs.set(ticket.id, current);
-      const key = `${current.deviceId}\n${current.technicianId}`;
-      this.jobsOnDevice.set(key, (this.jobsOnDevice.get(key) ?? 0) + 1);
+      this.count(current, +1);
     }
   }
+
+  private count(job: Job, delta: number): void {
+    adjust(this.jobsOnDevice, `${job.deviceId}\n${job.technicianId}`, delta);
+    if (job.customerId !== null)
+      adjust(this.jobsForCustomer, `${job.customerId}\n${job.technicianId}`, delta);
+  }
+}
+
+/** Adds `delta` to a count, dropping it at zero so the index holds only live jobs. */
+function adjust(counts: Map<string, number>, key: string, delta: number): void {
+  const next = (counts.get(key) ?? 0) + delta;
+  if (next > 0) counts.set(key, next);
+  else counts.delete(key);
 }

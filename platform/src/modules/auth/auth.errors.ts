@@ -10,6 +10,13 @@ export const AuthErrors = {
     ),
   invalidToken: () =>
     new AppError('auth.invalid_token', 'unauthenticated', 'The access token is invalid or expired'),
+  tooManyAttempts: (retryAfterS: number) =>
+    new AppError(
+      'auth.too_many_attempts',
+      'rate_limited',
+      `Too many failed sign-ins; try again in ${retryAfterS} s`,
+      { retryAfterS },
+    ),
   forbidden: (role: string) =>
     new AppError('auth.forbidden', 'forbidden', `The role "${role}" may not do this`, { role }),
 };

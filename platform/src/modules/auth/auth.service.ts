@@ -8,6 +8,7 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { AuthErrors } from './auth.errors';
+import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password-hash';
 import { UsersRepository } from './users.repository';
 
@@ -30,6 +31,7 @@ export class AuthService implements OnModuleInit {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly users: UsersRepository,
     private readonly clock: Clock,
+    private readonly loginThrottle: LoginThrottle,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -95,10 +97,12 @@ export class AuthService implements OnModuleInit {
     }
   }
 
-  async login(request: LoginRequest): Promise<LoginResponse> {
-    const user = await this.users.findByEmail(request.email);
-    if (!user || !(await verifyPassword(request.password, user.passwordHash)))
-      throw AuthErrors.badCredentials();
+  async login(request: LoginRequest, clientAddress: string): Promise<LoginResponse> {
+    const user = await this.loginThrottle.attempt(request.email, clientAddress, async () => {
+      const found = await this.users.findByEmail(request.email);
+      return found && (await verifyPassword(request.password, found.passwordHash)) ? found : undefined;
+    });
+    if (!user) throw AuthErrors.badCredentials();
     const claims = { role: user.role, cid: user.customerId, tid: user.technicianId };
     const accessToken = jwt.sign(claims, this.secret, {
       subject: user.id,

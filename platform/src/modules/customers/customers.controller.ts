@@ -29,7 +29,10 @@ export class CustomersController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One customer; a customer may read only their own record' })
+  @ApiOperation({
+    summary:
+      'One customer; a customer reads only their own record, a technician those of their unfinished jobs',
+  })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Customer> {
     return this.customers.get(id, principal);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { customerError } from './customers.errors';
+import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/auth.service';
+import { customerError } from './customers.errors';
 import { CustomersRepository, type Customer } from './customers.repository';
 
 /**
@@ -10,15 +11,18 @@ import { CustomersRepository, type Customer } from './customers.repository';
  */
 @Injectable()
 export class CustomersService {
-  constructor(private readonly repository: CustomersRepository) {}
+  constructor(
+    private readonly repository: CustomersRepository,
+    private readonly access: AccessPolicy,
+  ) {}
 
   find(id: string): Promise<Customer | undefined> {
     return this.repository.find(id);
   }
 
+  /** One customer, if the principal may see it; otherwise the same 404 as a missing id. */
   async get(id: string, principal: Principal): Promise<Customer> {
-    const customer =
-      principal.role === 'customer' && principal.customerId !== id ? undefined : await this.find(id);
+    const customer = this.access.canSeeCustomer(principal, id) ? await this.find(id) : undefined;
     if (!customer) throw customerError('customer.not_found', `No customer "${id}"`, { customerId: id });
     return customer;
   }
