@@ -12,6 +12,10 @@ const seq = z.number().int().nonnegative();
 export const telemetryMessageSchema = z.strictObject({
   ts: epochMs,
   seq,
+  /**
+   * Metric names of the device's appliance profile, at least one. zod leaves a `__proto__` key
+   * out of the parsed record without a word, so whoever checks names checks the keys as sent.
+   */
   metrics: z.record(z.string().min(1).max(64), z.number().finite()),
 });
 export type TelemetryMessage = z.infer<typeof telemetryMessageSchema>;

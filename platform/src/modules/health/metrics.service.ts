@@ -34,6 +34,12 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly deadLetterWriteFailures = new Counter({
+    name: 'telemetry_dead_letter_write_failures_total',
+    help: 'Dead letters dropped because the database refused them even one by one, while it stored the others',
+    registers: [this.registry],
+  });
+
   readonly listenerErrors = new Counter({
     name: 'domain_event_listener_errors_total',
     help: 'Domain event listeners that threw or rejected, by event; the other listeners still ran',

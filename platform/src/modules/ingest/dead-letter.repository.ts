@@ -1,18 +1,24 @@
+import { isUtf8 } from 'node:buffer';
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 
+/** A rejected payload, as ingest hands it over. */
 export interface DeadLetter {
   receivedAt: number;
   deviceId: string | null;
   topic: string;
   reason: string;
   detail: string | null;
-  payload: string;
+  /** The bytes received, or the first of them when there were too many to keep. */
+  payload: Buffer;
+  /** How many bytes were received. */
   payloadBytes: number;
 }
 
-export interface StoredDeadLetter extends DeadLetter {
+/** A dead letter as stored and listed: `payload` is text, see `storablePayload`. */
+export interface StoredDeadLetter extends Omit<DeadLetter, 'payload'> {
   id: number;
+  payload: string;
 }
 
 interface DeadLetterRow {
@@ -24,6 +30,49 @@ interface DeadLetterRow {
   detail: string | null;
   payload: string;
   payload_bytes: number;
+}
+
+export const BASE64_PAYLOAD_PREFIX = 'base64:';
+
+/**
+ * Dead letters are what devices sent that we refused, so anything may be in them, and each one
+ * must still be stored: PostgreSQL text holds no NUL and no bytes that are not UTF-8, and jsonb
+ * (the insert goes through `jsonb_to_recordset`) refuses `\u0000` and half a surrogate pair;
+ * one such row would fail its whole batch. The payload is kept as the text it is when it is
+ * UTF-8 without NUL (nearly always: readable as sent), else as `base64:` and its exact bytes,
+ * since an engineer may need them to reproduce a firmware fault. A payload that itself begins
+ * with `base64:` is encoded too, so the prefix never misleads.
+ */
+export function storablePayload(payload: Buffer): string {
+  if (isUtf8(payload) && !payload.includes(0)) {
+    const text = payload.toString('utf8');
+    if (!text.startsWith(BASE64_PAYLOAD_PREFIX)) return text;
+  }
+  return BASE64_PAYLOAD_PREFIX + payload.toString('base64');
+}
+
+const HALF_SURROGATE_PAIR = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const NUL = String.fromCharCode(0);
+
+/**
+ * Text we compose from what a device sent (the detail names its metric, quotes its JSON), or
+ * its topic and id: NUL and half surrogate pairs become visible `\u0000`-style escapes. Such
+ * text is read, not replayed; the exact bytes are in the payload.
+ */
+export function storableText(text: string): string {
+  return text
+    .replaceAll(NUL, '\\u0000')
+    .replace(HALF_SURROGATE_PAIR, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Whether PostgreSQL refused a statement for what a row holds (SQLSTATE class 22, data
+ * exception, or 23, integrity constraint): sending that row again cannot succeed, while the
+ * database still takes others. Anything else (no connection, shutting down) may pass.
+ */
+export function refusedForItsData(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 @Injectable()
@@ -40,11 +89,11 @@ export class DeadLetterRepository {
         JSON.stringify(
           letters.map((l) => ({
             received_at: l.receivedAt,
-            device_id: l.deviceId,
-            topic: l.topic,
+            device_id: l.deviceId === null ? null : storableText(l.deviceId),
+            topic: storableText(l.topic),
             reason: l.reason,
-            detail: l.detail,
-            payload: l.payload,
+            detail: l.detail === null ? null : storableText(l.detail),
+            payload: storablePayload(l.payload),
             payload_bytes: l.payloadBytes,
           })),
         ),

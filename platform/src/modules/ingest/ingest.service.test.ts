@@ -100,6 +100,17 @@ describe('ingest', () => {
     expect(await h.core.store.count(device.id)).toBe(bad.length);
   });
 
+  it('keeps of a payload too large its first 64 KiB, in whole characters', async () => {
+    const device = await h.provision('washer');
+    const payload = Buffer.from('é'.repeat(MAX_PAYLOAD_BYTES)); // 2 bytes each: the limit falls on one
+    ingest.accept(h.message(device.id, 'telemetry', Buffer.concat([Buffer.from('x'), payload])));
+    await h.settle();
+    const [letter] = await h.get(DeadLetterRepository).list({ deviceId: device.id, limit: 10 });
+    expect(letter).toMatchObject({ reason: 'payload_too_large', payloadBytes: payload.length + 1 });
+    expect(letter.payload.slice(-3)).toBe('ééé');
+    expect(letter.payload === 'x' + 'é'.repeat(MAX_PAYLOAD_BYTES / 2 - 1)).toBe(true);
+  });
+
   it('drops a replayed (seq, ts) but hears a device that restarted its seq with new timestamps', async () => {
     const device = await h.provision('washer');
     const now = h.clock.now();
@@ -127,6 +138,104 @@ describe('ingest', () => {
     expect(await counter('readings')).toBe(readingsBefore + 3);
     expect(await counter('duplicates')).toBe(duplicatesBefore + 2);
     expect(h.get(DevicesService).find(device.id)?.latest.drumRpm?.value).toBe(300);
+  });
+
+  it('drops exact replays of readings 150 messages old, whether still on their way to the store or stored', async () => {
+    const device = await h.provision('washer');
+    const start = h.clock.now() - 3_600_000;
+    const payloads = Array.from({ length: 200 }, (_, i) =>
+      JSON.stringify({ ts: start + i * 1000, seq: i + 1, metrics: { ...healthyWasher, drumRpm: 100 + i } }),
+    );
+    const replay = () => {
+      for (const payload of payloads.slice(30, 50)) ingest.accept(h.message(device.id, 'telemetry', payload));
+    };
+    const drumRpm = async () =>
+      (await stored(device.id, 'drumRpm', start, h.clock.now())).map((p) => p.value);
+    const duplicatesBefore = await counter('duplicates');
+
+    for (const payload of payloads) ingest.accept(h.message(device.id, 'telemetry', payload));
+    replay(); // the originals are still in the batch being filled
+    await h.settle();
+    expect(await h.core.store.count(device.id)).toBe(200);
+    expect(await counter('duplicates')).toBe(duplicatesBefore + 20);
+    replay(); // now they are in the store
+    // rebooted: seq from 1 again, later timestamps
+    for (let seq = 1; seq <= 3; seq++) {
+      const ts = start + 300_000 + seq * 1000;
+      ingest.accept(
+        h.message(device.id, 'telemetry', { ts, seq, metrics: { ...healthyWasher, drumRpm: 900 + seq } }),
+      );
+    }
+    await h.settle();
+    expect(await counter('duplicates')).toBe(duplicatesBefore + 40);
+    expect(await h.core.store.count(device.id)).toBe(203);
+    expect(await drumRpm()).toEqual([...payloads.map((_, i) => 100 + i), 901, 902, 903]);
+  });
+
+  it('stores the other dead letters when the database refuses one, and drops only that one', async () => {
+    const repository = h.get(DeadLetterRepository);
+    const insertMany = repository.insertMany.bind(repository);
+    const device = await h.provision('washer');
+    const poisoner = await h.provision('washer');
+    const writeFailures = async () =>
+      (
+        await h
+          .get(MetricsService)
+          .registry.getSingleMetric('telemetry_dead_letter_write_failures_total')
+          ?.get()
+      )?.values[0]?.value ?? 0;
+    const failuresBefore = await writeFailures();
+    let databaseUp = true;
+    const insert = jest.spyOn(repository, 'insertMany').mockImplementation(async (letters) => {
+      if (!databaseUp) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      const poison = letters.find((l) => l.deviceId === poisoner.id);
+      if (poison?.reason === 'malformed_json')
+        throw Object.assign(new Error('unsupported Unicode escape sequence'), { code: '22P05' });
+      if (poison) throw new Error('a refusal nobody foresaw');
+      return insertMany(letters);
+    });
+    const bad = (deviceId: string, n: number) =>
+      ingest.accept(h.message(deviceId, 'telemetry', `{"n": ${n}`));
+    const unknownMetric = (deviceId: string) =>
+      ingest.accept(
+        h.message(deviceId, 'telemetry', { ts: h.clock.now(), seq: 1, metrics: { warpFactor: 9 } }),
+      );
+    const stored = async () =>
+      (await h.get(DeadLetterRepository).list({ deviceId: device.id, limit: 100 }))
+        .map((l) => l.payload)
+        .sort();
+    try {
+      // refused for its data (SQLSTATE 22...): dropped at once, the others stored
+      bad(device.id, 1);
+      bad(poisoner.id, 2);
+      bad(device.id, 3);
+      await ingest.flushDeadLetters();
+      expect(await stored()).toEqual(['{"n": 1', '{"n": 3']);
+      expect(await writeFailures()).toBe(failuresBefore + 1);
+
+      // the database out of reach: nothing is dropped, everything is stored once it is back
+      databaseUp = false;
+      bad(device.id, 4);
+      bad(device.id, 5);
+      await ingest.flushDeadLetters();
+      await ingest.flushDeadLetters();
+      expect(await writeFailures()).toBe(failuresBefore + 1);
+      databaseUp = true;
+      await ingest.flushDeadLetters();
+      expect(await stored()).toEqual(['{"n": 1', '{"n": 3', '{"n": 4', '{"n": 5']);
+
+      // refused for a reason nobody foresaw, first in its batch: dropped once the others are stored
+      unknownMetric(poisoner.id);
+      bad(device.id, 6);
+      await ingest.flushDeadLetters();
+      await ingest.flushDeadLetters();
+      expect(await stored()).toEqual(['{"n": 1', '{"n": 3', '{"n": 4', '{"n": 5', '{"n": 6']);
+      expect(await writeFailures()).toBe(failuresBefore + 2);
+    } finally {
+      insert.mockRestore();
+    }
+    await ingest.flushDeadLetters();
+    expect(await h.get(DeadLetterRepository).list({ deviceId: poisoner.id, limit: 10 })).toEqual([]);
   });
 
   it('hands error codes on as device events, and drops a replayed one', async () => {

@@ -21,7 +21,7 @@ import { DevicesService } from '../devices/devices.service';
 import type { DeviceRecord } from '../devices/devices.repository';
 import { MetricsService } from '../health/metrics.service';
 import { TELEMETRY_STORE, type StoredReading, type TelemetryStore } from '../telemetry/telemetry-store';
-import { DeadLetterRepository, type DeadLetter } from './dead-letter.repository';
+import { DeadLetterRepository, refusedForItsData, type DeadLetter } from './dead-letter.repository';
 import { SeqDeduplicator } from './seq-deduplicator';
 
 export const REJECT_REASONS = [
@@ -30,6 +30,7 @@ export const REJECT_REASONS = [
   'malformed_json',
   'schema_invalid',
   'unknown_metric',
+  'no_metrics',
   'out_of_range',
   'timestamp_future',
   'timestamp_past',
@@ -50,7 +51,7 @@ const BATCH_MAX_READINGS = 5_000;
 const BATCH_MAX_DELAY_MS = 100;
 const DEAD_LETTER_FLUSH_MS = 250;
 const RETRY_DELAY_MS = 1_000;
-const STORED_PAYLOAD_MAX_CHARS = MAX_PAYLOAD_BYTES;
+const DETAIL_MAX_CHARS = 1_000;
 
 /**
  * The edge of the platform for device payloads: parse, validate against the contracts and the
@@ -59,14 +60,27 @@ const STORED_PAYLOAD_MAX_CHARS = MAX_PAYLOAD_BYTES;
  */
 @Injectable()
 export class IngestService implements OnModuleInit, OnApplicationShutdown {
-  private readonly dedup = new SeqDeduplicator();
+  /**
+   * Replays are dropped however old (within the accepted age): past its window the deduplicator
+   * looks in the readings not yet stored, then asks the store. The embedded store answers from
+   * its index; InfluxDB cannot at once, but stores a replay on the original's point.
+   */
+  private readonly readingDedup = new SeqDeduplicator({
+    newestStoredTsMs: (deviceId) => this.store.newestTsMs(deviceId),
+    holds: (deviceId, seq, tsMs) =>
+      this.awaitsStore(deviceId, seq, tsMs) || this.store.holdsMessage(deviceId, tsMs, seq) === true,
+  });
+  private readonly eventDedup = new SeqDeduplicator();
   private readonly metricIndex = new Map<ApplianceType, Map<string, MetricProfile>>();
   private readonly errorCodes = new Map<ApplianceType, Set<string>>();
   private pending: StoredReading[] = [];
+  /** The batch handed to the store and not yet confirmed. */
+  private storing: StoredReading[] = [];
   private deadLetters: DeadLetter[] = [];
   private batchTimer?: NodeJS.Timeout;
   private deadLetterTimer?: NodeJS.Timeout;
   private writing: Promise<void> = Promise.resolve();
+  private savingDeadLetters: Promise<void> = Promise.resolve();
   private stopped = false;
 
   constructor(
@@ -137,10 +151,15 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private acceptTelemetry(device: DeviceRecord, body: unknown, receivedAtMs: number): void {
     const message = parse(telemetryMessageSchema, body);
     this.checkTimestamp(message.ts);
+    // The names as sent: zod builds the record key by key and leaves out "__proto__" (assigning
+    // it would set the prototype), which JSON.parse keeps as an own key.
+    const names = Object.keys((body as { metrics: object }).metrics);
+    if (names.length === 0) throw new Rejection('no_metrics', 'a reading must carry at least one metric');
     const profileMetrics = this.metricIndex.get(device.type);
-    for (const [name, value] of Object.entries(message.metrics)) {
+    for (const name of names) {
       const metric = profileMetrics?.get(name);
       if (!metric) throw new Rejection('unknown_metric', `a ${device.type} has no metric "${name}"`);
+      const value = message.metrics[name];
       if (value < metric.min || value > metric.max) {
         throw new Rejection(
           'out_of_range',
@@ -148,7 +167,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         );
       }
     }
-    if (this.dedup.isDuplicate(device.id, message.seq, message.ts)) {
+    if (this.readingDedup.isDuplicate(device.id, message.seq, message.ts)) {
       this.metrics.duplicates.inc();
       return;
     }
@@ -178,7 +197,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     if (!this.errorCodes.get(device.type)?.has(event.code)) {
       throw new Rejection('unknown_error_code', `a ${device.type} has no error code "${event.code}"`);
     }
-    if (this.dedup.isDuplicate(`${device.id}#events`, event.seq, event.ts)) {
+    if (this.eventDedup.isDuplicate(device.id, event.seq, event.ts)) {
       this.metrics.duplicates.inc();
       return;
     }
@@ -208,21 +227,26 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Whether an accepted reading with this (seq, ts) is still on its way to the store. */
+  private awaitsStore(deviceId: string, seq: number, tsMs: number): boolean {
+    // A scan, but only for a message older than its device's newest that its window missed.
+    for (const batch of [this.storing, this.pending]) {
+      for (const reading of batch) {
+        if (reading.tsMs === tsMs && reading.seq === seq && reading.deviceId === deviceId) return true;
+      }
+    }
+    return false;
+  }
+
   private reject(message: InboundDeviceMessage, rejection: Rejection): void {
     this.metrics.deadLetters.inc({ reason: rejection.reason });
-    const text = message.payload.toString(
-      'utf8',
-      0,
-      Math.min(message.payload.length, STORED_PAYLOAD_MAX_CHARS),
-    );
     this.deadLetters.push({
       receivedAt: message.receivedAtMs,
       deviceId: message.deviceId,
       topic: message.topic,
       reason: rejection.reason,
-      detail: rejection.detail.slice(0, 1000),
-      // PostgreSQL text cannot hold NUL.
-      payload: text.replaceAll(String.fromCharCode(0), '\ufffd'),
+      detail: rejection.detail.slice(0, DETAIL_MAX_CHARS),
+      payload: keptPayload(message.payload),
       payloadBytes: message.payload.length,
     });
     this.logger.debug({ deviceId: message.deviceId, reason: rejection.reason }, 'payload dead-lettered');
@@ -240,11 +264,14 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     while (this.pending.length > 0) {
       const batch = this.pending;
       this.pending = [];
+      this.storing = batch;
       const started = performance.now();
       try {
         await this.store.write(batch);
+        this.storing = [];
         this.metrics.storeWrites.observe((performance.now() - started) / 1000);
       } catch (error) {
+        this.storing = [];
         // Keep the batch, in order, ahead of newer readings and try again.
         this.pending = batch.concat(this.pending);
         this.metrics.storeBacklog.inc();
@@ -258,15 +285,57 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  async flushDeadLetters(): Promise<void> {
+  /** Saves the dead letters kept so far (one save at a time); resolves once tried. */
+  flushDeadLetters(): Promise<void> {
+    this.savingDeadLetters = this.savingDeadLetters.then(() => this.saveDeadLetters());
+    return this.savingDeadLetters;
+  }
+
+  private async saveDeadLetters(): Promise<void> {
     if (this.deadLetters.length === 0) return;
     const batch = this.deadLetters;
     this.deadLetters = [];
     try {
       await this.deadLetterRepository.insertMany(batch);
+      return;
     } catch (error) {
-      this.deadLetters = batch.concat(this.deadLetters);
-      this.logger.error({ err: error }, 'saving dead letters failed; retrying');
+      this.logger.warn(
+        { err: error, letters: batch.length },
+        'saving dead letters failed; saving them one by one',
+      );
+    }
+    // One row the database refuses fails the whole batch: find it, so it cannot hold back the rest.
+    let saved = 0;
+    for (let i = 0; i < batch.length; i++) {
+      const letter = batch[i];
+      try {
+        await this.deadLetterRepository.insertMany([letter]);
+        saved++;
+      } catch (error) {
+        if (saved > 0 || refusedForItsData(error)) {
+          // The database takes other rows: this one can never be stored.
+          this.metrics.deadLetterWriteFailures.inc();
+          this.logger.error(
+            {
+              err: error,
+              deviceId: letter.deviceId,
+              reason: letter.reason,
+              payloadBytes: letter.payloadBytes,
+            },
+            'dead letter refused by the database; dropped',
+          );
+          continue;
+        }
+        // Nothing stored yet, and not for this row's content: the database may be out of reach.
+        // Keep them all for the next flush, this one behind the rest of its batch, so that a row
+        // refused for an unforeseen reason is found once the others are stored.
+        this.deadLetters = batch.slice(i + 1).concat(letter, this.deadLetters);
+        this.logger.error(
+          { err: error, backlog: this.deadLetters.length },
+          'saving dead letters failed; retrying',
+        );
+        return;
+      }
     }
   }
 
@@ -276,6 +345,18 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
     await this.flush();
     await this.flushDeadLetters();
   }
+}
+
+/**
+ * The first MAX_PAYLOAD_BYTES of a rejected payload, copied off the transport's buffer; a cut
+ * does not split a UTF-8 character, so that text stays text.
+ */
+function keptPayload(payload: Buffer): Buffer {
+  let end = Math.min(payload.length, MAX_PAYLOAD_BYTES);
+  if (end < payload.length) {
+    for (let back = 0; back < 3 && end > 0 && (payload[end] & 0xc0) === 0x80; back++) end--;
+  }
+  return Buffer.from(payload.subarray(0, end));
 }
 
 function parse<T>(schema: ZodType<T>, body: unknown): T {

@@ -22,3 +22,55 @@ describe('SeqDeduplicator', () => {
     expect(dedup.isDuplicate('d1', 0, 0)).toBe(false);
   });
 });
+
+describe('SeqDeduplicator with a history', () => {
+  /** A history that holds the given (seq, ts) pairs, counting how often it is asked. */
+  const historyOf = (stored: Array<[number, number]>, newestStoredTsMs?: number) => {
+    const asked: Array<[number, number]> = [];
+    return {
+      asked,
+      history: {
+        newestStoredTsMs: () => newestStoredTsMs,
+        holds: (_deviceId: string, seq: number, tsMs: number) => {
+          asked.push([seq, tsMs]);
+          return stored.some(([s, t]) => s === seq && t === tsMs);
+        },
+      },
+    };
+  };
+
+  it('drops a replay older than its window when the history holds it, without asking for new messages', () => {
+    const { history, asked } = historyOf([[10, 100]]);
+    const dedup = new SeqDeduplicator(history);
+    for (let seq = 0; seq < 200; seq++) expect(dedup.isDuplicate('d1', seq, seq * 10)).toBe(false);
+    expect(asked).toEqual([]);
+    expect(dedup.isDuplicate('d1', 10, 100)).toBe(true);
+    expect(dedup.isDuplicate('d1', 11, 110)).toBe(false); // older, but not in the history: late, not a replay
+    expect(asked).toEqual([
+      [10, 100],
+      [11, 110],
+    ]);
+    expect(dedup.isDuplicate('d1', 11, 110)).toBe(true); // now in the window
+  });
+
+  it('hears messages stamped the same millisecond with later seqs without asking', () => {
+    const { history, asked } = historyOf([]);
+    const dedup = new SeqDeduplicator(history);
+    for (let seq = 0; seq < 100; seq++) expect(dedup.isDuplicate('d1', seq, 5000)).toBe(false);
+    expect(asked).toEqual([]);
+    expect(dedup.isDuplicate('d1', 0, 5000)).toBe(false); // rebooted within the same millisecond
+    expect(asked).toEqual([[0, 5000]]);
+  });
+
+  it('after a restart, asks about anything up to the newest stored time and nothing after it', () => {
+    const { history, asked } = historyOf([[7, 900]], 1000);
+    const dedup = new SeqDeduplicator(history);
+    expect(dedup.isDuplicate('d1', 7, 900)).toBe(true);
+    expect(dedup.isDuplicate('d1', 8, 1000)).toBe(false);
+    expect(dedup.isDuplicate('d1', 9, 1001)).toBe(false);
+    expect(asked).toEqual([
+      [7, 900],
+      [8, 1000],
+    ]);
+  });
+});

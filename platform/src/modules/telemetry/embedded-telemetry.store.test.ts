@@ -135,6 +135,64 @@ describe('EmbeddedTelemetryStore on disk', () => {
     await second.stop();
   });
 
+  it('knows a stored message by device, ts and seq % 1000, also after a restart', async () => {
+    const dir = await tempDir();
+    const first = await startedStore(dir);
+    expect(first.holdsMessage('fridge-r', startMs, 7)).toBe(false);
+    expect(first.newestTsMs('fridge-r')).toBeUndefined();
+    await first.write([
+      makeReading({ deviceId: 'fridge-r', tsMs: startMs + 2_000, seq: 2, metrics: { compressorW: 2 } }),
+      makeReading({ deviceId: 'fridge-r', tsMs: startMs, seq: 1_007, metrics: { compressorW: 1 } }),
+      makeReading({ deviceId: 'fridge-r', tsMs: startMs + 1_000, seq: 999, metrics: {} }),
+    ]);
+    const expectKnown = async (store: EmbeddedTelemetryStore) => {
+      expect(store.holdsMessage('fridge-r', startMs, 7)).toBe(true);
+      expect(store.holdsMessage('fridge-r', startMs, 1_007)).toBe(true);
+      expect(store.holdsMessage('fridge-r', startMs + 1_000, 999)).toBe(true);
+      expect(store.holdsMessage('fridge-r', startMs + 2_000, 2)).toBe(true);
+      expect(store.holdsMessage('fridge-r', startMs, 8)).toBe(false);
+      expect(store.holdsMessage('fridge-r', startMs + 1, 7)).toBe(false);
+      expect(store.holdsMessage('fridge-other', startMs, 7)).toBe(false);
+      expect(store.newestTsMs('fridge-r')).toBe(startMs + 2_000);
+      // the seq never shows in the times queries return
+      expect(
+        await store.query({
+          deviceId: 'fridge-r',
+          metric: 'compressorW',
+          fromMs: startMs,
+          toMs: startMs + 2_000,
+        }),
+      ).toEqual([
+        { ts: startMs, value: 1 },
+        { ts: startMs + 2_000, value: 2 },
+      ]);
+    };
+    await expectKnown(first);
+    await first.stop();
+    const second = await startedStore(dir);
+    await expectKnown(second);
+    await second.stop();
+  });
+
+  it('finds a stored message among many written out of order', async () => {
+    const store = await startedStore(await tempDir());
+    const readings = Array.from({ length: 3_000 }, (_, i) =>
+      makeReading({
+        deviceId: 'fridge-o',
+        tsMs: startMs + ((i * 7919) % 3_000),
+        seq: i,
+        metrics: { compressorW: i },
+      }),
+    );
+    for (let i = 0; i < readings.length; i += 100) await store.write(readings.slice(i, i + 100));
+    for (const i of [0, 1, 1_500, 2_999]) {
+      expect(store.holdsMessage('fridge-o', readings[i].tsMs, i)).toBe(true);
+      expect(store.holdsMessage('fridge-o', readings[i].tsMs, i + 1)).toBe(false);
+    }
+    expect(await store.count('fridge-o')).toBe(3_000);
+    await store.stop();
+  });
+
   it('absorbs concurrent writes without losing or reordering any', async () => {
     const dir = await tempDir();
     const store = await startedStore(dir);

@@ -15,10 +15,14 @@ export interface EmbeddedTelemetryStoreOptions {
 
 /**
  * On disk: `series.jsonl` (one line per series: id → deviceId, metric, type, region), then
- * `telemetry-<n>.seg` files of fixed 20-byte little-endian records (u32 series ref, f64 tsMs,
+ * `telemetry-<n>.seg` files of fixed 20-byte little-endian records (u32 series ref, f64 time,
  * f64 value). Bit 31 of the series ref marks the first record of a message, so messages are
- * counted without storing anything extra. Fixed-size records make a torn tail after a crash
- * trivially detectable: whatever does not fill a whole record is dropped at start.
+ * counted without storing anything extra. The time is the message's tsMs plus
+ * `(seq % 1000) / 1000`: the seq rides in the thousandths of a millisecond, as the InfluxDB store
+ * writes it in the microseconds, so that a replayed message is recognised after a restart too.
+ * Segments written before that carry whole milliseconds, read as seq % 1000 = 0. Fixed-size
+ * records make a torn tail after a crash trivially detectable: whatever does not fill a whole
+ * record is dropped at start.
  */
 const RECORD_BYTES = 20;
 const MESSAGE_START_FLAG = 0x8000_0000;
@@ -29,9 +33,13 @@ const DEFAULT_LIMIT = 10_000;
 const INITIAL_SERIES_CAPACITY = 16;
 /** Messages without metrics still count: they are stored as one record on this reserved metric (names are never empty). */
 const EMPTY_MESSAGE_METRIC = '';
+const SEQ_RESIDUES = 1000;
+/** Past this many out-of-order points a series is sorted before a replay lookup, rather than scanned. */
+const MAX_UNSORTED_SCAN = 1024;
 
 interface DeviceState {
   messages: number;
+  newestTsMs: number;
   series: Map<string, Series>;
 }
 
@@ -40,6 +48,8 @@ interface Series {
   device: DeviceState;
   ts: Float64Array;
   values: Float64Array;
+  /** seq % 1000 of the message each point came with. */
+  seqResidues: Uint16Array;
   length: number;
   /** Points [0, sortedLength) are in ts order; later ones arrived out of order and are merged on the next read. */
   sortedLength: number;
@@ -57,6 +67,19 @@ interface WriteJob {
   records: Buffer;
   resolve: () => void;
   reject: (error: unknown) => void;
+}
+
+function seqResidue(seq: number | undefined): number {
+  if (seq === undefined) return 0;
+  return ((Math.round(seq) % SEQ_RESIDUES) + SEQ_RESIDUES) % SEQ_RESIDUES;
+}
+
+/**
+ * A record's time: whole tsMs plus seq % 1000 thousandths. Exact to read back while a double
+ * resolves a thousandth of a millisecond below 2^43 ms (the year 2248).
+ */
+function recordTime(tsMs: number, seq: number | undefined): number {
+  return tsMs + seqResidue(seq) / SEQ_RESIDUES;
 }
 
 function segmentName(index: number): string {
@@ -193,11 +216,42 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     return total;
   }
 
+  holdsMessage(deviceId: string, tsMs: number, seq: number): boolean {
+    const device = this.devices.get(deviceId);
+    const ts = Math.round(tsMs);
+    if (device === undefined || ts > device.newestTsMs) return false;
+    const residue = seqResidue(seq);
+    // Whatever metrics it carries: a message is known by its time and seq, as in InfluxDB.
+    for (const series of device.series.values()) {
+      if (this.seriesHolds(series, ts, residue)) return true;
+    }
+    return false;
+  }
+
+  newestTsMs(deviceId: string): number | undefined {
+    const newest = this.devices.get(deviceId)?.newestTsMs;
+    return newest === undefined || newest === -Infinity ? undefined : newest;
+  }
+
   /** Bytes held by the in-memory index (typed arrays), for sizing. */
   indexBytes(): number {
     let bytes = 0;
-    for (const series of this.seriesById) bytes += series.ts.byteLength + series.values.byteLength;
+    for (const series of this.seriesById) {
+      bytes += series.ts.byteLength + series.values.byteLength + series.seqResidues.byteLength;
+    }
     return bytes;
+  }
+
+  private seriesHolds(series: Series, ts: number, residue: number): boolean {
+    if (series.length - series.sortedLength > MAX_UNSORTED_SCAN) this.ensureSorted(series);
+    const { sortedLength, length } = series;
+    for (let i = lowerBound(series.ts, sortedLength, ts); i < sortedLength && series.ts[i] === ts; i++) {
+      if (series.seqResidues[i] === residue) return true;
+    }
+    for (let i = sortedLength; i < length; i++) {
+      if (series.ts[i] === ts && series.seqResidues[i] === residue) return true;
+    }
+    return false;
   }
 
   private encode(readings: StoredReading[]): Buffer {
@@ -210,12 +264,12 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     const buffer = Buffer.allocUnsafe(recordCount * RECORD_BYTES);
     let offset = 0;
     for (const reading of readings) {
-      const tsMs = Math.round(reading.tsMs);
+      const time = recordTime(Math.round(reading.tsMs), reading.seq);
       let flag = MESSAGE_START_FLAG;
       for (const metric in reading.metrics) {
         const series = this.seriesFor(reading, metric);
         buffer.writeUInt32LE((series.id | flag) >>> 0, offset);
-        buffer.writeDoubleLE(tsMs, offset + 4);
+        buffer.writeDoubleLE(time, offset + 4);
         buffer.writeDoubleLE(reading.metrics[metric], offset + 12);
         offset += RECORD_BYTES;
         flag = 0;
@@ -223,7 +277,7 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
       if (flag !== 0) {
         const series = this.seriesFor(reading, EMPTY_MESSAGE_METRIC);
         buffer.writeUInt32LE((series.id | flag) >>> 0, offset);
-        buffer.writeDoubleLE(tsMs, offset + 4);
+        buffer.writeDoubleLE(time, offset + 4);
         buffer.writeDoubleLE(0, offset + 12);
         offset += RECORD_BYTES;
       }
@@ -249,7 +303,7 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
   private addSeries(entry: CatalogueEntry): Series {
     let device = this.devices.get(entry.deviceId);
     if (device === undefined) {
-      device = { messages: 0, series: new Map() };
+      device = { messages: 0, newestTsMs: -Infinity, series: new Map() };
       this.devices.set(entry.deviceId, device);
     }
     const series: Series = {
@@ -257,6 +311,7 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
       device,
       ts: new Float64Array(INITIAL_SERIES_CAPACITY),
       values: new Float64Array(INITIAL_SERIES_CAPACITY),
+      seqResidues: new Uint16Array(INITIAL_SERIES_CAPACITY),
       length: 0,
       sortedLength: 0,
     };
@@ -344,25 +399,35 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
         unknown++;
         continue;
       }
-      if (ref & MESSAGE_START_FLAG) series.device.messages++;
-      this.append(series, records.readDoubleLE(offset + 4), records.readDoubleLE(offset + 12));
+      const time = records.readDoubleLE(offset + 4);
+      const ts = Math.floor(time);
+      if (ref & MESSAGE_START_FLAG) {
+        series.device.messages++;
+        if (ts > series.device.newestTsMs) series.device.newestTsMs = ts;
+      }
+      const residue = Math.round((time - ts) * SEQ_RESIDUES);
+      this.append(series, ts, residue, records.readDoubleLE(offset + 12));
     }
     return unknown;
   }
 
-  private append(series: Series, ts: number, value: number): void {
+  private append(series: Series, ts: number, seqResidue: number, value: number): void {
     if (series.length === series.ts.length) {
       const capacity = Math.ceil(series.length * 1.5);
       const grownTs = new Float64Array(capacity);
       grownTs.set(series.ts);
       const grownValues = new Float64Array(capacity);
       grownValues.set(series.values);
+      const grownResidues = new Uint16Array(capacity);
+      grownResidues.set(series.seqResidues);
       series.ts = grownTs;
       series.values = grownValues;
+      series.seqResidues = grownResidues;
     }
     const i = series.length;
     series.ts[i] = ts;
     series.values[i] = value;
+    series.seqResidues[i] = seqResidue;
     series.length = i + 1;
     if (series.sortedLength === i && (i === 0 || series.ts[i - 1] <= ts)) series.sortedLength = i + 1;
   }
@@ -372,12 +437,13 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     const sorted = series.sortedLength;
     const length = series.length;
     if (sorted === length) return;
-    const { ts, values } = series;
+    const { ts, values, seqResidues } = series;
     const tail = new Uint32Array(length - sorted);
     for (let i = 0; i < tail.length; i++) tail[i] = sorted + i;
     tail.sort((a, b) => ts[a] - ts[b] || a - b);
     const mergedTs = new Float64Array(ts.length);
     const mergedValues = new Float64Array(values.length);
+    const mergedResidues = new Uint16Array(seqResidues.length);
     let i = 0;
     let j = 0;
     let out = 0;
@@ -386,10 +452,12 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
       const from = takeTail ? tail[j++] : i++;
       mergedTs[out] = ts[from];
       mergedValues[out] = values[from];
+      mergedResidues[out] = seqResidues[from];
       out++;
     }
     series.ts = mergedTs;
     series.values = mergedValues;
+    series.seqResidues = mergedResidues;
     series.sortedLength = length;
   }
 

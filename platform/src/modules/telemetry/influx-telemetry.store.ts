@@ -111,6 +111,15 @@ export class InfluxTelemetryStore implements TelemetryStore {
     return rows.length === 0 ? 0 : (rows[0][1] ?? 0);
   }
 
+  /** Not known without a query; a replay lands on its own point (same tsMs, same seq % 1000). */
+  holdsMessage(): undefined {
+    return undefined;
+  }
+
+  newestTsMs(): undefined {
+    return undefined;
+  }
+
   private async rawValues(text: string): Promise<[number, number | null][]> {
     const response = (await this.client().queryRaw(text, {
       precision: 'ms',

@@ -39,6 +39,15 @@ export interface TelemetryStore {
   query(query: SeriesQuery): Promise<SeriesPoint[]>;
   /** Total readings (messages) stored, for health and tests. */
   count(deviceId?: string): Promise<number>;
+  /**
+   * For ingest's replay check, on its hot path, so answered from memory: whether a message of
+   * the device with this `tsMs` and `seq` is stored (a message is known by `tsMs` and
+   * `seq % 1000`, as InfluxDB knows its point). `undefined` when the store cannot tell without a
+   * round trip; InfluxDB then overwrites the point with itself, so a replay is still stored once.
+   */
+  holdsMessage(deviceId: string, tsMs: number, seq: number): boolean | undefined;
+  /** The newest `tsMs` stored for the device, from memory; `undefined` when none or not known at once. */
+  newestTsMs(deviceId: string): number | undefined;
 }
 
 export const TELEMETRY_STORE = Symbol('TELEMETRY_STORE');
