@@ -10,15 +10,8 @@ import type { Ticket } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
 import type { Technician } from '../../platform/src/modules/technicians/technicians.repository';
-import { waitFor } from '../support/wait-for';
 import { startTestPlatform, type TestPlatform } from '../support/platform-fixture';
-import {
-  CUSTOMER_PASSWORD,
-  TECHNICIAN_PASSWORD,
-  injectFault,
-  pickScenario,
-  unambiguousFault,
-} from './service-support';
+import { CUSTOMER_PASSWORD, TECHNICIAN_PASSWORD, dispatchedTicket, pickScenario } from './service-support';
 
 const MONDAY_1PM = Date.UTC(2026, 0, 5, 13);
 
@@ -46,19 +39,7 @@ describe('a customer record is read by whom it concerns', () => {
     for (const tech of scenario.eligible)
       tokens.set(tech.id, await t.login({ email: tech.email as string, password: TECHNICIAN_PASSWORD }));
 
-    const device = await t.provision(admin, {
-      type: scenario.type,
-      customerId: scenario.customer.id,
-      region: scenario.region,
-    });
-    await injectFault(t, device, scenario.type, unambiguousFault(scenario.type), clock.now());
-    ticket = await waitFor(
-      async () =>
-        (await t.http<Ticket[]>('GET', `/api/tickets?deviceId=${device.id}`, { token: admin })).body.find(
-          (tk) => tk.status === 'dispatched',
-        ),
-      { what: 'a dispatched ticket' },
-    );
+    ({ ticket } = await dispatchedTicket(t, admin, scenario, clock.now()));
   });
 
   afterAll(async () => {

@@ -18,9 +18,8 @@ import {
   CUSTOMER_PASSWORD,
   TECHNICIAN_PASSWORD,
   healthyReading,
-  injectFault,
+  dispatchedTicket,
   pickScenario,
-  unambiguousFault,
 } from './service-support';
 
 const MONDAY_1PM = Date.UTC(2026, 0, 5, 13);
@@ -143,24 +142,12 @@ describe('Socket.IO rooms follow the REST visibility rules', () => {
     for (const staff of ['admin', 'engineer'])
       expect(await viewer(staff).subscribe('fleet')).toEqual({ ok: true });
 
-    device = await t.provision(admin, {
-      type: scenario.type,
-      customerId: scenario.customer.id,
-      region: scenario.region,
-    });
     otherDevice = await t.provision(admin, {
       type: scenario.type,
       customerId: otherCustomer.id,
       region: otherCustomer.region ?? undefined,
     });
-    await injectFault(t, device, scenario.type, unambiguousFault(scenario.type), clock.now());
-    ticket = await waitFor(
-      async () =>
-        (await t.http<Ticket[]>('GET', `/api/tickets?deviceId=${device.id}`, { token: admin })).body.find(
-          (tk) => tk.status === 'dispatched',
-        ),
-      { what: 'a dispatched ticket' },
-    );
+    ({ device, ticket } = await dispatchedTicket(t, admin, scenario, clock.now()));
   });
 
   afterAll(async () => {

@@ -6,6 +6,8 @@ import {
 } from '../../contracts/src';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
 import type { Technician } from '../../platform/src/modules/technicians/technicians.repository';
+import type { CreatedDevice, Ticket } from '../../contracts/src';
+import { waitFor } from '../support/wait-for';
 import { telemetry, type TestPlatform } from '../support/platform-fixture';
 
 export const TECHNICIAN_PASSWORD = 'technician-demo-password';
@@ -84,4 +86,30 @@ export async function injectFault(
   // left connected: the device's presence follows its last connection, and the simulated
   // appliance sharing its id still answers commands
   await t.platform.settle();
+}
+
+/**
+ * Provisions a device of the scenario's type for its customer, drives its unambiguous fault past
+ * the critical band and waits until the ticket it opens is dispatched.
+ */
+export async function dispatchedTicket(
+  t: TestPlatform,
+  admin: string,
+  scenario: ReturnType<typeof pickScenario>,
+  atMs: number,
+): Promise<{ device: CreatedDevice; ticket: Ticket }> {
+  const device = await t.provision(admin, {
+    type: scenario.type,
+    customerId: scenario.customer.id,
+    region: scenario.region,
+  });
+  await injectFault(t, device, scenario.type, unambiguousFault(scenario.type), atMs);
+  const ticket = await waitFor(
+    async () =>
+      (await t.http<Ticket[]>('GET', `/api/tickets?deviceId=${device.id}`, { token: admin })).body.find(
+        (tk) => tk.status === 'dispatched',
+      ),
+    { what: 'a dispatched ticket' },
+  );
+  return { device, ticket };
 }
