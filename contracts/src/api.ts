@@ -17,17 +17,28 @@ export const loginResponseSchema = z.object({
 });
 export type LoginResponse = z.infer<typeof loginResponseSchema>;
 
-export const createDeviceRequestSchema = z.strictObject({
-  type: applianceTypeSchema,
-  serial: z.string().min(1).max(64).optional(),
-  customerId: z.string().min(1).max(64).optional(),
-  region: z.string().min(1).max(64).optional(),
-  /** Lets a fleet operator choose the MQTT username; generated when absent. */
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .optional(),
-});
+export const createDeviceRequestSchema = z
+  .strictObject({
+    type: applianceTypeSchema,
+    serial: z.string().min(1).max(64).optional(),
+    customerId: z.string().min(1).max(64).optional(),
+    region: z.string().min(1).max(64).optional(),
+    /** Lets a fleet operator choose the MQTT username; generated when absent. */
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/)
+      .optional(),
+    /** The maker's model designation (`WM-5300`): warranty and failure trends are counted per model. */
+    model: z.string().trim().min(1).max(64).optional(),
+    /** When the appliance was installed at the customer's, epoch ms. */
+    installedAt: z.number().int().min(0).optional(),
+    /** When the manufacturer's warranty ends, epoch ms. */
+    warrantyUntil: z.number().int().min(0).optional(),
+  })
+  .refine(
+    (r) => r.installedAt === undefined || r.warrantyUntil === undefined || r.warrantyUntil >= r.installedAt,
+    { message: 'the warranty cannot end before the installation', path: ['warrantyUntil'] },
+  );
 export type CreateDeviceRequest = z.infer<typeof createDeviceRequestSchema>;
 
 export const latestReadingSchema = z.object({ ts: z.number(), value: z.number() });
@@ -43,8 +54,31 @@ export const deviceViewSchema = z.object({
   lastSeen: z.number().nullable(),
   createdAt: z.number(),
   latest: z.record(z.string(), latestReadingSchema),
+  model: z.string().nullable(),
+  /** Epoch ms; null when not known. */
+  installedAt: z.number().nullable(),
+  /** Epoch ms; null when not known. */
+  warrantyUntil: z.number().nullable(),
+  /** Alarms of the device that are active or acknowledged (not cleared). */
+  openAlarmCount: z.number().int(),
 });
 export type DeviceView = z.infer<typeof deviceViewSchema>;
+
+/** A query-string flag: exactly `true` or `false`. */
+export const booleanQuerySchema = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+/** `GET /api/devices` filters; all optional, all combined (AND). Without any: every visible device. */
+export const deviceQuerySchema = z.object({
+  type: applianceTypeSchema.optional(),
+  region: z.string().min(1).max(64).optional(),
+  customerId: z.string().min(1).max(64).optional(),
+  online: booleanQuerySchema.optional(),
+  /** true: devices with at least one active or acknowledged alarm; false: devices with none. */
+  openAlarms: booleanQuerySchema.optional(),
+  /** A substring of the id or the serial, case-insensitive. */
+  q: z.string().min(1).max(64).optional(),
+});
+export type DeviceQuery = z.infer<typeof deviceQuerySchema>;
 
 /** `POST /api/devices` answers with the secret, shown this one time only. */
 export const createdDeviceSchema = deviceViewSchema.extend({ secret: z.string() });
@@ -199,6 +233,33 @@ export const ticketQuerySchema = z.object({
   status: ticketStatusSchema.optional(),
 });
 export type TicketQuery = z.infer<typeof ticketQuerySchema>;
+
+/**
+ * How a ticket stands against its SLA clocks now: `breached` when a clock (running, paused or
+ * stopped) is past its target; `at_risk` when a running clock is past 75 % of its target;
+ * otherwise `ok`. Paused time does not count, and a paused clock is never `at_risk`.
+ */
+export const slaRiskSchema = z.enum(['ok', 'at_risk', 'breached']);
+export type SlaRisk = z.infer<typeof slaRiskSchema>;
+
+/** `GET /api/tickets` filters; all optional, all combined (AND). */
+export const ticketListQuerySchema = ticketQuerySchema.extend({
+  priority: ticketPrioritySchema.optional(),
+  assigneeId: z.string().min(1).max(64).optional(),
+  customerId: z.string().min(1).max(64).optional(),
+  /** The region of the ticket's device. */
+  region: z.string().min(1).max(64).optional(),
+  /** true: not verified, closed or cancelled; false: one of those. */
+  open: booleanQuerySchema.optional(),
+  slaRisk: slaRiskSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+  offset: z.coerce.number().int().min(0).default(0),
+});
+export type TicketListQuery = z.infer<typeof ticketListQuerySchema>;
+
+/** One entry of `GET /api/tickets`: the ticket and its SLA risk now. */
+export const ticketListItemSchema = ticketSchema.extend({ slaRisk: slaRiskSchema });
+export type TicketListItem = z.infer<typeof ticketListItemSchema>;
 
 export const sendCommandRequestSchema = z.strictObject({
   name: z.enum(['self_test', 'read_error_log', 'reboot']),

@@ -7,3 +7,5 @@ export * from './service-entities';
 export * from './seeded-random';
 export * from './diagnostics-events';
 export * from './alarm-cause';
+export * from './operations-api';
+export * from './admin-api';

@@ -183,6 +183,14 @@ export const ticketPartConsumptionSchema = partConsumptionSchema.omit({
 });
 export type TicketPartConsumption = z.infer<typeof ticketPartConsumptionSchema>;
 
+/** Where the technician on the way was last reported, and when they should arrive. */
+export const ticketEtaSchema = z.object({
+  /** Estimated arrival, epoch ms; null when the site's location is not known. */
+  etaMs: z.number().nullable(),
+  technicianLocation: z.object({ lat: z.number(), lon: z.number(), ts: z.number() }),
+});
+export type TicketEta = z.infer<typeof ticketEtaSchema>;
+
 /** `GET /api/tickets/{id}`: the ticket with its audit log, SLA clocks, dispatch and parts. */
 export const ticketDetailSchema = ticketSchema.extend({
   audit: z.array(ticketAuditViewSchema),
@@ -195,6 +203,8 @@ export const ticketDetailSchema = ticketSchema.extend({
   escalation: ticketEscalationSchema.nullable(),
   reservations: z.array(ticketPartReservationSchema),
   consumptions: z.array(ticketPartConsumptionSchema),
+  /** While the ticket is en route: the technician's last location and the arrival estimate; else null. */
+  eta: ticketEtaSchema.nullable(),
 });
 export type TicketDetail = z.infer<typeof ticketDetailSchema>;
 

@@ -11,6 +11,8 @@ export const SOCKET_EVENTS = {
   /** SLA warnings and breaches with the escalation they caused. */
   sla: 'sla',
   device: 'device',
+  /** The assigned technician's position and arrival estimate, as they report it. */
+  location: 'location',
 } as const;
 
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */
@@ -49,6 +51,20 @@ export const deviceEventSchema = z.object({
 });
 export type DeviceStatusEvent = z.infer<typeof deviceEventSchema>;
 
+/**
+ * `location`: where the ticket's technician is, and when they should arrive (epoch ms; null when
+ * the site's location is not known). The ticket's customer receives it only while it is en route.
+ */
+export const locationEventSchema = z.object({
+  ticketId: z.string(),
+  technicianId: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+  ts: z.number(),
+  etaMs: z.number().nullable(),
+});
+export type LocationEvent = z.infer<typeof locationEventSchema>;
+
 export const alarmEventSchema = alarmSchema;
 export const ticketEventSchema = ticketSchema;
 export const seriesPointSchema = pointSchema;
@@ -61,6 +77,7 @@ export interface ServerToClientEvents {
   [SOCKET_EVENTS.guidance]: (event: GuidanceEvent) => void;
   [SOCKET_EVENTS.sla]: (event: SlaEventView) => void;
   [SOCKET_EVENTS.device]: (event: DeviceStatusEvent) => void;
+  [SOCKET_EVENTS.location]: (event: LocationEvent) => void;
 }
 
 /** Typed Socket.IO events, client → server. */

@@ -59,6 +59,15 @@ describe('loadOrProvisionFleet', () => {
       expect.objectContaining({ customerId: 'c-2', region: 'south' }),
       expect.objectContaining({ customerId: 'c-1', region: 'north' }),
     ]);
+    // each with its asset record
+    for (const body of created)
+      expect(body).toEqual(
+        expect.objectContaining({
+          model: expect.stringMatching(/^(WM|DW)-\d{4}$/),
+          installedAt: expect.any(Number),
+          warrantyUntil: expect.any(Number),
+        }),
+      );
 
     const unowned = fakeApi();
     await loadOrProvisionFleet({ ...base, fetchFn: unowned.fetchFn, types: ['washer'] });

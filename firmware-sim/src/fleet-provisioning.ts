@@ -7,6 +7,7 @@ import {
   type CreateDeviceRequest,
   deviceIdSchema,
 } from '../../contracts/src';
+import { simulatedAsset } from './appliance-assets';
 import { type FleetDevice } from './fleet-plan';
 
 const credentialsFileSchema = z.array(
@@ -32,6 +33,8 @@ export interface ProvisioningOptions {
   assignCustomers?: boolean;
   /** Parallel POST /api/devices requests. */
   concurrency?: number;
+  /** When the devices are registered, for their install dates (default: now). */
+  nowMs?: number;
   fetchFn?: typeof fetch;
   onProgress?: (provisioned: number, wanted: number) => void;
 }
@@ -90,6 +93,7 @@ export async function loadOrProvisionFleet(options: ProvisioningOptions): Promis
   const { accessToken } = loginAnswerSchema.parse(await login.json());
 
   const regions = options.regions ?? DEFAULT_REGIONS;
+  const nowMs = options.nowMs ?? Date.now();
   const owners = options.assignCustomers ? await listCustomers(fetchFn, base, accessToken) : [];
   const devices = [...existing];
   const createOne = async (index: number): Promise<FleetDevice> => {
@@ -102,6 +106,8 @@ export async function loadOrProvisionFleet(options: ProvisioningOptions): Promis
       region: owner?.region ?? regions[index % regions.length],
       id,
       ...(owner ? { customerId: owner.id } : {}),
+      // the demo's appliances come with their asset record: model, install date, warranty
+      ...simulatedAsset(type, id, nowMs),
     };
     const response = await fetchFn(`${base}/api/devices`, {
       method: 'POST',

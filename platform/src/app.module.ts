@@ -25,6 +25,7 @@ import { VerificationModule } from './modules/verification/verification.module';
 import { TechniciansModule } from './modules/technicians/technicians.module';
 import { SlaModule } from './modules/sla/sla.module';
 import { TicketsModule } from './modules/tickets/tickets.module';
+import { UsersModule } from './modules/users/users.module';
 
 /** Resources the composition root opens before Nest and closes after it. */
 export interface CoreResources {
@@ -62,6 +63,7 @@ export class AppModule {
         AccessModule,
         HealthModule,
         AuthModule,
+        UsersModule,
         DevicesModule,
         TelemetryModule,
         IngestModule,

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   simulator?.start();
   // the simulated fleet's faults become tickets; a simulated field force works them through
   const fieldForce =
-    config.simDevices > 0
+    config.simDevices > 0 && config.simFieldForce
       ? new SimulatedTechnicians(
           platform.app.get(TicketsService),
           platform.app.get(TicketDispatch),

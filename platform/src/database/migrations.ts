@@ -242,6 +242,66 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX scheduled_jobs_due_idx ON scheduled_jobs (run_at_ms);
     `,
   },
+  {
+    id: 5,
+    name: 'user administration',
+    sql: `
+      ALTER TABLE users ADD COLUMN language text;
+      ALTER TABLE users ADD COLUMN disabled_at bigint;
+      ALTER TABLE users ADD COLUMN token_version integer NOT NULL DEFAULT 0;
+      UPDATE technicians SET user_id = users.id FROM users
+        WHERE users.technician_id = technicians.id AND technicians.user_id IS NULL;
+    `,
+  },
+  {
+    id: 6,
+    name: 'device assets, technician location time',
+    sql: `
+      ALTER TABLE devices ADD COLUMN model text;
+      ALTER TABLE devices ADD COLUMN installed_at bigint;
+      ALTER TABLE devices ADD COLUMN warranty_until bigint;
+      CREATE INDEX devices_region_idx ON devices (region);
+      ALTER TABLE technicians ADD COLUMN location_at bigint;
+    `,
+  },
+  {
+    id: 7,
+    name: 'alarm history, device commands, pushed guidance',
+    sql: `
+      CREATE TABLE alarm_history (
+        id bigserial PRIMARY KEY,
+        alarm_id text NOT NULL REFERENCES alarms(id),
+        at bigint NOT NULL,
+        action text NOT NULL,
+        actor_id text NOT NULL,
+        actor_role text NOT NULL,
+        comment text
+      );
+      CREATE INDEX alarm_history_alarm_idx ON alarm_history (alarm_id, id);
+      CREATE TABLE device_commands (
+        id text PRIMARY KEY,
+        seq bigserial NOT NULL,
+        device_id text NOT NULL REFERENCES devices(id),
+        name text NOT NULL,
+        args jsonb,
+        sent_at bigint NOT NULL,
+        sent_by text NOT NULL,
+        timeout_ms integer NOT NULL,
+        status text NOT NULL,
+        answered_at bigint,
+        ok boolean,
+        result jsonb,
+        error text
+      );
+      CREATE INDEX device_commands_device_idx ON device_commands (device_id, seq);
+      CREATE TABLE ticket_guidance (
+        ticket_id text PRIMARY KEY REFERENCES tickets(id),
+        technician_id text NOT NULL,
+        pushed_at bigint NOT NULL,
+        event jsonb NOT NULL
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -31,6 +31,8 @@ export const envSchema = z.object({
   SIM_DEVICES: z.coerce.number().int().min(0).max(20000).default(50),
   SIM_TIME_SCALE: z.coerce.number().positive().max(100000).default(360),
   SIM_FAULT_RATE: z.coerce.number().min(0).max(1).default(0.3),
+  /** `false`: the demo's simulated field force leaves dispatched tickets to real technicians. */
+  SIM_FIELD_FORCE: z.enum(['true', 'false'], { message: 'true or false' }).default('true'),
   ADMIN_EMAIL: z.email().default('admin@example.com'),
   ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').default('admin-demo-password'),
   JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
@@ -72,6 +74,8 @@ export interface AppConfig {
   simDevices: number;
   simTimeScale: number;
   simFaultRate: number;
+  /** Simulated technicians work the demo's tickets (with a simulated fleet only). */
+  simFieldForce: boolean;
   adminEmail: string;
   adminPassword: string;
   jwtSecret?: string;
@@ -124,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     simDevices: e.SIM_DEVICES,
     simTimeScale: e.SIM_TIME_SCALE,
     simFaultRate: e.SIM_FAULT_RATE,
+    simFieldForce: e.SIM_FIELD_FORCE === 'true',
     adminEmail: e.ADMIN_EMAIL,
     adminPassword: e.ADMIN_PASSWORD,
     jwtSecret: e.JWT_SECRET,

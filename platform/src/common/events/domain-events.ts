@@ -6,8 +6,10 @@ import type {
   FleetAssessment,
   GuidanceEvent,
   Incident,
+  LocationEvent,
   SlaEventView,
   Ticket,
+  TicketStatus,
 } from '../../../../contracts/src';
 import type { Logger } from '../logging/logger';
 
@@ -30,6 +32,14 @@ export interface DomainEventMap {
   'sla.event': SlaEventView & { assigneeId: string | null };
   /** Remote guidance for a newly assigned technician. */
   'guidance.pushed': GuidanceEvent;
+  /** The assigned technician reported where they are; with the ticket facts that say who may see it. */
+  'technician.location': LocationEvent & {
+    deviceId: string;
+    customerId: string | null;
+    status: TicketStatus;
+  };
+  /** The user was disabled or their password reset: live connections made with their old tokens end. */
+  'user.sessions_ended': { userId: string };
 }
 
 export type DomainEventName = keyof DomainEventMap;

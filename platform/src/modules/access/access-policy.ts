@@ -19,7 +19,7 @@ export interface TicketAccessFacts {
 }
 
 /** What a role may read of each kind of live event (the same as what it may read over REST). */
-export type EventKind = 'telemetry' | 'device' | 'alarm' | 'ticket' | 'sla' | 'guidance';
+export type EventKind = 'telemetry' | 'device' | 'alarm' | 'ticket' | 'sla' | 'guidance' | 'location';
 
 /** A ticket assigned to a technician and not yet finished. */
 interface Job {
@@ -34,8 +34,8 @@ interface Job {
  * - technician: the tickets assigned to them, and the devices and customers of their jobs (a
  *   ticket assigned to them that is not yet verified, closed or cancelled), with those devices'
  *   telemetry, presence and alarms; remote guidance;
- * - customer: their own record, devices and tickets; no guidance (it is written for
- *   technicians).
+ * - customer: their own record, devices and tickets, and where their ticket's technician is
+ *   while on the way to them; no guidance (it is written for technicians).
  * Whatever a role may not see is answered as if it did not exist (404), so ids do not leak.
  *
  * The technicians' jobs are an in-memory index kept by the tickets feature (`trackTicket` on
@@ -92,6 +92,23 @@ export class AccessPolicy {
       case 'customer':
         return principal.customerId !== null && customerId === principal.customerId;
     }
+  }
+
+  /**
+   * Where the ticket's technician is: staff and the technician always; the ticket's customer only
+   * while the technician is on the way to them (`en_route`), never before or after.
+   */
+  canTrackTechnician(
+    principal: Principal,
+    ticket: Pick<TicketAccessFacts, 'assigneeId' | 'customerId' | 'status'>,
+  ): boolean {
+    if (!this.canSeeTicket(principal, ticket)) return false;
+    return principal.role !== 'customer' || this.customerMayTrack(ticket);
+  }
+
+  /** Whether the ticket's own customer may now see where its technician is. */
+  customerMayTrack(ticket: Pick<TicketAccessFacts, 'status'>): boolean {
+    return ticket.status === 'en_route';
   }
 
   /** Event kinds a role never reads, whatever the room (guidance is for technicians and staff). */

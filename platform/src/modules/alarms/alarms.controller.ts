@@ -1,6 +1,13 @@
-import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { alarmQuerySchema, type Alarm } from '../../../../contracts/src';
+import {
+  alarmActionRequestSchema,
+  alarmQuerySchema,
+  type Alarm,
+  type AlarmActionRequest,
+  type AlarmDetail,
+} from '../../../../contracts/src';
+import { ApiZodBody } from '../../common/openapi/zod-api-body';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
@@ -21,17 +28,42 @@ export class AlarmsController {
     return this.alarms.list(principal, query);
   }
 
+  @Get(':id')
+  @Roles('admin', 'engineer', 'technician')
+  @ApiOperation({
+    summary: 'One alarm with its history: who raised, acknowledged and cleared it, when, with comments',
+  })
+  get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<AlarmDetail> {
+    return this.alarms.detail(id, principal);
+  }
+
   @Post(':id/acknowledge')
   @HttpCode(200)
   @Roles('admin', 'engineer', 'technician')
-  acknowledge(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Alarm> {
-    return this.alarms.acknowledge(id, principal);
+  @ApiOperation({
+    summary: 'Acknowledge; an optional {comment} is kept in the history. Answers the alarm with its history',
+  })
+  @ApiZodBody(alarmActionRequestSchema)
+  acknowledge(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(alarmActionRequestSchema)) body: AlarmActionRequest,
+  ): Promise<AlarmDetail> {
+    return this.alarms.acknowledge(id, principal, body.comment);
   }
 
   @Post(':id/clear')
   @HttpCode(200)
   @Roles('admin', 'engineer', 'technician')
-  clear(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Alarm> {
-    return this.alarms.clear(id, principal);
+  @ApiOperation({
+    summary: 'Clear; an optional {comment} is kept in the history. Answers the alarm with its history',
+  })
+  @ApiZodBody(alarmActionRequestSchema)
+  clear(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(alarmActionRequestSchema)) body: AlarmActionRequest,
+  ): Promise<AlarmDetail> {
+    return this.alarms.clear(id, principal, body.comment);
   }
 }

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Alarm, AlarmState } from '../../../../contracts/src';
-import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
+import type {
+  ActorKind,
+  Alarm,
+  AlarmHistoryAction,
+  AlarmHistoryEntry,
+  AlarmState,
+} from '../../../../contracts/src';
+import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
 
 interface AlarmRow {
   id: string;
@@ -15,6 +21,22 @@ interface AlarmRow {
   cleared_at: number | null;
   count: number;
 }
+
+interface HistoryRow {
+  at: number;
+  action: AlarmHistoryAction;
+  actor_id: string;
+  actor_role: ActorKind;
+  comment: string | null;
+}
+
+const toHistoryEntry = (r: HistoryRow): AlarmHistoryEntry => ({
+  at: Number(r.at),
+  action: r.action,
+  actorId: r.actor_id,
+  actorRole: r.actor_role,
+  comment: r.comment,
+});
 
 const toAlarm = (r: AlarmRow): Alarm => ({
   id: r.id,
@@ -53,25 +75,47 @@ export class AlarmsRepository {
     return rows.map(toAlarm);
   }
 
-  async upsert(alarm: Alarm): Promise<void> {
-    await this.db.query(
-      `INSERT INTO alarms (id, device_id, cause, severity, state, message, details, raised_at, updated_at, cleared_at, count)
+  /** Stores the alarm's new state, with the step of its history that changed it, in one transaction. */
+  async upsert(alarm: Alarm, step?: AlarmHistoryEntry): Promise<void> {
+    if (!step) return upsertAlarm(this.db, alarm);
+    await this.db.transaction(async (tx) => {
+      await upsertAlarm(tx, alarm);
+      await tx.query(
+        `INSERT INTO alarm_history (alarm_id, at, action, actor_id, actor_role, comment)
+         VALUES ($1, $2, $3, $4, $5, $6)`,
+        [alarm.id, step.at, step.action, step.actorId, step.actorRole, step.comment],
+      );
+    });
+  }
+
+  /** The alarm's history, oldest first. */
+  async history(alarmId: string): Promise<AlarmHistoryEntry[]> {
+    const rows = await this.db.query<HistoryRow>(
+      'SELECT at, action, actor_id, actor_role, comment FROM alarm_history WHERE alarm_id = $1 ORDER BY id',
+      [alarmId],
+    );
+    return rows.map(toHistoryEntry);
+  }
+}
+
+async function upsertAlarm(db: SqlExecutor, alarm: Alarm): Promise<void> {
+  await db.query(
+    `INSERT INTO alarms (id, device_id, cause, severity, state, message, details, raised_at, updated_at, cleared_at, count)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (id) DO UPDATE SET severity = EXCLUDED.severity, state = EXCLUDED.state, message = EXCLUDED.message,
          details = EXCLUDED.details, updated_at = EXCLUDED.updated_at, cleared_at = EXCLUDED.cleared_at, count = EXCLUDED.count`,
-      [
-        alarm.id,
-        alarm.deviceId,
-        alarm.cause,
-        alarm.severity,
-        alarm.state,
-        alarm.message,
-        JSON.stringify(alarm.details),
-        alarm.raisedAt,
-        alarm.updatedAt,
-        alarm.clearedAt,
-        alarm.count,
-      ],
-    );
-  }
+    [
+      alarm.id,
+      alarm.deviceId,
+      alarm.cause,
+      alarm.severity,
+      alarm.state,
+      alarm.message,
+      JSON.stringify(alarm.details),
+      alarm.raisedAt,
+      alarm.updatedAt,
+      alarm.clearedAt,
+      alarm.count,
+    ],
+  );
 }

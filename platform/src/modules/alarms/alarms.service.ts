@@ -6,6 +6,8 @@ import {
   parseAlarmCause,
   type AlarmCause,
   type Alarm,
+  type AlarmDetail,
+  type AlarmHistoryEntry,
   type AlarmState,
   type ApplianceType,
   type MetricProfile,
@@ -72,6 +74,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       this.openAlarms.set(key(alarm.deviceId, alarm.cause), alarm);
       if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.add(alarm.deviceId);
     }
+    this.devices.countOpenAlarmsWith(() => this.openCountByDevice());
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
       this.events.on('device.event', (event) => this.onDeviceEvent(event)),
@@ -108,6 +111,14 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
         details: { lastSeen: device.lastSeen, expectedIntervalMs: intervalMs, online: device.online },
       });
     }
+  }
+
+  /** Open (active or acknowledged) alarms per device, for the fleet view's counts and filter. */
+  openCountByDevice(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const alarm of this.openAlarms.values())
+      counts.set(alarm.deviceId, (counts.get(alarm.deviceId) ?? 0) + 1);
+    return counts;
   }
 
   hasOpen(deviceId: string, cause: AlarmCause): boolean {
@@ -187,8 +198,11 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     const alarmKey = key(deviceId, cause);
     const open = this.openAlarms.get(alarmKey);
     let alarm: Alarm;
+    let step: AlarmHistoryEntry | undefined;
     if (open) {
       const escalates = SEVERITY_RANK[severity] > SEVERITY_RANK[open.severity];
+      // Only a repeat that escalates is a step in the history; the others only count.
+      if (escalates) step = systemStep(now, 'repeated', `severity ${open.severity} → ${severity}`);
       alarm = {
         ...open,
         severity: escalates ? severity : open.severity,
@@ -213,27 +227,32 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
         clearedAt: null,
         count: 1,
       };
+      step = systemStep(now, 'raised', null);
       this.logger.info({ deviceId, alarmId: alarm.id, cause, severity }, 'alarm raised');
     }
     this.openAlarms.set(alarmKey, alarm);
     if (cause === NO_DATA_CAUSE) this.silentDevices.add(deviceId);
-    this.save(alarm);
+    this.save(alarm, step);
   }
 
   /** Clears the open alarm of this device and cause, if any, because its condition ended. */
   resolve(deviceId: string, cause: AlarmCause, details: Record<string, unknown>): void {
     const open = this.openAlarms.get(key(deviceId, formatAlarmCause(cause)));
     if (!open) return;
-    this.close(open, { ...open.details, clearedBy: 'automatic', clearReading: details });
+    this.close(
+      open,
+      { ...open.details, clearedBy: 'automatic', clearReading: details },
+      systemStep(this.clock.now(), 'cleared', null),
+    );
   }
 
-  private close(open: Alarm, details: Record<string, unknown>): Alarm {
-    const now = this.clock.now();
+  private close(open: Alarm, details: Record<string, unknown>, step: AlarmHistoryEntry): Alarm {
+    const now = step.at;
     const alarm: Alarm = { ...open, state: 'cleared', clearedAt: now, updatedAt: now, details };
     this.openAlarms.delete(key(open.deviceId, open.cause));
     if (open.cause === NO_DATA_CAUSE) this.silentDevices.delete(open.deviceId);
     this.logger.info({ deviceId: open.deviceId, alarmId: open.id, cause: open.cause }, 'alarm cleared');
-    this.save(alarm);
+    this.save(alarm, step);
     return alarm;
   }
 
@@ -242,11 +261,11 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
    * messages a second the chain of saves is what made an alarm late) and stores it in order;
    * `alarm.stored` follows for the features whose rows refer to the alarm's row.
    */
-  private save(alarm: Alarm): void {
+  private save(alarm: Alarm, step?: AlarmHistoryEntry): void {
     this.events.emit('alarm.changed', alarm);
     void this.writes.run(async () => {
       try {
-        await this.repository.upsert(alarm);
+        await this.repository.upsert(alarm, step);
       } catch (error) {
         this.logger.error({ err: error, alarmId: alarm.id }, 'saving alarm failed');
         return;
@@ -265,39 +284,73 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     return this.repository.list({ deviceIds, state: filter.state, limit: 500 });
   }
 
-  async acknowledge(id: string, principal: Principal): Promise<Alarm> {
-    const alarm = await this.requireVisible(id, principal);
-    if (alarm.state === 'cleared') throw AlarmErrors.alreadyCleared(id);
-    const updated: Alarm = { ...alarm, state: 'acknowledged', updatedAt: this.clock.now() };
-    this.openAlarms.set(key(alarm.deviceId, alarm.cause), updated);
-    this.save(updated);
-    await this.writes.settled();
-    return updated;
+  /** One alarm with its history (who raised, acknowledged, cleared it, when, and their comments). */
+  async detail(id: string, principal: Principal): Promise<AlarmDetail> {
+    return this.withHistory(await this.requireVisible(id, principal));
   }
 
-  async clear(id: string, principal: Principal): Promise<Alarm> {
+  async acknowledge(id: string, principal: Principal, comment?: string): Promise<AlarmDetail> {
     const alarm = await this.requireVisible(id, principal);
     if (alarm.state === 'cleared') throw AlarmErrors.alreadyCleared(id);
-    const cleared = this.close(this.openAlarms.get(key(alarm.deviceId, alarm.cause)) ?? alarm, {
-      ...alarm.details,
-      clearedBy: principal.userId,
-    });
+    const now = this.clock.now();
+    const updated: Alarm = { ...alarm, state: 'acknowledged', updatedAt: now };
+    this.openAlarms.set(key(alarm.deviceId, alarm.cause), updated);
+    this.save(updated, userStep(now, 'acknowledged', principal, comment));
+    await this.writes.settled();
+    return this.withHistory(updated);
+  }
+
+  async clear(id: string, principal: Principal, comment?: string): Promise<AlarmDetail> {
+    const alarm = await this.requireVisible(id, principal);
+    if (alarm.state === 'cleared') throw AlarmErrors.alreadyCleared(id);
+    const cleared = this.close(
+      this.openAlarms.get(key(alarm.deviceId, alarm.cause)) ?? alarm,
+      { ...alarm.details, clearedBy: principal.userId },
+      userStep(this.clock.now(), 'cleared', principal, comment),
+    );
     const cause = parseAlarmCause(alarm.cause);
     if (cause?.kind === 'threshold') this.watches.get(alarm.deviceId)?.get(cause.metric)?.tracker.reset();
     await this.writes.settled();
-    return cleared;
+    return this.withHistory(cleared);
+  }
+
+  private async withHistory(alarm: Alarm): Promise<AlarmDetail> {
+    const history = await this.repository.history(alarm.id);
+    // Alarms stored before their history was kept have no `raised` step: it is their start.
+    if (history[0]?.action !== 'raised') history.unshift(systemStep(alarm.raisedAt, 'raised', null));
+    return { ...alarm, history };
   }
 
   private async requireVisible(id: string, principal: Principal): Promise<Alarm> {
     await this.writes.settled();
     const alarm = await this.repository.find(id);
-    if (!alarm) throw AlarmErrors.notFound(id);
-    this.devices.requireVisible(alarm.deviceId, principal);
+    const device = alarm && this.devices.find(alarm.deviceId);
+    // one answer whether it does not exist or is not the caller's to see, so ids do not leak
+    if (!alarm || !device || !this.devices.canSee(principal, device)) throw AlarmErrors.notFound(id);
     return alarm;
   }
 }
 
 const key = (deviceId: string, cause: string) => `${deviceId}|${cause}`;
+
+const systemStep = (
+  at: number,
+  action: AlarmHistoryEntry['action'],
+  comment: string | null,
+): AlarmHistoryEntry => ({ at, action, actorId: 'system', actorRole: 'system', comment });
+
+const userStep = (
+  at: number,
+  action: AlarmHistoryEntry['action'],
+  principal: Principal,
+  comment: string | undefined,
+): AlarmHistoryEntry => ({
+  at,
+  action,
+  actorId: principal.userId,
+  actorRole: principal.role,
+  comment: comment ?? null,
+});
 
 function formatBand(band: { low?: number; high?: number }): string {
   if (band.low !== undefined && band.high !== undefined) return `${band.low}–${band.high}`;

@@ -10,6 +10,12 @@ export const AuthErrors = {
     ),
   invalidToken: () =>
     new AppError('auth.invalid_token', 'unauthenticated', 'The access token is invalid or expired'),
+  accountDisabled: () =>
+    new AppError(
+      'auth.account_disabled',
+      'unauthenticated',
+      'This account is disabled; ask an administrator',
+    ),
   tooManyAttempts: (retryAfterS: number) =>
     new AppError(
       'auth.too_many_attempts',

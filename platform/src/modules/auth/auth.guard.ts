@@ -30,13 +30,13 @@ export class AuthGuard implements CanActivate {
     private readonly auth: AuthService,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
     const header = request.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw AuthErrors.missingToken();
-    const principal = this.auth.verify(header.slice('Bearer '.length).trim());
+    const principal = await this.auth.authenticate(header.slice('Bearer '.length).trim());
     request.principal = principal;
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (roles && !roles.includes(principal.role)) throw AuthErrors.forbidden(principal.role);

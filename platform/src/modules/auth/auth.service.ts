@@ -6,7 +6,9 @@ import jwt from 'jsonwebtoken';
 import { roleSchema, type LoginRequest, type LoginResponse, type Role } from '../../../../contracts/src';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
+import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
+import { AccountStanding } from './account-standing';
 import { AuthErrors } from './auth.errors';
 import { LoginThrottle } from './login-throttle';
 import { hashPassword, verifyPassword } from './password-hash';
@@ -22,6 +24,12 @@ export interface Principal {
 
 const TOKEN_TTL_S = 12 * 3600;
 
+/** A verified token: who it is for, and the sessions generation it was issued in (0 before there were any). */
+interface TokenClaims {
+  principal: Principal;
+  tokenVersion: number;
+}
+
 @Injectable()
 export class AuthService implements OnModuleInit {
   private secret = '';
@@ -32,6 +40,8 @@ export class AuthService implements OnModuleInit {
     private readonly users: UsersRepository,
     private readonly clock: Clock,
     private readonly loginThrottle: LoginThrottle,
+    private readonly standing: AccountStanding,
+    private readonly events: DomainEvents,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -103,7 +113,9 @@ export class AuthService implements OnModuleInit {
       return found && (await verifyPassword(request.password, found.passwordHash)) ? found : undefined;
     });
     if (!user) throw AuthErrors.badCredentials();
-    const claims = { role: user.role, cid: user.customerId, tid: user.technicianId };
+    // only once the password is right, so a guesser cannot tell disabled accounts apart
+    if (user.disabledAt !== null) throw AuthErrors.accountDisabled();
+    const claims = { role: user.role, cid: user.customerId, tid: user.technicianId, ver: user.tokenVersion };
     const accessToken = jwt.sign(claims, this.secret, {
       subject: user.id,
       expiresIn: TOKEN_TTL_S,
@@ -112,16 +124,47 @@ export class AuthService implements OnModuleInit {
     return { accessToken, role: user.role, userId: user.id };
   }
 
+  /**
+   * The caller of a request or socket: a valid, unexpired token of ours whose user still exists,
+   * is not disabled (`auth.account_disabled`) and has not had their sessions ended since it was
+   * issued (`auth.invalid_token`).
+   */
+  async authenticate(token: string): Promise<Principal> {
+    const { principal, tokenVersion } = this.decode(token);
+    const standing = await this.standing.of(principal.userId);
+    if (!standing) throw AuthErrors.invalidToken();
+    if (standing.disabled) throw AuthErrors.accountDisabled();
+    if (standing.tokenVersion !== tokenVersion) throw AuthErrors.invalidToken();
+    return principal;
+  }
+
+  /** Disables (ending every session at once, on REST and Socket.IO) or enables a user. */
+  async setDisabled(userId: string, disabled: boolean): Promise<void> {
+    await this.users.setDisabled(userId, disabled ? this.clock.now() : null);
+    this.standing.forget(userId);
+    if (disabled) this.events.emit('user.sessions_ended', { userId });
+  }
+
+  /** Sets a user's password; their sessions end, so they sign in again with it. */
+  async setPassword(userId: string, password: string): Promise<void> {
+    await this.users.setPassword(userId, await hashPassword(password));
+    this.standing.forget(userId);
+    this.events.emit('user.sessions_ended', { userId });
+  }
+
   /** Throws `auth.invalid_token` for anything but a valid, unexpired token of ours. */
-  verify(token: string): Principal {
+  private decode(token: string): TokenClaims {
     try {
       const payload = jwt.verify(token, this.secret, { algorithms: ['HS256'] });
       if (typeof payload === 'string' || !payload.sub) throw AuthErrors.invalidToken();
       return {
-        userId: payload.sub,
-        role: roleSchema.parse(payload.role),
-        customerId: typeof payload.cid === 'string' ? payload.cid : null,
-        technicianId: typeof payload.tid === 'string' ? payload.tid : null,
+        principal: {
+          userId: payload.sub,
+          role: roleSchema.parse(payload.role),
+          customerId: typeof payload.cid === 'string' ? payload.cid : null,
+          technicianId: typeof payload.tid === 'string' ? payload.tid : null,
+        },
+        tokenVersion: typeof payload.ver === 'number' ? payload.ver : 0,
       };
     } catch {
       throw AuthErrors.invalidToken();

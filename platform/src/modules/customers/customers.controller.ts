@@ -1,7 +1,12 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import type { Customer } from '../../../../contracts/src';
+import {
+  patchCustomerRequestSchema,
+  type Customer,
+  type PatchCustomerRequest,
+} from '../../../../contracts/src';
+import { ApiZodBody } from '../../common/openapi/zod-api-body';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
@@ -35,5 +40,19 @@ export class CustomersController {
   })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<Customer> {
     return this.customers.get(id, principal);
+  }
+
+  @Patch(':id')
+  @Roles('admin', 'engineer')
+  @ApiOperation({
+    summary: 'Change tier, name, phone or email (null clears a contact detail); answers the customer',
+    description: "The tier sets the SLA targets of the customer's next tickets.",
+  })
+  @ApiZodBody(patchCustomerRequestSchema)
+  update(
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(patchCustomerRequestSchema)) body: PatchCustomerRequest,
+  ): Promise<Customer> {
+    return this.customers.update(id, body);
   }
 }

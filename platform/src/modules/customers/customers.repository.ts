@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { Customer, CustomerTier } from '../../../../contracts/src';
+import type { Customer, CustomerTier, PatchCustomerRequest } from '../../../../contracts/src';
 
 export type { Customer };
 
@@ -39,6 +39,23 @@ export class CustomersRepository {
   async find(id: string): Promise<Customer | undefined> {
     const rows = await this.db.query<CustomerRow>('SELECT * FROM customers WHERE id = $1', [id]);
     return rows[0] ? toCustomer(rows[0]) : undefined;
+  }
+
+  /** Changes the given fields; false when there is no such customer. */
+  async update(id: string, patch: PatchCustomerRequest): Promise<boolean> {
+    const columns: Array<[string, unknown]> = [];
+    if (patch.tier !== undefined) columns.push(['tier', patch.tier]);
+    if (patch.name !== undefined) columns.push(['name', patch.name]);
+    if (patch.phone !== undefined) columns.push(['phone', patch.phone]);
+    if (patch.email !== undefined) columns.push(['email', patch.email]);
+    const set = columns.map(([column], i) => `${column} = $${i + 2}`);
+    const rows = await this.db.query<{ id: string }>(
+      set.length > 0
+        ? `UPDATE customers SET ${set.join(', ')} WHERE id = $1 RETURNING id`
+        : 'SELECT id FROM customers WHERE id = $1',
+      [id, ...columns.map(([, value]) => value)],
+    );
+    return rows.length > 0;
   }
 
   async list(filter: { region?: string; limit: number; offset: number }): Promise<Customer[]> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AccessPolicy } from '../access/access-policy';
+import type { PatchCustomerRequest } from '../../../../contracts/src';
 import type { Principal } from '../auth/auth.service';
 import { customerError } from './customers.errors';
 import { CustomersRepository, type Customer } from './customers.repository';
@@ -18,6 +19,24 @@ export class CustomersService {
 
   find(id: string): Promise<Customer | undefined> {
     return this.repository.find(id);
+  }
+
+  /** A customer a request refers to by id (`field`); 404 when there is none. */
+  async require(id: string, field = 'customerId'): Promise<Customer> {
+    const customer = await this.find(id);
+    if (!customer)
+      throw customerError('customer.not_found', `No customer "${id}"`, { field, customerId: id });
+    return customer;
+  }
+
+  /**
+   * Staff's change of tier, name or contact details. Tickets read the customer when they open,
+   * so a new tier sets the SLA targets of the customer's next tickets; open ones keep theirs.
+   */
+  async update(id: string, patch: PatchCustomerRequest): Promise<Customer> {
+    if (!(await this.repository.update(id, patch)))
+      throw customerError('customer.not_found', `No customer "${id}"`, { customerId: id });
+    return this.require(id);
   }
 
   /** One customer, if the principal may see it; otherwise the same 404 as a missing id. */

@@ -61,7 +61,7 @@ export class DemoSeedService implements OnModuleInit {
           status: t.status,
           maxOpenTickets: t.maxOpenTickets,
           vanId: t.vanId,
-          userId: null,
+          userId: null, // linked below, once the accounts exist
         });
       }
       for (const p of data.parts) await PartsRepository.insertPart(tx, p);
@@ -90,6 +90,7 @@ export class DemoSeedService implements OnModuleInit {
         customerId: c.id,
       })),
     );
+    await TechniciansRepository.linkUserAccounts(this.db);
     this.logger.info(
       {
         customers: data.customers.length,

@@ -1,24 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { CommandAck, CommandMessage, SendCommandRequest } from '../../../../contracts/src';
-import { DeviceErrors } from './devices.errors';
+import type {
+  CommandAck,
+  CommandMessage,
+  DeviceCommand,
+  SendCommandRequest,
+} from '../../../../contracts/src';
+import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import type { Principal } from '../auth/auth.service';
+import { DeviceCommandsRepository, type StoredCommand } from './device-commands.repository';
+import { DeviceErrors } from './devices.errors';
 import { DevicesService } from './devices.service';
 
 /** Sends a command to a device over MQTT; set by the composition root once the broker runs. */
 export type CommandPublisher = (deviceId: string, command: CommandMessage) => Promise<void>;
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** How many of a device's commands its history shows. */
+const HISTORY_LENGTH = 20;
 
 interface Pending {
   deviceId: string;
-  resolve: (ack: CommandAck) => void;
+  resolve: (answer: { ack: CommandAck; atMs: number }) => void;
   timer: NodeJS.Timeout;
 }
 
-/** Remote commands (`self_test`, `read_error_log`, `reboot`): MQTT out, the device's ack back. */
+/**
+ * Remote commands (`self_test`, `read_error_log`, `reboot`): MQTT out, the device's ack back.
+ * Every command is stored with its answer, so a page opened later shows what was run and what
+ * the device said.
+ */
 @Injectable()
 export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdown {
   private publisher?: CommandPublisher;
@@ -27,18 +40,25 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
 
   constructor(
     private readonly devices: DevicesService,
+    private readonly repository: DeviceCommandsRepository,
     private readonly events: DomainEvents,
+    private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
     this.unsubscribe = this.events.on('command.ack', ({ deviceId, ack }) => {
+      const atMs = this.clock.now();
       const waiting = this.pending.get(ack.id);
       // Only the device the command went to may answer it.
-      if (!waiting || waiting.deviceId !== deviceId) return;
-      clearTimeout(waiting.timer);
-      this.pending.delete(ack.id);
-      waiting.resolve(ack);
+      if (waiting && waiting.deviceId === deviceId) {
+        clearTimeout(waiting.timer);
+        this.pending.delete(ack.id);
+        waiting.resolve({ ack, atMs });
+        return;
+      }
+      // Nobody waits any more (timed out, or another instance sent it): the answer is still history.
+      return this.storeAnswer(deviceId, ack, atMs);
     });
   }
 
@@ -46,7 +66,7 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
     this.unsubscribe?.();
     for (const [id, waiting] of this.pending) {
       clearTimeout(waiting.timer);
-      waiting.resolve({ id, ok: false, error: 'platform shutting down' });
+      waiting.resolve({ ack: { id, ok: false, error: 'platform shutting down' }, atMs: this.clock.now() });
     }
     this.pending.clear();
   }
@@ -55,36 +75,91 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
     this.publisher = publisher;
   }
 
-  async send(deviceId: string, request: SendCommandRequest, principal: Principal): Promise<CommandAck> {
+  /** Sends the command and answers with it and the device's answer (504 when none comes in time). */
+  async send(deviceId: string, request: SendCommandRequest, principal: Principal): Promise<DeviceCommand> {
     const device = this.devices.requireVisible(deviceId, principal);
     if (!device.online) {
       throw DeviceErrors.offline(deviceId);
     }
     if (!this.publisher) throw DeviceErrors.brokerUnavailable();
-    const command: CommandMessage = { id: randomUUID(), name: request.name, args: request.args };
+    const message: CommandMessage = { id: randomUUID(), name: request.name, args: request.args };
     const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const answered = new Promise<CommandAck | undefined>((resolve) => {
+    const sent: StoredCommand = {
+      id: message.id,
+      deviceId,
+      name: message.name,
+      args: message.args ?? null,
+      sentAt: this.clock.now(),
+      sentBy: principal.userId,
+      timeoutMs,
+      status: 'pending',
+      answeredAt: null,
+      ok: null,
+      result: null,
+      error: null,
+    };
+    // stored before it goes out, so even the fastest answer finds its row
+    await this.repository.insert(sent);
+    const answered = new Promise<{ ack: CommandAck; atMs: number } | undefined>((resolve) => {
       const timer = setTimeout(() => {
-        this.pending.delete(command.id);
+        this.pending.delete(message.id);
         resolve(undefined);
       }, timeoutMs);
-      this.pending.set(command.id, { deviceId, resolve, timer });
+      this.pending.set(message.id, { deviceId, resolve, timer });
     });
     this.logger.info(
-      { deviceId, commandId: command.id, name: command.name, by: principal.userId },
+      { deviceId, commandId: message.id, name: message.name, by: principal.userId },
       'command sent',
     );
     try {
-      await this.publisher(deviceId, command);
+      await this.publisher(deviceId, message);
     } catch (error) {
-      clearTimeout(this.pending.get(command.id)?.timer);
-      this.pending.delete(command.id);
+      clearTimeout(this.pending.get(message.id)?.timer);
+      this.pending.delete(message.id);
+      await this.repository.delete(message.id);
       throw error;
     }
-    const ack = await answered;
-    if (!ack) {
-      throw DeviceErrors.commandTimeout(deviceId, command.id, timeoutMs);
+    const answer = await answered;
+    if (!answer) {
+      await this.repository.timedOut(message.id);
+      throw DeviceErrors.commandTimeout(deviceId, message.id, timeoutMs);
     }
-    return ack;
+    await this.storeAnswer(deviceId, answer.ack, answer.atMs);
+    return toView({
+      ...sent,
+      status: 'answered',
+      answeredAt: answer.atMs,
+      ok: answer.ack.ok,
+      result: answer.ack.result ?? null,
+      error: answer.ack.error ?? null,
+    });
   }
+
+  /** The device's latest commands, newest first, for whoever may send it commands. */
+  async history(deviceId: string, principal: Principal): Promise<DeviceCommand[]> {
+    this.devices.requireVisible(deviceId, principal);
+    const now = this.clock.now();
+    return (await this.repository.latest(deviceId, HISTORY_LENGTH)).map((command) =>
+      // left pending by a restart while the platform waited: nobody waits for it any more
+      command.status === 'pending' && now > command.sentAt + command.timeoutMs
+        ? toView({ ...command, status: 'timed_out' })
+        : toView(command),
+    );
+  }
+
+  /**
+   * The caller gets the device's answer even when it cannot be stored (the database refuses, e.g.
+   * a NUL in the device's text): the failure is logged with the command.
+   */
+  private async storeAnswer(deviceId: string, ack: CommandAck, atMs: number): Promise<void> {
+    try {
+      await this.repository.answer(deviceId, ack, atMs);
+    } catch (error) {
+      this.logger.error({ err: error, deviceId, commandId: ack.id }, 'storing the command answer failed');
+    }
+  }
+}
+
+function toView({ timeoutMs: _timeoutMs, ...command }: StoredCommand): DeviceCommand {
+  return command;
 }

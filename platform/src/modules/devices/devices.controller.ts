@@ -1,12 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   APPLIANCE_PROFILES,
   createDeviceRequestSchema,
+  deviceQuerySchema,
   publicProfile,
   sendCommandRequestSchema,
-  type CommandAck,
+  type DeviceCommand,
   type CreateDeviceRequest,
+  type DeviceQuery,
   type SendCommandRequest,
   type CreatedDevice,
   type DeviceView,
@@ -38,9 +40,15 @@ export class DevicesController {
   }
 
   @Get('devices')
-  @ApiOperation({ summary: 'The devices the caller may see, with presence and latest readings' })
-  list(@CurrentPrincipal() principal: Principal): DeviceView[] {
-    return this.devices.list(principal);
+  @ApiOperation({
+    summary:
+      'The devices the caller may see, with presence, latest readings and open alarm count; filter by type, region, customerId, online, openAlarms (true/false), q (id or serial substring)',
+  })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(new ZodValidationPipe(deviceQuerySchema)) query: DeviceQuery,
+  ): DeviceView[] {
+    return this.devices.list(principal, query);
   }
 
   @Get('devices/:id')
@@ -52,15 +60,26 @@ export class DevicesController {
   @HttpCode(200)
   @Roles('admin', 'engineer', 'technician')
   @ApiOperation({
-    summary: 'Run a remote command (self_test, read_error_log, reboot); answers with the device ack',
+    summary:
+      'Run a remote command (self_test, read_error_log, reboot); answers the command with the device answer (ok, result, error)',
   })
   @ApiZodBody(sendCommandRequestSchema)
   command(
     @CurrentPrincipal() principal: Principal,
     @Param('id') id: string,
     @Body(new ZodValidationPipe(sendCommandRequestSchema)) body: SendCommandRequest,
-  ): Promise<CommandAck> {
+  ): Promise<DeviceCommand> {
     return this.commands.send(id, body, principal);
+  }
+
+  @Get('devices/:id/commands')
+  @Roles('admin', 'engineer', 'technician')
+  @ApiOperation({ summary: "The device's last 20 remote commands with their answers, newest first" })
+  commandHistory(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id') id: string,
+  ): Promise<DeviceCommand[]> {
+    return this.commands.history(id, principal);
   }
 
   @Get('profiles')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeviceCommandsRepository } from './device-commands.repository';
 import { DeviceCommandsService } from './device-commands.service';
 import { DevicesController } from './devices.controller';
 import { DevicesRepository } from './devices.repository';
@@ -6,7 +7,7 @@ import { DevicesService } from './devices.service';
 
 @Module({
   controllers: [DevicesController],
-  providers: [DevicesService, DevicesRepository, DeviceCommandsService],
+  providers: [DevicesService, DevicesRepository, DeviceCommandsService, DeviceCommandsRepository],
   exports: [DevicesService, DeviceCommandsService],
 })
 export class DevicesModule {}

@@ -14,6 +14,9 @@ export interface DeviceRecord {
   lastSeen: number | null;
   latest: Record<string, { ts: number; value: number }>;
   createdAt: number;
+  model: string | null;
+  installedAt: number | null;
+  warrantyUntil: number | null;
 }
 
 interface DeviceRow {
@@ -28,7 +31,12 @@ interface DeviceRow {
   last_seen: number | null;
   latest: Record<string, { ts: number; value: number }> | string;
   created_at: number;
+  model: string | null;
+  installed_at: number | null;
+  warranty_until: number | null;
 }
+
+const num = (v: number | null) => (v === null ? null : Number(v));
 
 const toRecord = (row: DeviceRow): DeviceRecord => ({
   id: row.id,
@@ -42,6 +50,9 @@ const toRecord = (row: DeviceRow): DeviceRecord => ({
   lastSeen: row.last_seen,
   latest: typeof row.latest === 'string' ? JSON.parse(row.latest) : row.latest,
   createdAt: row.created_at,
+  model: row.model,
+  installedAt: num(row.installed_at),
+  warrantyUntil: num(row.warranty_until),
 });
 
 @Injectable()
@@ -59,8 +70,9 @@ export class DevicesRepository {
 
   async insert(device: DeviceRecord): Promise<void> {
     await this.db.query(
-      `INSERT INTO devices (id, type, serial, customer_id, region, secret_hash, fw, online, last_seen, latest, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      `INSERT INTO devices (id, type, serial, customer_id, region, secret_hash, fw, online, last_seen, latest, created_at,
+         model, installed_at, warranty_until)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         device.id,
         device.type,
@@ -73,6 +85,9 @@ export class DevicesRepository {
         device.lastSeen,
         JSON.stringify(device.latest),
         device.createdAt,
+        device.model,
+        device.installedAt,
+        device.warrantyUntil,
       ],
     );
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { CreateDeviceRequest, CreatedDevice, DeviceView } from '../../../../contracts/src';
+import type { CreateDeviceRequest, CreatedDevice, DeviceQuery, DeviceView } from '../../../../contracts/src';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { SerialQueue } from '../../common/concurrency/serial-queue';
@@ -14,6 +14,9 @@ import { DevicesRepository, type DeviceRecord } from './devices.repository';
 
 const TWIN_FLUSH_INTERVAL_MS = 2_000;
 
+/** Open (active or acknowledged) alarms per device id; devices without any are absent. */
+export type OpenAlarmCounts = () => ReadonlyMap<string, number>;
+
 /**
  * The device registry and each device's twin (presence, firmware, latest reading per metric).
  * The registry is held in memory for the hot paths (MQTT auth, ingest) and written through to
@@ -26,6 +29,8 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   private flushTimer?: NodeJS.Timeout;
   /** Twin flushes run one at a time, so two never race. */
   private readonly flushes = new SerialQueue();
+  /** Told by the alarms feature, which holds the open alarms (`countOpenAlarmsWith`). */
+  private openAlarmCounts: OpenAlarmCounts = () => new Map();
 
   constructor(
     private readonly repository: DevicesRepository,
@@ -70,6 +75,9 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       lastSeen: null,
       latest: {},
       createdAt: this.clock.now(),
+      model: request.model ?? null,
+      installedAt: request.installedAt ?? null,
+      warrantyUntil: request.warrantyUntil ?? null,
     };
     this.devices.set(id, device);
     try {
@@ -118,11 +126,32 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     return device;
   }
 
-  list(principal: Principal): DeviceView[] {
+  /** The devices the caller may see, narrowed by every filter given (all of them must hold). */
+  list(principal: Principal, filter: DeviceQuery = {}): DeviceView[] {
+    const counts = this.openAlarmCounts();
+    const q = filter.q?.toLowerCase();
     const views: DeviceView[] = [];
-    for (const device of this.devices.values())
-      if (this.canSee(principal, device)) views.push(this.toView(device));
+    for (const device of this.devices.values()) {
+      if (!this.canSee(principal, device)) continue;
+      if (filter.type !== undefined && device.type !== filter.type) continue;
+      if (filter.region !== undefined && device.region !== filter.region) continue;
+      if (filter.customerId !== undefined && device.customerId !== filter.customerId) continue;
+      if (filter.online !== undefined && device.online !== filter.online) continue;
+      if (filter.openAlarms !== undefined && (counts.get(device.id) ?? 0) > 0 !== filter.openAlarms) continue;
+      if (
+        q !== undefined &&
+        !device.id.toLowerCase().includes(q) &&
+        !(device.serial?.toLowerCase().includes(q) ?? false)
+      )
+        continue;
+      views.push(this.toView(device, counts));
+    }
     return views;
+  }
+
+  /** Called once by the alarms feature, which holds every device's open alarms. */
+  countOpenAlarmsWith(counts: OpenAlarmCounts): void {
+    this.openAlarmCounts = counts;
   }
 
   canSee(principal: Principal, device: DeviceRecord): boolean {
@@ -180,7 +209,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  toView(device: DeviceRecord): DeviceView {
+  toView(device: DeviceRecord, openAlarms: ReadonlyMap<string, number> = this.openAlarmCounts()): DeviceView {
     return {
       id: device.id,
       type: device.type,
@@ -192,6 +221,10 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       lastSeen: device.lastSeen,
       createdAt: device.createdAt,
       latest: { ...device.latest },
+      model: device.model,
+      installedAt: device.installedAt,
+      warrantyUntil: device.warrantyUntil,
+      openAlarmCount: openAlarms.get(device.id) ?? 0,
     };
   }
 }

@@ -9,6 +9,7 @@ import {
   type TicketPriority,
 } from '../../../../contracts/src';
 import { haversineKm } from '../../common/geo/geo';
+import { DEFAULT_SPEED_KMH, ROAD_FACTOR } from './travel-time';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -131,8 +132,8 @@ interface Resolved {
 const resolve = (ctx: DispatchContext, extraExcluded: readonly string[] = []): Resolved => ({
   nowMs: ctx.nowMs,
   speeds: ctx.speedKmhByRegion ?? {},
-  defaultSpeedKmh: ctx.defaultSpeedKmh ?? 40,
-  roadFactor: ctx.roadFactor ?? 1.3,
+  defaultSpeedKmh: ctx.defaultSpeedKmh ?? DEFAULT_SPEED_KMH,
+  roadFactor: ctx.roadFactor ?? ROAD_FACTOR,
   maxTravelMin: ctx.maxTravelMin ?? 240,
   weights: { ...DEFAULT_DISPATCH_WEIGHTS, ...ctx.weights },
   excluded: new Set([...(ctx.excludeTechnicianIds ?? []), ...extraExcluded]),

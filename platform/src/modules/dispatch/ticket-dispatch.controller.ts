@@ -1,9 +1,10 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   dispatchRequestSchema,
   requiredReasonRequestSchema,
   type DispatchRequest,
+  type GuidanceEvent,
   type Ticket,
 } from '../../../../contracts/src';
 import { ApiZodBody } from '../../common/openapi/zod-api-body';
@@ -30,6 +31,16 @@ export class TicketDispatchController {
     @Body(new ZodValidationPipe(dispatchRequestSchema)) body: DispatchRequest,
   ): Promise<Ticket> {
     return this.tickets.dispatch(id, principal, body);
+  }
+
+  @Get(':id/guidance')
+  @Roles('technician', 'admin', 'engineer')
+  @ApiOperation({
+    summary:
+      "The guidance last pushed to the ticket's technician (the Socket.IO guidance event); never for customers",
+  })
+  guidance(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<GuidanceEvent> {
+    return this.tickets.guidanceFor(id, principal);
   }
 
   @Post(':id/accept')

@@ -1,10 +1,12 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { DispatchRequest, Ticket, TicketStatus } from '../../../../contracts/src';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { DispatchRequest, GuidanceEvent, Ticket, TicketStatus } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
+import { LOGGER, type Logger } from '../../common/logging/logger';
 import type { Principal } from '../auth/auth.service';
 import { CustomersService } from '../customers/customers.service';
 import { DevicesService } from '../devices/devices.service';
+import { guidanceError } from '../guidance/guidance.errors';
 import { GuidanceService } from '../guidance/guidance.service';
 import { JobScheduler } from '../jobs/job-scheduler.service';
 import { partSkuFor } from '../parts/inventory';
@@ -53,6 +55,7 @@ export class TicketDispatch implements OnModuleInit {
     private readonly jobs: JobScheduler,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -179,6 +182,26 @@ export class TicketDispatch implements OnModuleInit {
     });
   }
 
+  /**
+   * The guidance last pushed to the ticket's technician, as the `guidance` event carried it, so
+   * a job opened later shows it. A ticket dispatched before pushes were kept gets the same
+   * guidance composed now.
+   */
+  async guidanceFor(id: string, principal: Principal): Promise<GuidanceEvent> {
+    const ticket = await this.state.require(id, principal);
+    const pushed = await this.guidance.lastPushed(ticket.id);
+    if (pushed) return pushed;
+    const composed = ticket.assigneeId ? await this.composeGuidance(ticket, ticket.assigneeId) : undefined;
+    if (composed) return composed;
+    throw guidanceError(
+      'guidance.not_pushed',
+      `No guidance was pushed for ticket "${id}": it was never dispatched`,
+      {
+        ticketId: id,
+      },
+    );
+  }
+
   // ---- the work ------------------------------------------------------------------------
 
   private async dispatchView(ticket: TicketRecord): Promise<DispatchTicket | undefined> {
@@ -262,15 +285,30 @@ export class TicketDispatch implements OnModuleInit {
   }
 
   private async pushGuidance(ticket: TicketRecord, technicianId: string): Promise<void> {
+    const guidance = await this.composeGuidance(ticket, technicianId);
+    if (!guidance) return;
+    this.events.emit('guidance.pushed', guidance);
+    try {
+      await this.guidance.recordPushed(guidance);
+    } catch (error) {
+      // the push reached the technician live; only reading it again later is lost
+      this.logger.error({ err: error, ticketId: ticket.id }, 'keeping the pushed guidance failed');
+    }
+  }
+
+  private async composeGuidance(
+    ticket: TicketRecord,
+    technicianId: string,
+  ): Promise<GuidanceEvent | undefined> {
     const device = this.devices.find(ticket.deviceId);
-    if (!device) return;
-    this.events.emit('guidance.pushed', {
+    if (!device) return undefined;
+    return {
       ticketId: ticket.id,
       deviceId: ticket.deviceId,
       technicianId,
       faultMode: ticket.faultMode,
       article: await this.guidance.current(device.type, ticket.faultMode),
       liveReadings: { ...device.latest },
-    });
+    };
   }
 }

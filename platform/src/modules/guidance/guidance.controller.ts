@@ -1,10 +1,12 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   createGuidanceRequestSchema,
+  guidanceHistoryQuerySchema,
   guidanceQuerySchema,
   type CreateGuidanceRequest,
   type GuidanceArticle,
+  type GuidanceHistoryQuery,
   type GuidanceQuery,
 } from '../../../../contracts/src';
 import { ApiZodBody } from '../../common/openapi/zod-api-body';
@@ -24,6 +26,23 @@ export class GuidanceController {
   @ApiOperation({ summary: 'Current guidance articles; filter by type and faultMode' })
   list(@Query(new ZodValidationPipe(guidanceQuerySchema)) query: GuidanceQuery): Promise<GuidanceArticle[]> {
     return this.guidance.list(query);
+  }
+
+  // before ':id', which would take "history" for an id
+  @Get('history')
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'Every version of the article for a type and fault mode, newest first' })
+  history(
+    @Query(new ZodValidationPipe(guidanceHistoryQuerySchema)) query: GuidanceHistoryQuery,
+  ): Promise<GuidanceArticle[]> {
+    return this.guidance.history(query.type, query.faultMode);
+  }
+
+  @Get(':id')
+  @Roles('admin', 'engineer')
+  @ApiOperation({ summary: 'One version of an article, current or earlier' })
+  get(@Param('id') id: string): Promise<GuidanceArticle> {
+    return this.guidance.require(id);
   }
 
   @Post()

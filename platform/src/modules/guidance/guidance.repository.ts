@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ApplianceType, GuidanceArticle } from '../../../../contracts/src';
+import type { ApplianceType, GuidanceArticle, GuidanceEvent } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 
 interface ArticleRow {
@@ -58,6 +58,29 @@ export class GuidanceRepository {
       [type, faultMode],
     );
     return rows.map(toArticle);
+  }
+
+  async find(id: string): Promise<GuidanceArticle | undefined> {
+    const rows = await this.db.query<ArticleRow>('SELECT * FROM guidance_articles WHERE id = $1', [id]);
+    return rows[0] ? toArticle(rows[0]) : undefined;
+  }
+
+  /** Keeps the guidance last pushed for a ticket, replacing the one pushed before. */
+  async savePushed(guidance: GuidanceEvent, atMs: number): Promise<void> {
+    await this.db.query(
+      `INSERT INTO ticket_guidance (ticket_id, technician_id, pushed_at, event) VALUES ($1, $2, $3, $4::jsonb)
+       ON CONFLICT (ticket_id) DO UPDATE SET technician_id = EXCLUDED.technician_id,
+         pushed_at = EXCLUDED.pushed_at, event = EXCLUDED.event`,
+      [guidance.ticketId, guidance.technicianId, atMs, JSON.stringify(guidance)],
+    );
+  }
+
+  async lastPushed(ticketId: string): Promise<GuidanceEvent | undefined> {
+    const rows = await this.db.query<{ event: GuidanceEvent }>(
+      'SELECT event FROM ticket_guidance WHERE ticket_id = $1',
+      [ticketId],
+    );
+    return rows[0]?.event;
   }
 
   /** Inserts the next version; the unique (type, fault_mode, version) key settles a race. */

@@ -6,6 +6,7 @@ import {
   type ApplianceType,
   type CreateGuidanceRequest,
   type GuidanceArticle,
+  type GuidanceEvent,
   type GuidanceQuery,
 } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
@@ -80,6 +81,28 @@ export class GuidanceService implements OnModuleInit {
 
   async versions(type: ApplianceType, faultMode: string): Promise<GuidanceArticle[]> {
     return this.repository.versions(type, faultMode);
+  }
+
+  /** Every version of one article, newest first (an empty list when it has none). */
+  async history(type: ApplianceType, faultMode: string): Promise<GuidanceArticle[]> {
+    return (await this.repository.versions(type, faultMode)).reverse();
+  }
+
+  /** One version of an article, current or not. */
+  async require(id: string): Promise<GuidanceArticle> {
+    const article = await this.repository.find(id);
+    if (!article) throw guidanceError('guidance.not_found', `No guidance article "${id}"`, { articleId: id });
+    return article;
+  }
+
+  /** Keeps what was pushed to a ticket's technician, so they can read it again later. */
+  recordPushed(guidance: GuidanceEvent): Promise<void> {
+    return this.repository.savePushed(guidance, this.clock.now());
+  }
+
+  /** The guidance last pushed for the ticket, if any was. */
+  lastPushed(ticketId: string): Promise<GuidanceEvent | undefined> {
+    return this.repository.lastPushed(ticketId);
   }
 
   /** The current article for a fault, or null when the knowledge base has none. */

@@ -12,6 +12,7 @@ import {
   safetyStock,
   stockLevels,
   availableQty,
+  locationContents,
   type Inventory,
   type StockLocation,
 } from './inventory';
@@ -138,6 +139,35 @@ describe('reserve, consume, return', () => {
     if (!plan.ok) throw new Error('expected a plan');
     const r = reserve(stock, plan, { reservationId: 'r', ticketId: 't', nowMs: T0 });
     expect(() => consume(r.inventory, 'r', 2, T0)).toThrow('Used quantity must be 0..1');
+  });
+});
+
+describe('what a van holds', () => {
+  it('counts held reservations on hand beside what is available, lot by lot', () => {
+    const OTHER = partSkuFor('washer', 'door-lock');
+    const van = inv([
+      ['van-1', SKU, 'L-old', 2, T0 - 1000],
+      ['van-1', SKU, 'L-new', 1, T0],
+      ['van-1', OTHER, 'L-x', 0, T0],
+      ['wh-near', SKU, 'L-wh', 9, T0],
+    ]);
+    const plan = planReservation(van, { sku: SKU, qty: 1, vanId: 'van-1', site, warehouses });
+    if (!plan.ok) throw new Error('expected a plan');
+    const { inventory } = reserve(van, plan, { reservationId: 'res-1', ticketId: 'tk-1', nowMs: T0 });
+    expect(locationContents(inventory, 'van-1')).toEqual([
+      {
+        locationId: 'van-1',
+        sku: SKU,
+        available: 2,
+        reserved: 1,
+        onHand: 3,
+        lots: [
+          { lot: 'L-new', qty: 1 },
+          { lot: 'L-old', qty: 2 },
+        ],
+      },
+    ]);
+    expect(locationContents(inventory, 'van-2')).toEqual([]);
   });
 });
 

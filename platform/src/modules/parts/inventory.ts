@@ -97,6 +97,54 @@ export function stockLevels(inventory: Inventory): StockLevel[] {
   );
 }
 
+/** What one location holds of one SKU, lot by lot; the lots add up to `onHand`. */
+export interface LocationContent extends StockLevel {
+  lots: LotQty[];
+}
+
+/**
+ * What one location (a van) holds, per SKU with its lots: held reservations still sit there,
+ * so they count on hand, lot by lot, beside what is available. SKUs it has none of are left out.
+ */
+export function locationContents(inventory: Inventory, locationId: string): LocationContent[] {
+  const bySku = new Map<string, { available: number; reserved: number; lots: Map<string, number> }>();
+  const at = (sku: string) => {
+    let content = bySku.get(sku);
+    if (!content) bySku.set(sku, (content = { available: 0, reserved: 0, lots: new Map() }));
+    return content;
+  };
+  const add = (lots: Map<string, number>, lot: string, qty: number) =>
+    lots.set(lot, (lots.get(lot) ?? 0) + qty);
+  for (const l of inventory.lots) {
+    if (l.locationId !== locationId || l.qty <= 0) continue;
+    const content = at(l.sku);
+    content.available += l.qty;
+    add(content.lots, l.lot, l.qty);
+  }
+  for (const r of inventory.reservations) {
+    if (r.locationId !== locationId || r.state !== 'held') continue;
+    const content = at(r.sku);
+    for (const l of r.lots) {
+      content.reserved += l.qty;
+      add(content.lots, l.lot, l.qty);
+    }
+  }
+  return [...bySku]
+    .map(([sku, c]) => ({
+      locationId,
+      sku,
+      available: c.available,
+      reserved: c.reserved,
+      onHand: c.available + c.reserved,
+      lots: [...c.lots]
+        .filter(([, qty]) => qty > 0)
+        .map(([lot, qty]) => ({ lot, qty }))
+        .sort((x, y) => x.lot.localeCompare(y.lot)),
+    }))
+    .filter((c) => c.onHand > 0)
+    .sort((x, y) => x.sku.localeCompare(y.sku));
+}
+
 export type ReservationPlan =
   | {
       ok: true;

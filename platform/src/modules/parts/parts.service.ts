@@ -8,6 +8,7 @@ import {
   consume,
   economicOrderQuantity,
   firstTimeFillRate,
+  locationContents,
   planReservation,
   release,
   reorderPoint,
@@ -22,7 +23,7 @@ import {
   type ReservationPlan,
   type StockLevel,
 } from './inventory';
-import { type GeoPoint, type UsedPart } from '../../../../contracts/src';
+import { type GeoPoint, type UsedPart, type VanStock } from '../../../../contracts/src';
 import {
   PartsRepository,
   type ConsumptionRow,
@@ -104,6 +105,21 @@ export class PartsService {
     for (const lot of inventory.lots)
       if (lot.locationId === vanId) stock[lot.sku] = (stock[lot.sku] ?? 0) + lot.qty;
     return stock;
+  }
+
+  /** What a van holds, per SKU with its catalogue name and lots; empty without a van. */
+  async van(vanId: string | null): Promise<VanStock> {
+    if (!vanId) return { vanId: null, items: [] };
+    const [inventory, parts] = await Promise.all([this.load(), this.repository.parts()]);
+    const catalogue = new Map(parts.map((p) => [p.sku, p]));
+    return {
+      vanId,
+      items: locationContents(inventory, vanId).map(({ locationId: _van, ...content }) => ({
+        ...content,
+        name: catalogue.get(content.sku)?.name ?? content.sku,
+        part: catalogue.get(content.sku)?.part ?? '',
+      })),
+    };
   }
 
   async warehouses(): Promise<LocationRecord[]> {

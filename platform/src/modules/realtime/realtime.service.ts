@@ -8,8 +8,10 @@ import {
   subscribeRequestSchema,
   type SubscribeAck,
   type Alarm,
+  type LocationEvent,
   type TelemetryEvent,
   type Ticket,
+  type TicketStatus,
 } from '../../../../contracts/src';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
@@ -30,17 +32,20 @@ type Ack = (response: SubscribeAck) => void;
 const STAFF_ROOM = 'staff';
 const staffOf = (room: string) => `${room}/staff`;
 const roleRoom = (role: Principal['role']) => `role:${role}`;
+/** Every socket of one user, so they can all be closed when the user's sessions end. */
+const userRoom = (userId: string) => `user:${userId}`;
 
 /**
  * Socket.IO: token-authenticated clients join rooms (`fleet`, `device:{id}`, `ticket:{id}`,
  * `technician:{id}`, `customer:{id}`) and receive `telemetry` (throttled per device),
- * `device`, `alarm`, `ticket`, `sla` and `guidance` events, exactly as far as the REST API
+ * `device`, `alarm`, `ticket`, `sla`, `guidance` and `location` events, exactly as far as the REST API
  * would show them to the same user (`AccessPolicy`):
  * - a room is joined only if the caller may see what it is about; technicians and customers
  *   join their own `technician:` / `customer:` room on connecting;
  * - device rooms carry what the device's viewers may read (telemetry, presence, alarms);
  *   ticket and SLA events reach a device room's staff only, and otherwise go to the ticket's
- *   own room, its assignee and its customer;
+ *   own room, its assignee and its customer (`location` reaches the customer only while the
+ *   technician is on the way);
  * - when a ticket changes hands or a job ends, sockets that may no longer see the ticket or its
  *   device leave those rooms before the change is announced.
  */
@@ -73,13 +78,14 @@ export class RealtimeService implements OnApplicationShutdown {
     }
     io.use((socket, next) => {
       const token: unknown = socket.handshake.auth?.token;
-      try {
-        if (typeof token !== 'string') throw new Error('no token');
-        socket.data.principal = this.auth.verify(token);
-        next();
-      } catch {
-        next(new Error('unauthorized'));
-      }
+      if (typeof token !== 'string') return next(new Error('unauthorized'));
+      this.auth.authenticate(token).then(
+        (principal) => {
+          socket.data.principal = principal;
+          next();
+        },
+        () => next(new Error('unauthorized')),
+      );
     });
     io.on('connection', (socket) => this.onConnection(socket));
 
@@ -89,6 +95,10 @@ export class RealtimeService implements OnApplicationShutdown {
       (deviceId, event) => io.to(`device:${deviceId}`).emit(SOCKET_EVENTS.telemetry, event),
     );
     this.unsubscribe.push(
+      this.events.on('user.sessions_ended', ({ userId }) => {
+        // every instance's sockets of the user, with the Redis adapter
+        io.in(userRoom(userId)).disconnectSockets(true);
+      }),
       this.events.on('telemetry.accepted', (r) => {
         // With the Redis adapter the room's members may be on another instance, out of sight.
         if (this.closeRedisAdapter || io.sockets.adapter.rooms.has(`device:${r.deviceId}`)) {
@@ -116,6 +126,10 @@ export class RealtimeService implements OnApplicationShutdown {
         void this.ticketAnnouncements.add(() =>
           this.emitTo(this.ticketAudience(ticket, assigneeId), SOCKET_EVENTS.sla, event),
         );
+      }),
+      this.events.on('technician.location', ({ deviceId, customerId, status, ...location }) => {
+        const ticket = { id: location.ticketId, deviceId, customerId, status };
+        void this.ticketAnnouncements.add(() => this.announceLocation(ticket, location));
       }),
       this.events.on('guidance.pushed', (guidance) => {
         // written for technicians: customers in the ticket's room do not receive it
@@ -148,6 +162,20 @@ export class RealtimeService implements OnApplicationShutdown {
     ];
   }
 
+  /**
+   * To the ticket's audience, as `ticket` events go; its customer only while the technician is
+   * on the way (`AccessPolicy.customerMayTrack`).
+   */
+  private announceLocation(
+    ticket: { id: string; deviceId: string; customerId: string | null; status: TicketStatus },
+    location: LocationEvent,
+  ): void {
+    const rooms = this.ticketAudience(ticket, location.technicianId);
+    if (this.access.customerMayTrack(ticket)) return this.emitTo(rooms, SOCKET_EVENTS.location, location);
+    // not on the way: the customer, in their own room or the ticket's, does not see it
+    this.io?.to(rooms).except(roleRoom('customer')).emit(SOCKET_EVENTS.location, location);
+  }
+
   private emitTo(rooms: string[], event: string, payload: unknown): void {
     this.io?.to(rooms).emit(event, payload);
   }
@@ -172,7 +200,7 @@ export class RealtimeService implements OnApplicationShutdown {
 
   private onConnection(socket: Socket): void {
     const principal = socket.data.principal as Principal;
-    const own = [roleRoom(principal.role)];
+    const own = [roleRoom(principal.role), userRoom(principal.userId)];
     if (this.access.isStaff(principal)) own.push(STAFF_ROOM);
     if (principal.role === 'customer' && principal.customerId) own.push(`customer:${principal.customerId}`);
     if (principal.role === 'technician' && principal.technicianId)

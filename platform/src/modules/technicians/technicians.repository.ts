@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
-import type { GeoPoint, Technician, TechnicianStatus, WeeklyShift } from '../../../../contracts/src';
+import type {
+  GeoPoint,
+  PatchTechnicianRequest,
+  Technician,
+  TechnicianStatus,
+  WeeklyShift,
+} from '../../../../contracts/src';
 
 export type { Technician };
 
@@ -49,12 +55,58 @@ export class TechniciansRepository {
     return rows[0] ? toTechnician(rows[0]) : undefined;
   }
 
-  async setLocation(id: string, location: GeoPoint): Promise<void> {
-    await this.db.query('UPDATE technicians SET current_lat = $2, current_lon = $3 WHERE id = $1', [
-      id,
-      location.lat,
-      location.lon,
-    ]);
+  /** Changes the given fields; false when there is no such technician. */
+  async update(id: string, patch: PatchTechnicianRequest): Promise<boolean> {
+    const columns: Array<[string, unknown]> = [];
+    if (patch.name !== undefined) columns.push(['name', patch.name]);
+    if (patch.region !== undefined) columns.push(['region', patch.region]);
+    if (patch.skills !== undefined) columns.push(['skills', JSON.stringify(patch.skills)]);
+    if (patch.weeklyShifts !== undefined) columns.push(['shifts', JSON.stringify(patch.weeklyShifts)]);
+    if (patch.baseLocation !== undefined)
+      columns.push(['base_lat', patch.baseLocation.lat], ['base_lon', patch.baseLocation.lon]);
+    if (patch.status !== undefined) columns.push(['status', patch.status]);
+    if (patch.maxOpenTickets !== undefined) columns.push(['max_open_tickets', patch.maxOpenTickets]);
+    const jsonb = new Set(['skills', 'shifts']);
+    const set = columns.map(([column], i) => `${column} = $${i + 2}${jsonb.has(column) ? '::jsonb' : ''}`);
+    const rows = await this.db.query<{ id: string }>(
+      set.length > 0
+        ? `UPDATE technicians SET ${set.join(', ')} WHERE id = $1 RETURNING id`
+        : 'SELECT id FROM technicians WHERE id = $1',
+      [id, ...columns.map(([, value]) => value)],
+    );
+    return rows.length > 0;
+  }
+
+  async setLocation(id: string, location: GeoPoint, atMs: number): Promise<void> {
+    await this.db.query(
+      'UPDATE technicians SET current_lat = $2, current_lon = $3, location_at = $4 WHERE id = $1',
+      [id, location.lat, location.lon, atMs],
+    );
+  }
+
+  /** Where the technician was last reported, and when (null: the seeded start, never reported). */
+  async lastLocation(id: string): Promise<(GeoPoint & { atMs: number | null }) | undefined> {
+    const rows = await this.db.query<{
+      current_lat: number;
+      current_lon: number;
+      location_at: number | null;
+    }>('SELECT current_lat, current_lon, location_at FROM technicians WHERE id = $1', [id]);
+    const row = rows[0];
+    return (
+      row && {
+        lat: row.current_lat,
+        lon: row.current_lon,
+        atMs: row.location_at === null ? null : Number(row.location_at),
+      }
+    );
+  }
+
+  /** Links every technician not yet linked to the user account that signs in for it. */
+  static async linkUserAccounts(tx: SqlExecutor): Promise<void> {
+    await tx.query(
+      `UPDATE technicians SET user_id = users.id FROM users
+       WHERE users.technician_id = technicians.id AND technicians.user_id IS NULL`,
+    );
   }
 
   static async insert(tx: SqlExecutor, t: Technician): Promise<void> {

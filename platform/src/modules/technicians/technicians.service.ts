@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { technicianError } from './technicians.errors';
 import type { Principal } from '../auth/auth.service';
-import type { GeoPoint } from '../../../../contracts/src';
+import type { GeoPoint, PatchTechnicianRequest } from '../../../../contracts/src';
 import { TechniciansRepository, type Technician } from './technicians.repository';
 
 /** Technicians: skills, shifts, region, status and where they are now. */
@@ -28,6 +28,16 @@ export class TechniciansService {
     return technician;
   }
 
+  /**
+   * The admin's change of skills, shifts, base, status, capacity, region or name. Dispatch reads
+   * technicians from the database each time it chooses, so the next dispatch sees it.
+   */
+  async update(id: string, patch: PatchTechnicianRequest): Promise<Technician> {
+    if (!(await this.repository.update(id, patch)))
+      throw technicianError('technician.not_found', `No technician "${id}"`, { technicianId: id });
+    return this.require(id);
+  }
+
   /** Technicians read their own record; staff read any. */
   async get(id: string, principal: Principal): Promise<Technician> {
     if (principal.role === 'customer' || (principal.role === 'technician' && principal.technicianId !== id)) {
@@ -36,7 +46,12 @@ export class TechniciansService {
     return this.require(id);
   }
 
-  setLocation(id: string, location: GeoPoint): Promise<void> {
-    return this.repository.setLocation(id, location);
+  /** Records where the technician is, reported at `atMs`. */
+  setLocation(id: string, location: GeoPoint, atMs: number): Promise<void> {
+    return this.repository.setLocation(id, location, atMs);
+  }
+
+  lastLocation(id: string): Promise<(GeoPoint & { atMs: number | null }) | undefined> {
+    return this.repository.lastLocation(id);
   }
 }

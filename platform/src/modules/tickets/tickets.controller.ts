@@ -1,17 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { z } from 'zod';
 import {
   locationRequestSchema,
   reasonRequestSchema,
   requiredReasonRequestSchema,
   resolveRequestSchema,
-  ticketQuerySchema,
+  ticketListQuerySchema,
   transitionRequestSchema,
   type LocationRequest,
   type ResolveRequest,
   type Ticket,
   type TicketDetail,
+  type TicketListItem,
+  type TicketListQuery,
   type TransitionRequest,
 } from '../../../../contracts/src';
 import { ApiZodBody } from '../../common/openapi/zod-api-body';
@@ -19,13 +20,6 @@ import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
 import { TicketsService } from './tickets.service';
-
-const listQuerySchema = ticketQuerySchema.extend({
-  assigneeId: z.string().min(1).max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(500),
-  offset: z.coerce.number().int().min(0).default(0),
-});
-type ListQuery = z.infer<typeof listQuerySchema>;
 
 @ApiTags('tickets')
 @ApiBearerAuth()
@@ -36,17 +30,20 @@ export class TicketsController {
   @Get()
   @ApiOperation({
     summary:
-      'Tickets, newest first; filter by deviceId, status, assigneeId; limit/offset. Technicians see their own, customers theirs.',
+      'Tickets, newest first, each with its slaRisk (ok, at_risk, breached); filter by deviceId, status, priority, assigneeId, customerId, region (of the device), open (true/false), slaRisk; limit/offset. Technicians see their own, customers theirs.',
   })
   list(
     @CurrentPrincipal() principal: Principal,
-    @Query(new ZodValidationPipe(listQuerySchema)) query: ListQuery,
-  ): Promise<Ticket[]> {
+    @Query(new ZodValidationPipe(ticketListQuerySchema)) query: TicketListQuery,
+  ): Promise<TicketListItem[]> {
     return this.tickets.list(principal, query);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One ticket with audit log, SLA clocks, assignment and its explanation, parts' })
+  @ApiOperation({
+    summary:
+      'One ticket with audit log, SLA clocks, assignment and its explanation, parts, and while en route the technician location and ETA',
+  })
   get(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<TicketDetail> {
     return this.tickets.get(id, principal);
   }

@@ -123,6 +123,9 @@ export const OPEN_STATUSES: TicketStatus[] = [
   'reopened',
 ];
 
+/** Statuses after which nothing more happens to a ticket (unless it is reopened as a repeat). */
+export const FINISHED_STATUSES: TicketStatus[] = ['verified', 'closed', 'cancelled'];
+
 /** Statuses that hold a technician's time: their workload for dispatch. */
 export const ASSIGNED_STATUSES: TicketStatus[] = ['dispatched', 'en_route', 'on_site', 'waiting_parts'];
 
@@ -168,11 +171,22 @@ export class TicketsRepository {
     return new Map(rows.map((r) => [r.assignee_id, r.n]));
   }
 
+  /**
+   * Tickets newest first, narrowed by every filter given. `scope*` is who may see them (a
+   * technician's own, a customer's own), applied on top of what was asked for.
+   */
   async list(filter: {
     deviceId?: string;
     status?: TicketStatus;
+    priority?: Ticket['priority'];
     assigneeId?: string;
     customerId?: string;
+    /** The device's region. */
+    region?: string;
+    /** true: not finished (verified, closed, cancelled); false: finished. */
+    open?: boolean;
+    scopeAssigneeId?: string;
+    scopeCustomerId?: string;
     limit: number;
     offset: number;
   }): Promise<TicketRecord[]> {
@@ -180,6 +194,10 @@ export class TicketsRepository {
       `SELECT * FROM tickets
        WHERE ($1::text IS NULL OR device_id = $1) AND ($2::text IS NULL OR status = $2)
          AND ($3::text IS NULL OR assignee_id = $3) AND ($4::text IS NULL OR customer_id = $4)
+         AND ($7::text IS NULL OR priority = $7)
+         AND ($8::text IS NULL OR device_id IN (SELECT id FROM devices WHERE region = $8))
+         AND ($9::boolean IS NULL OR (status <> ALL($10::text[])) = $9)
+         AND ($11::text IS NULL OR assignee_id = $11) AND ($12::text IS NULL OR customer_id = $12)
        ORDER BY created_at DESC, id LIMIT $5 OFFSET $6`,
       [
         filter.deviceId ?? null,
@@ -188,6 +206,12 @@ export class TicketsRepository {
         filter.customerId ?? null,
         filter.limit,
         filter.offset,
+        filter.priority ?? null,
+        filter.region ?? null,
+        filter.open ?? null,
+        FINISHED_STATUSES,
+        filter.scopeAssigneeId ?? null,
+        filter.scopeCustomerId ?? null,
       ],
     );
     return rows.map(toRecord);

@@ -4,15 +4,20 @@ import type {
   ResolveRequest,
   Ticket,
   TicketDetail,
+  TicketListItem,
+  TicketListQuery,
   TicketStatus,
 } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
+import { DomainEvents } from '../../common/events/domain-events';
 import { AccessPolicy } from '../access/access-policy';
 import type { Principal } from '../auth/auth.service';
 import { PartsService } from '../parts/parts.service';
 import { clockStatus } from '../sla/sla-clock';
+import { slaRisk } from '../sla/sla-risk';
 import { TechniciansService } from '../technicians/technicians.service';
 import type { Actor } from './ticket-lifecycle';
+import { TicketEtaService } from './ticket-eta.service';
 import { TicketIntake } from './ticket-intake.service';
 import { TicketState, actorOf } from './ticket-state.service';
 import { ticketError } from './tickets.errors';
@@ -20,6 +25,9 @@ import { TicketsRepository, toTicket, type AuditEntry, type TicketRecord } from 
 
 /** `GET /api/tickets/{id}`: the wire type, defined in contracts. */
 export type { TicketDetail };
+
+/** With an SLA risk filter, the matches are read in pages of this many, newest first. */
+const RISK_SCAN_PAGE = 500;
 
 /**
  * The tickets API: reads (as far as the caller may see) and the lifecycle steps people take.
@@ -35,29 +43,49 @@ export class TicketsService {
     private readonly parts: PartsService,
     private readonly technicians: TechniciansService,
     private readonly access: AccessPolicy,
+    private readonly eta: TicketEtaService,
+    private readonly events: DomainEvents,
     private readonly clock: Clock,
   ) {}
 
-  async list(
-    principal: Principal,
-    filter: {
-      deviceId?: string;
-      status?: TicketStatus;
-      assigneeId?: string;
-      limit?: number;
-      offset?: number;
-    },
-  ): Promise<Ticket[]> {
-    const rows = await this.repository.list({
+  /**
+   * Tickets the caller may see (technicians their own, customers theirs), newest first, narrowed
+   * by every filter given, each with its SLA risk now. The risk depends on the clock, so with a
+   * risk filter the matches are read page by page and `limit`/`offset` count the risky ones.
+   */
+  async list(principal: Principal, filter: Partial<TicketListQuery>): Promise<TicketListItem[]> {
+    const query = {
       deviceId: filter.deviceId,
       status: filter.status,
-      assigneeId:
-        principal.role === 'technician' ? (principal.technicianId ?? '\u0000none') : filter.assigneeId,
-      customerId: principal.role === 'customer' ? (principal.customerId ?? '\u0000none') : undefined,
-      limit: filter.limit ?? 500,
-      offset: filter.offset ?? 0,
+      priority: filter.priority,
+      assigneeId: filter.assigneeId,
+      customerId: filter.customerId,
+      region: filter.region,
+      open: filter.open,
+      scopeAssigneeId: principal.role === 'technician' ? (principal.technicianId ?? '\u0000none') : undefined,
+      scopeCustomerId: principal.role === 'customer' ? (principal.customerId ?? '\u0000none') : undefined,
+    };
+    const limit = filter.limit ?? 500;
+    const offset = filter.offset ?? 0;
+    const now = this.clock.now();
+    const withRisk = (r: TicketRecord): TicketListItem => ({
+      ...toTicket(r),
+      slaRisk: slaRisk(r.slaClocks, now),
     });
-    return rows.map(toTicket);
+    if (filter.slaRisk === undefined)
+      return (await this.repository.list({ ...query, limit, offset })).map(withRisk);
+    const found: TicketListItem[] = [];
+    let skip = offset;
+    for (let page = 0; ; page += RISK_SCAN_PAGE) {
+      const rows = await this.repository.list({ ...query, limit: RISK_SCAN_PAGE, offset: page });
+      for (const row of rows) {
+        const item = withRisk(row);
+        if (item.slaRisk !== filter.slaRisk) continue;
+        if (skip > 0) skip--;
+        else if (found.push(item) === limit) return found;
+      }
+      if (rows.length < RISK_SCAN_PAGE) return found;
+    }
   }
 
   /** Whether the caller may see the ticket (and so follow its room). */
@@ -108,6 +136,7 @@ export class TicketsService {
         qty: c.qty,
         at: c.at,
       })),
+      eta: this.access.canTrackTechnician(principal, ticket) ? await this.eta.forTicket(ticket) : null,
     };
   }
 
@@ -183,15 +212,19 @@ export class TicketsService {
     return this.state.withTicket(id, async () => {
       const ticket = await this.state.require(id, principal);
       const stepped = this.state.step(ticket, 'en_route', actorOf(principal), 'accepted and driving');
-      if (stepped.ticket.assigneeId) await this.technicians.setLocation(stepped.ticket.assigneeId, location);
+      const now = this.clock.now();
+      if (stepped.ticket.assigneeId)
+        await this.technicians.setLocation(stepped.ticket.assigneeId, location, now);
       const next = {
         ...stepped.ticket,
         offer: stepped.ticket.offer && {
           ...stepped.ticket.offer,
-          acceptedAtMs: stepped.ticket.offer.acceptedAtMs ?? this.clock.now(),
+          acceptedAtMs: stepped.ticket.offer.acceptedAtMs ?? now,
         },
       };
-      return toTicket(await this.state.save(next, [stepped.entry]));
+      const saved = await this.state.save(next, [stepped.entry]);
+      await this.announceLocation(saved, location, now);
+      return toTicket(saved);
     });
   }
 
@@ -208,8 +241,30 @@ export class TicketsService {
           ticketId: id,
         });
       }
-      await this.technicians.setLocation(principal.technicianId, location);
+      const now = this.clock.now();
+      await this.technicians.setLocation(principal.technicianId, location, now);
+      await this.announceLocation(ticket, location, now);
       return toTicket(ticket);
+    });
+  }
+
+  /** Live views learn where the ticket's technician is and when they should arrive. */
+  private async announceLocation(
+    ticket: TicketRecord,
+    location: LocationRequest,
+    atMs: number,
+  ): Promise<void> {
+    if (!ticket.assigneeId) return;
+    this.events.emit('technician.location', {
+      ticketId: ticket.id,
+      technicianId: ticket.assigneeId,
+      lat: location.lat,
+      lon: location.lon,
+      ts: atMs,
+      etaMs: await this.eta.arrivalMs(ticket, location, atMs),
+      deviceId: ticket.deviceId,
+      customerId: ticket.customerId,
+      status: ticket.status,
     });
   }
 
