@@ -193,6 +193,8 @@ export type TicketEta = z.infer<typeof ticketEtaSchema>;
 
 /** `GET /api/tickets/{id}`: the ticket with its audit log, SLA clocks, dispatch and parts. */
 export const ticketDetailSchema = ticketSchema.extend({
+  /** The assigned technician's name (customers cannot read technician records). */
+  assigneeName: z.string().nullable(),
   audit: z.array(ticketAuditViewSchema),
   sla: z.array(slaClockViewSchema),
   assignment: ticketAssignmentSchema.nullable(),

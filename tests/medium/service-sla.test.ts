@@ -138,6 +138,17 @@ describe('SLA clocks and escalation', () => {
       explanation: expect.stringContaining('on call this weekend'),
     });
 
+    // before the visit only a remote fix resolves
+    const notRemote = await t.http<{ code: string; field: string }>(
+      'POST',
+      `/api/tickets/${ticket.id}/resolve`,
+      {
+        token: admin,
+        body: { rootCause: 'replaced the pump', partsUsed: [] },
+      },
+    );
+    expect(notRemote.status).toBe(409);
+    expect(notRemote.body).toMatchObject({ code: 'ticket.bad_transition', field: 'remote' });
     const resolved = await t.http<Ticket>('POST', `/api/tickets/${ticket.id}/resolve`, {
       token: admin,
       body: { rootCause: 'detergent overdose; fixed by a remote rinse programme', remote: true },

@@ -163,6 +163,26 @@ describe('ticket lifecycle', () => {
     );
   });
 
+  it('lets the assigned technician resolve remotely before the visit, with the root cause', () => {
+    for (const status of ['dispatched', 'en_route'] as const) {
+      const t = ticket({ status, assigneeId: 't-1' });
+      const r = transition(t, 'resolved', {
+        actor: tech,
+        reason: 'door was left open; closed it',
+        nowMs: T0 + 2,
+      });
+      expect(r.ticket).toMatchObject({ status: 'resolved', resolvedAt: T0 + 2 });
+      expect(codeOf(() => transition(t, 'resolved', { actor: tech, nowMs: T0 }))).toBe(
+        'ticket.reason_required',
+      );
+      expect(
+        codeOf(() =>
+          transition(t, 'resolved', { actor: { kind: 'technician', id: 't-2' }, reason: 'x', nowMs: T0 }),
+        ),
+      ).toBe('ticket.not_assignee');
+    }
+  });
+
   it('lets a customer cancel only their own request before the technician arrives', () => {
     const customer: Actor = { kind: 'customer', id: 'c-1' };
     const own = ticket({ source: 'customer', status: 'dispatched', assigneeId: 't-1' });

@@ -91,6 +91,15 @@ export const TRANSITIONS: readonly TransitionRule[] = [
     'fixed remotely (guidance or a remote command), no visit',
     true,
   ),
+  ...(['dispatched', 'en_route'] as const).map((from) =>
+    rule(
+      from,
+      'resolved',
+      ['technician', 'engineer', 'admin'],
+      'fixed remotely before the visit (guidance or a remote command): the visit is no longer needed',
+      true,
+    ),
+  ),
   rule('on_site', 'resolved', ['technician', 'engineer', 'admin'], 'repaired (stops the resolve clock)'),
   rule('waiting_parts', 'on_site', ['technician', 'admin'], 'the part came and the technician is back'),
   rule('waiting_parts', 'dispatched', STAFF, 'the part came; a new visit is dispatched'),

@@ -137,6 +137,10 @@ export class TicketsService {
         at: c.at,
       })),
       eta: this.access.canTrackTechnician(principal, ticket) ? await this.eta.forTicket(ticket) : null,
+      // the customer and the desk greet the technician by name; the record itself stays staff-only
+      assigneeName: ticket.assigneeId
+        ? ((await this.technicians.find(ticket.assigneeId))?.name ?? null)
+        : null,
     };
   }
 
@@ -275,20 +279,23 @@ export class TicketsService {
    */
   resolve(id: string, principal: Principal, request: ResolveRequest): Promise<Ticket> {
     return this.state.withTicket(id, async () => {
-      let ticket = await this.state.require(id, principal);
+      const ticket = await this.state.require(id, principal);
       const actor = actorOf(principal);
       const remote = request.remote ?? false;
       const technician = ticket.assigneeId ? await this.technicians.find(ticket.assigneeId) : undefined;
       const entries: AuditEntry[] = [];
-      if (remote && (ticket.status === 'dispatched' || ticket.status === 'en_route')) {
-        const back = this.state.step(
-          ticket,
-          'acknowledged',
-          actor,
-          'resolved remotely: the visit is no longer needed',
+      // before the visit only a remote fix resolves (the assigned technician's or the desk's)
+      if (!remote && (ticket.status === 'dispatched' || ticket.status === 'en_route')) {
+        throw ticketError(
+          'ticket.bad_transition',
+          'Resolve on site, or say it was fixed remotely (remote: true)',
+          {
+            ticketId: id,
+            from: ticket.status,
+            to: 'resolved',
+            field: 'remote',
+          },
         );
-        ticket = back.ticket;
-        entries.push(back.entry);
       }
       const stepped = this.state.step(ticket, 'resolved', actor, request.rootCause);
       const held = await this.parts.heldFor(id);
