@@ -1,5 +1,6 @@
-// Builds the dashboards web app: type-checks it, copies the static files and bundles `dashboards/src/main.ts`
-// (with socket.io-client and whatever it takes from contracts/) into one ES module.
+// Builds the dashboards web app: type-checks it, copies the static files and bundles `dashboards/src/main.tsx`
+// (with socket.io-client and whatever it takes from contracts/) into `js/main.js`, an ES module, and the
+// chunks its pages import on demand.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -28,10 +29,16 @@ cpSync(join(dashboards, 'public'), outDir, { recursive: true });
 
 const result = await build({
   absWorkingDir: root,
-  entryPoints: [join(dashboards, 'src', 'main.ts')],
-  outfile: join(outDir, 'js', 'main.js'),
+  entryPoints: [join(dashboards, 'src', 'main.tsx')],
+  // `js/main.js`, plus chunks for what a page imports on demand (the dispatch map's country outlines)
+  outdir: join(outDir, 'js'),
+  entryNames: '[name]',
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   tsconfig: join(dashboards, 'tsconfig.json'),
   bundle: true,
+  jsx: 'automatic',
+  jsxImportSource: 'preact',
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
@@ -50,6 +57,16 @@ if (zodInputs.length > 0) {
   console.error(
     `dashboards: zod is in the bundle (${zodInputs.length} files); import contracts with \`import type\``,
   );
+  process.exit(1);
+}
+
+// The map outlines (about 750 KiB of TopoJSON) load with the dispatch board only, never with the app.
+const entry = Object.entries(result.metafile.outputs).find(([, output]) => output.entryPoint);
+const atlasInEntry = Object.keys(entry?.[1].inputs ?? {}).filter((file) =>
+  file.includes('node_modules/world-atlas/'),
+);
+if (atlasInEntry.length > 0) {
+  console.error('dashboards: the world-atlas outlines are in main.js; import them with a dynamic import()');
   process.exit(1);
 }
 

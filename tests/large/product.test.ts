@@ -138,6 +138,25 @@ describe('the product, end to end', () => {
     await page.getByTestId(`device-row-${device.id}`).waitFor();
     expect(await page.locator('[data-testid^="device-row-"]').count()).toBe(10);
 
+    // "last seen" follows the devices' readings live, without a reload
+    const lastSeen = page.getByTestId(`device-row-${device.id}`).getByTestId('last-seen');
+    const seenFirst = Number(await lastSeen.getAttribute('data-ts'));
+    await waitFor(async () => Number(await lastSeen.getAttribute('data-ts')) > seenFirst || undefined, {
+      timeoutMs: 30_000,
+      what: 'last seen to move on live',
+    });
+    // a lost connection shows, and the page recovers by itself when it comes back
+    await page.context().setOffline(true);
+    await page.getByTestId('offline-banner').waitFor({ timeout: 30_000 });
+    await page.context().setOffline(false);
+    await page.getByTestId('offline-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await expect(page.getByTestId('connection').getAttribute('data-connected')).resolves.toBe('true');
+    const seenAfterGap = Number(await lastSeen.getAttribute('data-ts'));
+    await waitFor(async () => Number(await lastSeen.getAttribute('data-ts')) > seenAfterGap || undefined, {
+      timeoutMs: 30_000,
+      what: 'last seen to move on after the connection came back',
+    });
+
     await page.getByTestId(`device-row-${device.id}`).getByRole('link').first().click();
     await page.getByTestId('device-online').waitFor();
     await expect(page.getByTestId('device-online').textContent()).resolves.toMatch(/online/i);

@@ -89,7 +89,11 @@ export async function expectAccessible(page: Page, what: string): Promise<void> 
   const violations = await seriousA11yViolations(page);
   if (violations.length > 0) {
     const lines = violations.map(
-      (v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`,
+      (v) =>
+        `${v.impact} ${v.id}: ${v.help} at ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
     );
     throw new Error(`axe found ${violations.length} serious violation(s) on ${what}:\n${lines.join('\n')}`);
   }
@@ -112,7 +116,10 @@ export async function mainText(page: Page): Promise<string> {
  */
 export function rawIdsIn(text: string): string[] {
   const found = new Set<string>();
-  for (const match of text.matchAll(/\b[a-z]+(?:[A-Z][a-z]*)+(?:C|A|S|W|Pct|Kpa|Pa|Rpm|Lpm|Ntu|MmS|PerMin)\b/g)) found.add(match[0]);
+  for (const match of text.matchAll(
+    /\b[a-z]+(?:[A-Z][a-z]*)+(?:C|A|S|W|Pct|Kpa|Pa|Rpm|Lpm|Ntu|MmS|PerMin)\b/g,
+  ))
+    found.add(match[0]);
   for (const match of text.matchAll(/\b[a-z]+_[a-z_]+\b/g)) found.add(match[0]);
   for (const match of text.matchAll(/\b(?:threshold|code|prediction):[\w-]+/g)) found.add(match[0]);
   return [...found];

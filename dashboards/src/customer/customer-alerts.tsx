@@ -1,0 +1,34 @@
+// Preventive-maintenance alerts, one sentence each, with the repair to follow.
+import type { ApplianceType, Ticket } from '../../../contracts/src';
+import { href } from '../app/router';
+import { Empty } from '../components/ui';
+import { t } from '../i18n/i18n';
+import { maintenanceAlerts } from './customer-words';
+
+export function CustomerAlerts({
+  tickets,
+  typeOf,
+  now,
+}: {
+  tickets: readonly Ticket[];
+  typeOf: (deviceId: string) => ApplianceType | undefined;
+  now: number;
+}) {
+  const alerts = maintenanceAlerts(tickets, typeOf, now);
+  return (
+    <div aria-live="polite" data-testid="maintenance-alerts" data-count={alerts.length}>
+      {alerts.length === 0 ? (
+        <Empty>{t('customer.alerts.none')}</Empty>
+      ) : (
+        <ul class="list">
+          {alerts.map(({ ticket, text }) => (
+            <li key={ticket.id} class="item item--major" data-testid={`maintenance-alert-${ticket.id}`}>
+              <p class="customer-alert__text">{text}</p>
+              <a href={href('repairs', ticket.id)}>{t('customer.alerts.follow')}</a>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import type { RouteDef } from '../app/routes';
+import { DESK_ROUTES } from './desk-routes';
+import { DevicePage } from './device-page';
+import { FleetPage } from './fleet-page';
+import { TicketPage } from './ticket-page';
+import { TicketsPage } from './tickets-page';
+
+/** The support engineer console (admins have it too). The first route is the home page. */
+export const ENGINEER_ROUTES: RouteDef[] = [
+  { pattern: '/fleet', page: FleetPage, nav: 'nav.fleet' },
+  { pattern: '/tickets', page: TicketsPage, nav: 'nav.tickets' },
+  { pattern: '/tickets/:id', page: TicketPage },
+  // the desk's `/devices/new` before `/devices/:id`, which would take "new" for a device id
+  ...DESK_ROUTES,
+  { pattern: '/devices/:id', page: DevicePage },
+];

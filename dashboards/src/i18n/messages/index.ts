@@ -1,0 +1,28 @@
+// Every workspace's catalogue under its own top-level key; each area file holds both languages.
+import { adminEn, adminZh } from '../../admin/admin.messages';
+import { customerEn, customerZh } from '../../customer/customer.messages';
+import { deskEn, deskZh } from '../../engineer/desk.messages';
+import { engineerEn, engineerZh } from '../../engineer/engineer.messages';
+import { technicianEn, technicianZh } from '../../technician/technician.messages';
+import type { Messages } from '../catalogue';
+import { commonEn, commonZh } from './common';
+
+export const catalogueEn = {
+  ...commonEn,
+  engineer: engineerEn,
+  desk: deskEn,
+  technician: technicianEn,
+  customer: customerEn,
+  admin: adminEn,
+};
+
+export type Catalogue = typeof catalogueEn;
+
+export const catalogueZh: Messages<Catalogue> = {
+  ...commonZh,
+  engineer: engineerZh,
+  desk: deskZh,
+  technician: technicianZh,
+  customer: customerZh,
+  admin: adminZh,
+};
