@@ -5,6 +5,7 @@ import type { Me } from '../../contracts/src';
 import { ApiClient } from './api/api-client';
 import { SocketClient } from './api/socket-client';
 import { AppContext } from './app/app-context';
+import { loadRoutes, type RouteDef } from './app/routes';
 import { Shell } from './app/shell';
 import { ErrorNote, Loading } from './components/ui';
 import { localeFor } from './i18n/catalogue';
@@ -17,12 +18,14 @@ const socket = new SocketClient();
 function App() {
   const [signedIn, setSignedIn] = useState(api.session !== null);
   const [me, setMe] = useState<Me | null>(null);
+  const [routes, setRoutes] = useState<RouteDef[] | null>(null);
   const [error, setError] = useState<unknown>(null);
 
   const signOut = useCallback(() => {
     socket.stop();
     api.logout();
     setMe(null);
+    setRoutes(null);
     setSignedIn(false);
     window.location.hash = '#/';
   }, []);
@@ -41,6 +44,8 @@ function App() {
         // the user's saved language wins over the browser's
         if (loaded.language && localeFor(loaded.language) !== currentLocale())
           await setLocale(loaded.language);
+        // the role's workspace is its own chunk
+        setRoutes(await loadRoutes(loaded.role));
         socket.start(session.accessToken);
         setMe(loaded);
       },
@@ -50,10 +55,10 @@ function App() {
 
   if (!signedIn) return <LoginPage api={api} onSignedIn={() => setSignedIn(true)} />;
   if (error) return <ErrorNote error={error} onRetry={() => setSignedIn(api.session !== null)} />;
-  if (!me) return <Loading />;
+  if (!me || !routes) return <Loading />;
   return (
     <AppContext.Provider value={{ api, socket, me }}>
-      <Shell onSignOut={signOut} />
+      <Shell routes={routes} onSignOut={signOut} />
     </AppContext.Provider>
   );
 }

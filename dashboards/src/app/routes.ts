@@ -1,11 +1,9 @@
 // Which pages each role has, and the navigation it sees. The server decides what data each page gets.
+// Each workspace is its own chunk, loaded after sign-in: a customer's phone never downloads the
+// engineer console's charts.
 import type { ComponentType } from 'preact';
 import type { Role } from '../../../contracts/src';
-import { ADMIN_ROUTES } from '../admin/routes';
-import { CUSTOMER_ROUTES } from '../customer/routes';
-import { ENGINEER_ROUTES } from '../engineer/routes';
 import type { Key } from '../i18n/i18n';
-import { TECHNICIAN_ROUTES } from '../technician/routes';
 
 export interface RouteDef {
   /** Path with `:name` parameters, e.g. `/tickets/:id`. */
@@ -15,15 +13,17 @@ export interface RouteDef {
   nav?: Key;
 }
 
-export function routesFor(role: Role): RouteDef[] {
+export async function loadRoutes(role: Role): Promise<RouteDef[]> {
   switch (role) {
-    case 'admin':
-      return [...ENGINEER_ROUTES, ...ADMIN_ROUTES];
+    case 'admin': {
+      const [engineer, admin] = await Promise.all([import('../engineer/routes'), import('../admin/routes')]);
+      return [...engineer.ENGINEER_ROUTES, ...admin.ADMIN_ROUTES];
+    }
     case 'engineer':
-      return ENGINEER_ROUTES;
+      return (await import('../engineer/routes')).ENGINEER_ROUTES;
     case 'technician':
-      return TECHNICIAN_ROUTES;
+      return (await import('../technician/routes')).TECHNICIAN_ROUTES;
     case 'customer':
-      return CUSTOMER_ROUTES;
+      return (await import('../customer/routes')).CUSTOMER_ROUTES;
   }
 }

@@ -1,19 +1,18 @@
 // The signed-in frame: brand, the role's navigation, live-connection state, language and sign-out,
 // and the page of the current route.
-import { useEffect, useMemo } from 'preact/hooks';
+import { useEffect } from 'preact/hooks';
 import { LOCALES, type Locale } from '../i18n/catalogue';
 import { setLocale, t, useI18n } from '../i18n/i18n';
 import { useApp } from './app-context';
 import { matchRoute, useHashPath } from './router';
-import { routesFor } from './routes';
+import type { RouteDef } from './routes';
 import { useConnected } from '../components/hooks';
 
-export function Shell({ onSignOut }: { onSignOut: () => void }) {
+export function Shell({ routes, onSignOut }: { routes: RouteDef[]; onSignOut: () => void }) {
   const { api, me } = useApp();
   const locale = useI18n();
   const path = useHashPath();
   const connected = useConnected();
-  const routes = useMemo(() => routesFor(me.role), [me.role]);
 
   const matched = routes
     .map((route) => ({ route, params: matchRoute(route.pattern, path) }))
