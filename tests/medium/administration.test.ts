@@ -191,6 +191,30 @@ describe('identity and administration', () => {
     expect(ticket.assigneeId).toBe(technicianId);
     const accepted = await t.http<Ticket>('POST', `/api/tickets/${ticket.id}/accept`, { token });
     expect(accepted.status).toBe(200);
+
+    // once their account is disabled, dispatch no longer chooses them: the next job goes to a colleague
+    const colleague =
+      listed.find((x) => x.id !== technicianId && x.skills[type] && x.region === customer.region) ??
+      listed.find((x) => x.id !== technicianId && x.skills[type]);
+    if (!colleague) throw new Error('the demo has no other washer technician');
+    await t.http('PATCH', `/api/technicians/${colleague.id}`, {
+      token: admin,
+      body: { status: 'available' },
+    });
+    expect((await t.http('POST', `/api/users/${created.body.id}/disable`, { token: admin })).status).toBe(
+      200,
+    );
+    const second = await t.provision(admin, { type, customerId: customer.id, region: customer.region });
+    await injectFault(t, second, type, fault, clock.now());
+    const next = await waitFor(
+      async () =>
+        (await t.http<Ticket[]>('GET', `/api/tickets?deviceId=${second.id}`, { token: admin })).body.find(
+          (x) => x.status === 'dispatched',
+        ),
+      { what: 'the second ticket dispatched' },
+    );
+    expect(next.assigneeId).toBe(colleague.id);
+    expect((await t.http('POST', `/api/users/${created.body.id}/enable`, { token: admin })).status).toBe(200);
   });
 
   it('disables and enables a user: sign-in, tokens and live connections follow', async () => {

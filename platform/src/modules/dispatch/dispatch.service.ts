@@ -45,7 +45,7 @@ export class DispatchService {
 
   async candidates(openByTechnician: ReadonlyMap<string, number>): Promise<DispatchTechnician[]> {
     const nowMs = this.clock.now();
-    const all = await this.technicians.all();
+    const all = await this.technicians.dispatchable();
     return Promise.all(all.map((t) => this.toDispatch(t, nowMs, openByTechnician.get(t.id) ?? 0)));
   }
 

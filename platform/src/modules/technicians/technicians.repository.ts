@@ -50,6 +50,16 @@ export class TechniciansRepository {
     return (await this.db.query<TechnicianRow>('SELECT * FROM technicians ORDER BY id')).map(toTechnician);
   }
 
+  /** Technicians dispatch may choose: all but those whose sign-in an administrator disabled. */
+  async dispatchable(): Promise<Technician[]> {
+    return (
+      await this.db.query<TechnicianRow>(
+        `SELECT t.* FROM technicians t LEFT JOIN users u ON u.id = t.user_id
+         WHERE u.disabled_at IS NULL ORDER BY t.id`,
+      )
+    ).map(toTechnician);
+  }
+
   async find(id: string): Promise<Technician | undefined> {
     const rows = await this.db.query<TechnicianRow>('SELECT * FROM technicians WHERE id = $1', [id]);
     return rows[0] ? toTechnician(rows[0]) : undefined;

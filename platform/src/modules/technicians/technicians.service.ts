@@ -13,6 +13,11 @@ export class TechniciansService {
     return this.repository.all();
   }
 
+  /** Candidates for dispatch: a technician whose account is disabled takes no new job. */
+  dispatchable(): Promise<Technician[]> {
+    return this.repository.dispatchable();
+  }
+
   find(id: string): Promise<Technician | undefined> {
     return this.repository.find(id);
   }
