@@ -1,10 +1,11 @@
 /**
  * Medium test of live anomaly detection. Real: the platform (Aedes gateway, ingest, the online
- * detector from models/, alarms, PGlite, embedded store) and an MQTT.js device replaying an hour
+ * detector from models/, alarms, PGlite, embedded store) and an MQTT.js device replaying hours
  * of readings with their original timestamps.
  */
 import type { Alarm } from '../../contracts/src';
 import { mulberry32 } from '../../contracts/src/seeded-random';
+import { ANOMALY_CLEAR_AFTER_MS } from '../../models/src/detector/anomaly-state';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 
 /** Noise in [-0.5, 0.5), seeded so the "normal" hour is the same on every run. */
@@ -24,12 +25,16 @@ describe('anomaly watch', () => {
     await t.stop();
   });
 
-  it('raises one explained anomaly warning when a metric keeps departing from its learned behaviour', async () => {
+  /**
+   * A refrigerator reports an hour of normal readings every 10 s, then its condenser runs hotter
+   * and hotter (a failing fan) for 10 minutes, still inside its normal band (≤ 55 °C), so no
+   * threshold fires. Returns a way to send more normal readings and to list its anomaly alarms.
+   */
+  async function failingFan(startMs: number) {
     const token = await t.login();
     const device = await t.provision(token, { type: 'refrigerator' });
     const client = await t.connectDevice(device);
     const rand = noise(42);
-    const start = Date.now() - 2 * 3_600_000;
     const normal = () => ({
       cabinetTempC: 4 + rand() * 0.4,
       freezerTempC: -18 + rand() * 0.6,
@@ -38,35 +43,32 @@ describe('anomaly watch', () => {
       condenserTempC: 38 + rand() * 1,
     });
     let seq = 0;
-    for (let i = 0; i < 360; i++) {
-      await client.publishAsync(
-        `devices/${device.id}/telemetry`,
-        telemetry(++seq, normal(), start + i * 10_000),
-        {
-          qos: 1,
-        },
-      );
-    }
-    await t.platform.settle();
+    const send = (metrics: Record<string, number>, ts: number) =>
+      client.publishAsync(`devices/${device.id}/telemetry`, telemetry(++seq, metrics, ts), { qos: 1 });
     const list = async () =>
       (await t.http<Alarm[]>('GET', `/api/alarms?deviceId=${device.id}`, { token })).body.filter(
         (a) => a.cause === 'anomaly',
       );
-    expect(await list()).toEqual([]);
-
-    // the condenser starts running hotter and hotter (a failing fan), still inside its normal
-    // band (≤ 55 °C) for the next 10 minutes, so no threshold fires
+    for (let i = 0; i < 360; i++) await send(normal(), startMs + i * 10_000);
+    await t.platform.settle();
+    const beforeFault = await list();
     for (let i = 360; i < 420; i++) {
-      const reading = { ...normal(), condenserTempC: 40 + (i - 360) * 0.2 + rand() * 0.2 };
-      await client.publishAsync(
-        `devices/${device.id}/telemetry`,
-        telemetry(++seq, reading, start + i * 10_000),
-        {
-          qos: 1,
-        },
-      );
+      await send({ ...normal(), condenserTempC: 40 + (i - 360) * 0.2 + rand() * 0.2 }, startMs + i * 10_000);
     }
     await t.platform.settle();
+    return {
+      token,
+      device,
+      beforeFault,
+      list,
+      sendNormal: (ts: number) => send(normal(), ts),
+      lastTs: startMs + 419 * 10_000,
+    };
+  }
+
+  it('raises one explained anomaly warning when a metric keeps departing from its learned behaviour', async () => {
+    const { token, device, beforeFault, list } = await failingFan(Date.now() - 2 * 3_600_000);
+    expect(beforeFault).toEqual([]);
     const alarms = await list();
     expect(alarms).toHaveLength(1);
     expect(alarms[0]).toMatchObject({ severity: 'warning', state: 'active' });
@@ -78,5 +80,33 @@ describe('anomaly watch', () => {
       await t.http<Alarm[]>('GET', `/api/alarms?deviceId=${device.id}`, { token })
     ).body.filter((a) => a.cause.startsWith('threshold:'));
     expect(thresholdAlarms).toEqual([]);
+  });
+
+  it("clears the warning on the first reading two quiet hours (the readings' time) after the last detection, as AnomalyState defines", async () => {
+    // Readings from six hours ago, replayed in seconds: the hold runs on their timestamps.
+    const scenario = await failingFan(Date.now() - 6 * 3_600_000);
+    let ts = scenario.lastTs;
+    let [alarm] = await scenario.list();
+    expect(alarm).toMatchObject({ state: 'active' });
+
+    // Normal readings every minute up to just before the hold ends; a later detection (the
+    // details carry the reading time of the last one) moves the end, so follow it.
+    for (;;) {
+      const holdEnds = (alarm.details.ts as number) + ANOMALY_CLEAR_AFTER_MS;
+      while (ts + 60_000 < holdEnds) await scenario.sendNormal((ts += 60_000));
+      await t.platform.settle();
+      [alarm] = await scenario.list();
+      expect(alarm.state).toBe('active');
+      if ((alarm.details.ts as number) + ANOMALY_CLEAR_AFTER_MS === holdEnds) break;
+    }
+
+    const clearTs = (alarm.details.ts as number) + ANOMALY_CLEAR_AFTER_MS;
+    expect(clearTs - ts).toBeLessThanOrEqual(60_000);
+    await scenario.sendNormal(clearTs);
+    await t.platform.settle();
+    const alarms = await scenario.list();
+    expect(alarms).toHaveLength(1);
+    expect(alarms[0]).toMatchObject({ id: alarm.id, state: 'cleared' });
+    expect(alarms[0].details).toMatchObject({ clearedBy: 'automatic', clearReading: { ts: clearTs } });
   });
 });

@@ -1,25 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
+import { AnomalyState } from './anomaly-state';
 import type { DetectorOutput } from './online-detector';
 
-/**
- * Score a detection needs to raise an `anomaly` warning in the platform: stricter than the
- * detector's own decision (0.5, a 1e-5 tail, tuned for NAB), because a warning reaches a person.
- */
-export const ANOMALY_ALARM_SCORE = 0.7;
-/** Quiet time (no detection) after which the warning clears. */
-export const ANOMALY_CLEAR_AFTER_MS = 2 * 3_600_000;
-/**
- * Score of the appliance type's normal-behaviour model (the fleet autoencoder) that confirms a
- * detection: 0.5 is the reconstruction error of the 99.5th percentile of healthy windows.
- */
-export const CORROBORATION_SCORE = 0.5;
-/**
- * Windows in a row (10 min apart in the appliance's time) the normal-behaviour model alone must
- * score at or above CORROBORATION_SCORE to raise the warning by itself: a slow drift that the
- * online detector, which follows the device, has absorbed.
- */
-export const SUSTAINED_WINDOWS = 6;
+export {
+  ANOMALY_ALARM_SCORE,
+  ANOMALY_CLEAR_AFTER_MS,
+  CORROBORATION_SCORE,
+  SUSTAINED_WINDOWS,
+} from './anomaly-state';
 
 export type AnomalyAlarmAction = 'raise' | 'resolve' | 'none';
 
@@ -33,17 +22,10 @@ export interface AnomalyAlarmRuleOptions {
   maxDevices?: number;
 }
 
-interface DeviceState {
-  lastDetectionTs?: number;
-  modelTs?: number;
-  modelScore?: number;
-  /** Windows in a row the normal-behaviour model scored at or above CORROBORATION_SCORE. */
-  modelRun: number;
-}
-
 /**
- * The platform's rule from detector outputs to `anomaly` warnings, per device. A strong detection
- * raises (or refreshes) the warning; two quiet hours clear it.
+ * The platform's rule from detector outputs to `anomaly` warnings, for a whole fleet: one
+ * AnomalyState (the single definition of raise, hold and clear, shared with `npm run detect`) per
+ * device. A strong detection raises (or refreshes) the warning; two quiet hours clear it.
  *
  * Where the appliance type has a learned model of normal behaviour, a detection must also be
  * corroborated by it: the device's latest window must look unlike healthy windows of that type.
@@ -58,11 +40,11 @@ interface DeviceState {
  * (fleet-false-alarms.ts) apply the very same rule.
  */
 export class AnomalyAlarmRule {
-  private readonly devices: LRUCache<string, DeviceState>;
-  private readonly corroborationMaxAgeMs: number;
+  private readonly devices: LRUCache<string, AnomalyState>;
+  private readonly corroborationMaxAgeMs: number | undefined;
 
   constructor(options: AnomalyAlarmRuleOptions = {}) {
-    this.corroborationMaxAgeMs = options.corroborationMaxAgeMs ?? 20 * 60_000;
+    this.corroborationMaxAgeMs = options.corroborationMaxAgeMs;
     this.devices = new LRUCache({ max: options.maxDevices ?? 100_000 });
   }
 
@@ -71,42 +53,36 @@ export class AnomalyAlarmRule {
    * when that score, sustained, raises (or keeps up) the warning by itself.
    */
   noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): boolean {
-    const state = this.state(deviceId);
-    state.modelTs = tsMs;
-    state.modelScore = anomalyScore;
-    state.modelRun = anomalyScore >= CORROBORATION_SCORE ? state.modelRun + 1 : 0;
-    if (state.modelRun < SUSTAINED_WINDOWS) return false;
-    state.lastDetectionTs = tsMs;
-    return true;
+    return this.state(deviceId).noteNormalModelScore(tsMs, anomalyScore).detected;
   }
 
   /** The current normal-behaviour score of the device, or null when there is none. */
   normalModelScore(deviceId: string, tsMs: number): number | null {
-    const state = this.devices.get(deviceId, LRU_READ_OPTIONS);
-    if (state?.modelTs === undefined || state.modelScore === undefined) return null;
-    return tsMs - state.modelTs <= this.corroborationMaxAgeMs ? state.modelScore : null;
+    return this.devices.get(deviceId, LRU_READ_OPTIONS)?.normalModelScore(tsMs) ?? null;
+  }
+
+  /** Whether the device's warning is active (raised and not yet cleared). */
+  isActive(deviceId: string): boolean {
+    return this.devices.get(deviceId, LRU_READ_OPTIONS)?.active ?? false;
   }
 
   observe(deviceId: string, tsMs: number, output: DetectorOutput): AnomalyAlarmAction {
-    if (output.isAnomaly && output.score >= ANOMALY_ALARM_SCORE) {
-      const modelScore = this.normalModelScore(deviceId, tsMs);
-      if (modelScore === null || modelScore >= CORROBORATION_SCORE) {
-        this.state(deviceId).lastDetectionTs = tsMs;
-        return 'raise';
-      }
-    }
-    const state = this.devices.get(deviceId, LRU_READ_OPTIONS);
-    const last = state?.lastDetectionTs;
-    if (state && last !== undefined && tsMs - last >= ANOMALY_CLEAR_AFTER_MS) {
-      state.lastDetectionTs = undefined;
-      return 'resolve';
-    }
-    return 'none';
+    // A device is remembered once it has something to remember (a warning, a model score).
+    const known = this.devices.get(deviceId, LRU_READ_OPTIONS);
+    const state = known ?? this.newState();
+    const step = state.observe(tsMs, output);
+    if (!known && step.active) this.devices.set(deviceId, state);
+    if (step.detected) return 'raise';
+    return step.cleared ? 'resolve' : 'none';
   }
 
-  private state(deviceId: string): DeviceState {
+  private state(deviceId: string): AnomalyState {
     let state = this.devices.get(deviceId, LRU_READ_OPTIONS);
-    if (!state) this.devices.set(deviceId, (state = { modelRun: 0 }));
+    if (!state) this.devices.set(deviceId, (state = this.newState()));
     return state;
+  }
+
+  private newState(): AnomalyState {
+    return new AnomalyState({ corroborationMaxAgeMs: this.corroborationMaxAgeMs });
   }
 }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ANOMALY_ALARM_SCORE, ANOMALY_CLEAR_AFTER_MS } from './anomaly-state';
 import { scoreCsv } from './csv-scoring';
 import { parseDetectArgs } from './detect-cli';
 import {
@@ -64,7 +65,7 @@ describe('scoreCsv', () => {
     return file;
   }
 
-  it('writes exactly timestamp,anomaly_score,is_anomaly with one row per input row, echoing timestamps', async () => {
+  it('writes exactly timestamp,anomaly_score,is_anomaly,anomaly_active with one row per input row, echoing timestamps', async () => {
     const rows = ['time;powerW;tempC'];
     for (let i = 0; i < 600; i++) {
       const t = 1767225600 + i * 60;
@@ -74,17 +75,68 @@ describe('scoreCsv', () => {
     const output = path.join(dir, 'out.csv');
     const result = await scoreCsv({ input, output });
     const lines = fs.readFileSync(output, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('timestamp,anomaly_score,is_anomaly');
+    expect(lines[0]).toBe('timestamp,anomaly_score,is_anomaly,anomaly_active');
     expect(lines).toHaveLength(601);
     expect(result.metrics).toEqual(['powerW', 'tempC']);
     for (let i = 1; i < lines.length; i++) {
-      const [ts, score, flag] = lines[i].split(',');
+      const [ts, score, flag, active, ...rest] = lines[i].split(',');
       expect(ts).toBe(rows[i].split(';')[0]);
       expect(Number(score) >= 0 && Number(score) <= 1).toBe(true);
       expect(score).toMatch(/^\d\.\d{6}$/);
       expect(['0', '1']).toContain(flag);
+      expect(['0', '1']).toContain(active);
+      expect(rest).toEqual([]);
     }
-    expect(lines[551].endsWith(',1')).toBe(true);
+    expect(lines[551].split(',')[2]).toBe('1');
+  });
+
+  it('holds anomaly_active from the row the warning is raised until two quiet hours of the data have passed', async () => {
+    // A day-old minute series (the hold runs on the file's timestamps, not on the wall clock):
+    // a compressor stuck at a high draw for 3 minutes, then normal again for 3 hours.
+    const rows = ['timestamp,compressorCurrentA'];
+    const t0 = Date.UTC(2025, 2, 10);
+    for (let i = 0; i < 900; i++) {
+      const value = i >= 600 && i < 603 ? 9 : 1.1 + ((i * 7) % 5) * 0.02;
+      rows.push(`${new Date(t0 + i * 60_000).toISOString()},${value}`);
+    }
+    const input = writeInput('episode.csv', rows.join('\n') + '\n');
+    const output = path.join(dir, 'episode-out.csv');
+    await scoreCsv({ input, output });
+    const out = fs
+      .readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line, i) => {
+        const [, score, flag, active] = line.split(',');
+        return {
+          tsMs: t0 + i * 60_000,
+          score: Number(score),
+          isAnomaly: flag === '1',
+          active: active === '1',
+        };
+      });
+    // Rows where the platform would raise or refresh the warning: a detection strong enough to warn.
+    const raising = out.flatMap((r, i) => (r.isAnomaly && r.score >= ANOMALY_ALARM_SCORE ? [i] : []));
+    expect(raising.length).toBeGreaterThan(0);
+    const raisedRow = raising[0];
+    expect(raisedRow).toBeGreaterThanOrEqual(600);
+    let lastRaising = raising[0];
+    for (const i of raising)
+      if (out[i].tsMs - out[lastRaising].tsMs < ANOMALY_CLEAR_AFTER_MS) lastRaising = i;
+    const clearRow = out.findIndex(
+      (r, i) => i > lastRaising && r.tsMs - out[lastRaising].tsMs >= ANOMALY_CLEAR_AFTER_MS,
+    );
+    expect(clearRow).toBeGreaterThan(raisedRow);
+    expect(raising.every((i) => i < clearRow)).toBe(true);
+
+    const activeRows = out.flatMap((r, i) => (r.active ? [i] : []));
+    expect(activeRows[0]).toBe(raisedRow);
+    expect(activeRows).toHaveLength(clearRow - raisedRow);
+    expect(activeRows.at(-1)).toBe(clearRow - 1);
+    // The state outlasts the detection: is_anomaly marks a moment, anomaly_active the episode.
+    expect(activeRows.length).toBeGreaterThanOrEqual(120);
+    expect(out.filter((r) => r.isAnomaly).length).toBeLessThan(10);
   });
 
   it('adds top_metrics with --explain', async () => {
@@ -92,7 +144,7 @@ describe('scoreCsv', () => {
     const output = path.join(dir, 'ex-out.csv');
     await scoreCsv({ input, output, explain: true });
     expect(fs.readFileSync(output, 'utf8').split('\n')[0]).toBe(
-      'timestamp,anomaly_score,is_anomaly,top_metrics',
+      'timestamp,anomaly_score,is_anomaly,anomaly_active,top_metrics',
     );
   });
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { once } from 'node:events';
+import { AnomalyState } from './anomaly-state';
 import { OnlineDetector } from './online-detector';
 import { CsvLayout, readTelemetryCsv, TelemetryCsvError, TelemetryRow } from './telemetry-csv';
 
@@ -15,7 +16,10 @@ export interface ScoreCsvOptions {
 
 export interface ScoreCsvResult {
   rows: number;
+  /** Rows where the detector decided an anomaly (is_anomaly). */
   anomalies: number;
+  /** Anomaly warnings raised (rows where anomaly_active turns 1). */
+  warnings: number;
   metrics: string[];
 }
 
@@ -25,7 +29,9 @@ const SNIFF_ROWS = 500;
 /**
  * Scores a telemetry CSV row by row with the same OnlineDetector the platform runs: each row is
  * scored before the next is read, so no row sees the future. Output rows are written as they
- * come, so memory does not grow with the file.
+ * come, so memory does not grow with the file. `is_anomaly` is the detector's own decision (what
+ * NAB scores); `anomaly_active` is the platform's anomaly warning for this input, held and cleared
+ * by AnomalyState, the rule AnomalyWatchService applies.
  */
 export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult> {
   if (!fs.existsSync(options.input)) throw new TelemetryCsvError(`input file not found: ${options.input}`);
@@ -33,6 +39,9 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
   let layout: CsvLayout | null = null;
   const pending: TelemetryRow[] = [];
   let detector: OnlineDetector | null = null;
+  // A CSV is one device with no appliance type, so no normal-behaviour model corroborates: the
+  // detector decides alone, as the platform does for a device whose type has no model.
+  const warning = new AnomalyState();
   let metrics: string[] = [];
   const out = fs.createWriteStream(options.output, 'utf8');
   const write = async (text: string): Promise<void> => {
@@ -40,6 +49,7 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
   };
   let rows = 0;
   let anomalies = 0;
+  let warnings = 0;
   const every = options.progressEvery ?? 100_000;
 
   const emit = async (row: TelemetryRow): Promise<void> => {
@@ -47,8 +57,10 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
       throw new TelemetryCsvError(`row ${rows + 2}: cannot read timestamp "${row.timestampText}"`);
     }
     const r = detector!.update(row.tsMs, row.values);
+    const step = warning.observe(row.tsMs, r);
     if (r.isAnomaly) anomalies++;
-    let line = `${csvField(row.timestampText)},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0}`;
+    if (step.raised) warnings++;
+    let line = `${csvField(row.timestampText)},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0},${step.active ? 1 : 0}`;
     if (options.explain) {
       const top = r.contributions
         .filter((c) => c.score > 0)
@@ -67,7 +79,9 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
       .map((c) => c.name);
     if (metrics.length === 0) throw new TelemetryCsvError(`no numeric columns in ${options.input}`);
     detector = new OnlineDetector({ metrics });
-    await write(`timestamp,anomaly_score,is_anomaly${options.explain ? ',top_metrics' : ''}\n`);
+    await write(
+      `timestamp,anomaly_score,is_anomaly,anomaly_active${options.explain ? ',top_metrics' : ''}\n`,
+    );
     for (const row of pending) await emit(row);
     pending.length = 0;
   };
@@ -90,7 +104,7 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
     out.end();
     await once(out, 'close');
   }
-  return { rows, anomalies, metrics };
+  return { rows, anomalies, warnings, metrics };
 }
 
 /** The timestamp echoed as read; quoted only if it holds a comma, a quote or a line break. */

@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(
       `detect: ${result.rows} rows, ${result.metrics.length} metrics (${result.metrics.join(', ')}), ` +
-        `${result.anomalies} anomalies, ${seconds.toFixed(1)} s -> ${args.output}\n`,
+        `${result.anomalies} anomalies, ${result.warnings} warnings raised, ${seconds.toFixed(1)} s -> ${args.output}\n`,
     );
     return 0;
   } catch (e) {

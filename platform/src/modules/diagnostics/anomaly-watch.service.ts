@@ -23,7 +23,9 @@ const TOP_METRICS = 3;
 /**
  * Runs the online detector (the same one `npm run detect` runs) on every device's live readings
  * and raises one `anomaly` warning per device, explained by the metrics that drove it; further
- * detections update it, and it clears after two quiet hours. Where the appliance type has a
+ * detections update it, and it clears after two quiet hours of the readings' time. When it is
+ * raised, held and cleared is AnomalyState (models/src/detector/anomaly-state.ts), the same
+ * definition `npm run detect` writes as `anomaly_active`. Where the appliance type has a
  * learned normal-behaviour model (the fleet autoencoder, scored by FaultPredictionService), a
  * detection must be corroborated by it, and the model's score alone raises the warning when it
  * stays high (AnomalyAlarmRule). The rule lives beside the detector so that
