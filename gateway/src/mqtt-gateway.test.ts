@@ -33,7 +33,9 @@ interface Harness {
 
 let h: Harness;
 
-async function startGateway(overrides: { wsPort?: number } = {}): Promise<Harness> {
+async function startGateway(
+  overrides: { wsPort?: number; durable?: ConstructorParameters<typeof MqttGateway>[0]['durable'] } = {},
+): Promise<Harness> {
   const registry = new Registry();
   const messages: InboundDeviceMessage[] = [];
   const presence: Harness['presence'] = [];
@@ -371,5 +373,54 @@ describe('MqttGateway.stop', () => {
     await expect(h.gateway.publishCommand('washer-1', { id: 'c', name: 'reboot' })).rejects.toThrow(
       'not running',
     );
+  });
+});
+
+describe('MqttGateway durable acknowledgement', () => {
+  it('sends the PUBACK of a QoS 1 publish on a durable channel only once it is made durable', async () => {
+    await h.gateway.stop();
+    const durable: InboundDeviceMessage[] = [];
+    let makeDurable: () => void = () => undefined;
+    h = await startGateway({
+      durable: {
+        channels: ['telemetry'],
+        accept: (message) => {
+          durable.push(message);
+          return new Promise<void>((resolve) => (makeDurable = resolve));
+        },
+      },
+    });
+    const device = await connectDevice('washer-1');
+    let acked = false;
+    const publishing = device.publishAsync(topics.telemetry('washer-1'), '{"seq":1}', { qos: 1 }).then(() => {
+      acked = true;
+    });
+    await waitFor(() => durable.length === 1 || undefined, { what: 'the durable hand-over' });
+    // Another round trip: had the broker acknowledged, the PUBACK would be here by now.
+    await device.publishAsync(topics.events('washer-1'), '{"seq":2}', { qos: 1 });
+    expect(acked).toBe(false);
+    makeDurable();
+    await publishing;
+    expect(durable[0]).toMatchObject({ deviceId: 'washer-1', channel: 'telemetry', receivedAtMs: CLOCK_MS });
+    expect(durable[0].payload.toString()).toBe('{"seq":1}');
+    // Handed over once: onMessage only saw the other channel.
+    expect(h.messages.map((m) => m.channel)).toEqual(['events']);
+  });
+
+  it('closes the connection unacknowledged when the message cannot be made durable', async () => {
+    await h.gateway.stop();
+    h = await startGateway({
+      durable: { channels: ['telemetry'], accept: () => Promise.reject(new Error('disk full')) },
+    });
+    const device = await connectDevice('washer-1');
+    const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+    const acked = device.publishAsync(topics.telemetry('washer-1'), '{"seq":1}', { qos: 1 }).then(
+      () => true,
+      () => false,
+    );
+    await closed;
+    expect(h.messages).toEqual([]);
+    device.end(true);
+    expect(await acked).toBe(false);
   });
 });

@@ -45,6 +45,15 @@ export interface GatewayOptions {
   wsPort?: number;
   authenticator: DeviceAuthenticator;
   onMessage: (message: InboundDeviceMessage) => void;
+  /**
+   * Durable acknowledgement: a device's QoS 1 (or 2) publish on one of these channels goes to
+   * `accept` instead of `onMessage`, before the broker acknowledges it; the PUBACK is sent once
+   * the promise resolves. A rejection closes the connection unacknowledged (the device resends).
+   */
+  durable?: {
+    channels: readonly DeviceChannel[];
+    accept: (message: InboundDeviceMessage) => Promise<void>;
+  };
   onPresence?: (deviceId: string, online: boolean, atMs: number) => void;
   /** An internal client (tools, the platform) that may subscribe and publish to any topic. */
   serviceCredentials?: ServiceCredentials;
@@ -129,7 +138,19 @@ export class MqttGateway {
           (error: Error & { returnCode: number }) => done(error, false),
         );
       },
-      authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
+      authorizePublish: (client, packet, done) => {
+        const refusal = this.authorizePublish(client, packet);
+        const message = refusal ? undefined : this.durableMessage(client, packet);
+        if (!message) return done(refusal);
+        // aedes sends the PUBACK (and publishes) only once `done` is called.
+        this.options.durable?.accept(message).then(
+          () => done(null),
+          (error: Error) => {
+            this.logger.error({ deviceId: message.deviceId, err: error.message }, 'durable accept failed');
+            done(error);
+          },
+        );
+      },
       authorizeSubscribe: (client, subscription, done) =>
         done(null, this.authorizeSubscribe(client, subscription)),
     }).catch(async (error: unknown) => {
@@ -349,26 +370,45 @@ export class MqttGateway {
     this.options.onPresence?.(session.deviceId, false, this.now());
   }
 
-  private onPublish(packet: AedesPublishPacket, client: Client | null): void {
-    if (!client) return;
+  /** The message a device publishes on its own topic, or undefined for a service client's. */
+  private deviceMessage(client: Client | null, packet: PublishPacket): InboundDeviceMessage | undefined {
+    if (!client) return undefined;
     const session = this.sessions.get(client);
-    if (session?.kind !== 'device') return;
+    if (session?.kind !== 'device') return undefined;
     const target = parseDeviceTopic(packet.topic);
     // authorizePublish already refused anything else; this narrows the type.
-    if (!target || target.deviceId !== session.deviceId) return;
+    if (!target || target.deviceId !== session.deviceId) return undefined;
+    return {
+      deviceId: target.deviceId,
+      channel: target.channel,
+      topic: packet.topic,
+      payload: Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload),
+      receivedAtMs: this.now(),
+    };
+  }
+
+  private isDurable(packet: PublishPacket, channel: DeviceChannel): boolean {
+    return packet.qos > 0 && this.options.durable?.channels.includes(channel) === true;
+  }
+
+  /** An authorized device publish that must be durable before it is acknowledged. */
+  private durableMessage(client: Client | null, packet: PublishPacket): InboundDeviceMessage | undefined {
+    const message = this.deviceMessage(client, packet);
+    if (!message || !this.isDurable(packet, message.channel)) return undefined;
     this.metrics?.messagesReceived.inc();
-    const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+    return message;
+  }
+
+  private onPublish(packet: AedesPublishPacket, client: Client | null): void {
+    const message = this.deviceMessage(client, packet);
+    // A durable publish was handed over before its PUBACK.
+    if (!message || this.isDurable(packet, message.channel)) return;
+    this.metrics?.messagesReceived.inc();
     try {
-      this.options.onMessage({
-        deviceId: target.deviceId,
-        channel: target.channel,
-        topic: packet.topic,
-        payload,
-        receivedAtMs: this.now(),
-      });
+      this.options.onMessage(message);
     } catch (error) {
       // The broker must keep serving other devices whatever the consumer does.
-      this.logger.error({ deviceId: target.deviceId, err: error }, 'onMessage failed');
+      this.logger.error({ deviceId: message.deviceId, err: error }, 'onMessage failed');
     }
   }
 

@@ -20,6 +20,7 @@ import { DevicesService } from './modules/devices/devices.service';
 import { MetricsService } from './modules/health/metrics.service';
 import { Readiness } from './modules/health/readiness';
 import { IncidentsService } from './modules/incidents/incidents.service';
+import { IngestWal } from './modules/ingest/ingest-wal';
 import { IngestService } from './modules/ingest/ingest.service';
 import { RealtimeService } from './modules/realtime/realtime.service';
 import { openTelemetryStore } from './modules/telemetry/open-telemetry-store';
@@ -32,6 +33,8 @@ export interface RunningPlatform {
   core: CoreResources;
   httpPort: number;
   mqttPort: number;
+  /** The ingest write-ahead log (INGEST_WAL), for its figures. */
+  ingestWal?: IngestWal;
   /** Waits until every accepted reading is stored and every alarm and ticket change is saved. */
   settle(): Promise<void>;
   stop(): Promise<void>;
@@ -90,11 +93,31 @@ export async function startPlatform(
 
   const devices = app.get(DevicesService);
   const ingest = app.get(IngestService);
+  let ingestWal: IngestWal | undefined;
+  if (config.ingestWal) {
+    const wal = new IngestWal({
+      dir: path.join(config.dataDir, 'wal'),
+      logger: logger.child({ component: 'ingest-wal' }),
+      deliver: (message) => ingest.accept(message),
+      flushDelivered: () => ingest.flush(),
+    });
+    try {
+      // Readings acknowledged before a crash, stored before any new publish is heard.
+      await wal.open();
+    } catch (error) {
+      await app.close();
+      await store.stop();
+      await db.close();
+      throw error;
+    }
+    ingestWal = wal;
+  }
   const gateway = new MqttGateway({
     host: config.host,
     mqttPort: config.mqttPort,
     authenticator: devices,
     onMessage: (message) => ingest.accept(message),
+    durable: ingestWal && { channels: ['telemetry'], accept: (message) => ingestWal.append(message) },
     onPresence: (deviceId, online, atMs) => devices.setPresence(deviceId, online, atMs),
     registry: app.get(MetricsService).registry,
     logger: logger.child({ component: 'gateway' }),
@@ -115,6 +138,7 @@ export async function startPlatform(
     await app.listen(config.port, config.host);
   } catch (error) {
     await gateway.stop();
+    await ingestWal?.close();
     await app.close();
     await store.stop();
     await db.close();
@@ -134,6 +158,7 @@ export async function startPlatform(
     core,
     httpPort,
     mqttPort: gateway.port,
+    ingestWal,
     async settle() {
       await ingest.flush();
       await app.get(AlarmsService).settled();
@@ -148,6 +173,8 @@ export async function startPlatform(
       stopping ??= (async () => {
         app.get(Readiness).markNotReady('stopping');
         await gateway.stop();
+        // Stores what the log holds and deletes it, while ingest still runs.
+        await ingestWal?.close();
         await app.close();
         await store.stop();
         await db.close();

@@ -43,6 +43,13 @@ export interface IngestThroughputResult {
   dbQueries: number;
   dbQueryTotalMs: number;
   dbQueryMaxMs: number;
+  /** INGEST_WAL: whether a PUBACK waited for the write-ahead log's fsync. */
+  wal: boolean;
+  /** fsyncs the log made during the run, and how many messages one covered (group commit). */
+  walSyncs: number | null;
+  walMeanGroup: number | null;
+  /** The largest group since the platform started. */
+  walLargestGroup: number | null;
 }
 
 const STORE_WAIT_TIMEOUT_MS = 180_000;
@@ -62,6 +69,8 @@ export async function benchIngestThroughput(
 ): Promise<IngestThroughputResult> {
   const store = platform.platform.core.store;
   const countBefore = await store.count();
+  const wal = platform.platform.ingestWal;
+  const walBefore = wal ? { ...wal.stats } : undefined;
   const before = await ingestCounters(platform);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   const dbTimer = new QueryTimer(platform.platform.core.db);
@@ -101,6 +110,8 @@ export async function benchIngestThroughput(
   loopDelay.disable();
   dbTimer.restore();
   const stored = (await store.count()) - countBefore;
+  const walSyncs = wal && walBefore ? wal.stats.syncs - walBefore.syncs : null;
+  const walAppended = wal && walBefore ? wal.stats.appended - walBefore.appended : 0;
   const memory = process.memoryUsage();
   return {
     name,
@@ -132,6 +143,10 @@ export async function benchIngestThroughput(
     dbQueries: dbTimer.count,
     dbQueryTotalMs: Math.round(dbTimer.totalMs),
     dbQueryMaxMs: Math.round(dbTimer.maxMs),
+    wal: wal !== undefined,
+    walSyncs,
+    walMeanGroup: walSyncs ? round(walAppended / walSyncs, 1) : null,
+    walLargestGroup: wal ? wal.stats.largestGroup : null,
   };
 }
 

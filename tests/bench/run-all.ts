@@ -97,7 +97,13 @@ async function withWorker(name: string, execArgv: string[], body: (w: BenchWorke
   }
 }
 
-async function benchIngest(backend: 'embedded' | 'influxdb', env: Record<string, string>, plan: Plan) {
+/** `suffix` names a variant, e.g. `-no-wal` for INGEST_WAL=false (PUBACK before the log's fsync). */
+async function benchIngest(
+  backend: 'embedded' | 'influxdb',
+  env: Record<string, string>,
+  plan: Plan,
+  suffix = '',
+) {
   await withPlatform(env, async (platform) => {
     log(`ingest ${backend}: provisioning ${INGEST_DEVICES} devices`);
     const devices = await provisionDevices(platform, new Array(INGEST_DEVICES).fill('washer'));
@@ -108,7 +114,7 @@ async function benchIngest(backend: 'embedded' | 'influxdb', env: Record<string,
         devices,
       });
       log(`ingest ${backend}: ${INGEST_DEVICES} MQTT clients connected in ${connected.seconds} s`);
-      const paced = `ingest-throughput-${backend}`;
+      const paced = `ingest-throughput-${backend}${suffix}`;
       emit(
         await withCpuProfile(plan.cpuProfileDir, paced, () =>
           benchIngestThroughput(paced, platform, generator, devices.length, {
@@ -118,7 +124,7 @@ async function benchIngest(backend: 'embedded' | 'influxdb', env: Record<string,
           }),
         ),
       );
-      const max = `ingest-max-throughput-${backend}`;
+      const max = `ingest-max-throughput-${backend}${suffix}`;
       emit(
         await withCpuProfile(plan.cpuProfileDir, max, () =>
           benchIngestThroughput(max, platform, generator, devices.length, {
@@ -217,6 +223,9 @@ async function main(): Promise<void> {
     if (want('telemetry-store-write-influxdb')) await benchStore('influxdb', influx, plan.quick);
     if (want('ingest-throughput-embedded') || want('ingest-max-throughput-embedded'))
       await benchIngest('embedded', {}, plan);
+    // The cost of the durable PUBACK: the same runs without the write-ahead log.
+    if (want('ingest-throughput-embedded-no-wal') || want('ingest-max-throughput-embedded-no-wal'))
+      await benchIngest('embedded', { INGEST_WAL: 'false' }, plan, '-no-wal');
     if (want('ingest-throughput-influxdb') || want('ingest-max-throughput-influxdb'))
       await benchIngest('influxdb', { INFLUX_URL: (await influx()).url }, plan);
     if (want('socket-latency')) await benchLatency(plan);

@@ -13,6 +13,12 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBeUndefined();
   });
 
+  it('keeps the ingest write-ahead log on unless INGEST_WAL=false, and names a bad value', () => {
+    expect(loadConfig({}).ingestWal).toBe(true);
+    expect(loadConfig({ INGEST_WAL: 'false' }).ingestWal).toBe(false);
+    expect(() => loadConfig({ INGEST_WAL: 'off' })).toThrow(/INGEST_WAL: true or false/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', INFLUX_URL: '' })).toMatchObject({ port: 3000, influxUrl: undefined });
   });

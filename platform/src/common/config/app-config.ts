@@ -33,6 +33,8 @@ export const envSchema = z.object({
   SIM_FAULT_RATE: z.coerce.number().min(0).max(1).default(0.3),
   /** `false`: the demo's simulated field force leaves dispatched tickets to real technicians. */
   SIM_FIELD_FORCE: z.enum(['true', 'false'], { message: 'true or false' }).default('true'),
+  /** `false`: a QoS 1 PUBACK no longer waits for the ingest log under DATA_DIR/wal (faster, not crash-safe). */
+  INGEST_WAL: z.enum(['true', 'false'], { message: 'true or false' }).default('true'),
   ADMIN_EMAIL: z.email().default('admin@example.com'),
   ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').default('admin-demo-password'),
   JWT_SECRET: z.string().min(16, 'at least 16 characters').optional(),
@@ -71,6 +73,11 @@ export interface AppConfig {
   influxUrl?: string;
   databaseUrl?: string;
   redisUrl?: string;
+  /**
+   * A device's QoS 1 telemetry is fsynced to the ingest log (DATA_DIR/wal) before its PUBACK,
+   * so an acknowledged reading survives a crash.
+   */
+  ingestWal: boolean;
   simDevices: number;
   simTimeScale: number;
   simFaultRate: number;
@@ -125,6 +132,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     influxUrl: e.INFLUX_URL,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    ingestWal: e.INGEST_WAL === 'true',
     simDevices: e.SIM_DEVICES,
     simTimeScale: e.SIM_TIME_SCALE,
     simFaultRate: e.SIM_FAULT_RATE,
