@@ -65,6 +65,11 @@ describe('scoreCsv', () => {
     return file;
   }
 
+  it('refuses an output it cannot write with a clear error, not a crash', async () => {
+    const input = writeInput('small.csv', 'time,v\n1767225600,1\n');
+    await expect(scoreCsv({ input, output: dir })).rejects.toThrow(/cannot write --output .* \(EISDIR\)/);
+  });
+
   it('writes exactly timestamp,anomaly_score,is_anomaly,anomaly_active with one row per input row, echoing timestamps', async () => {
     const rows = ['time;powerW;tempC'];
     for (let i = 0; i < 600; i++) {

@@ -43,7 +43,15 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
   // detector decides alone, as the platform does for a device whose type has no model.
   const warning = new AnomalyState();
   let metrics: string[] = [];
-  const out = fs.createWriteStream(options.output, 'utf8');
+  // opened up front, so an output that cannot be written (a folder, no permission) is a clear error
+  let fd: number;
+  try {
+    fd = fs.openSync(options.output, 'w');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? 'error';
+    throw new TelemetryCsvError(`cannot write --output ${options.output} (${code})`);
+  }
+  const out = fs.createWriteStream('', { fd, encoding: 'utf8' });
   const write = async (text: string): Promise<void> => {
     if (!out.write(text)) await once(out, 'drain');
   };
