@@ -2,7 +2,7 @@
 // way, how far away and when they arrive (live `location` events), the outcome, and a reopening within
 // 30 days of the fix. Another customer's repair answers 404: "not found".
 import { useState } from 'preact/hooks';
-import type { Customer, DeviceView, Ticket, TicketDetail } from '../../../contracts/src';
+import type { Customer, DeviceView, Ticket, TicketDetail, TicketEta } from '../../../contracts/src';
 import { path } from '../api/api-client';
 import { useApp } from '../app/app-context';
 import { useLoad, useNow, useSocketEvent } from '../components/hooks';
@@ -44,16 +44,15 @@ export function RepairPage({ params }: { params: Record<string, string> }) {
     repair.update((data) => ({ ...data, ticket: { ...data.ticket, ...ticket } }));
     repair.reload(); // the detail brings the timeline and the arrival estimate
   });
+  // kept apart from the loaded detail: a reload that started before this event must not put an
+  // older position back
+  const [liveEta, setLiveEta] = useState<TicketEta | null>(null);
   useSocketEvent('location', (event) => {
     if (event.ticketId !== id) return;
-    repair.update((data) => ({
-      ...data,
-      ticket: {
-        ...data.ticket,
-        eta: { etaMs: event.etaMs, technicianLocation: { lat: event.lat, lon: event.lon, ts: event.ts } },
-      },
-    }));
+    setLiveEta({ etaMs: event.etaMs, technicianLocation: { lat: event.lat, lon: event.lon, ts: event.ts } });
   });
+  const newestEta = (loaded: TicketEta | null): TicketEta | null =>
+    liveEta && (!loaded || liveEta.technicianLocation.ts >= loaded.technicianLocation.ts) ? liveEta : loaded;
 
   const onReopened = (ticket: Ticket): void => {
     setReopened(true);
@@ -98,7 +97,7 @@ export function RepairPage({ params }: { params: Record<string, string> }) {
                   </p>
                 ) : null}
                 {ticket.status === 'en_route' ? (
-                  <CustomerEta eta={ticket.eta} home={home?.location ?? null} now={now} />
+                  <CustomerEta eta={newestEta(ticket.eta)} home={home?.location ?? null} now={now} />
                 ) : (
                   <p>
                     {ticket.assigneeId ||
