@@ -24,7 +24,21 @@ export class HttpExceptionFilter implements ExceptionFilter {
       response.status(statusCode).json({ statusCode, code: `http_${statusCode}`, message });
       return;
     }
+    const clientError = clientErrorStatus(error);
+    if (clientError !== undefined) {
+      // refused before a controller ran, by the body parser (a body too large, not JSON): the client's fault
+      const message = (error as Error).message;
+      response.status(clientError).json({ statusCode: clientError, code: `http_${clientError}`, message });
+      return;
+    }
     this.logger.error({ err: error }, 'unhandled error');
     response.status(500).json({ statusCode: 500, code: 'internal', message: 'Internal server error' });
   }
+}
+
+/** The 4xx status an http-errors error (what body-parser throws) exposes to the client, if any. */
+function clientErrorStatus(error: unknown): number | undefined {
+  if (!(error instanceof Error)) return undefined;
+  const { status, expose } = error as Error & { status?: unknown; expose?: unknown };
+  return expose === true && typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
 }

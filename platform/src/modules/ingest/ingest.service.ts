@@ -214,16 +214,10 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   private checkTimestamp(tsMs: number): void {
     const now = this.clock.now();
     if (tsMs > now + this.config.maxClockSkewMs) {
-      throw new Rejection(
-        'timestamp_future',
-        `ts ${new Date(tsMs).toISOString()} is ahead of the platform clock`,
-      );
+      throw new Rejection('timestamp_future', `ts ${isoTime(tsMs)} is ahead of the platform clock`);
     }
     if (tsMs < now - this.config.maxReadingAgeMs) {
-      throw new Rejection(
-        'timestamp_past',
-        `ts ${new Date(tsMs).toISOString()} is older than the accepted age`,
-      );
+      throw new Rejection('timestamp_past', `ts ${isoTime(tsMs)} is older than the accepted age`);
     }
   }
 
@@ -357,6 +351,12 @@ function keptPayload(payload: Buffer): Buffer {
     for (let back = 0; back < 3 && end > 0 && (payload[end] & 0xc0) === 0x80; back++) end--;
   }
   return Buffer.from(payload.subarray(0, end));
+}
+
+/** A timestamp as ISO 8601, or as sent when no date has it (beyond ±8.64e15 ms). */
+function isoTime(tsMs: number): string {
+  const date = new Date(tsMs);
+  return Number.isNaN(date.getTime()) ? `${tsMs} ms` : date.toISOString();
 }
 
 function parse<T>(schema: ZodType<T>, body: unknown): T {
