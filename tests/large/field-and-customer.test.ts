@@ -202,8 +202,17 @@ describe('the technician workspace and the customer portal, phone first', () => 
 
     // the customer's page, open all along, shows how far and when, live
     const eta = customerPage.getByTestId('repair-eta');
-    await waitFor(async () => /about 1\d km away, arriving in about/.test((await eta.textContent()) ?? ''), {
-      what: 'the ETA on the customer page',
+    let etaText = '';
+    await waitFor(
+      async () => /about 1\d km away, arriving in about/.test((etaText = (await eta.textContent()) ?? '')),
+      { what: 'the ETA on the customer page', timeoutMs: 40_000 },
+    ).catch(async (error: Error) => {
+      await screenshot(customerPage, 'customer-repair-eta-missing');
+      const detail = await api<TicketDetail>('GET', `/api/tickets/${first.id}`).catch(() => null);
+      throw new Error(
+        `${error.message}; the ETA read "${etaText}"; the page: ${(await mainText(customerPage)).slice(0, 600)}; ` +
+          `the ticket: ${JSON.stringify({ status: detail?.status, eta: detail?.eta })}`,
+      );
     });
     await expect(customerPage.getByTestId('repair-step-onTheWay').getAttribute('data-state')).resolves.toBe(
       'current',
