@@ -9,3 +9,5 @@ export * from './diagnostics-events';
 export * from './alarm-cause';
 export * from './operations-api';
 export * from './admin-api';
+export * from './symptoms';
+export * from './care-api';

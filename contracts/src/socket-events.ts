@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmSchema, pointSchema, ticketSchema, type Alarm, type Ticket } from './api';
+import type { NotificationEvent, ServiceRequest } from './care-api';
 import type { GuidanceEvent, SlaEventView } from './service-api';
 
 /** Events the server pushes over Socket.IO. */
@@ -13,6 +14,10 @@ export const SOCKET_EVENTS = {
   device: 'device',
   /** The assigned technician's position and arrival estimate, as they report it. */
   location: 'location',
+  /** A service request was created or changed: its customer's room and the staff `requests` room. */
+  serviceRequest: 'service_request',
+  /** A notification reached the user's in-portal inbox, with their unread count. */
+  notification: 'notification',
 } as const;
 
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */
@@ -78,6 +83,8 @@ export interface ServerToClientEvents {
   [SOCKET_EVENTS.sla]: (event: SlaEventView) => void;
   [SOCKET_EVENTS.device]: (event: DeviceStatusEvent) => void;
   [SOCKET_EVENTS.location]: (event: LocationEvent) => void;
+  [SOCKET_EVENTS.serviceRequest]: (request: ServiceRequest) => void;
+  [SOCKET_EVENTS.notification]: (event: NotificationEvent) => void;
 }
 
 /** Typed Socket.IO events, client → server. */

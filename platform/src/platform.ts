@@ -71,7 +71,11 @@ export async function startPlatform(
     events: new DomainEvents(logger.child({ component: 'domain-events' })),
   };
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.with(core), { logger: false });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.with(core), {
+    logger: false,
+    // partner calls are signed over the exact bytes they sent
+    rawBody: true,
+  });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
   // after the auth guard (an APP_GUARD, registered while the app was created)
   app.useGlobalGuards(new TextInputGuard());

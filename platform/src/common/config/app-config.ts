@@ -61,6 +61,20 @@ export const envSchema = z.object({
     .int()
     .positive()
     .default(30 * 24 * 3_600_000),
+  /** Outgoing e-mail; unset = notifications by e-mail are kept in the outbox, readable in the UI. */
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  NOTIFY_FROM: z.string().trim().min(3).max(254).default('Appliance Care <care@example.com>'),
+  /** E-mail intake: an SMTP listener on this port turns messages into service requests (unset = off). */
+  INBOUND_SMTP_PORT: port.optional(),
+  /** Largest attachment kept from an inbound e-mail or a request upload. */
+  ATTACHMENT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(50 * 1024 * 1024)
+    .default(5 * 1024 * 1024),
+  /** `mailto:` or `https:` contact sent to Web Push services with the VAPID signature. */
+  WEB_PUSH_SUBJECT: z.string().trim().min(1).default('mailto:care@example.com'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -104,6 +118,11 @@ export interface AppConfig {
   maxClockSkewMs: number;
   maxReadingAgeMs: number;
   fixVerifyHoldMs: number;
+  smtpUrl?: string;
+  notifyFrom: string;
+  inboundSmtpPort?: number;
+  attachmentMaxBytes: number;
+  webPushSubject: string;
 }
 
 export class ConfigError extends Error {
@@ -150,6 +169,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     maxReadingAgeMs: e.MAX_READING_AGE_MS,
     fixVerifyHoldMs: e.FIX_VERIFY_HOLD_MS,
+    smtpUrl: e.SMTP_URL,
+    notifyFrom: e.NOTIFY_FROM,
+    inboundSmtpPort: e.INBOUND_SMTP_PORT,
+    attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
+    webPushSubject: e.WEB_PUSH_SUBJECT,
   };
 }
 

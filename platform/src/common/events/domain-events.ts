@@ -7,6 +7,8 @@ import type {
   GuidanceEvent,
   Incident,
   LocationEvent,
+  NotificationEvent,
+  ServiceRequest,
   SlaEventView,
   Ticket,
   TicketStatus,
@@ -40,6 +42,10 @@ export interface DomainEventMap {
   };
   /** The user was disabled or their password reset: live connections made with their old tokens end. */
   'user.sessions_ended': { userId: string };
+  /** A service request was created or changed (status, triage, ticket, messages). */
+  'service_request.changed': ServiceRequest;
+  /** A notification reached a user's in-portal inbox. */
+  'notification.inbox': { userId: string; event: NotificationEvent };
 }
 
 export type DomainEventName = keyof DomainEventMap;

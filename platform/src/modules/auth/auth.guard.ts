@@ -1,19 +1,38 @@
 import { CanActivate, ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Role } from '../../../../contracts/src';
 import { AuthErrors } from './auth.errors';
 import { AuthService, type Principal } from './auth.service';
+import { PartnerAuthenticator, type PartnerPrincipal } from './partner-auth.port';
 
 const PUBLIC_KEY = 'auth:public';
 const ROLES_KEY = 'auth:roles';
+const PARTNER_KEY = 'auth:partner';
 
 /** The route needs no token (login, health, metrics). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
 /** Only these roles may call the route; without it any signed-in role may. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
-type AuthedRequest = Request & { principal?: Principal };
+/**
+ * A partner system may call the route with `X-Api-Key` (and its signature) instead of a token;
+ * the handler reads it with `CurrentPartner` (undefined for a signed-in user).
+ */
+export const PartnerAllowed = () => SetMetadata(PARTNER_KEY, true);
+
+type AuthedRequest = Request & { principal?: Principal; partner?: PartnerPrincipal; rawBody?: Buffer };
+
+export const CurrentPartner = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): PartnerPrincipal | undefined =>
+    context.switchToHttp().getRequest<AuthedRequest>().partner,
+);
+
+/** The signed-in user, or undefined on a partner's call (routes marked `PartnerAllowed`). */
+export const OptionalPrincipal = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Principal | undefined =>
+    context.switchToHttp().getRequest<AuthedRequest>().principal,
+);
 
 export const CurrentPrincipal = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Principal => {
@@ -28,12 +47,21 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly modules: ModuleRef,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
+    if (
+      request.headers['x-api-key'] !== undefined &&
+      this.reflector.getAllAndOverride<boolean>(PARTNER_KEY, targets)
+    ) {
+      const partners = this.modules.get(PartnerAuthenticator, { strict: false });
+      request.partner = await partners.verify(request);
+      return true;
+    }
     const header = request.headers.authorization;
     if (!header?.startsWith('Bearer ')) throw AuthErrors.missingToken();
     const principal = await this.auth.authenticate(header.slice('Bearer '.length).trim());

@@ -131,6 +131,14 @@ export class RealtimeService implements OnApplicationShutdown {
         const ticket = { id: location.ticketId, deviceId, customerId, status };
         void this.ticketAnnouncements.add(() => this.announceLocation(ticket, location));
       }),
+      this.events.on('service_request.changed', (request) => {
+        // staff see every request; a customer only their own
+        const rooms = [STAFF_ROOM, ...(request.customerId ? [`customer:${request.customerId}`] : [])];
+        this.emitTo(rooms, SOCKET_EVENTS.serviceRequest, request);
+      }),
+      this.events.on('notification.inbox', ({ userId, event }) => {
+        this.emitTo([userRoom(userId)], SOCKET_EVENTS.notification, event);
+      }),
       this.events.on('guidance.pushed', (guidance) => {
         // written for technicians: customers in the ticket's room do not receive it
         this.io
