@@ -202,6 +202,13 @@ export const ticketSchema = z.object({
   /** > 0: the fault came back after a repair and the ticket was reopened as a repeat. */
   reopenCount: z.number(),
   resolvedAt: z.number().nullable(),
+  /** The visit window the customer booked (ISO times), while one is booked. */
+  appointment: z
+    .object({ start: z.string(), end: z.string(), technicianId: z.string().nullable() })
+    .nullable()
+    .optional(),
+  /** The service request the ticket answers, for tickets a customer asked for. */
+  requestId: z.string().nullable().optional(),
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 
