@@ -160,7 +160,15 @@ export const serviceRequestQuerySchema = z.object({
   customerId: entityId.optional(),
   deviceId: entityId.optional(),
   externalRef: text(128).optional(),
+  /** true: still open (received, needs_matching, triaging, self_help_offered), soonest `respondBy` first. */
+  open: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(500),
+  offset: z.coerce.number().int().min(0).default(0),
 });
+export type ServiceRequestQuery = z.infer<typeof serviceRequestQuerySchema>;
 
 /**
  * `POST /api/service-requests/{id}/{action}`:

@@ -5,6 +5,7 @@ import { DomainEvents } from './common/events/domain-events';
 import { LOGGER, type Logger } from './common/logging/logger';
 import { SQL_CLIENT, type SqlClient } from './database/sql-client';
 import { AccessModule } from './modules/access/access.module';
+import { AppointmentsModule } from './modules/appointments/appointments.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { CustomersModule } from './modules/customers/customers.module';
@@ -14,9 +15,12 @@ import { DiagnosticsModule } from './modules/diagnostics/diagnostics.module';
 import { DispatchModule } from './modules/dispatch/dispatch.module';
 import { GuidanceModule } from './modules/guidance/guidance.module';
 import { HealthModule } from './modules/health/health.module';
+import { InboundMailModule } from './modules/inbound-mail/inbound-mail.module';
 import { IncidentsModule } from './modules/incidents/incidents.module';
 import { JobsModule } from './modules/jobs/jobs.module';
 import { IngestModule } from './modules/ingest/ingest.module';
+import { NotificationsModule } from './modules/notifications/notifications.module';
+import { PartnersModule } from './modules/partners/partners.module';
 import { PartsModule } from './modules/parts/parts.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { TELEMETRY_STORE, type TelemetryStore } from './modules/telemetry/telemetry-store';
@@ -24,6 +28,8 @@ import { TelemetryModule } from './modules/telemetry/telemetry.module';
 import { VerificationModule } from './modules/verification/verification.module';
 import { TechniciansModule } from './modules/technicians/technicians.module';
 import { SlaModule } from './modules/sla/sla.module';
+import { SelfTriageModule } from './modules/self-triage/self-triage.module';
+import { ServiceRequestsModule } from './modules/service-requests/service-requests.module';
 import { TicketsModule } from './modules/tickets/tickets.module';
 import { UsersModule } from './modules/users/users.module';
 
@@ -81,6 +87,12 @@ export class AppModule {
         SlaModule,
         VerificationModule,
         RealtimeModule,
+        PartnersModule,
+        InboundMailModule,
+        SelfTriageModule,
+        ServiceRequestsModule,
+        AppointmentsModule,
+        NotificationsModule,
       ],
     };
   }

@@ -23,6 +23,7 @@ import { IncidentsService } from './modules/incidents/incidents.service';
 import { IngestWal } from './modules/ingest/ingest-wal';
 import { IngestService } from './modules/ingest/ingest.service';
 import { RealtimeService } from './modules/realtime/realtime.service';
+import { ATTACHMENT_CONTENT_TYPES } from './modules/service-requests/service-requests.service';
 import { openTelemetryStore } from './modules/telemetry/open-telemetry-store';
 import { JobScheduler } from './modules/jobs/job-scheduler.service';
 import { TicketState } from './modules/tickets/ticket-state.service';
@@ -77,6 +78,8 @@ export async function startPlatform(
     rawBody: true,
   });
   app.useGlobalFilters(new HttpExceptionFilter(logger));
+  // photos attached to a service request arrive as raw image bodies
+  app.useBodyParser('raw', { type: [...ATTACHMENT_CONTENT_TYPES], limit: config.attachmentMaxBytes });
   // after the auth guard (an APP_GUARD, registered while the app was created)
   app.useGlobalGuards(new TextInputGuard());
   app.use(requestLogger(logger.child({ component: 'http' })));

@@ -25,6 +25,7 @@ import { benchAlarmLatency } from './alarm-latency.bench';
 import { benchDiagnostics } from './diagnostics.bench';
 import { benchTelemetryStore } from './telemetry-store.bench';
 import { benchScheduledJobs } from './scheduled-jobs.bench';
+import { benchNotifications } from './notifications.bench';
 
 interface Plan {
   only: string[];
@@ -242,6 +243,10 @@ async function main(): Promise<void> {
     for (const database of ['pglite', 'postgres'] as const) {
       if (want(`scheduled-jobs-${database}`))
         emit(await benchScheduledJobs(database, plan.quick ? 500 : 5_000));
+    }
+    if (want('notifications-outbox')) {
+      log('notifications-outbox-pglite');
+      emit(await benchNotifications(plan.quick ? 500 : 5_000));
     }
   } finally {
     await influxd?.stop();

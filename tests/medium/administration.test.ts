@@ -16,6 +16,8 @@ import {
   type UserView,
 } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
+import { DEMO_REGIONS } from '../../platform/src/modules/demo/demo-data';
+import { demoEscalationContacts } from '../../platform/src/modules/notifications/escalation-contacts.service';
 import { waitFor } from '../support/wait-for';
 import { ADMIN, startTestPlatform, type TestPlatform } from '../support/platform-fixture';
 import { CUSTOMER_PASSWORD, TECHNICIAN_PASSWORD, injectFault, unambiguousFault } from './service-support';
@@ -113,7 +115,9 @@ describe('identity and administration', () => {
 
     const list = await t.http<UserView[]>('GET', '/api/users?role=engineer', { token: admin });
     expect(list.status).toBe(200);
-    expect(list.body.map((u) => u.email)).toEqual([ENGINEER.email]);
+    // the demo's engineer and its SLA escalation contacts (a senior engineer, a manager per region)
+    const escalation = demoEscalationContacts(DEMO_REGIONS.map((r) => r.id)).map((c) => c.email);
+    expect(list.body.map((u) => u.email)).toEqual([ENGINEER.email, ...escalation].sort());
     const all = await t.http<UserView[]>('GET', '/api/users?limit=1000', { token: admin });
     expect(all.text).not.toMatch(/scrypt|password/i);
     expect(all.body.find((u) => u.email === ADMIN.email)).toMatchObject({ role: 'admin', disabled: false });

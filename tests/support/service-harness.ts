@@ -56,7 +56,12 @@ export class ServiceHarness {
   ) {}
 
   static async start(
-    options: { nowMs?: number; env?: Record<string, string> } = {},
+    options: {
+      nowMs?: number;
+      env?: Record<string, string>;
+      /** Providers replaced by test doubles (e.g. a port another feature provides). */
+      overrides?: Array<{ provide: abstract new (...args: never[]) => unknown; useValue: unknown }>;
+    } = {},
   ): Promise<ServiceHarness> {
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'service-harness-'));
     const noModels = path.join(tempDir, 'no-models');
@@ -75,7 +80,10 @@ export class ServiceHarness {
     const store = await openTelemetryStore({ dataDir: tempDir, logger });
     const core = { config, logger, clock, db, store, events: new DomainEvents(logger) };
     try {
-      const app = await Test.createTestingModule({ imports: [AppModule.with(core)] }).compile();
+      let builder = Test.createTestingModule({ imports: [AppModule.with(core)] });
+      for (const { provide, useValue } of options.overrides ?? [])
+        builder = builder.overrideProvider(provide).useValue(useValue);
+      const app = await builder.compile();
       await app.init();
       return new ServiceHarness(app, core, tempDir);
     } catch (error) {

@@ -302,6 +302,184 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 8,
+    name: 'notifications outbox, preferences, push subscriptions, escalation contacts',
+    sql: `
+      CREATE TABLE notification_outbox (
+        id text PRIMARY KEY,
+        idempotency_key text NOT NULL UNIQUE,
+        kind text NOT NULL,
+        channel text NOT NULL,
+        recipient_user_id text,
+        customer_id text,
+        address text,
+        language text NOT NULL,
+        subject text NOT NULL,
+        body text NOT NULL,
+        urgent boolean NOT NULL DEFAULT false,
+        ticket_id text,
+        request_id text,
+        device_id text,
+        action jsonb,
+        partner_id text,
+        ref text,
+        state text NOT NULL,
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at bigint,
+        claimed_until bigint,
+        sent_at bigint,
+        last_error text,
+        created_at bigint NOT NULL,
+        read_at bigint
+      );
+      CREATE INDEX notification_outbox_due_idx ON notification_outbox (next_attempt_at)
+        WHERE state IN ('pending', 'held');
+      CREATE INDEX notification_outbox_recipient_idx ON notification_outbox (recipient_user_id, created_at);
+      CREATE INDEX notification_outbox_customer_idx ON notification_outbox (customer_id, created_at);
+      CREATE INDEX notification_outbox_ticket_idx ON notification_outbox (ticket_id);
+      CREATE INDEX notification_outbox_request_idx ON notification_outbox (request_id);
+      CREATE TABLE notification_preferences (
+        user_id text PRIMARY KEY,
+        email boolean NOT NULL,
+        push boolean NOT NULL,
+        quiet_start text,
+        quiet_end text,
+        time_zone text NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE TABLE push_subscriptions (
+        endpoint text PRIMARY KEY,
+        user_id text NOT NULL,
+        p256dh text NOT NULL,
+        auth text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX push_subscriptions_user_idx ON push_subscriptions (user_id);
+      CREATE TABLE push_vapid_keys (
+        id integer PRIMARY KEY,
+        public_key text NOT NULL,
+        private_key text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE escalation_contacts (
+        role text NOT NULL,
+        region text NOT NULL,
+        user_id text NOT NULL,
+        PRIMARY KEY (role, region)
+      );
+    `,
+  },
+  {
+    id: 9,
+    name: 'service requests',
+    sql: `
+      CREATE SEQUENCE service_request_number_seq;
+      CREATE TABLE service_requests (
+        id text PRIMARY KEY,
+        number text NOT NULL UNIQUE,
+        channel text NOT NULL,
+        type text NOT NULL,
+        urgency text NOT NULL,
+        department text NOT NULL,
+        status text NOT NULL,
+        device_id text,
+        customer_id text,
+        partner_id text,
+        external_ref text,
+        symptom text,
+        description text,
+        contact jsonb NOT NULL DEFAULT '{}'::jsonb,
+        preferred_windows jsonb NOT NULL DEFAULT '[]'::jsonb,
+        language text,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        respond_by bigint NOT NULL,
+        responded_at bigint,
+        ticket_id text,
+        merged_count integer NOT NULL DEFAULT 0,
+        triage jsonb,
+        messages jsonb NOT NULL DEFAULT '[]'::jsonb
+      );
+      CREATE INDEX service_requests_customer_device_idx ON service_requests (customer_id, device_id, created_at);
+      CREATE INDEX service_requests_created_idx ON service_requests (created_at);
+      CREATE INDEX service_requests_partner_idx ON service_requests (partner_id);
+      CREATE TABLE service_request_attachments (
+        id text PRIMARY KEY,
+        request_id text NOT NULL REFERENCES service_requests(id),
+        name text NOT NULL,
+        content_type text NOT NULL,
+        size integer NOT NULL,
+        content bytea NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE INDEX service_request_attachments_request_idx ON service_request_attachments (request_id);
+    `,
+  },
+  {
+    id: 10,
+    name: 'self-triage: help articles, the request a ticket answers',
+    sql: `
+      ALTER TABLE tickets ADD COLUMN request_id text;
+      CREATE INDEX tickets_request_idx ON tickets (request_id);
+      CREATE TABLE help_articles (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        cause text NOT NULL,
+        title jsonb NOT NULL,
+        summary jsonb NOT NULL,
+        steps jsonb NOT NULL,
+        metrics jsonb NOT NULL,
+        position integer NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE INDEX help_articles_type_idx ON help_articles (type, position);
+    `,
+  },
+  {
+    id: 11,
+    name: 'appointments: booked visit windows',
+    sql: `
+      ALTER TABLE tickets ADD COLUMN appointment jsonb;
+      CREATE TABLE appointments (
+        id text PRIMARY KEY,
+        seq bigserial NOT NULL,
+        ticket_id text NOT NULL REFERENCES tickets(id),
+        start_ms bigint NOT NULL,
+        end_ms bigint NOT NULL,
+        status text NOT NULL,
+        booked_at bigint NOT NULL,
+        booked_by text NOT NULL,
+        technician_id text,
+        ended_at bigint,
+        ended_by text,
+        end_reason text
+      );
+      CREATE INDEX appointments_ticket_idx ON appointments (ticket_id, seq);
+      CREATE UNIQUE INDEX appointments_one_booked_idx ON appointments (ticket_id) WHERE status = 'booked';
+    `,
+  },
+  {
+    id: 12,
+    name: 'partner systems, inbound e-mail',
+    sql: `
+      CREATE TABLE partners (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        key_id text NOT NULL UNIQUE,
+        api_key_hash text NOT NULL,
+        signing_secret text NOT NULL,
+        webhook_url text,
+        created_at bigint NOT NULL,
+        disabled_at bigint
+      );
+      CREATE TABLE inbound_messages (
+        message_id text PRIMARY KEY,
+        received_at bigint NOT NULL,
+        request_id text
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -5,6 +5,9 @@ export const ERROR_KINDS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** A body over its limit; `details.limitBytes` says the limit. */
+  too_large: 413,
+  unsupported_media_type: 415,
   /** Too many attempts; `details.retryAfterS` becomes the `Retry-After` header. */
   rate_limited: 429,
   unavailable: 503,

@@ -28,6 +28,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (clientError !== undefined) {
       // refused before a controller ran, by the body parser (a body too large, not JSON): the client's fault
       const message = (error as Error).message;
+      const { type, limit } = error as Error & { type?: unknown; limit?: unknown };
+      if (type === 'entity.too.large' && typeof limit === 'number') {
+        // the body parsers' limits (JSON, attached photos): say the limit so the client can act
+        response.status(413).json({
+          statusCode: 413,
+          code: 'request.too_large',
+          message: `The body is larger than the limit of ${limit} bytes`,
+          limitBytes: limit,
+        });
+        return;
+      }
       response.status(clientError).json({ statusCode: clientError, code: `http_${clientError}`, message });
       return;
     }

@@ -4,9 +4,10 @@ import { LOGGER, type Logger } from '../../common/logging/logger';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 import { AuthService } from '../auth/auth.service';
 import { PartsRepository } from '../parts/parts.repository';
-import { generateDemoData } from './demo-data';
+import { DEMO_REGIONS, generateDemoData } from './demo-data';
 import { TechniciansRepository } from '../technicians/technicians.repository';
 import { CustomersRepository } from '../customers/customers.repository';
+import { EscalationContacts, demoEscalationContacts } from '../notifications/escalation-contacts.service';
 
 /** Fixed seed: every fresh installation gets the same demo world. */
 export const DEMO_SEED = 42;
@@ -30,9 +31,11 @@ export class DemoSeedService implements OnModuleInit {
     private readonly auth: AuthService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly escalation: EscalationContacts,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    await this.seedEscalationContacts();
     if ((await this.customers.count()) > 0) return;
     const data = generateDemoData({ seed: DEMO_SEED, nowMs: this.clock.now() });
     await this.db.transaction(async (tx) => {
@@ -99,5 +102,16 @@ export class DemoSeedService implements OnModuleInit {
       },
       'demo service data seeded',
     );
+  }
+
+  /** A senior engineer for every region and a manager per region, as SLA escalation contacts (also on installations seeded before). */
+  private async seedEscalationContacts(): Promise<void> {
+    const contacts = demoEscalationContacts(DEMO_REGIONS.map((r) => r.id));
+    if (await this.escalation.allAssigned(contacts)) return;
+    await this.auth.createDemoUsers(
+      DEMO_PASSWORDS.engineer,
+      contacts.map((c) => ({ email: c.email, role: 'engineer' as const, name: c.name })),
+    );
+    for (const c of contacts) await this.escalation.assign(c.role, c.region, c.email);
   }
 }

@@ -84,6 +84,8 @@ export class SimulatedTechnicians {
    * explanation records together with the rule it breaks.
    */
   private async callInOnCall(ticket: Ticket): Promise<boolean> {
+    // a booked visit waits for a technician free in its window, whom dispatch finds on its own
+    if (ticket.appointment) return false;
     if (this.simulatedMinutesSince(ticket.updatedAt) < ON_CALL_AFTER_MIN) return false;
     const type = this.devices.find(ticket.deviceId)?.type;
     const customer = ticket.customerId ? await this.customers.find(ticket.customerId) : undefined;
@@ -117,7 +119,12 @@ export class SimulatedTechnicians {
     if (ticket.status === 'dispatched') {
       const tech = await this.technicians.find(technicianId);
       if (!tech) return false;
-      await this.dispatch.accept(ticket.id, me);
+      const accepted = (detail.offer?.acceptedAtMs ?? null) !== null;
+      if (!accepted) await this.dispatch.accept(ticket.id, me);
+      // a booked visit: the technician sets off when the window starts, not before; a visit the
+      // customer asked for is first arranged with them (they book a window), as a real desk would
+      const setOffAt = ticket.appointment ? Date.parse(ticket.appointment.start) : null;
+      if (setOffAt !== null ? this.clock.now() < setOffAt : ticket.source === 'customer') return !accepted;
       await this.tickets.enRoute(ticket.id, me, tech.currentLocation);
       return true;
     }

@@ -196,6 +196,42 @@ describe('re-dispatch and overrides', () => {
   });
 });
 
+describe('a booked visit window', () => {
+  const window = { startMs: NOW + 24 * H, endMs: NOW + 26 * H };
+  const shiftTomorrow = [{ startMs: NOW + 22 * H, endMs: NOW + 30 * H }];
+
+  it('goes only to a technician on shift for the whole window, in the region and free then', () => {
+    const nearNowOnly = tech({ id: 't-now', location: north(0.01) });
+    const tomorrow = tech({ id: 't-tomorrow', location: north(0.2), shifts: shiftTomorrow });
+    const elsewhere = tech({ id: 't-else', region: 'north', location: north(0.01), shifts: shiftTomorrow });
+    const booked = tech({
+      id: 't-booked',
+      location: north(0.01),
+      shifts: shiftTomorrow,
+      bookedWindows: [{ ticketId: 'tk-other', startMs: NOW + 25 * H, endMs: NOW + 27 * H }],
+    });
+    const team = [nearNowOnly, tomorrow, elsewhere, booked];
+    expect(scoreCandidates(ticket(), team, ctx).ranked[0]?.technicianId).toBe('t-now');
+    const { ranked, rejected } = scoreCandidates(ticket({ window }), team, ctx);
+    expect(ranked.map((r) => r.technicianId)).toEqual(['t-tomorrow']);
+    expect(rejected).toEqual([
+      { technicianId: 't-now', reason: 'off_shift' },
+      { technicianId: 't-else', reason: 'other_region' },
+      { technicianId: 't-booked', reason: 'booked' },
+    ]);
+  });
+
+  it('counts off duty now as no obstacle, leave and its own booking as none either way', () => {
+    const offNow = tech({ status: 'off_duty', shifts: shiftTomorrow });
+    expect(scoreCandidates(ticket({ window }), [offNow], ctx).ranked).toHaveLength(1);
+    const own = tech({ shifts: shiftTomorrow, bookedWindows: [{ ticketId: 'tk-1', ...window }] });
+    expect(scoreCandidates(ticket({ window }), [own], ctx).ranked).toHaveLength(1);
+    const away = tech({ status: 'on_leave', shifts: shiftTomorrow });
+    const result = redispatch(ticket({ window }), [away], ctx, []);
+    expect(result).toMatchObject({ reason: 'unavailable' });
+  });
+});
+
 describe('benchmark fleet', () => {
   // Speed is measured by `npm run bench`; here only that the seeded round is a real one.
   it('builds 1,000 tickets and 200 technicians and assigns most of them', () => {

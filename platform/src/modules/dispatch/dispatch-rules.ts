@@ -32,6 +32,20 @@ export interface DispatchTechnician {
   maxOpenTickets: number;
   /** SKU → quantity on the van. */
   vanStock: Readonly<Record<string, number>>;
+  /** Visit windows booked on the technician's open tickets (absent: none). */
+  bookedWindows?: readonly BookedWindow[];
+}
+
+/** A customer's visit window (absolute times), held by the technician of `ticketId`. */
+export interface BookedWindow {
+  ticketId: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface VisitWindowMs {
+  startMs: number;
+  endMs: number;
 }
 
 export interface DispatchTicket {
@@ -45,6 +59,8 @@ export interface DispatchTicket {
   region: string;
   /** The on-site SLA deadline (from the on-site clock's due time). */
   onSiteDueAtMs: number;
+  /** The visit window the customer booked: only technicians free then qualify (`windowRejection`). */
+  window?: VisitWindowMs | null;
 }
 
 export interface DispatchWeights {
@@ -77,16 +93,59 @@ export interface DispatchContext {
 }
 
 export type RejectionReason =
-  'excluded' | 'no_skill' | 'unavailable' | 'off_shift' | 'too_far' | 'at_capacity';
+  | 'excluded'
+  | 'no_skill'
+  | 'unavailable'
+  | 'other_region'
+  | 'off_shift'
+  | 'too_far'
+  | 'booked'
+  | 'at_capacity';
 /** Later reasons mean the technician got further through the checks. */
 const REJECTION_ORDER: readonly RejectionReason[] = [
   'excluded',
   'no_skill',
   'unavailable',
+  'other_region',
   'too_far',
   'off_shift',
+  'booked',
   'at_capacity',
 ];
+
+/** What a visit needs of a technician in a booked window. */
+export interface WindowNeed {
+  /** The ticket the window is for: its own booking and workload do not count against it. */
+  ticketId?: string;
+  applianceType: ApplianceType;
+  region: string;
+  window: VisitWindowMs;
+}
+
+/**
+ * Whether the technician can take a visit in the window, or why not: the skill for the
+ * appliance, not on leave, working in the site's region, on shift for the whole window, no other
+ * booked visit overlapping it, and room in their workload. `off_duty` is how they are now, not in
+ * the window, so it does not count. Availability and dispatch ask the same question here.
+ * `openTickets` excludes the ticket itself.
+ */
+export function windowRejection(
+  need: WindowNeed,
+  tech: DispatchTechnician,
+  openTickets: number,
+): RejectionReason | null {
+  const { startMs, endMs } = need.window;
+  if (!tech.skills[need.applianceType]) return 'no_skill';
+  if (tech.status === 'on_leave') return 'unavailable';
+  if (tech.region !== need.region) return 'other_region';
+  if (!tech.shifts.some((s) => s.startMs <= startMs && endMs <= s.endMs)) return 'off_shift';
+  const clash = (tech.bookedWindows ?? []).some(
+    (b) => b.ticketId !== need.ticketId && b.startMs < endMs && startMs < b.endMs,
+  );
+  if (clash) return 'booked';
+  if (openTickets >= tech.maxOpenTickets) return 'at_capacity';
+  return null;
+}
 
 export type FactorScores = DispatchFactors;
 
@@ -156,20 +215,32 @@ function score(
 ): CandidateScore | RejectionReason {
   const skill = tech.skills[ticket.applianceType];
   const open = load?.openTickets ?? tech.openTickets;
+  const window = ticket.window ?? null;
   if (!ignoreHardRules) {
     if (ctx.excluded.has(tech.id)) return 'excluded';
     if (!skill) return 'no_skill';
-    if (tech.status === 'off_duty' || tech.status === 'on_leave') return 'unavailable';
+    // a booked visit asks about the window, not about now
+    if (!window && (tech.status === 'off_duty' || tech.status === 'on_leave')) return 'unavailable';
   }
   const distanceKm = haversineKm(tech.location, ticket.location) * ctx.roadFactor;
   const speed = ctx.speeds[ticket.region] ?? ctx.defaultSpeedKmh;
   const travelMin = (distanceKm / speed) * 60;
   const arrivalMs = ctx.nowMs + travelMin * MIN;
   if (!ignoreHardRules) {
-    if (travelMin > ctx.maxTravelMin) return 'too_far';
-    const onShift = tech.shifts.some((s) => s.startMs <= ctx.nowMs && arrivalMs < s.endMs);
-    if (!onShift) return 'off_shift';
-    if (open >= tech.maxOpenTickets) return 'at_capacity';
+    if (window) {
+      const rejection = windowRejection(
+        { ticketId: ticket.id, applianceType: ticket.applianceType, region: ticket.region, window },
+        tech,
+        open,
+      );
+      if (rejection) return rejection;
+      if (travelMin > ctx.maxTravelMin) return 'too_far';
+    } else {
+      if (travelMin > ctx.maxTravelMin) return 'too_far';
+      const onShift = tech.shifts.some((s) => s.startMs <= ctx.nowMs && arrivalMs < s.endMs);
+      if (!onShift) return 'off_shift';
+      if (open >= tech.maxOpenTickets) return 'at_capacity';
+    }
   }
   const level = skill?.level ?? 0;
   const faultModeMatch = ticket.faultMode !== null && (skill?.faultModes.includes(ticket.faultMode) ?? false);
@@ -303,8 +374,10 @@ function unassignedFrom(ticket: DispatchTicket, rejected: readonly Rejection[]):
     excluded: 'declined or excluded',
     no_skill: `without ${ticket.applianceType} skill`,
     unavailable: 'off duty or on leave',
+    other_region: `working outside ${ticket.region}`,
     too_far: 'too far away',
-    off_shift: 'not on shift until arrival',
+    booked: 'booked for another visit in the window',
+    off_shift: ticket.window ? 'not on shift for the whole visit window' : 'not on shift until arrival',
     at_capacity: 'at full workload',
   };
   const detail = REJECTION_ORDER.filter((r) => counts.has(r))

@@ -1,11 +1,13 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock } from '../../common/clock/clock';
 import { PartsService } from '../parts/parts.service';
+import { TicketsRepository } from '../tickets/tickets.repository';
 import {
   dispatchRound,
   manualAssign,
   redispatch,
   type Assignment,
+  type BookedWindow,
   type DispatchContext,
   type DispatchTechnician,
   type DispatchTicket,
@@ -30,6 +32,7 @@ export class DispatchService {
   constructor(
     private readonly technicians: TechniciansService,
     private readonly parts: PartsService,
+    private readonly tickets: TicketsRepository,
     private readonly clock: Clock,
     @Optional()
     @Inject(TRAVEL_SPEEDS_KMH)
@@ -43,13 +46,43 @@ export class DispatchService {
     };
   }
 
-  async candidates(openByTechnician: ReadonlyMap<string, number>): Promise<DispatchTechnician[]> {
+  /**
+   * Every technician dispatch may choose, with their shifts from a day before now to a day after
+   * `untilMs` (default: now), so a visit window days ahead is covered, and the visit windows
+   * booked on their open tickets.
+   */
+  async candidates(
+    openByTechnician: ReadonlyMap<string, number>,
+    untilMs?: number,
+  ): Promise<DispatchTechnician[]> {
     const nowMs = this.clock.now();
-    const all = await this.technicians.dispatchable();
-    return Promise.all(all.map((t) => this.toDispatch(t, nowMs, openByTechnician.get(t.id) ?? 0)));
+    const [all, booked] = await Promise.all([this.technicians.dispatchable(), this.tickets.bookedWindows()]);
+    const windows = new Map<string, BookedWindow[]>();
+    for (const b of booked) {
+      if (!b.assigneeId) continue;
+      const list = windows.get(b.assigneeId) ?? [];
+      list.push({
+        ticketId: b.ticketId,
+        startMs: Date.parse(b.appointment.start),
+        endMs: Date.parse(b.appointment.end),
+      });
+      windows.set(b.assigneeId, list);
+    }
+    const toMs = Math.max(nowMs, untilMs ?? nowMs) + DAY_MS;
+    return Promise.all(
+      all.map((t) =>
+        this.toDispatch(t, nowMs, toMs, openByTechnician.get(t.id) ?? 0, windows.get(t.id) ?? []),
+      ),
+    );
   }
 
-  private async toDispatch(t: Technician, nowMs: number, openTickets: number): Promise<DispatchTechnician> {
+  private async toDispatch(
+    t: Technician,
+    nowMs: number,
+    toMs: number,
+    openTickets: number,
+    bookedWindows: BookedWindow[],
+  ): Promise<DispatchTechnician> {
     return {
       id: t.id,
       name: t.name,
@@ -57,10 +90,11 @@ export class DispatchService {
       location: t.currentLocation,
       status: t.status,
       skills: t.skills,
-      shifts: shiftIntervals(t.weeklyShifts, nowMs - DAY_MS, nowMs + DAY_MS),
+      shifts: shiftIntervals(t.weeklyShifts, nowMs - DAY_MS, toMs),
       openTickets,
       maxOpenTickets: t.maxOpenTickets,
       vanStock: await this.parts.vanStock(t.vanId),
+      bookedWindows,
     };
   }
 
@@ -77,7 +111,12 @@ export class DispatchService {
     openByTechnician: ReadonlyMap<string, number>,
     declinedBy: readonly string[],
   ): Promise<Assignment | Unassigned> {
-    return redispatch(ticket, await this.candidates(openByTechnician), this.context(), declinedBy);
+    return redispatch(
+      ticket,
+      await this.candidates(openByTechnician, ticket.window?.endMs),
+      this.context(),
+      declinedBy,
+    );
   }
 
   technician(id: string): Promise<Technician | undefined> {
@@ -91,7 +130,7 @@ export class DispatchService {
     override: { actor: string; reason: string },
   ): Promise<Assignment> {
     await this.technicians.require(technicianId);
-    const all = await this.candidates(openByTechnician);
+    const all = await this.candidates(openByTechnician, ticket.window?.endMs);
     const chosen = all.find((t) => t.id === technicianId) as DispatchTechnician;
     return manualAssign(ticket, chosen, all, this.context(), override);
   }

@@ -218,7 +218,18 @@ export class TicketDispatch implements OnModuleInit {
       location: customer.location,
       region: customer.region ?? device.region ?? 'unknown',
       onSiteDueAtMs: (onSite && clockStatus(onSite, this.clock.now()).dueAtMs) ?? ticket.onSiteBy,
+      window: this.bookedWindow(ticket),
     };
+  }
+
+  /** A booked visit goes only to a technician free in its window; a window already over binds nobody. */
+  private bookedWindow(ticket: TicketRecord): DispatchTicket['window'] {
+    if (!ticket.appointment) return null;
+    const window = {
+      startMs: Date.parse(ticket.appointment.start),
+      endMs: Date.parse(ticket.appointment.end),
+    };
+    return window.endMs > this.clock.now() ? window : null;
   }
 
   /** Back to the pool and on to the next best technician, never one who declined. */

@@ -5,9 +5,12 @@ import {
   applyStatusToClocks,
   clockStatus,
   evaluate,
+  holdForAppointment,
+  nextEventAtMs,
   pauseAll,
   pauseClock,
   resumeAll,
+  releaseAppointment,
   resumeClock,
   startClocks,
   stopClock,
@@ -188,5 +191,39 @@ describe('SLA clocks', () => {
   it('stopClock on a paused clock closes the pause', () => {
     const c = stopClock(pauseClock(byKind(clocksOf(), 'resolve'), 'waiting_customer', T0 + H), T0 + 3 * H);
     expect(clockStatus(c, T0 + 10 * H)).toMatchObject({ state: 'met', elapsedMs: H });
+  });
+
+  it('a booked window holds the on-site and resolve clocks until it starts; on site falls due at its end', () => {
+    // booked 30 min after opening, for tomorrow 10:00-12:00
+    const window = { startMs: T0 + 25 * H, endMs: T0 + 27 * H };
+    const held = holdForAppointment(clocksOf(), window, T0 + 30 * MIN);
+    const onSite = byKind(held, 'onSite');
+    expect(clockStatus(onSite, T0 + 2 * H)).toMatchObject({
+      state: 'paused',
+      pauseReason: 'appointment',
+      dueAtMs: window.endMs,
+    });
+    expect(clockStatus(byKind(held, 'respond'), T0 + 2 * H).pauseReason).toBeNull();
+    // nothing to say before the window: the next event is the warning late in the window
+    expect(nextEventAtMs([onSite], T0 + 2 * H)).toBe(window.startMs + 0.8 * onSite.targetMs - 30 * MIN);
+    expect(evaluate([onSite], window.startMs).events).toEqual([]);
+    expect(clockStatus(onSite, window.startMs + H)).toMatchObject({
+      state: 'running',
+      dueAtMs: window.endMs,
+    });
+    expect(evaluate([onSite], window.endMs).events.map((e) => e.type)).toEqual(['sla.warning', 'sla.breach']);
+    // the resolve clock keeps its own 24 h target, counted from the window's start
+    const resolve = byKind(held, 'resolve');
+    expect(clockStatus(resolve, window.startMs)).toMatchObject({ elapsedMs: 30 * MIN, state: 'running' });
+    // arriving early ends the hold: the visit is met
+    const arrived = applyStatusToClocks(held, 'en_route', 'on_site', T0 + 24 * H);
+    expect(clockStatus(byKind(arrived, 'onSite'), T0 + 30 * H).state).toBe('met');
+    expect(clockStatus(byKind(arrived, 'resolve'), T0 + 30 * H).pauseReason).toBeNull();
+    // the window cancelled: the default target is back
+    const released = releaseAppointment(held, DEFAULT_SLA_MS.onSite, T0 + H);
+    expect(clockStatus(byKind(released, 'onSite'), T0 + H)).toMatchObject({
+      state: 'running',
+      dueAtMs: T0 + 4 * H + 30 * MIN,
+    });
   });
 });

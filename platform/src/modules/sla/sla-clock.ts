@@ -7,7 +7,11 @@ const HOUR = 60 * MIN;
 
 export type SlaClockKind = 'respond' | 'onSite' | 'resolve';
 export const SLA_CLOCK_KINDS: readonly SlaClockKind[] = ['respond', 'onSite', 'resolve'];
-export type SlaPauseReason = 'waiting_customer' | 'waiting_parts';
+/**
+ * `appointment`: the customer booked a visit window; the clock waits for the window to start
+ * (a pause with its end already known, see `holdForAppointment`).
+ */
+export type SlaPauseReason = 'waiting_customer' | 'waiting_parts' | 'appointment';
 export type SlaClockState = 'running' | 'paused' | 'warning' | 'breached' | 'met' | 'cancelled';
 
 /** Fraction of the target at which a warning is raised. */
@@ -57,7 +61,7 @@ export const DEFAULT_SLA_POLICY: SlaPolicy = {
 export interface SlaPause {
   reason: SlaPauseReason;
   fromMs: number;
-  /** Null while the pause lasts. */
+  /** Null while the pause lasts; in the future for a pause whose end is known (an appointment). */
   toMs: number | null;
 }
 
@@ -117,6 +121,22 @@ export function startClocks(args: {
 
 const isPaused = (clock: SlaClock) => clock.pauses.some((p) => p.toMs === null);
 
+/** The end of a pause already scheduled to end after `nowMs` (an appointment hold), if any. */
+const heldUntil = (clock: SlaClock, nowMs: number): number | null => {
+  let until: number | null = null;
+  for (const p of clock.pauses) if (p.toMs !== null && p.toMs > nowMs) until = Math.max(until ?? 0, p.toMs);
+  return until;
+};
+
+/** Ends, at `nowMs`, the pauses scheduled to end later (the visit began early, or moved). */
+const endHolds = (clock: SlaClock, nowMs: number): SlaClock =>
+  heldUntil(clock, nowMs) === null
+    ? clock
+    : {
+        ...clock,
+        pauses: clock.pauses.map((p) => (p.toMs !== null && p.toMs > nowMs ? { ...p, toMs: nowMs } : p)),
+      };
+
 /** Working time the clock has counted up to `nowMs`, pauses excluded. */
 export function elapsedMs(clock: SlaClock, nowMs: number): number {
   const end = Math.min(nowMs, clock.stoppedAtMs ?? nowMs);
@@ -138,8 +158,10 @@ export function elapsedMs(clock: SlaClock, nowMs: number): number {
 export function deadlineMs(clock: SlaClock, nowMs: number): number {
   const at = Math.min(nowMs, clock.stoppedAtMs ?? nowMs);
   const remaining = clock.targetMs - elapsedMs(clock, at);
+  // a running clock held for an appointment counts on from the hold's end
+  const from = clock.stoppedAtMs === null ? (heldUntil(clock, at) ?? at) : at;
   // past the target the overrun is plain elapsed time
-  return remaining >= 0 ? addBusinessMs(clock.calendar, at, remaining) : at + remaining;
+  return remaining >= 0 ? addBusinessMs(clock.calendar, from, remaining) : at + remaining;
 }
 
 export interface SlaClockStatus {
@@ -159,7 +181,7 @@ export interface SlaClockStatus {
 export function clockStatus(clock: SlaClock, nowMs: number): SlaClockStatus {
   const elapsed = elapsedMs(clock, nowMs);
   const fraction = clock.targetMs > 0 ? elapsed / clock.targetMs : 1;
-  const openPause = clock.pauses.find((p) => p.toMs === null) ?? null;
+  const openPause = clock.pauses.find((p) => p.toMs === null || p.toMs > nowMs) ?? null;
   const remaining = clock.targetMs - elapsed;
   let state: SlaClockState;
   if (clock.stopReason === 'cancelled') state = 'cancelled';
@@ -169,6 +191,8 @@ export function clockStatus(clock: SlaClock, nowMs: number): SlaClockStatus {
   else if (fraction >= SLA_WARNING_FRACTION) state = 'warning';
   else state = 'running';
   const running = clock.stoppedAtMs === null && !openPause;
+  // held for an appointment: the end of the hold is known, so is the due time
+  const resumesAtMs = clock.stoppedAtMs === null && openPause ? openPause.toMs : null;
   return {
     ticketId: clock.ticketId,
     kind: clock.kind,
@@ -177,7 +201,11 @@ export function clockStatus(clock: SlaClock, nowMs: number): SlaClockStatus {
     elapsedMs: elapsed,
     remainingMs: remaining,
     fraction,
-    dueAtMs: running ? addBusinessMs(clock.calendar, nowMs, Math.max(0, remaining)) : null,
+    dueAtMs: running
+      ? addBusinessMs(clock.calendar, nowMs, Math.max(0, remaining))
+      : resumesAtMs !== null
+        ? addBusinessMs(clock.calendar, resumesAtMs, Math.max(0, remaining))
+        : null,
     pauseReason: openPause?.reason ?? null,
   };
 }
@@ -203,7 +231,8 @@ export function resumeClock(clock: SlaClock, nowMs: number): SlaClock {
 
 export function stopClock(clock: SlaClock, nowMs: number, reason: 'met' | 'cancelled' = 'met'): SlaClock {
   if (clock.stoppedAtMs !== null) return clock;
-  const closed = isPaused(clock) ? resumeClock(clock, nowMs) : clock;
+  const held = endHolds(clock, nowMs);
+  const closed = isPaused(held) ? resumeClock(held, nowMs) : held;
   return { ...closed, stoppedAtMs: nowMs, stopReason: reason };
 }
 
@@ -252,7 +281,11 @@ export function applyStatusToClocks(
     }));
   }
   if (to === 'cancelled') return clocks.map((c) => stopClock(c, nowMs, 'cancelled'));
-  let next = clocks.map((c) => (MILESTONE[to]?.includes(c.kind) ? stopClock(c, nowMs) : c));
+  // an appointment hold lasts only while the visit is still to come
+  const visitToCome = to === 'new' || to === 'acknowledged' || to === 'dispatched' || to === 'en_route';
+  let next = (visitToCome ? clocks : clocks.map((c) => endHolds(c, nowMs))).map((c) =>
+    MILESTONE[to]?.includes(c.kind) ? stopClock(c, nowMs) : c,
+  );
   if (to === 'waiting_parts') {
     next = next.map((c) =>
       c.stoppedAtMs === null && !isPaused(c) ? pauseClock(c, 'waiting_parts', nowMs) : c,
@@ -328,9 +361,51 @@ export function nextEventAtMs(clocks: readonly SlaClock[], nowMs: number): numbe
       if (elapsedMs(clock, nowMs) > clock.targetMs) at = nowMs;
     } else if (!isPaused(clock)) {
       const threshold = clock.warnedAtMs === null ? clock.targetMs * SLA_WARNING_FRACTION : clock.targetMs;
-      at = addBusinessMs(clock.calendar, nowMs, Math.max(0, threshold - elapsedMs(clock, nowMs)));
+      const from = heldUntil(clock, nowMs) ?? nowMs;
+      at = addBusinessMs(clock.calendar, from, Math.max(0, threshold - elapsedMs(clock, nowMs)));
     }
     if (at !== null && (next === null || at < next)) next = at;
   }
   return next;
+}
+
+/**
+ * A booked visit window on the clocks. The on-site clock is held (pause `appointment`, its end
+ * known: the window's start) and its target set so that it falls due at the window's end: the
+ * promise to the customer is now "during the window", not "within 4 h". Warnings keep their
+ * meaning: 80 % of the target is reached late in the window. The resolve clock is held until the
+ * window starts as well, keeping its own target: days the customer chose to wait are not the
+ * service's delay. The respond clock is untouched. Booking again replaces the earlier hold.
+ */
+export function holdForAppointment(
+  clocks: readonly SlaClock[],
+  window: { startMs: number; endMs: number },
+  nowMs: number,
+): SlaClock[] {
+  return clocks.map((c) => {
+    if (c.stoppedAtMs !== null || c.kind === 'respond') return c;
+    const base = endHolds(c, nowMs);
+    const holdFrom = Math.max(nowMs, window.startMs);
+    const pauses =
+      isPaused(base) || holdFrom <= nowMs
+        ? base.pauses
+        : [...base.pauses, { reason: 'appointment' as const, fromMs: nowMs, toMs: holdFrom }];
+    if (c.kind === 'resolve') return { ...base, pauses };
+    const targetMs =
+      elapsedMs(base, nowMs) + businessMsBetween(base.calendar, holdFrom, Math.max(holdFrom, window.endMs));
+    return { ...base, pauses, targetMs, warnedAtMs: null };
+  });
+}
+
+/** The visit window is gone: holds end now and the on-site clock gets back its policy target. */
+export function releaseAppointment(
+  clocks: readonly SlaClock[],
+  onSiteTargetMs: number,
+  nowMs: number,
+): SlaClock[] {
+  return clocks.map((c) => {
+    if (c.stoppedAtMs !== null || c.kind === 'respond') return c;
+    const base = endHolds(c, nowMs);
+    return c.kind === 'onSite' ? { ...base, targetMs: onSiteTargetMs } : base;
+  });
 }

@@ -3,6 +3,7 @@ import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
 import { DevicesService } from '../devices/devices.service';
 import { JobScheduler } from '../jobs/job-scheduler.service';
+import { EscalationContacts } from '../notifications/escalation-contacts.service';
 import { SYSTEM_ACTOR, TicketState } from '../tickets/ticket-state.service';
 import type { AuditEntry, TicketRecord } from '../tickets/tickets.repository';
 import { escalate, initialEscalation } from './escalation';
@@ -24,6 +25,7 @@ export class TicketSla implements OnModuleInit {
     private readonly jobs: JobScheduler,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly contacts: EscalationContacts,
   ) {}
 
   onModuleInit(): void {
@@ -48,15 +50,16 @@ export class TicketSla implements OnModuleInit {
   private async evaluate(ticket: TicketRecord): Promise<TicketRecord> {
     const { clocks, events } = evaluate(ticket.slaClocks, this.clock.now());
     if (events.length === 0) return ticket;
-    const region = this.devices.find(ticket.deviceId)?.region ?? 'all';
+    const region = this.devices.find(ticket.deviceId)?.region ?? null;
     let escalation = ticket.escalation ?? initialEscalation(ticket.id);
     const entries: AuditEntry[] = [];
     for (const event of events) {
-      const result = escalate(escalation, event, ticket.priority, {
-        assigneeId: ticket.assigneeId,
-        seniorEngineerId: 'senior-engineer',
-        regionalManagerId: `regional-manager-${region}`,
-      });
+      const result = escalate(
+        escalation,
+        event,
+        ticket.priority,
+        await this.contacts.forTicket(ticket.assigneeId, region),
+      );
       escalation = result.state;
       const notifications = result.notifications.map((n) => ({
         role: n.role,

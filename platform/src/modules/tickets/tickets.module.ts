@@ -19,6 +19,7 @@ import { TicketsService } from './tickets.service';
     TicketIntake,
     TicketsService,
     TicketsRepository,
+    TicketEtaService,
     DevicesModule,
     CustomersModule,
     PartsModule,

@@ -18,11 +18,21 @@ export type Resolution = TicketResolution;
 
 export type { TicketOffer };
 
+/** The booked visit window as stored on the ticket (ISO times); its technician is the assignee. */
+export interface TicketAppointment {
+  start: string;
+  end: string;
+}
+
 /** The stored ticket: the detail's stored fields (as the API shows them) plus the service state behind it. */
 export interface TicketRecord
-  extends Ticket, Pick<TicketDetail, 'assignment' | 'offer' | 'declinedBy' | 'resolution' | 'escalation'> {
+  extends
+    Omit<Ticket, 'appointment'>,
+    Pick<TicketDetail, 'assignment' | 'offer' | 'declinedBy' | 'resolution' | 'escalation'> {
   slaClocks: SlaClock[];
   repeatOf: string | null;
+  /** The visit window the customer booked (appointments feature); absent or null: none. */
+  appointment?: TicketAppointment | null;
 }
 
 interface TicketRow {
@@ -57,6 +67,8 @@ interface TicketRow {
   remote: boolean;
   repeat_of: string | null;
   reopen_count: number;
+  appointment: TicketAppointment | null;
+  request_id: string | null;
 }
 
 const num = (v: number | null) => (v === null ? null : Number(v));
@@ -93,6 +105,8 @@ const toRecord = (r: TicketRow): TicketRecord => ({
   declinedBy: r.declined_by,
   resolution: r.resolution,
   repeatOf: r.repeat_of,
+  appointment: r.appointment ?? null,
+  requestId: r.request_id ?? null,
 });
 
 /** The public view: the contract's fields only. */
@@ -105,9 +119,11 @@ export function toTicket(r: TicketRecord): Ticket {
     declinedBy: _d,
     resolution: _r,
     repeatOf: _p,
+    appointment,
     ...ticket
   } = r;
-  return ticket;
+  // the technician holding the window is the ticket's assignee
+  return { ...ticket, appointment: appointment ? { ...appointment, technicianId: r.assigneeId } : null };
 }
 
 /** One audit line, stored as the API shows it. */
@@ -169,6 +185,28 @@ export class TicketsRepository {
       [ASSIGNED_STATUSES],
     );
     return new Map(rows.map((r) => [r.assignee_id, r.n]));
+  }
+
+  /** Open tickets with a booked visit window: who holds which window (assignee null: nobody yet). */
+  async bookedWindows(): Promise<
+    { ticketId: string; deviceId: string; assigneeId: string | null; appointment: TicketAppointment }[]
+  > {
+    const rows = await this.db.query<{
+      id: string;
+      device_id: string;
+      assignee_id: string | null;
+      appointment: TicketAppointment;
+    }>(
+      `SELECT id, device_id, assignee_id, appointment FROM tickets
+       WHERE appointment IS NOT NULL AND status = ANY($1::text[]) ORDER BY id`,
+      [OPEN_STATUSES],
+    );
+    return rows.map((r) => ({
+      ticketId: r.id,
+      deviceId: r.device_id,
+      assigneeId: r.assignee_id,
+      appointment: r.appointment,
+    }));
   }
 
   /**
@@ -269,9 +307,10 @@ async function upsertTicket(tx: SqlExecutor, t: TicketRecord): Promise<void> {
        created_at, updated_at, respond_by, on_site_by, resolve_by,
        incident_id, fault_mode, failure_probability, hours_to_failure, likely_part,
        assignee_id, tier, sla_clocks, escalation, offer, assignment, declined_by, resolution, resolved_at,
-       remote, repeat_of, reopen_count)
+       remote, repeat_of, reopen_count, appointment, request_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-       $20, $21, $22::jsonb, $23::jsonb, $24::jsonb, $25::jsonb, $26::jsonb, $27::jsonb, $28, $29, $30, $31)
+       $20, $21, $22::jsonb, $23::jsonb, $24::jsonb, $25::jsonb, $26::jsonb, $27::jsonb, $28, $29, $30, $31,
+       $32::jsonb, $33)
      ON CONFLICT (id) DO UPDATE SET priority = EXCLUDED.priority, status = EXCLUDED.status,
        description = EXCLUDED.description, updated_at = EXCLUDED.updated_at, fault_mode = EXCLUDED.fault_mode,
        failure_probability = EXCLUDED.failure_probability, hours_to_failure = EXCLUDED.hours_to_failure,
@@ -280,7 +319,8 @@ async function upsertTicket(tx: SqlExecutor, t: TicketRecord): Promise<void> {
        sla_clocks = EXCLUDED.sla_clocks, escalation = EXCLUDED.escalation, offer = EXCLUDED.offer,
        assignment = EXCLUDED.assignment, declined_by = EXCLUDED.declined_by, resolution = EXCLUDED.resolution,
        resolved_at = EXCLUDED.resolved_at, remote = EXCLUDED.remote, repeat_of = EXCLUDED.repeat_of,
-       reopen_count = EXCLUDED.reopen_count`,
+       reopen_count = EXCLUDED.reopen_count, appointment = EXCLUDED.appointment,
+       request_id = COALESCE(EXCLUDED.request_id, tickets.request_id)`,
     [
       t.id,
       t.deviceId,
@@ -313,6 +353,8 @@ async function upsertTicket(tx: SqlExecutor, t: TicketRecord): Promise<void> {
       t.remote,
       t.repeatOf,
       t.reopenCount,
+      json(t.appointment),
+      t.requestId ?? null,
     ],
   );
 }
