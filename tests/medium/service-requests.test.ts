@@ -6,7 +6,7 @@
  * ManualClock on a Monday 13:00 UTC. ATTACHMENT_MAX_BYTES is 4 KiB so a too-big photo is small.
  */
 import type { MqttClient } from 'mqtt';
-import type { CreatedDevice, ServiceRequest } from '../../contracts/src';
+import type { Availability, CreatedDevice, ServiceRequest, Ticket } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
 import { ServiceRequestsService } from '../../platform/src/modules/service-requests/service-requests.service';
@@ -204,6 +204,44 @@ describe('service requests over HTTP', () => {
     });
     expect(cancel.status).toBe(409);
     expect(cancel.body.code).toBe('service_request.cancel_the_visit');
+  });
+
+  it('books the first free visit window inside the customer’s preferred times', async () => {
+    const carol = await (async () => {
+      const customers = (
+        await t.http<Customer[]>('GET', '/api/customers?limit=500', { token: admin })
+      ).body.filter((c) => c.email);
+      const customer = customers[2];
+      return {
+        token: await t.login({ email: customer.email as string, password: CUSTOMER_PASSWORD }),
+        washer: await t.provision(admin, {
+          type: 'washer',
+          customerId: customer.id,
+          region: customer.region,
+        }),
+      };
+    })();
+    const free = await t.http<Availability>('GET', `/api/availability?deviceId=${carol.washer.id}&days=3`, {
+      token: carol.token,
+    });
+    expect(free.status).toBe(200);
+    // the second free window onwards: the customer is not free for the first
+    expect(free.body.slots.length).toBeGreaterThan(1);
+    const wanted = free.body.slots[1];
+    const res = await post(carol.token, {
+      deviceId: carol.washer.id,
+      symptom: 'not_spinning',
+      preferredWindows: [
+        { start: wanted.start, end: new Date(Date.parse(wanted.end) + 4 * 3600_000).toISOString() },
+      ],
+    });
+    expect(res.status).toBe(201);
+    await settled();
+    const view = await t.http<ServiceRequest>('GET', `/api/service-requests/${res.body.id}`, {
+      token: carol.token,
+    });
+    const ticket = await t.http<Ticket>('GET', `/api/tickets/${view.body.ticketId}`, { token: carol.token });
+    expect(ticket.body.appointment).toMatchObject({ start: wanted.start, end: wanted.end });
   });
 
   it('offers self-help when the connected appliance shows a clogged filter', async () => {

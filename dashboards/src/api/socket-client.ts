@@ -13,6 +13,8 @@ const LIVE_EVENTS = [
   'guidance',
   'sla',
   'location',
+  'service_request',
+  'notification',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 type EventName = (typeof LIVE_EVENTS)[number];

@@ -11,6 +11,8 @@ export interface RouteDef {
   page: ComponentType<{ params: Record<string, string> }>;
   /** Shown in the main navigation under this label. */
   nav?: Key;
+  /** Shown after the label in the navigation, e.g. a live unread count. */
+  navBadge?: ComponentType;
 }
 
 export async function loadRoutes(role: Role): Promise<RouteDef[]> {

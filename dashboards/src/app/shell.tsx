@@ -56,6 +56,7 @@ export function Shell({ routes, onSignOut }: { routes: RouteDef[]; onSignOut: ()
                 aria-current={found.route === route ? 'page' : undefined}
               >
                 {t(route.nav!)}
+                {route.navBadge ? <route.navBadge /> : null}
               </a>
             ))}
         </nav>

@@ -72,7 +72,16 @@ export function useRooms(rooms: readonly string[]): void {
   }, [socket, key]);
 }
 
-type LiveEvent = 'telemetry' | 'device' | 'alarm' | 'ticket' | 'guidance' | 'sla' | 'location';
+type LiveEvent =
+  | 'telemetry'
+  | 'device'
+  | 'alarm'
+  | 'ticket'
+  | 'guidance'
+  | 'sla'
+  | 'location'
+  | 'service_request'
+  | 'notification';
 
 /** Listens to a server event while the component is shown; the latest `listener` is always called. */
 export function useSocketEvent<E extends LiveEvent>(event: E, listener: ServerToClientEvents[E]): void {

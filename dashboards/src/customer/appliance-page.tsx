@@ -3,6 +3,7 @@
 import type { DeviceView } from '../../../contracts/src';
 import { path } from '../api/api-client';
 import { useApp } from '../app/app-context';
+import { href } from '../app/router';
 import { useLoad, useNow } from '../components/hooks';
 import { Async, Facts, OnlineBadge, PageTitle, Section } from '../components/ui';
 import { formatAgo, formatDate } from '../i18n/format';
@@ -35,7 +36,15 @@ export function AppliancePage({ params }: { params: Record<string, string> }) {
           const health = healthOf(shown, tickets);
           return (
             <>
-              <PageTitle>{[typeLabel(shown.type), shown.model].filter(Boolean).join(' · ')}</PageTitle>
+              <PageTitle
+                actions={
+                  <a class="button" href={href('help', 'new', shown.id)} data-testid="appliance-get-help">
+                    {t('care.appliance.getHelp')}
+                  </a>
+                }
+              >
+                {[typeLabel(shown.type), shown.model].filter(Boolean).join(' · ')}
+              </PageTitle>
               <Section title={t('customer.health.label')} testId="appliance-health">
                 <p aria-live="polite">
                   <HealthBadge health={health} testId="appliance-health-state" />

@@ -2,6 +2,7 @@
 import type { ApplianceType, Ticket } from '../../../contracts/src';
 import { href } from '../app/router';
 import { Empty } from '../components/ui';
+import { BOOKABLE } from './care-booking';
 import { t } from '../i18n/i18n';
 import { maintenanceAlerts } from './customer-words';
 
@@ -24,7 +25,18 @@ export function CustomerAlerts({
           {alerts.map(({ ticket, text }) => (
             <li key={ticket.id} class="item item--major" data-testid={`maintenance-alert-${ticket.id}`}>
               <p class="customer-alert__text">{text}</p>
-              <a href={href('repairs', ticket.id)}>{t('customer.alerts.follow')}</a>
+              <p class="care-alert-actions">
+                {BOOKABLE.has(ticket.status) && !ticket.appointment ? (
+                  <a
+                    class="button button--small"
+                    href={href('repairs', ticket.id, 'visit')}
+                    data-testid={`maintenance-book-${ticket.id}`}
+                  >
+                    {t('care.alerts.book')}
+                  </a>
+                ) : null}
+                <a href={href('repairs', ticket.id)}>{t('customer.alerts.follow')}</a>
+              </p>
             </li>
           ))}
         </ul>

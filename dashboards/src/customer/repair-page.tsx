@@ -10,6 +10,8 @@ import { Async, Empty, Facts, PageTitle, Section } from '../components/ui';
 import { formatAgo, formatDate } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
 import { faultModeLabel, partLabel, typeLabel } from '../i18n/labels';
+import { BOOKABLE, CareBooking } from './care-booking';
+import { CareSentMessages } from './care-inbox';
 import { CustomerEta } from './customer-eta';
 import { CustomerRepairTimeline } from './customer-repair-timeline';
 import { CustomerReopen } from './customer-reopen';
@@ -129,7 +131,15 @@ export function RepairPage({ params }: { params: Record<string, string> }) {
               />
             </Section>
 
+            {BOOKABLE.has(ticket.status) || ticket.appointment ? (
+              <Section title={t('care.booking.title')} testId="repair-booking">
+                <CareBooking key={`${ticket.id}:${ticket.status}`} ticket={ticket} />
+              </Section>
+            ) : null}
+
             <CustomerReopen ticket={ticket} now={now} onReopened={onReopened} />
+
+            <CareSentMessages ticketId={ticket.id} />
 
             <Section title={t('customer.repair.feedback')} testId="repair-feedback">
               <Empty>{t('customer.repair.feedbackEmpty')}</Empty>

@@ -49,7 +49,12 @@ export function CustomerLaterSections() {
   return (
     <div class="columns" data-testid="later-sections">
       <Section title={t('customer.later.requests')} testId="service-requests">
-        <Empty>{t('customer.later.requestsEmpty')}</Empty>
+        <p class="care-alert-actions">
+          <a class="button button--small" href="#/help/new">
+            {t('care.requests.ask')}
+          </a>
+          <a href="#/requests">{t('care.requests.title')}</a>
+        </p>
       </Section>
       <Section title={t('customer.later.surveys')} testId="surveys">
         <Empty>{t('customer.later.surveysEmpty')}</Empty>

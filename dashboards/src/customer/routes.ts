@@ -1,6 +1,13 @@
 import type { RouteDef } from '../app/routes';
 import { AppliancePage } from './appliance-page';
 import { AppliancesPage } from './appliances-page';
+import { HelpArticlePage, HelpPage } from './care-help-pages';
+import { CareInboxBadge, InboxPage } from './care-inbox';
+import { NewRequestPage } from './care-new-request-page';
+import { RequestPage } from './care-request-page';
+import { RequestsPage } from './care-requests-page';
+import { NotificationSettingsPage } from './care-settings-page';
+import { VisitPage } from './care-visit-page';
 import { RepairPage } from './repair-page';
 import { RepairsPage } from './repairs-page';
 
@@ -10,4 +17,13 @@ export const CUSTOMER_ROUTES: RouteDef[] = [
   { pattern: '/appliances/:id', page: AppliancePage },
   { pattern: '/repairs', page: RepairsPage, nav: 'nav.myRepairs' },
   { pattern: '/repairs/:id', page: RepairPage },
+  { pattern: '/repairs/:id/visit', page: VisitPage },
+  { pattern: '/help/new', page: NewRequestPage, nav: 'care.nav.getHelp' },
+  { pattern: '/help/new/:deviceId', page: NewRequestPage },
+  { pattern: '/requests', page: RequestsPage, nav: 'care.nav.requests' },
+  { pattern: '/requests/:id', page: RequestPage },
+  { pattern: '/inbox', page: InboxPage, nav: 'care.nav.inbox', navBadge: CareInboxBadge },
+  { pattern: '/help', page: HelpPage, nav: 'care.nav.help' },
+  { pattern: '/help/articles/:id', page: HelpArticlePage },
+  { pattern: '/settings/notifications', page: NotificationSettingsPage },
 ];

@@ -1,4 +1,6 @@
 import type { RouteDef } from '../app/routes';
+import { RequestPage } from './care-request-page';
+import { RequestsPage } from './care-requests-page';
 import { DESK_ROUTES } from './desk-routes';
 import { DevicePage } from './device-page';
 import { FleetPage } from './fleet-page';
@@ -10,6 +12,8 @@ export const ENGINEER_ROUTES: RouteDef[] = [
   { pattern: '/fleet', page: FleetPage, nav: 'nav.fleet' },
   { pattern: '/tickets', page: TicketsPage, nav: 'nav.tickets' },
   { pattern: '/tickets/:id', page: TicketPage },
+  { pattern: '/requests', page: RequestsPage, nav: 'careDesk.nav.requests' },
+  { pattern: '/requests/:id', page: RequestPage },
   // the desk's `/devices/new` before `/devices/:id`, which would take "new" for a device id
   ...DESK_ROUTES,
   { pattern: '/devices/:id', page: DevicePage },

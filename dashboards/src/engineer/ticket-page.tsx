@@ -35,6 +35,7 @@ import { formatAgo, formatDateTime, formatInAbout, formatNumber, formatPercent }
 import { t, useI18n } from '../i18n/i18n';
 import { partLabel, typeLabel } from '../i18n/labels';
 import { readableText, regionLabel } from './device-words';
+import { careTicketFacts, TicketNotifications } from './care-ticket';
 import { TicketActions } from './ticket-actions';
 import { TicketAssignment, TicketOffers } from './ticket-assignment';
 import {
@@ -148,6 +149,7 @@ export function TicketPage({ params }: { params: Record<string, string> }) {
                   <TicketParts ticket={detail} technicians={technicians.data ?? []} />
                 </Section>
               </div>
+              <TicketNotifications ticketId={detail.id} />
               <Section title={t('engineer.guidance.title')} testId="ticket-guidance">
                 <TicketGuidance ticketId={detail.id} assigneeId={detail.assigneeId} names={names} />
               </Section>
@@ -239,6 +241,7 @@ function TicketSummary({
   if (ticket.eta?.etaMs) items.push([t('engineer.ticket.eta'), formatInAbout(ticket.eta.etaMs, now)]);
   if (ticket.reopenCount > 0)
     items.push([t('engineer.ticket.repeat'), t('engineer.ticket.reopened', { count: ticket.reopenCount })]);
+  items.push(...careTicketFacts(ticket));
   if (ticket.resolution) {
     items.push([t('engineer.ticket.rootCause'), readableText(ticket.resolution.rootCause)]);
     items.push([t('engineer.ticket.remote'), ticket.resolution.remote ? t('yes') : t('no')]);

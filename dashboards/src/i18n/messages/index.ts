@@ -1,6 +1,8 @@
 // Every workspace's catalogue under its own top-level key; each area file holds both languages.
 import { adminEn, adminZh } from '../../admin/admin.messages';
 import { customerEn, customerZh } from '../../customer/customer.messages';
+import { careEn, careZh } from '../../customer/care.messages';
+import { careDeskEn, careDeskZh } from '../../engineer/care-desk.messages';
 import { deskEn, deskZh } from '../../engineer/desk.messages';
 import { engineerEn, engineerZh } from '../../engineer/engineer.messages';
 import { technicianEn, technicianZh } from '../../technician/technician.messages';
@@ -13,7 +15,9 @@ export const catalogueEn = {
   desk: deskEn,
   technician: technicianEn,
   customer: customerEn,
+  care: careEn,
   admin: adminEn,
+  careDesk: careDeskEn,
 };
 
 export type Catalogue = typeof catalogueEn;
@@ -24,5 +28,7 @@ export const catalogueZh: Messages<Catalogue> = {
   desk: deskZh,
   technician: technicianZh,
   customer: customerZh,
+  care: careZh,
   admin: adminZh,
+  careDesk: careDeskZh,
 };

@@ -61,10 +61,9 @@ export class AppointmentsRepository {
   /** Every window the ticket ever had, oldest first. */
   async history(ticketId: string): Promise<AppointmentRecord[]> {
     return (
-      await this.db.query<AppointmentRow>(
-        'SELECT * FROM appointments WHERE ticket_id = $1 ORDER BY seq',
-        [ticketId],
-      )
+      await this.db.query<AppointmentRow>('SELECT * FROM appointments WHERE ticket_id = $1 ORDER BY seq', [
+        ticketId,
+      ])
     ).map(toRecord);
   }
 

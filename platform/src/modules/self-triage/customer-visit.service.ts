@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   APPLIANCE_PROFILES,
   findSymptom,
@@ -8,6 +8,7 @@ import {
   type TicketPriority,
 } from '../../../../contracts/src';
 import { Clock } from '../../common/clock/clock';
+import { AppointmentsService } from '../appointments/appointments.service';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { CustomersService } from '../customers/customers.service';
 import { DevicesService } from '../devices/devices.service';
@@ -19,6 +20,9 @@ import type { Actor } from '../tickets/ticket-lifecycle';
 import { SYSTEM_ACTOR, TicketState } from '../tickets/ticket-state.service';
 import type { TicketRecord } from '../tickets/tickets.repository';
 import { selfTriageError } from './self-triage.errors';
+import { SELF_TRIAGE_PRINCIPAL } from './system-principal';
+
+const DAY_MS = 86_400_000;
 
 /** A safety hazard first; a lost core function the same day; a minor issue in the normal queue. */
 export const PRIORITY_FOR_URGENCY: Record<RequestUrgency, TicketPriority> = {
@@ -46,16 +50,54 @@ export class CustomerVisitService extends VisitPort {
     private readonly customers: CustomersService,
     private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly appointments?: AppointmentsService,
   ) {
     super();
   }
 
-  openVisit(subject: TriageSubject, triage: Triage | null, reason: string): Promise<string> {
-    return this.state.withDevice(subject.deviceId, async () => {
+  async openVisit(subject: TriageSubject, triage: Triage | null, reason: string): Promise<string> {
+    const ticketId = await this.state.withDevice(subject.deviceId, async () => {
       const open = this.state.openFor(subject.deviceId);
       if (open) return this.state.withTicket(open.id, () => this.join(open.id, subject, triage, reason));
       return this.open(subject, triage, reason);
     });
+    await this.bookPreferredWindow(ticketId, subject);
+    return ticketId;
+  }
+
+  /**
+   * The first free visit window inside one of the customer's preferred windows is booked for
+   * them; when none is free the customer picks one from the availability (nothing is booked).
+   */
+  private async bookPreferredWindow(ticketId: string, subject: TriageSubject): Promise<void> {
+    const preferred = subject.preferredWindows.map((w) => ({
+      start: Date.parse(w.start),
+      end: Date.parse(w.end),
+    }));
+    if (!this.appointments || preferred.length === 0) return;
+    const ticket = await this.state.find(ticketId);
+    if (!ticket || ticket.appointment) return;
+    const now = this.clock.now();
+    const from = Math.max(now, Math.min(...preferred.map((w) => w.start)));
+    const days = Math.min(
+      14,
+      Math.max(1, Math.ceil((Math.max(...preferred.map((w) => w.end)) - from) / DAY_MS)),
+    );
+    try {
+      const { slots } = await this.appointments.availability(SELF_TRIAGE_PRINCIPAL, {
+        deviceId: subject.deviceId,
+        from: new Date(from).toISOString(),
+        days,
+      });
+      const slot = slots.find((s) =>
+        preferred.some((w) => Date.parse(s.start) >= w.start && Date.parse(s.end) <= w.end),
+      );
+      if (!slot) return;
+      await this.appointments.book(ticketId, SELF_TRIAGE_PRINCIPAL, { start: slot.start, end: slot.end });
+    } catch (error) {
+      // a window taken meanwhile: the customer picks another one in the portal
+      this.logger.warn({ err: error, ticketId }, 'booking a preferred visit window failed');
+    }
   }
 
   private facts(subject: TriageSubject, triage: Triage | null) {

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AlarmsModule } from '../alarms/alarms.module';
+import { AppointmentsModule } from '../appointments/appointments.module';
 import { DevicesModule } from '../devices/devices.module';
 import { IncidentsModule } from '../incidents/incidents.module';
 import { TriagePort, VisitPort } from '../service-requests/care-ports';
@@ -17,7 +18,7 @@ import { SelfTriageService } from './self-triage.service';
  */
 @Global()
 @Module({
-  imports: [DevicesModule, AlarmsModule, IncidentsModule, TicketsModule],
+  imports: [DevicesModule, AlarmsModule, IncidentsModule, TicketsModule, AppointmentsModule],
   controllers: [HelpArticlesController],
   providers: [
     HelpArticlesRepository,

@@ -1,8 +1,10 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import type { Department, Language } from '../../../../contracts/src';
+import type { Language } from '../../../../contracts/src';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { UsersRepository } from '../auth/users.repository';
+import { DevicesService } from '../devices/devices.service';
 import { JobScheduler } from '../jobs/job-scheduler.service';
+import { EscalationContacts } from '../notifications/escalation-contacts.service';
 import { OutboxPort } from '../notifications/outbox-port';
 import type { ServiceRequestRecord } from './service-requests.repository';
 
@@ -27,8 +29,10 @@ export class RequestEscalation {
   constructor(
     private readonly jobs: JobScheduler,
     private readonly users: UsersRepository,
+    private readonly devices: DevicesService,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() private readonly outbox?: OutboxPort,
+    @Optional() private readonly contacts?: EscalationContacts,
   ) {}
 
   async schedule(
@@ -52,10 +56,18 @@ export class RequestEscalation {
   }
 
   /**
-   * The escalation contact of a department. For now every department escalates to the first
-   * engineer account (by e-mail); the one place to change when departments get their own contacts.
+   * Who answers for an unanswered request: the senior engineer on the escalation ladder of the
+   * appliance's region (the same real users the tickets' SLA escalates to); without a ladder
+   * (no notifications module, nobody on the rung) the first active engineer account.
    */
-  async contactFor(_department: Department): Promise<EscalationContact | undefined> {
+  async contactFor(
+    request: Pick<ServiceRequestRecord, 'deviceId' | 'department'>,
+  ): Promise<EscalationContact | undefined> {
+    const region = request.deviceId ? (this.devices.find(request.deviceId)?.region ?? null) : null;
+    const ladder = await this.contacts?.forTicket(null, region);
+    const onCall = ladder?.seniorEngineerId ? await this.users.find(ladder.seniorEngineerId) : undefined;
+    if (onCall && onCall.disabledAt === null)
+      return { userId: onCall.id, email: onCall.email, language: onCall.language ?? 'en' };
     const [engineer] = (await this.users.list({ role: 'engineer', limit: 20, offset: 0 })).filter(
       (u) => u.disabledAt === null,
     );
@@ -65,7 +77,7 @@ export class RequestEscalation {
 
   /** Tells the contact (inbox and e-mail, once per request and point); answers the contact told, if any. */
   async notify(point: ResponsePoint, request: ServiceRequestRecord): Promise<EscalationContact | undefined> {
-    const contact = await this.contactFor(request.department);
+    const contact = await this.contactFor(request);
     if (!contact) {
       this.logger.warn({ requestId: request.id, point }, 'no escalation contact for an unanswered request');
       return undefined;
