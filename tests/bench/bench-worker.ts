@@ -7,6 +7,8 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { ApplianceType, TelemetryEvent } from '../../contracts/src';
 import { FleetSimulator } from '../../firmware-sim/src/fleet-simulator';
+import type { GroundTruthRecord } from '../../firmware-sim/src/ground-truth';
+import { runCareRequests, type CareRun } from './care-client';
 
 export type WorkerRequest =
   | {
@@ -34,7 +36,18 @@ export type WorkerRequest =
       connectRatePerS: number;
       settleMs: number;
     }
+  | {
+      /** A demo-like fleet (faults developing timeScale× faster) for the care benchmark; no GC needed. */
+      kind: 'fleet-run';
+      brokerUrl: string;
+      devices: Array<{ id: string; secret: string; type: ApplianceType }>;
+      timeScale: number;
+      faultRate: number;
+      faultStartWithinHours: number;
+      reportIntervalMs: number;
+    }
   | { kind: 'fleet-stop' }
+  | { kind: 'care-requests'; run: CareRun }
   | { kind: 'shutdown' };
 
 export interface WorkerResponse {
@@ -374,6 +387,33 @@ class FleetRunner {
     };
   }
 
+  /** Starts a fleet and answers once every device is connected, with the faults it injected. */
+  async run(
+    request: Extract<WorkerRequest, { kind: 'fleet-run' }>,
+  ): Promise<{ connected: number; connectSeconds: number; groundTruth: GroundTruthRecord[] }> {
+    const fleet = new FleetSimulator({
+      brokerUrl: request.brokerUrl,
+      devices: request.devices,
+      seed: 1,
+      timeScale: request.timeScale,
+      faultRate: request.faultRate,
+      faultStartWithinHours: request.faultStartWithinHours,
+      reportIntervalMs: request.reportIntervalMs,
+    });
+    this.fleet = fleet;
+    const startedMs = Date.now();
+    await fleet.start();
+    while (fleet.stats().connected < request.devices.length) {
+      if (Date.now() - startedMs > 60_000) throw new Error(`only ${fleet.stats().connected} connected`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return {
+      connected: fleet.stats().connected,
+      connectSeconds: round2((Date.now() - startedMs) / 1000),
+      groundTruth: [...fleet.groundTruth],
+    };
+  }
+
   async stop(): Promise<void> {
     await this.fleet?.stop();
     this.fleet = undefined;
@@ -398,8 +438,12 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return listener.stats(request.reset);
     case 'fleet-start':
       return fleet.start(request);
+    case 'fleet-run':
+      return fleet.run(request);
     case 'fleet-stop':
       return fleet.stop();
+    case 'care-requests':
+      return runCareRequests(request.run);
     case 'shutdown':
       listener.stop();
       await generator.disconnect();

@@ -154,7 +154,7 @@ export async function benchIngestThroughput(
  * Times every query of the platform's SqlClient while installed, by wrapping the instance's
  * query method (a measurement hook only: the platform code is not changed).
  */
-class QueryTimer {
+export class QueryTimer {
   count = 0;
   totalMs = 0;
   maxMs = 0;

@@ -26,6 +26,7 @@ import { benchDiagnostics } from './diagnostics.bench';
 import { benchTelemetryStore } from './telemetry-store.bench';
 import { benchScheduledJobs } from './scheduled-jobs.bench';
 import { benchNotifications } from './notifications.bench';
+import { benchCareResponse } from './care-response.bench';
 
 interface Plan {
   only: string[];
@@ -209,6 +210,27 @@ async function benchMemoryAndThrottledLatency(plan: Plan, want: (name: string) =
   });
 }
 
+/** Request to first response on the demo: fleet and customers in two workers. */
+async function benchCare(plan: Plan) {
+  await withPlatform({}, (platform) =>
+    withWorker('fleet', [], (fleet) =>
+      withWorker('customers', [], async (customers) => {
+        emit(
+          await withCpuProfile(plan.cpuProfileDir, 'care-response', () =>
+            benchCareResponse(platform, fleet, customers, {
+              devices: plan.quick ? 10 : 60,
+              requests: plan.quick ? 5 : 50,
+              concurrency: 5,
+              warmupMs: plan.quick ? 3_000 : 15_000,
+              timeScale: 7_200,
+            }),
+          ),
+        );
+      }),
+    ),
+  );
+}
+
 async function main(): Promise<void> {
   const plan = parseArgs(process.argv.slice(2));
   const want = (name: string) =>
@@ -248,6 +270,7 @@ async function main(): Promise<void> {
       log('notifications-outbox-pglite');
       emit(await benchNotifications(plan.quick ? 500 : 5_000));
     }
+    if (want('care-response')) await benchCare(plan);
   } finally {
     await influxd?.stop();
     log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);

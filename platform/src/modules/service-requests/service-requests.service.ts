@@ -353,7 +353,13 @@ export class ServiceRequestsService implements OnModuleInit {
         case 'solved':
           return {
             status: 'resolved_by_customer',
-            messages: [...r.messages, this.message('customer', r.channel, body.text ?? 'The fix worked.')],
+            // the customer's own words when they wrote some; else a note for staff, not words put in their mouth
+            messages: [
+              ...r.messages,
+              body.text
+                ? this.message('customer', r.channel, body.text)
+                : this.message('system', r.channel, 'The customer says the fix worked.'),
+            ],
           };
         case 'cancel':
           await this.escalation.cancel(r.id);
@@ -361,7 +367,9 @@ export class ServiceRequestsService implements OnModuleInit {
             status: 'cancelled',
             messages: [
               ...r.messages,
-              this.message('customer', r.channel, body.reason ?? body.text ?? 'Cancelled.'),
+              body.reason || body.text
+                ? this.message('customer', r.channel, (body.reason ?? body.text) as string)
+                : this.message('system', r.channel, 'The customer withdrew the request.'),
             ],
           };
         case 'visit':
