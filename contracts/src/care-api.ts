@@ -148,6 +148,8 @@ export const serviceRequestSchema = z.object({
   /** How many later submissions (same customer and appliance within 24 h) were merged into this one. */
   mergedCount: z.number(),
   triage: triageSchema.nullable(),
+  /** The language the customer wrote in (the portal's, or as a partner said); messages about it use it when they saved none. */
+  language: languageSchema.nullable().optional(),
   messages: z.array(requestMessageSchema),
   attachments: z.array(attachmentViewSchema),
 });

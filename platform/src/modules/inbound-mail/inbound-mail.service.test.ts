@@ -124,6 +124,8 @@ describe('inbound e-mail', () => {
       customerId: null,
       status: 'needs_matching',
       contact: { email: 'nobody@unknown.example' },
+      // written in Chinese: the acknowledgement and replies go in Chinese
+      language: 'zh-CN',
     });
   });
 

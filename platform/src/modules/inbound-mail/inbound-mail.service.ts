@@ -37,6 +37,9 @@ interface HandledMail {
  * engineer to match. Nothing is dropped. Photos and PDFs within the size limit are kept; any
  * other attachment is refused and the sender told so, in their language.
  */
+/** Any Chinese character (CJK unified ideographs). */
+const HAN = /[\u4e00-\u9fff]/;
+
 @Injectable()
 export class InboundMailService {
   constructor(
@@ -141,7 +144,8 @@ export class InboundMailService {
         ...(name ? { name: name.slice(0, 100) } : {}),
         ...(sender.email ? { email: sender.email } : {}),
       },
-      ...(sender.language ? { language: sender.language } : {}),
+      // the sender's saved language, else the one they wrote in: Chinese characters say Chinese
+      language: sender.language ?? (HAN.test(description) ? 'zh-CN' : 'en'),
       attachments,
     });
     return {

@@ -84,7 +84,7 @@ export class NotificationTriggers implements OnModuleInit {
     };
     const base = { requestNumber: r.number, appliance };
     const urgent = r.urgency === 'safety';
-    const to = { customerId: r.customerId, contactEmail: r.contact.email ?? null };
+    const to = { customerId: r.customerId, contactEmail: r.contact.email ?? null, language: r.language };
     await this.toCustomer(to, {
       kind: 'request_received',
       key: `request_received:${r.id}`,
@@ -299,15 +299,15 @@ export class NotificationTriggers implements OnModuleInit {
    * file (or the request's contact address when the sender is not a known customer).
    */
   private async toCustomer(
-    to: { customerId: string | null; contactEmail: string | null },
+    to: { customerId: string | null; contactEmail: string | null; language?: Language | null },
     send: Send,
   ): Promise<void> {
     const customer: Recipient | undefined = to.customerId
-      ? await this.recipients.customer(to.customerId)
+      ? await this.recipients.customer(to.customerId, to.language ?? null)
       : undefined;
     const email = customer?.email ?? to.contactEmail;
     if (!customer?.userId && !email) return;
-    const language = customer?.language ?? 'en';
+    const language = customer?.language ?? to.language ?? 'en';
     const channels: NotificationChannel[] = [];
     if (customer?.userId) channels.push('inbox', 'push');
     if (email) channels.push('email');

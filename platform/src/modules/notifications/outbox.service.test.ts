@@ -317,6 +317,60 @@ describe('notifications outbox', () => {
     expect(inbox.map((m) => m.kind).sort()).toEqual(['request_received', 'request_reply']);
   });
 
+  it('writes about a request in the language the customer wrote it in when they saved none', async () => {
+    const [customer] = await h.get(CustomersService).list({ limit: 1, offset: 8 });
+    const userId = await customerUser(customer, 'en');
+    await h.db.query('UPDATE users SET language = NULL WHERE id = $1', [userId]);
+    const device = await h.provision('dishwasher', customer);
+    const at = new Date(h.clock.now()).toISOString();
+    const base: ServiceRequest = {
+      id: 'sr-lang-1',
+      number: 'SR-000077',
+      channel: 'portal',
+      type: 'quality',
+      urgency: 'core_function',
+      department: 'technical_service',
+      status: 'received',
+      deviceId: device.id,
+      customerId: customer.id,
+      partnerId: null,
+      externalRef: null,
+      symptom: 'not_draining',
+      description: null,
+      contact: {},
+      preferredWindows: [],
+      createdAt: at,
+      updatedAt: at,
+      respondBy: at,
+      respondedAt: null,
+      mergedCount: 0,
+      triage: null,
+      language: 'zh-CN',
+      messages: [],
+      attachments: [],
+    };
+    h.events.emit('service_request.changed', base);
+    // an unknown sender who wrote in Chinese is answered in Chinese too
+    h.events.emit('service_request.changed', {
+      ...base,
+      id: 'sr-lang-2',
+      number: 'SR-000078',
+      customerId: null,
+      deviceId: null,
+      status: 'needs_matching',
+      contact: { email: 'zhang@example.cn' },
+    });
+    await h.get(NotificationTriggers).settled();
+    await outbox.runDue();
+    const [mail] = smtp.to(customer.email as string).filter((m) => m.subject.startsWith('[SR-000077]'));
+    expect(mail.contentLanguage).toBe('zh-CN');
+    expect(mail.subject).toMatch(/[\u4e00-\u9fff]/);
+    const [stranger] = smtp.to('zhang@example.cn');
+    expect(stranger.contentLanguage).toBe('zh-CN');
+    const [inbox] = await stored.list({ requestId: 'sr-lang-1', channel: 'inbox', limit: 10 });
+    expect(inbox.language).toBe('zh-CN');
+  });
+
   it("escalates to real staff accounts: a senior engineer and the region's manager", async () => {
     const contacts = await h.get(EscalationContacts).forTicket(null, 'north');
     const recipients = h.get(RecipientsRepository);

@@ -56,7 +56,7 @@ export class RecipientsRepository {
   }
 
   /** A customer: their account (the first one, if several) and their address on file (else the account's). */
-  async customer(customerId: string): Promise<Recipient | undefined> {
+  async customer(customerId: string, fallback: Language | null = null): Promise<Recipient | undefined> {
     const rows = await this.db.query<{
       email: string | null;
       user_id: string | null;
@@ -74,7 +74,12 @@ export class RecipientsRepository {
     );
     const row = rows[0];
     if (!row) return undefined;
-    return { userId: row.user_id, email: row.email ?? row.user_email, language: language(row.language) };
+    // their saved language; else the one they wrote in (a request's), else English
+    return {
+      userId: row.user_id,
+      email: row.email ?? row.user_email,
+      language: language(row.language ?? fallback),
+    };
   }
 
   /** The user account of a technician (`technicians.user_id`, else the user linked to it). */

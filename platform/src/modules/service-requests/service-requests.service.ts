@@ -698,6 +698,7 @@ function toView(r: ServiceRequestRecord, attachments: AttachmentMeta[]): Service
     ...(r.ticketId !== null ? { ticketId: r.ticketId } : {}),
     mergedCount: r.mergedCount,
     triage: r.triage,
+    language: r.language,
     messages: r.messages,
     attachments: attachments.map(({ id, name, contentType, size }) => ({ id, name, contentType, size })),
   };
