@@ -251,6 +251,10 @@ describe('self-help for a clogged air filter in the customer portal', () => {
     const stepsEn = await page.getByTestId('request-steps').locator('li').allInnerTexts();
     expect(stepsEn.length).toBeGreaterThanOrEqual(4);
     expect(stepsEn[0]).toMatch(/^Switch the air conditioner off/);
+    // what else was checked, in words: the self-test passed, the filter error code it read
+    const checkedEn = await page.getByTestId('request-checked').innerText();
+    expect(checkedEn).toContain('Self-test: passed.');
+    expect(checkedEn).toMatch(/A22/);
     await expect(page.getByTestId('request-status').innerText()).resolves.not.toMatch(/_/);
     await checkPage(page, 'self-help-outcome-en');
 
@@ -275,9 +279,11 @@ describe('self-help for a clogged air filter in the customer portal', () => {
     // ---- "That fixed it": solved, here and live on the phone -----------------------------------------
     await page.getByTestId('request-solved-button').click();
     await page.getByTestId('request-solved').waitFor();
-    await expect(page.getByTestId('request-done').innerText()).resolves.toBe(
+    await expect(page.getByTestId('request-solved').innerText()).resolves.toBe(
       'Glad it works again. We closed your request.',
     );
+    // said once, not twice
+    expect((await mainText(page)).split('Glad it works again').length - 1).toBe(1);
     await expect(page.getByTestId('request-status').innerText()).resolves.toBe('Solved');
     await checkPage(page, 'self-help-solved-en');
     await zh.page.getByTestId('request-solved').waitFor();

@@ -98,7 +98,8 @@ export function RequestPage({ params }: { params: Record<string, string> }) {
       );
       if (answer && typeof answer === 'object' && 'status' in answer) setLive(answer);
       else loaded.reload();
-      setDone(action === 'solved' ? t('care.request.solvedDone') : null);
+      // the outcome itself says it is solved: no second note saying the same
+      setDone(null);
       setConfirmCancel(false);
     } catch (failure) {
       setActionError(careError(failure));
@@ -404,6 +405,8 @@ function SelfHelp({
       ? fromFindings
       : (article.data?.readings ?? []).map((reading) => readingText(reading));
   const cause = causeText(request.triage?.cause ?? null, device?.type);
+  // what else the platform checked: the self-test and the error codes it read
+  const checked = findingSummary(findings);
   return (
     <div data-testid="request-self-help">
       <p>
@@ -419,6 +422,16 @@ function SelfHelp({
           <h3>{t('care.request.readings')}</h3>
           <ul class="care-plain-list" data-testid="request-readings">
             {readings.map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {checked.length > 0 ? (
+        <>
+          <h3>{t('care.request.checked')}</h3>
+          <ul class="care-plain-list" data-testid="request-checked">
+            {checked.map((line) => (
               <li key={line}>{line}</li>
             ))}
           </ul>
