@@ -13,17 +13,7 @@ import nodemailer from 'nodemailer';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { Customer, DeviceView, Notification, ServiceRequest } from '../../contracts/src';
 import { partnerHeaders } from '../../platform/src/modules/partners/partner-signature';
-import {
-  DESKTOP,
-  PHONE,
-  expectAccessible,
-  launchChromium,
-  mainText,
-  newPage,
-  rawIdsIn,
-  screenshot,
-  signIn,
-} from '../support/browser';
+import { DESKTOP, PHONE, launchChromium, newPage, screenshot, signIn, checkPage } from '../support/browser';
 import { freePort } from '../support/free-port';
 import { ProductProcess } from '../support/product-process';
 import { waitFor } from '../support/wait-for';
@@ -95,16 +85,6 @@ describe('customer care at the service desk and in the administration', () => {
 
   async function login(email: string, password: string): Promise<string> {
     return (await call<{ accessToken: string }>('POST', '/api/auth/login', { email, password })).accessToken;
-  }
-
-  /** `secrets`: random credentials shown on purpose, which may look like ids by chance. */
-  async function checkPage(page: Page, name: string, secrets: string[] = []): Promise<string> {
-    await expectAccessible(page, name);
-    const text = await mainText(page);
-    const words = secrets.reduce((shown, secret) => shown.split(secret).join(' '), text);
-    expect({ page: name, rawIds: rawIdsIn(words) }).toEqual({ page: name, rawIds: [] });
-    await screenshot(page, name);
-    return text;
   }
 
   async function expectText(locator: Locator, expected: string | RegExp): Promise<string> {

@@ -13,17 +13,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Customer, DeviceView, ServiceRequest, Ticket, TicketDetail } from '../../contracts/src';
 import { symptomsFor } from '../../contracts/src/symptoms';
-import {
-  DESKTOP,
-  PHONE,
-  expectAccessible,
-  launchChromium,
-  mainText,
-  newPage,
-  rawIdsIn,
-  screenshot,
-  signIn,
-} from '../support/browser';
+import { DESKTOP, PHONE, launchChromium, newPage, screenshot, signIn, checkPage } from '../support/browser';
 import { ProductProcess } from '../support/product-process';
 import { waitFor } from '../support/wait-for';
 
@@ -67,15 +57,6 @@ describe('customer care in the customer portal', () => {
       body: JSON.stringify({ email, password }),
     });
     return ((await res.json()) as { accessToken: string }).accessToken;
-  }
-
-  /** Each page a person sees: no serious axe finding, no raw id in the text, a screenshot to look at. */
-  async function checkPage(page: Page, name: string): Promise<string> {
-    await expectAccessible(page, name);
-    const text = await mainText(page);
-    expect({ page: name, rawIds: rawIdsIn(text) }).toEqual({ page: name, rawIds: [] });
-    await screenshot(page, name);
-    return text;
   }
 
   async function badgeCount(page: Page): Promise<number> {

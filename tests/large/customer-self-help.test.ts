@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type {
   CreatedDevice,
   Customer,
@@ -25,13 +25,12 @@ import type {
 import {
   DESKTOP,
   PHONE,
-  expectAccessible,
   launchChromium,
   mainText,
   newPage,
-  rawIdsIn,
   screenshot,
   signIn,
+  checkPage,
 } from '../support/browser';
 import { ProductProcess } from '../support/product-process';
 import { waitFor } from '../support/wait-for';
@@ -91,15 +90,6 @@ describe('self-help for a clogged air filter in the customer portal', () => {
     });
     if (!res.ok) throw new Error(`login ${email}: ${res.status}`);
     return ((await res.json()) as { accessToken: string }).accessToken;
-  }
-
-  /** Each page a person sees: no serious axe finding, no raw id in the text, a screenshot to look at. */
-  async function checkPage(page: Page, name: string): Promise<string> {
-    await expectAccessible(page, name);
-    const text = await mainText(page);
-    expect({ page: name, rawIds: rawIdsIn(text) }).toEqual({ page: name, rawIds: [] });
-    await screenshot(page, name);
-    return text;
   }
 
   const publishReading = (ts: number) =>

@@ -20,17 +20,7 @@ import type {
   UserView,
   VanStock,
 } from '../../contracts/src';
-import {
-  DESKTOP,
-  PHONE,
-  expectAccessible,
-  launchChromium,
-  mainText,
-  newPage,
-  rawIdsIn,
-  screenshot,
-  signIn,
-} from '../support/browser';
+import { DESKTOP, PHONE, launchChromium, newPage, rawIdsIn, signIn, checkPage } from '../support/browser';
 import { ProductProcess } from '../support/product-process';
 import { waitFor } from '../support/wait-for';
 
@@ -73,15 +63,6 @@ describe('the service desk and the administration in the browser', () => {
     });
     const body = (await res.json()) as { accessToken?: string };
     return { status: res.status, token: body.accessToken };
-  }
-
-  /** Each page a person sees: no serious axe finding, no raw id in the text, a screenshot to look at. */
-  async function checkPage(page: Page, name: string): Promise<string> {
-    await expectAccessible(page, name);
-    const text = await mainText(page);
-    expect({ page: name, rawIds: rawIdsIn(text) }).toEqual({ page: name, rawIds: [] });
-    await screenshot(page, name);
-    return text;
   }
 
   /** Waits until the element's text is `expected` (a string: exactly; a pattern: matching); answers it. */

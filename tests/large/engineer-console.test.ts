@@ -12,16 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { DeviceView, Technician, TicketDetail, TicketListItem } from '../../contracts/src';
-import {
-  DESKTOP,
-  expectAccessible,
-  launchChromium,
-  mainText,
-  newPage,
-  rawIdsIn,
-  screenshot,
-  signIn,
-} from '../support/browser';
+import { DESKTOP, launchChromium, newPage, signIn, checkPage } from '../support/browser';
 import { ProductProcess } from '../support/product-process';
 import { waitFor } from '../support/wait-for';
 
@@ -43,15 +34,6 @@ async function getJson<T>(baseUrl: string, pathname: string, token: string): Pro
   const res = await fetch(`${baseUrl}${pathname}`, { headers: { authorization: `Bearer ${token}` } });
   if (res.status !== 200) throw new Error(`${pathname}: ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
-}
-
-/** What every page must be: accessible, free of raw ids, and kept as a screenshot. */
-async function checkPage(page: Page, name: string): Promise<string> {
-  await expectAccessible(page, name);
-  const text = await mainText(page);
-  expect({ page: name, rawIds: rawIdsIn(text) }).toEqual({ page: name, rawIds: [] });
-  await screenshot(page, name);
-  return text;
 }
 
 /** Waits until a numeric attribute of the element is above `above` or at most `atMost`. */

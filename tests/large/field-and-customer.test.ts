@@ -9,18 +9,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import type { Alarm, Customer, DeviceView, Technician, Ticket, TicketDetail } from '../../contracts/src';
 import {
   DESKTOP,
   PHONE,
-  expectAccessible,
   launchChromium,
   mainText,
   newPage,
-  rawIdsIn,
   screenshot,
   signIn,
+  checkPage,
 } from '../support/browser';
 import { ProductProcess } from '../support/product-process';
 import { waitFor } from '../support/wait-for';
@@ -55,15 +54,6 @@ describe('the technician workspace and the customer portal, phone first', () => 
       body: JSON.stringify({ email, password }),
     });
     return ((await res.json()) as { accessToken: string }).accessToken;
-  }
-
-  /** Each page a person sees: no serious axe finding, no raw id in the text, a screenshot to look at. */
-  async function checkPage(page: Page, name: string): Promise<string> {
-    await expectAccessible(page, name);
-    const text = await mainText(page);
-    expect({ page: name, rawIds: rawIdsIn(text) }).toEqual({ page: name, rawIds: [] });
-    await screenshot(page, name);
-    return text;
   }
 
   /** An open proactive ticket with a customer, a known fault and a likely part, not one of `except`. */

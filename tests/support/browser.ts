@@ -124,3 +124,16 @@ export function rawIdsIn(text: string): string[] {
   for (const match of text.matchAll(/\b(?:threshold|code|prediction):[\w-]+/g)) found.add(match[0]);
   return [...found];
 }
+
+/**
+ * Each page a person sees: no serious axe finding, no raw id in its text, a screenshot to look
+ * at. `secrets`: random credentials shown on purpose (a partner's key), which may look like ids by chance.
+ */
+export async function checkPage(page: Page, name: string, secrets: readonly string[] = []): Promise<string> {
+  await expectAccessible(page, name);
+  const text = await mainText(page);
+  const words = secrets.reduce((shown, secret) => shown.split(secret).join(' '), text);
+  expect({ page: name, rawIds: rawIdsIn(words) }).toEqual({ page: name, rawIds: [] });
+  await screenshot(page, name);
+  return text;
+}
