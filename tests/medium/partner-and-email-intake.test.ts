@@ -9,7 +9,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { CreatedDevice, Notification, ServiceRequest } from '../../contracts/src';
+import type { Availability, CreatedDevice, Notification, ServiceRequest, Ticket } from '../../contracts/src';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
 import { partnerHeaders, signPartnerRequest } from '../../platform/src/modules/partners/partner-signature';
 import { freePort } from '../support/free-port';
@@ -42,7 +42,7 @@ describe('partner systems and inbound e-mail', () => {
 
   /** A partner's call, signed over the exact bytes it sends. */
   const partnerCall = async (
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     pathname: string,
     partner: { apiKey: string; webhookSecret: string },
     options: { body?: unknown; timestampMs?: number; sendBody?: string } = {},
@@ -173,6 +173,38 @@ describe('partner systems and inbound e-mail', () => {
       number: partnerRequest.number,
       channel: 'partner',
     });
+  });
+
+  it('lets the partner book a visit for the request it filed, and for nothing else', async () => {
+    const opened = await waitFor(
+      async () => {
+        const res = await t.http<ServiceRequest>('GET', `/api/service-requests/${partnerRequest.id}`, {
+          token: admin,
+        });
+        return res.body.ticketId ? res.body : undefined;
+      },
+      { what: 'the visit the partner request opened' },
+    );
+    const free = await partnerCall('GET', `/api/availability?deviceId=${alice.washer.id}`, shop);
+    expect(free.status).toBe(200);
+    const [slot] = (free.body as Availability).slots;
+    expect(slot).toBeDefined();
+    const booked = await partnerCall('PUT', `/api/tickets/${opened.ticketId}/appointment`, shop, {
+      body: { start: slot.start, end: slot.end },
+    });
+    expect(booked.status).toBe(200);
+    const ticket = await t.http<Ticket>('GET', `/api/tickets/${opened.ticketId}`, { token: admin });
+    expect(ticket.body.appointment).toMatchObject({ start: slot.start, end: slot.end });
+
+    // another customer's appliance, or a ticket it did not open: the same 404 as one that does not exist
+    const foreign = await partnerCall('GET', `/api/availability?deviceId=${bob.fridge.id}`, shop);
+    expect(foreign.status).toBe(404);
+    const missing = await partnerCall('GET', '/api/availability?deviceId=no-such-device', shop);
+    expect(missing.body).toMatchObject({ code: (foreign.body as { code: string }).code });
+    const notItsTicket = await partnerCall('PUT', '/api/tickets/no-such-ticket/appointment', shop, {
+      body: { start: slot.start, end: slot.end },
+    });
+    expect(notItsTicket.status).toBe(404);
   });
 
   it('refuses a bad signature, a stale timestamp or an unknown key with 401, counted in /metrics', async () => {

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { PartnerScope } from './partner-scope';
 import { AuthModule } from '../auth/auth.module';
 import { CustomersModule } from '../customers/customers.module';
 import { DevicesModule } from '../devices/devices.module';
@@ -21,7 +22,8 @@ import { ServiceRequestsService } from './service-requests.service';
     RequestEscalation,
     ServiceRequestIntake,
     { provide: IntakePort, useExisting: ServiceRequestIntake },
+    PartnerScope,
   ],
-  exports: [ServiceRequestsService, IntakePort],
+  exports: [ServiceRequestsService, IntakePort, PartnerScope],
 })
 export class ServiceRequestsModule {}

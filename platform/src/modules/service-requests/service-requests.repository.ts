@@ -223,6 +223,24 @@ export class ServiceRequestsRepository {
     return rows[0] ? toRecord(rows[0]) : undefined;
   }
 
+  /**
+   * The newest request a partner filed that matches the appliance or the ticket and belongs to a
+   * known customer: what a partner may act on (availability, the visit window) for that customer.
+   */
+  async findForPartner(
+    partnerId: string,
+    subject: { deviceId?: string; ticketId?: string },
+  ): Promise<ServiceRequestRecord | undefined> {
+    const rows = await this.db.query<RequestRow>(
+      `SELECT * FROM service_requests
+       WHERE partner_id = $1 AND customer_id IS NOT NULL
+         AND ($2::text IS NULL OR device_id = $2) AND ($3::text IS NULL OR ticket_id = $3)
+       ORDER BY created_at DESC, id LIMIT 1`,
+      [partnerId, subject.deviceId ?? null, subject.ticketId ?? null],
+    );
+    return rows[0] ? toRecord(rows[0]) : undefined;
+  }
+
   /** The newest request of the customer about the appliance since `sinceMs` that is not finished. */
   async findMergeable(
     customerId: string,
