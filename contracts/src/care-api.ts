@@ -357,6 +357,8 @@ export const partnerSchema = z.object({
   disabled: z.boolean(),
 });
 export const createdPartnerSchema = partnerSchema.extend({ apiKey: z.string(), webhookSecret: z.string() });
+export type Partner = z.infer<typeof partnerSchema>;
+export type CreatedPartner = z.infer<typeof createdPartnerSchema>;
 
 /** Socket.IO `service_request` and `notification` payloads. */
 export const serviceRequestEventSchema = serviceRequestSchema;

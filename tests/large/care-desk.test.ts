@@ -321,9 +321,10 @@ describe('customer care at the service desk and in the administration', () => {
     expect(matched.status).not.toBe('needs_matching');
     await expectText(page.getByTestId('request-customer'), /\w/);
 
-    // the partner's request shows its reference and contact
+    // the partner's request shows which partner filed it, its reference and contact
     await open(page, `/requests/${fromPartner.id}`, `Request ${fromPartner.number}`);
     await expectText(page.getByTestId('request-facts'), /Partner system.*CC-2026-00917/);
+    await expectText(page.getByTestId('request-partner'), /^Call centre east$/);
     await checkPage(page, 'care-request-partner-en');
 
     // ---- the same in Chinese ------------------------------------------------------------------

@@ -135,6 +135,15 @@ describe('partner systems and inbound e-mail', () => {
     expect((await t.http('POST', '/api/partners', { token: customer, body: { name: 'x' } })).status).toBe(
       403,
     );
+    // an engineer reads the names (to say who filed a request) but manages nothing
+    const engineer = await t.login({ email: 'engineer@example.com', password: 'engineer-demo-password' });
+    const seen = await t.http<Array<Record<string, unknown>>>('GET', '/api/partners', { token: engineer });
+    expect(seen.status).toBe(200);
+    expect(seen.body).toEqual(listed.body);
+    expect((await t.http('POST', '/api/partners', { token: engineer, body: { name: 'x' } })).status).toBe(
+      403,
+    );
+    expect((await t.http('POST', `/api/partners/${shop.id}/rotate`, { token: engineer })).status).toBe(403);
   });
 
   let partnerRequest: ServiceRequest;

@@ -1,8 +1,7 @@
 // The admin's partner systems (`#/partners`): the list, a new partner (name, webhook URL) whose API key
 // and signing secret are shown once, disabling one, and new credentials (the old ones stop at once).
 import { useState } from 'preact/hooks';
-import type { z } from 'zod';
-import type { createdPartnerSchema, partnerSchema } from '../../../contracts/src';
+import type { CreatedPartner, Partner } from '../../../contracts/src';
 import { path } from '../api/api-client';
 import { useApp } from '../app/app-context';
 import { useLoad } from '../components/hooks';
@@ -12,9 +11,6 @@ import { describeCareError } from '../engineer/care-words';
 import { OneTimeSecret } from '../engineer/desk-secret';
 import { formatDateTime } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
-
-type Partner = z.infer<typeof partnerSchema>;
-type CreatedPartner = z.infer<typeof createdPartnerSchema>;
 
 /** Words are made when shown (`text()`), so a notice follows a change of language. */
 type Notice =

@@ -3,7 +3,7 @@
 // request from an unknown sender, the linked ticket and what the customer was told; live through the
 // `service_request` event.
 import type { ComponentChildren } from 'preact';
-import type { Customer, DeviceView, ServiceRequest } from '../../../contracts/src';
+import type { Customer, DeviceView, Partner, ServiceRequest } from '../../../contracts/src';
 import { path } from '../api/api-client';
 import { useApp } from '../app/app-context';
 import { href } from '../app/router';
@@ -186,6 +186,8 @@ function RequestFacts({
       ),
     ],
   ];
+  if (request.partnerId)
+    items.push([t('careDesk.request.partner'), <PartnerName key="partner" id={request.partnerId} />]);
   if (request.externalRef) items.push([t('careDesk.request.externalRef'), request.externalRef]);
   if (request.mergedCount > 0)
     items.push([
@@ -217,4 +219,12 @@ function RequestFacts({
       )}
     </section>
   );
+}
+
+/** The partner system that filed the request, by name. */
+function PartnerName({ id }: { id: string }) {
+  const { api } = useApp();
+  const partners = useLoad(() => api.get<Partner[]>('/api/partners'), []);
+  const name = partners.data?.find((partner) => partner.id === id)?.name;
+  return <span data-testid="request-partner">{name ?? t('careDesk.request.partnerUnknown')}</span>;
 }

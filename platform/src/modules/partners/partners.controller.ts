@@ -9,12 +9,12 @@ import { PartnersService, type CreatePartner, type CreatedPartner, type Partner 
 /** The admin's partner systems: their API keys and webhook secrets. */
 @ApiTags('partners')
 @ApiBearerAuth()
-@Roles('admin')
 @Controller('api/partners')
 export class PartnersController {
   constructor(private readonly partners: PartnersService) {}
 
   @Post()
+  @Roles('admin')
   @ApiOperation({
     summary: 'Register a partner system; answers its apiKey and webhookSecret, shown this once',
     description:
@@ -28,12 +28,17 @@ export class PartnersController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Partner systems (never a key or a secret)' })
+  @Roles('admin', 'engineer')
+  @ApiOperation({
+    summary:
+      'Partner systems (never a key or a secret); engineers read them to name the partner of a request',
+  })
   list(): Promise<Partner[]> {
     return this.partners.list();
   }
 
   @Post(':id/disable')
+  @Roles('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'Disable a partner: its calls are refused (401 partner.disabled), no more webhooks',
@@ -43,6 +48,7 @@ export class PartnersController {
   }
 
   @Post(':id/rotate')
+  @Roles('admin')
   @HttpCode(200)
   @ApiOperation({
     summary: 'A new apiKey and webhookSecret, shown this once; the old ones stop working at once',
