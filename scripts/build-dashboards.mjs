@@ -70,6 +70,29 @@ if (atlasInEntry.length > 0) {
   process.exit(1);
 }
 
+// The sign-in page carries the common words only: each workspace's catalogue areas travel with its
+// routes chunk and are registered when it loads (app/routes.ts), so a value import of an area file
+// (or of i18n/messages/index.ts) from the shell would put every role's words in every first download.
+const signInFiles = new Set();
+const pending = [entry?.[0]].filter(Boolean);
+while (pending.length > 0) {
+  const file = pending.pop();
+  if (signInFiles.has(file)) continue;
+  signInFiles.add(file);
+  for (const { path, kind } of result.metafile.outputs[file]?.imports ?? []) {
+    if (kind === 'import-statement') pending.push(path);
+  }
+}
+const areaCatalogues = [...signInFiles].flatMap((file) =>
+  Object.keys(result.metafile.outputs[file].inputs).filter(
+    (input) => /\.messages\.ts$|i18n\/messages\/index\.ts$/.test(input),
+  ),
+);
+if (areaCatalogues.length > 0) {
+  console.error(`dashboards: workspace catalogues load with the sign-in page: ${areaCatalogues.join(', ')}`);
+  process.exit(1);
+}
+
 for (const [file, { bytes }] of Object.entries(result.metafile.outputs)) {
   if (file.endsWith('.js')) console.log(`dashboards: ${file} ${(bytes / 1024).toFixed(1)} KiB`);
 }

@@ -15,8 +15,12 @@ import {
   ticketTitle,
   type Names,
 } from '../../dashboards/src/engineer/ticket-words';
-import { i18n } from '../../dashboards/src/i18n/translate';
+import { engineerEn, engineerZh } from '../../dashboards/src/engineer/engineer.messages';
+import { addMessages, i18n } from '../../dashboards/src/i18n/translate';
 import { rawIdsIn } from '../support/browser';
+
+// the console's words, as `loadRoutes` registers them when the engineer's workspace loads
+addMessages({ en: { engineer: engineerEn }, zh: { engineer: engineerZh } });
 
 const T0 = Date.UTC(2026, 0, 15, 12, 0, 0);
 const MIN = 60_000;

@@ -1,9 +1,10 @@
 // Which pages each role has, and the navigation it sees. The server decides what data each page gets.
 // Each workspace is its own chunk, loaded after sign-in: a customer's phone never downloads the
-// engineer console's charts.
+// engineer console's charts, nor its words: each workspace's routes module brings its catalogue areas,
+// registered here before its first page renders.
 import type { ComponentType } from 'preact';
 import type { Role } from '../../../contracts/src';
-import type { Key } from '../i18n/i18n';
+import { addMessages, type Key } from '../i18n/i18n';
 
 export interface RouteDef {
   /** Path with `:name` parameters, e.g. `/tickets/:id`. */
@@ -18,14 +19,25 @@ export interface RouteDef {
 export async function loadRoutes(role: Role): Promise<RouteDef[]> {
   switch (role) {
     case 'admin': {
+      // the admin pages use the engineer console's words too (care desk, desk forms): both register
       const [engineer, admin] = await Promise.all([import('../engineer/routes'), import('../admin/routes')]);
+      addMessages(engineer.ENGINEER_MESSAGES, admin.ADMIN_MESSAGES);
       return [...engineer.ENGINEER_ROUTES, ...admin.ADMIN_ROUTES];
     }
-    case 'engineer':
-      return (await import('../engineer/routes')).ENGINEER_ROUTES;
-    case 'technician':
-      return (await import('../technician/routes')).TECHNICIAN_ROUTES;
-    case 'customer':
-      return (await import('../customer/routes')).CUSTOMER_ROUTES;
+    case 'engineer': {
+      const engineer = await import('../engineer/routes');
+      addMessages(engineer.ENGINEER_MESSAGES);
+      return engineer.ENGINEER_ROUTES;
+    }
+    case 'technician': {
+      const technician = await import('../technician/routes');
+      addMessages(technician.TECHNICIAN_MESSAGES);
+      return technician.TECHNICIAN_ROUTES;
+    }
+    case 'customer': {
+      const customer = await import('../customer/routes');
+      addMessages(customer.CUSTOMER_MESSAGES);
+      return customer.CUSTOMER_ROUTES;
+    }
   }
 }

@@ -1,8 +1,10 @@
 import type { RouteDef } from '../app/routes';
+import type { AreaMessages } from '../i18n/i18n';
 import { AppliancePage } from './appliance-page';
 import { AppliancesPage } from './appliances-page';
 import { HelpArticlePage, HelpPage } from './care-help-pages';
 import { CareInboxBadge, InboxPage } from './care-inbox';
+import { careEn, careZh } from './care.messages';
 import { NewRequestPage } from './care-new-request-page';
 import { RequestPage } from './care-request-page';
 import { RequestsPage } from './care-requests-page';
@@ -10,6 +12,13 @@ import { NotificationSettingsPage } from './care-settings-page';
 import { VisitPage } from './care-visit-page';
 import { RepairPage } from './repair-page';
 import { RepairsPage } from './repairs-page';
+import { customerEn, customerZh } from './customer.messages';
+
+/** The portal's words (registered by `loadRoutes` when this chunk loads). */
+export const CUSTOMER_MESSAGES: AreaMessages = {
+  en: { customer: customerEn, care: careEn },
+  zh: { customer: customerZh, care: careZh },
+};
 
 /** The customer portal, phone first. The first route is the home page. */
 export const CUSTOMER_ROUTES: RouteDef[] = [

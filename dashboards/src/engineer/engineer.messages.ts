@@ -1,4 +1,5 @@
 // The support engineer console's words, both languages.
+import { liveReadingsEn, liveReadingsZh } from '../components/live-readings.messages';
 import type { Messages } from '../i18n/catalogue';
 
 export const engineerEn = {
@@ -19,23 +20,8 @@ export const engineerEn = {
     noCustomer: 'No owner',
   },
   region: { north: 'North', east: 'East', south: 'South', west: 'West' },
-  readings: {
-    normal: 'normal: {{range}}',
-    state: { normal: 'Within normal range', outside: 'Outside normal range', critical: 'Critical' },
-    noValue: 'No reading yet',
-    none: 'This appliance reports no readings.',
-    updated: 'Latest reading {{ago}}',
-  },
-  sla: {
-    title: 'SLA clocks',
-    target: 'Target {{duration}}',
-    dueAt: 'due {{at}}',
-    metAfter: 'after {{duration}}',
-    missedBy: 'by {{duration}}',
-    pausedBecause: 'Paused: {{reason}}',
-    cancelled: 'Not needed: the ticket was cancelled',
-    pauseReason: { waiting_parts: 'waiting for parts', waiting_customer: 'waiting for the customer' },
-  },
+  readings: liveReadingsEn.readings,
+  sla: liveReadingsEn.sla,
   actor: { you: 'You', system: 'Platform' },
   device: {
     breadcrumb: 'You are here',
@@ -325,23 +311,8 @@ export const engineerZh: Messages<typeof engineerEn> = {
     noCustomer: '无归属客户',
   },
   region: { north: '北区', east: '东区', south: '南区', west: '西区' },
-  readings: {
-    normal: '正常范围：{{range}}',
-    state: { normal: '正常', outside: '超出正常范围', critical: '严重异常' },
-    noValue: '暂无读数',
-    none: '该家电没有上报任何读数。',
-    updated: '最新读数：{{ago}}',
-  },
-  sla: {
-    title: 'SLA 时钟',
-    target: '时限 {{duration}}',
-    dueAt: '截止 {{at}}',
-    metAfter: '用时 {{duration}}',
-    missedBy: '超时 {{duration}}',
-    pausedBecause: '已暂停：{{reason}}',
-    cancelled: '无需计时：工单已取消',
-    pauseReason: { waiting_parts: '等待备件', waiting_customer: '等待客户' },
-  },
+  readings: liveReadingsZh.readings,
+  sla: liveReadingsZh.sla,
   actor: { you: '您', system: '平台' },
   device: {
     breadcrumb: '当前位置',

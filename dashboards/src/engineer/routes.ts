@@ -1,11 +1,21 @@
 import type { RouteDef } from '../app/routes';
+import type { AreaMessages } from '../i18n/i18n';
+import { careDeskEn, careDeskZh } from './care-desk.messages';
 import { RequestPage } from './care-request-page';
 import { RequestsPage } from './care-requests-page';
 import { DESK_ROUTES } from './desk-routes';
+import { deskEn, deskZh } from './desk.messages';
 import { DevicePage } from './device-page';
+import { engineerEn, engineerZh } from './engineer.messages';
 import { FleetPage } from './fleet-page';
 import { TicketPage } from './ticket-page';
 import { TicketsPage } from './tickets-page';
+
+/** The console's words (registered by `loadRoutes` when this chunk loads). */
+export const ENGINEER_MESSAGES: AreaMessages = {
+  en: { engineer: engineerEn, desk: deskEn, careDesk: careDeskEn },
+  zh: { engineer: engineerZh, desk: deskZh, careDesk: careDeskZh },
+};
 
 /** The support engineer console (admins have it too). The first route is the home page. */
 export const ENGINEER_ROUTES: RouteDef[] = [

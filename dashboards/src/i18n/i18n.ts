@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { localeFor, type Locale } from './catalogue';
 import { currentLocale, i18n } from './translate';
 
-export { currentLocale, t, tDynamic, type Key, type Vars } from './translate';
+export { addMessages, currentLocale, t, tDynamic, type AreaMessages, type Key, type Vars } from './translate';
 
 const LANGUAGE_KEY = 'appliance-care.language';
 
