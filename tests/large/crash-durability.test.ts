@@ -146,7 +146,8 @@ describe('the product killed with SIGKILL while devices publish', () => {
     for (const publisher of publishers) publisher.stop();
     for (const client of clients.splice(0)) await client.endAsync(true);
     const acked = publishers.reduce((sum, p) => sum + p.acked.size, 0);
-    expect(acked).toBeGreaterThan(1_000);
+    // every accepted reading was acknowledged first (the ack waits for the log): at least the thousand
+    expect(acked).toBeGreaterThanOrEqual(1_000);
 
     const restarted = new ProductProcess(env);
     started.push(restarted);
