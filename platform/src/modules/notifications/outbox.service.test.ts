@@ -262,31 +262,13 @@ describe('notifications outbox', () => {
     await customerUser(customer, 'en');
     const device = await h.provision('washer', customer);
     const at = new Date(h.clock.now()).toISOString();
-    const request: ServiceRequest = {
+    const request = requestFixture({
       id: 'sr-test-1',
       number: 'SR-000042',
-      channel: 'portal',
-      type: 'quality',
-      urgency: 'core_function',
-      department: 'technical_service',
-      status: 'received',
       deviceId: device.id,
       customerId: customer.id,
-      partnerId: null,
-      externalRef: null,
-      symptom: 'not_draining',
-      description: null,
-      contact: {},
-      preferredWindows: [],
       createdAt: at,
-      updatedAt: at,
-      respondBy: at,
-      respondedAt: null,
-      mergedCount: 0,
-      triage: null,
-      messages: [],
-      attachments: [],
-    };
+    });
     const triggers = h.get(NotificationTriggers);
     h.events.emit('service_request.changed', request);
     h.events.emit('service_request.changed', { ...request, status: 'triaging' });
@@ -323,32 +305,14 @@ describe('notifications outbox', () => {
     await h.db.query('UPDATE users SET language = NULL WHERE id = $1', [userId]);
     const device = await h.provision('dishwasher', customer);
     const at = new Date(h.clock.now()).toISOString();
-    const base: ServiceRequest = {
+    const base = requestFixture({
       id: 'sr-lang-1',
       number: 'SR-000077',
-      channel: 'portal',
-      type: 'quality',
-      urgency: 'core_function',
-      department: 'technical_service',
-      status: 'received',
       deviceId: device.id,
       customerId: customer.id,
-      partnerId: null,
-      externalRef: null,
-      symptom: 'not_draining',
-      description: null,
-      contact: {},
-      preferredWindows: [],
       createdAt: at,
-      updatedAt: at,
-      respondBy: at,
-      respondedAt: null,
-      mergedCount: 0,
-      triage: null,
       language: 'zh-CN',
-      messages: [],
-      attachments: [],
-    };
+    });
     h.events.emit('service_request.changed', base);
     // an unknown sender who wrote in Chinese is answered in Chinese too
     h.events.emit('service_request.changed', {
@@ -424,3 +388,31 @@ describe('notifications outbox', () => {
     expect(mail[0].text).toContain('on-site');
   });
 });
+
+/** A portal request about a drain that does not drain, received at `createdAt` and not answered yet. */
+function requestFixture(
+  fields: Pick<ServiceRequest, 'id' | 'number' | 'deviceId' | 'customerId' | 'createdAt'> &
+    Partial<ServiceRequest>,
+): ServiceRequest {
+  return {
+    channel: 'portal',
+    type: 'quality',
+    urgency: 'core_function',
+    department: 'technical_service',
+    status: 'received',
+    partnerId: null,
+    externalRef: null,
+    symptom: 'not_draining',
+    description: null,
+    contact: {},
+    preferredWindows: [],
+    updatedAt: fields.createdAt,
+    respondBy: fields.createdAt,
+    respondedAt: null,
+    mergedCount: 0,
+    triage: null,
+    messages: [],
+    attachments: [],
+    ...fields,
+  };
+}
