@@ -257,6 +257,19 @@ export type Appointment = z.infer<typeof appointmentSchema>;
 export const notificationChannelSchema = z.enum(['email', 'inbox', 'push', 'webhook']);
 export type NotificationChannel = z.infer<typeof notificationChannelSchema>;
 
+/** The one-tap action a notification offers (what the portal or console opens). */
+export const notificationActionKindSchema = z.enum([
+  'book_visit',
+  'open_ticket',
+  'open_request',
+  'open_survey',
+  'open_complaint',
+  'open_return',
+  'open_approval',
+  'open_loyalty',
+]);
+export type NotificationActionKind = z.infer<typeof notificationActionKindSchema>;
+
 export const notificationKindSchema = z.enum([
   'request_received',
   'request_reply',
@@ -274,6 +287,39 @@ export const notificationKindSchema = z.enum([
   'sla_warning',
   'sla_breach',
   'request_updated',
+  // customer care, part 2 (aftercare-api.ts)
+  /** Customer: rate the repair (portal, or the signed single-use link in the e-mail). */
+  'survey_invite',
+  'survey_reminder',
+  /** Customer: the complaint is registered with its number (step 3). */
+  'complaint_registered',
+  /** Customer: a solution is proposed (step 5) or revised after a review. */
+  'complaint_solution',
+  /** Staff: a complaint to investigate / a disagreement escalated to you. */
+  'complaint_assigned',
+  /** Staff: a complaint's investigate or solve clock reached its warning or breach. */
+  'complaint_clock',
+  /** Customer: the complaint is closed. */
+  'complaint_closed',
+  /** Staff (approvers): a compensation waits for approval. */
+  'approval_needed',
+  /** Staff (requester): a compensation was approved or rejected. */
+  'approval_decided',
+  /** Customer: a coupon was issued (compensation or reward). */
+  'coupon_issued',
+  /** Customer: points credited (survey answered, useful feedback). */
+  'points_awarded',
+  /** Customer: the tier changed (personalised message). */
+  'tier_changed',
+  /** Customer: a return or exchange was approved (with the send address) or refused (with the reason). */
+  'return_approved',
+  'return_refused',
+  /** Customer: the returned appliance arrived and was inspected; the refund is due by ... */
+  'return_received',
+  'return_refunded',
+  'return_exchanged',
+  /** Staff: a refund's 3-working-day clock reached its warning or breach. */
+  'refund_clock',
 ]);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 
@@ -301,7 +347,7 @@ export const notificationSchema = z.object({
   deviceId: z.string().nullable(),
   /** A one-tap action the inbox offers, e.g. booking a visit from a maintenance alert. */
   action: z
-    .object({ kind: z.enum(['book_visit', 'open_ticket', 'open_request']), id: z.string() })
+    .object({ kind: notificationActionKindSchema, id: z.string() })
     .nullable(),
   state: notificationStateSchema,
   attempts: z.number(),

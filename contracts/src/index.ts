@@ -11,3 +11,4 @@ export * from './operations-api';
 export * from './admin-api';
 export * from './symptoms';
 export * from './care-api';
+export * from './aftercare-api';

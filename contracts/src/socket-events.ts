@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmSchema, pointSchema, ticketSchema, type Alarm, type Ticket } from './api';
+import type { Complaint, Compensation, ReturnCase, Survey } from './aftercare-api';
 import type { NotificationEvent, ServiceRequest } from './care-api';
 import type { GuidanceEvent, SlaEventView } from './service-api';
 
@@ -18,6 +19,14 @@ export const SOCKET_EVENTS = {
   serviceRequest: 'service_request',
   /** A notification reached the user's in-portal inbox, with their unread count. */
   notification: 'notification',
+  /** A complaint was created or moved a step: staff, and the complaint's customer. */
+  complaint: 'complaint',
+  /** A compensation was requested or decided: staff (the approval queue). */
+  compensation: 'compensation',
+  /** A return or exchange moved: staff, and its customer. */
+  returnCase: 'return',
+  /** A satisfaction survey changed: staff, and its customer. */
+  survey: 'survey',
 } as const;
 
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */
@@ -85,6 +94,10 @@ export interface ServerToClientEvents {
   [SOCKET_EVENTS.location]: (event: LocationEvent) => void;
   [SOCKET_EVENTS.serviceRequest]: (request: ServiceRequest) => void;
   [SOCKET_EVENTS.notification]: (event: NotificationEvent) => void;
+  [SOCKET_EVENTS.complaint]: (complaint: Complaint) => void;
+  [SOCKET_EVENTS.compensation]: (compensation: Compensation) => void;
+  [SOCKET_EVENTS.returnCase]: (returnCase: ReturnCase) => void;
+  [SOCKET_EVENTS.survey]: (survey: Survey) => void;
 }
 
 /** Typed Socket.IO events, client → server. */

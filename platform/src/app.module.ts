@@ -6,8 +6,11 @@ import { LOGGER, type Logger } from './common/logging/logger';
 import { SQL_CLIENT, type SqlClient } from './database/sql-client';
 import { AccessModule } from './modules/access/access.module';
 import { AppointmentsModule } from './modules/appointments/appointments.module';
+import { CompensationModule } from './modules/compensation/compensation.module';
+import { LoyaltyModule } from './modules/loyalty/loyalty.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
+import { ComplaintsModule } from './modules/complaints/complaints.module';
 import { CustomersModule } from './modules/customers/customers.module';
 import { DemoModule } from './modules/demo/demo.module';
 import { DevicesModule } from './modules/devices/devices.module';
@@ -23,12 +26,15 @@ import { NotificationsModule } from './modules/notifications/notifications.modul
 import { PartnersModule } from './modules/partners/partners.module';
 import { PartsModule } from './modules/parts/parts.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
+import { ReturnsModule } from './modules/returns/returns.module';
+import { FeedbackAnalysisModule } from './modules/feedback-analysis/feedback-analysis.module';
 import { TELEMETRY_STORE, type TelemetryStore } from './modules/telemetry/telemetry-store';
 import { TelemetryModule } from './modules/telemetry/telemetry.module';
 import { VerificationModule } from './modules/verification/verification.module';
 import { TechniciansModule } from './modules/technicians/technicians.module';
 import { SlaModule } from './modules/sla/sla.module';
 import { SelfTriageModule } from './modules/self-triage/self-triage.module';
+import { SurveysModule } from './modules/surveys/surveys.module';
 import { ServiceRequestsModule } from './modules/service-requests/service-requests.module';
 import { TicketsModule } from './modules/tickets/tickets.module';
 import { UsersModule } from './modules/users/users.module';
@@ -93,6 +99,12 @@ export class AppModule {
         ServiceRequestsModule,
         AppointmentsModule,
         NotificationsModule,
+        SurveysModule,
+        ComplaintsModule,
+        LoyaltyModule,
+        CompensationModule,
+        ReturnsModule,
+        FeedbackAnalysisModule,
       ],
     };
   }

@@ -16,7 +16,7 @@ import { ZodValidationPipe } from '../../platform/src/common/validation/zod-vali
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
 import type { Technician } from '../../platform/src/modules/technicians/technicians.repository';
 import { startTestPlatform, type TestPlatform } from '../support/platform-fixture';
-import { TECHNICIAN_PASSWORD } from './service-support';
+import { CUSTOMER_PASSWORD, TECHNICIAN_PASSWORD } from './service-support';
 
 interface Operation {
   method: string;
@@ -84,6 +84,7 @@ describe('text no route can use is refused at the HTTP edge', () => {
   let t: TestPlatform;
   let admin: string;
   let technician: string;
+  let customer: string;
   let operations: Operation[];
 
   beforeAll(async () => {
@@ -91,6 +92,8 @@ describe('text no route can use is refused at the HTTP edge', () => {
     admin = await t.login();
     const technicians = await t.http<Technician[]>('GET', '/api/technicians', { token: admin });
     technician = await t.login({ email: technicians.body[0].email as string, password: TECHNICIAN_PASSWORD });
+    const customers = await t.http<Customer[]>('GET', '/api/customers?limit=1', { token: admin });
+    customer = await t.login({ email: customers.body[0].email as string, password: CUSTOMER_PASSWORD });
     const docs = await t.http<OpenApiDocument>('GET', '/api/docs-json');
     const handlers = queryParamsOfHandlers(t);
     operations = Object.entries(docs.body.paths).flatMap(([path, methods]) =>
@@ -141,8 +144,13 @@ describe('text no route can use is refused at the HTTP edge', () => {
         wrong.push(`${op.method} ${url} → ${res.status} ${res.text.slice(0, 120)}`);
     };
     for (const op of operations) {
-      // as a role that may call the route (accepting an offer is a technician's): roles are checked first
-      token = (await call(op, fill(op))).status === 403 ? technician : admin;
+      // as a role that may call the route (accepting an offer is a technician's, a customer's own
+      // loyalty account a customer's): roles are checked first
+      token = admin;
+      for (const candidate of [technician, customer]) {
+        if ((await call(op, fill(op), token)).status !== 403) break;
+        token = candidate;
+      }
       for (const name of op.pathParams) await expect400(op, fill(op, { [name]: NUL }), name);
       for (const name of op.queryParams) await expect400(op, `${fill(op)}?${name}=${NUL}`, name);
       await expect400(op, `${fill(op)}?x=${NUL}`, 'x');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import type { ApplianceType, CreatedDevice } from '../../contracts/src';
 import type { InboundDeviceMessage } from '../../gateway/src';
@@ -23,6 +24,17 @@ import { IngestService } from '../../platform/src/modules/ingest/ingest.service'
 import { JobScheduler } from '../../platform/src/modules/jobs/job-scheduler.service';
 import { openTelemetryStore } from '../../platform/src/modules/telemetry/open-telemetry-store';
 import { TicketState } from '../../platform/src/modules/tickets/ticket-state.service';
+
+/** Provides test doubles globally (see `doubles` of `ServiceHarness.start`). */
+@Global()
+@Module({})
+class DoublesModule {
+  static with(
+    doubles: Array<{ provide: abstract new (...args: never[]) => unknown; useValue: unknown }>,
+  ): DynamicModule {
+    return { module: DoublesModule, providers: doubles, exports: doubles.map((d) => d.provide) };
+  }
+}
 
 /** Monday 5 January 2026, 13:00 UTC: the demo world's technicians are on shift. */
 export const MONDAY_1PM = Date.UTC(2026, 0, 5, 13);
@@ -61,6 +73,11 @@ export class ServiceHarness {
       env?: Record<string, string>;
       /** Providers replaced by test doubles (e.g. a port another feature provides). */
       overrides?: Array<{ provide: abstract new (...args: never[]) => unknown; useValue: unknown }>;
+      /**
+       * Test doubles of ports that no module may provide yet (a feature built at the same time):
+       * provided globally and also applied as overrides, so the double wins either way.
+       */
+      doubles?: Array<{ provide: abstract new (...args: never[]) => unknown; useValue: unknown }>;
     } = {},
   ): Promise<ServiceHarness> {
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'service-harness-'));
@@ -80,8 +97,11 @@ export class ServiceHarness {
     const store = await openTelemetryStore({ dataDir: tempDir, logger });
     const core = { config, logger, clock, db, store, events: new DomainEvents(logger) };
     try {
-      let builder = Test.createTestingModule({ imports: [AppModule.with(core)] });
-      for (const { provide, useValue } of options.overrides ?? [])
+      const doubles = options.doubles ?? [];
+      let builder = Test.createTestingModule({
+        imports: [AppModule.with(core), ...(doubles.length ? [DoublesModule.with(doubles)] : [])],
+      });
+      for (const { provide, useValue } of [...(options.overrides ?? []), ...doubles])
         builder = builder.overrideProvider(provide).useValue(useValue);
       const app = await builder.compile();
       await app.init();

@@ -480,6 +480,239 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 13,
+    name: 'satisfaction surveys',
+    sql: `
+      CREATE TABLE surveys (
+        id text PRIMARY KEY,
+        ticket_id text NOT NULL UNIQUE,
+        customer_id text,
+        device_id text NOT NULL,
+        technician_id text,
+        part_lots jsonb NOT NULL DEFAULT '[]'::jsonb,
+        firmware text,
+        appliance_type text,
+        model text,
+        region text,
+        status text NOT NULL,
+        created_at bigint NOT NULL,
+        send_at bigint NOT NULL,
+        sent_at bigint,
+        reminded_at bigint,
+        due_by bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE INDEX surveys_customer_idx ON surveys (customer_id, created_at);
+      CREATE INDEX surveys_status_idx ON surveys (status, created_at);
+      CREATE TABLE survey_responses (
+        survey_id text PRIMARY KEY REFERENCES surveys(id),
+        ticket_id text NOT NULL,
+        customer_id text,
+        professionalism smallint NOT NULL,
+        attitude smallint NOT NULL,
+        effect smallint NOT NULL,
+        timeliness smallint NOT NULL,
+        overall smallint,
+        solved boolean NOT NULL,
+        comment text,
+        language text,
+        sentiment double precision,
+        channel text NOT NULL,
+        answered_by text NOT NULL,
+        answered_at bigint NOT NULL,
+        complaint_id text,
+        points_awarded integer NOT NULL DEFAULT 0
+      );
+      CREATE INDEX survey_responses_answered_idx ON survey_responses (answered_at);
+      CREATE TABLE survey_link_keys (
+        id integer PRIMARY KEY,
+        secret text NOT NULL,
+        created_at bigint NOT NULL
+      );
+    `,
+  },
+  {
+    id: 14,
+    name: 'complaints: the eight steps, their clocks and audit',
+    sql: `
+      CREATE SEQUENCE complaint_number_seq;
+      CREATE TABLE complaints (
+        id text PRIMARY KEY,
+        number text NOT NULL UNIQUE,
+        customer_id text,
+        device_id text,
+        ticket_id text,
+        survey_id text,
+        request_id text,
+        partner_id text,
+        source text NOT NULL,
+        category text NOT NULL,
+        urgency text NOT NULL,
+        status text NOT NULL,
+        description text NOT NULL,
+        language text NOT NULL,
+        region text,
+        investigator_id text,
+        findings text,
+        cause text,
+        solution text,
+        compensation_id text,
+        last_answer text,
+        escalation text NOT NULL DEFAULT 'none',
+        sentiment double precision,
+        useful boolean NOT NULL DEFAULT false,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        investigate_by bigint NOT NULL,
+        solve_by bigint,
+        executed_at bigint,
+        closed_at bigint,
+        clocks jsonb NOT NULL DEFAULT '[]'::jsonb,
+        audit jsonb NOT NULL DEFAULT '[]'::jsonb
+      );
+      CREATE INDEX complaints_customer_idx ON complaints (customer_id, created_at);
+      CREATE INDEX complaints_ticket_idx ON complaints (ticket_id);
+      CREATE INDEX complaints_device_idx ON complaints (device_id, created_at);
+      CREATE INDEX complaints_status_idx ON complaints (status, created_at);
+      CREATE INDEX complaints_compensation_idx ON complaints (compensation_id);
+    `,
+  },
+  {
+    id: 15,
+    name: 'compensation with approval, loyalty: points, coupons, repair charges, tiers',
+    sql: `
+      CREATE TABLE compensations (
+        id text PRIMARY KEY,
+        seq bigserial NOT NULL,
+        complaint_id text,
+        customer_id text NOT NULL,
+        type text NOT NULL,
+        amount_minor bigint NOT NULL,
+        currency text NOT NULL,
+        note text,
+        status text NOT NULL,
+        requested_by text NOT NULL,
+        requested_role text NOT NULL,
+        requested_at bigint NOT NULL,
+        needs_approval boolean NOT NULL,
+        decided_by text,
+        decided_at bigint,
+        decision_note text,
+        coupon_id text
+      );
+      CREATE INDEX compensations_customer_idx ON compensations (customer_id, seq);
+      CREATE INDEX compensations_complaint_idx ON compensations (complaint_id);
+      CREATE INDEX compensations_pending_idx ON compensations (requested_at) WHERE status = 'pending_approval';
+      CREATE TABLE loyalty_accounts (
+        customer_id text PRIMARY KEY,
+        points bigint NOT NULL DEFAULT 0 CHECK (points >= 0),
+        tier_pinned boolean NOT NULL DEFAULT false,
+        promoted_by_rules boolean NOT NULL DEFAULT false,
+        tier_computed_at bigint,
+        spend_minor_12m bigint NOT NULL DEFAULT 0,
+        activity_12m integer NOT NULL DEFAULT 0
+      );
+      CREATE TABLE loyalty_ledger (
+        id text PRIMARY KEY,
+        seq bigserial NOT NULL,
+        customer_id text NOT NULL,
+        at bigint NOT NULL,
+        kind text NOT NULL,
+        points bigint NOT NULL,
+        coupon_id text,
+        reference text,
+        balance_after bigint NOT NULL,
+        dedup_key text UNIQUE
+      );
+      CREATE INDEX loyalty_ledger_customer_idx ON loyalty_ledger (customer_id, seq);
+      CREATE TABLE coupons (
+        id text PRIMARY KEY,
+        seq bigserial NOT NULL,
+        code text NOT NULL UNIQUE,
+        customer_id text NOT NULL,
+        kind text NOT NULL,
+        value bigint NOT NULL,
+        currency text NOT NULL,
+        origin text NOT NULL,
+        compensation_id text,
+        reference text NOT NULL UNIQUE,
+        status text NOT NULL,
+        issued_at bigint NOT NULL,
+        expires_at bigint NOT NULL,
+        redeemed_at bigint,
+        redeemed_on text
+      );
+      CREATE INDEX coupons_customer_idx ON coupons (customer_id, seq);
+      CREATE INDEX coupons_active_expiry_idx ON coupons (expires_at) WHERE status = 'active';
+      CREATE TABLE repair_charges (
+        id text PRIMARY KEY,
+        seq bigserial NOT NULL,
+        ticket_id text NOT NULL,
+        customer_id text NOT NULL,
+        amount_minor bigint NOT NULL CHECK (amount_minor > 0),
+        discount_minor bigint NOT NULL DEFAULT 0 CHECK (discount_minor >= 0 AND discount_minor <= amount_minor),
+        currency text NOT NULL,
+        status text NOT NULL,
+        created_at bigint NOT NULL,
+        created_by text NOT NULL,
+        paid_at bigint,
+        payment_reference text
+      );
+      CREATE INDEX repair_charges_customer_idx ON repair_charges (customer_id, seq);
+      CREATE INDEX repair_charges_ticket_idx ON repair_charges (ticket_id);
+      CREATE INDEX repair_charges_paid_idx ON repair_charges (customer_id, paid_at) WHERE status = 'paid';
+    `,
+  },
+  {
+    id: 16,
+    name: 'device sales, returns and exchanges with their refund clock',
+    sql: `
+      CREATE TABLE device_sales (
+        device_id text PRIMARY KEY,
+        channel text NOT NULL,
+        order_ref text NOT NULL,
+        price_minor bigint NOT NULL CHECK (price_minor >= 0),
+        currency text NOT NULL,
+        delivered_at bigint NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL
+      );
+      CREATE INDEX device_sales_delivered_idx ON device_sales (delivered_at);
+      CREATE SEQUENCE return_number_seq;
+      CREATE TABLE returns (
+        id text PRIMARY KEY,
+        number text NOT NULL UNIQUE,
+        device_id text NOT NULL,
+        customer_id text,
+        kind text NOT NULL,
+        reason text NOT NULL,
+        description text,
+        evidence jsonb NOT NULL DEFAULT '[]'::jsonb,
+        status text NOT NULL,
+        refusal_reason text,
+        sale jsonb NOT NULL,
+        days_since_delivery integer NOT NULL,
+        send_address text,
+        received_at bigint,
+        refund_due_by bigint,
+        refunded_at bigint,
+        refund_amount_minor bigint,
+        refund_reference text,
+        new_serial text,
+        created_by text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        clocks jsonb NOT NULL DEFAULT '[]'::jsonb,
+        audit jsonb NOT NULL DEFAULT '[]'::jsonb
+      );
+      CREATE INDEX returns_customer_idx ON returns (customer_id, created_at);
+      CREATE INDEX returns_device_idx ON returns (device_id, created_at);
+      CREATE INDEX returns_status_idx ON returns (status, created_at);
+      CREATE UNIQUE INDEX returns_one_open_per_device ON returns (device_id)
+        WHERE status IN ('applied', 'approved', 'received');
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

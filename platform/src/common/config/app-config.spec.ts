@@ -40,4 +40,27 @@ describe('loadConfig', () => {
     expect(issues).toEqual(['ADMIN_PASSWORD', 'INFLUX_URL', 'PORT', 'SIM_DEVICES']);
     expect((error as ConfigError).message).toContain('PORT');
   });
+
+  it('reads the after-sales settings, and names a bad one', () => {
+    expect(loadConfig({})).toMatchObject({
+      surveyDelayMs: 2 * 3_600_000,
+      compensationLimits: { engineer: 20_000, admin: 500_000 },
+      approvalWarningLine: 20,
+      tierRules: { vipMinSpendMinor12m: 500_000, vipMinActivity12m: 12 },
+    });
+    expect(
+      loadConfig({
+        COMPENSATION_LIMITS: 'engineer:5000',
+        VIP_MIN_SPEND_MINOR: '100000',
+        VIP_MIN_ACTIVITY: '3',
+      }),
+    ).toMatchObject({
+      compensationLimits: { engineer: 5_000 },
+      tierRules: { vipMinSpendMinor12m: 100_000, vipMinActivity12m: 3 },
+    });
+    expect(() => loadConfig({ COMPENSATION_LIMITS: 'engineer=5000' })).toThrow(
+      /COMPENSATION_LIMITS: expected role:amount/,
+    );
+    expect(() => loadConfig({ VIP_MIN_ACTIVITY: '0' })).toThrow(/VIP_MIN_ACTIVITY/);
+  });
 });

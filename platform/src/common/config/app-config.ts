@@ -75,6 +75,51 @@ export const envSchema = z.object({
     .default(5 * 1024 * 1024),
   /** `mailto:` or `https:` contact sent to Web Push services with the VAPID signature. */
   WEB_PUSH_SUBJECT: z.string().trim().min(1).default('mailto:care@example.com'),
+  /** Where people reach the portal: links in e-mails (survey links) start with it. Default http://localhost:PORT. */
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  /** How long after a verified fix the satisfaction survey goes out (at most 24 h). */
+  SURVEY_DELAY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 3_600_000)
+    .default(2 * 3_600_000),
+  /** How long a survey stays open after it is sent; the one reminder goes out halfway. */
+  SURVEY_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(7 * 24 * 3_600_000),
+  /**
+   * What each staff role may grant as compensation without approval, minor units:
+   * `engineer:20000,admin:500000` (an engineer up to 200.00, an admin up to 5,000.00).
+   */
+  COMPENSATION_LIMITS: z
+    .string()
+    .trim()
+    .regex(/^(engineer|admin|technician):\d{1,10}(,(engineer|admin|technician):\d{1,10})*$/, {
+      message: 'expected role:amount pairs in minor units, e.g. engineer:20000,admin:500000',
+    })
+    .default('engineer:20000,admin:500000'),
+  /** The approval queue's warning line (the documents' 20 unprocessed approvals). */
+  APPROVAL_WARNING_LINE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** An approval waiting longer than this is late. */
+  APPROVAL_MAX_AGE_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(24 * 3_600_000),
+  /** Where customers send approved returns and exchanges (shown on the return and in its e-mail). */
+  RETURNS_ADDRESS: z
+    .string()
+    .trim()
+    .min(5)
+    .max(300)
+    .default('Appliance Care returns centre, 1 Service Road, Pudong, Shanghai 200120'),
+  /** Customer tiers: spend over 12 months (minor units) that makes a VIP. */
+  VIP_MIN_SPEND_MINOR: z.coerce.number().int().min(1).max(1_000_000_000_000).default(500_000),
+  /** Customer tiers: service requests plus answered surveys over 12 months that make a VIP. */
+  VIP_MIN_ACTIVITY: z.coerce.number().int().min(1).max(100_000).default(12),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -123,6 +168,17 @@ export interface AppConfig {
   inboundSmtpPort?: number;
   attachmentMaxBytes: number;
   webPushSubject: string;
+  /** Links in e-mails start with it (no trailing slash). */
+  publicUrl: string;
+  surveyDelayMs: number;
+  surveyTtlMs: number;
+  /** Per staff role, the compensation it may grant without approval (minor units). */
+  compensationLimits: Partial<Record<'engineer' | 'admin' | 'technician', number>>;
+  approvalWarningLine: number;
+  approvalMaxAgeMs: number;
+  returnsAddress: string;
+  /** The customer tier thresholds over the last 12 months (either makes a VIP). */
+  tierRules: { vipMinSpendMinor12m: number; vipMinActivity12m: number };
 }
 
 export class ConfigError extends Error {
@@ -174,6 +230,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     inboundSmtpPort: e.INBOUND_SMTP_PORT,
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     webPushSubject: e.WEB_PUSH_SUBJECT,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    surveyDelayMs: e.SURVEY_DELAY_MS,
+    surveyTtlMs: e.SURVEY_TTL_MS,
+    compensationLimits: Object.fromEntries(
+      e.COMPENSATION_LIMITS.split(',').map((pair) => {
+        const [role, amount] = pair.split(':');
+        return [role, Number(amount)];
+      }),
+    ),
+    approvalWarningLine: e.APPROVAL_WARNING_LINE,
+    approvalMaxAgeMs: e.APPROVAL_MAX_AGE_MS,
+    returnsAddress: e.RETURNS_ADDRESS,
+    tierRules: { vipMinSpendMinor12m: e.VIP_MIN_SPEND_MINOR, vipMinActivity12m: e.VIP_MIN_ACTIVITY },
   };
 }
 

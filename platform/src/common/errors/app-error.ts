@@ -5,6 +5,8 @@ export const ERROR_KINDS = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  /** Existed but is over for good (an expired survey link). */
+  gone: 410,
   /** A body over its limit; `details.limitBytes` says the limit. */
   too_large: 413,
   unsupported_media_type: 415,

@@ -2,14 +2,18 @@ import { EventEmitter } from 'node:events';
 import type {
   Alarm,
   CommandAck,
+  Complaint,
+  Compensation,
   DeviceStatusEvent,
   FleetAssessment,
   GuidanceEvent,
   Incident,
   LocationEvent,
   NotificationEvent,
+  ReturnCase,
   ServiceRequest,
   SlaEventView,
+  Survey,
   Ticket,
   TicketStatus,
 } from '../../../../contracts/src';
@@ -46,6 +50,14 @@ export interface DomainEventMap {
   'service_request.changed': ServiceRequest;
   /** A notification reached a user's in-portal inbox. */
   'notification.inbox': { userId: string; event: NotificationEvent };
+  /** A satisfaction survey was scheduled, sent, reminded, answered or expired. */
+  'survey.changed': Survey;
+  /** A complaint was created or moved a step (or its clocks warned or breached). */
+  'complaint.changed': Complaint;
+  /** A compensation was requested, approved, rejected or granted. */
+  'compensation.changed': Compensation;
+  /** A return or exchange was applied for or moved. */
+  'return.changed': ReturnCase;
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -94,6 +94,45 @@ export class AccessPolicy {
     }
   }
 
+  /** A customer's points, coupons, repair charges and compensations: staff, and the customer themselves. */
+  canSeeLoyalty(principal: Principal, customerId: string): boolean {
+    switch (principal.role) {
+      case 'admin':
+      case 'engineer':
+        return true;
+      case 'technician':
+        return false;
+      case 'customer':
+        return principal.customerId !== null && customerId === principal.customerId;
+    }
+  }
+
+  /** A complaint: staff, and the complaint's own customer; technicians none. */
+  canSeeComplaint(principal: Principal, complaint: { customerId: string | null }): boolean {
+    switch (principal.role) {
+      case 'admin':
+      case 'engineer':
+        return true;
+      case 'technician':
+        return false;
+      case 'customer':
+        return principal.customerId !== null && complaint.customerId === principal.customerId;
+    }
+  }
+
+  /** A customer's returns and exchanges (and their appliances' sales): staff, and the customer themselves. */
+  canSeeReturn(principal: Principal, customerId: string | null): boolean {
+    switch (principal.role) {
+      case 'admin':
+      case 'engineer':
+        return true;
+      case 'technician':
+        return false;
+      case 'customer':
+        return principal.customerId !== null && customerId === principal.customerId;
+    }
+  }
+
   /**
    * Where the ticket's technician is: staff and the technician always; the ticket's customer only
    * while the technician is on the way to them (`en_route`), never before or after.
@@ -109,6 +148,22 @@ export class AccessPolicy {
   /** Whether the ticket's own customer may now see where its technician is. */
   customerMayTrack(ticket: Pick<TicketAccessFacts, 'status'>): boolean {
     return ticket.status === 'en_route';
+  }
+
+  /**
+   * A satisfaction survey and its answer: staff all; the customer their own; technicians none
+   * (a technician does not read the scores of their own visits one by one).
+   */
+  canSeeSurvey(principal: Principal, survey: { customerId: string | null }): boolean {
+    switch (principal.role) {
+      case 'admin':
+      case 'engineer':
+        return true;
+      case 'technician':
+        return false;
+      case 'customer':
+        return principal.customerId !== null && survey.customerId === principal.customerId;
+    }
   }
 
   /** Event kinds a role never reads, whatever the room (guidance is for technicians and staff). */

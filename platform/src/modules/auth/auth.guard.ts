@@ -9,6 +9,7 @@ import { PartnerAuthenticator, type PartnerPrincipal } from './partner-auth.port
 const PUBLIC_KEY = 'auth:public';
 const ROLES_KEY = 'auth:roles';
 const PARTNER_KEY = 'auth:partner';
+const LINK_TOKEN_KEY = 'auth:link-token';
 
 /** The route needs no token (login, health, metrics). */
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
@@ -20,6 +21,12 @@ export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
  * the handler reads it with `CurrentPartner` (undefined for a signed-in user).
  */
 export const PartnerAllowed = () => SetMetadata(PARTNER_KEY, true);
+
+/**
+ * The route also answers a signed link without login (`?token=`, e.g. a survey e-mail's link):
+ * with a `token` query parameter the guard lets the call through and the handler verifies it.
+ */
+export const LinkTokenAllowed = () => SetMetadata(LINK_TOKEN_KEY, true);
 
 type AuthedRequest = Request & { principal?: Principal; partner?: PartnerPrincipal; rawBody?: Buffer };
 
@@ -54,6 +61,11 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
+    if (
+      typeof request.query?.token === 'string' &&
+      this.reflector.getAllAndOverride<boolean>(LINK_TOKEN_KEY, targets)
+    )
+      return true;
     if (
       request.headers['x-api-key'] !== undefined &&
       this.reflector.getAllAndOverride<boolean>(PARTNER_KEY, targets)

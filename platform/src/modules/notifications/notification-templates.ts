@@ -4,6 +4,7 @@ import {
   type Language,
   type NotificationKind,
 } from '../../../../contracts/src';
+import { AFTERCARE_EN, AFTERCARE_ZH } from './aftercare-templates';
 
 /**
  * What the customer and staff read, in English and Simplified Chinese. Both languages are the
@@ -33,7 +34,7 @@ export type FaultMode = (typeof FAULT_MODES)[number];
 
 export type SlaClockName = 'respond' | 'onSite' | 'resolve';
 
-interface Words {
+export interface Words {
   appliance: Record<ApplianceType, string>;
   fault: Record<FaultMode, string>;
   unknownFault: string;
@@ -116,6 +117,28 @@ export interface TemplateVars {
   pct?: number | null;
   /** Sentences in the same language the caller adds (e.g. the self-help steps' title). */
   detail?: string | null;
+  // customer care, part 2 (aftercare-templates.ts)
+  /** A complaint's or return's number (`CP-000042`). */
+  number?: string | null;
+  /** A link to open (a survey's signed link). */
+  link?: string | null;
+  /** Money, formatted for the recipient (`¥120.00`). */
+  amount?: string | null;
+  points?: number | null;
+  /** A deadline, formatted for the recipient. */
+  due?: string | null;
+  careClock?: 'investigate' | 'solve' | 'refund' | null;
+  level?: 'warning' | 'breach' | null;
+  tier?: 'standard' | 'vip' | null;
+  /** A refusal's reason id, worded by the template. */
+  reason?: string | null;
+  /** Where to send a returned appliance. */
+  address?: string | null;
+  /** A compensation decision. */
+  approved?: boolean | null;
+  returnKind?: 'return' | 'exchange' | null;
+  /** A coupon's code. */
+  code?: string | null;
 }
 
 export interface RenderedMessage {
@@ -123,18 +146,19 @@ export interface RenderedMessage {
   body: string;
 }
 
-type Template = (v: TemplateVars, w: Words) => RenderedMessage;
+export type Template = (v: TemplateVars, w: Words) => RenderedMessage;
 
-const applianceWord = (v: TemplateVars, w: Words): string =>
+export const applianceWord = (v: TemplateVars, w: Words): string =>
   v.appliance && v.appliance in w.appliance ? w.appliance[v.appliance as ApplianceType] : w.anAppliance;
 const faultWord = (v: TemplateVars, w: Words): string =>
   v.fault && v.fault in w.fault ? w.fault[v.fault as FaultMode] : w.unknownFault;
 /** `[SR-000042] ` so that e-mail replies thread to the request. */
 const tag = (v: TemplateVars): string => (v.requestNumber ? `[${v.requestNumber}] ` : '');
 const ticketRef = (v: TemplateVars): string => (v.ticketId ? ` (${v.ticketId})` : '');
-const line = (text: string | null | undefined): string => (text ? `\n\n${text}` : '');
+export const line = (text: string | null | undefined): string => (text ? `\n\n${text}` : '');
 
 const EN: Record<NotificationKind, Template> = {
+  ...AFTERCARE_EN,
   request_received: (v, w) => ({
     subject: `${tag(v)}We have received your request`,
     body:
@@ -213,6 +237,7 @@ const EN: Record<NotificationKind, Template> = {
 };
 
 const ZH: Record<NotificationKind, Template> = {
+  ...AFTERCARE_ZH,
   request_received: (v, w) => ({
     subject: `${tag(v)}我们已收到您的服务请求`,
     body:

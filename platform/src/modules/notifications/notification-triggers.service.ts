@@ -23,7 +23,7 @@ const ALERT_STATUSES: Ticket['status'][] = ['new', 'acknowledged', 'dispatched',
 
 type Subject = Pick<OutboxMessage, 'ticketId' | 'requestId' | 'deviceId' | 'action'>;
 
-interface Send {
+export interface Send {
   kind: NotificationKind;
   /** The message's identity across replays; the channel is appended. */
   key: string;
@@ -292,6 +292,16 @@ export class NotificationTriggers implements OnModuleInit {
         }),
       });
     }
+  }
+
+  /** `CareNotifier`'s way in: the same delivery as the triggers' own messages. */
+  sendToCustomer(to: { customerId: string | null; contactEmail: string | null }, send: Send): Promise<void> {
+    return this.toCustomer(to, send);
+  }
+
+  /** `CareNotifier`'s way in for staff. */
+  sendToUser(userId: string, channels: NotificationChannel[], send: Send): Promise<void> {
+    return this.toUser(userId, channels, send);
   }
 
   /**

@@ -1,6 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { DevicesModule } from '../devices/devices.module';
 import { TicketsModule } from '../tickets/tickets.module';
+import { CareNotifier } from '../../common/care/aftercare-ports';
+import { CareNotifierService } from './care-notifier.service';
 import { DeliveryChannels } from './delivery-channels';
 import { EscalationContacts } from './escalation-contacts.service';
 import { NotificationTriggers } from './notification-triggers.service';
@@ -32,7 +34,8 @@ import { RecipientsRepository } from './recipients.repository';
     NotificationsService,
     NotificationTriggers,
     EscalationContacts,
+    { provide: CareNotifier, useClass: CareNotifierService },
   ],
-  exports: [OutboxPort, OutboxService, EscalationContacts, NotificationTriggers],
+  exports: [OutboxPort, OutboxService, EscalationContacts, NotificationTriggers, CareNotifier],
 })
 export class NotificationsModule {}

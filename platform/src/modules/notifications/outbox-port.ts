@@ -1,4 +1,9 @@
-import type { Language, NotificationChannel, NotificationKind } from '../../../../contracts/src';
+import type {
+  Language,
+  NotificationActionKind,
+  NotificationChannel,
+  NotificationKind,
+} from '../../../../contracts/src';
 
 /**
  * What a feature hands the notifications outbox. The outbox stores it once per
@@ -21,7 +26,7 @@ export interface OutboxMessage {
   ticketId?: string | null;
   requestId?: string | null;
   deviceId?: string | null;
-  action?: { kind: 'book_visit' | 'open_ticket' | 'open_request'; id: string } | null;
+  action?: { kind: NotificationActionKind; id: string } | null;
   /** Webhooks: whose secret signs the POST (see `WebhookSecrets`). */
   partnerId?: string | null;
 }

@@ -136,6 +136,21 @@ export class RealtimeService implements OnApplicationShutdown {
         const rooms = [STAFF_ROOM, ...(request.customerId ? [`customer:${request.customerId}`] : [])];
         this.emitTo(rooms, SOCKET_EVENTS.serviceRequest, request);
       }),
+      this.events.on('complaint.changed', (complaint) => {
+        const rooms = [STAFF_ROOM, ...(complaint.customerId ? [`customer:${complaint.customerId}`] : [])];
+        this.emitTo(rooms, SOCKET_EVENTS.complaint, complaint);
+      }),
+      this.events.on('compensation.changed', (compensation) => {
+        this.emitTo([STAFF_ROOM], SOCKET_EVENTS.compensation, compensation);
+      }),
+      this.events.on('return.changed', (returnCase) => {
+        const rooms = [STAFF_ROOM, ...(returnCase.customerId ? [`customer:${returnCase.customerId}`] : [])];
+        this.emitTo(rooms, SOCKET_EVENTS.returnCase, returnCase);
+      }),
+      this.events.on('survey.changed', (survey) => {
+        const rooms = [STAFF_ROOM, ...(survey.customerId ? [`customer:${survey.customerId}`] : [])];
+        this.emitTo(rooms, SOCKET_EVENTS.survey, survey);
+      }),
       this.events.on('notification.inbox', ({ userId, event }) => {
         this.emitTo([userRoom(userId)], SOCKET_EVENTS.notification, event);
       }),

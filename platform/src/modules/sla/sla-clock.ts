@@ -65,10 +65,13 @@ export interface SlaPause {
   toMs: number | null;
 }
 
-/** One of a ticket's three clocks. Plain data: store it as JSON, evaluate it anywhere. */
-export interface SlaClock {
+/**
+ * One of a ticket's three clocks (or, with another `K`, a complaint's or a return's clock, whose
+ * `ticketId` is then the complaint's or return's id). Plain data: store it as JSON, evaluate it anywhere.
+ */
+export interface SlaClock<K extends string = SlaClockKind> {
   ticketId: string;
-  kind: SlaClockKind;
+  kind: K;
   targetMs: number;
   startedAtMs: number;
   pauses: SlaPause[];
@@ -119,17 +122,17 @@ export function startClocks(args: {
   }));
 }
 
-const isPaused = (clock: SlaClock) => clock.pauses.some((p) => p.toMs === null);
+const isPaused = (clock: SlaClock<string>) => clock.pauses.some((p) => p.toMs === null);
 
 /** The end of a pause already scheduled to end after `nowMs` (an appointment hold), if any. */
-const heldUntil = (clock: SlaClock, nowMs: number): number | null => {
+const heldUntil = (clock: SlaClock<string>, nowMs: number): number | null => {
   let until: number | null = null;
   for (const p of clock.pauses) if (p.toMs !== null && p.toMs > nowMs) until = Math.max(until ?? 0, p.toMs);
   return until;
 };
 
 /** Ends, at `nowMs`, the pauses scheduled to end later (the visit began early, or moved). */
-const endHolds = (clock: SlaClock, nowMs: number): SlaClock =>
+const endHolds = <K extends string>(clock: SlaClock<K>, nowMs: number): SlaClock<K> =>
   heldUntil(clock, nowMs) === null
     ? clock
     : {
@@ -138,7 +141,7 @@ const endHolds = (clock: SlaClock, nowMs: number): SlaClock =>
       };
 
 /** Working time the clock has counted up to `nowMs`, pauses excluded. */
-export function elapsedMs(clock: SlaClock, nowMs: number): number {
+export function elapsedMs(clock: SlaClock<string>, nowMs: number): number {
   const end = Math.min(nowMs, clock.stoppedAtMs ?? nowMs);
   let total = businessMsBetween(clock.calendar, clock.startedAtMs, end);
   for (const p of clock.pauses) {
@@ -155,7 +158,7 @@ export function elapsedMs(clock: SlaClock, nowMs: number): number {
  * When the clock reaches (or reached) its target: what remains, counted from now, so a running
  * pause pushes it out; a stopped clock keeps the deadline it had when it stopped.
  */
-export function deadlineMs(clock: SlaClock, nowMs: number): number {
+export function deadlineMs(clock: SlaClock<string>, nowMs: number): number {
   const at = Math.min(nowMs, clock.stoppedAtMs ?? nowMs);
   const remaining = clock.targetMs - elapsedMs(clock, at);
   // a running clock held for an appointment counts on from the hold's end
@@ -164,9 +167,9 @@ export function deadlineMs(clock: SlaClock, nowMs: number): number {
   return remaining >= 0 ? addBusinessMs(clock.calendar, from, remaining) : at + remaining;
 }
 
-export interface SlaClockStatus {
+export interface SlaClockStatus<K extends string = SlaClockKind> {
   ticketId: string;
-  kind: SlaClockKind;
+  kind: K;
   state: SlaClockState;
   targetMs: number;
   elapsedMs: number;
@@ -178,7 +181,7 @@ export interface SlaClockStatus {
   pauseReason: SlaPauseReason | null;
 }
 
-export function clockStatus(clock: SlaClock, nowMs: number): SlaClockStatus {
+export function clockStatus<K extends string>(clock: SlaClock<K>, nowMs: number): SlaClockStatus<K> {
   const elapsed = elapsedMs(clock, nowMs);
   const fraction = clock.targetMs > 0 ? elapsed / clock.targetMs : 1;
   const openPause = clock.pauses.find((p) => p.toMs === null || p.toMs > nowMs) ?? null;
@@ -210,7 +213,7 @@ export function clockStatus(clock: SlaClock, nowMs: number): SlaClockStatus {
   };
 }
 
-export function pauseClock(clock: SlaClock, reason: SlaPauseReason, nowMs: number): SlaClock {
+export function pauseClock<K extends string>(clock: SlaClock<K>, reason: SlaPauseReason, nowMs: number): SlaClock<K> {
   if (isPaused(clock)) {
     throw slaError('sla.already_paused', `The ${clock.kind} clock is already paused`, {
       ticketId: clock.ticketId,
@@ -220,7 +223,7 @@ export function pauseClock(clock: SlaClock, reason: SlaPauseReason, nowMs: numbe
   return { ...clock, pauses: [...clock.pauses, { reason, fromMs: nowMs, toMs: null }] };
 }
 
-export function resumeClock(clock: SlaClock, nowMs: number): SlaClock {
+export function resumeClock<K extends string>(clock: SlaClock<K>, nowMs: number): SlaClock<K> {
   if (!isPaused(clock)) {
     throw slaError('sla.not_paused', `The ${clock.kind} clock is not paused`, {
       ticketId: clock.ticketId,
@@ -229,7 +232,11 @@ export function resumeClock(clock: SlaClock, nowMs: number): SlaClock {
   return { ...clock, pauses: clock.pauses.map((p) => (p.toMs === null ? { ...p, toMs: nowMs } : p)) };
 }
 
-export function stopClock(clock: SlaClock, nowMs: number, reason: 'met' | 'cancelled' = 'met'): SlaClock {
+export function stopClock<K extends string>(
+  clock: SlaClock<K>,
+  nowMs: number,
+  reason: 'met' | 'cancelled' = 'met',
+): SlaClock<K> {
   if (clock.stoppedAtMs !== null) return clock;
   const held = endHolds(clock, nowMs);
   const closed = isPaused(held) ? resumeClock(held, nowMs) : held;
@@ -301,10 +308,10 @@ export function applyStatusToClocks(
   return next;
 }
 
-export interface SlaEvent {
+export interface SlaEvent<K extends string = SlaClockKind> {
   type: 'sla.warning' | 'sla.breach';
   ticketId: string;
-  clock: SlaClockKind;
+  clock: K;
   atMs: number;
   elapsedMs: number;
   targetMs: number;
@@ -316,11 +323,11 @@ export interface SlaEvent {
  * jumps past both thresholds between two calls emits both, warning first. A clock met in time
  * emits nothing more.
  */
-export function evaluate(
-  clocks: readonly SlaClock[],
+export function evaluate<K extends string = SlaClockKind>(
+  clocks: readonly SlaClock<K>[],
   nowMs: number,
-): { clocks: SlaClock[]; events: SlaEvent[] } {
-  const events: SlaEvent[] = [];
+): { clocks: SlaClock<K>[]; events: SlaEvent<K>[] } {
+  const events: SlaEvent<K>[] = [];
   const next = clocks.map((clock) => {
     if (clock.breachedAtMs !== null || clock.stopReason === 'cancelled') return clock;
     const elapsed = elapsedMs(clock, nowMs);
@@ -352,7 +359,7 @@ export function evaluate(
  * breach point of a running clock, now for a clock met late and not yet reported; null when no
  * clock can warn or breach any more (all met, cancelled, paused or already breached).
  */
-export function nextEventAtMs(clocks: readonly SlaClock[], nowMs: number): number | null {
+export function nextEventAtMs(clocks: readonly SlaClock<string>[], nowMs: number): number | null {
   let next: number | null = null;
   for (const clock of clocks) {
     if (clock.breachedAtMs !== null || clock.stopReason === 'cancelled') continue;
