@@ -11,6 +11,8 @@ import { ErrorNote, Loading } from './components/ui';
 import { localeFor } from './i18n/catalogue';
 import { currentLocale, setLocale } from './i18n/i18n';
 import { LoginPage } from './login/login-page';
+// aftercare (H6): the e-mail's survey link answers before sign-in
+import { SurveyLinkPage, useSurveyLink } from './customer/aftercare-survey-link';
 
 const api = new ApiClient();
 const socket = new SocketClient();
@@ -20,6 +22,7 @@ function App() {
   const [me, setMe] = useState<Me | null>(null);
   const [routes, setRoutes] = useState<RouteDef[] | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const surveyLink = useSurveyLink();
 
   const signOut = useCallback(() => {
     socket.stop();
@@ -53,6 +56,7 @@ function App() {
     );
   }, [signedIn]);
 
+  if (!signedIn && surveyLink) return <SurveyLinkPage link={surveyLink} />;
   if (!signedIn) return <LoginPage api={api} onSignedIn={() => setSignedIn(true)} />;
   if (error) return <ErrorNote error={error} onRetry={() => setSignedIn(api.session !== null)} />;
   if (!me || !routes) return <Loading />;

@@ -15,6 +15,10 @@ const LIVE_EVENTS = [
   'location',
   'service_request',
   'notification',
+  'complaint',
+  'compensation',
+  'return',
+  'survey',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 type EventName = (typeof LIVE_EVENTS)[number];

@@ -81,7 +81,11 @@ type LiveEvent =
   | 'sla'
   | 'location'
   | 'service_request'
-  | 'notification';
+  | 'notification'
+  | 'complaint'
+  | 'compensation'
+  | 'return'
+  | 'survey';
 
 /** Listens to a server event while the component is shown; the latest `listener` is always called. */
 export function useSocketEvent<E extends LiveEvent>(event: E, listener: ServerToClientEvents[E]): void {

@@ -51,6 +51,18 @@ export function actionHref(action: NonNullable<Notification['action']>): string 
       return href('repairs', action.id);
     case 'open_request':
       return href('requests', action.id);
+    // after-sales (customer care, part 2)
+    case 'open_survey':
+      return href('survey', action.id);
+    case 'open_complaint':
+      return href('complaints', action.id);
+    case 'open_return':
+      return href('returns', action.id);
+    case 'open_loyalty':
+      return '#/loyalty';
+    case 'open_approval':
+      // staff only; a customer never gets it
+      return '#/aftercare';
   }
 }
 

@@ -13,11 +13,19 @@ import { VisitPage } from './care-visit-page';
 import { RepairPage } from './repair-page';
 import { RepairsPage } from './repairs-page';
 import { customerEn, customerZh } from './customer.messages';
+import { ComplaintPage } from './aftercare-complaint-page';
+import { ComplaintsPage, NewComplaintPage } from './aftercare-complaints';
+import { AftercareHubPage } from './aftercare-hub-page';
+import { LoyaltyPage } from './aftercare-loyalty';
+import { ReturnPage } from './aftercare-return-page';
+import { NewReturnPage, ReturnsPage } from './aftercare-returns';
+import { SurveyPage, SurveysPage } from './aftercare-survey-pages';
+import { aftercareEn, aftercareZh } from './aftercare.messages';
 
 /** The portal's words (registered by `loadRoutes` when this chunk loads). */
 export const CUSTOMER_MESSAGES: AreaMessages = {
-  en: { customer: customerEn, care: careEn },
-  zh: { customer: customerZh, care: careZh },
+  en: { customer: customerEn, care: careEn, aftercare: aftercareEn },
+  zh: { customer: customerZh, care: careZh, aftercare: aftercareZh },
 };
 
 /** The customer portal, phone first. The first route is the home page. */
@@ -35,4 +43,15 @@ export const CUSTOMER_ROUTES: RouteDef[] = [
   { pattern: '/help', page: HelpPage, nav: 'care.nav.help' },
   { pattern: '/help/articles/:id', page: HelpArticlePage },
   { pattern: '/settings/notifications', page: NotificationSettingsPage },
+  // after-sales (customer care, part 2)
+  { pattern: '/aftercare', page: AftercareHubPage, nav: 'aftercare.nav.aftercare' },
+  { pattern: '/surveys', page: SurveysPage },
+  { pattern: '/survey/:id', page: SurveyPage },
+  { pattern: '/complaints', page: ComplaintsPage },
+  { pattern: '/complaints/new', page: NewComplaintPage },
+  { pattern: '/complaints/:id', page: ComplaintPage },
+  { pattern: '/returns', page: ReturnsPage },
+  { pattern: '/returns/new', page: NewReturnPage },
+  { pattern: '/returns/:id', page: ReturnPage },
+  { pattern: '/loyalty', page: LoyaltyPage },
 ];

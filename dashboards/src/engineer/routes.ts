@@ -1,5 +1,7 @@
 import type { RouteDef } from '../app/routes';
 import type { AreaMessages } from '../i18n/i18n';
+import { aftercareDeskEn, aftercareDeskZh } from './aftercare-desk.messages';
+import { AFTERCARE_ROUTES } from './aftercare-routes';
 import { careDeskEn, careDeskZh } from './care-desk.messages';
 import { RequestPage } from './care-request-page';
 import { RequestsPage } from './care-requests-page';
@@ -13,8 +15,8 @@ import { TicketsPage } from './tickets-page';
 
 /** The console's words (registered by `loadRoutes` when this chunk loads). */
 export const ENGINEER_MESSAGES: AreaMessages = {
-  en: { engineer: engineerEn, desk: deskEn, careDesk: careDeskEn },
-  zh: { engineer: engineerZh, desk: deskZh, careDesk: careDeskZh },
+  en: { engineer: engineerEn, desk: deskEn, careDesk: careDeskEn, aftercareDesk: aftercareDeskEn },
+  zh: { engineer: engineerZh, desk: deskZh, careDesk: careDeskZh, aftercareDesk: aftercareDeskZh },
 };
 
 /** The support engineer console (admins have it too). The first route is the home page. */
@@ -24,6 +26,7 @@ export const ENGINEER_ROUTES: RouteDef[] = [
   { pattern: '/tickets/:id', page: TicketPage },
   { pattern: '/requests', page: RequestsPage, nav: 'careDesk.nav.requests' },
   { pattern: '/requests/:id', page: RequestPage },
+  ...AFTERCARE_ROUTES,
   // the desk's `/devices/new` before `/devices/:id`, which would take "new" for a device id
   ...DESK_ROUTES,
   { pattern: '/devices/:id', page: DevicePage },

@@ -5,6 +5,8 @@
 import { adminEn, adminZh } from '../../admin/admin.messages';
 import { customerEn, customerZh } from '../../customer/customer.messages';
 import { careEn, careZh } from '../../customer/care.messages';
+import { aftercareEn, aftercareZh } from '../../customer/aftercare.messages';
+import { aftercareDeskEn, aftercareDeskZh } from '../../engineer/aftercare-desk.messages';
 import { careDeskEn, careDeskZh } from '../../engineer/care-desk.messages';
 import { deskEn, deskZh } from '../../engineer/desk.messages';
 import { engineerEn, engineerZh } from '../../engineer/engineer.messages';
@@ -21,6 +23,8 @@ export const catalogueEn = {
   care: careEn,
   admin: adminEn,
   careDesk: careDeskEn,
+  aftercare: aftercareEn,
+  aftercareDesk: aftercareDeskEn,
 };
 
 export type Catalogue = typeof catalogueEn;
@@ -34,4 +38,6 @@ export const catalogueZh: Messages<Catalogue> = {
   care: careZh,
   admin: adminZh,
   careDesk: careDeskZh,
+  aftercare: aftercareZh,
+  aftercareDesk: aftercareDeskZh,
 };
