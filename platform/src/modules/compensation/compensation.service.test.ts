@@ -174,4 +174,23 @@ describe('compensation with approval', () => {
       'compensation.customer_not_found',
     );
   });
+
+  it('grants an approval whose coupon could not be issued at once, by a retry job, once', async () => {
+    const pending = await request(customers[2], offer('coupon', 40_000));
+    const issue = jest.spyOn(loyalty, 'issueCoupon').mockRejectedValueOnce(new Error('ledger unavailable'));
+    const approved = await service.approve(pending.id, ADMIN, 'goodwill');
+    expect(approved).toMatchObject({ status: 'approved', couponId: null });
+    expect((await loyalty.account(customers[2], ADMIN)).coupons).toEqual([]);
+
+    h.clock.advance(31_000);
+    await h.settle();
+    const granted = await service.get(pending.id, ADMIN);
+    expect(granted).toMatchObject({ status: 'granted', couponId: expect.any(String) });
+    expect((await loyalty.account(customers[2], ADMIN)).coupons.map((c) => c.id)).toEqual([granted.couponId]);
+    // a later run changes nothing: one coupon
+    h.clock.advance(60_000);
+    await h.settle();
+    expect((await loyalty.account(customers[2], ADMIN)).coupons).toHaveLength(1);
+    issue.mockRestore();
+  });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnModuleInit, Optional } from '@nestjs/common';
 import type {
   ApprovalQueue,
   Compensation,
@@ -19,11 +19,15 @@ import { Clock } from '../../common/clock/clock';
 import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { AccessPolicy } from '../access/access-policy';
+import { JobScheduler } from '../jobs/job-scheduler.service';
 import type { Principal } from '../auth/auth.service';
 import { compensationError } from './compensation.errors';
 import { CompensationRepository, type CompensationRecord } from './compensation.repository';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+/** The job that grants an approved compensation when granting it at once failed. */
+export const GRANT_JOB = 'compensation.grant';
+const GRANT_RETRY_MS = 30_000;
 
 /**
  * Compensation with approval: what a role may grant on its own is `COMPENSATION_LIMITS`; within
@@ -33,18 +37,27 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * change is announced as `compensation.changed` (complaints wait on it).
  */
 @Injectable()
-export class CompensationService extends Compensations {
+export class CompensationService extends Compensations implements OnModuleInit {
   constructor(
     private readonly repository: CompensationRepository,
     private readonly loyalty: LoyaltyPort,
     private readonly access: AccessPolicy,
     private readonly events: DomainEvents,
     private readonly clock: Clock,
+    private readonly jobs: JobScheduler,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     @Optional() private readonly notifier?: CareNotifier,
   ) {
     super();
+  }
+
+  onModuleInit(): void {
+    // the safety net of every approval: grants what is approved and not yet granted
+    this.jobs.register(GRANT_JOB, async (id) => {
+      const record = await this.repository.find(id);
+      if (record?.status === 'approved') await this.grant(record);
+    });
   }
 
   /** What the role may grant without approval, minor units (0 for roles without a limit). */
@@ -84,7 +97,7 @@ export class CompensationService extends Compensations {
     };
     await this.repository.insert(record);
     this.announce(record);
-    if (!needsApproval) return this.grant(record);
+    if (!needsApproval) return this.grantOrRetry(record);
     await this.askApprovers(record);
     return this.view(record);
   }
@@ -176,7 +189,27 @@ export class CompensationService extends Compensations {
       },
       action: { kind: 'open_approval', id: decided.id },
     });
-    return status === 'approved' ? this.grant(decided) : this.view(decided);
+    return status === 'approved' ? this.grantOrRetry(decided) : this.view(decided);
+  }
+
+  /**
+   * Grants an approved compensation now; a job at the same time + 30 s grants it again if this
+   * fails (the loyalty ledger down, the instance stopping): the coupon is issued once, by its
+   * reference, whichever runs first, and the approval never stays ungranted.
+   */
+  private async grantOrRetry(record: CompensationRecord): Promise<Compensation> {
+    await this.jobs.schedule(GRANT_JOB, record.id, this.clock.now() + GRANT_RETRY_MS);
+    try {
+      const granted = await this.grant(record);
+      await this.jobs.cancel(GRANT_JOB, record.id);
+      return granted;
+    } catch (error) {
+      this.logger.warn(
+        { err: error, compensationId: record.id },
+        'granting the compensation failed; retried by a job',
+      );
+      return this.view(record);
+    }
   }
 
   /** Issues an approved compensation: a coupon in the ledger for a coupon or a discount. */
