@@ -3,7 +3,9 @@ import { ConfigError, loadConfig } from './common/config/app-config';
 import { createLogger } from './common/logging/logger';
 import { CustomersService } from './modules/customers/customers.service';
 import { DevicesService } from './modules/devices/devices.service';
+import { SimulatedCustomers } from './modules/demo/simulated-customers';
 import { SimulatedTechnicians } from './modules/demo/simulated-technicians';
+import { SurveysService } from './modules/surveys/surveys.service';
 import { TechniciansService } from './modules/technicians/technicians.service';
 import { TicketDispatch } from './modules/dispatch/ticket-dispatch.service';
 import { TicketsService } from './modules/tickets/tickets.service';
@@ -22,24 +24,42 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
+  const demoPeople = config.simDevices > 0 && config.simFieldForce;
+  // the demo's repairs run in simulated time; so do its surveys, unless set
+  if (demoPeople && process.env.SURVEY_DELAY_MS === undefined)
+    config = { ...config, surveyDelayMs: Math.round(config.surveyDelayMs / config.simTimeScale) };
+  if (demoPeople && process.env.SURVEY_TTL_MS === undefined)
+    config = {
+      ...config,
+      surveyTtlMs: Math.max(60_000, Math.round(config.surveyTtlMs / config.simTimeScale)),
+    };
   const platform = await startPlatform(config, { logger });
   const simulator = config.simDevices > 0 ? new SimulatorProcess(config, platform, logger) : undefined;
   simulator?.start();
   // the simulated fleet's faults become tickets; a simulated field force works them through
-  const fieldForce =
-    config.simDevices > 0 && config.simFieldForce
-      ? new SimulatedTechnicians(
-          platform.app.get(TicketsService),
-          platform.app.get(TicketDispatch),
-          platform.app.get(TechniciansService),
-          platform.app.get(DevicesService),
-          platform.app.get(CustomersService),
-          platform.core.clock,
-          logger.child({ component: 'simulated-technicians' }),
-          { timeScale: config.simTimeScale },
-        )
-      : undefined;
+  const fieldForce = demoPeople
+    ? new SimulatedTechnicians(
+        platform.app.get(TicketsService),
+        platform.app.get(TicketDispatch),
+        platform.app.get(TechniciansService),
+        platform.app.get(DevicesService),
+        platform.app.get(CustomersService),
+        platform.core.clock,
+        logger.child({ component: 'simulated-technicians' }),
+        { timeScale: config.simTimeScale },
+      )
+    : undefined;
   fieldForce?.start();
+  // and simulated customers answer the surveys of their repairs
+  const customers = demoPeople
+    ? new SimulatedCustomers(
+        platform.app.get(SurveysService),
+        platform.core.clock,
+        logger.child({ component: 'simulated-customers' }),
+        { timeScale: config.simTimeScale },
+      )
+    : undefined;
+  customers?.start();
   logger.info(
     `ready: dashboards http://localhost:${platform.httpPort}/ (login ${config.adminEmail}), MQTT on port ${platform.mqttPort}`,
   );
@@ -50,6 +70,7 @@ async function main(): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: flushing buffered telemetry');
     void (async () => {
+      await customers?.stop();
       await fieldForce?.stop();
       await simulator?.stop();
       await platform.stop();

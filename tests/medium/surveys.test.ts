@@ -12,8 +12,11 @@
  */
 import type { Complaint, CreatedDevice, Survey, SurveyStats, Ticket } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
+import { createLogger } from '../../platform/src/common/logging/logger';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
+import { SimulatedCustomers, simulatedAnswer } from '../../platform/src/modules/demo/simulated-customers';
 import { JobScheduler } from '../../platform/src/modules/jobs/job-scheduler.service';
+import { SurveysService } from '../../platform/src/modules/surveys/surveys.service';
 import type { Technician } from '../../platform/src/modules/technicians/technicians.repository';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 import { SmtpSink, type ReceivedMail } from '../support/smtp-sink';
@@ -235,6 +238,44 @@ describe('satisfaction surveys over HTTP and e-mail', () => {
     });
     expect(stats.averages.attitude).toBe(2);
     expect((await t.http('GET', '/api/surveys/stats', { token: customerToken })).status).toBe(403);
+  });
+
+  it("lets the demo's simulated customers answer a sent survey as a customer would, through the portal", async () => {
+    const job = await dispatchedTicket(t, admin, scenario, clock.now());
+    const technician = scenario.eligible.find((e) => e.id === job.ticket.assigneeId) as Technician;
+    const tech = await t.login({ email: technician.email as string, password: TECHNICIAN_PASSWORD });
+    await act(`/api/tickets/${job.ticket.id}/accept`, tech);
+    const site = scenario.customer.location as { lat: number; lon: number };
+    await act(`/api/tickets/${job.ticket.id}/en-route`, tech, { lat: site.lat + 0.05, lon: site.lon });
+    await act(`/api/tickets/${job.ticket.id}/arrive`, tech);
+    await act(`/api/tickets/${job.ticket.id}/resolve`, tech, { rootCause: 'replaced the worn part' });
+    await verify([job]);
+    clock.advance(SURVEY_DELAY_MS + MIN);
+    await runJobs();
+    const [survey] = await get<Survey[]>(`/api/surveys?ticketId=${job.ticket.id}`);
+    expect(survey.status).toBe('sent');
+
+    const timeScale = 360;
+    const customers = new SimulatedCustomers(
+      t.platform.app.get(SurveysService),
+      clock,
+      createLogger('silent'),
+      {
+        timeScale,
+      },
+    );
+    const expected = simulatedAnswer(survey.id);
+    // a day of simulated time later, the customer has answered unless they are one who never does
+    clock.advance(DAY / timeScale + MIN);
+    expect(await customers.step()).toBe(expected ? 1 : 0);
+    await t.platform.settle();
+    const after = await get<Survey>(`/api/surveys/${survey.id}`);
+    if (!expected) expect(after.status).toBe('sent');
+    else {
+      expect(after.status).toBe('answered');
+      expect(after.response).toMatchObject({ ...expected.response, channel: 'portal' });
+    }
+    expect(await customers.step()).toBe(0);
   });
 
   /** Both appliances stay normal for the hold time after their repair: the fixes are verified. */
