@@ -336,8 +336,7 @@ export const aftercareDeskEn = {
     sentiment: 'Tone of comments and complaints',
     meanSentiment: 'Mean tone {{score}} (−1 negative … 1 positive)',
     terms: 'Recurring issues',
-    termsHint:
-      'Most frequent terms and phrases, ranked (a word cloud extension does not work with this chart library version).',
+    termsHint: 'The most frequent terms and phrases in what customers wrote, most frequent first.',
     termsGroup: 'Appliance, month and language',
     termsGroupName: '{{type}} · {{month}} · {{language}}',
     allTypes: 'All appliances',
@@ -799,7 +798,7 @@ export const aftercareDeskZh: Messages<typeof aftercareDeskEn> = {
     sentiment: '评价与投诉的情感倾向',
     meanSentiment: '平均情感 {{score}}（−1 负面 … 1 正面）',
     terms: '高频问题',
-    termsHint: '按出现次数排列的高频词语（词云扩展与当前图表库版本不兼容）。',
+    termsHint: '客户反馈中出现最多的词语和短语，按出现次数排列。',
     termsGroup: '设备、月份与语言',
     termsGroupName: '{{type}}，{{month}}，{{language}}',
     allTypes: '全部设备',
