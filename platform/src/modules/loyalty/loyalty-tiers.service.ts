@@ -68,6 +68,17 @@ export class LoyaltyTiers implements OnModuleInit, OnApplicationBootstrap {
       if (decision.tier === 'vip') promoted++;
       else demoted++;
       await this.loyalty.tellTierChanged(c.customerId, decision.tier);
+      // loyal customers are rewarded: a welcome coupon on promotion, at most one per calendar year
+      if (decision.tier === 'vip' && decision.promotedByRules)
+        await this.loyalty.issueCoupon({
+          customerId: c.customerId,
+          kind: 'amount',
+          value: TIER_RULES.vipWelcomeCouponMinor,
+          currency: 'CNY',
+          origin: 'reward',
+          compensationId: null,
+          reference: `vip_welcome:${c.customerId}:${new Date(now).getUTCFullYear()}`,
+        });
     }
     this.logger.info({ customers: inputs.length, promoted, demoted }, 'customer tiers recomputed');
     return { customers: inputs.length, promoted, demoted };

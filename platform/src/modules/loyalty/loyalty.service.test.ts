@@ -232,6 +232,17 @@ describe('loyalty', () => {
       spendMinor12m: TIER_RULES.vipMinSpendMinor12m,
     });
     expect((await loyalty.account(pinned, ADMIN)).tierPinned).toBe(true);
+    // the promotion is rewarded with a welcome coupon, once; the pinned customer gets none
+    expect(account.coupons).toEqual([
+      expect.objectContaining({
+        origin: 'reward',
+        value: TIER_RULES.vipWelcomeCouponMinor,
+        status: 'active',
+      }),
+    ]);
+    expect((await loyalty.account(pinned, ADMIN)).coupons).toEqual([]);
+    await h.get(LoyaltyTiers).recompute();
+    expect((await loyalty.account(spender, ADMIN)).coupons).toHaveLength(1);
     // the next night's run is scheduled
     expect((await h.get(JobScheduler).pending(TIERS_JOB)).map((j) => j.runAtMs)).toEqual([
       Date.UTC(2026, 0, 7, 2),

@@ -14,6 +14,8 @@ export const TIER_RULES = {
   vipMinSpendMinor12m: 500_000,
   /** 12 requests and answered surveys in 12 months (default of `VIP_MIN_ACTIVITY`). */
   vipMinActivity12m: 12,
+  /** A customer promoted to VIP by the rules gets a welcome coupon of this much (CNY minor units), once a year. */
+  vipWelcomeCouponMinor: 5_000,
   /** The nightly recomputation runs at this hour, UTC. */
   nightlyHourUtc: 2,
 } as const;
