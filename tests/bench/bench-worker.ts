@@ -9,6 +9,7 @@ import type { ApplianceType, TelemetryEvent } from '../../contracts/src';
 import { FleetSimulator } from '../../firmware-sim/src/fleet-simulator';
 import type { GroundTruthRecord } from '../../firmware-sim/src/ground-truth';
 import { runCareRequests, type CareRun } from './care-client';
+import { runHttpBurst, type HttpBurst } from './http-burst';
 
 export type WorkerRequest =
   | {
@@ -48,6 +49,7 @@ export type WorkerRequest =
     }
   | { kind: 'fleet-stop' }
   | { kind: 'care-requests'; run: CareRun }
+  | { kind: 'http-burst'; burst: HttpBurst }
   | { kind: 'shutdown' };
 
 export interface WorkerResponse {
@@ -444,6 +446,8 @@ async function handle(request: WorkerRequest): Promise<unknown> {
       return fleet.stop();
     case 'care-requests':
       return runCareRequests(request.run);
+    case 'http-burst':
+      return runHttpBurst(request.burst);
     case 'shutdown':
       listener.stop();
       await generator.disconnect();

@@ -27,6 +27,9 @@ import { benchTelemetryStore } from './telemetry-store.bench';
 import { benchScheduledJobs } from './scheduled-jobs.bench';
 import { benchNotifications } from './notifications.bench';
 import { benchCareResponse } from './care-response.bench';
+import { benchLoyaltyRedemption } from './loyalty-redemption.bench';
+import { benchSentiment } from './sentiment.bench';
+import { createDatabase, startPostgres } from '../support/postgres-server';
 
 interface Plan {
   only: string[];
@@ -231,6 +234,32 @@ async function benchCare(plan: Plan) {
   );
 }
 
+/** Coupons and points redeemed under concurrency, on the embedded PGlite and on PostgreSQL 15. */
+async function benchRedemption(database: 'pglite' | 'postgres', plan: Plan) {
+  const postgres = database === 'postgres' ? await startPostgres() : undefined;
+  try {
+    const env: Record<string, string> = postgres
+      ? { DATABASE_URL: await createDatabase(postgres.url, 'bench_loyalty') }
+      : {};
+    await withPlatform(env, (platform) =>
+      withWorker('customers', [], async (worker) => {
+        const name = `loyalty-redemption-${database}`;
+        emit(
+          await withCpuProfile(plan.cpuProfileDir, name, () =>
+            benchLoyaltyRedemption(name, platform, worker, {
+              customers: plan.quick ? 5 : 40,
+              attemptsEach: 10,
+              concurrency: 50,
+            }),
+          ),
+        );
+      }),
+    );
+  } finally {
+    await postgres?.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const plan = parseArgs(process.argv.slice(2));
   const want = (name: string) =>
@@ -271,6 +300,10 @@ async function main(): Promise<void> {
       emit(await benchNotifications(plan.quick ? 500 : 5_000));
     }
     if (want('care-response')) await benchCare(plan);
+    if (want('sentiment-en')) emit(benchSentiment('en', plan.quick ? 5 : 100));
+    if (want('sentiment-zh-CN')) emit(benchSentiment('zh-CN', plan.quick ? 5 : 100));
+    if (want('loyalty-redemption-pglite')) await benchRedemption('pglite', plan);
+    if (want('loyalty-redemption-postgres')) await benchRedemption('postgres', plan);
   } finally {
     await influxd?.stop();
     log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);
