@@ -272,10 +272,16 @@ describe('after-sales in the customer portal', () => {
     const answered = await call<Survey>('GET', `/api/surveys/${portalSurvey.id}`);
     expect(answered.response).toMatchObject({ channel: 'portal', professionalism: 5, solved: true });
 
-    // ---- a complaint, followed through its steps ---------------------------------------------------
-    await page.goto(`${product.baseUrl}/#/complaints/new`);
+    // ---- a complaint about the repair, from the repair's page, followed through its steps ----------
+    await page.goto(`${product.baseUrl}/#/repairs/${encodeURIComponent(mine.ticket.id)}`);
+    await page.getByTestId('repair-survey').waitFor();
+    await expect(page.getByTestId('repair-survey').getAttribute('data-status')).resolves.toBe('answered');
+    await expect(page.getByTestId('repair-survey-open').innerText()).resolves.toMatch(/See your answer/);
+    await checkPage(page, 'aftercare-repair-feedback-en');
+    await page.getByTestId('repair-complaint-new').click();
     await page.getByTestId('complaint-form').waitFor();
-    await page.getByTestId('complaint-appliance').selectOption(mine.device.id);
+    // the appliance is filled in from the repair
+    await expect(page.getByTestId('complaint-appliance').inputValue()).resolves.toBe(mine.device.id);
     await page
       .getByTestId('complaint-description')
       .fill('The technician came two hours late and the drain still makes a loud noise.');
@@ -285,6 +291,7 @@ describe('after-sales in the customer portal', () => {
     const number = (await page.getByTestId('complaint-number').innerText()).match(/CP-\d+/)?.[0];
     expect(number).toEqual(expect.any(String));
     const complaintId = decodeURIComponent(page.url().split('#/complaints/')[1]);
+    expect((await call<Complaint>('GET', `/api/complaints/${complaintId}`)).ticketId).toBe(mine.ticket.id);
     await expect(page.getByTestId('complaint-step-3').getAttribute('data-state')).resolves.toBe('current');
     await page.getByTestId('care-clock-investigate').waitFor();
     await expect(page.getByTestId('care-clock-investigate').innerText()).resolves.toMatch(/due in/);

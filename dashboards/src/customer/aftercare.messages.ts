@@ -88,6 +88,12 @@ export const aftercareEn = {
       expired: 'Closed',
     },
   },
+  repairFeedback: {
+    survey: 'Your rating of this repair',
+    soon: 'We will ask you to rate this repair on {{time}}.',
+    noSurvey: 'This repair has no rating to give.',
+    complain: 'Complain about this repair',
+  },
   complaint: {
     listTitle: 'Complaints',
     listIntro:
@@ -521,6 +527,12 @@ export const aftercareZh: Messages<typeof aftercareEn> = {
       answered: '已评价',
       expired: '已结束',
     },
+  },
+  repairFeedback: {
+    survey: '您对此次维修的评价',
+    soon: '我们将于 {{time}} 请您评价此次维修。',
+    noSurvey: '此次维修无需评价。',
+    complain: '投诉此次维修',
   },
   complaint: {
     listTitle: '投诉',

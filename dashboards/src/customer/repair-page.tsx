@@ -6,10 +6,11 @@ import type { Customer, DeviceView, Ticket, TicketDetail, TicketEta } from '../.
 import { path } from '../api/api-client';
 import { useApp } from '../app/app-context';
 import { useLoad, useNow, useSocketEvent } from '../components/hooks';
-import { Async, Empty, Facts, PageTitle, Section } from '../components/ui';
+import { Async, Facts, PageTitle, Section } from '../components/ui';
 import { formatAgo, formatDate } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
 import { faultModeLabel, partLabel, typeLabel } from '../i18n/labels';
+import { RepairFeedback } from './aftercare-repair-feedback';
 import { BOOKABLE, CareBooking } from './care-booking';
 import { CareSentMessages } from './care-inbox';
 import { CustomerEta } from './customer-eta';
@@ -141,9 +142,7 @@ export function RepairPage({ params }: { params: Record<string, string> }) {
 
             <CareSentMessages ticketId={ticket.id} />
 
-            <Section title={t('customer.repair.feedback')} testId="repair-feedback">
-              <Empty>{t('customer.repair.feedbackEmpty')}</Empty>
-            </Section>
+            <RepairFeedback ticket={ticket} />
           </>
         )}
       </Async>
