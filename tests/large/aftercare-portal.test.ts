@@ -281,7 +281,11 @@ describe('after-sales in the customer portal', () => {
     await page.getByTestId('repair-complaint-new').click();
     await page.getByTestId('complaint-form').waitFor();
     // the appliance is filled in from the repair
-    await expect(page.getByTestId('complaint-appliance').inputValue()).resolves.toBe(mine.device.id);
+    await waitFor(
+      async () =>
+        (await page.getByTestId('complaint-appliance').inputValue()) === mine.device.id || undefined,
+      { what: 'the appliance of the repair chosen in the complaint form' },
+    );
     await page
       .getByTestId('complaint-description')
       .fill('The technician came two hours late and the drain still makes a loud noise.');

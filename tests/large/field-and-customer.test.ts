@@ -184,8 +184,13 @@ describe('the technician workspace and the customer portal, phone first', () => 
     await techPage.getByTestId('set-off-button').click();
     await techPage.getByTestId('location-refused').waitFor();
     const home = owner.location as { lat: number; lon: number };
+    // the form first fills in the technician's last known position; type over it once it is there
+    await waitFor(async () => (await techPage.getByTestId('manual-lat').inputValue()) !== '' || undefined, {
+      what: 'the last known position in the form',
+    });
     await techPage.getByTestId('manual-lat').fill(String(home.lat + 0.1));
     await techPage.getByTestId('manual-lon').fill(String(home.lon));
+    await expect(techPage.getByTestId('manual-lat').inputValue()).resolves.toBe(String(home.lat + 0.1));
     await techPage.getByTestId('manual-submit').click();
     await techPage.getByTestId('on-the-way').waitFor();
     await expect(techPage.getByTestId('job-status').textContent()).resolves.toContain('On the way');
@@ -229,6 +234,10 @@ describe('the technician workspace and the customer portal, phone first', () => 
 
     // a position sent by hand moves the technician closer on the customer's page
     await techPage.getByTestId('manual-location-toggle').click(); // folded away while sharing
+    const byHand = techPage.getByTestId('manual-location');
+    await waitFor(async () => (await byHand.getByTestId('manual-lat').inputValue()) !== '' || undefined, {
+      what: 'the last known position in the form',
+    });
     await techPage
       .getByTestId('manual-location')
       .getByTestId('manual-lat')

@@ -64,13 +64,15 @@ function ManualLocation({
   const [lon, setLon] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  /** Set as soon as the person types: the last known position then never replaces what they typed. */
+  const typed = useRef({ lat: false, lon: false });
 
   useEffect(() => {
     if (!me.technicianId) return;
     api.get<Technician>(path`/api/technicians/${me.technicianId}`).then(
       (technician) => {
-        setLat((value) => value || String(technician.currentLocation.lat));
-        setLon((value) => value || String(technician.currentLocation.lon));
+        if (!typed.current.lat) setLat((value) => value || String(technician.currentLocation.lat));
+        if (!typed.current.lon) setLon((value) => value || String(technician.currentLocation.lon));
       },
       () => undefined, // the fields stay empty to be typed in
     );
@@ -103,7 +105,10 @@ function ManualLocation({
             required
             value={lat}
             data-testid="manual-lat"
-            onInput={(event) => setLat(event.currentTarget.value)}
+            onInput={(event) => {
+              typed.current.lat = true;
+              setLat(event.currentTarget.value);
+            }}
           />
         </label>
         <label>
@@ -117,7 +122,10 @@ function ManualLocation({
             required
             value={lon}
             data-testid="manual-lon"
-            onInput={(event) => setLon(event.currentTarget.value)}
+            onInput={(event) => {
+              typed.current.lon = true;
+              setLon(event.currentTarget.value);
+            }}
           />
         </label>
       </div>
