@@ -141,8 +141,14 @@ describe('after-sales in the customer portal', () => {
   it('a customer rates repairs, complains, returns an appliance and uses a coupon, in both languages', async () => {
     // ---- two open tickets on appliances with owners (from the fleet's faults, else a customer's own
     // request made into a visit by staff); the first owner is our customer ----------------------------
-    const devices = await call<DeviceView[]>('GET', '/api/devices');
-    const owned = devices.filter((d) => d.customerId);
+    // the simulated fleet registers its appliances to the demo customers just after it connects
+    const owned = await waitFor(
+      async () => {
+        const devices = (await call<DeviceView[]>('GET', '/api/devices')).filter((d) => d.customerId);
+        return devices.length >= 2 ? devices : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 500, what: 'two appliances registered to customers' },
+    );
     const openOn = async (): Promise<Array<{ ticket: Ticket; device: DeviceView }>> =>
       (await call<Ticket[]>('GET', '/api/tickets?open=true'))
         .filter((ticket) => ['new', 'acknowledged', 'dispatched', 'en_route'].includes(ticket.status))
