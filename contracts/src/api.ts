@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { applianceTypeSchema, severitySchema, type publicProfile } from './appliance-profiles';
 
-export const roleSchema = z.enum(['admin', 'engineer', 'technician', 'customer']);
+export const roleSchema = z.enum(['admin', 'engineer', 'technician', 'customer', 'manager']);
 export type Role = z.infer<typeof roleSchema>;
 
 export const loginRequestSchema = z.strictObject({

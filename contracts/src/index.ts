@@ -12,3 +12,6 @@ export * from './admin-api';
 export * from './symptoms';
 export * from './care-api';
 export * from './aftercare-api';
+export * from './kpi-api';
+export * from './kpi-warnings-api';
+export * from './report-api';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { alarmSchema, pointSchema, ticketSchema, type Alarm, type Ticket } from './api';
 import type { Complaint, Compensation, ReturnCase, Survey } from './aftercare-api';
 import type { NotificationEvent, ServiceRequest } from './care-api';
+import type { KpiWarning } from './kpi-warnings-api';
 import type { GuidanceEvent, SlaEventView } from './service-api';
 
 /** Events the server pushes over Socket.IO. */
@@ -27,6 +28,8 @@ export const SOCKET_EVENTS = {
   returnCase: 'return',
   /** A satisfaction survey changed: staff, and its customer. */
   survey: 'survey',
+  /** A management warning opened, gained an action or closed: staff and managers. */
+  kpiWarning: 'kpi_warning',
 } as const;
 
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */
@@ -98,6 +101,7 @@ export interface ServerToClientEvents {
   [SOCKET_EVENTS.compensation]: (compensation: Compensation) => void;
   [SOCKET_EVENTS.returnCase]: (returnCase: ReturnCase) => void;
   [SOCKET_EVENTS.survey]: (survey: Survey) => void;
+  [SOCKET_EVENTS.kpiWarning]: (warning: KpiWarning) => void;
 }
 
 /** Typed Socket.IO events, client → server. */

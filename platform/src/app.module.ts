@@ -21,6 +21,10 @@ import { HealthModule } from './modules/health/health.module';
 import { InboundMailModule } from './modules/inbound-mail/inbound-mail.module';
 import { IncidentsModule } from './modules/incidents/incidents.module';
 import { JobsModule } from './modules/jobs/jobs.module';
+import { KpiWarningsModule } from './modules/kpi-warnings/kpi-warnings.module';
+import { KpisModule } from './modules/kpis/kpis.module';
+import { HistoryModule } from './modules/kpis/history/history.module';
+import { ReportsModule } from './modules/reports/reports.module';
 import { IngestModule } from './modules/ingest/ingest.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PartnersModule } from './modules/partners/partners.module';
@@ -105,6 +109,10 @@ export class AppModule {
         CompensationModule,
         ReturnsModule,
         FeedbackAnalysisModule,
+        KpiWarningsModule,
+        KpisModule,
+        ReportsModule,
+        HistoryModule,
       ],
     };
   }

@@ -15,7 +15,7 @@ import { describeAdminError } from './admin-errors';
 import { UserForm } from './admin-user-form';
 
 const USER_PAGE = 1000;
-const ROLES: Role[] = ['admin', 'engineer', 'technician', 'customer'];
+const ROLES: Role[] = ['admin', 'engineer', 'technician', 'customer', 'manager'];
 
 /** Every user: `GET /api/users` answers at most 1000 at a time. */
 async function loadAllUsers(api: ApiClient): Promise<UserView[]> {

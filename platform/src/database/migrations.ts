@@ -713,6 +713,152 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
         WHERE status IN ('applied', 'approved', 'received');
     `,
   },
+  {
+    id: 17,
+    name: 'organisation, appliance batches, KPI facts, targets, management warnings, monthly reports',
+    sql: `
+      CREATE TABLE organisations (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        parent_id text REFERENCES organisations(id),
+        name text NOT NULL,
+        region text,
+        head_user_id text
+      );
+      CREATE INDEX organisations_parent_idx ON organisations (parent_id);
+      ALTER TABLE technicians ADD COLUMN provider_id text;
+      ALTER TABLE devices ADD COLUMN batch text;
+      ALTER TABLE devices ADD COLUMN sold_at bigint;
+      ALTER TABLE devices ADD COLUMN dealer_id text;
+      ALTER TABLE devices ADD COLUMN branch_id text;
+      CREATE TABLE ticket_facts (
+        ticket_id text PRIMARY KEY,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        status text NOT NULL,
+        is_open boolean NOT NULL,
+        priority text NOT NULL,
+        channel text NOT NULL,
+        tier text NOT NULL,
+        device_id text NOT NULL,
+        customer_id text,
+        appliance_type text NOT NULL,
+        model text,
+        batch text,
+        region text,
+        branch_id text,
+        provider_id text,
+        dealer_id text,
+        technician_id text,
+        fault_mode text,
+        failure_class text,
+        is_failure boolean NOT NULL,
+        responded_at bigint,
+        respond_ms bigint,
+        arrived_at bigint,
+        arrive_ms bigint,
+        completed_at bigint,
+        complete_ms bigint,
+        on_site_ms bigint,
+        resolve_by bigint NOT NULL,
+        first_time_fix boolean,
+        is_repeat boolean NOT NULL,
+        remote boolean NOT NULL,
+        parts_needed integer NOT NULL DEFAULT 0,
+        parts_at_first_visit integer NOT NULL DEFAULT 0,
+        parts_bc_needed integer NOT NULL DEFAULT 0,
+        parts_bc_at_first_visit integer NOT NULL DEFAULT 0,
+        parts_cost_minor bigint NOT NULL DEFAULT 0,
+        labour_cost_minor bigint NOT NULL DEFAULT 0,
+        part_lots jsonb NOT NULL DEFAULT '[]'::jsonb
+      );
+      CREATE INDEX ticket_facts_created_idx ON ticket_facts (created_at);
+      CREATE INDEX ticket_facts_open_idx ON ticket_facts (created_at) WHERE is_open;
+      CREATE INDEX ticket_facts_completed_idx ON ticket_facts (completed_at) WHERE completed_at IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS ticket_audit_ticket_idx ON ticket_audit (ticket_id);
+      CREATE INDEX IF NOT EXISTS devices_installed_idx ON devices (installed_at);
+      CREATE TABLE location_anomalies (
+        id bigserial PRIMARY KEY,
+        kind text NOT NULL,
+        technician_id text NOT NULL,
+        ticket_id text,
+        at bigint NOT NULL,
+        distance_km double precision NOT NULL,
+        lat double precision NOT NULL,
+        lon double precision NOT NULL,
+        dedup_key text NOT NULL UNIQUE
+      );
+      CREATE INDEX location_anomalies_at_idx ON location_anomalies (at);
+      CREATE TABLE kpi_targets (
+        org_id text NOT NULL,
+        kpi text NOT NULL,
+        target double precision,
+        warning double precision,
+        updated_at bigint NOT NULL,
+        updated_by text NOT NULL,
+        PRIMARY KEY (org_id, kpi)
+      );
+    `,
+  },
+  {
+    id: 18,
+    name: 'management warnings with owners and their improvement actions',
+    sql: `
+      CREATE TABLE management_warnings (
+        id text PRIMARY KEY,
+        kpi text NOT NULL,
+        org_id text NOT NULL,
+        status text NOT NULL,
+        unit text NOT NULL,
+        direction text NOT NULL,
+        raised_value double precision NOT NULL,
+        warning_line double precision NOT NULL,
+        target double precision,
+        period_from bigint NOT NULL,
+        period_to bigint NOT NULL,
+        raised_at bigint NOT NULL,
+        owner_user_id text,
+        last_value double precision,
+        last_checked_at bigint NOT NULL,
+        closed_at bigint,
+        closed_value double precision
+      );
+      CREATE UNIQUE INDEX management_warnings_one_open_idx ON management_warnings (kpi, org_id) WHERE status = 'open';
+      CREATE INDEX management_warnings_org_idx ON management_warnings (org_id, raised_at);
+      CREATE TABLE improvement_actions (
+        id text PRIMARY KEY,
+        warning_id text NOT NULL REFERENCES management_warnings(id),
+        description text NOT NULL,
+        estimated_cost_minor bigint NOT NULL,
+        currency text NOT NULL,
+        expected_effect text NOT NULL,
+        expected_value double precision,
+        impact smallint NOT NULL,
+        cost_level smallint NOT NULL,
+        status text NOT NULL,
+        recorded_by text NOT NULL,
+        recorded_at bigint NOT NULL,
+        done_by text,
+        done_at bigint
+      );
+      CREATE INDEX improvement_actions_warning_idx ON improvement_actions (warning_id, recorded_at);
+    `,
+  },
+  {
+    id: 19,
+    name: 'monthly report archive',
+    sql: `
+      CREATE TABLE monthly_reports (
+        month text NOT NULL,
+        lang text NOT NULL,
+        html text NOT NULL,
+        pdf bytea,
+        generated_at bigint NOT NULL,
+        generated_by text NOT NULL,
+        PRIMARY KEY (month, lang)
+      );
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -63,4 +63,33 @@ describe('loadConfig', () => {
     );
     expect(() => loadConfig({ VIP_MIN_ACTIVITY: '0' })).toThrow(/VIP_MIN_ACTIVITY/);
   });
+
+  it('reads the KPI settings, and names a bad one', () => {
+    expect(loadConfig({})).toMatchObject({ kpiEarlyFailureDays: 90, kpiLabourRateMinorPerHour: 4500 });
+    expect(loadConfig({ KPI_EARLY_FAILURE_DAYS: '30', KPI_LABOUR_RATE_MINOR: '6000' })).toMatchObject({
+      kpiEarlyFailureDays: 30,
+      kpiLabourRateMinorPerHour: 6000,
+    });
+    expect(() => loadConfig({ KPI_EARLY_FAILURE_DAYS: '0' })).toThrow(/KPI_EARLY_FAILURE_DAYS/);
+    expect(() => loadConfig({ KPI_LABOUR_RATE_MINOR: 'lots' })).toThrow(/KPI_LABOUR_RATE_MINOR/);
+  });
+
+  it('checks the KPI warning lines every 15 minutes unless told otherwise, and names a bad period', () => {
+    expect(loadConfig({}).kpiWarningCheckMs).toBe(15 * 60_000);
+    expect(loadConfig({ KPI_WARNING_CHECK_MS: '300000' }).kpiWarningCheckMs).toBe(300_000);
+    expect(() => loadConfig({ KPI_WARNING_CHECK_MS: '500' })).toThrow(/KPI_WARNING_CHECK_MS/);
+    expect(() => loadConfig({ KPI_WARNING_CHECK_MS: 'often' })).toThrow(/KPI_WARNING_CHECK_MS/);
+  });
+
+  it('generates 12 months of 200 demo tickets unless told otherwise, none with 0, and names a bad value', () => {
+    expect(loadConfig({}).demoHistory).toEqual({ months: 12, ticketsPerMonth: 200 });
+    expect(loadConfig({ DEMO_HISTORY_MONTHS: '0' }).demoHistory.months).toBe(0);
+    expect(
+      loadConfig({ DEMO_HISTORY_MONTHS: '3', DEMO_HISTORY_TICKETS_PER_MONTH: '50' }).demoHistory,
+    ).toEqual({ months: 3, ticketsPerMonth: 50 });
+    expect(() => loadConfig({ DEMO_HISTORY_MONTHS: '-1' })).toThrow(/DEMO_HISTORY_MONTHS/);
+    expect(() => loadConfig({ DEMO_HISTORY_TICKETS_PER_MONTH: 'many' })).toThrow(
+      /DEMO_HISTORY_TICKETS_PER_MONTH/,
+    );
+  });
 });

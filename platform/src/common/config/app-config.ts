@@ -103,6 +103,10 @@ export const envSchema = z.object({
     .default('engineer:20000,admin:500000'),
   /** The approval queue's warning line (the documents' 20 unprocessed approvals). */
   APPROVAL_WARNING_LINE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** KPIs: a failure within this many days of installation is an early failure. */
+  KPI_EARLY_FAILURE_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+  /** KPIs: labour cost per on-site hour, minor units (service cost = parts + labour). */
+  KPI_LABOUR_RATE_MINOR: z.coerce.number().int().min(0).max(10_000_000).default(4500),
   /** An approval waiting longer than this is late. */
   APPROVAL_MAX_AGE_MS: z.coerce
     .number()
@@ -120,6 +124,22 @@ export const envSchema = z.object({
   VIP_MIN_SPEND_MINOR: z.coerce.number().int().min(1).max(1_000_000_000_000).default(500_000),
   /** Customer tiers: service requests plus answered surveys over 12 months that make a VIP. */
   VIP_MIN_ACTIVITY: z.coerce.number().int().min(1).max(100_000).default(12),
+  /** Months of demo after-sales history generated at the first start of a demo installation (0: none). */
+  DEMO_HISTORY_MONTHS: z.coerce.number().int().min(0).max(120).default(12),
+  /** Tickets per month of that history. */
+  DEMO_HISTORY_TICKETS_PER_MONTH: z.coerce.number().int().min(1).max(1_000_000).default(200),
+  /** How often the KPIs are checked against their warning lines (management warnings open and close). */
+  KPI_WARNING_CHECK_MS: z.coerce
+    .number()
+    .int()
+    .min(10_000)
+    .max(24 * 3_600_000)
+    .default(15 * 60_000),
+  /**
+   * The monthly report's PDF in Chinese: a TTF/OTF with Chinese glyphs, or a collection as
+   * `file.ttc#PostScriptName`. Default: the first of the usual Debian CJK fonts found on disk.
+   */
+  REPORT_CJK_FONT: z.string().trim().min(1).optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -170,15 +190,23 @@ export interface AppConfig {
   webPushSubject: string;
   /** Links in e-mails start with it (no trailing slash). */
   publicUrl: string;
+  /** The monthly report's Chinese PDF font (`path` or `path.ttc#PostScriptName`); unset: found on disk. */
+  reportCjkFont?: string;
   surveyDelayMs: number;
   surveyTtlMs: number;
   /** Per staff role, the compensation it may grant without approval (minor units). */
   compensationLimits: Partial<Record<'engineer' | 'admin' | 'technician', number>>;
   approvalWarningLine: number;
   approvalMaxAgeMs: number;
+  kpiEarlyFailureDays: number;
+  kpiLabourRateMinorPerHour: number;
   returnsAddress: string;
   /** The customer tier thresholds over the last 12 months (either makes a VIP). */
   tierRules: { vipMinSpendMinor12m: number; vipMinActivity12m: number };
+  /** The demo's generated service history: months (0: none) and tickets per month. */
+  demoHistory: { months: number; ticketsPerMonth: number };
+  /** How often the KPIs are checked against their warning lines. */
+  kpiWarningCheckMs: number;
 }
 
 export class ConfigError extends Error {
@@ -231,6 +259,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     attachmentMaxBytes: e.ATTACHMENT_MAX_BYTES,
     webPushSubject: e.WEB_PUSH_SUBJECT,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    reportCjkFont: e.REPORT_CJK_FONT,
     surveyDelayMs: e.SURVEY_DELAY_MS,
     surveyTtlMs: e.SURVEY_TTL_MS,
     compensationLimits: Object.fromEntries(
@@ -241,8 +270,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     ),
     approvalWarningLine: e.APPROVAL_WARNING_LINE,
     approvalMaxAgeMs: e.APPROVAL_MAX_AGE_MS,
+    kpiEarlyFailureDays: e.KPI_EARLY_FAILURE_DAYS,
+    kpiLabourRateMinorPerHour: e.KPI_LABOUR_RATE_MINOR,
     returnsAddress: e.RETURNS_ADDRESS,
     tierRules: { vipMinSpendMinor12m: e.VIP_MIN_SPEND_MINOR, vipMinActivity12m: e.VIP_MIN_ACTIVITY },
+    demoHistory: { months: e.DEMO_HISTORY_MONTHS, ticketsPerMonth: e.DEMO_HISTORY_TICKETS_PER_MONTH },
+    kpiWarningCheckMs: e.KPI_WARNING_CHECK_MS,
   };
 }
 

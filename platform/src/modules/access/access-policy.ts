@@ -58,6 +58,7 @@ export class AccessPolicy {
     switch (principal.role) {
       case 'admin':
       case 'engineer':
+      case 'manager':
         return true;
       case 'technician':
         return principal.technicianId !== null && this.hasJobOn(principal.technicianId, device.id);
@@ -70,6 +71,7 @@ export class AccessPolicy {
     switch (principal.role) {
       case 'admin':
       case 'engineer':
+      case 'manager':
         return true;
       case 'technician':
         return principal.technicianId !== null && ticket.assigneeId === principal.technicianId;
@@ -83,6 +85,7 @@ export class AccessPolicy {
     switch (principal.role) {
       case 'admin':
       case 'engineer':
+      case 'manager':
         return true;
       case 'technician':
         return (
@@ -99,6 +102,7 @@ export class AccessPolicy {
     switch (principal.role) {
       case 'admin':
       case 'engineer':
+      case 'manager':
         return true;
       case 'technician':
         return false;
@@ -112,6 +116,7 @@ export class AccessPolicy {
     switch (principal.role) {
       case 'admin':
       case 'engineer':
+      case 'manager':
         return true;
       case 'technician':
         return false;
@@ -125,6 +130,7 @@ export class AccessPolicy {
     switch (principal.role) {
       case 'admin':
       case 'engineer':
+      case 'manager':
         return true;
       case 'technician':
         return false;
@@ -158,6 +164,7 @@ export class AccessPolicy {
     switch (principal.role) {
       case 'admin':
       case 'engineer':
+      case 'manager':
         return true;
       case 'technician':
         return false;

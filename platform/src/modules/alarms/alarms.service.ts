@@ -348,7 +348,8 @@ const userStep = (
   at,
   action,
   actorId: principal.userId,
-  actorRole: principal.role,
+  // managers follow alarms but have no alarm action route; recorded as staff if one ever does
+  actorRole: principal.role === 'manager' ? 'engineer' : principal.role,
   comment: comment ?? null,
 });
 

@@ -62,7 +62,7 @@ export class CompensationService extends Compensations implements OnModuleInit {
 
   /** What the role may grant without approval, minor units (0 for roles without a limit). */
   limitOf(role: Role): number {
-    return role === 'customer' ? 0 : (this.config.compensationLimits[role] ?? 0);
+    return role === 'customer' || role === 'manager' ? 0 : (this.config.compensationLimits[role] ?? 0);
   }
 
   async request(input: {

@@ -151,6 +151,9 @@ export class RealtimeService implements OnApplicationShutdown {
         const rooms = [STAFF_ROOM, ...(survey.customerId ? [`customer:${survey.customerId}`] : [])];
         this.emitTo(rooms, SOCKET_EVENTS.survey, survey);
       }),
+      this.events.on('kpi_warning.changed', (warning) => {
+        this.emitTo([STAFF_ROOM, roleRoom('manager')], SOCKET_EVENTS.kpiWarning, warning);
+      }),
       this.events.on('notification.inbox', ({ userId, event }) => {
         this.emitTo([userRoom(userId)], SOCKET_EVENTS.notification, event);
       }),

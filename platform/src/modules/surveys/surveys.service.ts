@@ -407,9 +407,14 @@ export class SurveysService implements OnModuleInit {
         case 'admin':
           return { channel: 'engineer', answeredBy: `${p.role}:${p.userId}` };
         case 'technician':
-          throw surveyError('survey.role_not_allowed', 'Technicians do not answer satisfaction surveys', {
-            role: p.role,
-          });
+        case 'manager':
+          throw surveyError(
+            'survey.role_not_allowed',
+            'Only customers and support staff answer satisfaction surveys',
+            {
+              role: p.role,
+            },
+          );
       }
     }
     if (caller.partner) return { channel: 'partner', answeredBy: `partner:${caller.partner.partnerId}` };
@@ -492,7 +497,7 @@ export function complaintText(survey: SurveyRecord, r: SurveyResponseRecord): st
         overall: 'overall',
       };
   const low = (['professionalism', 'attitude', 'effect', 'timeliness', 'overall'] as const)
-    .filter((k) => r[k] !== null && (r[k]) <= LOW_SCORE)
+    .filter((k) => r[k] !== null && r[k] <= LOW_SCORE)
     .map((k) => `${names[k]} ${r[k]}/5`);
   if (zh)
     return (

@@ -18,7 +18,7 @@ export class TechniciansController {
   constructor(private readonly technicians: TechniciansService) {}
 
   @Get()
-  @Roles('admin', 'engineer')
+  @Roles('admin', 'engineer', 'manager')
   @ApiOperation({ summary: 'Technicians with skills, shifts, region, status and current location' })
   list(): Promise<Technician[]> {
     return this.technicians.all();

@@ -33,6 +33,10 @@ export function actorOf(principal: Principal): Actor {
     case 'admin':
     case 'engineer':
       return { kind: principal.role, id: principal.userId };
+    case 'manager':
+      // managers read and follow up; no route lets them act on a ticket (the Roles guard), but a
+      // note they could ever leave is theirs as staff
+      return { kind: 'engineer', id: principal.userId };
   }
 }
 

@@ -1,0 +1,494 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import {
+  KPI_NAMES,
+  type KpiAnswer,
+  type KpiFilter,
+  type KpiGroup,
+  type KpiGroupBy,
+  type KpiName,
+  type KpiRow,
+  type KpiRowsAnswer,
+  type KpiValue,
+  type Organisation,
+} from '../../../../contracts/src';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
+import { Clock } from '../../common/clock/clock';
+import { featureErrors } from '../../common/errors/app-error';
+import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
+import { KPI_DEFINITIONS, KPI_SOURCES, type KpiDefinition, type KpiPart } from './kpi-definitions';
+import { TicketFactsProjector } from './ticket-facts.projector';
+
+export const kpiError = featureErrors({
+  'kpis.bad_period': 'invalid',
+});
+
+const DAY = 86_400_000;
+const MONTH = 30.44 * DAY;
+/** Working time per technician per weekday, for utilisation. */
+const WORKDAY_MS = 8 * 3_600_000;
+const TIME_GROUPS: ReadonlySet<KpiGroupBy> = new Set(['day', 'week', 'month']);
+const UNKNOWN = 'unknown';
+
+const utc = (column: string) => `(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC')`;
+const GROUP_EXPR: Record<KpiGroupBy, string> = {
+  day: `to_char(${utc('at')}, 'YYYY-MM-DD')`,
+  week: `to_char(date_trunc('week', ${utc('at')}), 'IYYY-"W"IW')`,
+  month: `to_char(${utc('at')}, 'YYYY-MM')`,
+  region: 'region',
+  branch: 'branch',
+  provider: 'provider',
+  dealer: 'dealer',
+  type: 'type',
+  model: 'model',
+  batch: 'batch',
+  technician: 'technician',
+  channel: 'channel',
+  priority: 'priority',
+  fault_mode: 'fault_mode',
+  failure_class: 'failure_class',
+};
+const FILTER_COLUMN: Record<keyof KpiFilter, string> = {
+  region: 'region',
+  branch: 'branch',
+  provider: 'provider',
+  type: 'type',
+  model: 'model',
+};
+
+export interface KpiQuery {
+  names?: readonly KpiName[];
+  fromMs: number;
+  toMs: number;
+  groupBy?: KpiGroupBy;
+  filter?: KpiFilter;
+}
+
+export interface KpiRowsQuery extends Omit<KpiQuery, 'names'> {
+  group?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface KpiDefinitionView {
+  name: KpiName;
+  area: KpiDefinition['area'];
+  unit: KpiDefinition['unit'];
+  direction: KpiDefinition['direction'];
+  target: number | null;
+  warning: number | null;
+  warningPerMonth: boolean;
+  owner: string;
+}
+
+export interface EffectiveTarget {
+  target: number | null;
+  warning: number | null;
+  /** Where the numbers come from. */
+  origin: 'org' | 'hq' | 'default';
+}
+
+interface Bucket {
+  key: string;
+  fromMs: number;
+  toMs: number;
+}
+
+interface PartResult {
+  total: number | null;
+  samples: number;
+  groups: Map<string, { value: number | null; samples: number }>;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** The UTC calendar day, ISO week or month `ms` falls in, keyed as the SQL keys them. */
+function bucketOf(groupBy: KpiGroupBy, ms: number): Bucket {
+  const d = new Date(ms);
+  if (groupBy === 'day') {
+    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
+    return { key: new Date(start).toISOString().slice(0, 10), fromMs: start, toMs: start + DAY };
+  }
+  if (groupBy === 'week') {
+    const day = (d.getUTCDay() + 6) % 7; // Monday = 0
+    const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() - day);
+    const thursday = new Date(start + 3 * DAY);
+    const isoYear = thursday.getUTCFullYear();
+    const week = Math.floor((thursday.getTime() - Date.UTC(isoYear, 0, 1)) / (7 * DAY)) + 1;
+    return { key: `${isoYear}-W${pad(week)}`, fromMs: start, toMs: start + 7 * DAY };
+  }
+  const start = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const end = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  return { key: `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}`, fromMs: start, toMs: end };
+}
+
+/** The period's buckets, clipped to [from, to). */
+export function bucketsOf(groupBy: KpiGroupBy, fromMs: number, toMs: number): Bucket[] {
+  const out: Bucket[] = [];
+  let at = fromMs;
+  while (at < toMs && out.length < 1000) {
+    const bucket = bucketOf(groupBy, at);
+    out.push({ key: bucket.key, fromMs: Math.max(bucket.fromMs, fromMs), toMs: Math.min(bucket.toMs, toMs) });
+    at = bucket.toMs;
+  }
+  return out;
+}
+
+/** Weekdays in [from, to) × 8 h: one technician's working time in the period. */
+export function workingMsPerTechnician(fromMs: number, toMs: number): number {
+  let total = 0;
+  let day = Date.UTC(
+    new Date(fromMs).getUTCFullYear(),
+    new Date(fromMs).getUTCMonth(),
+    new Date(fromMs).getUTCDate(),
+  );
+  for (; day < toMs; day += DAY) {
+    const weekday = new Date(day).getUTCDay();
+    if (weekday === 0 || weekday === 6) continue;
+    const overlap = Math.min(day + DAY, toMs) - Math.max(day, fromMs);
+    total += (overlap / DAY) * WORKDAY_MS;
+  }
+  return total;
+}
+
+const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const int = (n: number) => String(Math.trunc(n));
+
+/**
+ * Computes the KPIs of KPI_DEFINITIONS in SQL over the facts (ticket_facts) and the care
+ * tables, sliced by one dimension and filtered by organisation and product. The same SQL runs
+ * on PostgreSQL and PGlite.
+ */
+@Injectable()
+export class KpiService {
+  private readonly approvalMaxAgeMs: number;
+
+  constructor(
+    @Inject(SQL_CLIENT) private readonly db: SqlClient,
+    private readonly clock: Clock,
+    @Optional() private readonly projector?: TicketFactsProjector,
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
+    this.approvalMaxAgeMs = config?.approvalMaxAgeMs ?? 48 * 3_600_000;
+  }
+
+  definitions(): KpiDefinitionView[] {
+    return KPI_NAMES.map((name) => {
+      const d = KPI_DEFINITIONS[name];
+      return {
+        name,
+        area: d.area,
+        unit: d.unit,
+        direction: d.direction,
+        target: d.target,
+        warning: d.warning,
+        warningPerMonth: d.warningPerMonth ?? false,
+        owner: d.owner,
+      };
+    });
+  }
+
+  /** The organisation whose targets apply to a filter: the branch, else the region, else headquarters. */
+  orgOf(filter: KpiFilter | undefined): string {
+    if (filter?.branch) return filter.branch;
+    if (filter?.region) return `region-${filter.region}`;
+    return 'hq';
+  }
+
+  /** Targets and warning lines per KPI for an organisation: its own, else headquarters', else the defaults. */
+  async targetsFor(orgId: string | null): Promise<Map<KpiName, EffectiveTarget>> {
+    const rows = await this.db.query<{
+      org_id: string;
+      kpi: string;
+      target: number | null;
+      warning: number | null;
+    }>(`SELECT org_id, kpi, target, warning FROM kpi_targets WHERE org_id = ANY($1::text[])`, [
+      orgId && orgId !== 'hq' ? [orgId, 'hq'] : ['hq'],
+    ]);
+    const out = new Map<KpiName, EffectiveTarget>();
+    for (const name of KPI_NAMES) {
+      const d = KPI_DEFINITIONS[name];
+      const own = orgId !== 'hq' ? rows.find((r) => r.org_id === orgId && r.kpi === name) : undefined;
+      const hq = rows.find((r) => r.org_id === 'hq' && r.kpi === name);
+      // each number falls back on its own: a null in a row means "not set here"
+      const target = num(own?.target) ?? num(hq?.target);
+      const warning = num(own?.warning) ?? num(hq?.warning);
+      out.set(name, {
+        target: target ?? d.target,
+        warning: warning ?? d.warning,
+        origin: num(own?.target) !== null || num(own?.warning) !== null ? 'org' : hq ? 'hq' : 'default',
+      });
+    }
+    return out;
+  }
+
+  async organisations(): Promise<Organisation[]> {
+    const rows = await this.db.query<{
+      id: string;
+      kind: Organisation['kind'];
+      parent_id: string | null;
+      name: string;
+      region: string | null;
+      head_user_id: string | null;
+    }>('SELECT id, kind, parent_id, name, region, head_user_id FROM organisations ORDER BY id');
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      parentId: r.parent_id,
+      name: r.name,
+      region: r.region,
+      headUserId: r.head_user_id,
+    }));
+  }
+
+  async compute(query: KpiQuery): Promise<KpiAnswer> {
+    this.checkPeriod(query.fromMs, query.toMs);
+    await this.projector?.flush();
+    const now = this.clock.now();
+    const targets = await this.targetsFor(this.orgOf(query.filter));
+    const names = query.names && query.names.length > 0 ? [...new Set(query.names)] : [...KPI_NAMES];
+    const kpis: KpiValue[] = [];
+    for (const name of names) {
+      const d = KPI_DEFINITIONS[name];
+      const part = await this.evaluate(d.part, query, now);
+      const den = d.denominator ? await this.evaluate(d.denominator, query, now) : null;
+      const drillSamples = d.name === 'mtbf_days' && den ? den : part;
+      // a ratio with nothing in its numerator is 0 (no complaints), with nothing below it no data
+      const nothingAbove =
+        den !== null && den.total !== null && (await this.hasHistory(query.toMs)) ? 0 : null;
+      const value = den ? this.ratio(part.total ?? nothingAbove, den.total, d.scale) : part.total;
+      const keys = new Set([...part.groups.keys(), ...(den ? den.groups.keys() : [])]);
+      const groups: KpiGroup[] = [...keys]
+        .map((key) => {
+          const p = part.groups.get(key);
+          const q = den?.groups.get(key);
+          return {
+            key,
+            value: den
+              ? this.ratio(p?.value ?? (q ? 0 : null), q?.value ?? null, d.scale)
+              : (p?.value ?? null),
+            samples: (d.name === 'mtbf_days' ? q?.samples : p?.samples) ?? 0,
+          };
+        })
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const effective = targets.get(name) ?? {
+        target: d.target,
+        warning: d.warning,
+        origin: 'default' as const,
+      };
+      const warning =
+        effective.warning === null
+          ? null
+          : d.warningPerMonth
+            ? Math.round(effective.warning * ((query.toMs - query.fromMs) / MONTH) * 100) / 100
+            : effective.warning;
+      kpis.push({
+        name,
+        area: d.area,
+        value,
+        unit: d.unit,
+        direction: d.direction,
+        target: effective.target,
+        warning,
+        breached:
+          value !== null &&
+          warning !== null &&
+          (d.direction === 'higher_is_better' ? value < warning : value > warning),
+        samples: drillSamples.samples,
+        groups,
+      });
+    }
+    return {
+      from: new Date(query.fromMs).toISOString(),
+      to: new Date(query.toMs).toISOString(),
+      groupBy: query.groupBy ?? null,
+      kpis,
+    };
+  }
+
+  /** The rows behind a KPI's number (or one group's), those that count against it first. */
+  async rows(name: KpiName, query: KpiRowsQuery): Promise<KpiRowsAnswer> {
+    this.checkPeriod(query.fromMs, query.toMs);
+    await this.projector?.flush();
+    const d = KPI_DEFINITIONS[name];
+    const part = d.name === 'mtbf_days' && d.denominator ? d.denominator : d.part;
+    let fromMs = query.fromMs;
+    let toMs = query.toMs;
+    let group: { expr: string; key: string } | null = null;
+    if (query.groupBy && query.group !== undefined) {
+      const isTime = TIME_GROUPS.has(query.groupBy);
+      if (isTime && KPI_SOURCES[part.source].time === 'stock') {
+        const bucket = bucketsOf(query.groupBy, query.fromMs, query.toMs).find((b) => b.key === query.group);
+        if (!bucket) return { name, total: 0, items: [] };
+        fromMs = bucket.fromMs;
+        toMs = bucket.toMs;
+      } else {
+        group = { expr: `COALESCE(${GROUP_EXPR[query.groupBy]}, '${UNKNOWN}')`, key: query.group };
+      }
+    }
+    const { sql, params } = this.scoped(part, fromMs, toMs, this.clock.now(), query.filter);
+    const groupSql = group ? ` AND ${group.expr} = $${params.length + 1}` : '';
+    if (group) params.push(group.key);
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    const [countRow] = await this.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${sql}${groupSql}`,
+      params,
+    );
+    const rows = await this.db.query<{
+      row_kind: KpiRow['kind'];
+      row_id: string;
+      at: number;
+      region: string | null;
+      branch: string | null;
+      provider: string | null;
+      type: string | null;
+      model: string | null;
+      technician: string | null;
+      value: number | null;
+      bad: boolean | null;
+    }>(
+      `SELECT row_kind, row_id, at, region, branch, provider, type, model, technician,
+              (${this.literal(part.rowValue, fromMs, toMs)})::double precision AS value,
+              (${this.literal(part.bad, fromMs, toMs)}) AS bad
+         FROM ${sql}${groupSql}
+        ORDER BY bad DESC NULLS LAST, at DESC, row_id
+        LIMIT ${limit} OFFSET ${offset}`,
+      params,
+    );
+    return {
+      name,
+      total: Number(countRow?.n ?? 0),
+      items: rows.map((r) => ({
+        kind: r.row_kind,
+        id: r.row_id,
+        at: Number(r.at),
+        region: r.region,
+        branch: r.branch,
+        provider: r.provider,
+        type: r.type,
+        model: r.model,
+        technician: r.technician,
+        value: num(r.value),
+        bad: r.bad === true,
+      })),
+    };
+  }
+
+  private checkPeriod(fromMs: number, toMs: number): void {
+    if (!Number.isFinite(fromMs) || !Number.isFinite(toMs) || toMs <= fromMs) {
+      throw kpiError('kpis.bad_period', '`to` must be after `from`', { field: 'to' });
+    }
+    if (toMs - fromMs > 5 * 366 * DAY) {
+      throw kpiError('kpis.bad_period', 'the period may span at most five years', { field: 'from' });
+    }
+  }
+
+  /** Whether any ticket was opened before `toMs`: before that, every KPI has no data. */
+  private async hasHistory(toMs: number): Promise<boolean> {
+    const rows = await this.db.query<{ one: number }>(
+      `SELECT 1 AS one FROM ticket_facts WHERE created_at < ${int(toMs)} LIMIT 1`,
+    );
+    return rows.length > 0;
+  }
+
+  private ratio(numerator: number | null, denominator: number | null, scale = 1): number | null {
+    if (numerator === null || denominator === null || denominator === 0) return null;
+    return (numerator / denominator) * scale;
+  }
+
+  /** Puts the period, now and the policy numbers in as literals (all integers computed here). */
+  private literal(sql: string, fromMs: number, toMs: number): string {
+    const now = this.clock.now();
+    return sql
+      .replaceAll('$1', int(fromMs))
+      .replaceAll('$2', int(toMs))
+      .replaceAll('$3', int(now))
+      .replaceAll('$4', int(workingMsPerTechnician(fromMs, toMs)))
+      .replaceAll('$5', int(this.approvalMaxAgeMs));
+  }
+
+  /** `(source) s WHERE <period> AND <filters> AND <part's condition>` with the filters as parameters. */
+  private scoped(
+    part: KpiPart,
+    fromMs: number,
+    toMs: number,
+    _now: number,
+    filter: KpiFilter | undefined,
+  ): { sql: string; params: unknown[] } {
+    const source = KPI_SOURCES[part.source];
+    const conditions =
+      source.time === 'period' ? [`s.at >= ${int(fromMs)}`, `s.at < ${int(toMs)}`] : [`s.at < ${int(toMs)}`];
+    const params: unknown[] = [];
+    for (const [key, column] of Object.entries(FILTER_COLUMN) as Array<[keyof KpiFilter, string]>) {
+      const value = filter?.[key];
+      if (value === undefined) continue;
+      params.push(value);
+      conditions.push(`s.${column} = $${params.length}`);
+    }
+    if (part.where) conditions.push(`(${this.literal(part.where, fromMs, toMs)})`);
+    return {
+      sql: `(${this.literal(source.sql, fromMs, toMs)}) s WHERE ${conditions.join(' AND ')}`,
+      params,
+    };
+  }
+
+  private async evaluate(part: KpiPart, query: KpiQuery, now: number): Promise<PartResult> {
+    const groupBy = query.groupBy;
+    if (groupBy && TIME_GROUPS.has(groupBy) && KPI_SOURCES[part.source].time === 'stock') {
+      // a stock (installed base, technicians, backlog) per period is its level in that period
+      const total = await this.evaluate(part, { ...query, groupBy: undefined }, now);
+      const groups = new Map<string, { value: number | null; samples: number }>();
+      for (const bucket of bucketsOf(groupBy, query.fromMs, query.toMs)) {
+        const one = await this.evaluate(
+          part,
+          { ...query, fromMs: bucket.fromMs, toMs: bucket.toMs, groupBy: undefined },
+          now,
+        );
+        groups.set(bucket.key, { value: one.total, samples: one.samples });
+      }
+      return { ...total, groups };
+    }
+    const { sql, params } = this.scoped(part, query.fromMs, query.toMs, now, query.filter);
+    const value = this.literal(part.value, query.fromMs, query.toMs);
+    const groups = new Map<string, { value: number | null; samples: number }>();
+    if (!groupBy) {
+      const [row] = await this.db.query<{ value: unknown; samples: number }>(
+        `SELECT (${value})::double precision AS value, count(*)::int AS samples FROM ${sql}`,
+        params,
+      );
+      const samples = Number(row?.samples ?? 0);
+      if (samples > 0) return { total: num(row?.value), samples, groups };
+      // nothing counted: a count is 0 once the service has any history, else there is no data
+      return {
+        total: part.value === 'count(*)' && (await this.hasHistory(query.toMs)) ? 0 : null,
+        samples,
+        groups,
+      };
+    }
+    const key = `COALESCE(${GROUP_EXPR[groupBy]}, '${UNKNOWN}')`;
+    const rows = await this.db.query<{
+      key: string | null;
+      grouped: number;
+      value: unknown;
+      samples: number;
+    }>(
+      `SELECT ${key} AS key, GROUPING(${key}) AS grouped, (${value})::double precision AS value,
+              count(*)::int AS samples
+         FROM ${sql}
+        GROUP BY GROUPING SETS ((), (${key}))`,
+      params,
+    );
+    let total: number | null = part.value === 'count(*)' && (await this.hasHistory(query.toMs)) ? 0 : null;
+    let samples = 0;
+    for (const row of rows) {
+      const n = Number(row.samples);
+      if (Number(row.grouped) === 1) {
+        samples = n;
+        if (n > 0) total = num(row.value);
+      } else if (row.key !== null) {
+        groups.set(row.key, { value: n === 0 ? null : num(row.value), samples: n });
+      }
+    }
+    return { total, samples, groups };
+  }
+}

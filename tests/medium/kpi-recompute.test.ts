@@ -1,0 +1,214 @@
+// Every KPI, on PGlite and on a real PostgreSQL, equals an independent recomputation from the
+// raw rows (tests/support/kpi-dataset.ts): overall, and sliced by month, week, region, branch,
+// provider, model, batch, technician, channel and failure class; filtered by region and type.
+import { KPI_NAMES, type KpiGroupBy } from '../../contracts/src';
+import { ManualClock } from '../../platform/src/common/clock/clock';
+import { createLogger } from '../../platform/src/common/logging/logger';
+import { openDatabase } from '../../platform/src/database/open-database';
+import type { SqlClient } from '../../platform/src/database/sql-client';
+import { KpiExceptionsService } from '../../platform/src/modules/kpis/kpi-exceptions.service';
+import { KpiService } from '../../platform/src/modules/kpis/kpi.service';
+import { TicketFactsProjector } from '../../platform/src/modules/kpis/ticket-facts.projector';
+import { makeKpiDataset, recomputeKpi, writeKpiDataset, type KpiDataset } from '../support/kpi-dataset';
+import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server';
+
+const NOW = Date.UTC(2026, 10, 20, 15, 30);
+const FROM = Date.UTC(2026, 0, 1);
+const GROUPINGS: KpiGroupBy[] = [
+  'month',
+  'week',
+  'region',
+  'branch',
+  'provider',
+  'model',
+  'batch',
+  'technician',
+  'channel',
+  'failure_class',
+];
+
+const close = (actual: number | null, expected: number | null) =>
+  actual === null || expected === null
+    ? actual === expected
+    : Math.abs(actual - expected) <= 1e-9 * Math.max(1, Math.abs(expected));
+
+describe.each(['pglite', 'postgres'] as const)(
+  'KPIs against an independent recomputation (%s)',
+  (database) => {
+    let postgres: PostgresServer | undefined;
+    let db: SqlClient;
+    let kpis: KpiService;
+    let exceptions: KpiExceptionsService;
+    let data: KpiDataset;
+
+    beforeAll(async () => {
+      if (database === 'postgres') {
+        postgres = await startPostgres();
+        db = await openDatabase({ databaseUrl: await createDatabase(postgres.url, 'kpi_recompute') });
+      } else {
+        db = await openDatabase({});
+      }
+      data = makeKpiDataset(7, NOW, FROM);
+      await writeKpiDataset(db, data);
+      const projector = new TicketFactsProjector(db, createLogger('silent'));
+      expect(await projector.projectAll()).toBe(data.tickets.length);
+      kpis = new KpiService(db, new ManualClock(NOW), projector);
+      exceptions = new KpiExceptionsService(db, new ManualClock(NOW), projector);
+    }, 120_000);
+
+    afterAll(async () => {
+      await db?.close();
+      await postgres?.stop();
+    });
+
+    it('computes every KPI over the period as the raw rows say, with data behind each', async () => {
+      const answer = await kpis.compute({ fromMs: FROM, toMs: NOW });
+      expect(answer.kpis.map((k) => k.name)).toEqual([...KPI_NAMES]);
+      const wrong: string[] = [];
+      for (const k of answer.kpis) {
+        const expected = recomputeKpi(data, k.name, FROM, NOW).value;
+        if (!close(k.value, expected)) wrong.push(`${k.name}: ${k.value} expected ${expected}`);
+      }
+      expect(wrong).toEqual([]);
+      // the dataset is built so that no KPI is empty: a null would hide a broken query
+      expect(answer.kpis.filter((k) => k.value === null).map((k) => k.name)).toEqual([]);
+    });
+
+    it.each(GROUPINGS)('slices every KPI by %s as the raw rows say', async (groupBy) => {
+      const answer = await kpis.compute({ fromMs: FROM, toMs: NOW, groupBy });
+      const wrong: string[] = [];
+      for (const k of answer.kpis) {
+        const expected = recomputeKpi(data, k.name, FROM, NOW, groupBy);
+        const actual = new Map(k.groups.map((g) => [g.key, g.value]));
+        for (const key of new Set([...actual.keys(), ...expected.groups.keys()])) {
+          if (!close(actual.get(key) ?? null, expected.groups.get(key) ?? null)) {
+            wrong.push(`${k.name}[${key}]: ${actual.get(key)} expected ${expected.groups.get(key)}`);
+          }
+        }
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it('filters by region and product type, and by a shorter period', async () => {
+      const from = Date.UTC(2026, 5, 1);
+      const to = Date.UTC(2026, 8, 1);
+      const answer = await kpis.compute({
+        fromMs: from,
+        toMs: to,
+        filter: { region: 'east', type: 'washer' },
+      });
+      const wrong: string[] = [];
+      for (const k of answer.kpis) {
+        const expected = recomputeKpi(data, k.name, from, to, undefined, {
+          region: 'east',
+          type: 'washer',
+        }).value;
+        if (!close(k.value, expected)) wrong.push(`${k.name}: ${k.value} expected ${expected}`);
+      }
+      expect(wrong).toEqual([]);
+    });
+
+    it('drills from a number to exactly the rows behind it, those against the KPI first', async () => {
+      const answer = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['completion_24h_rate', 'backlog_over_48h', 'complaints'],
+        groupBy: 'region',
+      });
+      for (const k of answer.kpis) {
+        for (const group of k.groups) {
+          const rows = await kpis.rows(k.name, {
+            fromMs: FROM,
+            toMs: NOW,
+            groupBy: 'region',
+            group: group.key,
+            limit: 1000,
+          });
+          expect(rows.total).toBe(group.samples);
+          expect(rows.items).toHaveLength(group.samples);
+        }
+      }
+      const late = await kpis.rows('completion_24h_rate', { fromMs: FROM, toMs: NOW, limit: 1000 });
+      const bad = late.items.filter((r) => r.bad);
+      expect(late.items.slice(0, bad.length).every((r) => r.bad)).toBe(true);
+      const rate = answer.kpis[0];
+      expect(1 - bad.length / late.total).toBeCloseTo(rate.value as number, 9);
+      expect(late.items.every((r) => r.kind === 'ticket')).toBe(true);
+    });
+
+    it('lists what is late with its owner, as the raw tickets say', async () => {
+      const answer = await exceptions.exceptions();
+      const open = data.tickets.filter(
+        (t) => !['resolved', 'verified', 'closed', 'cancelled'].includes(t.status),
+      );
+      expect(answer.counts).toEqual({
+        not_arrived: open.filter(
+          (t) =>
+            !t.remote && ['dispatched', 'en_route'].includes(t.status) && t.createdAt + 4 * 3_600_000 < NOW,
+        ).length,
+        not_completed: open.filter((t) => t.resolveBy < NOW).length,
+        key_customer: open.filter((t) => t.tier === 'vip').length,
+        part_not_picked_up: 0,
+      });
+      expect(answer.counts.not_completed).toBeGreaterThan(5);
+      const late = answer.items.filter((i) => i.kind === 'not_completed');
+      // longest late first, each owned by the appliance's branch office
+      expect(late.map((i) => i.lateMs)).toEqual([...late.map((i) => i.lateMs)].sort((a, b) => b - a));
+      const device = new Map(data.devices.map((d) => [d.id, d]));
+      for (const item of late) {
+        const ticket = data.tickets.find((t) => t.id === item.ticketId)!;
+        expect(item.ownerOrgId).toBe(device.get(ticket.deviceId)!.branch);
+      }
+    });
+
+    it('finds the bad batch, and only it', async () => {
+      const batches = (await exceptions.badBatches(FROM, NOW)).filter((b) => b.kind === 'batch');
+      const alerts = batches
+        .filter((b) => b.alert)
+        .map((b) => `${b.of}/${b.id}`)
+        .sort();
+      expect(alerts).toEqual(['dishwasher/B3', 'refrigerator/B3', 'washer/B3']);
+      const washerB3 = batches.find((b) => b.of === 'washer' && b.id === 'B3')!;
+      const units = data.devices.filter(
+        (d) => d.type === 'washer' && d.batch === 'B3' && d.installedAt !== null && d.installedAt < NOW,
+      );
+      expect(washerB3.units).toBe(units.length);
+    });
+
+    it('answers no data before any history, never a made-up number', async () => {
+      const answer = await kpis.compute({ fromMs: Date.UTC(2020, 0, 1), toMs: Date.UTC(2020, 1, 1) });
+      const withValue = answer.kpis
+        .filter((k) => k.value !== null && k.name !== 'technicians')
+        .map((k) => k.name);
+      expect(withValue).toEqual([]);
+    });
+
+    it('keeps the facts equal to the tickets when a ticket changes', async () => {
+      const projector = new TicketFactsProjector(db, createLogger('silent'));
+      const open = data.tickets.find(
+        (t) => t.status === 'acknowledged' && NOW - t.createdAt > 48 * 3_600_000,
+      )!;
+      const before = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['backlog_over_48h', 'tickets_completed'],
+      });
+      await db.query(`UPDATE tickets SET status = 'cancelled', updated_at = updated_at + 1 WHERE id = $1`, [
+        open.id,
+      ]);
+      expect(await projector.projectStale()).toBe(1);
+      const after = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['backlog_over_48h', 'tickets_completed'],
+      });
+      expect(after.kpis[0].value).toBe((before.kpis[0].value as number) - 1);
+      expect(after.kpis[1].value).toBe(before.kpis[1].value);
+      await db.query(
+        `UPDATE tickets SET status = 'acknowledged', updated_at = updated_at + 1 WHERE id = $1`,
+        [open.id],
+      );
+      await projector.projectTickets([open.id]);
+    });
+  },
+);
