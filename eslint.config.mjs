@@ -15,6 +15,8 @@ const ELEMENTS = [
   { type: 'dashboards', pattern: 'dashboards/src' },
   { type: 'platform-common', pattern: 'platform/src/common' },
   { type: 'platform-database', pattern: 'platform/src/database' },
+  // the demo's generated after-sales history is demo data too: it builds on the demo world
+  { type: 'platform-demo', pattern: 'platform/src/modules/kpis/history' },
   { type: 'platform-demo', pattern: 'platform/src/modules/demo' },
   { type: 'platform-feature', pattern: 'platform/src/modules/*', capture: ['feature'] },
   // main.ts, platform.ts, app.module.ts, simulator-process.ts: the composition root

@@ -27,6 +27,8 @@ export async function startTestPlatform(
     ADMIN_PASSWORD: ADMIN.password,
     LOG_LEVEL: 'silent',
     TELEMETRY_PUSH_INTERVAL_MS: '0',
+    // no generated demo history unless a test asks for it (DEMO_HISTORY_MONTHS)
+    DEMO_HISTORY_MONTHS: '0',
     ...env,
   });
   const platform = await startPlatform(config, { logger: createLogger('silent'), clock: options.clock });

@@ -54,6 +54,8 @@ export class ProductProcess {
       HOST: '127.0.0.1',
       PORT: String(this.httpPort),
       MQTT_PORT: String(this.mqttPort),
+      // the generated demo history takes a while; a test that wants it sets DEMO_HISTORY_MONTHS
+      DEMO_HISTORY_MONTHS: '0',
       ...this.env,
     };
     let child: ChildProcess;

@@ -88,6 +88,8 @@ export class ServiceHarness {
       SIM_DEVICES: '0',
       LOG_LEVEL: 'silent',
       MODELS_DIR: noModels,
+      // no generated demo history unless a test asks for it (DEMO_HISTORY_MONTHS)
+      DEMO_HISTORY_MONTHS: '0',
       ...options.env,
     });
     const logger = createLogger('silent');
