@@ -320,6 +320,12 @@ export const notificationKindSchema = z.enum([
   'return_exchanged',
   /** Staff: a refund's 3-working-day clock reached its warning or breach. */
   'refund_clock',
+  /** Staff (an organisation's head): a KPI crossed its warning line; a management warning is yours. */
+  'kpi_warning_opened',
+  /** Staff (the warning's owner): the KPI recovered and the management warning closed. */
+  'kpi_warning_closed',
+  /** Staff (managers and admins): the monthly after-sales report is ready, with its link. */
+  'monthly_report',
 ]);
 export type NotificationKind = z.infer<typeof notificationKindSchema>;
 

@@ -8,6 +8,7 @@ import type {
   FleetAssessment,
   GuidanceEvent,
   Incident,
+  KpiWarning,
   LocationEvent,
   NotificationEvent,
   ReturnCase,
@@ -58,6 +59,8 @@ export interface DomainEventMap {
   'compensation.changed': Compensation;
   /** A return or exchange was applied for or moved. */
   'return.changed': ReturnCase;
+  /** A management warning opened or closed, or an improvement action was recorded or done on it. */
+  'kpi_warning.changed': KpiWarning;
 }
 
 export type DomainEventName = keyof DomainEventMap;

@@ -5,6 +5,8 @@ import {
   type NotificationKind,
 } from '../../../../contracts/src';
 import { AFTERCARE_EN, AFTERCARE_ZH } from './aftercare-templates';
+import { KPI_WARNING_EN, KPI_WARNING_ZH } from './kpi-warning-templates';
+import { REPORT_EN, REPORT_ZH } from './report-templates';
 
 /**
  * What the customer and staff read, in English and Simplified Chinese. Both languages are the
@@ -139,6 +141,15 @@ export interface TemplateVars {
   returnKind?: 'return' | 'exchange' | null;
   /** A coupon's code. */
   code?: string | null;
+  // management warnings (kpi-warning-templates.ts)
+  /** A KPI's name (`satisfaction_rate`), worded by the template. */
+  kpi?: string | null;
+  kpiDirection?: 'higher_is_better' | 'lower_is_better' | null;
+  /** The organisation's name. */
+  org?: string | null;
+  /** The KPI's value and its warning line, formatted for the recipient (`82.5 %`). */
+  value?: string | null;
+  line?: string | null;
 }
 
 export interface RenderedMessage {
@@ -159,6 +170,8 @@ export const line = (text: string | null | undefined): string => (text ? `\n\n${
 
 const EN: Record<NotificationKind, Template> = {
   ...AFTERCARE_EN,
+  ...KPI_WARNING_EN,
+  ...REPORT_EN,
   request_received: (v, w) => ({
     subject: `${tag(v)}We have received your request`,
     body:
@@ -238,6 +251,8 @@ const EN: Record<NotificationKind, Template> = {
 
 const ZH: Record<NotificationKind, Template> = {
   ...AFTERCARE_ZH,
+  ...KPI_WARNING_ZH,
+  ...REPORT_ZH,
   request_received: (v, w) => ({
     subject: `${tag(v)}我们已收到您的服务请求`,
     body:
