@@ -29,6 +29,8 @@ import { benchNotifications } from './notifications.bench';
 import { benchCareResponse } from './care-response.bench';
 import { benchLoyaltyRedemption } from './loyalty-redemption.bench';
 import { benchSentiment } from './sentiment.bench';
+import { benchKpiBoards } from './kpi-boards.bench';
+import { benchMonthlyReport } from './monthly-report.bench';
 import { createDatabase, startPostgres } from '../support/postgres-server';
 
 interface Plan {
@@ -304,6 +306,40 @@ async function main(): Promise<void> {
     if (want('sentiment-zh-CN')) emit(benchSentiment('zh-CN', plan.quick ? 5 : 100));
     if (want('loyalty-redemption-pglite')) await benchRedemption('pglite', plan);
     if (want('loyalty-redemption-postgres')) await benchRedemption('postgres', plan);
+    // the issue's figure: 1,000,000 tickets over 12 months on PostgreSQL; a smaller run on PGlite
+    if (want('kpi-boards-pglite'))
+      emit(
+        await benchKpiBoards('pglite', {
+          months: 12,
+          ticketsPerMonth: plan.quick ? 500 : 4_167,
+          repeats: 10,
+        }),
+      );
+    if (want('kpi-boards-postgres'))
+      emit(
+        await benchKpiBoards('postgres', {
+          months: 12,
+          ticketsPerMonth: plan.quick ? 2_000 : 83_334,
+          repeats: 10,
+        }),
+      );
+    // the monthly report (HTML and PDF, both languages) in < 30 s over the same history sizes
+    if (want('monthly-report-pglite'))
+      emit(
+        await benchMonthlyReport('pglite', {
+          months: 12,
+          ticketsPerMonth: plan.quick ? 500 : 4_167,
+          repeats: plan.quick ? 1 : 3,
+        }),
+      );
+    if (want('monthly-report-postgres'))
+      emit(
+        await benchMonthlyReport('postgres', {
+          months: 12,
+          ticketsPerMonth: plan.quick ? 2_000 : 83_334,
+          repeats: plan.quick ? 1 : 3,
+        }),
+      );
   } finally {
     await influxd?.stop();
     log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);
