@@ -20,14 +20,27 @@ export async function loadRoutes(role: Role): Promise<RouteDef[]> {
   switch (role) {
     case 'admin': {
       // the admin pages use the engineer console's words too (care desk, desk forms): both register
-      const [engineer, admin] = await Promise.all([import('../engineer/routes'), import('../admin/routes')]);
-      addMessages(engineer.ENGINEER_MESSAGES, admin.ADMIN_MESSAGES);
-      return [...engineer.ENGINEER_ROUTES, ...admin.ADMIN_ROUTES];
+      const [engineer, admin, manager] = await Promise.all([
+        import('../engineer/routes'),
+        import('../admin/routes'),
+        import('../manager/routes'),
+      ]);
+      addMessages(engineer.ENGINEER_MESSAGES, admin.ADMIN_MESSAGES, manager.MANAGER_MESSAGES);
+      return [...engineer.ENGINEER_ROUTES, ...admin.ADMIN_ROUTES, ...manager.CONSOLE_KPI_ROUTES];
     }
     case 'engineer': {
-      const engineer = await import('../engineer/routes');
-      addMessages(engineer.ENGINEER_MESSAGES);
-      return engineer.ENGINEER_ROUTES;
+      const [engineer, manager] = await Promise.all([
+        import('../engineer/routes'),
+        import('../manager/routes'),
+      ]);
+      addMessages(engineer.ENGINEER_MESSAGES, manager.MANAGER_MESSAGES);
+      return [...engineer.ENGINEER_ROUTES, ...manager.CONSOLE_KPI_ROUTES];
+    }
+    case 'manager': {
+      // service managers: the four management boards
+      const manager = await import('../manager/routes');
+      addMessages(manager.MANAGER_MESSAGES);
+      return manager.MANAGER_ROUTES;
     }
     case 'technician': {
       const technician = await import('../technician/routes');

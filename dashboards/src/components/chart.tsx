@@ -44,12 +44,24 @@ export interface ChartProps {
   testId?: string;
   /** Extra attributes tests and people can read, e.g. the number of points drawn. */
   data?: Record<string, string | number>;
+  /** Called when a bar, point or line is clicked (e.g. to open the rows behind it). */
+  onClick?: (event: ChartClick) => void;
 }
 
-export function Chart({ option, label, height = 260, testId, data }: ChartProps) {
+/** What was clicked: the category's name, the series and the data index. */
+export interface ChartClick {
+  name: string;
+  seriesName?: string;
+  seriesIndex?: number;
+  dataIndex: number;
+}
+
+export function Chart({ option, label, height = 260, testId, data, onClick }: ChartProps) {
   const locale = useI18n();
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const clickRef = useRef(onClick);
+  clickRef.current = onClick;
 
   useEffect(() => {
     if (!element.current) return;
@@ -58,6 +70,7 @@ export function Chart({ option, label, height = 260, testId, data }: ChartProps)
       locale: locale === 'zh-CN' ? 'ZH' : 'EN',
     });
     chart.current = instance;
+    instance.on('click', (event) => clickRef.current?.(event as unknown as ChartClick));
     const observer = new ResizeObserver(() => instance.resize());
     observer.observe(element.current);
     return () => {

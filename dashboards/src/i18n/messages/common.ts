@@ -25,6 +25,7 @@ export const commonEn = {
     engineer: 'Support engineer',
     technician: 'Technician',
     customer: 'Customer',
+    manager: 'Service manager',
   },
   nav: {
     fleet: 'Fleet',
@@ -369,6 +370,23 @@ export const commonEn = {
       not_allowed: 'Your role may not take this step.',
     },
     feedback: { range_invalid: 'The start must be before the end.' },
+    kpis: { bad_period: 'The end of the period must be after its start, at most five years later.' },
+    kpi_targets: {
+      org_not_found: 'This organisation does not exist.',
+      kpi_not_found: 'This KPI does not exist.',
+      out_of_range: 'The value is outside the range this KPI allows (rates 0–100 %, scores 0–5, other values 0 or more).',
+    },
+    kpi_warnings: {
+      not_found: 'This management warning does not exist.',
+      action_not_found: 'This improvement action does not exist.',
+      not_owner: "Only the warning's owner, a manager or an administrator can do this.",
+      action_done: 'This improvement action is already done.',
+    },
+    kpi_drivers: { bad_period: 'The start of the period must be before its end.' },
+    reports: {
+      invalid_month: 'The month must be yyyy-mm and must have begun.',
+      cjk_font_missing: 'No font with Chinese glyphs is installed; the Chinese PDF cannot be made.',
+    },
     request: { too_large: 'The upload is larger than the limit.' },
   },
 } as const;
@@ -391,7 +409,7 @@ export const commonZh: Messages<typeof commonEn> = {
     noScript: '本应用需要启用 JavaScript。',
     signedInAs: '已登录：{{name}}（{{role}}）',
   },
-  role: { admin: '管理员', engineer: '技术支持工程师', technician: '服务工程师', customer: '客户' },
+  role: { admin: '管理员', engineer: '技术支持工程师', technician: '服务工程师', customer: '客户', manager: '服务经理' },
   nav: {
     fleet: '设备',
     tickets: '工单',
@@ -725,6 +743,23 @@ export const commonZh: Messages<typeof commonEn> = {
       not_allowed: '您的角色无权执行此步骤。',
     },
     feedback: { range_invalid: '开始时间须早于结束时间。' },
+    kpis: { bad_period: '统计期的结束时间须晚于开始时间，且跨度不超过五年。' },
+    kpi_targets: {
+      org_not_found: '该组织不存在。',
+      kpi_not_found: '该指标不存在。',
+      out_of_range: '数值超出该指标允许的范围（比率 0–100%，评分 0–5，其他数值不小于 0）。',
+    },
+    kpi_warnings: {
+      not_found: '该管理预警不存在。',
+      action_not_found: '该改进措施不存在。',
+      not_owner: '只有预警负责人、经理或管理员可以执行此操作。',
+      action_done: '该改进措施已完成。',
+    },
+    kpi_drivers: { bad_period: '开始时间必须早于结束时间。' },
+    reports: {
+      invalid_month: '月份须为 yyyy-mm 格式，且不能是未来的月份。',
+      cjk_font_missing: '服务器未安装中文字体，无法生成中文 PDF。',
+    },
     request: { too_large: '上传内容超过大小限制。' },
   },
 };

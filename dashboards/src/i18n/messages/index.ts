@@ -10,6 +10,7 @@ import { aftercareDeskEn, aftercareDeskZh } from '../../engineer/aftercare-desk.
 import { careDeskEn, careDeskZh } from '../../engineer/care-desk.messages';
 import { deskEn, deskZh } from '../../engineer/desk.messages';
 import { engineerEn, engineerZh } from '../../engineer/engineer.messages';
+import { managerEn, managerZh } from '../../manager/manager.messages';
 import { technicianEn, technicianZh } from '../../technician/technician.messages';
 import type { Messages } from '../catalogue';
 import { commonEn, commonZh } from './common';
@@ -25,6 +26,7 @@ export const catalogueEn = {
   careDesk: careDeskEn,
   aftercare: aftercareEn,
   aftercareDesk: aftercareDeskEn,
+  manager: managerEn,
 };
 
 export type Catalogue = typeof catalogueEn;
@@ -40,4 +42,5 @@ export const catalogueZh: Messages<Catalogue> = {
   careDesk: careDeskZh,
   aftercare: aftercareZh,
   aftercareDesk: aftercareDeskZh,
+  manager: managerZh,
 };
