@@ -110,27 +110,47 @@ export function WarningsStrip({ kpis }: { kpis: readonly KpiName[] }) {
   );
 }
 
-/** Downloads last month's report as a PDF with the access token (a plain link could not send it). */
-export function MonthlyReportButton() {
+/** Fetches a monthly report with the access token (a plain link could not send it). */
+export async function fetchReport(
+  token: string | undefined,
+  month: string,
+  format: 'html' | 'pdf',
+): Promise<{ ok: true; body: Blob } | { ok: false; error: string }> {
+  const response = await fetch(
+    `${path`/api/reports/monthly/${month}`}?format=${format}&lang=${currentLocale() === 'zh-CN' ? 'zh' : 'en'}`,
+    {
+      headers: {
+        Accept: format === 'pdf' ? 'application/pdf' : 'text/html',
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      },
+    },
+  );
+  if (!response.ok) {
+    return {
+      ok: false,
+      error:
+        response.status === 404 || response.status === 400
+          ? t('manager.report.unavailable')
+          : t('manager.report.failed'),
+    };
+  }
+  return { ok: true, body: await response.blob() };
+}
+
+/** Downloads a month's report (last month's by default) as a PDF. */
+export function MonthlyReportButton({ month = lastMonth() }: { month?: string }) {
   useI18n();
   const { api } = useApp();
   const [state, setState] = useState<{ busy?: boolean; error?: string }>({});
-  const month = lastMonth();
   const download = async (): Promise<void> => {
     setState({ busy: true });
     try {
-      const token = api.session?.accessToken;
-      const response = await fetch(
-        `${path`/api/reports/monthly/${month}`}?format=pdf&lang=${currentLocale() === 'zh-CN' ? 'zh' : 'en'}`,
-        { headers: { Accept: 'application/pdf', ...(token ? { Authorization: `Bearer ${token}` } : {}) } },
-      );
-      if (!response.ok) {
-        setState({
-          error: response.status === 404 ? t('manager.report.unavailable') : t('manager.report.failed'),
-        });
+      const result = await fetchReport(api.session?.accessToken, month, 'pdf');
+      if (!result.ok) {
+        setState({ error: result.error });
         return;
       }
-      downloadBlob(await response.blob(), `monthly-report-${month}.pdf`);
+      downloadBlob(result.body, `monthly-report-${month}.pdf`);
       setState({});
     } catch (error) {
       setState({ error: describeError(error) });

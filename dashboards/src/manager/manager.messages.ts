@@ -256,6 +256,8 @@ export const managerEn = {
     downloading: 'Preparing the report…',
     failed: 'The monthly report could not be downloaded.',
     unavailable: 'The monthly report is not available yet.',
+    title: 'Monthly report {{month}}',
+    boards: 'Management boards',
   },
   ticket: {
     title: 'Ticket {{id}}',
@@ -537,6 +539,8 @@ export const managerZh: Messages<typeof managerEn> = {
     downloading: '正在生成报告…',
     failed: '月度报告下载失败。',
     unavailable: '月度报告暂不可用。',
+    title: '{{month}}月度报告',
+    boards: '管理看板',
   },
   ticket: {
     title: '工单 {{id}}',

@@ -3,6 +3,7 @@ import type { AreaMessages } from '../i18n/i18n';
 // the SLA clocks of the read-only ticket view speak the console's words
 import { engineerEn, engineerZh } from '../engineer/engineer.messages';
 import { EfficiencyBoard } from './efficiency-board';
+import { KpiReportPage } from './kpi-report-page';
 import { KpiTicketPage } from './kpi-ticket-page';
 import { managerEn, managerZh } from './manager.messages';
 import { QualityBoard } from './quality-board';
@@ -23,6 +24,8 @@ export const MANAGER_ROUTES: RouteDef[] = [
   { pattern: '/kpi/service', page: ServiceBoard, nav: 'manager.nav.service' },
   // a drilled ticket, read only; admins and engineers match the console's ticket page first
   { pattern: '/tickets/:id', page: KpiTicketPage },
+  // the monthly report, where its e-mail links to
+  { pattern: '/reports/:month', page: KpiReportPage },
 ];
 
 /**
@@ -34,4 +37,5 @@ export const CONSOLE_KPI_ROUTES: RouteDef[] = [
   { pattern: '/kpi/efficiency', page: EfficiencyBoard },
   { pattern: '/kpi/staff', page: StaffBoard },
   { pattern: '/kpi/service', page: ServiceBoard },
+  { pattern: '/reports/:month', page: KpiReportPage },
 ];

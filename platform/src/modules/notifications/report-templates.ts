@@ -38,7 +38,7 @@ export const REPORT_EN: Record<ReportKind, Template> = {
     body:
       `The after-sales report for ${monthWords(v, 'en')} is ready: the KPIs against their targets, ` +
       'the trends of the last 12 months, the top problems and the improvement actions of the management warnings.' +
-      (v.link ? `\n\nRead it (PDF): ${v.link}` : '') +
+      (v.link ? `\n\nRead it (sign in, then download the PDF there): ${v.link}` : '') +
       '\n\nIt is also kept in the report archive.',
   }),
 };
@@ -48,7 +48,7 @@ export const REPORT_ZH: Record<ReportKind, Template> = {
     subject: `售后服务月度报告：${monthWords(v, 'zh-CN')}`,
     body:
       `${monthWords(v, 'zh-CN')}的售后服务月度报告已生成，包括关键指标与目标对比、近 12 个月趋势、主要问题以及管理预警的改进措施。` +
-      (v.link ? `\n\n查看报告（PDF）：${v.link}` : '') +
+      (v.link ? `\n\n查看报告（登录后可下载 PDF）：${v.link}` : '') +
       '\n\n报告也已存档，可随时查阅。',
   }),
 };

@@ -271,7 +271,7 @@ describe('the monthly report', () => {
     expect(manager.map((m) => m.channel).sort()).toEqual(['email', 'inbox']);
     expect(manager[0].language).toBe('zh-CN');
     expect(manager[0].subject).toContain('2026年11月');
-    expect(manager[0].body).toContain('/api/reports/monthly/2026-11?format=pdf&lang=zh');
+    expect(manager[0].body).toContain('/#/reports/2026-11');
     // admins too; engineers do not get it
     const admins = await h.db.query<{ id: string }>("SELECT id FROM users WHERE role = 'admin'");
     expect(admins.length).toBeGreaterThan(0);

@@ -166,13 +166,13 @@ export class MonthlyReportService implements OnModuleInit, OnApplicationBootstra
     await this.generate(month, LANGUAGES, SCHEDULER);
     const recipients = await this.repository.recipients();
     for (const r of recipients) {
-      const query = `lang=${r.language === 'zh-CN' ? 'zh' : 'en'}`;
       await this.notifier.toStaff(r.userId, {
         kind: 'monthly_report',
         key: `monthly_report:${month.id}:${r.userId}`,
         vars: {
           number: month.id,
-          link: `${this.config.publicUrl}/api/reports/monthly/${month.id}?format=pdf&${query}`,
+          // the browser app's report page: it signs in first, then shows the report and its PDF
+          link: `${this.config.publicUrl}/#/reports/${month.id}`,
         },
       });
     }
