@@ -150,6 +150,28 @@ export function workingMsPerTechnician(fromMs: number, toMs: number): number {
   return total;
 }
 
+const isCount = (part: KpiPart) => part.value === 'count(*)';
+
+/** The expression with `FILTER (WHERE condition)` after each of its aggregate calls. */
+export function filtered(expression: string, condition: string | null): string {
+  if (condition === null) return expression;
+  let out = '';
+  let i = 0;
+  const call = /\b(count|sum|avg|min|max)\s*\(/gi;
+  for (let match = call.exec(expression); match; match = call.exec(expression)) {
+    let depth = 0;
+    let end = match.index + match[0].length - 1;
+    for (; end < expression.length; end++) {
+      if (expression[end] === '(') depth++;
+      else if (expression[end] === ')' && --depth === 0) break;
+    }
+    out += expression.slice(i, end + 1) + ` FILTER (WHERE ${condition})`;
+    i = end + 1;
+    call.lastIndex = i;
+  }
+  return out + expression.slice(i);
+}
+
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const int = (n: number) => String(Math.trunc(n));
 
@@ -246,11 +268,26 @@ export class KpiService {
     const now = this.clock.now();
     const targets = await this.targetsFor(this.orgOf(query.filter));
     const names = query.names && query.names.length > 0 ? [...new Set(query.names)] : [...KPI_NAMES];
+    // every part the KPIs need, evaluated one scan per source
+    const needed = new Map<KpiPart['source'], KpiPart[]>();
+    for (const name of names) {
+      const d = KPI_DEFINITIONS[name];
+      for (const part of d.denominator ? [d.part, d.denominator] : [d.part]) {
+        const list = needed.get(part.source) ?? [];
+        if (!list.includes(part)) list.push(part);
+        needed.set(part.source, list);
+      }
+    }
+    const results = new Map<KpiPart, PartResult>();
+    for (const parts of needed.values()) {
+      const evaluated = await this.evaluateMany(parts, query, now);
+      parts.forEach((part, i) => results.set(part, evaluated[i]));
+    }
     const kpis: KpiValue[] = [];
     for (const name of names) {
       const d = KPI_DEFINITIONS[name];
-      const part = await this.evaluate(d.part, query, now);
-      const den = d.denominator ? await this.evaluate(d.denominator, query, now) : null;
+      const part = results.get(d.part) as PartResult;
+      const den = d.denominator ? (results.get(d.denominator) as PartResult) : null;
       const drillSamples = d.name === 'mtbf_days' && den ? den : part;
       // a ratio with nothing in its numerator is 0 (no complaints), with nothing below it no data
       const nothingAbove =
@@ -407,6 +444,16 @@ export class KpiService {
       .replaceAll('$5', int(this.approvalMaxAgeMs));
   }
 
+  /** `(source) s WHERE <period> AND <filters>` with the filters as parameters. */
+  private scopedSource(
+    sourceName: KpiPart['source'],
+    fromMs: number,
+    toMs: number,
+    filter: KpiFilter | undefined,
+  ): { sql: string; params: unknown[] } {
+    return this.scoped({ source: sourceName, value: '', rowValue: '', bad: '' }, fromMs, toMs, 0, filter);
+  }
+
   /** `(source) s WHERE <period> AND <filters> AND <part's condition>` with the filters as parameters. */
   private scoped(
     part: KpiPart,
@@ -432,63 +479,62 @@ export class KpiService {
     };
   }
 
-  private async evaluate(part: KpiPart, query: KpiQuery, now: number): Promise<PartResult> {
+  /**
+   * Several parts over one source in one scan: each part's aggregates take its condition as a
+   * FILTER, so a board's KPIs cost one query per source rather than one per KPI.
+   */
+  private async evaluateMany(parts: readonly KpiPart[], query: KpiQuery, now: number): Promise<PartResult[]> {
+    const source = parts[0].source;
     const groupBy = query.groupBy;
-    if (groupBy && TIME_GROUPS.has(groupBy) && KPI_SOURCES[part.source].time === 'stock') {
-      // a stock (installed base, technicians, backlog) per period is its level in that period
-      const total = await this.evaluate(part, { ...query, groupBy: undefined }, now);
-      const groups = new Map<string, { value: number | null; samples: number }>();
+    if (groupBy && TIME_GROUPS.has(groupBy) && KPI_SOURCES[source].time === 'stock') {
+      // a stock (installed base, technicians) per period is its level in that period
+      const totals = await this.evaluateMany(parts, { ...query, groupBy: undefined }, now);
       for (const bucket of bucketsOf(groupBy, query.fromMs, query.toMs)) {
-        const one = await this.evaluate(
-          part,
+        const ones = await this.evaluateMany(
+          parts,
           { ...query, fromMs: bucket.fromMs, toMs: bucket.toMs, groupBy: undefined },
           now,
         );
-        groups.set(bucket.key, { value: one.total, samples: one.samples });
+        ones.forEach((one, i) =>
+          totals[i].groups.set(bucket.key, { value: one.total, samples: one.samples }),
+        );
       }
-      return { ...total, groups };
+      return totals;
     }
-    const { sql, params } = this.scoped(part, query.fromMs, query.toMs, now, query.filter);
-    const value = this.literal(part.value, query.fromMs, query.toMs);
-    const groups = new Map<string, { value: number | null; samples: number }>();
-    if (!groupBy) {
-      const [row] = await this.db.query<{ value: unknown; samples: number }>(
-        `SELECT (${value})::double precision AS value, count(*)::int AS samples FROM ${sql}`,
-        params,
-      );
-      const samples = Number(row?.samples ?? 0);
-      if (samples > 0) return { total: num(row?.value), samples, groups };
-      // nothing counted: a count is 0 once the service has any history, else there is no data
-      return {
-        total: part.value === 'count(*)' && (await this.hasHistory(query.toMs)) ? 0 : null,
-        samples,
-        groups,
-      };
-    }
-    const key = `COALESCE(${GROUP_EXPR[groupBy]}, '${UNKNOWN}')`;
-    const rows = await this.db.query<{
-      key: string | null;
-      grouped: number;
-      value: unknown;
-      samples: number;
-    }>(
-      `SELECT ${key} AS key, GROUPING(${key}) AS grouped, (${value})::double precision AS value,
-              count(*)::int AS samples
-         FROM ${sql}
-        GROUP BY GROUPING SETS ((), (${key}))`,
+    const { sql, params } = this.scopedSource(source, query.fromMs, query.toMs, query.filter);
+    const columns = parts.map((part, i) => {
+      const where = part.where ? this.literal(part.where, query.fromMs, query.toMs) : null;
+      const value = filtered(this.literal(part.value, query.fromMs, query.toMs), where);
+      const samples = where ? `count(*) FILTER (WHERE ${where})` : 'count(*)';
+      return `(${value})::double precision AS v${i}, (${samples})::int AS n${i}`;
+    });
+    const key = groupBy ? `COALESCE(${GROUP_EXPR[groupBy]}, '${UNKNOWN}')` : null;
+    const rows = await this.db.query<Record<string, unknown>>(
+      key
+        ? `SELECT ${key} AS key, GROUPING(${key}) AS grouped, ${columns.join(', ')}
+             FROM ${sql}
+            GROUP BY GROUPING SETS ((), (${key}))`
+        : `SELECT NULL AS key, 1 AS grouped, ${columns.join(', ')} FROM ${sql}`,
       params,
     );
-    let total: number | null = part.value === 'count(*)' && (await this.hasHistory(query.toMs)) ? 0 : null;
-    let samples = 0;
-    for (const row of rows) {
-      const n = Number(row.samples);
-      if (Number(row.grouped) === 1) {
-        samples = n;
-        if (n > 0) total = num(row.value);
-      } else if (row.key !== null) {
-        groups.set(row.key, { value: n === 0 ? null : num(row.value), samples: n });
+    const history = parts.some(isCount) ? await this.hasHistory(query.toMs) : false;
+    return parts.map((part, i) => {
+      // nothing counted: a count is 0 once the service has any history, else there is no data
+      const result: PartResult = {
+        total: isCount(part) && history ? 0 : null,
+        samples: 0,
+        groups: new Map(),
+      };
+      for (const row of rows) {
+        const n = Number(row[`n${i}`] ?? 0);
+        if (Number(row.grouped) === 1) {
+          result.samples = n;
+          if (n > 0) result.total = num(row[`v${i}`]);
+        } else if (row.key !== null && n > 0) {
+          result.groups.set(row.key as string, { value: num(row[`v${i}`]), samples: n });
+        }
       }
-    }
-    return { total, samples, groups };
+      return result;
+    });
   }
 }
