@@ -20,6 +20,7 @@ export const KPI_NAMES = [
   'backlog_over_96h',
   'backlog_over_120h',
   'overdue_tickets',
+  'tickets_dispatched',
   // product quality
   'first_time_fix_rate',
   'repeat_repair_rate',
@@ -48,6 +49,11 @@ export const KPI_NAMES = [
   'parts_fill_rate_overall',
   'approvals_pending',
   'approvals_on_time_rate',
+  'approvals_late',
+  'feedback_first_response_48h_rate',
+  // staff: the technicians' status history
+  'technician_online_hours',
+  'technician_busy_share',
 ] as const;
 export const kpiNameSchema = z.enum(KPI_NAMES);
 export type KpiName = z.infer<typeof kpiNameSchema>;
@@ -80,6 +86,10 @@ export const KPI_GROUP_BYS = [
   'priority',
   'fault_mode',
   'failure_class',
+  /** Who answers or approves: a service request's department, an approval's (other sources: none). */
+  'department',
+  /** The kind of organisation a ticket's technician works for: `branch` (own staff) or `provider`. */
+  'org_type',
 ] as const;
 export const kpiGroupBySchema = z.enum(KPI_GROUP_BYS);
 export type KpiGroupBy = z.infer<typeof kpiGroupBySchema>;
@@ -177,6 +187,7 @@ export const kpiRowKindSchema = z.enum([
   'device',
   'technician',
   'sale',
+  'service_request',
 ]);
 export type KpiRowKind = z.infer<typeof kpiRowKindSchema>;
 
@@ -221,6 +232,11 @@ export const organisationSchema = z.object({
   region: z.string().nullable(),
   /** The user who owns the organisation's KPIs and receives its management warnings. */
   headUserId: z.string().nullable(),
+  /**
+   * A region's centre (the mean position of its customers), for the boards' map; null when the
+   * region has no located customer; absent on other kinds.
+   */
+  center: z.object({ lat: z.number(), lon: z.number() }).nullable().optional(),
 });
 export type Organisation = z.infer<typeof organisationSchema>;
 
@@ -307,3 +323,15 @@ export const locationAnomalySchema = z.object({
   region: z.string().nullable(),
 });
 export type LocationAnomaly = z.infer<typeof locationAnomalySchema>;
+
+/**
+ * `GET /api/kpis/complaint-terms` (same period and filters as `GET /api/kpis`): the recurring terms
+ * and two-word phrases of the complaints' descriptions (the feedback analysis's extraction), each
+ * counted once per complaint, most frequent first.
+ */
+export const complaintTermsSchema = z.object({
+  /** Complaints read (created in the period, within the filters). */
+  complaints: z.number().int(),
+  terms: z.array(z.object({ term: z.string(), count: z.number().int() })),
+});
+export type ComplaintTerms = z.infer<typeof complaintTermsSchema>;

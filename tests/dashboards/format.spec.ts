@@ -3,6 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { APPLIANCE_PROFILES } from '../../contracts/src/appliance-profiles';
+import { KPI_GROUP_BYS, KPI_NAMES, kpiRowKindSchema } from '../../contracts/src/kpi-api';
+import { DEPARTMENTS } from '../../contracts/src/symptoms';
 import {
   formatAgo,
   formatDue,
@@ -116,6 +118,18 @@ describe('the message catalogues', () => {
       for (const key of keys) if (!en.has(key) || !zh.has(key)) missing.push(key);
     }
     expect(missing).toEqual([]);
+  });
+
+  it('name every KPI, slice, drill-down row kind, department and organisation type in both languages', () => {
+    const keys = [
+      ...KPI_NAMES.map((name) => `manager.kpi.${name}`),
+      ...KPI_GROUP_BYS.map((groupBy) => `manager.groupBy.${groupBy}`),
+      ...kpiRowKindSchema.options.map((kind) => `manager.rowKind.${kind}`),
+      ...DEPARTMENTS.map((department) => `manager.department.${department}`),
+      'manager.orgType.branch',
+      'manager.orgType.provider',
+    ];
+    expect(keys.filter((key) => !en.has(key) || !zh.has(key))).toEqual([]);
   });
 
   it('translate every error code the server answers with, so no person reads the English server message', () => {

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import type { KpiAnswer, KpiName, KpiWarning } from '../../contracts/src';
+import type { ComplaintTerms, KpiAnswer, KpiName, KpiWarning } from '../../contracts/src';
 import {
   DESKTOP,
   PHONE,
@@ -61,6 +61,26 @@ async function waitForTile(page: Page, name: string, timeout = 30_000): Promise<
     `kpi-tile-${name}`,
     { timeout },
   );
+}
+
+/** The count of elements matching `selector` once it reaches `atLeast` (the cloud lays out its words in steps). */
+async function waitForCount(
+  page: Page,
+  selector: string,
+  atLeast: number,
+  timeout = 20_000,
+): Promise<number> {
+  await page.waitForFunction(
+    ([s, n]) => {
+      const { document } = globalThis as unknown as {
+        document: { querySelectorAll(s: string): { length: number } };
+      };
+      return document.querySelectorAll(s).length >= n;
+    },
+    [selector, atLeast] as const,
+    { timeout },
+  );
+  return page.locator(selector).count();
 }
 
 async function openBoard(page: Page, baseUrl: string, board: string, tab?: string): Promise<void> {
@@ -140,11 +160,67 @@ describe('the management boards in the browser', () => {
     expect(
       Number(await page.getByTestId('quality-pareto-chart').getAttribute('data-points')),
     ).toBeGreaterThan(0);
+    // the regions failing most on a map, and beside it the same ranking as a list: the highest
+    // failure rates of GET /api/kpis for the board's period (the demo has four regions: up to five)
+    const regionCard = page.getByTestId('quality-top-regions');
+    await page.getByTestId('quality-top-regions-map').waitFor();
+    const period = `from=${encodeURIComponent((await regionCard.getAttribute('data-from')) ?? '')}&to=${encodeURIComponent((await regionCard.getAttribute('data-to')) ?? '')}`;
+    const byRegion = await getJson<KpiAnswer>(
+      product.baseUrl,
+      `/api/kpis?names=failure_rate&groupBy=region&${period}`,
+      token,
+    );
+    const rated = (byRegion.kpis[0]?.groups ?? []).filter(
+      (group): group is typeof group & { value: number } => group.value !== null,
+    );
+    const highest = [...rated].sort((a, b) => b.value - a.value || a.key.localeCompare(b.key)).slice(0, 5);
+    expect(highest.length).toBeGreaterThanOrEqual(4);
+    const ranked = page.getByTestId('region-rank');
+    expect(
+      await ranked.evaluateAll((items) => items.map((item) => item.getAttribute('data-region'))),
+    ).toEqual(highest.map((group) => group.key));
+    expect(
+      (await ranked.evaluateAll((items) => items.map((item) => item.getAttribute('data-value')))).map(Number),
+    ).toEqual(highest.map((group) => group.value));
+    await expect(ranked.first().innerText()).resolves.toMatch(
+      /(North|East|South|West)[\s\S]*\d+(\.\d+)?\s?%/,
+    );
+    const map = page.getByTestId('quality-top-regions-map');
+    expect(Number(await map.getAttribute('data-top'))).toBe(highest.length);
+    // every region with a rate has a centre (GET /api/organisations) and a circle
+    expect(Number(await map.getAttribute('data-points'))).toBe(
+      rated.filter((group) => group.key !== 'unknown').length,
+    );
+    // every ranked region is on the map, labelled with its name and rate as in the list
+    const mapText = (await map.locator('svg').textContent()) ?? '';
+    const names = await page.locator('[data-testid="region-rank"] .kpi-rank__name').allInnerTexts();
+    const rates = await page
+      .getByTestId('region-rank-drill')
+      .evaluateAll((buttons) => buttons.map((button) => button.firstChild?.textContent ?? ''));
+    expect(names).toHaveLength(highest.length);
+    for (const [i, name] of names.entries()) {
+      expect(mapText).toContain(name);
+      expect(mapText).toContain(rates[i]);
+    }
+
     const text = await mainText(page);
     expect(rawIdsIn(text)).toEqual([]);
     expect(text).not.toMatch(/first_time_fix_rate|fault_mode|in_warranty/);
     await expectAccessible(page, 'the quality board (executive)');
     await screenshot(page, 'kpi-quality');
+
+    // a region on the map opens its failures, as its bar did: the worst, drawn darkest
+    await map.locator('svg path[fill="#7f1d1d"]').first().click({ force: true });
+    await page.getByTestId('drill-panel').waitFor();
+    await expect(page.getByTestId('drill-panel').getAttribute('data-kpi')).resolves.toBe('failure_rate');
+    await expect(page.getByTestId('drill-panel').getAttribute('data-group')).resolves.toBe(highest[0].key);
+    await page.waitForSelector('[data-testid="drill-total"][data-total]:not([data-total=""])');
+    await page.getByTestId('drill-close').click();
+    // and so does the list, by keyboard
+    await page.getByTestId('region-rank-drill').nth(1).focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('drill-panel').getAttribute('data-group')).resolves.toBe(highest[1].key);
+    await page.getByTestId('drill-close').click();
 
     // the filters are in the address: a link reproduces the view
     const everywhere = Number(
@@ -243,6 +319,15 @@ describe('the management boards in the browser', () => {
     expect(
       Number(await page.getByTestId('efficiency-rate-trend-chart').getAttribute('data-warnings')),
     ).toBeGreaterThan(0);
+    // dispatch volume per organisation type: the branches' own service stations and the partners
+    await page.getByTestId('efficiency-dispatch-org-type-chart').waitFor();
+    expect(
+      Number(await page.getByTestId('efficiency-dispatch-org-type-chart').getAttribute('data-points')),
+    ).toBe(2);
+    const dispatchLabel =
+      (await page.getByTestId('efficiency-dispatch-org-type-chart').getAttribute('aria-label')) ?? '';
+    expect(dispatchLabel).toContain('Own service station');
+    expect(dispatchLabel).toContain('Service partner');
     await expectAccessible(page, 'the ticket efficiency board');
     await screenshot(page, 'kpi-efficiency');
     await page.getByTestId('tab-exceptions').click();
@@ -278,6 +363,8 @@ describe('the management boards in the browser', () => {
       'complaints',
       'approvals_pending',
       'approvals_on_time_rate',
+      'approvals_late',
+      'feedback_first_response_48h_rate',
     ];
     const open = (
       await getJson<KpiWarning[]>(product.baseUrl, '/api/kpi-warnings?status=open', token)
@@ -303,6 +390,46 @@ describe('the management boards in the browser', () => {
     }
     await expectAccessible(page, 'the service indicator board');
     await screenshot(page, 'kpi-service');
+
+    // the complaints tab: the recurring terms of the period's complaints as a word cloud, the
+    // terms the API finds, drawn as words (echarts-wordcloud on ECharts 6) and listed as a table
+    await page.getByTestId('tab-complaints').click();
+    const cloud = page.getByTestId('service-complaint-terms');
+    await page.getByTestId('service-complaint-terms-chart').waitFor();
+    const cloudPeriod = `from=${encodeURIComponent((await cloud.getAttribute('data-from')) ?? '')}&to=${encodeURIComponent((await cloud.getAttribute('data-to')) ?? '')}`;
+    const terms = await getJson<ComplaintTerms>(
+      product.baseUrl,
+      `/api/kpis/complaint-terms?${cloudPeriod}`,
+      token,
+    );
+    expect(terms.complaints).toBeGreaterThan(0);
+    expect(terms.terms.length).toBeGreaterThanOrEqual(3);
+    expect(Number(await page.getByTestId('service-complaint-terms-chart').getAttribute('data-terms'))).toBe(
+      terms.terms.length,
+    );
+    const drawn = await waitForCount(page, '[data-testid="service-complaint-terms-chart"] svg text', 3);
+    expect(drawn).toBeGreaterThanOrEqual(3);
+    // the most frequent term is drawn, and it is the biggest word
+    const words = await page
+      .locator('[data-testid="service-complaint-terms-chart"] svg text')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => ({
+          text: node.textContent ?? '',
+          size: parseFloat((node.getAttribute('style') ?? '').match(/([\d.]+)px/)?.[1] ?? '0'),
+        })),
+      );
+    const top = words.find((word) => word.text === terms.terms[0].term);
+    expect(top).toBeDefined();
+    expect(top!.size).toBe(Math.max(...words.map((word) => word.size)));
+    expect(
+      await page
+        .getByTestId('cloud-term')
+        .evaluateAll((rows) =>
+          rows.map((row) => [row.getAttribute('data-term'), Number(row.getAttribute('data-count'))]),
+        ),
+    ).toEqual(terms.terms.map((item) => [item.term, item.count]));
+    await expectAccessible(page, 'the complaints tab with its word cloud');
+    await screenshot(page, 'kpi-service-complaints');
     await page.getByTestId('tab-approvals').click();
     await page.getByTestId('approval-tiles').waitFor();
     const approvals = page.getByTestId('service-approvals-branch-chart');
@@ -312,6 +439,13 @@ describe('the management boards in the browser', () => {
         /Warning line 20\b/,
       );
     }
+    // late and pending approvals per department, against the warning line of 20 pending
+    const byDepartment = page.getByTestId('service-approvals-department-chart');
+    if ((await byDepartment.count()) > 0) {
+      expect(Number(await byDepartment.getAttribute('data-warnings'))).toBe(1);
+      await expect(byDepartment.getAttribute('aria-label')).resolves.toContain('Customer service');
+    }
+    await expectAccessible(page, 'the approvals tab');
     await screenshot(page, 'kpi-service-approvals');
   }, 60_000);
 
@@ -362,6 +496,19 @@ describe('the management boards in the browser', () => {
         await expectAccessible(zh.page, `the ${board} board in Chinese`);
         await screenshot(zh.page, `kpi-${board}-zh`);
       }
+      // the map's ranking in Chinese, and the word cloud's words around it
+      await openBoard(zh.page, product.baseUrl, 'quality');
+      await zh.page.getByTestId('quality-top-regions-map').waitFor();
+      await expect(zh.page.getByTestId('quality-top-regions-list').innerText()).resolves.toMatch(
+        /[东南西北]区[\s\S]*\d+(\.\d+)?\s?%/,
+      );
+      await openBoard(zh.page, product.baseUrl, 'service', 'complaints');
+      await waitForCount(zh.page, '[data-testid="service-complaint-terms-chart"] svg text', 3);
+      await expect(zh.page.getByTestId('service-complaint-terms').innerText()).resolves.toMatch(
+        /投诉高频词[\s\S]*条投诉/,
+      );
+      await expectAccessible(zh.page, 'the complaints tab in Chinese');
+      await screenshot(zh.page, 'kpi-service-complaints-zh');
       await openBoard(zh.page, product.baseUrl, 'quality', 'middle');
       await zh.page.getByTestId('quality-failure-trend-chart').waitFor();
       await expect(zh.page.getByTestId('quality-failure-trend').textContent()).resolves.toMatch(/预警线 400/);
@@ -374,8 +521,13 @@ describe('the management boards in the browser', () => {
       await signIn(phone.page, product.baseUrl, user.email, user.password);
       await openBoard(phone.page, product.baseUrl, 'quality');
       await waitForTile(phone.page, 'first_time_fix_rate');
+      await phone.page.getByTestId('quality-top-regions-map').waitFor();
       await expectAccessible(phone.page, 'the quality board on a phone');
       await screenshot(phone.page, 'kpi-quality-phone');
+      await openBoard(phone.page, product.baseUrl, 'service', 'complaints');
+      await waitForCount(phone.page, '[data-testid="service-complaint-terms-chart"] svg text', 3);
+      await expectAccessible(phone.page, 'the complaints tab on a phone');
+      await screenshot(phone.page, 'kpi-service-complaints-phone');
     } finally {
       await phone.context.close();
     }

@@ -4,7 +4,7 @@
  * drills to that ticket; a service manager reads the KPIs, a technician may not; bad queries
  * answer 400 naming the parameter; the KPIs are gauges on /metrics.
  */
-import type { KpiAnswer, KpiRowsAnswer, Organisation, Ticket } from '../../contracts/src';
+import type { ComplaintTerms, KpiAnswer, KpiRowsAnswer, Organisation, Ticket } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
 import type { Customer } from '../../platform/src/modules/customers/customers.repository';
 import type { Technician } from '../../platform/src/modules/technicians/technicians.repository';
@@ -108,6 +108,38 @@ describe('the KPI API', () => {
     expect((await kpis(technician, 'names=tickets_created')).status).toBe(403);
     expect((await t.http('GET', '/api/organisations', { token: technician })).status).toBe(403);
     expect((await t.http<Organisation[]>('GET', '/api/organisations', { token: manager })).status).toBe(200);
+  });
+
+  it('finds the recurring terms of the complaints of the period and the filters (the word cloud)', async () => {
+    for (const description of [
+      'The dryer is still leaking water after the repair',
+      'Water leaking again, and the engineer came late',
+      '洗衣机还是漏水，工程师迟到了',
+    ]) {
+      const res = await t.http('POST', '/api/complaints', {
+        token: admin,
+        body: { ticketId: ticket.id, description },
+      });
+      expect(res.status).toBe(201);
+    }
+    const terms = (query: string) =>
+      t.http<ComplaintTerms>('GET', `/api/kpis/complaint-terms?${query}`, { token: manager });
+    const inRegion = await terms(`region=${region}`);
+    expect(inRegion.status).toBe(200);
+    expect(inRegion.body.complaints).toBe(3);
+    const counts = new Map(inRegion.body.terms.map((item) => [item.term, item.count]));
+    // once per complaint, English and Chinese alike; the most frequent first
+    expect(counts.get('leaking')).toBe(2);
+    expect(counts.get('leaking water')).toBe(1);
+    expect(counts.get('漏水')).toBe(1);
+    expect(counts.has('the')).toBe(false);
+    expect(inRegion.body.terms[0].count).toBe(2);
+    // another region, or a period before the complaints: none
+    expect((await terms('region=nowhere')).body).toEqual({ complaints: 0, terms: [] });
+    const before = new Date(clock.now() - 86_400_000).toISOString();
+    expect((await terms(`to=${encodeURIComponent(before)}`)).body).toEqual({ complaints: 0, terms: [] });
+    expect((await terms('from=yesterday-ish')).status).toBe(400);
+    expect((await t.http('GET', '/api/kpis/complaint-terms', { token: technician })).status).toBe(403);
   });
 
   it('exports the KPIs as gauges on /metrics', async () => {

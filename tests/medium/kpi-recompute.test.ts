@@ -1,6 +1,7 @@
 // Every KPI, on PGlite and on a real PostgreSQL, equals an independent recomputation from the
 // raw rows (tests/support/kpi-dataset.ts): overall, and sliced by month, week, region, branch,
-// provider, model, batch, technician, channel and failure class; filtered by region and type.
+// provider, model, batch, technician, channel, failure class, department and organisation type;
+// filtered by region and type.
 import { KPI_NAMES, type KpiGroupBy } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
 import { createLogger } from '../../platform/src/common/logging/logger';
@@ -14,6 +15,7 @@ import { createDatabase, startPostgres, type PostgresServer } from '../support/p
 
 const NOW = Date.UTC(2026, 10, 20, 15, 30);
 const FROM = Date.UTC(2026, 0, 1);
+const DONE_STATUSES = ['resolved', 'verified', 'closed'];
 const GROUPINGS: KpiGroupBy[] = [
   'month',
   'week',
@@ -25,6 +27,8 @@ const GROUPINGS: KpiGroupBy[] = [
   'technician',
   'channel',
   'failure_class',
+  'department',
+  'org_type',
 ];
 
 const close = (actual: number | null, expected: number | null) =>
@@ -136,6 +140,106 @@ describe.each(['pglite', 'postgres'] as const)(
       expect(late.items.every((r) => r.kind === 'ticket')).toBe(true);
     });
 
+    it('drills from customer feedback to its requests, and slices approvals and dispatches', async () => {
+      const answer = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['feedback_first_response_48h_rate', 'approvals_late', 'tickets_dispatched'],
+        groupBy: 'department',
+      });
+      const [feedback, late] = answer.kpis;
+      const rows = await kpis.rows('feedback_first_response_48h_rate', {
+        fromMs: FROM,
+        toMs: NOW,
+        limit: 1000,
+      });
+      expect(rows.total).toBe(feedback.samples);
+      expect(rows.items.every((r) => r.kind === 'service_request')).toBe(true);
+      const unanswered = rows.items.filter((r) => r.bad);
+      expect(unanswered.length).toBeGreaterThan(0);
+      expect(rows.items.slice(0, unanswered.length).every((r) => r.bad)).toBe(true);
+      expect(1 - unanswered.length / rows.total).toBeCloseTo(feedback.value as number, 9);
+      // late approvals per deciding department: customer service's and another's
+      expect(late.groups.map((g) => g.key)).toContain('customer_service');
+      const other = late.groups.find((g) => g.key !== 'customer_service' && g.key !== 'unknown')!;
+      const otherRows = await kpis.rows('approvals_late', {
+        fromMs: FROM,
+        toMs: NOW,
+        groupBy: 'department',
+        group: other.key,
+        limit: 1000,
+      });
+      expect(otherRows.total).toBe(other.samples);
+      expect(
+        otherRows.items.every((r) => r.kind === 'compensation' && r.bad && (r.value as number) > 48),
+      ).toBe(true);
+      // dispatches to the branches' own technicians and to service partners
+      const dispatched = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['tickets_dispatched'],
+        groupBy: 'org_type',
+      });
+      expect(dispatched.kpis[0].groups.map((g) => g.key)).toEqual(['branch', 'provider']);
+    });
+
+    it('drills from online hours and busy share to one row per technician, each month clipped at its bounds', async () => {
+      const answer = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['technician_online_hours', 'technician_busy_share'],
+      });
+      const [online, busy] = answer.kpis;
+      const rows = await kpis.rows('technician_online_hours', { fromMs: FROM, toMs: NOW, limit: 1000 });
+      // the technicians with a known status (the last one of the dataset has no history)
+      expect(rows.total).toBe(data.technicians.length - 1);
+      expect(rows.items.every((r) => r.kind === 'technician' && r.id === r.technician)).toBe(true);
+      const hours = rows.items.map((r) => r.value as number);
+      expect(hours.reduce((a, b) => a + b, 0) / hours.length).toBeCloseTo(online.value as number, 9);
+      const shares = await kpis.rows('technician_busy_share', { fromMs: FROM, toMs: NOW, limit: 1000 });
+      expect(shares.items.every((r) => (r.value as number) > 0 && (r.value as number) < 1)).toBe(true);
+      expect(busy.value as number).toBeGreaterThan(0);
+      // one technician's drill row carries that technician's hours
+      const byTechnician = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['technician_online_hours'],
+        groupBy: 'technician',
+      });
+      const first = byTechnician.kpis[0].groups[0];
+      const own = await kpis.rows('technician_online_hours', {
+        fromMs: FROM,
+        toMs: NOW,
+        groupBy: 'technician',
+        group: first.key,
+      });
+      expect(own.items.map((r) => [r.id, r.value])).toEqual([[first.key, first.value]]);
+      // by month: the month's rows are clipped to the month, and the months add up to the period
+      const byMonth = await kpis.compute({
+        fromMs: FROM,
+        toMs: NOW,
+        names: ['technician_online_hours'],
+        groupBy: 'month',
+      });
+      let monthsTotal = 0;
+      for (const group of byMonth.kpis[0].groups) {
+        const monthRows = await kpis.rows('technician_online_hours', {
+          fromMs: FROM,
+          toMs: NOW,
+          groupBy: 'month',
+          group: group.key,
+          limit: 1000,
+        });
+        expect(monthRows.total).toBe(group.samples);
+        expect(monthRows.items.every((r) => (r.value as number) <= 31 * 24)).toBe(true);
+        monthsTotal += monthRows.items.reduce((a, r) => a + (r.value as number), 0);
+      }
+      expect(monthsTotal).toBeCloseTo(
+        hours.reduce((a, b) => a + b, 0),
+        6,
+      );
+    });
+
     it('lists what is late with its owner, as the raw tickets say', async () => {
       const answer = await exceptions.exceptions();
       const open = data.tickets.filter(
@@ -183,6 +287,43 @@ describe.each(['pglite', 'postgres'] as const)(
       expect(withValue).toEqual([]);
     });
 
+    it('reads settled days from the daily rollups, and rolls a day up again when its rows change', async () => {
+      // an old ticket (in a rolled-up day) is cancelled: its month counts one ticket less
+      const projector = new TicketFactsProjector(db, createLogger('silent'));
+      const old = data.tickets.find(
+        (t) => DONE_STATUSES.includes(t.status) && NOW - t.createdAt > 60 * 86_400_000,
+      )!;
+      const month = new Date(old.createdAt).toISOString().slice(0, 7);
+      const ask = () =>
+        kpis.compute({
+          fromMs: FROM,
+          toMs: NOW,
+          groupBy: 'month',
+          names: ['tickets_created', 'tickets_completed'],
+        });
+      const valueIn = (answer: Awaited<ReturnType<typeof ask>>, i: number) =>
+        answer.kpis[i].groups.find((g) => g.key === month)?.value;
+      const before = await ask();
+      const [state] = await db.query<{ through_day: number }>(
+        `SELECT through_day FROM kpi_rollup_state WHERE source = 'tickets'`,
+      );
+      // days that ended 15 days or more ago are rolled up
+      expect(Number(state.through_day)).toBe(Math.floor((NOW - 15 * 86_400_000) / 86_400_000));
+      const [rolled] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM kpi_rollup_tickets');
+      expect(Number(rolled.n)).toBeGreaterThan(0);
+      await db.query(`UPDATE tickets SET status = 'cancelled', updated_at = updated_at + 1 WHERE id = $1`, [
+        old.id,
+      ]);
+      expect(await projector.projectStale()).toBe(1);
+      const after = await ask();
+      expect(valueIn(after, 0)).toBe((valueIn(before, 0) as number) - 1);
+      await db.query(`UPDATE tickets SET status = $2, updated_at = updated_at + 1 WHERE id = $1`, [
+        old.id,
+        old.status,
+      ]);
+      await projector.projectTickets([old.id]);
+      expect(valueIn(await ask(), 0)).toBe(valueIn(before, 0));
+    });
     it('keeps the facts equal to the tickets when a ticket changes', async () => {
       const projector = new TicketFactsProjector(db, createLogger('silent'));
       const open = data.tickets.find(

@@ -25,6 +25,7 @@ export interface RawDevice {
 export interface RawTechnician {
   id: string;
   region: string;
+  /** The organisation the technician works for: a service provider, or a branch (its own staff). */
   provider: string;
 }
 export interface RawPause {
@@ -75,6 +76,18 @@ export interface RawComplaint {
   source: string;
   status: string;
   createdAt: number;
+  category: string;
+}
+/** Customer feedback (a service request) and when staff first answered it. */
+export interface RawRequest {
+  id: string;
+  deviceId: string | null;
+  customerId: string | null;
+  channel: string;
+  department: string;
+  status: string;
+  createdAt: number;
+  respondedAt: number | null;
 }
 export interface RawSale {
   deviceId: string;
@@ -96,8 +109,16 @@ export interface RawCompensation {
   requestedAt: number;
   decidedAt: number | null;
 }
+/** One interval of a technician's status history (`endedAt` null: the status they are in now). */
+export interface RawStatusInterval {
+  technicianId: string;
+  status: 'available' | 'busy' | 'off_duty' | 'on_leave';
+  startedAt: number;
+  endedAt: number | null;
+}
 export interface KpiDataset {
   now: number;
+  statusHistory: RawStatusInterval[];
   devices: RawDevice[];
   technicians: RawTechnician[];
   parts: Array<{ sku: string; abc: string; price: number }>;
@@ -108,6 +129,7 @@ export interface KpiDataset {
   sales: RawSale[];
   returns: RawReturn[];
   compensations: RawCompensation[];
+  requests: RawRequest[];
 }
 
 const REGIONS = ['north', 'east'];
@@ -136,7 +158,8 @@ export function makeKpiDataset(seed: number, now: number, from: number): KpiData
   const technicians: RawTechnician[] = Array.from({ length: 6 }, (_, i) => ({
     id: `kt-${i}`,
     region: REGIONS[i % 2],
-    provider: `provider-${REGIONS[i % 2]}-${(i % 3) + 1}`,
+    // the fifth works for the north's second branch office itself (its own service station)
+    provider: i === 4 ? `branch-${REGIONS[i % 2]}-2` : `provider-${REGIONS[i % 2]}-${(i % 3) + 1}`,
   }));
   const devices: RawDevice[] = Array.from({ length: 120 }, (_, i) => {
     const customer = customers[i % customers.length];
@@ -253,6 +276,7 @@ export function makeKpiDataset(seed: number, now: number, from: number): KpiData
       source: rnd.pick(['portal', 'phone', 'survey']),
       status: rnd.pick(['received', 'investigating', 'closed']),
       createdAt: rnd.int(from - 10 * DAY, now - HOUR),
+      category: ['quality', 'service', 'logistics', 'payment', 'other'][i % 5],
     };
   });
   const sales: RawSale[] = devices.map((d) => ({
@@ -288,8 +312,55 @@ export function makeKpiDataset(seed: number, now: number, from: number): KpiData
       decidedAt: needsApproval ? decidedAt : null,
     };
   });
+  // customer feedback, from its own random stream (the rows above stay as they were)
+  const fb = new SeededRandom(seed * 31 + 5);
+  const requests: RawRequest[] = Array.from({ length: 60 }, (_, i) => {
+    const device = fb.chance(0.8) ? fb.pick(devices) : null;
+    // a few in the last two days, not answered yet: not late yet
+    const createdAt = i < 6 ? now - fb.int(1, 47) * HOUR : fb.int(from - 5 * DAY, now - 3 * DAY);
+    const roll = fb.next();
+    const respondedAt =
+      i < 6 && roll < 0.7
+        ? null
+        : roll < 0.12
+          ? null
+          : createdAt + (roll < 0.3 ? fb.int(49, 200) : fb.int(1, 47)) * HOUR + fb.int(0, 59) * MIN;
+    return {
+      id: `kq-${i}`,
+      deviceId: device?.id ?? null,
+      customerId: device?.customerId ?? (fb.chance(0.5) ? fb.pick(customers).id : null),
+      channel: fb.pick(['portal', 'email', 'partner', 'engineer']),
+      department: fb.pick(['technical_service', 'customer_service', 'logistics', 'finance']),
+      // withdrawn before any answer: not counted at all
+      status:
+        respondedAt === null && i % 4 === 1 ? 'cancelled' : respondedAt === null ? 'received' : 'answered',
+      createdAt,
+      respondedAt: respondedAt === null ? null : Math.min(respondedAt, now),
+    };
+  });
+  // technicians' status history, from its own random stream: back-to-back intervals of a few
+  // hours from before the period to now (the last one open); the last technician has none
+  const sh = new SeededRandom(seed * 17 + 3);
+  const statusHistory: RawStatusInterval[] = [];
+  for (const technician of technicians.slice(0, -1)) {
+    let at = from - sh.int(5, 12) * DAY + sh.int(0, 59) * MIN;
+    let status: RawStatusInterval['status'] = 'off_duty';
+    while (at < now) {
+      const next = (['available', 'busy', 'off_duty', 'on_leave'] as const).filter((x) => x !== status);
+      status = sh.pick(next.filter((x) => x !== 'on_leave' || sh.chance(0.2)));
+      const end = at + sh.int(20, 14 * 60) * MIN;
+      statusHistory.push({
+        technicianId: technician.id,
+        status,
+        startedAt: at,
+        endedAt: end < now ? end : null,
+      });
+      at = end;
+    }
+  }
   return {
     now,
+    statusHistory,
     devices,
     technicians,
     parts,
@@ -300,6 +371,7 @@ export function makeKpiDataset(seed: number, now: number, from: number): KpiData
     sales,
     returns,
     compensations,
+    requests,
   };
 }
 
@@ -394,6 +466,12 @@ export async function writeKpiDataset(db: SqlClient, data: KpiDataset): Promise<
       4,
       t.provider,
     ]),
+  );
+  await insertMany(
+    db,
+    'technician_status_history',
+    ['technician_id', 'status', 'started_at', 'ended_at'],
+    data.statusHistory.map((h) => [h.technicianId, h.status, h.startedAt, h.endedAt]),
   );
   await insertMany(
     db,
@@ -605,7 +683,7 @@ export async function writeKpiDataset(db: SqlClient, data: KpiDataset): Promise<
       c.ticketId,
       c.region,
       c.source,
-      'quality',
+      c.category,
       'normal',
       c.status,
       'x',
@@ -701,6 +779,40 @@ export async function writeKpiDataset(db: SqlClient, data: KpiDataset): Promise<
       c.decidedAt,
     ]),
   );
+  await insertMany(
+    db,
+    'service_requests',
+    [
+      'id',
+      'number',
+      'channel',
+      'type',
+      'urgency',
+      'department',
+      'status',
+      'device_id',
+      'customer_id',
+      'created_at',
+      'updated_at',
+      'respond_by',
+      'responded_at',
+    ],
+    data.requests.map((r, i) => [
+      r.id,
+      `SR-K${i}`,
+      r.channel,
+      'other',
+      'minor',
+      r.department,
+      r.status,
+      r.deviceId,
+      r.customerId,
+      r.createdAt,
+      r.respondedAt ?? r.createdAt,
+      r.createdAt + 24 * HOUR,
+      r.respondedAt,
+    ]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -783,8 +895,12 @@ export function recomputeKpi(
   const created = data.tickets.filter((t) => t.status !== 'cancelled' && inPeriod(t.createdAt));
   const completed = data.tickets.filter((t) => isDone(t) && inPeriod(t.resolvedAt!));
   const open = data.tickets.filter((t) => !isDone(t) && t.status !== 'cancelled' && t.createdAt < toMs);
+  // the kind of organisation of the ticket's technician: a branch's own staff or a service partner's
+  const isOwnStaff = (technician: RawTechnician) => technician.provider.startsWith('branch-');
+  const orgType = (t: RawTicket) =>
+    t.assignee === null ? null : isOwnStaff(tech.get(t.assignee)!) ? 'branch' : 'provider';
   const asTicketRows = (ts: RawTicket[], at: (t: RawTicket) => number) =>
-    ts.map((t) => ({ t, row: { at: at(t), dims: ticketDims(t) } }));
+    ts.map((t) => ({ t, row: { at: at(t), dims: { ...ticketDims(t), org_type: orgType(t) } } }));
 
   type Agg<T> = { items: Array<{ t: T; row: Row }>; value: (items: T[]) => number | null };
   const single = <T>(all: Agg<T>): Recomputed => {
@@ -859,11 +975,30 @@ export function recomputeKpi(
         dims: {
           region: t.region,
           provider: t.provider,
-          branch: 'branch-' + t.region + '-1',
+          // a branch's own technician belongs to it; every provider here to the region's first branch
+          branch: isOwnStaff(t) ? t.provider : 'branch-' + t.region + '-1',
           technician: t.id,
+          org_type: isOwnStaff(t) ? 'branch' : 'provider',
         },
       },
     }));
+  // a technician's milliseconds in the given statuses inside [f, min(t, now))
+  const ONLINE = ['available', 'busy'];
+  const statusMs = (technicianId: string, f: number, t: number, statuses: readonly string[]) => {
+    let total = 0;
+    for (const h of data.statusHistory) {
+      if (h.technicianId !== technicianId || !statuses.includes(h.status)) continue;
+      const end = Math.min(h.endedAt ?? now, t, now);
+      const start = Math.max(h.startedAt, f);
+      if (end > start) total += end - start;
+    }
+    return total;
+  };
+  // whether any status of the technician's is known in [f, min(t, now))
+  const tracked = (technicianId: string, f: number, t: number) =>
+    data.statusHistory.some(
+      (h) => h.technicianId === technicianId && h.startedAt < Math.min(t, now) && (h.endedAt ?? now) > f,
+    );
   const workingMs = (f: number, t: number) => {
     let total = 0;
     for (
@@ -949,6 +1084,14 @@ export function recomputeKpi(
       model: d?.model ?? null,
       batch: d?.batch ?? null,
       channel: complaint?.source ?? null,
+      // whose approval it is: the complaint's category says which department's
+      department:
+        (
+          { quality: 'quality', logistics: 'logistics', payment: 'finance' } as Record<
+            string,
+            string | undefined
+          >
+        )[complaint?.category ?? ''] ?? 'customer_service',
     };
   };
   const fill = (ts: RawTicket[], bcOnly: boolean) => {
@@ -1012,13 +1155,15 @@ export function recomputeKpi(
         value: (xs) => mean(xs.map((t) => (t.resolvedAt! - t.createdAt) / HOUR)),
       });
     case 'tickets_per_technician':
-      return single({
-        items: asTicketRows(
-          created.filter((t) => t.assignee !== null),
-          (t) => t.createdAt,
+      return ratio(
+        countOf(
+          asTicketRows(
+            created.filter((t) => t.assignee !== null),
+            (t) => t.createdAt,
+          ),
         ),
-        value: (xs) => xs.length / new Set(xs.map((t) => t.assignee)).size,
-      });
+        stock(() => countOf(technicianRows())),
+      );
     case 'backlog_over_24h':
       return backlog(24);
     case 'backlog_over_48h':
@@ -1128,6 +1273,23 @@ export function recomputeKpi(
         ),
         value: (xs) => mean(xs.map((t) => onSiteMs(t)! / HOUR)),
       });
+    case 'technician_online_hours':
+      // per technician, the hours online inside the (bucket of the) period, the open interval up to now
+      return stock((f, t) =>
+        single({
+          items: technicianRows().filter(({ t: x }) => tracked(x.id, f, t)),
+          value: (xs) => mean(xs.map((x) => statusMs(x.id, f, t, ONLINE) / HOUR)),
+        }),
+      );
+    case 'technician_busy_share':
+      return stock((f, t) =>
+        single({
+          items: technicianRows().filter(({ t: x }) => statusMs(x.id, f, t, ONLINE) > 0),
+          value: (xs) =>
+            xs.reduce((sum, x) => sum + statusMs(x.id, f, t, ['busy']), 0) /
+            xs.reduce((sum, x) => sum + statusMs(x.id, f, t, ONLINE), 0),
+        }),
+      );
     case 'technicians':
       return stock(() => countOf(technicianRows()));
     case 'installed_base_per_technician':
@@ -1190,5 +1352,57 @@ export function recomputeKpi(
           .map((c) => ({ t: c, row: { at: c.decidedAt!, dims: compensationDims(c) } })),
         value: (xs) => share(xs, (c) => c.decidedAt! - c.requestedAt <= approvalMaxAgeMs),
       });
+    case 'tickets_dispatched':
+      return countOf(
+        asTicketRows(
+          created.filter((t) => t.assignee !== null),
+          (t) => t.createdAt,
+        ),
+      );
+    case 'approvals_late':
+      return countOf(
+        data.compensations
+          .filter(
+            (c) =>
+              c.needsApproval &&
+              inPeriod(c.requestedAt) &&
+              (c.decidedAt !== null
+                ? c.decidedAt - c.requestedAt > approvalMaxAgeMs
+                : c.status === 'pending_approval' && now - c.requestedAt > approvalMaxAgeMs),
+          )
+          .map((c) => ({ t: c, row: { at: c.requestedAt, dims: compensationDims(c) } })),
+      );
+    case 'feedback_first_response_48h_rate': {
+      const customerRegion = new Map(data.customers.map((c) => [c.id, c.region]));
+      return single({
+        items: data.requests
+          .filter(
+            (r) =>
+              inPeriod(r.createdAt) &&
+              !(r.status === 'cancelled' && r.respondedAt === null) &&
+              (r.respondedAt !== null || now - r.createdAt > 48 * HOUR),
+          )
+          .map((r) => {
+            const d = r.deviceId ? device.get(r.deviceId)! : null;
+            return {
+              t: r,
+              row: {
+                at: r.createdAt,
+                dims: {
+                  region: d?.region ?? (r.customerId ? customerRegion.get(r.customerId)! : null),
+                  branch: d?.branch ?? null,
+                  dealer: d?.dealer ?? null,
+                  type: d?.type ?? null,
+                  model: d?.model ?? null,
+                  batch: d?.batch ?? null,
+                  channel: r.channel,
+                  department: r.department,
+                },
+              },
+            };
+          }),
+        value: (xs) => share(xs, (r) => r.respondedAt !== null && r.respondedAt - r.createdAt <= 48 * HOUR),
+      });
+    }
   }
 }

@@ -1,7 +1,8 @@
 // The ticket efficiency board (`#/kpi/efficiency`): the 10-minute response, 4-hour arrival and
 // 24-hour completion rates, target against actual per month and per branch office and provider, the
 // completion cycle, tickets per technician, the backlog by age per branch and provider; and the
-// exception ranking (overdue tickets per branch, the overdue list and the backlog's tickets).
+// exception ranking (overdue tickets per branch, the overdue list and the backlog's tickets). Per
+// organisation type (the branches' own service stations, service partners): dispatch volume and rates.
 import type { KpiName } from '../../../contracts/src';
 import { Section } from '../components/ui';
 import { t } from '../i18n/i18n';
@@ -25,6 +26,7 @@ const HEADLINE: KpiName[] = [
   'tickets_per_technician',
   'tickets_created',
   'tickets_completed',
+  'tickets_dispatched',
 ];
 const BACKLOG: KpiName[] = [
   'backlog_over_24h',
@@ -40,6 +42,7 @@ const KPI_SPECS: KpiSpec[] = [
   { id: 'month', names: [...RATES, 'avg_completion_hours'], groupBy: 'month' },
   { id: 'branch', names: [...RATES, ...BACKLOG], groupBy: 'branch' },
   { id: 'provider', names: [...RATES, ...BACKLOG], groupBy: 'provider' },
+  { id: 'org_type', names: ['tickets_dispatched', ...RATES], groupBy: 'org_type' },
 ];
 
 const EXCEPTION_SPECS: KpiSpec[] = [
@@ -85,6 +88,23 @@ function Kpis({ query }: { query: BoardQuery }) {
               groupBy="provider"
               kind="bar"
               top={12}
+            />
+          </div>
+          <div class="columns">
+            <SliceCard
+              title={t('manager.efficiency.dispatchByOrgType')}
+              testId="efficiency-dispatch-org-type"
+              kpis={[data.kpi('org_type', 'tickets_dispatched')]}
+              groupBy="org_type"
+              kind="bar"
+            />
+            <SliceCard
+              title={t('manager.efficiency.ratesByOrgType')}
+              testId="efficiency-rates-org-type"
+              kpis={data.kpis('org_type', RATES)}
+              groupBy="org_type"
+              kind="bar"
+              warningLines
             />
           </div>
           <SliceCard

@@ -1,5 +1,6 @@
 // The records behind a number (`GET /api/kpis/{name}/rows` with the board's filters, and the slice
-// and group when a bar or a table cell was clicked), a page at a time; each ticket links to its page.
+// and group when a bar or a table cell was clicked), a page at a time; each ticket links to its page,
+// each customer feedback (service request) to the care desk's page for those who have it.
 // Also used inline for the lists of the exception ranking (overdue tickets, the backlog).
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { KpiRow, KpiRowsAnswer, KpiUnit } from '../../../contracts/src';
@@ -8,7 +9,7 @@ import { useApp } from '../app/app-context';
 import { href } from '../app/router';
 import { useLoad } from '../components/hooks';
 import { ErrorNote, Loading } from '../components/ui';
-import { formatDateTime, formatNumber } from '../i18n/format';
+import { formatDate, formatDateTime, formatNumber, formatPercent } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
 import { typeLabel } from '../i18n/labels';
 import { useBoard, type DrillTarget } from './kpi-board-context';
@@ -32,6 +33,8 @@ function rowsQuery(target: DrillTarget, query: BoardQuery, limit: number, offset
 
 function valueText(row: KpiRow, unit: KpiUnit | undefined): string {
   if (row.value === null) return t('manager.noData');
+  // a technician's share of a rate (busy share of their online time) reads as a percentage
+  if (unit === 'ratio' && row.kind === 'technician') return formatPercent(row.value);
   if (!unit || unit === 'ratio') return formatNumber(row.value);
   return formatKpi(row.value, unit);
 }
@@ -39,7 +42,9 @@ function valueText(row: KpiRow, unit: KpiUnit | undefined): string {
 /** The rows of one number, paginated, with a CSV export of all of them. */
 export function DrillRows({ target, testId }: { target: DrillTarget; testId: string }) {
   useI18n();
-  const { api } = useApp();
+  const { api, me } = useApp();
+  // the care desk's request page is the admins' and engineers' (managers do not read requests)
+  const canOpenRequests = me.role === 'admin' || me.role === 'engineer';
   const board = useBoard();
   const [page, setPage] = useState(0);
   const [exporting, setExporting] = useState(false);
@@ -160,13 +165,26 @@ export function DrillRows({ target, testId }: { target: DrillTarget; testId: str
                       >
                         {row.id}
                       </a>
+                    ) : row.kind === 'service_request' && canOpenRequests ? (
+                      <a
+                        href={href('requests', row.id)}
+                        data-testid="drill-request-link"
+                        aria-label={t('manager.drill.openRequest', { id: row.id })}
+                      >
+                        {row.id}
+                      </a>
                     ) : (
                       row.id
                     )}
                   </td>
                   <td data-label={t('manager.drill.kind')}>{t(`manager.rowKind.${row.kind}`)}</td>
                   <td data-label={t('manager.drill.at')} class="nowrap">
-                    {formatDateTime(row.at)}
+                    {row.kind !== 'technician'
+                      ? formatDateTime(row.at)
+                      : // a technician's row covers the period (from its start); headcount rows have no date
+                        row.at > 0
+                        ? formatDate(row.at)
+                        : '—'}
                   </td>
                   <td data-label={t('manager.drill.region')}>{row.region ? regionLabel(row.region) : '—'}</td>
                   <td data-label={t('manager.drill.branch')}>{orgName(row.branch)}</td>

@@ -169,7 +169,9 @@ export function periodLabel(key: string, groupBy: KpiGroupBy): string {
 /** A group's key in words: a region's or an organisation's name, a product type, a month… */
 export function groupLabel(key: string, groupBy: KpiGroupBy | undefined, namers: Namers): string {
   if (!groupBy) return key;
-  // the server's key for a row without the attribute (no branch, no model...)
+  // the server's key for a row without the attribute (no branch, no model...); a ticket without
+  // an organisation type has no technician yet
+  if ((key === 'unknown' || key === '') && groupBy === 'org_type') return t('manager.orgType.none');
   if (key === 'unknown' || key === '') return t('manager.unknownGroup');
   switch (groupBy) {
     case 'day':
@@ -197,5 +199,9 @@ export function groupLabel(key: string, groupBy: KpiGroupBy | undefined, namers:
       return faultModeLabel(key);
     case 'failure_class':
       return tDynamic(`manager.failureClass.${key}`, key);
+    case 'department':
+      return tDynamic(`manager.department.${key}`, key);
+    case 'org_type':
+      return tDynamic(`manager.orgType.${key}`, key);
   }
 }

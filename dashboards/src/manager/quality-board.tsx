@@ -1,5 +1,5 @@
 // The quality board (`#/kpi/quality`): executive (first-time fix, MTTR, service cost, utilisation,
-// the five regions failing most, the fault-mode Pareto), middle management (early, in-warranty and
+// the five regions failing most on a map, the fault-mode Pareto), middle management (early, in-warranty and
 // out-of-warranty failures per month against their warning lines, failures by model and by batch)
 // and front line (failures by channel, by month, by model, with the records).
 import type { KpiName } from '../../../contracts/src';
@@ -9,6 +9,7 @@ import { KpiBoard, type TabDef } from './kpi-board';
 import { SliceCard } from './kpi-charts';
 import { type BoardQuery, type KpiSpec } from './kpi-data';
 import { DrillRows } from './kpi-drill';
+import { RegionMapCard } from './kpi-region-map';
 import { KpiTab } from './kpi-tab';
 import { KpiTiles } from './kpi-tiles';
 
@@ -63,16 +64,12 @@ function Executive({ query }: { query: BoardQuery }) {
             values={data.all('total')}
             testId="quality-tiles"
           />
+          <RegionMapCard
+            title={t('manager.quality.topRegions')}
+            testId="quality-top-regions"
+            kpi={data.kpi('region', 'failure_rate')}
+          />
           <div class="columns">
-            <SliceCard
-              title={t('manager.quality.topRegions')}
-              testId="quality-top-regions"
-              kpis={[data.kpi('region', 'failure_rate')]}
-              groupBy="region"
-              kind="hbar"
-              top={5}
-              order="desc"
-            />
             <SliceCard
               title={t('manager.quality.pareto')}
               testId="quality-pareto"
@@ -81,15 +78,15 @@ function Executive({ query }: { query: BoardQuery }) {
               kind="pareto"
               top={12}
             />
+            <SliceCard
+              title={t('manager.quality.firstFixTrend')}
+              testId="quality-first-fix-trend"
+              kpis={data.kpis('month', ['first_time_fix_rate', 'repeat_repair_rate'])}
+              groupBy="month"
+              kind="line"
+              warningLines
+            />
           </div>
-          <SliceCard
-            title={t('manager.quality.firstFixTrend')}
-            testId="quality-first-fix-trend"
-            kpis={data.kpis('month', ['first_time_fix_rate', 'repeat_repair_rate'])}
-            groupBy="month"
-            kind="line"
-            warningLines
-          />
         </>
       )}
     </KpiTab>

@@ -1,7 +1,10 @@
 // The service indicator board (`#/kpi/service`): overview (satisfaction, average score, survey
 // collection, complaint, return and service cost rates, each against its target with its monthly
-// trend and warning line), parts (fill rates by region and month), complaints (per month, by region)
-// and approvals (pending per branch office against the warning line of 20, on time per month).
+// trend and warning line), parts (fill rates by region and month), complaints (per month, by region,
+// the recurring terms of their texts as a word cloud)
+// and approvals (pending per branch office against the warning line of 20, on time per month; late
+// and pending per department, on time per department). The overview also has customer feedback
+// answered within 48 h.
 import type { KpiName } from '../../../contracts/src';
 import { t } from '../i18n/i18n';
 import { KpiBoard, type TabDef } from './kpi-board';
@@ -9,6 +12,7 @@ import { SliceCard } from './kpi-charts';
 import { kpiLabel, type BoardQuery, type KpiSpec } from './kpi-data';
 import { KpiTab } from './kpi-tab';
 import { KpiTiles } from './kpi-tiles';
+import { WordCloudCard } from './kpi-word-cloud';
 
 const TABS: TabDef[] = [
   { id: 'overview', label: 'manager.tabs.overview' },
@@ -24,9 +28,10 @@ const OVERVIEW_KPIS: KpiName[] = [
   'complaint_rate',
   'return_rate',
   'service_cost_ratio',
+  'feedback_first_response_48h_rate',
 ];
 const PARTS: KpiName[] = ['parts_fill_rate_bc', 'parts_fill_rate_overall'];
-const APPROVALS: KpiName[] = ['approvals_pending', 'approvals_on_time_rate'];
+const APPROVALS: KpiName[] = ['approvals_pending', 'approvals_on_time_rate', 'approvals_late'];
 const KPIS: KpiName[] = [...OVERVIEW_KPIS, ...PARTS, 'complaints', ...APPROVALS];
 
 const OVERVIEW: KpiSpec[] = [
@@ -48,6 +53,7 @@ const APPROVAL_SPECS: KpiSpec[] = [
   { id: 'branch', names: ['approvals_pending'], groupBy: 'branch' },
   { id: 'region', names: ['approvals_pending'], groupBy: 'region' },
   { id: 'month', names: ['approvals_on_time_rate'], groupBy: 'month' },
+  { id: 'department', names: APPROVALS, groupBy: 'department' },
 ];
 
 function Overview({ query }: { query: BoardQuery }) {
@@ -145,15 +151,18 @@ function Complaints({ query }: { query: BoardQuery }) {
               order="desc"
             />
           </div>
-          <SliceCard
-            title={t('manager.service.complaintRateTrend')}
-            testId="service-complaint-rate"
-            kpis={[data.kpi('month', 'complaint_rate')]}
-            groupBy="month"
-            kind="line"
-            warningLines
-            targets
-          />
+          <div class="columns">
+            <SliceCard
+              title={t('manager.service.complaintRateTrend')}
+              testId="service-complaint-rate"
+              kpis={[data.kpi('month', 'complaint_rate')]}
+              groupBy="month"
+              kind="line"
+              warningLines
+              targets
+            />
+            <WordCloudCard title={t('manager.wordCloud.title')} testId="service-complaint-terms" />
+          </div>
         </>
       )}
     </KpiTab>
@@ -201,6 +210,26 @@ function Approvals({ query }: { query: BoardQuery }) {
             warningLines
             targets
           />
+          <div class="columns">
+            <SliceCard
+              title={t('manager.service.approvalsByDepartment')}
+              testId="service-approvals-department"
+              kpis={data.kpis('department', ['approvals_late', 'approvals_pending'])}
+              groupBy="department"
+              kind="bar"
+              order="desc"
+              warningLines
+            />
+            <SliceCard
+              title={t('manager.service.approvalsOnTimeByDepartment')}
+              testId="service-approvals-on-time-department"
+              kpis={[data.kpi('department', 'approvals_on_time_rate')]}
+              groupBy="department"
+              kind="bar"
+              warningLines
+              targets
+            />
+          </div>
         </>
       )}
     </KpiTab>

@@ -1,5 +1,6 @@
 // The staff board (`#/kpi/staff`): running state (headcount, installed base per technician by
-// region, time per ticket) and workload (tickets per technician ranked, utilisation by technician).
+// region, time per ticket, the busy/idle trend with online hours, location anomalies) and workload
+// (tickets per technician ranked, utilisation and online hours by technician).
 import type { KpiName } from '../../../contracts/src';
 import { t } from '../i18n/i18n';
 import { KpiBoard, type TabDef } from './kpi-board';
@@ -7,6 +8,7 @@ import { SliceCard } from './kpi-charts';
 import { type BoardQuery, type KpiSpec } from './kpi-data';
 import { KpiTab } from './kpi-tab';
 import { KpiTiles } from './kpi-tiles';
+import { BusyTrendCard, LocationAnomaliesCard } from './staff-activity';
 
 const TABS: TabDef[] = [
   { id: 'running', label: 'manager.tabs.running' },
@@ -19,17 +21,32 @@ const HEADLINE: KpiName[] = [
   'time_per_ticket_hours',
   'technician_utilisation',
   'tickets_per_technician',
+  'technician_online_hours',
+  'technician_busy_share',
 ];
 
 const RUNNING: KpiSpec[] = [
   { id: 'total', names: HEADLINE },
   { id: 'region', names: ['installed_base_per_technician', 'technicians'], groupBy: 'region' },
-  { id: 'month', names: ['time_per_ticket_hours', 'technician_utilisation'], groupBy: 'month' },
+  {
+    id: 'month',
+    names: [
+      'time_per_ticket_hours',
+      'technician_utilisation',
+      'technician_online_hours',
+      'technician_busy_share',
+    ],
+    groupBy: 'month',
+  },
 ];
 
 const WORKLOAD: KpiSpec[] = [
-  { id: 'total', names: ['tickets_per_technician', 'technician_utilisation'] },
-  { id: 'technician', names: ['tickets_per_technician', 'technician_utilisation'], groupBy: 'technician' },
+  { id: 'total', names: ['tickets_per_technician', 'technician_utilisation', 'technician_online_hours'] },
+  {
+    id: 'technician',
+    names: ['tickets_per_technician', 'technician_utilisation', 'technician_online_hours'],
+    groupBy: 'technician',
+  },
 ];
 
 function Running({ query }: { query: BoardQuery }) {
@@ -79,6 +96,12 @@ function Running({ query }: { query: BoardQuery }) {
               warningLines
             />
           </div>
+          <BusyTrendCard
+            busy={data.kpi('month', 'technician_busy_share')}
+            online={data.kpi('month', 'technician_online_hours')}
+            testId="staff-busy-trend"
+          />
+          <LocationAnomaliesCard testId="staff-anomalies" />
         </>
       )}
     </KpiTab>
@@ -92,7 +115,7 @@ function Workload({ query }: { query: BoardQuery }) {
         <>
           <KpiTiles
             title={t('manager.tabs.workload')}
-            names={['tickets_per_technician', 'technician_utilisation']}
+            names={['tickets_per_technician', 'technician_utilisation', 'technician_online_hours']}
             values={data.all('total')}
             testId="workload-tiles"
           />
@@ -118,6 +141,16 @@ function Workload({ query }: { query: BoardQuery }) {
               height={480}
             />
           </div>
+          <SliceCard
+            title={t('manager.staff.onlinePerTechnician')}
+            testId="staff-online-hours"
+            kpis={[data.kpi('technician', 'technician_online_hours')]}
+            groupBy="technician"
+            kind="hbar"
+            order="desc"
+            top={20}
+            height={480}
+          />
         </>
       )}
     </KpiTab>

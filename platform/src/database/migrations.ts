@@ -859,6 +859,257 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 21,
+    name: 'technician status history',
+    sql: `
+      CREATE TABLE technician_status_history (
+        id bigserial PRIMARY KEY,
+        technician_id text NOT NULL,
+        status text NOT NULL,
+        started_at bigint NOT NULL,
+        ended_at bigint,
+        generated boolean NOT NULL DEFAULT false
+      );
+      CREATE UNIQUE INDEX technician_status_history_open_idx
+        ON technician_status_history (technician_id) WHERE ended_at IS NULL;
+      CREATE INDEX technician_status_history_started_idx ON technician_status_history (started_at);
+      CREATE INDEX technician_status_history_ended_idx ON technician_status_history (ended_at);
+      CREATE INDEX technician_status_history_tech_idx ON technician_status_history (technician_id, started_at);
+      INSERT INTO technician_status_history (technician_id, status, started_at)
+        SELECT id, status, (extract(epoch FROM now()) * 1000)::bigint FROM technicians;
+    `,
+  },
+  {
+    id: 22,
+    name: 'KPI rollups: their state, the days to roll up again, and the triggers that mark them',
+    sql: `
+      CREATE TABLE kpi_rollup_state (
+        source text PRIMARY KEY,
+        signature text NOT NULL,
+        through_day integer NOT NULL,
+        built_at bigint NOT NULL
+      );
+      CREATE TABLE kpi_rollup_dirty (
+        source text NOT NULL,
+        day integer NOT NULL,
+        PRIMARY KEY (source, day)
+      );
+      CREATE INDEX IF NOT EXISTS survey_responses_ticket_idx ON survey_responses (ticket_id);
+      CREATE INDEX IF NOT EXISTS surveys_sent_idx ON surveys (sent_at);
+      CREATE INDEX IF NOT EXISTS complaints_created_idx ON complaints (created_at);
+      CREATE INDEX IF NOT EXISTS returns_created_idx ON returns (created_at);
+      CREATE INDEX IF NOT EXISTS compensations_decided_idx ON compensations (decided_at);
+      CREATE FUNCTION kpi_dirty_ticket_facts() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'tickets' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_new r
+            UNION ALL SELECT 'completed', floor(r.completed_at / 86400000.0)::int FROM kpi_new r
+            UNION ALL SELECT 'surveys', floor(sr.answered_at / 86400000.0)::int FROM kpi_new r JOIN survey_responses sr ON sr.ticket_id = r.ticket_id
+            UNION ALL SELECT 'surveys_sent', floor(s.sent_at / 86400000.0)::int FROM kpi_new r JOIN surveys s ON s.ticket_id = r.ticket_id
+            UNION ALL SELECT 'complaints', floor(c.created_at / 86400000.0)::int FROM kpi_new r JOIN complaints c ON c.ticket_id = r.ticket_id
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'tickets' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_old r
+            UNION ALL SELECT 'completed', floor(r.completed_at / 86400000.0)::int FROM kpi_old r
+            UNION ALL SELECT 'surveys', floor(sr.answered_at / 86400000.0)::int FROM kpi_old r JOIN survey_responses sr ON sr.ticket_id = r.ticket_id
+            UNION ALL SELECT 'surveys_sent', floor(s.sent_at / 86400000.0)::int FROM kpi_old r JOIN surveys s ON s.ticket_id = r.ticket_id
+            UNION ALL SELECT 'complaints', floor(c.created_at / 86400000.0)::int FROM kpi_old r JOIN complaints c ON c.ticket_id = r.ticket_id
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_ticket_facts_ins AFTER INSERT ON ticket_facts REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_ticket_facts();
+      CREATE TRIGGER kpi_dirty_ticket_facts_upd AFTER UPDATE ON ticket_facts REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_ticket_facts();
+      CREATE TRIGGER kpi_dirty_ticket_facts_del AFTER DELETE ON ticket_facts REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_ticket_facts();
+      CREATE FUNCTION kpi_dirty_survey_responses() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'surveys' AS source, floor(r.answered_at / 86400000.0)::int AS day FROM kpi_new r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'surveys' AS source, floor(r.answered_at / 86400000.0)::int AS day FROM kpi_old r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_survey_responses_ins AFTER INSERT ON survey_responses REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_survey_responses();
+      CREATE TRIGGER kpi_dirty_survey_responses_upd AFTER UPDATE ON survey_responses REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_survey_responses();
+      CREATE TRIGGER kpi_dirty_survey_responses_del AFTER DELETE ON survey_responses REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_survey_responses();
+      CREATE FUNCTION kpi_dirty_surveys() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'surveys_sent' AS source, floor(r.sent_at / 86400000.0)::int AS day FROM kpi_new r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'surveys_sent' AS source, floor(r.sent_at / 86400000.0)::int AS day FROM kpi_old r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_surveys_ins AFTER INSERT ON surveys REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_surveys();
+      CREATE TRIGGER kpi_dirty_surveys_upd AFTER UPDATE ON surveys REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_surveys();
+      CREATE TRIGGER kpi_dirty_surveys_del AFTER DELETE ON surveys REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_surveys();
+      CREATE FUNCTION kpi_dirty_complaints() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'complaints' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_new r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'complaints' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_old r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_complaints_ins AFTER INSERT ON complaints REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_complaints();
+      CREATE TRIGGER kpi_dirty_complaints_upd AFTER UPDATE ON complaints REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_complaints();
+      CREATE TRIGGER kpi_dirty_complaints_del AFTER DELETE ON complaints REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_complaints();
+      CREATE FUNCTION kpi_dirty_returns() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'returns' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_new r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'returns' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_old r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_returns_ins AFTER INSERT ON returns REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_returns();
+      CREATE TRIGGER kpi_dirty_returns_upd AFTER UPDATE ON returns REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_returns();
+      CREATE TRIGGER kpi_dirty_returns_del AFTER DELETE ON returns REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_returns();
+      CREATE FUNCTION kpi_dirty_device_sales() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'sales' AS source, floor(r.delivered_at / 86400000.0)::int AS day FROM kpi_new r
+            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_new r JOIN returns x ON x.device_id = r.device_id
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'sales' AS source, floor(r.delivered_at / 86400000.0)::int AS day FROM kpi_old r
+            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_old r JOIN returns x ON x.device_id = r.device_id
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_device_sales_ins AFTER INSERT ON device_sales REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_device_sales();
+      CREATE TRIGGER kpi_dirty_device_sales_upd AFTER UPDATE ON device_sales REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_device_sales();
+      CREATE TRIGGER kpi_dirty_device_sales_del AFTER DELETE ON device_sales REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_device_sales();
+      CREATE FUNCTION kpi_dirty_compensations() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'approvals_decided' AS source, floor(r.decided_at / 86400000.0)::int AS day FROM kpi_new r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'approvals_decided' AS source, floor(r.decided_at / 86400000.0)::int AS day FROM kpi_old r
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_compensations_ins AFTER INSERT ON compensations REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_compensations();
+      CREATE TRIGGER kpi_dirty_compensations_upd AFTER UPDATE ON compensations REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_compensations();
+      CREATE TRIGGER kpi_dirty_compensations_del AFTER DELETE ON compensations REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_compensations();
+      CREATE FUNCTION kpi_dirty_devices() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'devices' AS source, floor(r.installed_at / 86400000.0)::int AS day FROM kpi_new r
+            UNION ALL SELECT 'sales', floor(x.delivered_at / 86400000.0)::int FROM kpi_new r JOIN device_sales x ON x.device_id = r.id
+            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_new r JOIN returns x ON x.device_id = r.id
+            UNION ALL SELECT 'complaints', floor(x.created_at / 86400000.0)::int FROM kpi_new r JOIN complaints x ON x.device_id = r.id
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            SELECT 'devices' AS source, floor(r.installed_at / 86400000.0)::int AS day FROM kpi_old r
+            UNION ALL SELECT 'sales', floor(x.delivered_at / 86400000.0)::int FROM kpi_old r JOIN device_sales x ON x.device_id = r.id
+            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_old r JOIN returns x ON x.device_id = r.id
+            UNION ALL SELECT 'complaints', floor(x.created_at / 86400000.0)::int FROM kpi_old r JOIN complaints x ON x.device_id = r.id
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER kpi_dirty_devices_ins AFTER INSERT ON devices REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_devices();
+      CREATE TRIGGER kpi_dirty_devices_upd AFTER UPDATE ON devices REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_devices();
+      CREATE TRIGGER kpi_dirty_devices_del AFTER DELETE ON devices REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_devices();
+    `,
+  },
 ];
 
 export async function migrate(db: SqlClient): Promise<number[]> {

@@ -52,20 +52,24 @@ export class DemoSeedService implements OnModuleInit {
         });
       }
       for (const t of data.technicians) {
-        await TechniciansRepository.insert(tx, {
-          id: t.id,
-          name: t.name,
-          email: t.email,
-          region: t.region,
-          baseLocation: t.baseLocation,
-          currentLocation: t.currentLocation,
-          skills: t.skills,
-          weeklyShifts: t.weeklyShifts,
-          status: t.status,
-          maxOpenTickets: t.maxOpenTickets,
-          vanId: t.vanId,
-          userId: null, // linked below, once the accounts exist
-        });
+        await TechniciansRepository.insert(
+          tx,
+          {
+            id: t.id,
+            name: t.name,
+            email: t.email,
+            region: t.region,
+            baseLocation: t.baseLocation,
+            currentLocation: t.currentLocation,
+            skills: t.skills,
+            weeklyShifts: t.weeklyShifts,
+            status: t.status,
+            maxOpenTickets: t.maxOpenTickets,
+            vanId: t.vanId,
+            userId: null, // linked below, once the accounts exist
+          },
+          this.clock.now(),
+        );
       }
       for (const p of data.parts) await PartsRepository.insertPart(tx, p);
       for (const w of data.warehouses) await PartsRepository.insertLocation(tx, w);

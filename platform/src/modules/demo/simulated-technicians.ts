@@ -91,7 +91,9 @@ export class SimulatedTechnicians {
     const customer = ticket.customerId ? await this.customers.find(ticket.customerId) : undefined;
     if (!type || !customer?.location) return false;
     const candidates = (await this.technicians.all()).filter(
-      (t) => t.status === 'available' && t.skills[type] && t.region === customer.region,
+      // busy (on another job) may still queue this one, as dispatch allows
+      (t) =>
+        (t.status === 'available' || t.status === 'busy') && t.skills[type] && t.region === customer.region,
     );
     const open = await this.tickets.list(STAFF, { limit: 500 });
     const load = (id: string) => open.filter((t) => t.assigneeId === id && t.status !== 'resolved').length;

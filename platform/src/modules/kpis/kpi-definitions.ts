@@ -8,7 +8,9 @@ const DAY = 86_400_000;
  * Where a KPI's rows come from. Every source yields the same dimension columns (so every KPI
  * can be sliced the same way) plus its own measures:
  * `at, region, branch, provider, dealer, type, model, batch, technician, channel, priority,
- * fault_mode, failure_class, row_kind, row_id`.
+ * fault_mode, failure_class, department, org_type, row_kind, row_id` (`department`: who answers
+ * or approves, on service requests and approvals; `org_type`: the kind of organisation of the
+ * ticket's technician, on tickets and technicians; NULL elsewhere).
  * Placeholders: $1 = from, $2 = to (epoch ms, to exclusive), $3 = now (point-in-time KPIs and
  * "still open" checks).
  */
@@ -24,7 +26,10 @@ export type KpiSourceName =
   | 'approvals_pending'
   | 'approvals_decided'
   | 'devices'
-  | 'technicians';
+  | 'technicians'
+  | 'requests'
+  | 'approvals'
+  | 'technician_status';
 
 export interface KpiSource {
   sql: string;
@@ -39,7 +44,18 @@ export interface KpiSource {
 
 const TICKET_DIMS = `f.region, f.branch_id AS branch, f.provider_id AS provider, f.dealer_id AS dealer,
   f.appliance_type AS type, f.model, f.batch, f.technician_id AS technician, f.channel, f.priority,
-  f.fault_mode, f.failure_class`;
+  f.fault_mode, f.failure_class, NULL::text AS department, po.kind AS org_type`;
+/** The ticket facts with the kind of organisation of the ticket's technician (`branch`, `provider`). */
+const TICKET_FROM = 'ticket_facts f LEFT JOIN organisations po ON po.id = f.provider_id';
+/** The two dimensions most sources do not have. */
+const NO_DEPARTMENT_OR_ORG = 'NULL::text AS department, NULL::text AS org_type';
+/**
+ * The department that decides an approval: a compensation's complaint's category says whose it
+ * is (quality → quality department, logistics → logistics, payment → finance); service,
+ * account, other complaints and compensations without a complaint → customer service.
+ */
+const APPROVAL_DEPARTMENT = `CASE c.category WHEN 'quality' THEN 'quality' WHEN 'logistics' THEN 'logistics'
+  WHEN 'payment' THEN 'finance' ELSE 'customer_service' END AS department, NULL::text AS org_type`;
 const TICKET_MEASURES = `f.ticket_id, f.created_at, f.respond_ms, f.arrive_ms, f.complete_ms, f.on_site_ms,
   f.completed_at, f.resolve_by, f.first_time_fix, f.is_repeat, f.is_failure, f.remote, f.parts_needed,
   f.parts_at_first_visit, f.parts_bc_needed, f.parts_bc_at_first_visit, f.parts_cost_minor,
@@ -47,28 +63,37 @@ const TICKET_MEASURES = `f.ticket_id, f.created_at, f.respond_ms, f.arrive_ms, f
 const DEVICE_DIMS = (d: string, region: string) => `${region} AS region, ${d}.branch_id AS branch,
   NULL::text AS provider, ${d}.dealer_id AS dealer, ${d}.type, ${d}.model, ${d}.batch`;
 
+/** Technician statuses counted as online (on shift, reachable) and as busy (on a job). */
+export const ONLINE_TECHNICIAN_STATUSES = ['available', 'busy'] as const;
+export const BUSY_TECHNICIAN_STATUSES = ['busy'] as const;
+const ONLINE_STATUSES = ONLINE_TECHNICIAN_STATUSES.map((s) => `'${s}'`).join(', ');
+const BUSY_STATUSES = BUSY_TECHNICIAN_STATUSES.map((s) => `'${s}'`).join(', ');
+/** A status interval's milliseconds inside [$1, min($2, $3)): the open interval runs to now. */
+const CLIPPED_MS = 'GREATEST(0, LEAST(COALESCE(ended_at, $3), $2, $3) - GREATEST(started_at, $1))';
+
 export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
   tickets: {
     time: 'period',
     sql: `SELECT f.created_at AS at, ${TICKET_DIMS}, 'ticket' AS row_kind, f.ticket_id AS row_id, ${TICKET_MEASURES}
-            FROM ticket_facts f WHERE f.status <> 'cancelled'`,
+            FROM ${TICKET_FROM} WHERE f.status <> 'cancelled'`,
   },
   completed: {
     time: 'period',
     sql: `SELECT f.completed_at AS at, ${TICKET_DIMS}, 'ticket' AS row_kind, f.ticket_id AS row_id, ${TICKET_MEASURES}
-            FROM ticket_facts f WHERE f.completed_at IS NOT NULL`,
+            FROM ${TICKET_FROM} WHERE f.completed_at IS NOT NULL`,
   },
   open: {
     time: 'until',
     sql: `SELECT f.created_at AS at, ${TICKET_DIMS}, 'ticket' AS row_kind, f.ticket_id AS row_id, ${TICKET_MEASURES}
-            FROM ticket_facts f WHERE f.is_open`,
+            FROM ${TICKET_FROM} WHERE f.is_open`,
   },
   surveys: {
     time: 'period',
     sql: `SELECT r.answered_at AS at, COALESCE(f.region, s.region) AS region, f.branch_id AS branch,
                  f.provider_id AS provider, f.dealer_id AS dealer, COALESCE(f.appliance_type, s.appliance_type) AS type,
                  COALESCE(f.model, s.model) AS model, f.batch, COALESCE(f.technician_id, s.technician_id) AS technician,
-                 r.channel, f.priority, f.fault_mode, f.failure_class, 'survey' AS row_kind, s.id AS row_id,
+                 r.channel, f.priority, f.fault_mode, f.failure_class, ${NO_DEPARTMENT_OR_ORG},
+                 'survey' AS row_kind, s.id AS row_id,
                  COALESCE(r.overall::double precision, (r.professionalism + r.attitude + r.effect + r.timeliness) / 4.0) AS score,
                  r.solved
             FROM survey_responses r JOIN surveys s ON s.id = r.survey_id
@@ -79,7 +104,8 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
     sql: `SELECT s.sent_at AS at, COALESCE(f.region, s.region) AS region, f.branch_id AS branch,
                  f.provider_id AS provider, f.dealer_id AS dealer, COALESCE(f.appliance_type, s.appliance_type) AS type,
                  COALESCE(f.model, s.model) AS model, f.batch, COALESCE(f.technician_id, s.technician_id) AS technician,
-                 f.channel, f.priority, f.fault_mode, f.failure_class, 'survey' AS row_kind, s.id AS row_id,
+                 f.channel, f.priority, f.fault_mode, f.failure_class, ${NO_DEPARTMENT_OR_ORG},
+                 'survey' AS row_kind, s.id AS row_id,
                  s.status, s.due_by
             FROM surveys s LEFT JOIN ticket_facts f ON f.ticket_id = s.ticket_id
            WHERE s.sent_at IS NOT NULL`,
@@ -89,7 +115,7 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
     sql: `SELECT c.created_at AS at, COALESCE(c.region, d.region) AS region, d.branch_id AS branch,
                  f.provider_id AS provider, d.dealer_id AS dealer, d.type, d.model, d.batch,
                  f.technician_id AS technician, c.source AS channel, f.priority, f.fault_mode, f.failure_class,
-                 'complaint' AS row_kind, c.id AS row_id, c.status, c.category
+                 ${NO_DEPARTMENT_OR_ORG}, 'complaint' AS row_kind, c.id AS row_id, c.status, c.category
             FROM complaints c LEFT JOIN devices d ON d.id = c.device_id
             LEFT JOIN ticket_facts f ON f.ticket_id = c.ticket_id`,
   },
@@ -97,7 +123,7 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
     time: 'period',
     sql: `SELECT r.created_at AS at, ${DEVICE_DIMS('d', 'd.region')}, NULL::text AS technician,
                  ds.channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
-                 'return' AS row_kind, r.id AS row_id, r.status
+                 ${NO_DEPARTMENT_OR_ORG}, 'return' AS row_kind, r.id AS row_id, r.status
             FROM returns r LEFT JOIN devices d ON d.id = r.device_id
             LEFT JOIN device_sales ds ON ds.device_id = r.device_id`,
   },
@@ -105,7 +131,7 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
     time: 'period',
     sql: `SELECT ds.delivered_at AS at, ${DEVICE_DIMS('d', 'd.region')}, NULL::text AS technician,
                  ds.channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
-                 'sale' AS row_kind, ds.device_id AS row_id, ds.price_minor
+                 ${NO_DEPARTMENT_OR_ORG}, 'sale' AS row_kind, ds.device_id AS row_id, ds.price_minor
             FROM device_sales ds LEFT JOIN devices d ON d.id = ds.device_id`,
   },
   approvals_pending: {
@@ -113,7 +139,7 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
     sql: `SELECT p.requested_at AS at, COALESCE(c.region, cu.region) AS region, d.branch_id AS branch,
                  NULL::text AS provider, d.dealer_id AS dealer, d.type, d.model, d.batch, NULL::text AS technician,
                  c.source AS channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
-                 'compensation' AS row_kind, p.id AS row_id, p.requested_at, p.amount_minor
+                 ${APPROVAL_DEPARTMENT}, 'compensation' AS row_kind, p.id AS row_id, p.requested_at, p.amount_minor
             FROM compensations p LEFT JOIN complaints c ON c.id = p.complaint_id
             LEFT JOIN customers cu ON cu.id = p.customer_id
             LEFT JOIN devices d ON d.id = c.device_id
@@ -124,7 +150,7 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
     sql: `SELECT p.decided_at AS at, COALESCE(c.region, cu.region) AS region, d.branch_id AS branch,
                  NULL::text AS provider, d.dealer_id AS dealer, d.type, d.model, d.batch, NULL::text AS technician,
                  c.source AS channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
-                 'compensation' AS row_kind, p.id AS row_id, p.requested_at, p.decided_at
+                 ${APPROVAL_DEPARTMENT}, 'compensation' AS row_kind, p.id AS row_id, p.requested_at, p.decided_at
             FROM compensations p LEFT JOIN complaints c ON c.id = p.complaint_id
             LEFT JOIN customers cu ON cu.id = p.customer_id
             LEFT JOIN devices d ON d.id = c.device_id
@@ -134,17 +160,69 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
     time: 'stock',
     sql: `SELECT d.installed_at AS at, ${DEVICE_DIMS('d', 'COALESCE(d.region, cu.region)')}, NULL::text AS technician,
                  NULL::text AS channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
-                 'device' AS row_kind, d.id AS row_id, d.installed_at
+                 ${NO_DEPARTMENT_OR_ORG}, 'device' AS row_kind, d.id AS row_id, d.installed_at
             FROM devices d LEFT JOIN customers cu ON cu.id = d.customer_id
            WHERE d.installed_at IS NOT NULL`,
   },
   technicians: {
     time: 'stock',
-    sql: `SELECT 0::bigint AS at, t.region, o.parent_id AS branch, t.provider_id AS provider, NULL::text AS dealer,
+    // a branch's own technician belongs to the branch; a provider's, to the provider's branch
+    sql: `SELECT 0::bigint AS at, t.region, CASE WHEN o.kind = 'branch' THEN o.id ELSE o.parent_id END AS branch,
+                 t.provider_id AS provider, NULL::text AS dealer,
                  NULL::text AS type, NULL::text AS model, NULL::text AS batch, t.id AS technician,
                  NULL::text AS channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
-                 'technician' AS row_kind, t.id AS row_id
+                 NULL::text AS department, o.kind AS org_type, 'technician' AS row_kind, t.id AS row_id
             FROM technicians t LEFT JOIN organisations o ON o.id = t.provider_id`,
+  },
+  requests: {
+    time: 'period',
+    // customer feedback through every channel (portal, e-mail, partners, the support desk), and its
+    // first answer (a triage result, a ticket or a staff reply); withdrawn before any answer: not counted
+    sql: `SELECT r.created_at AS at, COALESCE(d.region, cu.region) AS region, d.branch_id AS branch,
+                 NULL::text AS provider, d.dealer_id AS dealer, d.type, d.model, d.batch, NULL::text AS technician,
+                 r.channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
+                 r.department, NULL::text AS org_type, 'service_request' AS row_kind, r.id AS row_id,
+                 r.responded_at
+            FROM service_requests r LEFT JOIN devices d ON d.id = r.device_id
+            LEFT JOIN customers cu ON cu.id = r.customer_id
+           WHERE NOT (r.status = 'cancelled' AND r.responded_at IS NULL)`,
+  },
+  approvals: {
+    time: 'period',
+    // every compensation that needed approval, by when it was asked for
+    sql: `SELECT p.requested_at AS at, COALESCE(c.region, cu.region) AS region, d.branch_id AS branch,
+                 NULL::text AS provider, d.dealer_id AS dealer, d.type, d.model, d.batch, NULL::text AS technician,
+                 c.source AS channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
+                 ${APPROVAL_DEPARTMENT}, 'compensation' AS row_kind, p.id AS row_id, p.requested_at, p.decided_at,
+                 p.status
+            FROM compensations p LEFT JOIN complaints c ON c.id = p.complaint_id
+            LEFT JOIN customers cu ON cu.id = p.customer_id
+            LEFT JOIN devices d ON d.id = c.device_id
+           WHERE p.needs_approval`,
+  },
+  technician_status: {
+    time: 'stock',
+    // one row per technician: the hours of the status history inside [from, min(to, now)) —
+    // each interval clipped to the period and the open one to now — spent online (available or
+    // busy) and busy (on a job: en route or on site); `tracked`: some status of theirs is known
+    // in the period (before the history began, or before they joined, nothing is). Grouped by day, week or month, a stock is
+    // evaluated bucket by bucket, so each bucket clips at its own bounds.
+    sql: `SELECT $1::bigint AS at, t.region, CASE WHEN o.kind = 'branch' THEN o.id ELSE o.parent_id END AS branch,
+                 t.provider_id AS provider, NULL::text AS dealer,
+                 NULL::text AS type, NULL::text AS model, NULL::text AS batch, t.id AS technician,
+                 NULL::text AS channel, NULL::text AS priority, NULL::text AS fault_mode, NULL::text AS failure_class,
+                 NULL::text AS department, o.kind AS org_type, 'technician' AS row_kind, t.id AS row_id,
+                 COALESCE(h.online_ms, 0)::double precision AS online_ms,
+                 COALESCE(h.busy_ms, 0)::double precision AS busy_ms, h.technician_id IS NOT NULL AS tracked
+            FROM technicians t LEFT JOIN organisations o ON o.id = t.provider_id
+            LEFT JOIN (
+              SELECT technician_id,
+                     sum(${CLIPPED_MS}) FILTER (WHERE status IN (${ONLINE_STATUSES})) AS online_ms,
+                     sum(${CLIPPED_MS}) FILTER (WHERE status IN (${BUSY_STATUSES})) AS busy_ms
+                FROM technician_status_history
+               WHERE started_at < LEAST($2, $3) AND (ended_at > $1 OR (ended_at IS NULL AND $3 > $1))
+               GROUP BY technician_id
+            ) h ON h.technician_id = t.id`,
   },
 };
 
@@ -180,6 +258,12 @@ export interface KpiDefinition {
   /** Who owns it (docs/kpis.md). */
   owner: string;
 }
+
+/**
+ * Installed appliance-days in the period (a stock source's rows, `at` their install time): each
+ * row's time installed inside [from, min(to, now)). The rollups recognise it (`kpi-rollup.ts`).
+ */
+export const EXPOSURE_DAYS = `sum(GREATEST(0, LEAST($2, $3) - GREATEST($1, at))) / ${DAY}.0`;
 
 const rate = (condition: string) => `avg(CASE WHEN ${condition} THEN 1.0 ELSE 0.0 END)`;
 const flag = (condition: string) => `CASE WHEN ${condition} THEN 1 ELSE 0 END`;
@@ -330,13 +414,9 @@ export const KPI_DEFINITIONS: Record<KpiName, KpiDefinition> = {
     target: null,
     warning: null,
     owner: 'service provider manager',
-    part: {
-      source: 'tickets',
-      where: 'technician IS NOT NULL',
-      value: 'count(*)::double precision / NULLIF(count(DISTINCT technician), 0)',
-      rowValue: '1',
-      bad: 'false',
-    },
+    // tickets assigned to a technician over the technicians on staff (the same slice of both)
+    part: { source: 'tickets', where: 'technician IS NOT NULL', ...ticketCount },
+    denominator: { source: 'technicians', ...ticketCount },
   },
   backlog_over_24h: backlog(24),
   backlog_over_48h: backlog(48),
@@ -412,7 +492,7 @@ export const KPI_DEFINITIONS: Record<KpiName, KpiDefinition> = {
     // installed appliance-days in the period over the failures in it
     part: {
       source: 'devices',
-      value: `sum(GREATEST(0, LEAST($2, $3) - GREATEST($1, installed_at))) / ${DAY}.0`,
+      value: EXPOSURE_DAYS,
       rowValue: `GREATEST(0, LEAST($2, $3) - GREATEST($1, installed_at)) / ${DAY}.0`,
       bad: 'false',
     },
@@ -666,6 +746,84 @@ export const KPI_DEFINITIONS: Record<KpiName, KpiDefinition> = {
       value: rate('decided_at - requested_at <= $5'),
       rowValue: '(decided_at - requested_at) / 3600000.0',
       bad: 'decided_at - requested_at > $5',
+    },
+  },
+  tickets_dispatched: {
+    name: 'tickets_dispatched',
+    area: 'efficiency',
+    unit: 'count',
+    direction: 'higher_is_better',
+    target: null,
+    warning: null,
+    owner: 'service director',
+    // by org_type: dispatch volume to the branches' own technicians and to service partners
+    part: { source: 'tickets', where: 'technician IS NOT NULL', ...ticketCount },
+  },
+  approvals_late: {
+    name: 'approvals_late',
+    area: 'service',
+    unit: 'count',
+    direction: 'lower_is_better',
+    target: 0,
+    warning: null,
+    owner: 'customer service head',
+    part: {
+      source: 'approvals',
+      where: `(decided_at - requested_at > $5 OR (decided_at IS NULL AND status = 'pending_approval' AND $3 - requested_at > $5))`,
+      ...count,
+      rowValue: '(COALESCE(decided_at, $3) - requested_at) / 3600000.0',
+      bad: 'true',
+    },
+  },
+  feedback_first_response_48h_rate: {
+    name: 'feedback_first_response_48h_rate',
+    area: 'service',
+    unit: 'ratio',
+    direction: 'higher_is_better',
+    target: 0.95,
+    warning: 0.95,
+    owner: 'customer service head',
+    part: {
+      source: 'requests',
+      where: `(responded_at IS NOT NULL OR $3 - at > ${48 * HOUR})`,
+      value: rate(`responded_at - at <= ${48 * HOUR}`),
+      rowValue: '(responded_at - at) / 3600000.0',
+      bad: `NOT COALESCE(responded_at - at <= ${48 * HOUR}, false)`,
+    },
+  },
+  technician_online_hours: {
+    name: 'technician_online_hours',
+    area: 'staff',
+    unit: 'hours',
+    direction: 'higher_is_better',
+    target: null,
+    warning: null,
+    owner: 'service provider manager',
+    // hours online (available or busy) per technician whose status is known in the period (the
+    // total over those technicians / their number); by technician, that technician's hours
+    part: {
+      source: 'technician_status',
+      where: 'tracked',
+      value: `avg(online_ms) / ${HOUR}.0`,
+      rowValue: `online_ms / ${HOUR}.0`,
+      bad: 'false',
+    },
+  },
+  technician_busy_share: {
+    name: 'technician_busy_share',
+    area: 'staff',
+    unit: 'ratio',
+    direction: 'higher_is_better',
+    target: null,
+    warning: null,
+    owner: 'service provider manager',
+    // busy hours over online hours, of the technicians online in the period; idle = 1 - busy
+    part: {
+      source: 'technician_status',
+      where: 'online_ms > 0',
+      value: 'sum(busy_ms) / NULLIF(sum(online_ms), 0)',
+      rowValue: 'busy_ms / online_ms',
+      bad: 'false',
     },
   },
 };

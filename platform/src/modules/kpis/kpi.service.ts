@@ -15,7 +15,15 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { featureErrors } from '../../common/errors/app-error';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
-import { KPI_DEFINITIONS, KPI_SOURCES, type KpiDefinition, type KpiPart } from './kpi-definitions';
+import {
+  KPI_DEFINITIONS,
+  KPI_SOURCES,
+  type KpiDefinition,
+  type KpiPart,
+  type KpiSourceName,
+} from './kpi-definitions';
+import { ROLLUP_DIMENSIONS, rollupSpecs } from './kpi-rollup';
+import { KpiRollups, type RollupState } from './kpi-rollups';
 import { TicketFactsProjector } from './ticket-facts.projector';
 
 export const kpiError = featureErrors({
@@ -27,6 +35,10 @@ const MONTH = 30.44 * DAY;
 /** Working time per technician per weekday, for utilisation. */
 const WORKDAY_MS = 8 * 3_600_000;
 const TIME_GROUPS: ReadonlySet<KpiGroupBy> = new Set(['day', 'week', 'month']);
+/** Slices the rollups answer (their dimensions and the periods); others read the sources. */
+const ROLLUP_GROUPS: ReadonlySet<KpiGroupBy> = new Set([...TIME_GROUPS, ...ROLLUP_DIMENSIONS]);
+/** Days a definition's conditions on "now" need to settle (10 min, 4 h, 24 h; surveys' due dates). */
+const SETTLE_MIN_MS = 15 * DAY;
 const UNKNOWN = 'unknown';
 
 const utc = (column: string) => `(to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC')`;
@@ -46,6 +58,8 @@ const GROUP_EXPR: Record<KpiGroupBy, string> = {
   priority: 'priority',
   fault_mode: 'fault_mode',
   failure_class: 'failure_class',
+  department: 'department',
+  org_type: 'org_type',
 };
 const FILTER_COLUMN: Record<keyof KpiFilter, string> = {
   region: 'region',
@@ -183,6 +197,8 @@ const int = (n: number) => String(Math.trunc(n));
 @Injectable()
 export class KpiService {
   private readonly approvalMaxAgeMs: number;
+  /** Daily pre-aggregates of the period sources (`kpi-rollup.ts`). */
+  readonly rollups: KpiRollups;
 
   constructor(
     @Inject(SQL_CLIENT) private readonly db: SqlClient,
@@ -191,6 +207,9 @@ export class KpiService {
     @Optional() @Inject(APP_CONFIG) config?: AppConfig,
   ) {
     this.approvalMaxAgeMs = config?.approvalMaxAgeMs ?? 48 * 3_600_000;
+    // a survey's "past its due date" settles one survey lifetime after it was sent
+    const settleMs = Math.max(SETTLE_MIN_MS, (config?.surveyTtlMs ?? 7 * DAY) + 2 * DAY);
+    this.rollups = new KpiRollups(db, (sql) => this.literal(sql, 0, 0), settleMs);
   }
 
   definitions(): KpiDefinitionView[] {
@@ -278,9 +297,13 @@ export class KpiService {
         needed.set(part.source, list);
       }
     }
+    const rolled = await this.rollups.refresh(
+      [...needed.keys()].filter((source) => rollupSpecs().has(source)),
+      now,
+    );
     const results = new Map<KpiPart, PartResult>();
     for (const parts of needed.values()) {
-      const evaluated = await this.evaluateMany(parts, query, now);
+      const evaluated = await this.evaluateMany(parts, query, now, rolled);
       parts.forEach((part, i) => results.set(part, evaluated[i]));
     }
     const kpis: KpiValue[] = [];
@@ -483,9 +506,37 @@ export class KpiService {
    * Several parts over one source in one scan: each part's aggregates take its condition as a
    * FILTER, so a board's KPIs cost one query per source rather than one per KPI.
    */
-  private async evaluateMany(parts: readonly KpiPart[], query: KpiQuery, now: number): Promise<PartResult[]> {
+  private async evaluateMany(
+    parts: readonly KpiPart[],
+    query: KpiQuery,
+    now: number,
+    rolled?: Map<KpiSourceName, RollupState>,
+  ): Promise<PartResult[]> {
     const source = parts[0].source;
     const groupBy = query.groupBy;
+    const spec = rollupSpecs().get(source);
+    const through = rolled?.get(source)?.throughDay ?? null;
+    if (
+      spec &&
+      through !== null &&
+      (!groupBy || ROLLUP_GROUPS.has(groupBy)) &&
+      parts.every((part) => spec.stock.has(part))
+    ) {
+      return this.evaluateStockRolledUp(parts, query, now, through);
+    }
+    if (spec && through !== null && (!groupBy || ROLLUP_GROUPS.has(groupBy))) {
+      const fromDay = Math.ceil(query.fromMs / DAY);
+      const toDay = Math.min(Math.floor(query.toMs / DAY), through);
+      const inRollup = parts.filter((part) => spec.split.has(part));
+      if (toDay > fromDay && inRollup.length > 0) {
+        const others = parts.filter((part) => !spec.split.has(part));
+        const fromRollup = await this.evaluateRolledUp(inRollup, query, fromDay, toDay);
+        const fromSource = others.length > 0 ? await this.evaluateMany(others, query, now) : [];
+        return parts.map((part) =>
+          spec.split.has(part) ? fromRollup[inRollup.indexOf(part)] : fromSource[others.indexOf(part)],
+        );
+      }
+    }
     if (groupBy && TIME_GROUPS.has(groupBy) && KPI_SOURCES[source].time === 'stock') {
       // a stock (installed base, technicians) per period is its level in that period
       const totals = await this.evaluateMany(parts, { ...query, groupBy: undefined }, now);
@@ -517,7 +568,204 @@ export class KpiService {
         : `SELECT NULL AS key, 1 AS grouped, ${columns.join(', ')} FROM ${sql}`,
       params,
     );
-    const history = parts.some(isCount) ? await this.hasHistory(query.toMs) : false;
+    return this.partResults(parts, rows, query.toMs);
+  }
+
+  /**
+   * Parts over a rolled-up source: the whole days [fromDay, toDay) from the rollup, the rest of
+   * the period (its partial first and last day, the days not rolled up yet) from the source, in
+   * one query that combines both with each part's own expression (`kpi-rollup.ts`).
+   */
+  private async evaluateRolledUp(
+    parts: readonly KpiPart[],
+    query: KpiQuery,
+    fromDay: number,
+    toDay: number,
+  ): Promise<PartResult[]> {
+    const spec = rollupSpecs().get(parts[0].source);
+    if (!spec) throw new Error(`no rollup for ${parts[0].source}`);
+    const groupBy = query.groupBy;
+    const keyOf = (at: string, alias: string): string => {
+      if (!groupBy) return 'NULL::text';
+      if (TIME_GROUPS.has(groupBy)) {
+        const buckets = bucketsOf(groupBy, query.fromMs, query.toMs);
+        const keys = buckets.map((b) => `'${b.key.replace(/'/g, "''")}'`).join(', ');
+        const bounds = buckets.map((b) => int(b.fromMs)).join(', ');
+        return `(ARRAY[${keys}]::text[])[width_bucket(${at}, ARRAY[${bounds}]::bigint[])]`;
+      }
+      return `COALESCE(${alias}.${GROUP_EXPR[groupBy]}, '${UNKNOWN}')`;
+    };
+    const params: unknown[] = [];
+    const filters: Array<[string, number]> = [];
+    for (const [key, column] of Object.entries(FILTER_COLUMN) as Array<[keyof KpiFilter, string]>) {
+      const value = query.filter?.[key];
+      if (value === undefined) continue;
+      params.push(value);
+      filters.push([column, params.length]);
+    }
+    const where = (alias: string) => filters.map(([column, i]) => ` AND ${alias}.${column} = $${i}`).join('');
+    const columns = spec.measures.map((m) => m.column);
+    const arms = [
+      `SELECT ${keyOf(`r.day::bigint * ${DAY}`, 'r')} AS key, ${columns.map((c) => `r.${c}`).join(', ')}
+         FROM ${spec.table} r WHERE r.day >= ${fromDay} AND r.day < ${toDay}${where('r')}`,
+    ];
+    const edges: string[] = [];
+    if (query.fromMs < fromDay * DAY)
+      edges.push(`(s.at >= ${int(query.fromMs)} AND s.at < ${fromDay * DAY})`);
+    if (toDay * DAY < query.toMs) edges.push(`(s.at >= ${toDay * DAY} AND s.at < ${int(query.toMs)})`);
+    if (edges.length > 0) {
+      const measures = spec.measures.map(
+        (m) => `(${this.literal(m.sql, query.fromMs, query.toMs)})::double precision AS ${m.column}`,
+      );
+      arms.push(
+        `SELECT ${keyOf('s.at', 's')} AS key, ${measures.join(', ')}
+           FROM (${this.literal(KPI_SOURCES[spec.source].sql, query.fromMs, query.toMs)}) s
+          WHERE (${edges.join(' OR ')})${where('s')}
+          GROUP BY 1`,
+      );
+    }
+    const values = parts.map((part, i) => {
+      const split = spec.split.get(part) as { value: string; samples: string };
+      return `(${split.value})::double precision AS v${i}, (${split.samples})::int AS n${i}`;
+    });
+    const rows = await this.db.query<Record<string, unknown>>(
+      groupBy
+        ? `SELECT key, GROUPING(key) AS grouped, ${values.join(', ')}
+             FROM (${arms.join(' UNION ALL ')}) u GROUP BY GROUPING SETS ((), (key))`
+        : `SELECT NULL AS key, 1 AS grouped, ${values.join(', ')} FROM (${arms.join(' UNION ALL ')}) u`,
+      params,
+    );
+    return this.partResults(parts, rows, query.toMs);
+  }
+
+  /**
+   * Stock parts (the installed base) from the install-day rollup: in each window [A, B) (the
+   * period, or each day, week or month of it) the level is the rows installed before B, and the
+   * installed appliance-days are, with E = min(B, now), (E - A) for each row installed before A
+   * plus (E - at) for each installed in [A, E). Rolled-up days that hold none of the windows'
+   * bounds are read whole; the days that do, and the days not rolled up yet, row by row.
+   */
+  private async evaluateStockRolledUp(
+    parts: readonly KpiPart[],
+    query: KpiQuery,
+    now: number,
+    through: number,
+  ): Promise<PartResult[]> {
+    const spec = rollupSpecs().get(parts[0].source);
+    if (!spec) throw new Error(`no rollup for ${parts[0].source}`);
+    const groupBy = query.groupBy;
+    const isTime = groupBy !== undefined && TIME_GROUPS.has(groupBy);
+    const windows: Array<{ key: string | null; a: number; b: number; e: number }> = [
+      { key: null, a: query.fromMs, b: query.toMs, e: Math.min(query.toMs, now) },
+      ...(isTime ? bucketsOf(groupBy, query.fromMs, query.toMs) : []).map((bucket) => ({
+        key: bucket.key,
+        a: bucket.fromMs,
+        b: bucket.toMs,
+        e: Math.min(bucket.toMs, now),
+      })),
+    ];
+    const splitDays = new Set<number>();
+    for (const w of windows) {
+      for (const bound of [w.a, w.b, w.e]) if (bound % DAY !== 0) splitDays.add(Math.floor(bound / DAY));
+    }
+    const params: unknown[] = [];
+    const filters: Array<[string, number]> = [];
+    for (const [key, column] of Object.entries(FILTER_COLUMN) as Array<[keyof KpiFilter, string]>) {
+      const value = query.filter?.[key];
+      if (value === undefined) continue;
+      params.push(value);
+      filters.push([column, params.length]);
+    }
+    const where = (alias: string) => filters.map(([column, i]) => ` AND ${alias}.${column} = $${i}`).join('');
+    const key = (alias: string) =>
+      groupBy && !isTime ? `COALESCE(${alias}.${GROUP_EXPR[groupBy]}, '${UNKNOWN}')` : 'NULL::text';
+    const end = Math.max(...windows.map((w) => w.b));
+    const days = [...splitDays].filter((day) => day < through);
+    const columns = spec.measures.map((m) => m.column);
+    const rawMeasures = spec.measures.map((m) => {
+      const condition = /FILTER \(WHERE (.*)\)$/.exec(m.sql)?.[1] ?? 'true';
+      const what = m.sql.startsWith('count') ? '1' : 's.at';
+      return `(CASE WHEN ${this.literal(condition, query.fromMs, query.toMs)} THEN ${what} END)::double precision AS ${m.column}`;
+    });
+    const rawDays = days.map((day) => `(s.at >= ${day * DAY} AND s.at < ${(day + 1) * DAY})`);
+    const rows = `
+      SELECT r.day::bigint * ${DAY} AS at, ${key('r')} AS key, ${columns.map((c) => `r.${c}`).join(', ')}
+        FROM ${spec.table} r
+       WHERE r.day < ${through}${days.length ? ` AND r.day <> ALL(ARRAY[${days.join(', ')}]::int[])` : ''}${where('r')}
+      UNION ALL
+      SELECT s.at, ${key('s')} AS key, ${rawMeasures.join(', ')}
+        FROM (${this.literal(KPI_SOURCES[spec.source].sql, query.fromMs, query.toMs)}) s
+       WHERE (s.at >= ${through * DAY}${rawDays.map((r) => ` OR ${r}`).join('')}) AND s.at < ${int(end)}${where('s')}`;
+    const aggregates: string[] = [];
+    windows.forEach((w, k) => {
+      for (const split of new Set([...spec.stock.values()].map((x) => `${x.count}:${x.sumAt}`))) {
+        const [c, sAt] = split.split(':');
+        aggregates.push(
+          `sum(${c}) FILTER (WHERE at < ${int(w.b)}) AS l_${k}_${c}`,
+          `sum(${c}) FILTER (WHERE at < ${int(w.a)}) AS p_${k}_${c}`,
+          `sum(${c}) FILTER (WHERE at >= ${int(w.a)} AND at < ${int(w.e)}) AS w_${k}_${c}`,
+          `sum(${sAt}) FILTER (WHERE at >= ${int(w.a)} AND at < ${int(w.e)}) AS s_${k}_${c}`,
+        );
+      }
+    });
+    const grouped = groupBy && !isTime;
+    const result = await this.db.query<Record<string, unknown>>(
+      grouped
+        ? `SELECT key, GROUPING(key) AS grouped, ${aggregates.join(', ')} FROM (${rows}) u GROUP BY GROUPING SETS ((), (key))`
+        : `SELECT NULL AS key, 1 AS grouped, ${aggregates.join(', ')} FROM (${rows}) u`,
+      params,
+    );
+    const history = await this.hasHistory(query.toMs);
+    return parts.map((part) => {
+      const split = spec.stock.get(part) as { kind: 'level' | 'exposure_days'; count: string; sumAt: string };
+      const valueIn = (
+        row: Record<string, unknown>,
+        k: number,
+      ): { value: number | null; samples: number } => {
+        const w = windows[k];
+        const level = Number(row[`l_${k}_${split.count}`] ?? 0);
+        if (split.kind === 'level') return { value: level, samples: level };
+        const before = Number(row[`p_${k}_${split.count}`] ?? 0);
+        const within = Number(row[`w_${k}_${split.count}`] ?? 0);
+        const sumAt = Number(row[`s_${k}_${split.count}`] ?? 0);
+        const ms = w.e > w.a ? before * (w.e - w.a) + within * w.e - sumAt : 0;
+        return { value: level > 0 ? ms / DAY : null, samples: level };
+      };
+      const out: PartResult = {
+        total: split.kind === 'level' && history ? 0 : null,
+        samples: 0,
+        groups: new Map(),
+      };
+      for (const row of result) {
+        if (Number(row.grouped) === 1) {
+          const total = valueIn(row, 0);
+          out.samples = total.samples;
+          if (total.samples > 0) out.total = total.value;
+          if (isTime) {
+            windows.forEach((w, k) => {
+              if (k === 0) return;
+              const one = valueIn(row, k);
+              // a bucket's level, as the per-bucket query answered it (0 once there is history)
+              const value = one.samples > 0 ? one.value : split.kind === 'level' && history ? 0 : null;
+              out.groups.set(w.key as string, { value, samples: one.samples });
+            });
+          }
+        } else if (row.key !== null) {
+          const one = valueIn(row, 0);
+          if (one.samples > 0) out.groups.set(row.key as string, one);
+        }
+      }
+      return out;
+    });
+  }
+
+  /** Each part's total and groups from the rows of a `v<i>`, `n<i>` query. */
+  private async partResults(
+    parts: readonly KpiPart[],
+    rows: Array<Record<string, unknown>>,
+    toMs: number,
+  ): Promise<PartResult[]> {
+    const history = parts.some(isCount) ? await this.hasHistory(toMs) : false;
     return parts.map((part, i) => {
       // nothing counted: a count is 0 once the service has any history, else there is no data
       const result: PartResult = {

@@ -6,6 +6,7 @@ import {
   kpiQuerySchema,
   kpiRowsQuerySchema,
   type BadBatch,
+  type ComplaintTerms,
   type ExceptionsAnswer,
   type KpiAnswer,
   type KpiFilter,
@@ -18,6 +19,7 @@ import { z } from 'zod';
 import { Clock } from '../../common/clock/clock';
 import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { Roles } from '../auth/auth.guard';
+import { KpiBoardExtrasService } from './kpi-board-extras.service';
 import { KpiExceptionsService } from './kpi-exceptions.service';
 import { KpiService, type KpiDefinitionView } from './kpi.service';
 import { LocationAnomaliesService } from './location-anomalies.service';
@@ -46,6 +48,7 @@ export class KpisController {
     private readonly kpis: KpiService,
     private readonly exceptions: KpiExceptionsService,
     private readonly anomalies: LocationAnomaliesService,
+    private readonly extras: KpiBoardExtrasService,
     private readonly clock: Clock,
   ) {}
 
@@ -58,7 +61,7 @@ export class KpisController {
   @Get('kpis')
   @ApiOperation({
     summary:
-      'After-sales KPIs (docs/kpis.md): names= comma separated (default all), from/to ISO-8601 or epoch ms (default the last 365 days), groupBy day|week|month|region|branch|provider|dealer|type|model|batch|technician|channel|priority|fault_mode|failure_class, filters region, branch, provider, type, model. Answers {kpis:[{name,value,unit,target,warning,breached,samples,groups:[{key,value,samples}]}]}; rates are fractions, value null when there is no data',
+      'After-sales KPIs (docs/kpis.md): names= comma separated (default all), from/to ISO-8601 or epoch ms (default the last 365 days), groupBy day|week|month|region|branch|provider|dealer|type|model|batch|technician|channel|priority|fault_mode|failure_class|department|org_type, filters region, branch, provider, type, model. Answers {kpis:[{name,value,unit,target,warning,breached,samples,groups:[{key,value,samples}]}]}; rates are fractions, value null when there is no data',
   })
   compute(@Query(new ZodValidationPipe(kpiQuerySchema)) q: KpiQuery): Promise<KpiAnswer> {
     return this.kpis.compute({
@@ -77,10 +80,20 @@ export class KpisController {
     return this.kpis.definitions();
   }
 
+  @Get('kpis/complaint-terms')
+  @ApiOperation({
+    summary:
+      "The recurring terms and two-word phrases of the complaints created in the period (the feedback analysis's extraction, each counted once per complaint), most frequent first, at most 40; same period and filters as GET /api/kpis. Answers {complaints, terms:[{term,count}]}",
+  })
+  complaintTerms(@Query(new ZodValidationPipe(kpiQuerySchema)) q: KpiQuery): Promise<ComplaintTerms> {
+    const { fromMs, toMs } = this.period(q);
+    return this.extras.complaintTerms(fromMs, toMs, filterOf(q));
+  }
+
   @Get('kpis/:name/rows')
   @ApiOperation({
     summary:
-      'The rows behind a KPI (tickets, surveys, complaints, returns, approvals...), those counting against it first; same period and filters as GET /api/kpis, plus groupBy and group=<a group key> to drill into one bar; limit (max 1000), offset',
+      'The rows behind a KPI (tickets, surveys, complaints, returns, approvals, customer feedback...), those counting against it first; same period and filters as GET /api/kpis, plus groupBy and group=<a group key> to drill into one bar; limit (max 1000), offset',
   })
   rows(
     @Param('name', new ZodValidationPipe(kpiNameSchema)) name: KpiName,
@@ -128,9 +141,16 @@ export class KpisController {
 
   @Get('organisations')
   @ApiOperation({
-    summary: 'The service organisation: headquarters, regions, branch offices, providers and dealers',
+    summary:
+      'The service organisation: headquarters, regions, branch offices, providers and dealers; a region also has its center {lat, lon} (the mean position of its customers, null without any)',
   })
-  organisations(): Promise<Organisation[]> {
-    return this.kpis.organisations();
+  async organisations(): Promise<Organisation[]> {
+    const [organisations, centres] = await Promise.all([
+      this.kpis.organisations(),
+      this.extras.regionCentres(),
+    ]);
+    return organisations.map((org) =>
+      org.kind === 'region' ? { ...org, center: (org.region && centres.get(org.region)) || null } : org,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { KpiBoardExtrasService } from './kpi-board-extras.service';
 import { KpiExceptionsService } from './kpi-exceptions.service';
 import { KpiMetrics } from './kpi-metrics';
 import { LocationAnomaliesService } from './location-anomalies.service';
@@ -12,7 +13,14 @@ import { TicketFactsProjector } from './ticket-facts.projector';
  */
 @Module({
   controllers: [KpisController],
-  providers: [TicketFactsProjector, KpiService, KpiExceptionsService, LocationAnomaliesService, KpiMetrics],
+  providers: [
+    TicketFactsProjector,
+    KpiService,
+    KpiExceptionsService,
+    LocationAnomaliesService,
+    KpiMetrics,
+    KpiBoardExtrasService,
+  ],
   exports: [TicketFactsProjector, KpiService, KpiExceptionsService],
 })
 export class KpisModule {}

@@ -213,6 +213,11 @@ const EN: ReportWords = {
     parts_fill_rate_overall: 'Parts fill rate (overall)',
     approvals_pending: 'Approvals pending',
     approvals_on_time_rate: 'Approvals on time',
+    tickets_dispatched: 'Tickets dispatched',
+    approvals_late: 'Approvals late',
+    feedback_first_response_48h_rate: 'Feedback answered within 48 h',
+    technician_online_hours: 'Online hours per technician',
+    technician_busy_share: 'Technicians busy share',
   },
   unit: {
     ratio: '%',
@@ -381,6 +386,11 @@ const ZH: ReportWords = {
     parts_fill_rate_overall: '备件满足率（整体）',
     approvals_pending: '待审批',
     approvals_on_time_rate: '审批及时率',
+    tickets_dispatched: '派工量',
+    approvals_late: '超时审批',
+    feedback_first_response_48h_rate: '反馈48小时首次响应率',
+    technician_online_hours: '人均在线时长',
+    technician_busy_share: '服务工程师忙碌占比',
   },
   unit: {
     ratio: '%',

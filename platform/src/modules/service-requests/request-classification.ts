@@ -218,7 +218,8 @@ const TYPE_TERMS: ReadonlyArray<readonly [RequestType, readonly string[]]> = [
   ],
 ];
 
-const DEPARTMENT_BY_TYPE: Readonly<Record<RequestType, Department>> = {
+/** Who answers a request of each type. */
+export const DEPARTMENT_BY_TYPE: Readonly<Record<RequestType, Department>> = {
   quality: 'technical_service',
   installation: 'installation',
   logistics: 'logistics',

@@ -65,8 +65,58 @@ export class TechniciansRepository {
     return rows[0] ? toTechnician(rows[0]) : undefined;
   }
 
-  /** Changes the given fields; false when there is no such technician. */
-  async update(id: string, patch: PatchTechnicianRequest): Promise<boolean> {
+  /** Changes the given fields (a status change also goes into the status history at `atMs`); false when there is no such technician. */
+  async update(id: string, patch: PatchTechnicianRequest, atMs: number): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const found = await TechniciansRepository.updateIn(tx, id, patch);
+      if (found && patch.status !== undefined) {
+        await TechniciansRepository.recordStatus(tx, id, patch.status, atMs);
+      }
+      return found;
+    });
+  }
+
+  /** The technician's status as now, if there is such a technician. */
+  async status(id: string): Promise<TechnicianStatus | undefined> {
+    const rows = await this.db.query<{ status: TechnicianStatus }>(
+      'SELECT status FROM technicians WHERE id = $1',
+      [id],
+    );
+    return rows[0]?.status;
+  }
+
+  /**
+   * Writes a status change into the status history: closes the open interval at `atMs` and opens
+   * one in the new status. Nothing when the status is the one already open.
+   */
+  static async recordStatus(
+    tx: SqlExecutor,
+    technicianId: string,
+    status: TechnicianStatus,
+    atMs: number,
+  ): Promise<void> {
+    const open = await tx.query<{ status: string; started_at: number }>(
+      'SELECT status, started_at FROM technician_status_history WHERE technician_id = $1 AND ended_at IS NULL',
+      [technicianId],
+    );
+    if (open[0]?.status === status) return;
+    // a change can never end an interval before it began (clocks of different writers)
+    const at = Math.max(atMs, Number(open[0]?.started_at ?? atMs));
+    await tx.query(
+      'UPDATE technician_status_history SET ended_at = $2 WHERE technician_id = $1 AND ended_at IS NULL',
+      [technicianId, at],
+    );
+    await tx.query(
+      'INSERT INTO technician_status_history (technician_id, status, started_at) VALUES ($1, $2, $3)',
+      [technicianId, status, at],
+    );
+  }
+
+  private static async updateIn(
+    tx: SqlExecutor,
+    id: string,
+    patch: PatchTechnicianRequest,
+  ): Promise<boolean> {
     const columns: Array<[string, unknown]> = [];
     if (patch.name !== undefined) columns.push(['name', patch.name]);
     if (patch.region !== undefined) columns.push(['region', patch.region]);
@@ -78,7 +128,7 @@ export class TechniciansRepository {
     if (patch.maxOpenTickets !== undefined) columns.push(['max_open_tickets', patch.maxOpenTickets]);
     const jsonb = new Set(['skills', 'shifts']);
     const set = columns.map(([column], i) => `${column} = $${i + 2}${jsonb.has(column) ? '::jsonb' : ''}`);
-    const rows = await this.db.query<{ id: string }>(
+    const rows = await tx.query<{ id: string }>(
       set.length > 0
         ? `UPDATE technicians SET ${set.join(', ')} WHERE id = $1 RETURNING id`
         : 'SELECT id FROM technicians WHERE id = $1',
@@ -119,7 +169,8 @@ export class TechniciansRepository {
     );
   }
 
-  static async insert(tx: SqlExecutor, t: Technician): Promise<void> {
+  /** Inserts a technician; with `atMs`, its status opens its status history then. */
+  static async insert(tx: SqlExecutor, t: Technician, atMs?: number): Promise<void> {
     await tx.query(
       `INSERT INTO technicians (id, name, email, region, base_lat, base_lon, skills, shifts, status,
          current_lat, current_lon, max_open_tickets, van_id, user_id)
@@ -141,5 +192,6 @@ export class TechniciansRepository {
         t.userId,
       ],
     );
+    if (atMs !== undefined) await TechniciansRepository.recordStatus(tx, t.id, t.status, atMs);
   }
 }

@@ -25,6 +25,7 @@ import { TicketDispatch } from '../dispatch/ticket-dispatch.service';
 import { JobScheduler } from '../jobs/job-scheduler.service';
 import { PartsService } from '../parts/parts.service';
 import { TechniciansService } from '../technicians/technicians.service';
+import { TechnicianActivityService } from '../technicians/technician-activity.service';
 import { TicketState } from './ticket-state.service';
 import { TicketsService } from './tickets.service';
 
@@ -267,6 +268,45 @@ describe('tickets', () => {
       actorKind: 'system',
     });
     expect(await jobOf('ticket.verify', ticket.id)).toEqual([]);
+  });
+
+  it('makes the technician busy from en route to resolved, each change in the status history with its time', async () => {
+    const { ticket } = await faultyDevice();
+    const technicianId = ticket.assigneeId!;
+    const tech = technicianPrincipal(technicianId);
+    const site = scenario.customer.location!;
+    const activity = h.get(TechnicianActivityService);
+    const technicians = h.get(TechniciansService);
+    const history = async () =>
+      (
+        await h.db.query<{ status: string; started_at: number; ended_at: number | null }>(
+          'SELECT status, started_at, ended_at FROM technician_status_history WHERE technician_id = $1 ORDER BY started_at, id',
+          [technicianId],
+        )
+      ).map((r) => [r.status, Number(r.started_at), r.ended_at === null ? null : Number(r.ended_at)]);
+    expect((await technicians.require(technicianId)).status).toBe('available');
+    const before = await history();
+    await dispatch.accept(ticket.id, tech);
+    await h.advance(MIN);
+    const setOff = h.clock.now();
+    await tickets.enRoute(ticket.id, tech, { lat: site.lat, lon: site.lon });
+    await activity.settled();
+    expect((await technicians.require(technicianId)).status).toBe('busy');
+    await h.advance(20 * MIN);
+    await tickets.arrive(ticket.id, tech);
+    await h.advance(30 * MIN);
+    const done = h.clock.now();
+    await tickets.resolve(ticket.id, tech, { rootCause: 'repaired', partsUsed: [] });
+    await activity.settled();
+    expect((await technicians.require(technicianId)).status).toBe('available');
+    // the seeded status, closed when the job began; busy from setting off to the repair; available since
+    const after = await history();
+    expect(after.slice(0, before.length - 1)).toEqual(before.slice(0, -1));
+    expect(after.slice(before.length - 1)).toEqual([
+      [before.at(-1)![0], before.at(-1)![1], setOff],
+      ['busy', setOff, done],
+      ['available', done, null],
+    ]);
   });
 
   it('applies changes to one ticket issued at once in order, and audits each', async () => {

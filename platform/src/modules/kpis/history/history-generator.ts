@@ -13,13 +13,19 @@ import { demoSaleFor } from '../../demo/demo-sales';
 import { DEMO_REGIONS, generateDemoData } from '../../demo/demo-data';
 import { partSkuFor } from '../../parts/inventory';
 import { REFUND_TARGET_MS } from '../../returns/return-rules';
+import { DEPARTMENT_BY_TYPE } from '../../service-requests/request-classification';
+import { responseDeadlines } from '../../service-requests/response-policy';
 import { WORKING_DAYS, startCareClock, type CareSlaClock } from '../../sla/care-clock';
 import { deadlineMs, stopClock } from '../../sla/sla-clock';
 import { slaDeadlines } from '../../sla/sla-policy';
 import { initialEscalation } from '../../sla/escalation';
 import { insertRows, type BulkColumn } from './bulk-insert';
 import { ensureDemoWorld, UNITS_PER_REGION, writeOrganisations, organisationTree } from './demo-world';
-import { simulateTimeline } from './ticket-timeline';
+import { jobSpans, simulateTimeline } from './ticket-timeline';
+import { technicianStatusIntervals, type Span } from './technician-status';
+import { haversineKm } from '../../../common/geo/geo';
+import { shiftIntervals } from '../../technicians/shifts';
+import type { GeoPoint, TechnicianStatus } from '../../../../../contracts/src';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -71,6 +77,8 @@ export interface HistorySummary {
   complaints: number;
   compensations: number;
   returns: number;
+  /** Customer feedback: the requests behind customers' tickets, and questions answered by staff. */
+  requests: number;
   badBatch: string;
   generateMs: number;
   projectMs: number;
@@ -346,6 +354,42 @@ const RETURN_COLUMNS: readonly BulkColumn[] = [
   ['clocks', 'jsonb'],
   ['audit', 'jsonb'],
 ];
+const REQUEST_COLUMNS: readonly BulkColumn[] = [
+  ['id', 'text'],
+  ['number', 'text'],
+  ['channel', 'text'],
+  ['type', 'text'],
+  ['urgency', 'text'],
+  ['department', 'text'],
+  ['status', 'text'],
+  ['device_id', 'text'],
+  ['customer_id', 'text'],
+  ['description', 'text'],
+  ['language', 'text'],
+  ['created_at', 'bigint'],
+  ['updated_at', 'bigint'],
+  ['respond_by', 'bigint'],
+  ['responded_at', 'bigint'],
+  ['ticket_id', 'text'],
+];
+/** Feedback that needs a staff answer rather than a visit, with what the customer writes. */
+const FEEDBACK: ReadonlyArray<
+  [type: 'installation' | 'logistics' | 'payment' | 'account' | 'service_attitude' | 'other', text: string]
+> = [
+  ['installation', 'When can the installer come to fit the new appliance?'],
+  ['logistics', 'The delivery date moved twice, where is my order?'],
+  ['payment', 'I was charged twice for the last repair'],
+  ['account', 'I cannot add my second appliance to my account'],
+  ['service_attitude', 'The technician did not call before coming'],
+  ['other', 'How often should the filter be cleaned?'],
+];
+const REQUEST_CHANNELS: ReadonlyArray<['portal' | 'email' | 'partner' | 'engineer', number]> = [
+  ['portal', 0.55],
+  ['email', 0.75],
+  ['partner', 0.9],
+  ['engineer', 1],
+];
+const REQUEST_NUMBER = { number: `'SR-' || lpad(nextval('service_request_number_seq')::text, 6, '0')` };
 const COMPLAINT_NUMBER = { number: `'CP-' || lpad(nextval('complaint_number_seq')::text, 6, '0')` };
 const RETURN_NUMBER = { number: `'RT-' || lpad(nextval('return_number_seq')::text, 6, '0')` };
 const RETURNS_ADDRESS = 'Appliance Care returns centre, 1 Service Road, Pudong, Shanghai 200120';
@@ -360,11 +404,43 @@ const HISTORY_TABLES: ReadonlyArray<[table: string, idColumn: string]> = [
   ['complaints', 'id'],
   ['compensations', 'id'],
   ['returns', 'id'],
+  ['service_requests', 'id'],
   ['tickets', 'id'],
   ['device_sales', 'device_id'],
   ['devices', 'id'],
   ['customers', 'id'],
+  ['location_anomalies', 'ticket_id'],
 ];
+
+/** Appliances are installed a few days after delivery: the history runs that far past now, so deliveries reach now. */
+const SALE_LEAD_MS = 6 * DAY;
+/** About this many location anomalies a month at the demo's volume (fewer per ticket at higher volumes). */
+const ARRIVED_FAR_PER_MONTH = 4;
+const OUT_OF_AREA_PER_MONTH = 1.5;
+const STATUS_COLUMNS: readonly BulkColumn[] = [
+  ['technician_id', 'text'],
+  ['status', 'text'],
+  ['started_at', 'bigint'],
+  ['ended_at', 'bigint'],
+  ['generated', 'boolean'],
+];
+const ANOMALY_COLUMNS: readonly BulkColumn[] = [
+  ['kind', 'text'],
+  ['technician_id', 'text'],
+  ['ticket_id', 'text'],
+  ['at', 'bigint'],
+  ['distance_km', 'double precision'],
+  ['lat', 'double precision'],
+  ['lon', 'double precision'],
+  ['dedup_key', 'text'],
+];
+
+/** A point `km` away from `from` in the direction `bearing` (radians), near enough on a sphere. */
+function pointAway(from: GeoPoint, km: number, bearing: number): GeoPoint {
+  const lat = from.lat + (km / 111.32) * Math.cos(bearing);
+  const lon = from.lon + (km / (111.32 * Math.cos((from.lat * Math.PI) / 180))) * Math.sin(bearing);
+  return { lat: Math.round(lat * 1e6) / 1e6, lon: Math.round(lon * 1e6) / 1e6 };
+}
 
 /** Whether the history was generated (its organisation tree is written last, as the marker). */
 export async function historyGenerated(db: SqlClient): Promise<boolean> {
@@ -394,6 +470,7 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
   for (const [table, column] of HISTORY_TABLES) {
     await db.query(`DELETE FROM ${table} WHERE ${column} LIKE '${HISTORY_ID_PREFIX}%'`);
   }
+  await db.query('DELETE FROM technician_status_history WHERE generated');
   // The installed base belongs to the history's own customers (one per demo customer, in the same
   // region and tier, with no login): the demo's customers sign in to their few appliances, not to
   // hundreds of historical ones.
@@ -425,7 +502,10 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
   for (const t of world.technicians) {
     const k = techRegionIndex.get(t.region) ?? 0;
     techRegionIndex.set(t.region, k + 1);
-    providerOf.set(t.id, `provider-${t.region}-${(k % UNITS_PER_REGION) + 1}`);
+    // every third technician of a region works for a branch office itself (its own service
+    // station), the others for the branch's service partner
+    const unit = (k % UNITS_PER_REGION) + 1;
+    providerOf.set(t.id, k % 3 === 2 ? `branch-${t.region}-${unit}` : `provider-${t.region}-${unit}`);
   }
   await insertRowsUpdateProviders(db, providerOf);
   const lotRows = await db.query<{ location_id: string; sku: string; lot: string }>(
@@ -506,6 +586,7 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
     complaints: 0,
     compensations: 0,
     returns: 0,
+    requests: 0,
     badBatch,
     generateMs: 0,
     projectMs: 0,
@@ -571,6 +652,7 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
     await insertRows(db, 'returns', RETURN_COLUMNS, returnRows.slice(start, start + 1_000), RETURN_NUMBER);
   }
   summary.returns = returnRows.length;
+  await writeRecentSales();
   const stopped = options.stopped ?? (() => false);
   log({ devices: installedBase, returns: returnRows.length, badBatch }, 'history: installed base written');
 
@@ -589,7 +671,11 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
     responses: [] as object[],
     complaints: [] as object[],
     compensations: [] as object[],
+    requests: [] as object[],
   };
+  // customer feedback draws from its own stream: the tickets stay as they are without it
+  const feedbackRnd = new SeededRandom(deriveSeed(options.seed, 'after-sales-feedback'));
+  let requestSeq = 0;
   const flush = async () => {
     await db.transaction(async (tx: SqlExecutor) => {
       await insertRows(tx, 'tickets', TICKET_COLUMNS, buffers.tickets);
@@ -599,8 +685,63 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
       await insertRows(tx, 'survey_responses', RESPONSE_COLUMNS, buffers.responses);
       await insertRows(tx, 'compensations', COMPENSATION_COLUMNS, buffers.compensations);
       await insertRows(tx, 'complaints', COMPLAINT_COLUMNS, buffers.complaints, COMPLAINT_NUMBER);
+      await insertRows(tx, 'service_requests', REQUEST_COLUMNS, buffers.requests, REQUEST_NUMBER);
     });
     for (const list of Object.values(buffers)) list.length = 0;
+  };
+
+  // technicians: leave, jobs and location anomalies, from their own stream (the tickets' stays as it was)
+  const techRnd = new SeededRandom(deriveSeed(options.seed, 'after-sales-technicians'));
+  const leaveFrom = new Map<string, number>();
+  for (const t of world.technicians) {
+    if (t.status === 'on_leave')
+      leaveFrom.set(t.id, nowMs - techRnd.int(3, 12) * DAY - techRnd.int(0, 23) * HOUR);
+  }
+  const onLeave = (technicianId: string, at: number) => at >= (leaveFrom.get(technicianId) ?? Infinity);
+  const jobsOf = new Map<string, Span[]>();
+  const anomalyRows: object[] = [];
+  const baseOf = new Map(world.technicians.map((t) => [t.id, t.baseLocation]));
+  /** Now and then an arrival reported far from the site, or a drive far out of the technician's area. */
+  const anomaliesOf = (
+    ticketId: string,
+    technicianId: string,
+    site: GeoPoint,
+    steps: ReturnType<typeof simulateTimeline>['steps'],
+    ticketsThisMonth: number,
+  ) => {
+    const arrived = steps.find((s) => s.to === 'on_site');
+    const drove = steps.find((s) => s.to === 'en_route');
+    if (arrived && techRnd.chance(Math.min(0.05, ARRIVED_FAR_PER_MONTH / Math.max(1, ticketsThisMonth)))) {
+      const where = pointAway(site, techRnd.between(2.5, 15), techRnd.between(0, 2 * Math.PI));
+      anomalyRows.push({
+        kind: 'arrived_far',
+        technician_id: technicianId,
+        ticket_id: ticketId,
+        at: arrived.at,
+        distance_km: Math.round(haversineKm(where, site) * 100) / 100,
+        lat: where.lat,
+        lon: where.lon,
+        dedup_key: `arrived_far:${ticketId}`,
+      });
+    }
+    const base = baseOf.get(technicianId);
+    if (
+      drove &&
+      base &&
+      techRnd.chance(Math.min(0.02, OUT_OF_AREA_PER_MONTH / Math.max(1, ticketsThisMonth)))
+    ) {
+      const where = pointAway(base, techRnd.between(85, 180), techRnd.between(0, 2 * Math.PI));
+      anomalyRows.push({
+        kind: 'out_of_area',
+        technician_id: technicianId,
+        ticket_id: ticketId,
+        at: drove.at,
+        distance_km: Math.round(haversineKm(where, base) * 100) / 100,
+        lat: where.lat,
+        lon: where.lon,
+        dedup_key: `out_of_area:${technicianId}:${Math.floor(drove.at / DAY)}`,
+      });
+    }
   };
 
   let done = 0;
@@ -640,7 +781,12 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
       ] as const);
       const priority = weighted(rnd, PRIORITIES);
       const tier: CustomerTier = customer.tier;
-      const technicianId = rnd.pick(techsFor.get(`${region}:${type}`) ?? [world.technicians[0].id]);
+      const candidates = techsFor.get(`${region}:${type}`) ?? [world.technicians[0].id];
+      const drawn = rnd.pick(candidates);
+      // nobody on leave is sent: the next skilled technician of the region goes instead
+      const technicianId = onLeave(drawn, createdAt)
+        ? (candidates.find((c) => !onLeave(c, createdAt)) ?? drawn)
+        : drawn;
       const timeline = simulateTimeline(rnd, {
         ticketId: id,
         createdAt,
@@ -662,6 +808,12 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
       });
       const last = timeline.steps[timeline.steps.length - 1];
       const open = !['verified', 'closed', 'cancelled', 'resolved'].includes(last.to);
+      if (timeline.dispatched) {
+        const spans = jobsOf.get(technicianId) ?? [];
+        spans.push(...jobSpans(timeline.steps, nowMs));
+        jobsOf.set(technicianId, spans);
+        anomaliesOf(id, technicianId, customer.address.location, timeline.steps, perMonth[m]);
+      }
       if (open) summary.openTickets++;
 
       // the part fitted: from the technician's van when it carries the part, else the region's depot
@@ -752,6 +904,65 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
       }
       summary.auditRows += timeline.steps.length;
 
+      // customer feedback: a customer's ticket answers the request they sent first; other
+      // feedback (a delivery, a bill, an installation date...) waits for a staff reply, mostly
+      // within 48 hours, now and then later, the newest perhaps not yet
+      if (source === 'customer') {
+        const at = createdAt - feedbackRnd.int(2, 25) * MIN;
+        const urgency = priority === 'P1' ? 'safety' : priority === 'P2' ? 'core_function' : 'minor';
+        buffers.requests.push({
+          id: `${HISTORY_ID_PREFIX}rq-${pad(++requestSeq, 7)}`,
+          channel: weighted(feedbackRnd, REQUEST_CHANNELS),
+          type: 'quality',
+          urgency,
+          department: 'technical_service',
+          status: 'ticket_opened',
+          device_id: deviceId(device),
+          customer_id: customer.id,
+          description: fault.description,
+          language: 'en',
+          created_at: at,
+          updated_at: createdAt,
+          respond_by: responseDeadlines(at, urgency, tier).respondByMs,
+          responded_at: createdAt,
+          ticket_id: id,
+        });
+      }
+      if (feedbackRnd.chance(0.15)) {
+        const at = Math.round(createdAt + feedbackRnd.between(0, 20) * DAY);
+        if (at < nowMs - MIN) {
+          const [kind, text] = feedbackRnd.pick(FEEDBACK);
+          const x = feedbackRnd.next();
+          const answeredAt = Math.round(
+            at +
+              (x < 0.8
+                ? feedbackRnd.between(0.5, 24)
+                : x < 0.95
+                  ? feedbackRnd.between(24, 47)
+                  : feedbackRnd.between(49, 120)) *
+                HOUR,
+          );
+          const answered = answeredAt <= nowMs;
+          buffers.requests.push({
+            id: `${HISTORY_ID_PREFIX}rq-${pad(++requestSeq, 7)}`,
+            channel: weighted(feedbackRnd, REQUEST_CHANNELS),
+            type: kind,
+            urgency: 'minor',
+            department: DEPARTMENT_BY_TYPE[kind],
+            status: answered ? 'answered' : 'received',
+            device_id: deviceId(device),
+            customer_id: customer.id,
+            description: text,
+            language: 'en',
+            created_at: at,
+            updated_at: answered ? answeredAt : at,
+            respond_by: responseDeadlines(at, 'minor', tier).respondByMs,
+            responded_at: answered ? answeredAt : null,
+            ticket_id: null,
+          });
+        }
+      }
+
       // satisfaction: most verified repairs are surveyed; late or repeated ones score lower
       const late = timeline.clocks.some((c) => c.breachedAtMs !== null);
       let surveyId: string | null = null;
@@ -836,10 +1047,11 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
       const complaintChance =
         0.006 + (late ? 0.01 : 0) + (timeline.reopened ? 0.04 : 0) + (lowScore ? 0.3 : 0);
       if (rnd.chance(complaintChance)) {
-        const at = Math.round(
-          Math.min(nowMs - MIN, (timeline.verifiedAt ?? createdAt) + rnd.between(1, 48) * HOUR),
-        );
-        const complaintId = `${HISTORY_ID_PREFIX}cp-${pad(++complaintSeq, 7)}`;
+        const at = Math.round((timeline.verifiedAt ?? createdAt) + rnd.between(1, 48) * HOUR);
+        // one the customer has not made by now is drawn (the stream stays as it was) but not
+        // written: no pile of complaints at the last minute
+        const made = at <= nowMs - MIN;
+        const complaintId = `${HISTORY_ID_PREFIX}cp-${pad(made ? ++complaintSeq : complaintSeq + 1, 7)}`;
         const category = lowScore
           ? 'service'
           : isBad[device]
@@ -857,9 +1069,11 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
           surveyId: lowScore ? surveyId : null,
           region,
         });
-        buffers.complaints.push(c.complaint);
-        summary.complaints++;
-        if (c.compensation) {
+        if (made) {
+          buffers.complaints.push(c.complaint);
+          summary.complaints++;
+        }
+        if (made && c.compensation) {
           buffers.compensations.push(c.compensation);
           summary.compensations++;
         }
@@ -883,7 +1097,9 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
   }
   await flush();
   options.onProgress?.(done, totalTickets);
+  await writeTechnicianHistory();
   summary.tickets = done;
+  summary.requests = requestSeq;
   summary.generateMs = Date.now() - started;
 
   if (options.project) {
@@ -896,6 +1112,126 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
   summary.organisations = organisationTree().length;
   log({ ...summary }, 'history: generated');
   return summary;
+
+  /**
+   * The appliances delivered lately. Delivery comes a few days before installation and the
+   * installed base ends a day ago, so its sales thin out over the last days; these (installed in
+   * the last day, or to be installed in the next few) fill the deliveries up to now as densely as
+   * in any earlier month, so the current month's sales (service cost ratio, return rate) are like
+   * a whole month's. From their own stream: the rest of the history stays as it was. No ticket
+   * is about them yet.
+   */
+  async function writeRecentSales(): Promise<void> {
+    const recentRnd = new SeededRandom(deriveSeed(options.seed, 'after-sales-recent-sales'));
+    const count = Math.round((installedBase * (DAY + SALE_LEAD_MS)) / installSpanMs);
+    const deviceRows: object[] = [];
+    const saleRows: object[] = [];
+    for (let k = 0; k < count; k++) {
+      const i = installedBase + k;
+      const due = Math.round(nowMs - DAY + recentRnd.next() * (DAY + SALE_LEAD_MS));
+      const type = APPLIANCE_TYPES[weighted(recentRnd, typeTable)];
+      const id = deviceId(i);
+      const sale = demoSaleFor({ id, type, installedAt: due, createdAt: due });
+      const customer = world.customers[recentRnd.int(0, world.customers.length - 1)];
+      const unit = recentRnd.int(1, UNITS_PER_REGION);
+      const model = models[type][recentRnd.int(0, models[type].length - 1)];
+      const batch = batchName(monthIndex(due - recentRnd.int(10, 90) * DAY), recentRnd.int(0, 1));
+      const soldAt = sale.deliveredAt - recentRnd.int(0, 3) * DAY;
+      if (sale.deliveredAt > nowMs) continue; // not delivered yet
+      const installed = due <= nowMs ? due : null;
+      const viaDealer = sale.channel === 'dealer' || sale.channel === 'store';
+      deviceRows.push({
+        id,
+        type,
+        serial: `${SERIAL_CODE[type]}H${pad(i + 1, 8)}`,
+        customer_id: customer.id,
+        region: customer.region,
+        secret_hash: OFFLINE_SECRET_HASH,
+        fw: '2.4.0',
+        created_at: installed ?? sale.deliveredAt,
+        model,
+        installed_at: installed,
+        warranty_until: installed === null ? null : installed + HISTORY_WARRANTY_MS,
+        batch,
+        sold_at: soldAt,
+        dealer_id: viaDealer ? `dealer-${customer.region}-${unit}` : null,
+        branch_id: `branch-${customer.region}-${unit}`,
+      });
+      saleRows.push({
+        device_id: id,
+        channel: sale.channel,
+        order_ref: sale.orderRef,
+        price_minor: sale.priceMinor,
+        currency: sale.currency,
+        delivered_at: sale.deliveredAt,
+        created_at: sale.deliveredAt,
+        updated_at: sale.deliveredAt,
+      });
+    }
+    await db.transaction(async (tx) => {
+      await insertRows(tx, 'devices', DEVICE_COLUMNS, deviceRows);
+      await insertRows(tx, 'device_sales', SALE_COLUMNS, saleRows);
+    });
+    summary.devices += deviceRows.length;
+    summary.sales += saleRows.length;
+  }
+
+  /**
+   * Each technician's status history over the months, consistent with the tickets: online on
+   * their shifts, busy while en route or on site for a ticket of theirs (on shift or called in),
+   * on leave from when their leave began, off duty otherwise. It ends where the product's own
+   * history of the technician begins (or now, then their status now goes on from there). Then
+   * the location anomalies.
+   */
+  async function writeTechnicianHistory(): Promise<void> {
+    const live = await db.query<{ technician_id: string; first: number }>(
+      'SELECT technician_id, min(started_at) AS first FROM technician_status_history GROUP BY technician_id',
+    );
+    const liveFrom = new Map(live.map((r) => [r.technician_id, Number(r.first)]));
+    const current = await db.query<{ id: string; status: TechnicianStatus }>(
+      'SELECT id, status FROM technicians',
+    );
+    const statusNow = new Map(current.map((r) => [r.id, r.status]));
+    for (const t of world.technicians) {
+      const untilMs = Math.min(nowMs, liveFrom.get(t.id) ?? nowMs);
+      const rows: object[] = technicianStatusIntervals({
+        shifts: shiftIntervals(t.weeklyShifts, fromMs, untilMs).map((s) => ({
+          startMs: s.startMs,
+          endMs: s.endMs,
+        })),
+        jobs: jobsOf.get(t.id) ?? [],
+        leaveFrom: leaveFrom.get(t.id) ?? null,
+        fromMs,
+        toMs: untilMs,
+      }).map((i) => ({
+        technician_id: t.id,
+        status: i.status,
+        started_at: i.startedAt,
+        ended_at: i.endedAt,
+        generated: true,
+      }));
+      if (!liveFrom.has(t.id) && statusNow.has(t.id)) {
+        rows.push({
+          technician_id: t.id,
+          status: statusNow.get(t.id),
+          started_at: untilMs,
+          ended_at: null,
+          generated: false,
+        });
+      }
+      for (let start = 0; start < rows.length; start += 5_000) {
+        await insertRows(db, 'technician_status_history', STATUS_COLUMNS, rows.slice(start, start + 5_000));
+      }
+    }
+    await insertRows(
+      db,
+      'location_anomalies',
+      ANOMALY_COLUMNS,
+      anomalyRows,
+      {},
+      'ON CONFLICT (dedup_key) DO NOTHING',
+    );
+  }
 
   /** A device of `type` installed before `at`, failing more when young or from the bad batch. */
   function pickDevice(r: SeededRandom, type: number, at: number): number {

@@ -206,3 +206,27 @@ export function simulateTimeline(rnd: SeededRandom, input: TimelineInput): Timel
     };
   }
 }
+
+/** A job left en route or on site (a stuck ticket) keeps its technician busy this long at most. */
+export const STUCK_JOB_BUSY_MS = 4 * HOUR;
+
+/**
+ * When the ticket's technician was on the job: each stretch the ticket spent en route or on site
+ * (waiting for a part is not). One still under way at `nowMs` lasts until then, at most
+ * STUCK_JOB_BUSY_MS.
+ */
+export function jobSpans(
+  steps: readonly TimelineStep[],
+  nowMs: number,
+): Array<{ startMs: number; endMs: number }> {
+  const out: Array<{ startMs: number; endMs: number }> = [];
+  for (let i = 0; i < steps.length; i++) {
+    if (steps[i].to !== 'en_route' && steps[i].to !== 'on_site') continue;
+    const startMs = steps[i].at;
+    const endMs = i + 1 < steps.length ? steps[i + 1].at : Math.min(nowMs, startMs + STUCK_JOB_BUSY_MS);
+    const last = out[out.length - 1];
+    if (last && last.endMs === startMs) last.endMs = endMs;
+    else if (endMs > startMs) out.push({ startMs, endMs });
+  }
+  return out;
+}
