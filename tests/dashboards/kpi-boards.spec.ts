@@ -51,6 +51,7 @@ describe('KPI values in words', () => {
   it('formats rates, durations, scores and money (minor units) by unit', () => {
     expect(formatKpi(0.8842, 'ratio')).toBe('88.4%');
     expect(formatKpi(7.1, 'hours')).toBe('7.1 hr');
+    expect(formatKpi(2290.6, 'hours')).toBe('2,291 hr');
     expect(formatKpi(14.84, 'minutes')).toBe('14.8 min');
     expect(formatKpi(2606.9, 'days')).toBe('2,607 days');
     expect(formatKpi(4.234, 'score')).toBe('4.23 of 5');

@@ -67,7 +67,8 @@ export function formatKpi(value: number | null | undefined, unit: KpiUnit): stri
     case 'minutes':
       return value < 120 ? unitNumber(value, 'minute') : formatDuration(value * 60_000);
     case 'hours':
-      return value < 100 ? unitNumber(value, 'hour') : formatDuration(value * HOUR_MS);
+      // hours stay hours ("2,291 hr", not "95d 11h"): an average repair or a month on shift
+      return unitNumber(value, 'hour', value < 100 ? 1 : 0);
     case 'days':
       return value >= 2
         ? new Intl.NumberFormat(currentLocale(), {
@@ -85,12 +86,12 @@ export function formatKpi(value: number | null | undefined, unit: KpiUnit): stri
 }
 
 /** "14.8 min", "24.1 h" (in Chinese "14.8分钟", "24.1小时"): KPI averages keep a decimal. */
-function unitNumber(value: number, unit: 'minute' | 'hour'): string {
+function unitNumber(value: number, unit: 'minute' | 'hour', decimals = 1): string {
   return new Intl.NumberFormat(currentLocale(), {
     style: 'unit',
     unit,
     unitDisplay: 'short',
-    maximumFractionDigits: 1,
+    maximumFractionDigits: decimals,
   }).format(value);
 }
 

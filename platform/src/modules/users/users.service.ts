@@ -105,20 +105,24 @@ export class UsersService {
         );
         if (request.technician && technicianId) {
           const t = request.technician;
-          await TechniciansRepository.insert(tx, {
-            id: technicianId,
-            name: request.name,
-            email: request.email,
-            region: t.region,
-            baseLocation: t.baseLocation,
-            currentLocation: t.baseLocation,
-            skills: t.skills,
-            weeklyShifts: t.weeklyShifts,
-            status: 'available',
-            maxOpenTickets: t.maxOpenTickets ?? DEFAULT_MAX_OPEN_TICKETS,
-            vanId: null,
-            userId,
-          });
+          await TechniciansRepository.insert(
+            tx,
+            {
+              id: technicianId,
+              name: request.name,
+              email: request.email,
+              region: t.region,
+              baseLocation: t.baseLocation,
+              currentLocation: t.baseLocation,
+              skills: t.skills,
+              weeklyShifts: t.weeklyShifts,
+              status: 'available',
+              maxOpenTickets: t.maxOpenTickets ?? DEFAULT_MAX_OPEN_TICKETS,
+              vanId: null,
+              userId,
+            },
+            now, // their status history starts now
+          );
         }
       });
     } catch (error) {
