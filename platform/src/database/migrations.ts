@@ -900,217 +900,69 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX IF NOT EXISTS complaints_created_idx ON complaints (created_at);
       CREATE INDEX IF NOT EXISTS returns_created_idx ON returns (created_at);
       CREATE INDEX IF NOT EXISTS compensations_decided_idx ON compensations (decided_at);
-      CREATE FUNCTION kpi_dirty_ticket_facts() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'tickets' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_new r
-            UNION ALL SELECT 'completed', floor(r.completed_at / 86400000.0)::int FROM kpi_new r
-            UNION ALL SELECT 'surveys', floor(sr.answered_at / 86400000.0)::int FROM kpi_new r JOIN survey_responses sr ON sr.ticket_id = r.ticket_id
-            UNION ALL SELECT 'surveys_sent', floor(s.sent_at / 86400000.0)::int FROM kpi_new r JOIN surveys s ON s.ticket_id = r.ticket_id
-            UNION ALL SELECT 'complaints', floor(c.created_at / 86400000.0)::int FROM kpi_new r JOIN complaints c ON c.ticket_id = r.ticket_id
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'tickets' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_old r
-            UNION ALL SELECT 'completed', floor(r.completed_at / 86400000.0)::int FROM kpi_old r
-            UNION ALL SELECT 'surveys', floor(sr.answered_at / 86400000.0)::int FROM kpi_old r JOIN survey_responses sr ON sr.ticket_id = r.ticket_id
-            UNION ALL SELECT 'surveys_sent', floor(s.sent_at / 86400000.0)::int FROM kpi_old r JOIN surveys s ON s.ticket_id = r.ticket_id
-            UNION ALL SELECT 'complaints', floor(c.created_at / 86400000.0)::int FROM kpi_old r JOIN complaints c ON c.ticket_id = r.ticket_id
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_ticket_facts_ins AFTER INSERT ON ticket_facts REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_ticket_facts();
-      CREATE TRIGGER kpi_dirty_ticket_facts_upd AFTER UPDATE ON ticket_facts REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_ticket_facts();
-      CREATE TRIGGER kpi_dirty_ticket_facts_del AFTER DELETE ON ticket_facts REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_ticket_facts();
-      CREATE FUNCTION kpi_dirty_survey_responses() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'surveys' AS source, floor(r.answered_at / 86400000.0)::int AS day FROM kpi_new r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'surveys' AS source, floor(r.answered_at / 86400000.0)::int AS day FROM kpi_old r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_survey_responses_ins AFTER INSERT ON survey_responses REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_survey_responses();
-      CREATE TRIGGER kpi_dirty_survey_responses_upd AFTER UPDATE ON survey_responses REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_survey_responses();
-      CREATE TRIGGER kpi_dirty_survey_responses_del AFTER DELETE ON survey_responses REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_survey_responses();
-      CREATE FUNCTION kpi_dirty_surveys() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'surveys_sent' AS source, floor(r.sent_at / 86400000.0)::int AS day FROM kpi_new r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'surveys_sent' AS source, floor(r.sent_at / 86400000.0)::int AS day FROM kpi_old r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_surveys_ins AFTER INSERT ON surveys REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_surveys();
-      CREATE TRIGGER kpi_dirty_surveys_upd AFTER UPDATE ON surveys REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_surveys();
-      CREATE TRIGGER kpi_dirty_surveys_del AFTER DELETE ON surveys REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_surveys();
-      CREATE FUNCTION kpi_dirty_complaints() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'complaints' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_new r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'complaints' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_old r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_complaints_ins AFTER INSERT ON complaints REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_complaints();
-      CREATE TRIGGER kpi_dirty_complaints_upd AFTER UPDATE ON complaints REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_complaints();
-      CREATE TRIGGER kpi_dirty_complaints_del AFTER DELETE ON complaints REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_complaints();
-      CREATE FUNCTION kpi_dirty_returns() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'returns' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_new r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'returns' AS source, floor(r.created_at / 86400000.0)::int AS day FROM kpi_old r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_returns_ins AFTER INSERT ON returns REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_returns();
-      CREATE TRIGGER kpi_dirty_returns_upd AFTER UPDATE ON returns REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_returns();
-      CREATE TRIGGER kpi_dirty_returns_del AFTER DELETE ON returns REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_returns();
-      CREATE FUNCTION kpi_dirty_device_sales() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'sales' AS source, floor(r.delivered_at / 86400000.0)::int AS day FROM kpi_new r
-            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_new r JOIN returns x ON x.device_id = r.device_id
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'sales' AS source, floor(r.delivered_at / 86400000.0)::int AS day FROM kpi_old r
-            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_old r JOIN returns x ON x.device_id = r.device_id
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_device_sales_ins AFTER INSERT ON device_sales REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_device_sales();
-      CREATE TRIGGER kpi_dirty_device_sales_upd AFTER UPDATE ON device_sales REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_device_sales();
-      CREATE TRIGGER kpi_dirty_device_sales_del AFTER DELETE ON device_sales REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_device_sales();
-      CREATE FUNCTION kpi_dirty_compensations() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'approvals_decided' AS source, floor(r.decided_at / 86400000.0)::int AS day FROM kpi_new r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'approvals_decided' AS source, floor(r.decided_at / 86400000.0)::int AS day FROM kpi_old r
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_compensations_ins AFTER INSERT ON compensations REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_compensations();
-      CREATE TRIGGER kpi_dirty_compensations_upd AFTER UPDATE ON compensations REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_compensations();
-      CREATE TRIGGER kpi_dirty_compensations_del AFTER DELETE ON compensations REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_compensations();
-      CREATE FUNCTION kpi_dirty_devices() RETURNS trigger LANGUAGE plpgsql AS $fn$
-      BEGIN
-        IF TG_OP IN ('INSERT', 'UPDATE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'devices' AS source, floor(r.installed_at / 86400000.0)::int AS day FROM kpi_new r
-            UNION ALL SELECT 'sales', floor(x.delivered_at / 86400000.0)::int FROM kpi_new r JOIN device_sales x ON x.device_id = r.id
-            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_new r JOIN returns x ON x.device_id = r.id
-            UNION ALL SELECT 'complaints', floor(x.created_at / 86400000.0)::int FROM kpi_new r JOIN complaints x ON x.device_id = r.id
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        IF TG_OP IN ('UPDATE', 'DELETE') THEN
-          INSERT INTO kpi_rollup_dirty (source, day)
-          SELECT DISTINCT x.source, x.day FROM (
-            SELECT 'devices' AS source, floor(r.installed_at / 86400000.0)::int AS day FROM kpi_old r
-            UNION ALL SELECT 'sales', floor(x.delivered_at / 86400000.0)::int FROM kpi_old r JOIN device_sales x ON x.device_id = r.id
-            UNION ALL SELECT 'returns', floor(x.created_at / 86400000.0)::int FROM kpi_old r JOIN returns x ON x.device_id = r.id
-            UNION ALL SELECT 'complaints', floor(x.created_at / 86400000.0)::int FROM kpi_old r JOIN complaints x ON x.device_id = r.id
-          ) x WHERE x.day IS NOT NULL
-          ON CONFLICT DO NOTHING;
-        END IF;
-        RETURN NULL;
-      END $fn$;
-      CREATE TRIGGER kpi_dirty_devices_ins AFTER INSERT ON devices REFERENCING NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_devices();
-      CREATE TRIGGER kpi_dirty_devices_upd AFTER UPDATE ON devices REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_devices();
-      CREATE TRIGGER kpi_dirty_devices_del AFTER DELETE ON devices REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION kpi_dirty_devices();
+      ${rollupDirtyTrigger('ticket_facts', [
+        ['tickets', 'r.created_at'],
+        ['completed', 'r.completed_at'],
+        ['surveys', 'x.answered_at', 'survey_responses x ON x.ticket_id = r.ticket_id'],
+        ['surveys_sent', 'x.sent_at', 'surveys x ON x.ticket_id = r.ticket_id'],
+        ['complaints', 'x.created_at', 'complaints x ON x.ticket_id = r.ticket_id'],
+      ])}
+      ${rollupDirtyTrigger('survey_responses', [['surveys', 'r.answered_at']])}
+      ${rollupDirtyTrigger('surveys', [['surveys_sent', 'r.sent_at']])}
+      ${rollupDirtyTrigger('complaints', [['complaints', 'r.created_at']])}
+      ${rollupDirtyTrigger('returns', [['returns', 'r.created_at']])}
+      ${rollupDirtyTrigger('device_sales', [
+        ['sales', 'r.delivered_at'],
+        ['returns', 'x.created_at', 'returns x ON x.device_id = r.device_id'],
+      ])}
+      ${rollupDirtyTrigger('compensations', [['approvals_decided', 'r.decided_at']])}
+      ${rollupDirtyTrigger('devices', [
+        ['devices', 'r.installed_at'],
+        ['sales', 'x.delivered_at', 'device_sales x ON x.device_id = r.id'],
+        ['returns', 'x.created_at', 'returns x ON x.device_id = r.id'],
+        ['complaints', 'x.created_at', 'complaints x ON x.device_id = r.id'],
+      ])}
     `,
   },
 ];
+
+/**
+ * Statement-level triggers (with transition tables) on `table` that mark in `kpi_rollup_dirty`
+ * the days of the KPI sources a write touches: per mark, the source, the time column whose UTC
+ * day it marks (`r` is a written row), and an optional join to reach rows of another table.
+ */
+function rollupDirtyTrigger(
+  table: string,
+  marks: Array<[source: string, at: string, join?: string]>,
+): string {
+  const fn = `kpi_dirty_${table}`;
+  const mark = (rows: string) => `
+          INSERT INTO kpi_rollup_dirty (source, day)
+          SELECT DISTINCT x.source, x.day FROM (
+            ${marks
+              .map(
+                ([source, at, join]) =>
+                  `SELECT '${source}' AS source, floor(${at} / 86400000.0)::int AS day FROM ${rows} r${join ? ` JOIN ${join}` : ''}`,
+              )
+              .join('\n            UNION ALL ')}
+          ) x WHERE x.day IS NOT NULL
+          ON CONFLICT DO NOTHING;`;
+  return `
+      CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN${mark('kpi_new')}
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') THEN${mark('kpi_old')}
+        END IF;
+        RETURN NULL;
+      END $fn$;
+      CREATE TRIGGER ${fn}_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();
+      CREATE TRIGGER ${fn}_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
+        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();
+      CREATE TRIGGER ${fn}_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS kpi_old
+        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
+}
 
 export async function migrate(db: SqlClient): Promise<number[]> {
   await db.exec(

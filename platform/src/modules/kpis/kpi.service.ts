@@ -186,6 +186,22 @@ export function filtered(expression: string, condition: string | null): string {
   return out + expression.slice(i);
 }
 
+/** The filter as parameters, and its conditions on any alias (` AND r.region = $1`...). */
+function filterSql(filter: KpiFilter | undefined): { params: unknown[]; where: (alias: string) => string } {
+  const params: unknown[] = [];
+  const filters: Array<[string, number]> = [];
+  for (const [key, column] of Object.entries(FILTER_COLUMN) as Array<[keyof KpiFilter, string]>) {
+    const value = filter?.[key];
+    if (value === undefined) continue;
+    params.push(value);
+    filters.push([column, params.length]);
+  }
+  return {
+    params,
+    where: (alias) => filters.map(([column, i]) => ` AND ${alias}.${column} = $${i}`).join(''),
+  };
+}
+
 const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 const int = (n: number) => String(Math.trunc(n));
 
@@ -595,15 +611,7 @@ export class KpiService {
       }
       return `COALESCE(${alias}.${GROUP_EXPR[groupBy]}, '${UNKNOWN}')`;
     };
-    const params: unknown[] = [];
-    const filters: Array<[string, number]> = [];
-    for (const [key, column] of Object.entries(FILTER_COLUMN) as Array<[keyof KpiFilter, string]>) {
-      const value = query.filter?.[key];
-      if (value === undefined) continue;
-      params.push(value);
-      filters.push([column, params.length]);
-    }
-    const where = (alias: string) => filters.map(([column, i]) => ` AND ${alias}.${column} = $${i}`).join('');
+    const { params, where } = filterSql(query.filter);
     const columns = spec.measures.map((m) => m.column);
     const arms = [
       `SELECT ${keyOf(`r.day::bigint * ${DAY}`, 'r')} AS key, ${columns.map((c) => `r.${c}`).join(', ')}
@@ -668,15 +676,7 @@ export class KpiService {
     for (const w of windows) {
       for (const bound of [w.a, w.b, w.e]) if (bound % DAY !== 0) splitDays.add(Math.floor(bound / DAY));
     }
-    const params: unknown[] = [];
-    const filters: Array<[string, number]> = [];
-    for (const [key, column] of Object.entries(FILTER_COLUMN) as Array<[keyof KpiFilter, string]>) {
-      const value = query.filter?.[key];
-      if (value === undefined) continue;
-      params.push(value);
-      filters.push([column, params.length]);
-    }
-    const where = (alias: string) => filters.map(([column, i]) => ` AND ${alias}.${column} = $${i}`).join('');
+    const { params, where } = filterSql(query.filter);
     const key = (alias: string) =>
       groupBy && !isTime ? `COALESCE(${alias}.${GROUP_EXPR[groupBy]}, '${UNKNOWN}')` : 'NULL::text';
     const end = Math.max(...windows.map((w) => w.b));
