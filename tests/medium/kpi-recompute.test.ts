@@ -2,7 +2,7 @@
 // raw rows (tests/support/kpi-dataset.ts): overall, and sliced by month, week, region, branch,
 // provider, model, batch, technician, channel, failure class, department and organisation type;
 // filtered by region and type.
-import { KPI_NAMES, type KpiGroupBy } from '../../contracts/src';
+import { KPI_NAMES, type KpiGroupBy, type KpiName } from '../../contracts/src';
 import { ManualClock } from '../../platform/src/common/clock/clock';
 import { createLogger } from '../../platform/src/common/logging/logger';
 import { openDatabase } from '../../platform/src/database/open-database';
@@ -113,23 +113,23 @@ describe.each(['pglite', 'postgres'] as const)(
     });
 
     it('drills from a number to exactly the rows behind it, those against the KPI first', async () => {
-      const answer = await kpis.compute({
-        fromMs: FROM,
-        toMs: NOW,
-        names: ['completion_24h_rate', 'backlog_over_48h', 'complaints'],
-        groupBy: 'region',
-      });
-      for (const k of answer.kpis) {
-        for (const group of k.groups) {
-          const rows = await kpis.rows(k.name, {
-            fromMs: FROM,
-            toMs: NOW,
-            groupBy: 'region',
-            group: group.key,
-            limit: 1000,
-          });
-          expect(rows.total).toBe(group.samples);
-          expect(rows.items).toHaveLength(group.samples);
+      const names: KpiName[] = ['completion_24h_rate', 'backlog_over_48h', 'complaints'];
+      const answer = await kpis.compute({ fromMs: FROM, toMs: NOW, names, groupBy: 'region' });
+      // by region, and by month (a month's rows are read as a time range)
+      for (const groupBy of ['region', 'month'] as const) {
+        const sliced = await kpis.compute({ fromMs: FROM, toMs: NOW, names, groupBy });
+        for (const k of sliced.kpis) {
+          for (const group of k.groups) {
+            const rows = await kpis.rows(k.name, {
+              fromMs: FROM,
+              toMs: NOW,
+              groupBy,
+              group: group.key,
+              limit: 1000,
+            });
+            expect([k.name, group.key, rows.total]).toEqual([k.name, group.key, group.samples]);
+            expect(rows.items).toHaveLength(group.samples);
+          }
         }
       }
       const late = await kpis.rows('completion_24h_rate', { fromMs: FROM, toMs: NOW, limit: 1000 });

@@ -392,7 +392,14 @@ export class KpiService {
     let group: { expr: string; key: string } | null = null;
     if (query.groupBy && query.group !== undefined) {
       const isTime = TIME_GROUPS.has(query.groupBy);
-      if (isTime && KPI_SOURCES[part.source].time === 'stock') {
+      const time = KPI_SOURCES[part.source].time;
+      // a day, week or month is a time range: read it as one (an index range, not a scan)
+      // (a backlog's months are when its tickets began, before the period too: keyed as they are)
+      const byRange =
+        isTime &&
+        (time === 'stock' ||
+          (time === 'period' && !/\$[124]\b/.test(`${part.where} ${part.rowValue} ${part.bad}`)));
+      if (byRange) {
         const bucket = bucketsOf(query.groupBy, query.fromMs, query.toMs).find((b) => b.key === query.group);
         if (!bucket) return { name, total: 0, items: [] };
         fromMs = bucket.fromMs;
