@@ -70,6 +70,8 @@ export interface RollupSpec {
   signature: string;
   split: Map<KpiPart, SplitPart>;
   stock: Map<KpiPart, StockSplit>;
+  /** Whether a measure depends on now (`$3`): then only days that have settled are rolled up. */
+  usesNow: boolean;
 }
 
 const AGGREGATE = /\b(count|sum|avg|min|max)\s*\(/gi;
@@ -165,7 +167,8 @@ export function rollupSpec(source: KpiSourceName): RollupSpec {
     .update(ROLLUP_DIMENSIONS.join(','))
     .digest('hex')
     .slice(0, 16);
-  return { source, table: `kpi_rollup_${source}`, measures, signature, split, stock };
+  const usesNow = measures.some((m) => /\$3\b/.test(m.sql));
+  return { source, table: `kpi_rollup_${source}`, measures, signature, split, stock, usesNow };
 }
 
 let specs: Map<KpiSourceName, RollupSpec> | null = null;

@@ -13,8 +13,9 @@ export interface RollupState {
 
 /**
  * Keeps the daily rollups of `kpi-rollup.ts` equal to their sources. A rollup covers the days
- * that ended more than `settleMs` ago (so every condition on "now" in a definition, such as
- * "not answered within 10 minutes" or "a survey past its due date", has settled for them); it
+ * before today, or, when a measure depends on now, the days that ended more than `settleMs` ago
+ * (so every condition on "now" in a definition, such as "not answered within 10 minutes" or "a
+ * survey past its due date", has settled for them); it
  * grows as days settle; a day whose rows change (triggers mark it in `kpi_rollup_dirty`) is
  * rolled up again before the next query. A change of definitions changes a rollup's signature,
  * and the rollup is rebuilt.
@@ -29,9 +30,12 @@ export class KpiRollups {
     private readonly settleMs: number,
   ) {}
 
-  /** The day before which rollups are complete for `now`. */
-  targetDay(now: number): number {
-    return Math.floor((now - this.settleMs) / DAY);
+  /**
+   * The day before which a rollup is complete for `now`: the days that have settled, or, when
+   * no measure depends on now, every day before today.
+   */
+  targetDay(now: number, spec: RollupSpec): number {
+    return Math.floor((now - (spec.usesNow ? this.settleMs : 0)) / DAY);
   }
 
   /** Brings the rollups of `sources` up to date for `now`; one refresh at a time per process. */
@@ -60,7 +64,6 @@ export class KpiRollups {
     now: number,
   ): Promise<Map<KpiSourceName, RollupState>> {
     const specs = rollupSpecs();
-    const target = this.targetDay(now);
     const states = new Map(
       (
         await tx.query<{ source: string; signature: string; through_day: number }>(
@@ -75,6 +78,7 @@ export class KpiRollups {
     for (const source of sources) {
       const spec = specs.get(source);
       if (!spec) continue;
+      const target = this.targetDay(now, spec);
       const state = states.get(source);
       let through = state && state.signature === spec.signature ? Number(state.through_day) : null;
       // a clock moved back past the rolled-up days: what was settled may not be any more
