@@ -13,5 +13,6 @@ export * from './symptoms';
 export * from './care-api';
 export * from './aftercare-api';
 export * from './kpi-api';
+export * from './kpi-labels';
 export * from './kpi-warnings-api';
 export * from './report-api';

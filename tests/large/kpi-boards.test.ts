@@ -485,7 +485,7 @@ describe('the management boards in the browser', () => {
           words: /10分钟响应率[\s\S]*4小时到达率[\s\S]*24小时完成率/,
         },
         staff: { tile: 'technicians', words: /服务工程师人数/ },
-        service: { tile: 'satisfaction_rate', words: /满意度[\s\S]*回访率[\s\S]*投诉率[\s\S]*退货率/ },
+        service: { tile: 'satisfaction_rate', words: /满意率[\s\S]*回访率[\s\S]*投诉率[\s\S]*退货率/ },
       };
       for (const [board, { tile, words }] of Object.entries(expected)) {
         await openBoard(zh.page, product.baseUrl, board);

@@ -46,7 +46,7 @@ describe('GET /api/reports/monthly/{yyyy-mm}', () => {
 
     const zh = (await raw('/api/reports/monthly/2025-12?lang=zh', admin)).body.toString('utf8');
     expect(zh).toContain('售后服务月度报告');
-    expect(zh).toContain('10 分钟响应率');
+    expect(zh).toContain('10分钟响应率');
 
     // a manager who chose Chinese reads it in Chinese without asking
     const created = await t.http('POST', '/api/users', {

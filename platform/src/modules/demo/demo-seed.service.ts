@@ -3,8 +3,8 @@ import { Clock } from '../../common/clock/clock';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 import { AuthService } from '../auth/auth.service';
-import { PartsRepository } from '../parts/parts.repository';
 import { DEMO_REGIONS, generateDemoData } from './demo-data';
+import { insertDemoServiceRows } from './demo-service-rows';
 import { TechniciansRepository } from '../technicians/technicians.repository';
 import { CustomersRepository } from '../customers/customers.repository';
 import { EscalationContacts, demoEscalationContacts } from '../notifications/escalation-contacts.service';
@@ -38,44 +38,8 @@ export class DemoSeedService implements OnModuleInit {
     await this.seedEscalationContacts();
     if ((await this.customers.count()) > 0) return;
     const data = generateDemoData({ seed: DEMO_SEED, nowMs: this.clock.now() });
-    await this.db.transaction(async (tx) => {
-      for (const c of data.customers) {
-        await CustomersRepository.insert(tx, {
-          id: c.id,
-          name: c.name,
-          tier: c.tier,
-          email: c.email,
-          phone: c.phone,
-          address: { street: c.address.street, postcode: c.address.postcode, city: c.address.city },
-          location: c.address.location,
-          region: c.region,
-        });
-      }
-      for (const t of data.technicians) {
-        await TechniciansRepository.insert(
-          tx,
-          {
-            id: t.id,
-            name: t.name,
-            email: t.email,
-            region: t.region,
-            baseLocation: t.baseLocation,
-            currentLocation: t.currentLocation,
-            skills: t.skills,
-            weeklyShifts: t.weeklyShifts,
-            status: t.status,
-            maxOpenTickets: t.maxOpenTickets,
-            vanId: t.vanId,
-            userId: null, // linked below, once the accounts exist
-          },
-          this.clock.now(),
-        );
-      }
-      for (const p of data.parts) await PartsRepository.insertPart(tx, p);
-      for (const w of data.warehouses) await PartsRepository.insertLocation(tx, w);
-      for (const v of data.vans) await PartsRepository.insertLocation(tx, { ...v, region: null });
-      for (const lot of data.inventory.lots) await PartsRepository.insertLot(tx, lot);
-    });
+    const seededAt = this.clock.now();
+    await this.db.transaction((tx) => insertDemoServiceRows(tx, data, seededAt));
     await this.auth.createDemoUsers(DEMO_PASSWORDS.engineer, [
       { email: DEMO_ENGINEER_EMAIL, role: 'engineer', name: 'Senior engineer' },
     ]);

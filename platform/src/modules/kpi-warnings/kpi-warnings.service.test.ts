@@ -126,7 +126,7 @@ describe('management warnings with owners', () => {
       ['kpi_warning_opened', 'email', 'zh-CN'],
       ['kpi_warning_opened', 'inbox', 'zh-CN'],
     ]);
-    expect(mail[0].subject).toContain('满意率');
+    expect(mail[0].subject).toContain('满意率'); // the boards' name for satisfaction_rate
     expect(mail[0].body).toContain('60%');
     expect(mail[0].body).toContain('90%');
 

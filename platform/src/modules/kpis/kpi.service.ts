@@ -186,6 +186,11 @@ export function filtered(expression: string, condition: string | null): string {
   return out + expression.slice(i);
 }
 
+/** Whether a source answers NULL for a dimension on every row (`NULL::text AS fault_mode`). */
+function lacks(source: KpiSourceName, groupBy: KpiGroupBy): boolean {
+  return new RegExp(`\\bNULL(::text)? AS ${GROUP_EXPR[groupBy]}\\b`).test(KPI_SOURCES[source].sql);
+}
+
 /** The filter as parameters, and its conditions on any alias (` AND r.region = $1`...). */
 function filterSql(filter: KpiFilter | undefined): { params: unknown[]; where: (alias: string) => string } {
   const params: unknown[] = [];
@@ -537,6 +542,14 @@ export class KpiService {
   ): Promise<PartResult[]> {
     const source = parts[0].source;
     const groupBy = query.groupBy;
+    if (groupBy && !TIME_GROUPS.has(groupBy) && lacks(source, groupBy)) {
+      // a source without the dimension (appliances have no fault mode) has one group, unknown
+      const totals = await this.evaluateMany(parts, { ...query, groupBy: undefined }, now, rolled);
+      for (const result of totals) {
+        if (result.samples > 0) result.groups.set(UNKNOWN, { value: result.total, samples: result.samples });
+      }
+      return totals;
+    }
     const spec = rollupSpecs().get(source);
     const through = rolled?.get(source)?.throughDay ?? null;
     if (

@@ -199,7 +199,7 @@ describe('the monthly report', () => {
       refresh: true,
       userId: 'test-admin',
     });
-    expect(kpiRow(report.html, 'response_10min_rate')).toContain('10 分钟响应率');
+    expect(kpiRow(report.html, 'response_10min_rate')).toContain('10分钟响应率');
     expect(kpiRow(report.html, 'avg_satisfaction_score')).toContain('无数据');
     expect(report.html).toContain('售后服务月度报告');
     expect(report.html).toContain('<html lang="zh-CN">');

@@ -1,8 +1,6 @@
 import type { SqlClient } from '../../../database/sql-client';
-import { CustomersRepository } from '../../customers/customers.repository';
 import { DEMO_REGIONS, type DemoData } from '../../demo/demo-data';
-import { PartsRepository } from '../../parts/parts.repository';
-import { TechniciansRepository } from '../../technicians/technicians.repository';
+import { insertDemoServiceRows } from '../../demo/demo-service-rows';
 import { insertRows } from './bulk-insert';
 
 /** An organisation row as the generator writes it (ids per the KPI plan). */
@@ -95,43 +93,10 @@ export async function writeOrganisations(db: SqlClient): Promise<void> {
 /**
  * The demo world's service tables (customers, technicians, parts, depots, vans, stock lots) when
  * nothing seeded them (the benchmark's bare database); the running product has them from
- * DemoSeedService, written by the same repository functions.
+ * DemoSeedService, written by the same function (no status history: the generator writes it).
  */
 export async function ensureDemoWorld(db: SqlClient, data: DemoData): Promise<void> {
   const [{ n }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM customers');
   if (n > 0) return;
-  await db.transaction(async (tx) => {
-    for (const c of data.customers) {
-      await CustomersRepository.insert(tx, {
-        id: c.id,
-        name: c.name,
-        tier: c.tier,
-        email: c.email,
-        phone: c.phone,
-        address: { street: c.address.street, postcode: c.address.postcode, city: c.address.city },
-        location: c.address.location,
-        region: c.region,
-      });
-    }
-    for (const t of data.technicians) {
-      await TechniciansRepository.insert(tx, {
-        id: t.id,
-        name: t.name,
-        email: t.email,
-        region: t.region,
-        baseLocation: t.baseLocation,
-        currentLocation: t.currentLocation,
-        skills: t.skills,
-        weeklyShifts: t.weeklyShifts,
-        status: t.status,
-        maxOpenTickets: t.maxOpenTickets,
-        vanId: t.vanId,
-        userId: null,
-      });
-    }
-    for (const p of data.parts) await PartsRepository.insertPart(tx, p);
-    for (const w of data.warehouses) await PartsRepository.insertLocation(tx, w);
-    for (const v of data.vans) await PartsRepository.insertLocation(tx, { ...v, region: null });
-    for (const lot of data.inventory.lots) await PartsRepository.insertLot(tx, lot);
-  });
+  await db.transaction((tx) => insertDemoServiceRows(tx, data));
 }

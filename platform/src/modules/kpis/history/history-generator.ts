@@ -10,6 +10,7 @@ import { SeededRandom, deriveSeed } from '../../../../../contracts/src/seeded-ra
 import type { SqlClient, SqlExecutor } from '../../../database/sql-client';
 import { INVESTIGATE_TARGET_MS, SOLVE_TARGET_MS } from '../../complaints/complaints.service';
 import { demoSaleFor } from '../../demo/demo-sales';
+import type { DeviceSaleRecord } from '../../returns/returns.repository';
 import { DEMO_REGIONS, generateDemoData } from '../../demo/demo-data';
 import { partSkuFor } from '../../parts/inventory';
 import { REFUND_TARGET_MS } from '../../returns/return-rules';
@@ -238,6 +239,31 @@ const SALE_COLUMNS: readonly BulkColumn[] = [
   ['created_at', 'bigint'],
   ['updated_at', 'bigint'],
 ];
+
+/** A generated device's sale row, written when the appliance was delivered. */
+function saleRow(deviceId: string, sale: DeviceSaleRecord): object {
+  return {
+    device_id: deviceId,
+    channel: sale.channel,
+    order_ref: sale.orderRef,
+    price_minor: sale.priceMinor,
+    currency: sale.currency,
+    delivered_at: sale.deliveredAt,
+    created_at: sale.deliveredAt,
+    updated_at: sale.deliveredAt,
+  };
+}
+
+/** The branch serving a generated device, and its dealer when a dealer or store sold it. */
+function sellingOrgs(
+  sale: DeviceSaleRecord,
+  region: string,
+  unit: number,
+): { dealer_id: string | null; branch_id: string } {
+  const viaDealer = sale.channel === 'dealer' || sale.channel === 'store';
+  return { dealer_id: viaDealer ? `dealer-${region}-${unit}` : null, branch_id: `branch-${region}-${unit}` };
+}
+
 const CONSUMPTION_COLUMNS: readonly BulkColumn[] = [
   ['ticket_id', 'text'],
   ['sku', 'text'],
@@ -604,7 +630,6 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
       const installed = Math.round(installedAt[i]);
       const sale = demoSaleFor({ id, type, installedAt: installed, createdAt: installed });
       const region = regionOf(i);
-      const viaDealer = sale.channel === 'dealer' || sale.channel === 'store';
       deviceRows.push({
         id,
         type,
@@ -619,19 +644,9 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
         warranty_until: installed + HISTORY_WARRANTY_MS,
         batch: batchName(prodMonthOf[i], lineOf[i]),
         sold_at: sale.deliveredAt - rnd.int(0, 3) * DAY,
-        dealer_id: viaDealer ? `dealer-${region}-${unitOf[i]}` : null,
-        branch_id: `branch-${region}-${unitOf[i]}`,
+        ...sellingOrgs(sale, region, unitOf[i]),
       });
-      saleRows.push({
-        device_id: id,
-        channel: sale.channel,
-        order_ref: sale.orderRef,
-        price_minor: sale.priceMinor,
-        currency: sale.currency,
-        delivered_at: sale.deliveredAt,
-        created_at: sale.deliveredAt,
-        updated_at: sale.deliveredAt,
-      });
+      saleRows.push(saleRow(id, sale));
       if (sale.deliveredAt >= fromMs && rnd.chance(isBad[i] ? 0.06 : 0.02)) {
         const row = historicalReturn(rnd, {
           id: `${HISTORY_ID_PREFIX}rt-${pad(++returnSeq, 7)}`,
@@ -1139,7 +1154,6 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
       const soldAt = sale.deliveredAt - recentRnd.int(0, 3) * DAY;
       if (sale.deliveredAt > nowMs) continue; // not delivered yet
       const installed = due <= nowMs ? due : null;
-      const viaDealer = sale.channel === 'dealer' || sale.channel === 'store';
       deviceRows.push({
         id,
         type,
@@ -1154,19 +1168,9 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
         warranty_until: installed === null ? null : installed + HISTORY_WARRANTY_MS,
         batch,
         sold_at: soldAt,
-        dealer_id: viaDealer ? `dealer-${customer.region}-${unit}` : null,
-        branch_id: `branch-${customer.region}-${unit}`,
+        ...sellingOrgs(sale, customer.region, unit),
       });
-      saleRows.push({
-        device_id: id,
-        channel: sale.channel,
-        order_ref: sale.orderRef,
-        price_minor: sale.priceMinor,
-        currency: sale.currency,
-        delivered_at: sale.deliveredAt,
-        created_at: sale.deliveredAt,
-        updated_at: sale.deliveredAt,
-      });
+      saleRows.push(saleRow(id, sale));
     }
     await db.transaction(async (tx) => {
       await insertRows(tx, 'devices', DEVICE_COLUMNS, deviceRows);
