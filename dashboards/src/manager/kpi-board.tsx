@@ -2,7 +2,6 @@
 // (period, region, product type, model: kept in the address so a link reproduces the view), the open
 // management warnings, the tabs (a real tablist: arrows, Home and End move between them) and the
 // drill-down panel any number opens.
-import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { KpiName, KpiAnswer } from '../../../contracts/src';
 import { useApp } from '../app/app-context';
@@ -25,6 +24,8 @@ import {
   type BoardQuery,
 } from './kpi-data';
 import { DrillPanel } from './kpi-drill';
+import { drawCards, tabSpecs, type BoardTab } from './kpi-layout';
+import { KpiTab } from './kpi-tab';
 
 export const BOARDS: ReadonlyArray<{ id: BoardId; path: string; nav: Key }> = [
   { id: 'quality', path: '/kpi/quality', nav: 'manager.nav.quality' },
@@ -33,7 +34,7 @@ export const BOARDS: ReadonlyArray<{ id: BoardId; path: string; nav: Key }> = [
   { id: 'service', path: '/kpi/service', nav: 'manager.nav.service' },
 ];
 
-export interface TabDef {
+interface TabDef {
   id: string;
   label: Key;
 }
@@ -252,14 +253,13 @@ export function KpiBoard({
   title,
   tabs,
   kpis,
-  children,
 }: {
   board: BoardId;
   title: Key;
-  tabs: readonly TabDef[];
+  /** The tabs: each its queries and the cards it shows. */
+  tabs: readonly BoardTab[];
   /** The KPIs the board shows: their open management warnings are listed at the top. */
   kpis: readonly KpiName[];
-  children: (tab: string, query: BoardQuery) => ComponentChildren;
 }) {
   useI18n();
   const [query, setQueryState] = useState<BoardQuery>(readQuery);
@@ -267,7 +267,9 @@ export function KpiBoard({
   const orgs = useOrganisations();
   const technicians = useTechnicianNames();
   const perMonth = usePerMonthWarnings();
-  const tab = tabs.some((item) => item.id === query.tab) ? query.tab! : tabs[0].id;
+  const shown = tabs.find((item) => item.id === query.tab) ?? tabs[0];
+  const tab = shown.id;
+  const specs = useMemo(() => tabSpecs(shown), [shown]);
 
   // a link to this board with another query (pasted, or back and forward): the view follows it
   useEffect(() => {
@@ -324,7 +326,9 @@ export function KpiBoard({
           data-testid={`panel-${tab}`}
           class="kpi-panel"
         >
-          {children(tab, query)}
+          <KpiTab key={tab} specs={specs} query={query}>
+            {(data) => drawCards(shown.cards, data, specs)}
+          </KpiTab>
         </div>
       </div>
     </BoardContext.Provider>

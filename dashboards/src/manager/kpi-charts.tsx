@@ -1,15 +1,153 @@
 // A KPI slice as a chart card: bars, lines (with the warning lines drawn as markLines) or a Pareto
 // (bars and the cumulative share), the numbers behind it as a table whose every number opens its
-// records, and a CSV export. Every chart of the boards is one of these.
+// records, and a CSV export. Every chart of the boards is one of these. Also the frame every KPI card
+// shares (tiles, map, word cloud, activity): the titled section with its CSV export, the "no data"
+// line, the table behind a chart and the number that opens its records.
+import type { ComponentChildren } from 'preact';
 import { useMemo } from 'preact/hooks';
 import type { KpiGroupBy, KpiName, KpiValue } from '../../../contracts/src';
 import { Chart, type ChartClick, type ChartOption } from '../components/chart';
 import { formatPercent } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
-import { useBoard } from './kpi-board-context';
+import { useBoard, type BoardState } from './kpi-board-context';
 import { fileName, type CsvCell } from './kpi-csv';
 import { downloadCsv } from './kpi-download';
-import { formatAxis, formatKpi, groupLabel, kpiLabel, monthlyWarning, type BoardQuery } from './kpi-data';
+import {
+  apiParams,
+  formatAxis,
+  formatKpi,
+  groupLabel,
+  kpiLabel,
+  monthlyWarning,
+  type BoardQuery,
+} from './kpi-data';
+
+/** Saves a card's numbers as `<board>-<card>-<from>-<to>.csv`. */
+export function downloadCardCsv(
+  board: BoardState,
+  testId: string,
+  header: readonly string[],
+  rows: ReadonlyArray<readonly CsvCell[]>,
+): void {
+  downloadCsv(fileName([board.board, testId, board.query.from, board.query.to], 'csv'), header, rows);
+}
+
+/** A KPI card: a titled section whose heading row has the CSV export (when it exports). */
+export function KpiCard({
+  title,
+  testId,
+  tiles = false,
+  period = false,
+  onExport,
+  exportDisabled,
+  children,
+}: {
+  title: string;
+  testId: string;
+  /** A row of tiles: a plain card headed by an h2 (a chart card: an h3). */
+  tiles?: boolean;
+  /** A card that loads its own numbers: says their period (`data-from`, `data-to`). */
+  period?: boolean;
+  onExport?: () => void;
+  exportDisabled?: boolean;
+  children: ComponentChildren;
+}) {
+  const query = useBoard().query;
+  const dates = period ? apiParams(query) : undefined;
+  const Heading = tiles ? 'h2' : 'h3';
+  return (
+    <section
+      class={tiles ? 'card' : 'card kpi-slice'}
+      aria-label={title}
+      data-testid={testId}
+      data-from={dates?.from}
+      data-to={dates?.to}
+    >
+      <div class="kpi-slice__head">
+        <Heading>{title}</Heading>
+        {onExport ? (
+          <button
+            type="button"
+            class="button button--ghost button--small"
+            data-testid={`${testId}-csv`}
+            aria-label={t('manager.csv.exportLabel', { title })}
+            disabled={exportDisabled}
+            onClick={onExport}
+          >
+            {t('manager.csv.export')}
+          </button>
+        ) : null}
+      </div>
+      {children}
+    </section>
+  );
+}
+
+/** A card's line when it has nothing to show. */
+export function EmptyNote({ testId, text }: { testId: string; text?: string }) {
+  return (
+    <p class="muted" data-testid={`${testId}-empty`}>
+      {text ?? t('manager.noDataPeriod')}
+    </p>
+  );
+}
+
+/** "No data" in a table cell (never 0). */
+export function NoData() {
+  return <span class="muted">{t('manager.noData')}</span>;
+}
+
+/** The numbers behind a chart, folded: a table (cards on a phone) whose numbers open their records. */
+export function ChartTable({
+  testId,
+  summary = t('manager.chart.showTable'),
+  plain = false,
+  children,
+}: {
+  testId: string;
+  summary?: string;
+  /** A plain list (nothing to open): no hint, no cards on a phone. */
+  plain?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <details class="kpi-slice__table">
+      <summary>{summary}</summary>
+      {plain ? null : <p class="muted small">{t('manager.chart.clickHint')}</p>}
+      <div class="table-scroll">
+        <table class={plain ? 'data-table' : 'data-table data-table--cards'} data-testid={`${testId}-table`}>
+          {children}
+        </table>
+      </div>
+    </details>
+  );
+}
+
+/** A number that opens its records; says which KPI and group to a screen reader. */
+export function DrillButton({
+  kpi,
+  group,
+  testId = 'kpi-cell',
+  onClick,
+  children,
+  ...data
+}: {
+  /** The KPI in words. */
+  kpi: string;
+  /** The group in words. */
+  group: string;
+  testId?: string;
+  onClick: () => void;
+  children: ComponentChildren;
+  [attribute: `data-${string}`]: string | number | undefined;
+}) {
+  return (
+    <button type="button" class="kpi-cell" data-testid={testId} {...data} onClick={onClick}>
+      {children}
+      <span class="visually-hidden"> {t('manager.table.drillCell', { kpi, group })}</span>
+    </button>
+  );
+}
 
 const PALETTE = ['#1d4ed8', '#b45309', '#047857', '#7c3aed', '#be185d', '#0e7490'];
 const WARNING_COLOUR = '#b91c1c';
@@ -160,16 +298,17 @@ function chartOption(table: Table, props: SliceProps): ChartOption {
     type: 'value',
     axisLabel: { formatter: format },
     ...(unit === 'count' ? { minInterval: 1 } : {}),
-    ...(unit === 'ratio' && props.kind === 'line'
+    ...(unit === 'ratio'
       ? {
           // high rates live near their targets: from a little below the lowest point or line to 100 %;
-          // small rates (complaints, returns) from 0 to a little above the highest point or line
+          // small rates (complaints, returns) from 0 to a little above the highest point or line;
+          // bars always from 0
           max: (extent: { max: number }) => {
             const top = Math.max(extent.max, ...lineValues);
             return top > 1 ? Math.ceil(top * 10) / 10 : top > 0.5 ? 1 : Math.ceil(top * 1.25 * 100) / 100;
           },
           min: (extent: { min: number; max: number }) =>
-            Math.max(extent.max, ...lineValues) > 0.5
+            props.kind === 'line' && Math.max(extent.max, ...lineValues) > 0.5
               ? Math.max(0, Math.floor((Math.min(extent.min, ...lineValues) - 0.05) * 10) / 10)
               : 0,
         }
@@ -308,29 +447,15 @@ export function SliceCard(props: SliceProps) {
       key,
       ...table.series.flatMap((s) => [s.values[i], s.samples[i]]),
     ]);
-    downloadCsv(fileName([board.board, props.testId, board.query.from, board.query.to], 'csv'), header, rows);
+    downloadCardCsv(board, props.testId, header, rows);
   };
 
   const total = table.series[0]?.values.reduce<number>((sum, v) => sum + (v ?? 0), 0) ?? 0;
   let running = 0;
   return (
-    <section class="card kpi-slice" aria-label={props.title} data-testid={props.testId}>
-      <div class="kpi-slice__head">
-        <h3>{props.title}</h3>
-        <button
-          type="button"
-          class="button button--ghost button--small"
-          data-testid={`${props.testId}-csv`}
-          aria-label={t('manager.csv.exportLabel', { title: props.title })}
-          onClick={exportCsv}
-        >
-          {t('manager.csv.export')}
-        </button>
-      </div>
+    <KpiCard title={props.title} testId={props.testId} onExport={exportCsv}>
       {!hasData ? (
-        <p class="muted" data-testid={`${props.testId}-empty`}>
-          {t('manager.noDataPeriod')}
-        </p>
+        <EmptyNote testId={props.testId} />
       ) : (
         <Chart
           option={option}
@@ -341,70 +466,56 @@ export function SliceCard(props: SliceProps) {
           onClick={onClick}
         />
       )}
-      <details class="kpi-slice__table">
-        <summary>{t('manager.chart.showTable')}</summary>
-        <p class="muted small">{t('manager.chart.clickHint')}</p>
-        <div class="table-scroll">
-          <table class="data-table data-table--cards" data-testid={`${props.testId}-table`}>
-            <thead>
-              <tr>
-                <th scope="col">{t(`manager.groupBy.${props.groupBy}`)}</th>
+      <ChartTable testId={props.testId}>
+        <thead>
+          <tr>
+            <th scope="col">{t(`manager.groupBy.${props.groupBy}`)}</th>
+            {table.series.map((s) => (
+              <th key={s.kpi.name} scope="col" class="num">
+                {kpiLabel(s.kpi.name)}
+              </th>
+            ))}
+            {props.kind === 'pareto' ? (
+              <th scope="col" class="num">
+                {t('manager.table.cumulative')}
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {table.keys.map((key, i) => {
+            running += table.series[0]?.values[i] ?? 0;
+            return (
+              <tr key={key}>
+                <th scope="row">{table.labels[i]}</th>
                 {table.series.map((s) => (
-                  <th key={s.kpi.name} scope="col" class="num">
-                    {kpiLabel(s.kpi.name)}
-                  </th>
+                  <td key={s.kpi.name} class="num" data-label={kpiLabel(s.kpi.name)}>
+                    {s.values[i] === null ? (
+                      <NoData />
+                    ) : (
+                      <DrillButton
+                        kpi={kpiLabel(s.kpi.name)}
+                        group={table.labels[i]}
+                        data-kpi={s.kpi.name}
+                        data-group={key}
+                        data-samples={s.samples[i]}
+                        onClick={() => drill(s.kpi, key)}
+                      >
+                        {formatKpi(s.values[i], s.kpi.unit)}
+                      </DrillButton>
+                    )}
+                  </td>
                 ))}
                 {props.kind === 'pareto' ? (
-                  <th scope="col" class="num">
-                    {t('manager.table.cumulative')}
-                  </th>
+                  <td class="num" data-label={t('manager.table.cumulative')}>
+                    {total > 0 ? formatPercent(running / total) : t('manager.noData')}
+                  </td>
                 ) : null}
               </tr>
-            </thead>
-            <tbody>
-              {table.keys.map((key, i) => {
-                running += table.series[0]?.values[i] ?? 0;
-                return (
-                  <tr key={key}>
-                    <th scope="row">{table.labels[i]}</th>
-                    {table.series.map((s) => (
-                      <td key={s.kpi.name} class="num" data-label={kpiLabel(s.kpi.name)}>
-                        {s.values[i] === null ? (
-                          <span class="muted">{t('manager.noData')}</span>
-                        ) : (
-                          <button
-                            type="button"
-                            class="kpi-cell"
-                            data-testid="kpi-cell"
-                            data-kpi={s.kpi.name}
-                            data-group={key}
-                            data-samples={s.samples[i]}
-                            onClick={() => drill(s.kpi, key)}
-                          >
-                            {formatKpi(s.values[i], s.kpi.unit)}
-                            <span class="visually-hidden">
-                              {' '}
-                              {t('manager.table.drillCell', {
-                                kpi: kpiLabel(s.kpi.name),
-                                group: table.labels[i],
-                              })}
-                            </span>
-                          </button>
-                        )}
-                      </td>
-                    ))}
-                    {props.kind === 'pareto' ? (
-                      <td class="num" data-label={t('manager.table.cumulative')}>
-                        {total > 0 ? formatPercent(running / total) : t('manager.noData')}
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </section>
+            );
+          })}
+        </tbody>
+      </ChartTable>
+    </KpiCard>
   );
 }

@@ -12,9 +12,8 @@ import { ErrorNote, Loading } from '../components/ui';
 import { t, useI18n } from '../i18n/i18n';
 import { boundsAround, featuresWithin, grow } from '../engineer/desk-map-geometry';
 import { useBoard } from './kpi-board-context';
-import { fileName } from './kpi-csv';
-import { downloadCsv } from './kpi-download';
-import { apiParams, formatKpi, kpiLabel, regionLabel, useOrganisations } from './kpi-data';
+import { downloadCardCsv, DrillButton, EmptyNote, KpiCard } from './kpi-charts';
+import { formatKpi, kpiLabel, regionLabel, useOrganisations } from './kpi-data';
 
 /** Darkest for the worst: ranks 1–5. */
 const RANK_COLOURS = ['#7f1d1d', '#991b1b', '#b91c1c', '#c2410c', '#b45309'];
@@ -230,8 +229,9 @@ export function RegionMapCard({
   };
 
   const exportCsv = (): void => {
-    downloadCsv(
-      fileName([board.board, testId, board.query.from, board.query.to], 'csv'),
+    downloadCardCsv(
+      board,
+      testId,
       [
         t('manager.regionMap.rank'),
         t('manager.groupBy.region'),
@@ -242,32 +242,10 @@ export function RegionMapCard({
     );
   };
 
-  const params = apiParams(board.query);
   return (
-    <section
-      class="card kpi-slice"
-      aria-label={title}
-      data-testid={testId}
-      data-from={params.from}
-      data-to={params.to}
-    >
-      <div class="kpi-slice__head">
-        <h3>{title}</h3>
-        <button
-          type="button"
-          class="button button--ghost button--small"
-          data-testid={`${testId}-csv`}
-          aria-label={t('manager.csv.exportLabel', { title })}
-          disabled={regions.length === 0}
-          onClick={exportCsv}
-        >
-          {t('manager.csv.export')}
-        </button>
-      </div>
+    <KpiCard title={title} testId={testId} period onExport={exportCsv} exportDisabled={regions.length === 0}>
       {regions.length === 0 ? (
-        <p class="muted" data-testid={`${testId}-empty`}>
-          {t('manager.noDataPeriod')}
-        </p>
+        <EmptyNote testId={testId} />
       ) : (
         <div class="kpi-region-map">
           <div class="kpi-region-map__map">
@@ -306,21 +284,14 @@ export function RegionMapCard({
                     {region.rank}
                   </span>
                   <span class="kpi-rank__name">{region.label}</span>
-                  <button
-                    type="button"
-                    class="kpi-cell"
-                    data-testid="region-rank-drill"
+                  <DrillButton
+                    kpi={kpi ? kpiLabel(kpi.name) : ''}
+                    group={region.label}
+                    testId="region-rank-drill"
                     onClick={() => drill(region)}
                   >
                     {formatKpi(region.value, unit)}
-                    <span class="visually-hidden">
-                      {' '}
-                      {t('manager.table.drillCell', {
-                        kpi: kpi ? kpiLabel(kpi.name) : '',
-                        group: region.label,
-                      })}
-                    </span>
-                  </button>
+                  </DrillButton>
                 </li>
               ))}
             </ol>
@@ -328,6 +299,6 @@ export function RegionMapCard({
           </div>
         </div>
       )}
-    </section>
+    </KpiCard>
   );
 }

@@ -3,8 +3,7 @@
 import type { KpiName, KpiValue } from '../../../contracts/src';
 import { t } from '../i18n/i18n';
 import { useBoard } from './kpi-board-context';
-import { fileName } from './kpi-csv';
-import { downloadCsv } from './kpi-download';
+import { downloadCardCsv, KpiCard } from './kpi-charts';
 import { formatKpi, kpiLabel } from './kpi-data';
 
 export function KpiTile({ kpi, name }: { kpi: KpiValue | undefined; name: KpiName }) {
@@ -70,8 +69,9 @@ export function KpiTiles({
 }) {
   const board = useBoard();
   const exportCsv = (): void => {
-    downloadCsv(
-      fileName([board.board, testId, board.query.from, board.query.to], 'csv'),
+    downloadCardCsv(
+      board,
+      testId,
       [
         t('manager.csv.kpi'),
         t('manager.table.value'),
@@ -94,24 +94,12 @@ export function KpiTiles({
     );
   };
   return (
-    <section class="card" aria-label={title} data-testid={testId}>
-      <div class="kpi-slice__head">
-        <h2>{title}</h2>
-        <button
-          type="button"
-          class="button button--ghost button--small"
-          data-testid={`${testId}-csv`}
-          aria-label={t('manager.csv.exportLabel', { title })}
-          onClick={exportCsv}
-        >
-          {t('manager.csv.export')}
-        </button>
-      </div>
+    <KpiCard title={title} testId={testId} tiles onExport={exportCsv}>
       <div class="kpi-tiles">
         {names.map((name) => (
           <KpiTile key={name} name={name} kpi={values?.get(name)} />
         ))}
       </div>
-    </section>
+    </KpiCard>
   );
 }

@@ -13,8 +13,7 @@ import { ErrorNote, Loading } from '../components/ui';
 import { formatNumber } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
 import { useBoard } from './kpi-board-context';
-import { fileName } from './kpi-csv';
-import { downloadCsv } from './kpi-download';
+import { ChartTable, downloadCardCsv, EmptyNote, KpiCard } from './kpi-charts';
 import { apiParams } from './kpi-data';
 
 /** Dark enough on white for every size (WCAG AA for large text at least). */
@@ -78,39 +77,19 @@ export function WordCloudCard({ title, testId }: { title: string; testId: string
   );
 
   const exportCsv = (): void =>
-    downloadCsv(
-      fileName([board.board, testId, board.query.from, board.query.to], 'csv'),
+    downloadCardCsv(
+      board,
+      testId,
       [t('manager.wordCloud.term'), t('manager.wordCloud.count')],
       terms.map((item) => [item.term, item.count]),
     );
 
   return (
-    <section
-      class="card kpi-slice"
-      aria-label={title}
-      data-testid={testId}
-      data-from={params.from}
-      data-to={params.to}
-    >
-      <div class="kpi-slice__head">
-        <h3>{title}</h3>
-        <button
-          type="button"
-          class="button button--ghost button--small"
-          data-testid={`${testId}-csv`}
-          aria-label={t('manager.csv.exportLabel', { title })}
-          disabled={terms.length === 0}
-          onClick={exportCsv}
-        >
-          {t('manager.csv.export')}
-        </button>
-      </div>
+    <KpiCard title={title} testId={testId} period onExport={exportCsv} exportDisabled={terms.length === 0}>
       {answer.error && !answer.data ? <ErrorNote error={answer.error} onRetry={answer.reload} /> : null}
       {!answer.data && !answer.error ? <Loading /> : null}
       {answer.data && terms.length === 0 ? (
-        <p class="muted" data-testid={`${testId}-empty`}>
-          {t('manager.wordCloud.empty')}
-        </p>
+        <EmptyNote testId={testId} text={t('manager.wordCloud.empty')} />
       ) : null}
       {answer.data && terms.length > 0 ? (
         <>
@@ -124,37 +103,27 @@ export function WordCloudCard({ title, testId }: { title: string; testId: string
             testId={`${testId}-chart`}
             data={{ terms: terms.length, complaints: answer.data.complaints }}
           />
-          <details class="kpi-slice__table">
-            <summary>{t('manager.wordCloud.showList')}</summary>
-            <div class="table-scroll">
-              <table class="data-table" data-testid={`${testId}-table`}>
-                <thead>
-                  <tr>
-                    <th scope="col">{t('manager.wordCloud.term')}</th>
-                    <th scope="col" class="num">
-                      {t('manager.wordCloud.count')}
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {terms.map((item) => (
-                    <tr
-                      key={item.term}
-                      data-testid="cloud-term"
-                      data-term={item.term}
-                      data-count={item.count}
-                    >
-                      <th scope="row">{item.term}</th>
-                      <td class="num">{formatNumber(item.count)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          </details>
+          <ChartTable testId={testId} summary={t('manager.wordCloud.showList')} plain>
+            <thead>
+              <tr>
+                <th scope="col">{t('manager.wordCloud.term')}</th>
+                <th scope="col" class="num">
+                  {t('manager.wordCloud.count')}
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {terms.map((item) => (
+                <tr key={item.term} data-testid="cloud-term" data-term={item.term} data-count={item.count}>
+                  <th scope="row">{item.term}</th>
+                  <td class="num">{formatNumber(item.count)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </ChartTable>
           <p class="muted small">{t('manager.wordCloud.note')}</p>
         </>
       ) : null}
-    </section>
+    </KpiCard>
   );
 }

@@ -7,19 +7,22 @@
 // answered within 48 h.
 import type { KpiName } from '../../../contracts/src';
 import { t } from '../i18n/i18n';
-import { KpiBoard, type TabDef } from './kpi-board';
-import { SliceCard } from './kpi-charts';
-import { kpiLabel, type BoardQuery, type KpiSpec } from './kpi-data';
-import { KpiTab } from './kpi-tab';
-import { KpiTiles } from './kpi-tiles';
+import { KpiBoard } from './kpi-board';
+import { kpiLabel, type KpiSpec } from './kpi-data';
+import {
+  bars,
+  columns,
+  LARGEST_FIRST,
+  lines,
+  TARGET_LINES,
+  targetLines,
+  tiles,
+  WARNING_LINE,
+  wideColumns,
+  type BoardTab,
+  type Card,
+} from './kpi-layout';
 import { WordCloudCard } from './kpi-word-cloud';
-
-const TABS: TabDef[] = [
-  { id: 'overview', label: 'manager.tabs.overview' },
-  { id: 'parts', label: 'manager.tabs.parts' },
-  { id: 'complaints', label: 'manager.tabs.complaints' },
-  { id: 'approvals', label: 'manager.tabs.approvals' },
-];
 
 const OVERVIEW_KPIS: KpiName[] = [
   'satisfaction_rate',
@@ -31,225 +34,114 @@ const OVERVIEW_KPIS: KpiName[] = [
   'feedback_first_response_48h_rate',
 ];
 const PARTS: KpiName[] = ['parts_fill_rate_bc', 'parts_fill_rate_overall'];
+const COMPLAINTS: KpiName[] = ['complaints', 'complaint_rate'];
 const APPROVALS: KpiName[] = ['approvals_pending', 'approvals_on_time_rate', 'approvals_late'];
 const KPIS: KpiName[] = [...OVERVIEW_KPIS, ...PARTS, 'complaints', ...APPROVALS];
 
-const OVERVIEW: KpiSpec[] = [
-  { id: 'total', names: OVERVIEW_KPIS },
-  { id: 'month', names: OVERVIEW_KPIS, groupBy: 'month' },
+const OVERVIEW_SPECS: KpiSpec[] = [{ id: 'month', names: OVERVIEW_KPIS, groupBy: 'month' }];
+const OVERVIEW_CARDS: Card[] = [
+  tiles('service-tiles', 'manager.service.headline', OVERVIEW_KPIS),
+  // each KPI's monthly trend against its target and warning line
+  wideColumns(
+    ...OVERVIEW_KPIS.map((name) =>
+      targetLines(
+        `service-trend-${name.replace(/_/g, '-')}`,
+        () => t('manager.service.trend', { kpi: kpiLabel(name) }),
+        'month',
+        name,
+        { height: 220 },
+      ),
+    ),
+  ),
 ];
+
 const PARTS_SPECS: KpiSpec[] = [
-  { id: 'total', names: PARTS },
   { id: 'region', names: PARTS, groupBy: 'region' },
   { id: 'month', names: PARTS, groupBy: 'month' },
 ];
-const COMPLAINTS: KpiSpec[] = [
-  { id: 'total', names: ['complaints', 'complaint_rate'] },
-  { id: 'month', names: ['complaints', 'complaint_rate'], groupBy: 'month' },
+const PARTS_CARDS: Card[] = [
+  tiles('parts-tiles', 'manager.tabs.parts', PARTS),
+  columns(
+    bars('service-parts-region', 'manager.service.partsByRegion', 'region', PARTS, WARNING_LINE),
+    lines('service-parts-trend', 'manager.service.partsTrend', 'month', PARTS),
+  ),
+];
+
+const COMPLAINT_SPECS: KpiSpec[] = [
+  { id: 'month', names: COMPLAINTS, groupBy: 'month' },
   { id: 'region', names: ['complaints'], groupBy: 'region' },
 ];
+const COMPLAINT_CARDS: Card[] = [
+  tiles('complaint-tiles', 'manager.tabs.complaints', COMPLAINTS),
+  columns(
+    bars('service-complaints-month', 'manager.service.complaintsByMonth', 'month', 'complaints'),
+    bars(
+      'service-complaints-region',
+      'manager.service.complaintsByRegion',
+      'region',
+      'complaints',
+      LARGEST_FIRST,
+    ),
+  ),
+  columns(
+    targetLines('service-complaint-rate', 'manager.service.complaintRateTrend', 'month', 'complaint_rate'),
+    () => <WordCloudCard title={t('manager.wordCloud.title')} testId="service-complaint-terms" />,
+  ),
+];
+
 const APPROVAL_SPECS: KpiSpec[] = [
-  { id: 'total', names: APPROVALS },
   { id: 'branch', names: ['approvals_pending'], groupBy: 'branch' },
   { id: 'region', names: ['approvals_pending'], groupBy: 'region' },
   { id: 'month', names: ['approvals_on_time_rate'], groupBy: 'month' },
   { id: 'department', names: APPROVALS, groupBy: 'department' },
 ];
+const APPROVAL_CARDS: Card[] = [
+  tiles('approval-tiles', 'manager.tabs.approvals', APPROVALS),
+  columns(
+    bars('service-approvals-branch', 'manager.service.approvalsPending', 'branch', 'approvals_pending', {
+      order: 'desc',
+      top: 15,
+      warningLines: true,
+    }),
+    bars(
+      'service-approvals-region',
+      'manager.service.approvalsPendingRegion',
+      'region',
+      'approvals_pending',
+      { order: 'desc', warningLines: true },
+    ),
+  ),
+  targetLines(
+    'service-approvals-on-time',
+    'manager.service.approvalsOnTime',
+    'month',
+    'approvals_on_time_rate',
+  ),
+  columns(
+    bars(
+      'service-approvals-department',
+      'manager.service.approvalsByDepartment',
+      'department',
+      ['approvals_late', 'approvals_pending'],
+      { order: 'desc', warningLines: true },
+    ),
+    bars(
+      'service-approvals-on-time-department',
+      'manager.service.approvalsOnTimeByDepartment',
+      'department',
+      'approvals_on_time_rate',
+      TARGET_LINES,
+    ),
+  ),
+];
 
-function Overview({ query }: { query: BoardQuery }) {
-  return (
-    <KpiTab specs={OVERVIEW} query={query}>
-      {(data) => (
-        <>
-          <KpiTiles
-            title={t('manager.service.headline')}
-            names={OVERVIEW_KPIS}
-            values={data.all('total')}
-            testId="service-tiles"
-          />
-          <div class="columns kpi-columns-wide">
-            {OVERVIEW_KPIS.map((name) => (
-              <SliceCard
-                key={name}
-                title={t('manager.service.trend', { kpi: kpiLabel(name) })}
-                testId={`service-trend-${name.replace(/_/g, '-')}`}
-                kpis={[data.kpi('month', name)]}
-                groupBy="month"
-                kind="line"
-                warningLines
-                targets
-                height={220}
-              />
-            ))}
-          </div>
-        </>
-      )}
-    </KpiTab>
-  );
-}
-
-function Parts({ query }: { query: BoardQuery }) {
-  return (
-    <KpiTab specs={PARTS_SPECS} query={query}>
-      {(data) => (
-        <>
-          <KpiTiles
-            title={t('manager.tabs.parts')}
-            names={PARTS}
-            values={data.all('total')}
-            testId="parts-tiles"
-          />
-          <div class="columns">
-            <SliceCard
-              title={t('manager.service.partsByRegion')}
-              testId="service-parts-region"
-              kpis={data.kpis('region', PARTS)}
-              groupBy="region"
-              kind="bar"
-              warningLines
-            />
-            <SliceCard
-              title={t('manager.service.partsTrend')}
-              testId="service-parts-trend"
-              kpis={data.kpis('month', PARTS)}
-              groupBy="month"
-              kind="line"
-              warningLines
-            />
-          </div>
-        </>
-      )}
-    </KpiTab>
-  );
-}
-
-function Complaints({ query }: { query: BoardQuery }) {
-  return (
-    <KpiTab specs={COMPLAINTS} query={query}>
-      {(data) => (
-        <>
-          <KpiTiles
-            title={t('manager.tabs.complaints')}
-            names={['complaints', 'complaint_rate']}
-            values={data.all('total')}
-            testId="complaint-tiles"
-          />
-          <div class="columns">
-            <SliceCard
-              title={t('manager.service.complaintsByMonth')}
-              testId="service-complaints-month"
-              kpis={[data.kpi('month', 'complaints')]}
-              groupBy="month"
-              kind="bar"
-            />
-            <SliceCard
-              title={t('manager.service.complaintsByRegion')}
-              testId="service-complaints-region"
-              kpis={[data.kpi('region', 'complaints')]}
-              groupBy="region"
-              kind="bar"
-              order="desc"
-            />
-          </div>
-          <div class="columns">
-            <SliceCard
-              title={t('manager.service.complaintRateTrend')}
-              testId="service-complaint-rate"
-              kpis={[data.kpi('month', 'complaint_rate')]}
-              groupBy="month"
-              kind="line"
-              warningLines
-              targets
-            />
-            <WordCloudCard title={t('manager.wordCloud.title')} testId="service-complaint-terms" />
-          </div>
-        </>
-      )}
-    </KpiTab>
-  );
-}
-
-function Approvals({ query }: { query: BoardQuery }) {
-  return (
-    <KpiTab specs={APPROVAL_SPECS} query={query}>
-      {(data) => (
-        <>
-          <KpiTiles
-            title={t('manager.tabs.approvals')}
-            names={APPROVALS}
-            values={data.all('total')}
-            testId="approval-tiles"
-          />
-          <div class="columns">
-            <SliceCard
-              title={t('manager.service.approvalsPending')}
-              testId="service-approvals-branch"
-              kpis={[data.kpi('branch', 'approvals_pending')]}
-              groupBy="branch"
-              kind="bar"
-              order="desc"
-              top={15}
-              warningLines
-            />
-            <SliceCard
-              title={t('manager.service.approvalsPendingRegion')}
-              testId="service-approvals-region"
-              kpis={[data.kpi('region', 'approvals_pending')]}
-              groupBy="region"
-              kind="bar"
-              order="desc"
-              warningLines
-            />
-          </div>
-          <SliceCard
-            title={t('manager.service.approvalsOnTime')}
-            testId="service-approvals-on-time"
-            kpis={[data.kpi('month', 'approvals_on_time_rate')]}
-            groupBy="month"
-            kind="line"
-            warningLines
-            targets
-          />
-          <div class="columns">
-            <SliceCard
-              title={t('manager.service.approvalsByDepartment')}
-              testId="service-approvals-department"
-              kpis={data.kpis('department', ['approvals_late', 'approvals_pending'])}
-              groupBy="department"
-              kind="bar"
-              order="desc"
-              warningLines
-            />
-            <SliceCard
-              title={t('manager.service.approvalsOnTimeByDepartment')}
-              testId="service-approvals-on-time-department"
-              kpis={[data.kpi('department', 'approvals_on_time_rate')]}
-              groupBy="department"
-              kind="bar"
-              warningLines
-              targets
-            />
-          </div>
-        </>
-      )}
-    </KpiTab>
-  );
-}
+const TABS: BoardTab[] = [
+  { id: 'overview', label: 'manager.tabs.overview', specs: OVERVIEW_SPECS, cards: OVERVIEW_CARDS },
+  { id: 'parts', label: 'manager.tabs.parts', specs: PARTS_SPECS, cards: PARTS_CARDS },
+  { id: 'complaints', label: 'manager.tabs.complaints', specs: COMPLAINT_SPECS, cards: COMPLAINT_CARDS },
+  { id: 'approvals', label: 'manager.tabs.approvals', specs: APPROVAL_SPECS, cards: APPROVAL_CARDS },
+];
 
 export function ServiceBoard() {
-  return (
-    <KpiBoard board="service" title="manager.board.service" tabs={TABS} kpis={KPIS}>
-      {(tab, query) =>
-        tab === 'parts' ? (
-          <Parts query={query} />
-        ) : tab === 'complaints' ? (
-          <Complaints query={query} />
-        ) : tab === 'approvals' ? (
-          <Approvals query={query} />
-        ) : (
-          <Overview query={query} />
-        )
-      }
-    </KpiBoard>
-  );
+  return <KpiBoard board="service" title="manager.board.service" tabs={TABS} kpis={KPIS} />;
 }

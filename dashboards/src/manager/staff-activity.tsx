@@ -12,6 +12,7 @@ import { ErrorNote, Loading } from '../components/ui';
 import { formatDateTime, formatNumber, formatPercent } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
 import { useBoard } from './kpi-board-context';
+import { ChartTable, DrillButton, EmptyNote, KpiCard, NoData } from './kpi-charts';
 import { apiParams, formatKpi, groupLabel, kpiLabel } from './kpi-data';
 
 const BARS = '#1d4ed8';
@@ -119,14 +120,9 @@ export function BusyTrendCard({
     .join('; ');
   const busyPoints = rows.filter((r) => r.busy !== null).length;
   return (
-    <section class="card kpi-slice" aria-label={title} data-testid={testId}>
-      <div class="kpi-slice__head">
-        <h3>{title}</h3>
-      </div>
+    <KpiCard title={title} testId={testId}>
       {!hasData ? (
-        <p class="muted" data-testid={`${testId}-empty`}>
-          {t('manager.noDataPeriod')}
-        </p>
+        <EmptyNote testId={testId} />
       ) : (
         <Chart
           option={option}
@@ -137,70 +133,55 @@ export function BusyTrendCard({
           onClick={onClick}
         />
       )}
-      <details class="kpi-slice__table">
-        <summary>{t('manager.chart.showTable')}</summary>
-        <p class="muted small">{t('manager.chart.clickHint')}</p>
-        <div class="table-scroll">
-          <table class="data-table data-table--cards" data-testid={`${testId}-table`}>
-            <thead>
-              <tr>
-                <th scope="col">{t('manager.groupBy.month')}</th>
-                <th scope="col" class="num">
-                  {kpiLabel('technician_online_hours')}
-                </th>
-                <th scope="col" class="num">
-                  {kpiLabel('technician_busy_share')}
-                </th>
-                <th scope="col" class="num">
-                  {idleLabel}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row) => (
-                <tr key={row.key}>
-                  <th scope="row">{row.label}</th>
-                  {(
-                    [
-                      [online, row.online, 'hours'],
-                      [busy, row.busy, 'ratio'],
-                    ] as const
-                  ).map(([kpi, value, unit]) => (
-                    <td key={unit} class="num" data-label={kpi ? kpiLabel(kpi.name) : ''}>
-                      {value === null || !kpi ? (
-                        <span class="muted">{t('manager.noData')}</span>
-                      ) : (
-                        <button
-                          type="button"
-                          class="kpi-cell"
-                          data-testid="kpi-cell"
-                          data-kpi={kpi.name}
-                          data-group={row.key}
-                          onClick={() => drill(kpi, row)}
-                        >
-                          {formatKpi(value, unit)}
-                          <span class="visually-hidden">
-                            {' '}
-                            {t('manager.table.drillCell', { kpi: kpiLabel(kpi.name), group: row.label })}
-                          </span>
-                        </button>
-                      )}
-                    </td>
-                  ))}
-                  <td class="num" data-label={idleLabel}>
-                    {row.busy === null ? (
-                      <span class="muted">{t('manager.noData')}</span>
-                    ) : (
-                      formatKpi(1 - row.busy, 'ratio')
-                    )}
-                  </td>
-                </tr>
+      <ChartTable testId={testId}>
+        <thead>
+          <tr>
+            <th scope="col">{t('manager.groupBy.month')}</th>
+            <th scope="col" class="num">
+              {kpiLabel('technician_online_hours')}
+            </th>
+            <th scope="col" class="num">
+              {kpiLabel('technician_busy_share')}
+            </th>
+            <th scope="col" class="num">
+              {idleLabel}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => (
+            <tr key={row.key}>
+              <th scope="row">{row.label}</th>
+              {(
+                [
+                  [online, row.online, 'hours'],
+                  [busy, row.busy, 'ratio'],
+                ] as const
+              ).map(([kpi, value, unit]) => (
+                <td key={unit} class="num" data-label={kpi ? kpiLabel(kpi.name) : ''}>
+                  {value === null || !kpi ? (
+                    <NoData />
+                  ) : (
+                    <DrillButton
+                      kpi={kpiLabel(kpi.name)}
+                      group={row.label}
+                      data-kpi={kpi.name}
+                      data-group={row.key}
+                      onClick={() => drill(kpi, row)}
+                    >
+                      {formatKpi(value, unit)}
+                    </DrillButton>
+                  )}
+                </td>
               ))}
-            </tbody>
-          </table>
-        </div>
-      </details>
-    </section>
+              <td class="num" data-label={idleLabel}>
+                {row.busy === null ? <NoData /> : formatKpi(1 - row.busy, 'ratio')}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </ChartTable>
+    </KpiCard>
   );
 }
 

@@ -2,18 +2,11 @@
 // region, time per ticket, the busy/idle trend with online hours, location anomalies) and workload
 // (tickets per technician ranked, utilisation and online hours by technician).
 import type { KpiName } from '../../../contracts/src';
-import { t } from '../i18n/i18n';
-import { KpiBoard, type TabDef } from './kpi-board';
-import { SliceCard } from './kpi-charts';
-import { type BoardQuery, type KpiSpec } from './kpi-data';
-import { KpiTab } from './kpi-tab';
-import { KpiTiles } from './kpi-tiles';
+import type { Key } from '../i18n/i18n';
+import { KpiBoard } from './kpi-board';
+import type { KpiSpec } from './kpi-data';
+import { bars, columns, hbars, LARGEST_FIRST, lines, tiles, type BoardTab, type Card } from './kpi-layout';
 import { BusyTrendCard, LocationAnomaliesCard } from './staff-activity';
-
-const TABS: TabDef[] = [
-  { id: 'running', label: 'manager.tabs.running' },
-  { id: 'workload', label: 'manager.tabs.workload' },
-];
 
 const HEADLINE: KpiName[] = [
   'technicians',
@@ -24,9 +17,16 @@ const HEADLINE: KpiName[] = [
   'technician_online_hours',
   'technician_busy_share',
 ];
+const WORKLOAD_KPIS: KpiName[] = [
+  'tickets_per_technician',
+  'technician_utilisation',
+  'technician_online_hours',
+];
+/** A technician ranking: the 20 highest, tall enough for 20 names. */
+const ranking = (testId: string, title: Key, name: KpiName): Card =>
+  hbars(testId, title, 'technician', name, { order: 'desc', top: 20, height: 480 });
 
-const RUNNING: KpiSpec[] = [
-  { id: 'total', names: HEADLINE },
+const RUNNING_SPECS: KpiSpec[] = [
   { id: 'region', names: ['installed_base_per_technician', 'technicians'], groupBy: 'region' },
   {
     id: 'month',
@@ -39,128 +39,53 @@ const RUNNING: KpiSpec[] = [
     groupBy: 'month',
   },
 ];
-
-const WORKLOAD: KpiSpec[] = [
-  { id: 'total', names: ['tickets_per_technician', 'technician_utilisation', 'technician_online_hours'] },
-  {
-    id: 'technician',
-    names: ['tickets_per_technician', 'technician_utilisation', 'technician_online_hours'],
-    groupBy: 'technician',
-  },
+const RUNNING_CARDS: Card[] = [
+  tiles('staff-tiles', 'manager.staff.headline', HEADLINE),
+  columns(
+    bars(
+      'staff-base-region',
+      'manager.staff.basePerRegion',
+      'region',
+      'installed_base_per_technician',
+      LARGEST_FIRST,
+    ),
+    bars(
+      'staff-technicians-region',
+      'manager.staff.techniciansPerRegion',
+      'region',
+      'technicians',
+      LARGEST_FIRST,
+    ),
+  ),
+  columns(
+    lines('staff-time-per-ticket', 'manager.staff.timePerTicket', 'month', 'time_per_ticket_hours'),
+    lines('staff-utilisation-trend', 'manager.kpi.technician_utilisation', 'month', 'technician_utilisation'),
+  ),
+  (data) => (
+    <BusyTrendCard
+      busy={data.kpi('month', 'technician_busy_share')}
+      online={data.kpi('month', 'technician_online_hours')}
+      testId="staff-busy-trend"
+    />
+  ),
+  () => <LocationAnomaliesCard testId="staff-anomalies" />,
 ];
 
-function Running({ query }: { query: BoardQuery }) {
-  return (
-    <KpiTab specs={RUNNING} query={query}>
-      {(data) => (
-        <>
-          <KpiTiles
-            title={t('manager.staff.headline')}
-            names={HEADLINE}
-            values={data.all('total')}
-            testId="staff-tiles"
-          />
-          <div class="columns">
-            <SliceCard
-              title={t('manager.staff.basePerRegion')}
-              testId="staff-base-region"
-              kpis={[data.kpi('region', 'installed_base_per_technician')]}
-              groupBy="region"
-              kind="bar"
-              order="desc"
-            />
-            <SliceCard
-              title={t('manager.staff.techniciansPerRegion')}
-              testId="staff-technicians-region"
-              kpis={[data.kpi('region', 'technicians')]}
-              groupBy="region"
-              kind="bar"
-              order="desc"
-            />
-          </div>
-          <div class="columns">
-            <SliceCard
-              title={t('manager.staff.timePerTicket')}
-              testId="staff-time-per-ticket"
-              kpis={[data.kpi('month', 'time_per_ticket_hours')]}
-              groupBy="month"
-              kind="line"
-              warningLines
-            />
-            <SliceCard
-              title={t('manager.kpi.technician_utilisation')}
-              testId="staff-utilisation-trend"
-              kpis={[data.kpi('month', 'technician_utilisation')]}
-              groupBy="month"
-              kind="line"
-              warningLines
-            />
-          </div>
-          <BusyTrendCard
-            busy={data.kpi('month', 'technician_busy_share')}
-            online={data.kpi('month', 'technician_online_hours')}
-            testId="staff-busy-trend"
-          />
-          <LocationAnomaliesCard testId="staff-anomalies" />
-        </>
-      )}
-    </KpiTab>
-  );
-}
+const WORKLOAD_SPECS: KpiSpec[] = [{ id: 'technician', names: WORKLOAD_KPIS, groupBy: 'technician' }];
+const WORKLOAD_CARDS: Card[] = [
+  tiles('workload-tiles', 'manager.tabs.workload', WORKLOAD_KPIS),
+  columns(
+    ranking('staff-ranking', 'manager.staff.ranking', 'tickets_per_technician'),
+    ranking('staff-utilisation', 'manager.staff.utilisation', 'technician_utilisation'),
+  ),
+  ranking('staff-online-hours', 'manager.staff.onlinePerTechnician', 'technician_online_hours'),
+];
 
-function Workload({ query }: { query: BoardQuery }) {
-  return (
-    <KpiTab specs={WORKLOAD} query={query}>
-      {(data) => (
-        <>
-          <KpiTiles
-            title={t('manager.tabs.workload')}
-            names={['tickets_per_technician', 'technician_utilisation', 'technician_online_hours']}
-            values={data.all('total')}
-            testId="workload-tiles"
-          />
-          <div class="columns">
-            <SliceCard
-              title={t('manager.staff.ranking')}
-              testId="staff-ranking"
-              kpis={[data.kpi('technician', 'tickets_per_technician')]}
-              groupBy="technician"
-              kind="hbar"
-              order="desc"
-              top={20}
-              height={480}
-            />
-            <SliceCard
-              title={t('manager.staff.utilisation')}
-              testId="staff-utilisation"
-              kpis={[data.kpi('technician', 'technician_utilisation')]}
-              groupBy="technician"
-              kind="hbar"
-              order="desc"
-              top={20}
-              height={480}
-            />
-          </div>
-          <SliceCard
-            title={t('manager.staff.onlinePerTechnician')}
-            testId="staff-online-hours"
-            kpis={[data.kpi('technician', 'technician_online_hours')]}
-            groupBy="technician"
-            kind="hbar"
-            order="desc"
-            top={20}
-            height={480}
-          />
-        </>
-      )}
-    </KpiTab>
-  );
-}
+const TABS: BoardTab[] = [
+  { id: 'running', label: 'manager.tabs.running', specs: RUNNING_SPECS, cards: RUNNING_CARDS },
+  { id: 'workload', label: 'manager.tabs.workload', specs: WORKLOAD_SPECS, cards: WORKLOAD_CARDS },
+];
 
 export function StaffBoard() {
-  return (
-    <KpiBoard board="staff" title="manager.board.staff" tabs={TABS} kpis={HEADLINE}>
-      {(tab, query) => (tab === 'workload' ? <Workload query={query} /> : <Running query={query} />)}
-    </KpiBoard>
-  );
+  return <KpiBoard board="staff" title="manager.board.staff" tabs={TABS} kpis={HEADLINE} />;
 }
