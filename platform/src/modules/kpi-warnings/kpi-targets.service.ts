@@ -98,7 +98,7 @@ export class KpiTargetsService {
   /** Headquarters always has targets (the defaults' home); any other id must be an organisation. */
   private async requireOrg(orgId: string): Promise<void> {
     if (orgId === HQ) return;
-    const orgs = await this.repository.organisations();
+    const orgs = await this.kpis.organisations();
     if (!orgs.some((o) => o.id === orgId))
       throw kpiWarningsError('kpi_targets.org_not_found', `No organisation is called ${orgId}`, {
         field: 'orgId',

@@ -6,7 +6,7 @@ import type {
   KpiName,
   KpiUnit,
   KpiWarningStatus,
-  OrgKind,
+  Organisation,
 } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 import type { TargetRow } from './kpi-warning-rules';
@@ -15,14 +15,8 @@ type Num = string | number;
 const num = (v: Num): number => Number(v);
 const numOrNull = (v: Num | null): number | null => (v === null ? null : Number(v));
 
-export interface OrganisationRecord {
-  id: string;
-  kind: OrgKind;
-  parentId: string | null;
-  name: string;
-  region: string | null;
-  headUserId: string | null;
-}
+/** An organisation as the KPIs read it (`KpiService.organisations`). */
+export type OrganisationRecord = Organisation;
 
 /** A management warning as stored; times in epoch ms. */
 export interface WarningRecord {
@@ -158,25 +152,6 @@ const toAction = (r: ActionRow): ActionRecord => ({
 @Injectable()
 export class KpiWarningsRepository {
   constructor(@Inject(SQL_CLIENT) private readonly db: SqlClient) {}
-
-  async organisations(): Promise<OrganisationRecord[]> {
-    const rows = await this.db.query<{
-      id: string;
-      kind: OrgKind;
-      parent_id: string | null;
-      name: string;
-      region: string | null;
-      head_user_id: string | null;
-    }>('SELECT id, kind, parent_id, name, region, head_user_id FROM organisations ORDER BY id');
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      parentId: r.parent_id,
-      name: r.name,
-      region: r.region,
-      headUserId: r.head_user_id,
-    }));
-  }
 
   async targetRows(orgIds: string[]): Promise<TargetRow[]> {
     const rows = await this.db.query<{

@@ -80,7 +80,7 @@ export class KpiWarningsService implements OnModuleInit, OnApplicationBootstrap 
   private async evaluateNow(): Promise<KpiWarningEvaluation> {
     const now = this.clock.now();
     const fromMs = now - EVALUATION_PERIOD_MS;
-    const orgs = await this.repository.organisations();
+    const orgs = await this.kpis.organisations();
     const byId = new Map(orgs.map((o) => [o.id, o]));
     const checked = orgs.filter((o) => o.kind === 'hq' || (o.kind === 'region' && o.region !== null));
     const effective = await this.targets.effective(checked.map((o) => o.id));
@@ -282,7 +282,7 @@ export class KpiWarningsService implements OnModuleInit, OnApplicationBootstrap 
   private async views(records: WarningRecord[]): Promise<KpiWarning[]> {
     if (records.length === 0) return [];
     const actions = await this.repository.actionsOf(records.map((r) => r.id));
-    const names = new Map((await this.repository.organisations()).map((o) => [o.id, o.name]));
+    const names = new Map((await this.kpis.organisations()).map((o) => [o.id, o.name]));
     return records.map((r) =>
       toView(
         r,

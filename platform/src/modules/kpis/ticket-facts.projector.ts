@@ -5,27 +5,18 @@ import { DomainEvents } from '../../common/events/domain-events';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { SQL_CLIENT, type SqlClient, type SqlExecutor } from '../../database/sql-client';
 import type { SlaClock } from '../sla/sla-clock';
-import { TICKET_FACT_COLUMNS, ticketFacts, type FactsPolicy, type TicketFacts } from './ticket-facts';
+import {
+  TICKET_FACT_COLUMNS,
+  ticketFacts,
+  type FactsPolicy,
+  type TicketFacts,
+  type TicketFactsInput,
+} from './ticket-facts';
 
 const BATCH = 500;
 
-interface TicketRow {
-  id: string;
-  created_at: number;
-  updated_at: number;
-  status: string;
-  source: string;
-  priority: string;
-  tier: string;
-  device_id: string;
-  customer_id: string | null;
-  assignee_id: string | null;
-  fault_mode: string | null;
-  resolve_by: number;
-  resolved_at: number | null;
-  repeat_of: string | null;
-  reopen_count: number;
-  remote: boolean;
+/** A ticket as read, joined with its appliance (JSON columns arrive as text on some drivers). */
+interface TicketRow extends Omit<TicketFactsInput['ticket'], 'sla_clocks' | 'resolution'> {
   sla_clocks: SlaClock<string>[] | string;
   resolution: TicketResolution | string | null;
   d_type: string | null;
