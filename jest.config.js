@@ -22,6 +22,9 @@ module.exports = {
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 60000,
+  // A worker that has run many files holds their leaked module registries and TensorFlow.js wasm
+  // heaps; past this it is replaced, so the files that run late are not slowed by its garbage.
+  workerIdleMemoryLimit: '1GB',
   // PGlite keeps a worker alive briefly after close; do not let it hold the run open.
   forceExit: true,
   setupFiles: ['<rootDir>/tests/support/jest-setup.ts'],

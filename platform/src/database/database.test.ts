@@ -67,20 +67,33 @@ describe.each(['pglite', 'postgres'] as const)('relational store on %s', (kind) 
     await expect(insert('a2')).rejects.toMatchObject({ code: '23505' });
   });
 
-  it('makes a plain query wait for an open transaction, then see its commit', async () => {
+  it('keeps an open transaction from other queries until it commits', async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
+    let inserted!: () => void;
+    const written = new Promise<void>((resolve) => (inserted = resolve));
     const tx = db.transaction(async (t) => {
       await t.query(
         "INSERT INTO devices (id, type, secret_hash, created_at) VALUES ('d3', 'washer', 'h', 1)",
       );
+      inserted();
       await held;
     });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await written;
     const outside = db.query<{ id: string }>("SELECT id FROM devices WHERE id = 'd3'");
-    release();
-    await tx;
-    expect(await outside).toEqual([{ id: 'd3' }]);
+    if (kind === 'postgres') {
+      // Another pooled connection runs at once and, read committed, does not see the row yet.
+      expect(await outside).toEqual([]);
+      release();
+      await tx;
+    } else {
+      // PGlite has one connection: the plain query waits for the transaction, then sees its commit.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      release();
+      await tx;
+      expect(await outside).toEqual([{ id: 'd3' }]);
+    }
+    expect(await db.query("SELECT id FROM devices WHERE id = 'd3'")).toEqual([{ id: 'd3' }]);
   });
 });
 
