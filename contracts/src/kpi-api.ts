@@ -47,6 +47,12 @@ export const KPI_NAMES = [
   'service_cost_ratio',
   'parts_fill_rate_bc',
   'parts_fill_rate_overall',
+  'parts_requested',
+  'parts_unshipped',
+  'parts_shipped_24h_rate',
+  'parts_receipt_24h_rate',
+  'parts_receipt_48h_rate',
+  'parts_receipt_7d_rate',
   'approvals_pending',
   'approvals_on_time_rate',
   'approvals_late',
@@ -188,6 +194,7 @@ export const kpiRowKindSchema = z.enum([
   'technician',
   'sale',
   'service_request',
+  'shipment',
 ]);
 export type KpiRowKind = z.infer<typeof kpiRowKindSchema>;
 

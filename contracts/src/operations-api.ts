@@ -88,3 +88,51 @@ export const vanStockSchema = z.object({
   items: z.array(vanStockItemSchema),
 });
 export type VanStock = z.infer<typeof vanStockSchema>;
+
+/**
+ * A part sent from a warehouse for a ticket, when the technician's van does not carry it:
+ * `requested` (reserved at the warehouse at dispatch), `shipped` (the warehouse sent it),
+ * `arrived` (it reached the technician's pickup point), `picked_up` (the technician has it,
+ * confirmed in the field app or by fitting it), or `cancelled` (released before it was picked up).
+ */
+export const partShipmentStateSchema = z.enum(['requested', 'shipped', 'arrived', 'picked_up', 'cancelled']);
+export type PartShipmentState = z.infer<typeof partShipmentStateSchema>;
+
+/** `GET /api/parts/shipments` rows, and the answer of ship, arrive and pick-up. Times: epoch ms. */
+export const partShipmentSchema = z.object({
+  id: z.string(),
+  ticketId: z.string(),
+  reservationId: z.string().nullable(),
+  sku: z.string(),
+  /** The catalogue name of the part. */
+  name: z.string(),
+  qty: z.number(),
+  /** The warehouse it leaves from. */
+  fromLocationId: z.string(),
+  technicianId: z.string().nullable(),
+  state: partShipmentStateSchema,
+  requestedAt: z.number(),
+  shippedAt: z.number().nullable(),
+  arrivedAt: z.number().nullable(),
+  pickedUpAt: z.number().nullable(),
+  cancelledAt: z.number().nullable(),
+  carrier: z.string().nullable(),
+  trackingNo: z.string().nullable(),
+});
+export type PartShipment = z.infer<typeof partShipmentSchema>;
+
+/** `GET /api/parts/shipments?state=&ticketId=&technicianId=&limit=`: newest request first. */
+export const partShipmentsQuerySchema = z.object({
+  state: partShipmentStateSchema.optional(),
+  ticketId: z.string().min(1).max(128).optional(),
+  technicianId: z.string().min(1).max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export type PartShipmentsQuery = z.infer<typeof partShipmentsQuerySchema>;
+
+/** `POST /api/parts/shipments/{id}/ship`: the carrier and its tracking number, both optional. */
+export const shipPartRequestSchema = z.strictObject({
+  carrier: z.string().trim().min(1).max(80).optional(),
+  trackingNo: z.string().trim().min(1).max(80).optional(),
+});
+export type ShipPartRequest = z.infer<typeof shipPartRequestSchema>;

@@ -4,6 +4,7 @@ import type { Complaint, Compensation, ReturnCase, Survey } from './aftercare-ap
 import type { NotificationEvent, ServiceRequest } from './care-api';
 import type { KpiWarning } from './kpi-warnings-api';
 import type { GuidanceEvent, SlaEventView } from './service-api';
+import type { PartShipment } from './operations-api';
 
 /** Events the server pushes over Socket.IO. */
 export const SOCKET_EVENTS = {
@@ -30,6 +31,8 @@ export const SOCKET_EVENTS = {
   survey: 'survey',
   /** A management warning opened, gained an action or closed: staff and managers. */
   kpiWarning: 'kpi_warning',
+  /** A part shipment was requested, shipped, arrived or picked up: staff, and its technician. */
+  partShipment: 'part_shipment',
 } as const;
 
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */
@@ -102,6 +105,7 @@ export interface ServerToClientEvents {
   [SOCKET_EVENTS.returnCase]: (returnCase: ReturnCase) => void;
   [SOCKET_EVENTS.survey]: (survey: Survey) => void;
   [SOCKET_EVENTS.kpiWarning]: (warning: KpiWarning) => void;
+  [SOCKET_EVENTS.partShipment]: (shipment: PartShipment) => void;
 }
 
 /** Typed Socket.IO events, client → server. */

@@ -252,8 +252,14 @@ describe.each(['pglite', 'postgres'] as const)(
         ).length,
         not_completed: open.filter((t) => t.resolveBy < NOW).length,
         key_customer: open.filter((t) => t.tier === 'vip').length,
-        part_not_picked_up: 0,
+        // a part arrived at the pickup point more than a day ago and still lies there
+        part_not_picked_up: open.filter((t) =>
+          data.shipments.some(
+            (x) => x.ticketId === t.id && x.state === 'arrived' && x.arrivedAt! + 24 * 3_600_000 < NOW,
+          ),
+        ).length,
       });
+      expect(answer.counts.part_not_picked_up).toBeGreaterThan(0);
       expect(answer.counts.not_completed).toBeGreaterThan(5);
       const late = answer.items.filter((i) => i.kind === 'not_completed');
       // longest late first, each owned by the appliance's branch office

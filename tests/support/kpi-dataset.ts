@@ -109,6 +109,15 @@ export interface RawCompensation {
   requestedAt: number;
   decidedAt: number | null;
 }
+/** A part sent from a warehouse for a ticket (`cancelled`: released before it was picked up). */
+export interface RawShipment {
+  id: string;
+  ticketId: string;
+  state: 'requested' | 'shipped' | 'arrived' | 'picked_up' | 'cancelled';
+  requestedAt: number;
+  shippedAt: number | null;
+  arrivedAt: number | null;
+}
 /** One interval of a technician's status history (`endedAt` null: the status they are in now). */
 export interface RawStatusInterval {
   technicianId: string;
@@ -130,6 +139,7 @@ export interface KpiDataset {
   returns: RawReturn[];
   compensations: RawCompensation[];
   requests: RawRequest[];
+  shipments: RawShipment[];
 }
 
 const REGIONS = ['north', 'east'];
@@ -338,6 +348,32 @@ export function makeKpiDataset(seed: number, now: number, from: number): KpiData
       respondedAt: respondedAt === null ? null : Math.min(respondedAt, now),
     };
   });
+  // parts shipped from a warehouse for assigned tickets, from their own random stream: some
+  // requested in the last days and not shipped or arrived yet, some cancelled, some late
+  const ps = new SeededRandom(seed * 13 + 11);
+  const shipments: RawShipment[] = tickets
+    .filter((t) => t.assignee !== null && t.status !== 'cancelled')
+    .filter(() => ps.chance(0.5))
+    .map((t, i) => {
+      const requestedAt = Math.min(t.createdAt + ps.int(10, 300) * MIN, now - ps.int(1, 60) * MIN);
+      const shipH = ps.chance(0.15) ? ps.int(25, 90) : ps.int(1, 23);
+      const transitH = ps.chance(0.2) ? ps.int(30, 200) : ps.int(4, 40);
+      const shippedAt =
+        requestedAt + shipH * HOUR <= now && !ps.chance(0.08) ? requestedAt + shipH * HOUR : null;
+      const arrivedAt =
+        shippedAt !== null && shippedAt + transitH * HOUR <= now ? shippedAt + transitH * HOUR : null;
+      const state: RawShipment['state'] =
+        i % 11 === 3
+          ? 'cancelled'
+          : arrivedAt === null
+            ? shippedAt === null
+              ? 'requested'
+              : 'shipped'
+            : ps.chance(0.6)
+              ? 'picked_up'
+              : 'arrived';
+      return { id: `ks-${i}`, ticketId: t.id, state, requestedAt, shippedAt, arrivedAt };
+    });
   // technicians' status history, from its own random stream: back-to-back intervals of a few
   // hours from before the period to now (the last one open); the last technician has none
   const sh = new SeededRandom(seed * 17 + 3);
@@ -372,6 +408,7 @@ export function makeKpiDataset(seed: number, now: number, from: number): KpiData
     returns,
     compensations,
     requests,
+    shipments,
   };
 }
 
@@ -813,6 +850,38 @@ export async function writeKpiDataset(db: SqlClient, data: KpiDataset): Promise<
       r.respondedAt,
     ]),
   );
+  await insertMany(
+    db,
+    'part_shipments',
+    [
+      'id',
+      'ticket_id',
+      'sku',
+      'qty',
+      'from_location_id',
+      'technician_id',
+      'state',
+      'requested_at',
+      'shipped_at',
+      'arrived_at',
+      'picked_up_at',
+      'cancelled_at',
+    ],
+    data.shipments.map((x) => [
+      x.id,
+      x.ticketId,
+      data.parts[0].sku,
+      1,
+      'wh-kpi',
+      data.tickets.find((t) => t.id === x.ticketId)!.assignee,
+      x.state,
+      x.requestedAt,
+      x.shippedAt,
+      x.arrivedAt,
+      x.state === 'picked_up' ? x.arrivedAt : null,
+      x.state === 'cancelled' ? x.requestedAt + HOUR : null,
+    ]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1109,6 +1178,25 @@ export function recomputeKpi(
   const needsParts = (bcOnly: boolean) => (t: RawTicket) =>
     t.partsUsed.some((p) => !bcOnly || part.get(p.sku)!.abc !== 'A');
 
+  // shipments not cancelled, requested in the period, with their ticket's dimensions
+  const shipmentRows = (keep: (x: RawShipment) => boolean) =>
+    data.shipments
+      .filter((x) => x.state !== 'cancelled' && inPeriod(x.requestedAt) && keep(x))
+      .map((x) => {
+        const t = ticketById.get(x.ticketId)!;
+        return { t: x, row: { at: x.requestedAt, dims: { ...ticketDims(t), org_type: orgType(t) } } };
+      });
+  // the share that were shipped (arrived) within `hours`, of those that were or whose hours have passed
+  const shipmentShare = (column: 'shippedAt' | 'arrivedAt', hours: number) =>
+    single({
+      items: shipmentRows((x) => x[column] !== null || x.requestedAt + hours * HOUR <= now),
+      value: (xs: RawShipment[]) =>
+        share(xs, (x) => {
+          const at = x[column];
+          return at !== null && at - x.requestedAt <= hours * HOUR;
+        }),
+    });
+
   switch (name) {
     case 'tickets_created':
       return countOf(asTicketRows(created, (t) => t.createdAt));
@@ -1372,6 +1460,17 @@ export function recomputeKpi(
           )
           .map((c) => ({ t: c, row: { at: c.requestedAt, dims: compensationDims(c) } })),
       );
+    case 'parts_requested':
+    case 'parts_unshipped':
+      return countOf(shipmentRows((x) => name === 'parts_requested' || x.shippedAt === null));
+    case 'parts_shipped_24h_rate':
+      return shipmentShare('shippedAt', 24);
+    case 'parts_receipt_24h_rate':
+      return shipmentShare('arrivedAt', 24);
+    case 'parts_receipt_48h_rate':
+      return shipmentShare('arrivedAt', 48);
+    case 'parts_receipt_7d_rate':
+      return shipmentShare('arrivedAt', 7 * 24);
     case 'feedback_first_response_48h_rate': {
       const customerRegion = new Map(data.customers.map((c) => [c.id, c.region]));
       return single({

@@ -14,6 +14,7 @@ import {
   columns,
   LARGEST_FIRST,
   lines,
+  records,
   TARGET_LINES,
   targetLines,
   tiles,
@@ -34,9 +35,24 @@ const OVERVIEW_KPIS: KpiName[] = [
   'feedback_first_response_48h_rate',
 ];
 const PARTS: KpiName[] = ['parts_fill_rate_bc', 'parts_fill_rate_overall'];
+/** Warehouse dispatch: how fast the parts technicians wait for are shipped and received. */
+const SHIPPING_RATES: KpiName[] = [
+  'parts_shipped_24h_rate',
+  'parts_receipt_24h_rate',
+  'parts_receipt_48h_rate',
+  'parts_receipt_7d_rate',
+];
+const SHIPPING_COUNTS: KpiName[] = ['parts_requested', 'parts_unshipped'];
 const COMPLAINTS: KpiName[] = ['complaints', 'complaint_rate'];
 const APPROVALS: KpiName[] = ['approvals_pending', 'approvals_on_time_rate', 'approvals_late'];
-const KPIS: KpiName[] = [...OVERVIEW_KPIS, ...PARTS, 'complaints', ...APPROVALS];
+const KPIS: KpiName[] = [
+  ...OVERVIEW_KPIS,
+  ...PARTS,
+  ...SHIPPING_RATES,
+  ...SHIPPING_COUNTS,
+  'complaints',
+  ...APPROVALS,
+];
 
 const OVERVIEW_SPECS: KpiSpec[] = [{ id: 'month', names: OVERVIEW_KPIS, groupBy: 'month' }];
 const OVERVIEW_CARDS: Card[] = [
@@ -56,14 +72,29 @@ const OVERVIEW_CARDS: Card[] = [
 ];
 
 const PARTS_SPECS: KpiSpec[] = [
-  { id: 'region', names: PARTS, groupBy: 'region' },
-  { id: 'month', names: PARTS, groupBy: 'month' },
+  { id: 'region', names: [...PARTS, ...SHIPPING_RATES], groupBy: 'region' },
+  { id: 'month', names: [...PARTS, ...SHIPPING_RATES, ...SHIPPING_COUNTS], groupBy: 'month' },
 ];
 const PARTS_CARDS: Card[] = [
   tiles('parts-tiles', 'manager.tabs.parts', PARTS),
   columns(
     bars('service-parts-region', 'manager.service.partsByRegion', 'region', PARTS, WARNING_LINE),
     lines('service-parts-trend', 'manager.service.partsTrend', 'month', PARTS),
+  ),
+  tiles('parts-shipping-tiles', 'manager.service.shipping', [...SHIPPING_COUNTS, ...SHIPPING_RATES]),
+  columns(
+    bars(
+      'service-shipping-region',
+      'manager.service.shippingByRegion',
+      'region',
+      SHIPPING_RATES,
+      WARNING_LINE,
+    ),
+    lines('service-shipping-trend', 'manager.service.shippingTrend', 'month', SHIPPING_RATES),
+  ),
+  columns(
+    bars('service-shipping-volume', 'manager.service.shippingVolume', 'month', SHIPPING_COUNTS),
+    records('service-unshipped', 'manager.service.unshipped', 'parts_unshipped', 'service-unshipped-rows'),
   ),
 ];
 

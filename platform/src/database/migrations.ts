@@ -1,6 +1,15 @@
 import type { SqlClient } from './sql-client';
 
 /** Ordered, append-only. A migration once released is never edited: add a new one. */
+/** The KPI sources whose days a write to ticket facts touches (migration 22; 23 adds shipments). */
+const TICKET_FACTS_MARKS: ReadonlyArray<readonly [string, string, string?]> = [
+  ['tickets', 'r.created_at'],
+  ['completed', 'r.completed_at'],
+  ['surveys', 'x.answered_at', 'survey_responses x ON x.ticket_id = r.ticket_id'],
+  ['surveys_sent', 'x.sent_at', 'surveys x ON x.ticket_id = r.ticket_id'],
+  ['complaints', 'x.created_at', 'complaints x ON x.ticket_id = r.ticket_id'],
+];
+
 export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
   {
     id: 1,
@@ -900,13 +909,7 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX IF NOT EXISTS complaints_created_idx ON complaints (created_at);
       CREATE INDEX IF NOT EXISTS returns_created_idx ON returns (created_at);
       CREATE INDEX IF NOT EXISTS compensations_decided_idx ON compensations (decided_at);
-      ${rollupDirtyTrigger('ticket_facts', [
-        ['tickets', 'r.created_at'],
-        ['completed', 'r.completed_at'],
-        ['surveys', 'x.answered_at', 'survey_responses x ON x.ticket_id = r.ticket_id'],
-        ['surveys_sent', 'x.sent_at', 'surveys x ON x.ticket_id = r.ticket_id'],
-        ['complaints', 'x.created_at', 'complaints x ON x.ticket_id = r.ticket_id'],
-      ])}
+      ${rollupDirtyTrigger('ticket_facts', TICKET_FACTS_MARKS)}
       ${rollupDirtyTrigger('survey_responses', [['surveys', 'r.answered_at']])}
       ${rollupDirtyTrigger('surveys', [['surveys_sent', 'r.sent_at']])}
       ${rollupDirtyTrigger('complaints', [['complaints', 'r.created_at']])}
@@ -924,6 +927,41 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       ])}
     `,
   },
+  {
+    id: 23,
+    name: 'part shipments: parts sent from a warehouse to the technician, and their KPI days',
+    sql: `
+      CREATE TABLE part_shipments (
+        id text PRIMARY KEY,
+        ticket_id text NOT NULL,
+        reservation_id text UNIQUE,
+        sku text NOT NULL,
+        qty integer NOT NULL,
+        from_location_id text NOT NULL,
+        technician_id text,
+        state text NOT NULL,
+        requested_at bigint NOT NULL,
+        shipped_at bigint,
+        arrived_at bigint,
+        picked_up_at bigint,
+        cancelled_at bigint,
+        carrier text,
+        tracking_no text
+      );
+      CREATE INDEX part_shipments_requested_idx ON part_shipments (requested_at);
+      CREATE INDEX part_shipments_ticket_idx ON part_shipments (ticket_id);
+      CREATE INDEX part_shipments_open_idx ON part_shipments (state) WHERE state IN ('requested', 'shipped', 'arrived');
+      ${rollupDirtyTrigger('part_shipments', [['shipments', 'r.requested_at']])}
+      ${rollupDirtyTrigger(
+        'ticket_facts',
+        [
+          ...TICKET_FACTS_MARKS,
+          ['shipments', 'x.requested_at', 'part_shipments x ON x.ticket_id = r.ticket_id'],
+        ],
+        { replace: true },
+      )}
+    `,
+  },
 ];
 
 /**
@@ -933,7 +971,8 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
  */
 function rollupDirtyTrigger(
   table: string,
-  marks: Array<[source: string, at: string, join?: string]>,
+  marks: ReadonlyArray<readonly [source: string, at: string, join?: string]>,
+  options: { replace?: boolean } = {},
 ): string {
   const fn = `kpi_dirty_${table}`;
   const mark = (rows: string) => `
@@ -948,7 +987,7 @@ function rollupDirtyTrigger(
           ) x WHERE x.day IS NOT NULL
           ON CONFLICT DO NOTHING;`;
   return `
-      CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      CREATE OR REPLACE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
         IF TG_OP IN ('INSERT', 'UPDATE') THEN${mark('kpi_new')}
         END IF;
@@ -956,12 +995,16 @@ function rollupDirtyTrigger(
         END IF;
         RETURN NULL;
       END $fn$;
-      CREATE TRIGGER ${fn}_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS kpi_new
+${
+  options.replace
+    ? ''
+    : `CREATE TRIGGER ${fn}_ins AFTER INSERT ON ${table} REFERENCING NEW TABLE AS kpi_new
         FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();
       CREATE TRIGGER ${fn}_upd AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS kpi_old NEW TABLE AS kpi_new
         FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();
       CREATE TRIGGER ${fn}_del AFTER DELETE ON ${table} REFERENCING OLD TABLE AS kpi_old
-        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`;
+        FOR EACH STATEMENT EXECUTE FUNCTION ${fn}();`
+}`;
 }
 
 export async function migrate(db: SqlClient): Promise<number[]> {

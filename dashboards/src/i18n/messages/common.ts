@@ -254,6 +254,8 @@ export const commonEn = {
       insufficient_stock: 'Not enough stock for this part.',
       not_on_van: 'This part is not on the van.',
       reservation_not_found: 'No such part reservation.',
+      shipment_not_found: 'No such part shipment.',
+      shipment_state: 'This shipment has already moved on; reload to see where it is.',
     },
     sla: { already_paused: 'The clock is paused already.', not_paused: 'The clock is not paused.' },
     telemetry: {
@@ -631,6 +633,8 @@ export const commonZh: Messages<typeof commonEn> = {
       insufficient_stock: '该备件库存不足。',
       not_on_van: '服务车上没有该备件。',
       reservation_not_found: '备件预留不存在。',
+      shipment_not_found: '备件发货记录不存在。',
+      shipment_state: '该发货记录状态已变化，请刷新查看最新进度。',
     },
     sla: { already_paused: '计时已暂停。', not_paused: '计时未暂停。' },
     telemetry: {

@@ -11,6 +11,7 @@ import type {
   KpiWarning,
   LocationEvent,
   NotificationEvent,
+  PartShipment,
   ReturnCase,
   ServiceRequest,
   SlaEventView,
@@ -57,6 +58,8 @@ export interface DomainEventMap {
   'complaint.changed': Complaint;
   /** A compensation was requested, approved, rejected or granted. */
   'compensation.changed': Compensation;
+  /** A part shipment was requested, shipped, arrived or picked up. */
+  'part_shipment.changed': PartShipment;
   /** A return or exchange was applied for or moved. */
   'return.changed': ReturnCase;
   /** A management warning opened or closed, or an improvement action was recorded or done on it. */

@@ -278,6 +278,7 @@ export class TicketDispatch implements OnModuleInit {
         sku: view.partSku,
         vanId: technician?.vanId ?? null,
         site: view.location,
+        technicianId: assignment.technicianId,
       });
       partNote = reservation
         ? ` Part ${view.partSku} reserved from ${plan.ok ? plan.source : ''} ${reservation.locationId}.`

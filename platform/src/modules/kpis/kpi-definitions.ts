@@ -29,7 +29,8 @@ export type KpiSourceName =
   | 'technicians'
   | 'requests'
   | 'approvals'
-  | 'technician_status';
+  | 'technician_status'
+  | 'shipments';
 
 export interface KpiSource {
   sql: string;
@@ -200,6 +201,15 @@ export const KPI_SOURCES: Record<KpiSourceName, KpiSource> = {
             LEFT JOIN devices d ON d.id = c.device_id
            WHERE p.needs_approval`,
   },
+  shipments: {
+    time: 'period',
+    // parts sent from a warehouse for a ticket, by when they were requested (cancelled: not counted)
+    sql: `SELECT s.requested_at AS at, ${TICKET_DIMS}, 'shipment' AS row_kind, s.id AS row_id,
+                 s.requested_at, s.shipped_at, s.arrived_at
+            FROM part_shipments s LEFT JOIN ticket_facts f ON f.ticket_id = s.ticket_id
+            LEFT JOIN organisations po ON po.id = f.provider_id
+           WHERE s.state <> 'cancelled'`,
+  },
   technician_status: {
     time: 'stock',
     // one row per technician: the hours of the status history inside [from, min(to, now)) —
@@ -303,6 +313,36 @@ const failuresOf = (name: KpiName, failureClass: string, warning: number): KpiDe
 });
 
 const ticketCount: Pick<KpiPart, 'value' | 'rowValue' | 'bad'> = { ...count, bad: 'false' };
+
+/**
+ * The share of parts requests whose `column` (shipped, arrived) came within `hours` of the
+ * request; a request counts once it did, or once its `hours` have passed without it.
+ */
+const partsWithin = (
+  name: KpiName,
+  column: 'shipped_at' | 'arrived_at',
+  hours: number,
+  target: number,
+  warning: number,
+): KpiDefinition => {
+  const inTime = `${column} IS NOT NULL AND ${column} - requested_at <= ${hours * HOUR}`;
+  return {
+    name,
+    area: 'service',
+    unit: 'ratio',
+    direction: 'higher_is_better',
+    target,
+    warning,
+    owner: 'parts logistics head',
+    part: {
+      source: 'shipments',
+      where: `(${column} IS NOT NULL OR requested_at + ${hours * HOUR} <= $3)`,
+      value: rate(inTime),
+      rowValue: flag(inTime),
+      bad: `NOT (${inTime})`,
+    },
+  };
+};
 
 /** Every KPI, defined once. docs/kpis.md says the same in words; the tests recompute each from raw rows. */
 export const KPI_DEFINITIONS: Record<KpiName, KpiDefinition> = {
@@ -718,6 +758,30 @@ export const KPI_DEFINITIONS: Record<KpiName, KpiDefinition> = {
       bad: 'parts_at_first_visit < parts_needed',
     },
   },
+  parts_requested: {
+    name: 'parts_requested',
+    area: 'service',
+    unit: 'count',
+    direction: 'lower_is_better',
+    target: null,
+    warning: null,
+    owner: 'parts logistics head',
+    part: { source: 'shipments', ...count, bad: 'shipped_at IS NULL' },
+  },
+  parts_unshipped: {
+    name: 'parts_unshipped',
+    area: 'service',
+    unit: 'count',
+    direction: 'lower_is_better',
+    target: 0,
+    warning: null,
+    owner: 'parts logistics head',
+    part: { source: 'shipments', where: 'shipped_at IS NULL', ...count, bad: 'true' },
+  },
+  parts_shipped_24h_rate: partsWithin('parts_shipped_24h_rate', 'shipped_at', 24, 0.95, 0.9),
+  parts_receipt_24h_rate: partsWithin('parts_receipt_24h_rate', 'arrived_at', 24, 0.7, 0.6),
+  parts_receipt_48h_rate: partsWithin('parts_receipt_48h_rate', 'arrived_at', 48, 0.9, 0.85),
+  parts_receipt_7d_rate: partsWithin('parts_receipt_7d_rate', 'arrived_at', 7 * 24, 0.98, 0.95),
   approvals_pending: {
     name: 'approvals_pending',
     area: 'service',

@@ -14,7 +14,7 @@ export const EXCEPTION_KINDS: readonly ExceptionKind[] = [
   'part_not_picked_up',
 ];
 
-/** A part reserved at a depot for a ticket waiting for parts longer than this is waiting to be picked up. */
+/** A part that arrived at the technician's pickup point and lay there longer than this was not picked up. */
 const PICKUP_GRACE_MS = 24 * HOUR;
 
 /** A batch or lot is bad when its rate is at least this many times the expected, on at least MIN failures. */
@@ -83,10 +83,10 @@ export class KpiExceptionsService {
          SELECT 'key_customer', o.*, o.created_at FROM open_tickets o WHERE o.tier = 'vip'
          UNION ALL
          SELECT 'part_not_picked_up', o.*, p.first_at + $2 FROM open_tickets o
-           JOIN (SELECT r.ticket_id, MIN(r.created_at) AS first_at
-                   FROM part_reservations r JOIN stock_locations l ON l.id = r.location_id AND l.kind <> 'van'
-                  WHERE r.state = 'held' GROUP BY r.ticket_id) p ON p.ticket_id = o.ticket_id
-          WHERE o.status = 'waiting_parts' AND p.first_at + $2 < $1
+           JOIN (SELECT s.ticket_id, MIN(s.arrived_at) AS first_at
+                   FROM part_shipments s WHERE s.state = 'arrived' GROUP BY s.ticket_id) p
+             ON p.ticket_id = o.ticket_id
+          WHERE p.first_at + $2 < $1
        )
        SELECT x.kind, x.ticket_id, x.status, x.priority, x.tier, x.region, x.branch_id, x.provider_id,
               x.technician_id, x.appliance_type, x.model, x.created_at, x.since,

@@ -6,4 +6,6 @@ export const partsError = featureErrors({
   'parts.insufficient_stock': 'conflict',
   'parts.bad_quantity': 'invalid',
   'parts.not_on_van': 'conflict',
+  'parts.shipment_not_found': 'not_found',
+  'parts.shipment_state': 'conflict',
 });

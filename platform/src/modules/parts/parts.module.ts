@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TechniciansModule } from '../technicians/technicians.module';
+import { PartShipmentsController } from './part-shipments.controller';
+import { PartShipmentsService } from './part-shipments.service';
 import { PartsController } from './parts.controller';
 import { PartsRepository } from './parts.repository';
 import { PartsService } from './parts.service';
@@ -7,8 +9,8 @@ import { TechnicianVanController } from './technician-van.controller';
 
 @Module({
   imports: [TechniciansModule],
-  controllers: [PartsController, TechnicianVanController],
-  providers: [PartsService, PartsRepository],
-  exports: [PartsService],
+  controllers: [PartShipmentsController, PartsController, TechnicianVanController],
+  providers: [PartsService, PartsRepository, PartShipmentsService],
+  exports: [PartsService, PartShipmentsService],
 })
 export class PartsModule {}

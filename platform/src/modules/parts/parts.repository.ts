@@ -144,6 +144,8 @@ export class PartsRepository {
     lots: Array<{ locationId: string; sku: string; lots: StockLot[] }>;
     reservations: Reservation[];
     consumptions: Consumption[];
+    /** Reservations at a warehouse that a technician waits for: a shipment is requested for each. */
+    shipments?: Array<{ reservation: Reservation; technicianId: string | null }>;
   }): Promise<void> {
     await this.db.transaction(async (tx) => {
       for (const group of change.lots) {
@@ -168,6 +170,37 @@ export class PartsRepository {
             r.createdAtMs,
             r.closedAtMs,
           ],
+        );
+      }
+      for (const { reservation: r, technicianId } of change.shipments ?? []) {
+        await tx.query(
+          `INSERT INTO part_shipments (id, ticket_id, reservation_id, sku, qty, from_location_id, technician_id,
+             state, requested_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, 'requested', $8) ON CONFLICT (reservation_id) DO NOTHING`,
+          [
+            `sh-${r.id}`,
+            r.ticketId,
+            r.id,
+            r.sku,
+            r.lots.reduce((sum, lot) => sum + lot.qty, 0),
+            r.locationId,
+            technicianId,
+            r.createdAtMs,
+          ],
+        );
+      }
+      // a reservation released before its part was picked up cancels its shipment; one fitted
+      // means the technician has the part (collected in person when it was never shipped)
+      for (const r of change.reservations.filter((x) => x.state !== 'held')) {
+        const at = r.closedAtMs ?? 0;
+        await tx.query(
+          r.state === 'released'
+            ? `UPDATE part_shipments SET state = 'cancelled', cancelled_at = $2
+                WHERE reservation_id = $1 AND state IN ('requested', 'shipped', 'arrived')`
+            : `UPDATE part_shipments SET state = 'picked_up', shipped_at = COALESCE(shipped_at, $2),
+                 arrived_at = COALESCE(arrived_at, $2), picked_up_at = $2
+                WHERE reservation_id = $1 AND state IN ('requested', 'shipped', 'arrived')`,
+          [r.id, at],
         );
       }
       for (const c of change.consumptions) {

@@ -84,7 +84,12 @@ export class PartsService {
     });
   }
 
-  private async persist(after: Inventory, touched: Reservation[], consumptions: Consumption[]) {
+  private async persist(
+    after: Inventory,
+    touched: Reservation[],
+    consumptions: Consumption[],
+    shipments: Array<{ reservation: Reservation; technicianId: string | null }> = [],
+  ) {
     const groups = new Map<string, { locationId: string; sku: string }>();
     for (const r of touched)
       groups.set(`${r.locationId}\u0000${r.sku}`, { locationId: r.locationId, sku: r.sku });
@@ -95,6 +100,7 @@ export class PartsService {
       })),
       reservations: touched,
       consumptions,
+      shipments,
     });
   }
 
@@ -130,12 +136,16 @@ export class PartsService {
     return (await this.load()).reservations.filter((r) => r.ticketId === ticketId && r.state === 'held');
   }
 
-  /** Reserves the likely part for a dispatched ticket: the technician's van first, then the nearest warehouse. */
+  /**
+   * Reserves the likely part for a dispatched ticket: the technician's van first, then the
+   * nearest warehouse, which is asked to ship it to the technician (a part shipment).
+   */
   reserveForTicket(args: {
     ticketId: string;
     sku: string;
     vanId: string | null;
     site: GeoPoint;
+    technicianId?: string | null;
   }): Promise<{ plan: ReservationPlan; reservation: Reservation | null }> {
     return this.exclusive<{ plan: ReservationPlan; reservation: Reservation | null }>(async (inventory) => {
       const warehouses = await this.warehouses();
@@ -151,7 +161,11 @@ export class PartsService {
         ticketId: args.ticketId,
         nowMs: this.clock.now(),
       });
-      await this.persist(next.inventory, [next.reservation], []);
+      const shipment =
+        plan.source === 'warehouse'
+          ? [{ reservation: next.reservation, technicianId: args.technicianId ?? null }]
+          : [];
+      await this.persist(next.inventory, [next.reservation], [], shipment);
       return { inventory: next.inventory, result: { plan, reservation: next.reservation } };
     });
   }

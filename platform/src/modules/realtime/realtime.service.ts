@@ -151,6 +151,10 @@ export class RealtimeService implements OnApplicationShutdown {
         const rooms = [STAFF_ROOM, ...(survey.customerId ? [`customer:${survey.customerId}`] : [])];
         this.emitTo(rooms, SOCKET_EVENTS.survey, survey);
       }),
+      this.events.on('part_shipment.changed', (shipment) => {
+        const rooms = [STAFF_ROOM, ...(shipment.technicianId ? [`technician:${shipment.technicianId}`] : [])];
+        this.emitTo(rooms, SOCKET_EVENTS.partShipment, shipment);
+      }),
       this.events.on('kpi_warning.changed', (warning) => {
         this.emitTo([STAFF_ROOM, roleRoom('manager')], SOCKET_EVENTS.kpiWarning, warning);
       }),

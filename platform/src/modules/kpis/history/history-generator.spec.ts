@@ -292,6 +292,57 @@ describe('the demo after-sales history', () => {
     expect(feedback.value).toBeLessThan(1);
   });
 
+  it('ships the part of every ticket that waited for one, picked up before the technician went back', async () => {
+    const waited = await db.query<{ ticket_id: string; waited_at: number; back_at: number | null }>(
+      `SELECT a.ticket_id, min(a.at) AS waited_at,
+              min(b.at) AS back_at
+         FROM ticket_audit a
+         LEFT JOIN ticket_audit b ON b.ticket_id = a.ticket_id AND b.from_status = 'waiting_parts' AND b.to_status = 'on_site'
+        WHERE a.to_status = 'waiting_parts' GROUP BY a.ticket_id`,
+    );
+    const shipments = await db.query<{
+      ticket_id: string;
+      state: string;
+      requested_at: number;
+      shipped_at: number | null;
+      arrived_at: number | null;
+      picked_up_at: number | null;
+    }>('SELECT ticket_id, state, requested_at, shipped_at, arrived_at, picked_up_at FROM part_shipments');
+    expect(waited.length).toBeGreaterThan(10);
+    expect(shipments.map((s) => s.ticket_id).sort()).toEqual(waited.map((w) => w.ticket_id).sort());
+    const byTicket = new Map(waited.map((w) => [w.ticket_id, w]));
+    for (const s of shipments) {
+      const w = byTicket.get(s.ticket_id)!;
+      expect(Number(s.requested_at)).toBe(Number(w.waited_at));
+      const times = [s.requested_at, s.shipped_at, s.arrived_at, s.picked_up_at]
+        .filter((x) => x !== null)
+        .map(Number);
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+      if (w.back_at !== null) {
+        expect(s.state).toBe('picked_up');
+        expect(Number(s.picked_up_at)).toBeLessThanOrEqual(Number(w.back_at));
+      } else expect(['requested', 'shipped', 'arrived']).toContain(s.state);
+    }
+    // most parts reach the technician within two days, not all within one
+    const kpis = new KpiService(db, new ManualClock(NOW));
+    const answer = await kpis.compute({
+      fromMs: summary.fromMs,
+      toMs: NOW,
+      names: [
+        'parts_receipt_24h_rate',
+        'parts_receipt_48h_rate',
+        'parts_receipt_7d_rate',
+        'parts_shipped_24h_rate',
+      ],
+    });
+    const value = (name: string) => answer.kpis.find((k) => k.name === name)!.value!;
+    expect(value('parts_receipt_24h_rate')).toBeLessThan(value('parts_receipt_48h_rate'));
+    expect(value('parts_receipt_48h_rate')).toBeLessThanOrEqual(value('parts_receipt_7d_rate'));
+    expect(value('parts_receipt_48h_rate')).toBeGreaterThan(0.6);
+    expect(value('parts_shipped_24h_rate')).toBeGreaterThan(0.8);
+    expect(value('parts_shipped_24h_rate')).toBeLessThan(1);
+  });
+
   it('writes technician shifts as a status history consistent with the tickets', async () => {
     const rows = await db.query<{
       technician_id: string;

@@ -73,6 +73,8 @@ export interface HistorySummary {
   openTickets: number;
   auditRows: number;
   partConsumptions: number;
+  /** Parts sent from the region's depot to technicians who waited for them. */
+  shipments: number;
   surveys: number;
   surveyResponses: number;
   complaints: number;
@@ -272,6 +274,22 @@ const CONSUMPTION_COLUMNS: readonly BulkColumn[] = [
   ['qty', 'integer'],
   ['at', 'bigint'],
 ];
+const SHIPMENT_COLUMNS: readonly BulkColumn[] = [
+  ['id', 'text'],
+  ['ticket_id', 'text'],
+  ['sku', 'text'],
+  ['qty', 'integer'],
+  ['from_location_id', 'text'],
+  ['technician_id', 'text'],
+  ['state', 'text'],
+  ['requested_at', 'bigint'],
+  ['shipped_at', 'bigint'],
+  ['arrived_at', 'bigint'],
+  ['picked_up_at', 'bigint'],
+  ['carrier', 'text'],
+  ['tracking_no', 'text'],
+];
+const CARRIERS = ['SF Express', 'JD Logistics', 'ZTO Express'] as const;
 const SURVEY_COLUMNS: readonly BulkColumn[] = [
   ['id', 'text'],
   ['ticket_id', 'text'],
@@ -425,6 +443,7 @@ const HISTORY_TABLES: ReadonlyArray<[table: string, idColumn: string]> = [
   ['ticket_facts', 'ticket_id'],
   ['ticket_audit', 'ticket_id'],
   ['part_consumptions', 'ticket_id'],
+  ['part_shipments', 'ticket_id'],
   ['survey_responses', 'survey_id'],
   ['surveys', 'id'],
   ['complaints', 'id'],
@@ -607,6 +626,7 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
     openTickets: 0,
     auditRows: 0,
     partConsumptions: 0,
+    shipments: 0,
     surveys: 0,
     surveyResponses: 0,
     complaints: 0,
@@ -682,6 +702,7 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
     tickets: [] as object[],
     audit: [] as object[],
     consumptions: [] as object[],
+    shipments: [] as object[],
     surveys: [] as object[],
     responses: [] as object[],
     complaints: [] as object[],
@@ -690,12 +711,15 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
   };
   // customer feedback draws from its own stream: the tickets stay as they are without it
   const feedbackRnd = new SeededRandom(deriveSeed(options.seed, 'after-sales-feedback'));
+  // so do the parts shipments
+  const shipmentRnd = new SeededRandom(deriveSeed(options.seed, 'parts-shipments'));
   let requestSeq = 0;
   const flush = async () => {
     await db.transaction(async (tx: SqlExecutor) => {
       await insertRows(tx, 'tickets', TICKET_COLUMNS, buffers.tickets);
       await insertRows(tx, 'ticket_audit', AUDIT_COLUMNS, buffers.audit);
       await insertRows(tx, 'part_consumptions', CONSUMPTION_COLUMNS, buffers.consumptions);
+      await insertRows(tx, 'part_shipments', SHIPMENT_COLUMNS, buffers.shipments);
       await insertRows(tx, 'surveys', SURVEY_COLUMNS, buffers.surveys);
       await insertRows(tx, 'survey_responses', RESPONSE_COLUMNS, buffers.responses);
       await insertRows(tx, 'compensations', COMPENSATION_COLUMNS, buffers.compensations);
@@ -855,6 +879,20 @@ export async function generateHistory(db: SqlClient, options: HistoryOptions): P
           at: firstResolved,
         });
         summary.partConsumptions++;
+      }
+      // the part the technician waited for: sent from the region's depot, picked up before the return visit
+      const shipment = timeline.waitedForParts ? partShipment(shipmentRnd, timeline.steps, nowMs) : null;
+      if (shipment) {
+        summary.shipments++;
+        buffers.shipments.push({
+          id: `${HISTORY_ID_PREFIX}sh-${pad(summary.shipments, 7)}`,
+          ticket_id: id,
+          sku,
+          qty: 1,
+          from_location_id: `wh-${region}`,
+          technician_id: technicianId,
+          ...shipment,
+        });
       }
       const resolvedStep = [...timeline.steps].reverse().find((s) => s.to === 'resolved');
       const resolution = timeline.everResolved
@@ -1489,5 +1527,54 @@ function historicalReturn(
     updated_at: updatedAt,
     clocks,
     audit,
+  };
+}
+
+/**
+ * The shipment of a part a technician waited for (`waiting_parts`): requested then, shipped by the
+ * depot within hours (now and then more than a day), in transit for a day or so (now and then
+ * several), and picked up before the technician went back (the next `on_site`). A ticket still
+ * waiting has its part requested, shipped, or arrived and lying at the pickup point.
+ */
+function partShipment(
+  rnd: SeededRandom,
+  steps: ReadonlyArray<{ to: string; at: number }>,
+  nowMs: number,
+): Record<string, unknown> | null {
+  const waiting = steps.findIndex((s) => s.to === 'waiting_parts');
+  if (waiting < 0) return null;
+  const requestedAt = steps[waiting].at;
+  const back = steps.slice(waiting + 1).find((s) => s.to === 'on_site');
+  const shipH = rnd.chance(0.08) ? rnd.between(24, 60) : rnd.between(1, 20);
+  const transitH = rnd.chance(0.12) ? rnd.between(48, 120) : rnd.between(5, 40);
+  let shippedAt = requestedAt + shipH * HOUR;
+  let arrivedAt = shippedAt + transitH * HOUR;
+  const carrier = rnd.pick(CARRIERS);
+  const trackingNo = `${carrier.slice(0, 2).toUpperCase()}${Math.floor(rnd.between(1e9, 1e10 - 1))}`;
+  if (back) {
+    // the technician went back with the part: it was in hand by then
+    const pickedUpAt = Math.max(requestedAt + 40 * MIN, back.at - rnd.between(30, 150) * MIN);
+    arrivedAt = Math.min(arrivedAt, pickedUpAt - 10 * MIN);
+    shippedAt = Math.min(shippedAt, requestedAt + (arrivedAt - requestedAt) / 2);
+    return {
+      state: 'picked_up',
+      requested_at: requestedAt,
+      shipped_at: Math.round(shippedAt),
+      arrived_at: Math.round(arrivedAt),
+      picked_up_at: Math.round(pickedUpAt),
+      carrier,
+      tracking_no: trackingNo,
+    };
+  }
+  const shipped = shippedAt <= nowMs;
+  const arrived = arrivedAt <= nowMs;
+  return {
+    state: arrived ? 'arrived' : shipped ? 'shipped' : 'requested',
+    requested_at: requestedAt,
+    shipped_at: shipped ? Math.round(shippedAt) : null,
+    arrived_at: arrived ? Math.round(arrivedAt) : null,
+    picked_up_at: null,
+    carrier: shipped ? carrier : null,
+    tracking_no: shipped ? trackingNo : null,
   };
 }
