@@ -125,7 +125,7 @@ describe('the message catalogues', () => {
       ...KPI_NAMES.map((name) => `manager.kpi.${name}`),
       ...KPI_GROUP_BYS.map((groupBy) => `manager.groupBy.${groupBy}`),
       ...kpiRowKindSchema.options.map((kind) => `manager.rowKind.${kind}`),
-      ...DEPARTMENTS.map((department) => `manager.department.${department}`),
+      ...DEPARTMENTS.map((department) => `department.${department}`),
       'manager.orgType.branch',
       'manager.orgType.provider',
     ];

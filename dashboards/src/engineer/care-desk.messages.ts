@@ -34,14 +34,6 @@ export const careDeskEn = {
     core_function: 'Core function lost',
     minor: 'Minor issue',
   },
-  department: {
-    technical_service: 'Technical service',
-    installation: 'Installation',
-    logistics: 'Logistics',
-    customer_service: 'Customer service',
-    finance: 'Finance',
-    quality: 'Quality',
-  },
   symptom: {
     not_draining: 'Does not drain',
     noisy_spin: 'Noisy when spinning',
@@ -369,14 +361,6 @@ export const careDeskZh: Messages<typeof careDeskEn> = {
     safety: '安全隐患',
     core_function: '核心功能失效',
     minor: '一般问题',
-  },
-  department: {
-    technical_service: '技术服务部',
-    installation: '安装部',
-    logistics: '物流部',
-    customer_service: '客户服务部',
-    finance: '财务部',
-    quality: '质量部',
   },
   symptom: {
     not_draining: '不排水',

@@ -39,7 +39,7 @@ export const requestStatusLabel = (status: RequestStatus): string => t(`careDesk
 export const requestTypeLabel = (type: ServiceRequest['type']): string => t(`careDesk.type.${type}`);
 export const urgencyLabel = (urgency: ServiceRequest['urgency']): string => t(`careDesk.urgency.${urgency}`);
 export const departmentLabel = (department: ServiceRequest['department']): string =>
-  t(`careDesk.department.${department}`);
+  t(`department.${department}`);
 export const symptomLabel = (symptom: string): string =>
   tDynamic(`careDesk.symptom.${symptom}`, t('careDesk.symptom.unknown'));
 export const notificationKindLabel = (kind: NotificationKind): string =>

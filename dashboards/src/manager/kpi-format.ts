@@ -201,7 +201,7 @@ export function groupLabel(key: string, groupBy: KpiGroupBy | undefined, namers:
     case 'failure_class':
       return tDynamic(`manager.failureClass.${key}`, key);
     case 'department':
-      return tDynamic(`manager.department.${key}`, key);
+      return tDynamic(`department.${key}`, key);
     case 'org_type':
       return tDynamic(`manager.orgType.${key}`, key);
   }

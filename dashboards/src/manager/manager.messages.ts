@@ -64,14 +64,6 @@ export const managerEn = {
   },
   region: { north: 'North', east: 'East', south: 'South', west: 'West', none: 'No region' },
   failureClass: { early: 'Early failure', in_warranty: 'In warranty', out_of_warranty: 'Out of warranty' },
-  department: {
-    technical_service: 'Technical service',
-    installation: 'Installation',
-    logistics: 'Logistics',
-    customer_service: 'Customer service',
-    finance: 'Finance',
-    quality: 'Quality',
-  },
   orgType: { branch: 'Own service station', provider: 'Service partner', none: 'Not dispatched' },
   channel: {
     alarm: 'Alarm',
@@ -375,14 +367,6 @@ export const managerZh: Messages<typeof managerEn> = {
   },
   region: { north: '北区', east: '东区', south: '南区', west: '西区', none: '未划分区域' },
   failureClass: { early: '早期故障', in_warranty: '保内故障', out_of_warranty: '保外故障' },
-  department: {
-    technical_service: '技术服务部',
-    installation: '安装部',
-    logistics: '物流部',
-    customer_service: '客服部',
-    finance: '财务部',
-    quality: '质量部',
-  },
   orgType: { branch: '自有服务站', provider: '服务商', none: '未派工' },
   channel: {
     alarm: '告警',

@@ -106,6 +106,15 @@ export const commonEn = {
   },
   priority: { P1: 'P1 urgent', P2: 'P2 high', P3: 'P3 normal', P4: 'P4 low' },
   tier: { standard: 'Standard', vip: 'VIP' },
+  /** Who answers a request or decides an approval. */
+  department: {
+    technical_service: 'Technical service',
+    installation: 'Installation',
+    logistics: 'Logistics',
+    customer_service: 'Customer service',
+    finance: 'Finance',
+    quality: 'Quality',
+  },
   source: { alarm: 'Alarm', prediction: 'Prediction', customer: 'Customer request', complaint: 'Complaint' },
   technicianStatus: {
     available: 'Available',
@@ -376,7 +385,8 @@ export const commonEn = {
     kpi_targets: {
       org_not_found: 'This organisation does not exist.',
       kpi_not_found: 'This KPI does not exist.',
-      out_of_range: 'The value is outside the range this KPI allows (rates 0–100 %, scores 0–5, other values 0 or more).',
+      out_of_range:
+        'The value is outside the range this KPI allows (rates 0–100 %, scores 0–5, other values 0 or more).',
     },
     kpi_warnings: {
       not_found: 'This management warning does not exist.',
@@ -411,7 +421,13 @@ export const commonZh: Messages<typeof commonEn> = {
     noScript: '本应用需要启用 JavaScript。',
     signedInAs: '已登录：{{name}}（{{role}}）',
   },
-  role: { admin: '管理员', engineer: '技术支持工程师', technician: '服务工程师', customer: '客户', manager: '服务经理' },
+  role: {
+    admin: '管理员',
+    engineer: '技术支持工程师',
+    technician: '服务工程师',
+    customer: '客户',
+    manager: '服务经理',
+  },
   nav: {
     fleet: '设备',
     tickets: '工单',
@@ -486,6 +502,14 @@ export const commonZh: Messages<typeof commonEn> = {
   },
   priority: { P1: 'P1 紧急', P2: 'P2 高', P3: 'P3 普通', P4: 'P4 低' },
   tier: { standard: '普通', vip: 'VIP' },
+  department: {
+    technical_service: '技术服务部',
+    installation: '安装部',
+    logistics: '物流部',
+    customer_service: '客服部',
+    finance: '财务部',
+    quality: '质量部',
+  },
   source: { alarm: '告警', prediction: '预测', customer: '客户报修', complaint: '投诉' },
   technicianStatus: {
     available: '空闲',
