@@ -10,7 +10,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { Alarm, Customer, DeviceView, Technician, Ticket, TicketDetail } from '../../contracts/src';
+import type {
+  Alarm,
+  Customer,
+  DeviceView,
+  Part,
+  PartShipment,
+  Technician,
+  Ticket,
+  TicketDetail,
+  VanStock,
+} from '../../contracts/src';
 import {
   DESKTOP,
   PHONE,
@@ -358,4 +368,117 @@ describe('the technician workspace and the customer portal, phone first', () => 
     await customerSession.context.close();
     await techSession.context.close();
   }, 150_000);
+
+  it('a part not on the van: the parts desk ships it and marks it arrived, the technician picks it up', async () => {
+    // a job whose likely part is not on the chosen technician's van: the warehouse ships it (API flow)
+    const parts = await api<Part[]>('GET', '/api/parts');
+    const technicians = (await api<Technician[]>('GET', '/api/technicians')).filter((t) => t.email);
+    const vans = new Map<string, VanStock>();
+    const vanOf = async (id: string): Promise<VanStock> => {
+      const known = vans.get(id);
+      if (known) return known;
+      const van = await api<VanStock>('GET', `/api/technicians/${id}/van`);
+      vans.set(id, van);
+      return van;
+    };
+    const tried = new Set<string>();
+    const { shipment, tech } = await waitFor(
+      async () => {
+        // one the dispatcher already asked a warehouse for, else one dispatched here
+        const waiting = await api<PartShipment[]>('GET', '/api/parts/shipments?state=requested');
+        for (const sent of waiting) {
+          const owner = technicians.find((t) => t.id === sent.technicianId);
+          if (owner) return { shipment: sent, tech: owner };
+        }
+        const tickets = await api<Ticket[]>('GET', '/api/tickets?open=true');
+        for (const ticket of tickets) {
+          if (tried.has(ticket.id) || !OPEN.has(ticket.status) || !ticket.likelyPart || !ticket.customerId)
+            continue;
+          const device = await api<DeviceView>('GET', `/api/devices/${ticket.deviceId}`);
+          const sku = parts.find((p) => p.applianceType === device.type && p.part === ticket.likelyPart)?.sku;
+          if (!sku) continue;
+          for (const candidate of technicians.filter((t) => t.skills[device.type])) {
+            const onVan = (await vanOf(candidate.id)).items.find((i) => i.sku === sku)?.available ?? 0;
+            if (onVan > 0) continue;
+            tried.add(ticket.id);
+            const dispatched = await api<Ticket>('POST', `/api/tickets/${ticket.id}/dispatch`, {
+              technicianId: candidate.id,
+              reason: 'large test: a part that is not on the van',
+            }).catch(() => null);
+            if (!dispatched) break;
+            const [sent] = await api<PartShipment[]>('GET', `/api/parts/shipments?ticketId=${ticket.id}`);
+            if (sent) return { shipment: sent, tech: candidate };
+            break;
+          }
+        }
+        return undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1000, what: 'a dispatched job whose part a warehouse ships' },
+    );
+    expect(shipment).toMatchObject({ state: 'requested', technicianId: tech.id });
+    const techToken = await login(tech.email as string, TECHNICIAN_PASSWORD);
+    const job = await api<TicketDetail>('GET', `/api/tickets/${shipment.ticketId}`);
+    if (job.offer && job.offer.acceptedAtMs === null)
+      await api<Ticket>('POST', `/api/tickets/${shipment.ticketId}/accept`, undefined, techToken);
+
+    // ---- the engineer's parts desk: ship it with a carrier, then mark it arrived ----------------
+    // the desk's browser lives a day and an hour later: the part is late, not shipped after 24 hours
+    const desk = await newPage(browser, { viewport: DESKTOP, locale: 'en-US' });
+    await desk.page.clock.setFixedTime(Date.now() + 25 * 3_600_000);
+    await signIn(desk.page, product.baseUrl, ENGINEER.email, ENGINEER.password);
+    await desk.page.goto(`${product.baseUrl}/#/parts`);
+    const row = desk.page.locator(`[data-testid="shipment-row"][data-shipment-id="${shipment.id}"]`);
+    await row.waitFor(); // "to ship" is the desk's first view
+    expect(await row.getAttribute('data-late')).toBe('true');
+    await expect(row.getByTestId('shipment-late').textContent()).resolves.toMatch(/^Late/);
+    await expect(desk.page.getByTestId('shipments-summary').textContent()).resolves.toMatch(
+      /not shipped for more than 24 hours/,
+    );
+    await desk.page.getByTestId('shipments-filter').selectOption('all');
+    await row.getByTestId('shipment-ship').click();
+    await desk.page.getByTestId('shipment-carrier').fill('SF Express');
+    await desk.page.getByTestId('shipment-tracking').fill('SF1234567890');
+    await checkPage(desk.page, 'parts-shipments-desk');
+    await desk.page.getByTestId('shipment-ship-confirm').click();
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'shipped', { what: 'shipped' });
+    await expect(row.textContent()).resolves.toContain('SF Express · SF1234567890');
+    expect(await row.getAttribute('data-late')).toBeNull();
+    await row.getByTestId('shipment-arrived').click();
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'arrived', { what: 'arrived' });
+    await expect(row.textContent()).resolves.toContain('At the pickup point');
+
+    // ---- the technician sees it waiting at the pickup point and picks it up ----------------------
+    const field = await newPage(browser, { viewport: PHONE, locale: 'en-US' });
+    await signIn(field.page, product.baseUrl, tech.email as string, TECHNICIAN_PASSWORD);
+    await field.page.goto(`${product.baseUrl}/#/jobs/${shipment.ticketId}`);
+    const onJob = field.page.getByTestId('job-shipments').getByTestId('job-shipment');
+    await onJob.waitFor();
+    expect(await onJob.getAttribute('data-state')).toBe('arrived');
+    await expect(onJob.textContent()).resolves.toMatch(/Arrived at the pickup point/);
+    await field.page.getByTestId('job-shipments').scrollIntoViewIfNeeded();
+    await checkPage(field.page, 'job-shipments-phone');
+    await onJob.getByTestId('job-shipment-pick-up').click();
+    await waitFor(async () => (await onJob.getAttribute('data-state')) === 'picked_up', {
+      what: 'picked up',
+    });
+    await expect(onJob.textContent()).resolves.toMatch(/Picked up/);
+
+    // the desk, open all along, shows it picked up, live
+    await waitFor(async () => (await row.getAttribute('data-state')) === 'picked_up', {
+      what: 'the desk to show the part picked up',
+    });
+    await expect(row.textContent()).resolves.toContain('Picked up');
+
+    // both in Chinese
+    await field.page.getByTestId('language').selectOption('zh-CN');
+    await expect(onJob.textContent()).resolves.toMatch(/已领取/);
+    await screenshot(field.page, 'job-shipments-phone-zh');
+    await desk.page.getByTestId('language').selectOption('zh-CN');
+    await expect(row.textContent()).resolves.toContain('已领取');
+    const deskZh = await checkPage(desk.page, 'parts-shipments-desk-zh');
+    expect(deskZh).toContain('发往服务工程师的备件');
+    expect(deskZh).not.toMatch(/Picked up|To ship|Carrier/);
+    await field.context.close();
+    await desk.context.close();
+  }, 90_000);
 });

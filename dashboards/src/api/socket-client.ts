@@ -19,6 +19,7 @@ const LIVE_EVENTS = [
   'compensation',
   'return',
   'survey',
+  'part_shipment',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 type EventName = (typeof LIVE_EVENTS)[number];

@@ -85,7 +85,8 @@ type LiveEvent =
   | 'complaint'
   | 'compensation'
   | 'return'
-  | 'survey';
+  | 'survey'
+  | 'part_shipment';
 
 /** Listens to a server event while the component is shown; the latest `listener` is always called. */
 export function useSocketEvent<E extends LiveEvent>(event: E, listener: ServerToClientEvents[E]): void {

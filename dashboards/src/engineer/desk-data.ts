@@ -3,6 +3,7 @@
 import type { Customer, Technician } from '../../../contracts/src';
 import type { ApiClient } from '../api/api-client';
 import { t } from '../i18n/i18n';
+import { regionLabel } from './device-words';
 
 const CUSTOMER_PAGE = 500;
 
@@ -21,7 +22,7 @@ export function locationName(locationId: string, technicians: readonly Technicia
   const van = technicians?.find((tech) => tech.vanId === locationId);
   if (van) return t('desk.parts.van', { name: van.name });
   const depot = /^wh-(.+)$/.exec(locationId);
-  if (depot) return t('desk.parts.depot', { region: depot[1] });
+  if (depot) return t('desk.parts.depot', { region: regionLabel(depot[1]) });
   return locationId;
 }
 

@@ -299,6 +299,6 @@ export const deskZh: Messages<typeof deskEn> = {
     from: '出库位置',
     ticket: '工单',
     van: '{{name}} 的服务车',
-    depot: '{{region}} 备件库',
+    depot: '{{region}}备件库',
   },
 };

@@ -12,6 +12,7 @@ import { formatDateTime, formatNumber, formatPercent } from '../i18n/format';
 import { t, useI18n } from '../i18n/i18n';
 import { partLabel, typeLabel } from '../i18n/labels';
 import { locationName, ticketRef } from './desk-data';
+import { PartShipments } from './parts-shipments';
 
 /** How many SKUs the chart shows when none needs reordering: those closest to their reorder point. */
 const NEAREST = 8;
@@ -87,6 +88,7 @@ export function PartsPage() {
   return (
     <>
       <PageTitle>{t('desk.parts.title')}</PageTitle>
+      <PartShipments />
       <div class="columns desk-columns">
         <section class="card" aria-labelledby="parts-fill-title" data-testid="parts-fill-rate">
           <h2 id="parts-fill-title">{t('desk.parts.fillRate')}</h2>

@@ -10,13 +10,26 @@ import { deskEn, deskZh } from './desk.messages';
 import { DevicePage } from './device-page';
 import { engineerEn, engineerZh } from './engineer.messages';
 import { FleetPage } from './fleet-page';
+import { shipmentsEn, shipmentsZh } from './parts-shipments.messages';
 import { TicketPage } from './ticket-page';
 import { TicketsPage } from './tickets-page';
 
 /** The console's words (registered by `loadRoutes` when this chunk loads). */
 export const ENGINEER_MESSAGES: AreaMessages = {
-  en: { engineer: engineerEn, desk: deskEn, careDesk: careDeskEn, aftercareDesk: aftercareDeskEn },
-  zh: { engineer: engineerZh, desk: deskZh, careDesk: careDeskZh, aftercareDesk: aftercareDeskZh },
+  en: {
+    engineer: engineerEn,
+    desk: deskEn,
+    careDesk: careDeskEn,
+    aftercareDesk: aftercareDeskEn,
+    shipments: shipmentsEn,
+  },
+  zh: {
+    engineer: engineerZh,
+    desk: deskZh,
+    careDesk: careDeskZh,
+    aftercareDesk: aftercareDeskZh,
+    shipments: shipmentsZh,
+  },
 };
 
 /** The support engineer console (admins have it too). The first route is the home page. */

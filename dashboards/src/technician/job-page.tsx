@@ -30,6 +30,7 @@ import {
 } from './job-resolve';
 import { JobOnTheWay, JobSetOff } from './job-route';
 import { JobSelfTest } from './job-self-test';
+import { JobShipments } from './job-shipments';
 import { DONE_STATUSES, jobTitle } from './job-words';
 
 interface JobData {
@@ -116,6 +117,7 @@ export function JobPage({ params }: { params: Record<string, string> }) {
                       onChanged={changed}
                     />
                   </Section>
+                  {working ? <JobShipments ticketId={ticket.id} /> : null}
                 </div>
 
                 <div class="job-layout__side">

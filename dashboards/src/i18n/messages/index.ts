@@ -10,6 +10,7 @@ import { aftercareDeskEn, aftercareDeskZh } from '../../engineer/aftercare-desk.
 import { careDeskEn, careDeskZh } from '../../engineer/care-desk.messages';
 import { deskEn, deskZh } from '../../engineer/desk.messages';
 import { engineerEn, engineerZh } from '../../engineer/engineer.messages';
+import { shipmentsEn, shipmentsZh } from '../../engineer/parts-shipments.messages';
 import { managerEn, managerZh } from '../../manager/manager.messages';
 import { technicianEn, technicianZh } from '../../technician/technician.messages';
 import type { Messages } from '../catalogue';
@@ -27,6 +28,7 @@ export const catalogueEn = {
   aftercare: aftercareEn,
   aftercareDesk: aftercareDeskEn,
   manager: managerEn,
+  shipments: shipmentsEn,
 };
 
 export type Catalogue = typeof catalogueEn;
@@ -43,4 +45,5 @@ export const catalogueZh: Messages<Catalogue> = {
   aftercare: aftercareZh,
   aftercareDesk: aftercareDeskZh,
   manager: managerZh,
+  shipments: shipmentsZh,
 };
