@@ -360,6 +360,12 @@ describe('the management boards in the browser', () => {
       'service_cost_ratio',
       'parts_fill_rate_bc',
       'parts_fill_rate_overall',
+      'parts_requested',
+      'parts_unshipped',
+      'parts_shipped_24h_rate',
+      'parts_receipt_24h_rate',
+      'parts_receipt_48h_rate',
+      'parts_receipt_7d_rate',
       'complaints',
       'approvals_pending',
       'approvals_on_time_rate',
@@ -390,6 +396,25 @@ describe('the management boards in the browser', () => {
     }
     await expectAccessible(page, 'the service indicator board');
     await screenshot(page, 'kpi-service');
+
+    // the parts tab: warehouse dispatch beside the fill rates, the receipt rates the history's
+    // shipments give, and the requests not shipped yet, each opening the shipment behind it
+    await page.getByTestId('tab-parts').click();
+    await page.getByTestId('parts-shipping-tiles').waitFor();
+    const receipt = page.getByTestId('kpi-tile-parts_receipt_48h_rate');
+    await expect(receipt.innerText()).resolves.toMatch(/\d+(\.\d)? ?%/);
+    const shipping = await getJson<{ kpis: Array<{ name: string; value: number | null }> }>(
+      product.baseUrl,
+      '/api/kpis?names=parts_requested,parts_receipt_24h_rate,parts_receipt_7d_rate',
+      token,
+    );
+    const shippingValue = (name: string) => shipping.kpis.find((k) => k.name === name)!.value!;
+    expect(shippingValue('parts_requested')).toBeGreaterThan(0);
+    expect(shippingValue('parts_receipt_24h_rate')).toBeLessThan(shippingValue('parts_receipt_7d_rate'));
+    await page.getByTestId('service-shipping-trend').waitFor();
+    await page.getByTestId('service-unshipped').waitFor();
+    await expectAccessible(page, 'the parts tab');
+    await screenshot(page, 'kpi-service-parts');
 
     // the complaints tab: the recurring terms of the period's complaints as a word cloud, the
     // terms the API finds, drawn as words (echarts-wordcloud on ECharts 6) and listed as a table

@@ -38,9 +38,10 @@ export function tabSpecs(tab: BoardTab): KpiSpec[] {
 /** The tab's headline tiles: the KPIs over the whole period (the query `total`, which they bring). */
 export function tiles(testId: string, title: Key, names: readonly KpiName[]): Card {
   const draw: Card = (data) => (
-    <KpiTiles title={t(title)} names={names} values={data.all('total')} testId={testId} />
+    <KpiTiles title={t(title)} names={names} values={data.all(`total:${testId}`)} testId={testId} />
   );
-  return Object.assign(draw, { query: { id: 'total', names } });
+  // each row of tiles its own query: two on one tab must not answer each other's KPIs
+  return Object.assign(draw, { query: { id: `total:${testId}`, names } });
 }
 
 /** The records behind a count, a page at a time (each opens its ticket). */

@@ -1,3 +1,4 @@
+import PQueue from 'p-queue';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import {
   KPI_NAMES,
@@ -35,6 +36,27 @@ const MONTH = 30.44 * DAY;
 /** Working time per technician per weekday, for utilisation. */
 const WORKDAY_MS = 8 * 3_600_000;
 const TIME_GROUPS: ReadonlySet<KpiGroupBy> = new Set(['day', 'week', 'month']);
+/** How many sources one answer queries at once on PostgreSQL (a board's KPIs read up to 15). */
+const SOURCE_QUERIES_AT_ONCE = 3;
+
+/**
+ * Slices that follow from a rollup dimension, on the sources where they do: the kind of
+ * organisation of a ticket's technician is the kind of its provider (`po.kind AS org_type`).
+ */
+const DERIVED_GROUPS: Partial<Record<KpiGroupBy, { from: string; sql: (alias: string) => string }>> = {
+  org_type: {
+    from: 'po.kind AS org_type',
+    sql: (alias) => `(SELECT o.kind FROM organisations o WHERE o.id = ${alias}.provider)`,
+  },
+};
+
+/** Whether the rollup of `source` answers `groupBy`: a dimension, a period, or a slice derived from one. */
+function rolledUpGroup(source: KpiSourceName, groupBy: KpiGroupBy | undefined): boolean {
+  if (!groupBy || ROLLUP_GROUPS.has(groupBy)) return true;
+  const derived = DERIVED_GROUPS[groupBy];
+  return derived !== undefined && KPI_SOURCES[source].sql.includes(derived.from);
+}
+
 /** Slices the rollups answer (their dimensions and the periods); others read the sources. */
 const ROLLUP_GROUPS: ReadonlySet<KpiGroupBy> = new Set([...TIME_GROUPS, ...ROLLUP_DIMENSIONS]);
 /** Days a definition's conditions on "now" need to settle (10 min, 4 h, 24 h; surveys' due dates). */
@@ -322,11 +344,18 @@ export class KpiService {
       [...needed.keys()].filter((source) => rollupSpecs().has(source)),
       now,
     );
+    // one query per source, a few at a time: PostgreSQL answers them on separate connections
+    // (PGlite, with one, in turn)
     const results = new Map<KpiPart, PartResult>();
-    for (const parts of needed.values()) {
-      const evaluated = await this.evaluateMany(parts, query, now, rolled);
-      parts.forEach((part, i) => results.set(part, evaluated[i]));
-    }
+    const queue = new PQueue({ concurrency: this.db.kind === 'postgres' ? SOURCE_QUERIES_AT_ONCE : 1 });
+    await Promise.all(
+      [...needed.values()].map((parts) =>
+        queue.add(async () => {
+          const evaluated = await this.evaluateMany(parts, query, now, rolled);
+          parts.forEach((part, i) => results.set(part, evaluated[i]));
+        }),
+      ),
+    );
     const kpis: KpiValue[] = [];
     for (const name of names) {
       const d = KPI_DEFINITIONS[name];
@@ -560,7 +589,7 @@ export class KpiService {
     ) {
       return this.evaluateStockRolledUp(parts, query, now, through);
     }
-    if (spec && through !== null && (!groupBy || ROLLUP_GROUPS.has(groupBy))) {
+    if (spec && through !== null && rolledUpGroup(source, groupBy)) {
       const fromDay = Math.ceil(query.fromMs / DAY);
       const toDay = Math.min(Math.floor(query.toMs / DAY), through);
       const inRollup = parts.filter((part) => spec.split.has(part));
@@ -629,6 +658,9 @@ export class KpiService {
         const bounds = buckets.map((b) => int(b.fromMs)).join(', ');
         return `(ARRAY[${keys}]::text[])[width_bucket(${at}, ARRAY[${bounds}]::bigint[])]`;
       }
+      const derived = DERIVED_GROUPS[groupBy];
+      // the rollup keeps the dimension it follows from; the source rows have the slice itself
+      if (derived && alias === 'r') return `COALESCE(${derived.sql('r')}, '${UNKNOWN}')`;
       return `COALESCE(${alias}.${GROUP_EXPR[groupBy]}, '${UNKNOWN}')`;
     };
     const { params, where } = filterSql(query.filter);
