@@ -9,6 +9,8 @@ import tseslint from 'typescript-eslint';
  */
 const ELEMENTS = [
   { type: 'contracts', pattern: 'contracts' },
+  // the OPC UA edge gateway publishes as the devices it bridges with the simulator's device link
+  { type: 'edge-gateway', pattern: 'gateway/src/edge' },
   { type: 'gateway', pattern: 'gateway' },
   { type: 'firmware-sim', pattern: 'firmware-sim' },
   { type: 'models', pattern: 'models' },
@@ -30,6 +32,7 @@ const to = (...types) => ({ to: { element: { types } } });
 const BOUNDARY_POLICIES = [
   { from: { element: { type: 'contracts' } }, allow: to('contracts') },
   { from: { element: { type: 'gateway' } }, allow: to('contracts') },
+  { from: { element: { type: 'edge-gateway' } }, allow: to('contracts', 'firmware-sim', 'edge-gateway') },
   { from: { element: { type: 'dashboards' } }, allow: to('contracts') },
   { from: { element: { type: 'firmware-sim' } }, allow: to('contracts') },
   // models generate their training sets with the simulator

@@ -12,7 +12,7 @@ const swc = [
 ];
 // aedes 1.x and some of its dependencies are ESM-only; jest's module loader cannot require()
 // them, so swc turns them into CommonJS like our own sources.
-const esmOnly = ['aedes', 'aedes-packet', 'aedes-persistence', 'mqemitter', 'hyperid', 'fastfall', 'fastparallel', 'fastseries', 'reusify', 'retimer', 'uuid-parse', 'p-queue', 'p-timeout'];
+const esmOnly = ['aedes', 'aedes-packet', 'aedes-persistence', 'mqemitter', 'hyperid', 'fastfall', 'fastparallel', 'fastseries', 'reusify', 'retimer', 'uuid-parse', 'p-queue', 'p-timeout', 'hexy'];
 
 module.exports = {
   testEnvironment: 'node',

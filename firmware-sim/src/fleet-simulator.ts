@@ -4,12 +4,14 @@ import { deriveSeed, mulberry32 } from '../../contracts/src/seeded-random';
 import { type Clock, systemClock } from './clock';
 import { type FleetDevice, planFleet } from './fleet-plan';
 import { appendGroundTruth, type GroundTruthRecord } from './ground-truth';
+import { type ApplianceSample } from './simulated-appliance';
 import { type DeviceListener, type ErrorLogEntry, SimulatedDevice } from './simulated-device';
 
 export type { FleetDevice } from './fleet-plan';
 
 export interface FleetSimulatorOptions {
-  brokerUrl: string;
+  /** MQTT broker of the devices; without it nothing connects (the fleet is served over OPC UA). */
+  brokerUrl?: string;
   devices: FleetDevice[];
   seed?: number;
   /** Usage cycles and fault progress run this many times faster than the wall clock. */
@@ -45,14 +47,22 @@ export interface PublishedMessage {
   payload: string;
 }
 
+/** A reading as taken, before it is published (wall-clock ts). */
+export interface SampleTaken {
+  deviceId: string;
+  ts: number;
+  sample: ApplianceSample;
+}
+
 /** Events: connected(deviceId), disconnected(deviceId), published(PublishedMessage),
- * failure({deviceId, ts, code, message}), command({deviceId, ack}). */
+ * failure({deviceId, ts, code, message}), command({deviceId, ack}), sample(SampleTaken). */
 export interface FleetSimulatorEvents {
   connected: [deviceId: string];
   disconnected: [deviceId: string];
   published: [message: PublishedMessage];
   failure: [failure: ErrorLogEntry & { deviceId: string }];
   command: [command: { deviceId: string; ack: CommandAck }];
+  sample: [sample: SampleTaken];
 }
 
 interface Scheduled {
@@ -139,8 +149,12 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
       onFailure: (deviceId, entry) => this.emit('failure', { deviceId, ...entry }),
       onCommand: (deviceId, ack) => this.emit('command', { deviceId, ack }),
     };
+    const noMqtt = this.options.brokerUrl === undefined;
     const settings = {
-      brokerUrl: this.options.brokerUrl,
+      brokerUrl: this.options.brokerUrl ?? '',
+      noMqtt,
+      onSample: (deviceId: string, ts: number, sample: ApplianceSample) =>
+        this.emit('sample', { deviceId, ts, sample }),
       fw: this.options.fw ?? FLEET_DEFAULTS.fw,
       clock: this.clock,
       bufferCapacity: this.options.bufferCapacity ?? FLEET_DEFAULTS.bufferCapacity,
@@ -193,7 +207,7 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
     this.lastTickTs = now;
     while (this.connectAllowance >= 1 && this.connectQueueIndex < this.scheduled.length) {
       const entry = this.scheduled[this.connectQueueIndex++];
-      entry.device.start();
+      if (this.options.brokerUrl !== undefined) entry.device.start();
       // The first reading follows power-on by the device's phase offset.
       entry.nextReportTs += now;
       this.connectAllowance--;

@@ -1,227 +1,45 @@
-import mqtt, { type MqttClient } from 'mqtt';
-import {
-  type CommandAck,
-  commandMessageSchema,
-  type EventMessage,
-  type TelemetryMessage,
-  topics,
-} from '../../contracts/src';
-import { type Clock } from './clock';
-import { ReadingBuffer } from './reading-buffer';
-import { type SimulatedAppliance } from './simulated-appliance';
+import { type ConnectionSettings, DeviceConnection, type SelfTestComponent } from './device-connection';
+import { type ApplianceSample, type SimulatedAppliance } from './simulated-appliance';
 
-export interface ErrorLogEntry {
-  ts: number;
-  code: string;
-  message: string;
-}
-
-/** What a device tells its fleet; one object shared by all devices keeps per-device memory low. */
-export interface DeviceListener {
-  onConnected(deviceId: string): void;
-  onDisconnected(deviceId: string): void;
-  onPublished(deviceId: string, topic: string, payload: string): void;
-  onFailure(deviceId: string, event: ErrorLogEntry): void;
-  onCommand(deviceId: string, ack: CommandAck): void;
-}
+export type { DeviceListener, ErrorLogEntry } from './device-connection';
 
 /** Settings shared by every device of a fleet. */
-export interface DeviceSettings {
-  brokerUrl: string;
-  fw: string;
-  clock: Clock;
-  bufferCapacity: number;
-  /** QoS 1 publishes awaiting PUBACK per device; bounds the replay burst after a reconnect. */
-  inflightWindow: number;
-  reconnectPeriodMs: number;
+export interface DeviceSettings extends ConnectionSettings {
   /** Maps a wall-clock timestamp to simulated time (usage cycles and faults run faster). */
   simTimeOf(wallTs: number): number;
-  listener: DeviceListener;
+  /** Sees every reading as it is taken (e.g. the OPC UA server). */
+  onSample?(deviceId: string, wallTs: number, sample: ApplianceSample): void;
+  /** The readings are not sent over MQTT (the fleet is served over OPC UA only). */
+  noMqtt?: boolean;
 }
 
-const TELEMETRY = 't';
-const EVENT = 'e';
-const OFFLINE_PAYLOAD = JSON.stringify({ online: false });
-
 /**
- * One appliance on MQTT: its own connection, a bounded buffer for readings made while the
- * broker is unreachable (replayed in order with their original timestamps), and the command
- * handler. The fleet drives it with report(); it owns no timer.
+ * One simulated appliance on MQTT (DeviceConnection: connection, buffer, commands) driven by its
+ * physics and fault model. The fleet drives it with report(); it owns no timer.
  */
-export class SimulatedDevice {
-  private client: MqttClient | undefined;
-  private connectedNow = false;
-  private seq = 0;
-  private inflight = 0;
-  private publishedCount = 0;
-  private stopping = false;
-  /** Entries are the channel tag followed by the JSON payload, to keep one string per reading. */
-  private readonly buffer: ReadingBuffer<string>;
-  private readonly errorLog: ErrorLogEntry[] = [];
-
+export class SimulatedDevice extends DeviceConnection {
   constructor(
-    readonly id: string,
-    private readonly secret: string,
+    id: string,
+    secret: string,
     readonly appliance: SimulatedAppliance,
-    private readonly settings: DeviceSettings,
+    private readonly deviceSettings: DeviceSettings,
   ) {
-    this.buffer = new ReadingBuffer<string>(settings.bufferCapacity);
-  }
-
-  get connected(): boolean {
-    return this.connectedNow;
-  }
-
-  get published(): number {
-    return this.publishedCount;
-  }
-
-  get buffered(): number {
-    return this.buffer.length;
-  }
-
-  get dropped(): number {
-    return this.buffer.dropped;
-  }
-
-  get started(): boolean {
-    return this.client !== undefined;
-  }
-
-  /** Opens the connection; MQTT.js keeps reconnecting on its own until stop(). */
-  start(): void {
-    if (this.client) return;
-    const client = mqtt.connect(this.settings.brokerUrl, {
-      protocolVersion: 4,
-      clientId: this.id,
-      username: this.id,
-      password: this.secret,
-      clean: false,
-      keepalive: 60,
-      reconnectPeriod: this.settings.reconnectPeriodMs,
-      connectTimeout: 10_000,
-      queueQoSZero: false,
-      resubscribe: false,
-      will: { topic: topics.status(this.id), payload: Buffer.from(OFFLINE_PAYLOAD), qos: 1, retain: true },
-    });
-    this.client = client;
-    client.on('connect', () => this.onConnect(client));
-    client.on('close', () => {
-      if (!this.connectedNow) return;
-      this.connectedNow = false;
-      this.settings.listener.onDisconnected(this.id);
-    });
-    client.on('message', (_topic, payload) => this.onCommand(client, payload));
-    // Refused or unreachable: MQTT.js retries; the buffer keeps the readings meanwhile.
-    client.on('error', () => undefined);
+    super(id, secret, deviceSettings);
   }
 
   /** Takes a reading at wallTs and publishes it, or buffers it while disconnected. */
   report(wallTs: number): void {
-    const sample = this.appliance.sample(this.settings.simTimeOf(wallTs));
-    const telemetry: TelemetryMessage = { ts: wallTs, seq: this.seq++, metrics: sample.metrics };
-    this.buffer.push(TELEMETRY + JSON.stringify(telemetry));
+    const sample = this.appliance.sample(this.deviceSettings.simTimeOf(wallTs));
+    this.deviceSettings.onSample?.(this.id, wallTs, sample);
+    if (!this.deviceSettings.noMqtt) this.sendTelemetry(wallTs, sample.metrics);
     if (sample.failure) {
       const entry = { ts: wallTs, code: sample.failure.code, message: sample.failure.message };
-      this.errorLog.push(entry);
-      const event: EventMessage = { ts: wallTs, seq: this.seq++, code: entry.code, message: entry.message };
-      this.buffer.push(EVENT + JSON.stringify(event));
-      this.settings.listener.onFailure(this.id, entry);
-    }
-    this.pump();
-  }
-
-  /** Publishes the retained offline status and disconnects. */
-  async stop(): Promise<void> {
-    const client = this.client;
-    if (!client) return;
-    this.stopping = true;
-    if (this.connectedNow) {
-      await new Promise<void>((resolve) => {
-        client.publish(topics.status(this.id), OFFLINE_PAYLOAD, { qos: 1, retain: true }, () => resolve());
-      });
-    }
-    await new Promise<void>((resolve) => client.end(!this.connectedNow, {}, () => resolve()));
-    this.connectedNow = false;
-  }
-
-  private onConnect(client: MqttClient): void {
-    this.connectedNow = true;
-    const status = { online: true, fw: this.settings.fw, ts: this.settings.clock.now() };
-    client.publish(topics.status(this.id), JSON.stringify(status), { qos: 1, retain: true });
-    client.subscribe(topics.commands(this.id), { qos: 1 });
-    this.settings.listener.onConnected(this.id);
-    this.pump();
-  }
-
-  /** Sends buffered messages in order, at most inflightWindow awaiting PUBACK at a time. */
-  private pump(): void {
-    const client = this.client;
-    if (!client) return;
-    while (this.connectedNow && !this.stopping && this.inflight < this.settings.inflightWindow) {
-      const entry = this.buffer.shift();
-      if (entry === undefined) return;
-      const topic = entry[0] === EVENT ? topics.events(this.id) : topics.telemetry(this.id);
-      const payload = entry.slice(1);
-      this.inflight++;
-      // A publish cut off by a disconnect stays in MQTT.js's session store (clean: false) and
-      // is resent first after the reconnect, so order holds without re-buffering it here.
-      client.publish(topic, payload, { qos: 1 }, (error) => {
-        this.inflight--;
-        if (!error) {
-          this.publishedCount++;
-          this.settings.listener.onPublished(this.id, topic, payload);
-        }
-        this.pump();
-      });
+      if (!this.deviceSettings.noMqtt) this.sendEvent(entry.ts, entry.code, entry.message);
+      this.deviceSettings.listener.onFailure(this.id, entry);
     }
   }
 
-  private onCommand(client: MqttClient, payload: Buffer): void {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(payload.toString('utf8'));
-    } catch {
-      return; // Without a parsable id there is no one to answer.
-    }
-    const parsed = commandMessageSchema.safeParse(raw);
-    let ack: CommandAck;
-    let reboot = false;
-    if (!parsed.success) {
-      const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id !== 'string' || id.length === 0) return;
-      const name = (raw as { name?: unknown }).name;
-      ack = {
-        id,
-        ok: false,
-        error: `unknown command: ${typeof name === 'string' ? name : JSON.stringify(name)}`,
-      };
-    } else {
-      const command = parsed.data;
-      switch (command.name) {
-        case 'self_test': {
-          const components = this.appliance.selfTest(this.settings.simTimeOf(this.settings.clock.now()));
-          ack = {
-            id: command.id,
-            ok: true,
-            result: { passed: components.every((c) => c.status === 'pass'), components },
-          };
-          break;
-        }
-        case 'read_error_log':
-          ack = { id: command.id, ok: true, result: { entries: [...this.errorLog] } };
-          break;
-        case 'reboot':
-          ack = { id: command.id, ok: true, result: { rebooting: true } };
-          reboot = true;
-          break;
-      }
-    }
-    this.settings.listener.onCommand(this.id, ack);
-    client.publish(topics.commandAck(this.id), JSON.stringify(ack), { qos: 1 }, () => {
-      // A reboot drops the link abruptly (the will fires); MQTT.js reconnects after
-      // reconnectPeriodMs and the readings taken meanwhile are buffered.
-      if (reboot && !this.stopping) client.stream.destroy();
-    });
+  protected override selfTest(): SelfTestComponent[] {
+    return this.appliance.selfTest(this.deviceSettings.simTimeOf(this.deviceSettings.clock.now()));
   }
 }

@@ -3,6 +3,8 @@ import { generateDataset } from './dataset-generator';
 import { assignTypes, EQUAL_MIX, type FleetMix, parseMix } from './fleet-mix';
 import { loadOrProvisionFleet, ProvisioningError, simulatedDeviceId } from './fleet-provisioning';
 import { FLEET_DEFAULTS, FleetSimulator } from './fleet-simulator';
+import { OpcuaApplianceServer } from './opcua-server';
+import { writeGatewayConfig } from './opcua-gateway-config';
 
 const USAGE = `Usage:
   npm run sim -- [run] --devices 50 --mix washer:2,refrigerator:1 --broker mqtt://127.0.0.1:1883
@@ -10,6 +12,7 @@ const USAGE = `Usage:
                  [--fault-rate 0.2] [--fault-start-within-hours 24] [--time-scale 60] [--seed 42]
                  [--ground-truth ./data/sim/ground-truth.jsonl] [--connect-rate 200] [--report-every-ms N]
                  [--stats-every-s 10]
+                 [--opcua-port 4840 [--opcua-pki ./data/sim/opcua-pki] [--gateway-config FILE]]
   npm run sim -- generate --devices 100 --days 30 --out ./data/sim/dataset [--mix …] [--seed 42]
                  [--fault-rate 0.2] [--fault-start-within-hours H] [--sample-every-s 60] [--start 2026-01-01T00:00:00Z]`;
 
@@ -53,6 +56,9 @@ const OPTIONS = {
   'connect-rate': { type: 'string' },
   'report-every-ms': { type: 'string' },
   'stats-every-s': { type: 'string' },
+  'opcua-port': { type: 'string' },
+  'opcua-pki': { type: 'string' },
+  'gateway-config': { type: 'string' },
   days: { type: 'string' },
   out: { type: 'string' },
   'sample-every-s': { type: 'string' },
@@ -233,6 +239,12 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
         : numberOption(values, 'report-every-ms', 0, { min: 10, integer: true }),
   };
   const statsEveryMs = numberOption(values, 'stats-every-s', 10, { min: 0, exclusiveMin: true }) * 1000;
+  const opcuaPort =
+    text(values, 'opcua-port') === undefined
+      ? undefined
+      : numberOption(values, 'opcua-port', 0, { min: 1, max: 65535, integer: true });
+  if (opcuaPort === undefined && text(values, 'gateway-config') !== undefined)
+    throw new CliUsageError('--gateway-config needs --opcua-port');
   const email = text(values, 'email');
   // SIM_API_PASSWORD keeps the password out of the process list (argv is visible in ps).
   const password = text(values, 'password') ?? io.env?.SIM_API_PASSWORD;
@@ -250,17 +262,44 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
       if (done === wanted || done % 200 < 8) log(io, 'provisioning', { provisioned: done, wanted });
     },
   });
+  // Served over OPC UA, the appliances do not connect over MQTT themselves: the edge gateway
+  // (npm run gateway) publishes as them.
+  const opcua =
+    opcuaPort === undefined
+      ? undefined
+      : new OpcuaApplianceServer({
+          port: opcuaPort,
+          devices,
+          pkiDir: text(values, 'opcua-pki') ?? './data/sim/opcua-pki',
+        });
   const simulator = new FleetSimulator({
-    brokerUrl: broker,
+    brokerUrl: opcua ? undefined : broker,
     devices,
     groundTruthPath: text(values, 'ground-truth') ?? './data/sim/ground-truth.jsonl',
     ...options,
   });
   simulator.on('failure', (f) => log(io, 'device failure', { deviceId: f.deviceId, code: f.code, ts: f.ts }));
+  if (opcua) {
+    simulator.on('sample', ({ deviceId, ts, sample }) => {
+      opcua.update(deviceId, ts, sample.metrics);
+      if (sample.failure) opcua.setErrorCode(deviceId, sample.failure.code, ts);
+    });
+    await opcua.start();
+    const configFile = text(values, 'gateway-config');
+    if (configFile) {
+      writeGatewayConfig(configFile, {
+        endpoint: opcua.endpointUrl,
+        brokerUrl: broker,
+        devices,
+        samplingIntervalMs: options.reportIntervalMs,
+      });
+      log(io, 'gateway config written', { file: configFile });
+    }
+  }
   await simulator.start();
   log(io, 'fleet started', {
     devices: devices.length,
-    broker,
+    ...(opcua ? { opcua: opcua.endpointUrl } : { broker }),
     faults: simulator.groundTruth.length,
     ...options,
   });
@@ -269,6 +308,7 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
   clearInterval(statsTimer);
   log(io, 'stopping', { signal });
   await simulator.stop();
+  await opcua?.stop();
   log(io, 'fleet stopped', { ...simulator.stats() });
   return 0;
 }
