@@ -120,7 +120,10 @@ describe('the support engineer console in the browser', () => {
     await page.getByTestId('device-title').waitFor();
     expect(await page.getByTestId('device-title').innerText()).toContain(device.serial ?? device.id);
     await expect(page.getByTestId('device-online').innerText()).resolves.toBe('Online');
-    await expect(page.getByTestId('device-owner').innerText()).resolves.toMatch(/\w+ \w+/);
+    // the owner's name loads after the device (an ellipsis until then)
+    await waitFor(async () => /\w+ \w+/.test(await page.getByTestId('device-owner').innerText()), {
+      what: "the device owner's name",
+    });
     await expect(page.getByTestId('device-warranty').innerText()).resolves.toMatch(/warranty/i);
 
     // live readings: label, value with unit, normal range
