@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { applianceTypeSchema, severitySchema, type publicProfile } from './appliance-profiles';
+import { deviceCredentialKindSchema } from './device-credentials-api';
 
 export const roleSchema = z.enum(['admin', 'engineer', 'technician', 'customer', 'manager']);
 export type Role = z.infer<typeof roleSchema>;
@@ -34,6 +35,8 @@ export const createDeviceRequestSchema = z
     installedAt: z.number().int().min(0).optional(),
     /** When the manufacturer's warranty ends, epoch ms. */
     warrantyUntil: z.number().int().min(0).optional(),
+    /** `certificate`: also issue a client certificate from the platform CA (MQTTS without password). */
+    credential: deviceCredentialKindSchema.optional(),
   })
   .refine(
     (r) => r.installedAt === undefined || r.warrantyUntil === undefined || r.warrantyUntil >= r.installedAt,
@@ -81,7 +84,13 @@ export const deviceQuerySchema = z.object({
 export type DeviceQuery = z.infer<typeof deviceQuerySchema>;
 
 /** `POST /api/devices` answers with the secret, shown this one time only. */
-export const createdDeviceSchema = deviceViewSchema.extend({ secret: z.string() });
+export const createdDeviceSchema = deviceViewSchema.extend({
+  secret: z.string(),
+  /** With `credential: "certificate"`: the device certificate, its PKCS#8 key (shown once) and the CA, PEM. */
+  certificate: z.string().optional(),
+  privateKey: z.string().optional(),
+  caCertificate: z.string().optional(),
+});
 export type CreatedDevice = z.infer<typeof createdDeviceSchema>;
 
 /** Range bounds; either side may be open. */

@@ -35,7 +35,14 @@ export const statusMessageSchema = z.object({
 });
 export type StatusMessage = z.infer<typeof statusMessageSchema>;
 
-export const commandNameSchema = z.enum(['self_test', 'read_error_log', 'reboot']);
+export const commandNameSchema = z.enum([
+  'self_test',
+  'read_error_log',
+  'reboot',
+  'set_secret',
+  'firmware_update',
+  'firmware_rollback',
+]);
 export type CommandName = z.infer<typeof commandNameSchema>;
 
 export const commandMessageSchema = z.object({
@@ -54,7 +61,7 @@ export const commandAckSchema = z.object({
 export type CommandAck = z.infer<typeof commandAckSchema>;
 
 /** The kinds of message a device publishes, named by the last part(s) of its topic. */
-export type DeviceChannel = 'telemetry' | 'events' | 'status' | 'commands/ack';
+export type DeviceChannel = 'telemetry' | 'events' | 'status' | 'commands/ack' | 'firmware';
 
 export const topics = {
   telemetry: (deviceId: string) => `devices/${deviceId}/telemetry`,
@@ -62,9 +69,11 @@ export const topics = {
   status: (deviceId: string) => `devices/${deviceId}/status`,
   commands: (deviceId: string) => `devices/${deviceId}/commands`,
   commandAck: (deviceId: string) => `devices/${deviceId}/commands/ack`,
+  /** Device → platform: progress of a firmware update or rollback (`firmwareProgressSchema`). */
+  firmware: (deviceId: string) => `devices/${deviceId}/firmware`,
 } as const;
 
-const TOPIC_PATTERN = /^devices\/([^/]+)\/(telemetry|events|status|commands\/ack)$/;
+const TOPIC_PATTERN = /^devices\/([^/]+)\/(telemetry|events|status|commands\/ack|firmware)$/;
 
 /** Splits `devices/{id}/{channel}`; undefined for any topic outside the device protocol. */
 export function parseDeviceTopic(topic: string): { deviceId: string; channel: DeviceChannel } | undefined {
@@ -72,3 +81,53 @@ export function parseDeviceTopic(topic: string): { deviceId: string; channel: De
   if (!match) return undefined;
   return { deviceId: match[1], channel: match[2] as DeviceChannel };
 }
+
+/** A firmware version as devices report it (`status.fw`): semver-ish, e.g. `2.1.0` or `2.1.0-rc.1`. */
+export const firmwareVersionSchema = z
+  .string()
+  .min(1)
+  .max(32)
+  .regex(/^[0-9A-Za-z][0-9A-Za-z.+_-]*$/, 'version: letters, digits and . + _ - (e.g. 2.1.0)');
+
+/**
+ * Args of the `firmware_update` command: where to download the image (an absolute http(s) URL
+ * with its download token) and how to check it. The device verifies the Ed25519 `signature` of
+ * the raw image bytes with the firmware key it was given at start, never one from a command.
+ */
+export const firmwareUpdateArgsSchema = z.object({
+  campaignId: z.string().min(1).max(64),
+  imageId: z.string().min(1).max(64),
+  version: firmwareVersionSchema,
+  url: z.url({ protocol: /^https?$/ }),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256: 64 lower-case hex digits'),
+  signature: z.base64().min(1),
+  chunkSize: z.number().int().positive().default(65_536),
+});
+export type FirmwareUpdateArgs = z.infer<typeof firmwareUpdateArgsSchema>;
+
+/** Args of the `firmware_rollback` command: switch back to the previous firmware slot. */
+export const firmwareRollbackArgsSchema = z.object({ campaignId: z.string().min(1).max(64) });
+export type FirmwareRollbackArgs = z.infer<typeof firmwareRollbackArgsSchema>;
+
+export const firmwareProgressStateSchema = z.enum([
+  'downloading',
+  'verifying',
+  'installing',
+  'installed',
+  'failed',
+  'rolled_back',
+]);
+export type FirmwareProgressState = z.infer<typeof firmwareProgressStateSchema>;
+
+/** `devices/{id}/firmware`, QoS 1: how a firmware update (or rollback) of a campaign goes. */
+export const firmwareProgressSchema = z.strictObject({
+  ts: epochMs,
+  campaignId: z.string().min(1).max(64),
+  state: firmwareProgressStateSchema,
+  version: z.string().min(1).max(32),
+  /** Downloaded so far. */
+  bytes: z.number().int().nonnegative().optional(),
+  error: z.string().max(200).optional(),
+});
+export type FirmwareProgress = z.infer<typeof firmwareProgressSchema>;

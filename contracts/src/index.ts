@@ -16,3 +16,5 @@ export * from './kpi-api';
 export * from './kpi-labels';
 export * from './kpi-warnings-api';
 export * from './report-api';
+export * from './device-credentials-api';
+export * from './firmware-api';

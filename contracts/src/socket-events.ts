@@ -5,6 +5,7 @@ import type { NotificationEvent, ServiceRequest } from './care-api';
 import type { KpiWarning } from './kpi-warnings-api';
 import type { GuidanceEvent, SlaEventView } from './service-api';
 import type { PartShipment } from './operations-api';
+import type { FirmwareCampaign } from './firmware-api';
 
 /** Events the server pushes over Socket.IO. */
 export const SOCKET_EVENTS = {
@@ -33,6 +34,8 @@ export const SOCKET_EVENTS = {
   kpiWarning: 'kpi_warning',
   /** A part shipment was requested, shipped, arrived or picked up: staff, and its technician. */
   partShipment: 'part_shipment',
+  /** A firmware campaign changed (waves, counts, state, halt): staff (admin, engineer). */
+  firmwareCampaign: 'firmware_campaign',
 } as const;
 
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */
@@ -106,6 +109,7 @@ export interface ServerToClientEvents {
   [SOCKET_EVENTS.survey]: (survey: Survey) => void;
   [SOCKET_EVENTS.kpiWarning]: (warning: KpiWarning) => void;
   [SOCKET_EVENTS.partShipment]: (shipment: PartShipment) => void;
+  [SOCKET_EVENTS.firmwareCampaign]: (campaign: FirmwareCampaign) => void;
 }
 
 /** Typed Socket.IO events, client → server. */

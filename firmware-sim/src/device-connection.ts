@@ -1,13 +1,25 @@
+import { type KeyObject } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
+import { type z } from 'zod';
 import {
   type CommandAck,
+  type CommandMessage,
   commandMessageSchema,
   type EventMessage,
+  type FirmwareProgress,
+  firmwareRollbackArgsSchema,
+  firmwareUpdateArgsSchema,
   type TelemetryMessage,
   topics,
 } from '../../contracts/src';
 import { type Clock } from './clock';
 import { type OutboundQueue } from './disk-queue';
+import {
+  DOWNLOAD_RETRY_DEFAULTS,
+  type DownloadRetry,
+  type FirmwareCommandResult,
+  FirmwareUpdater,
+} from './firmware-updater';
 import { type Pacer } from './pacer';
 import { ReadingBuffer } from './reading-buffer';
 
@@ -30,6 +42,8 @@ export interface DeviceListener {
   onPublished(deviceId: string, topic: string, payload: string): void;
   onFailure(deviceId: string, event: ErrorLogEntry): void;
   onCommand(deviceId: string, ack: CommandAck): void;
+  /** A firmware progress message, as queued for `devices/{id}/firmware`. */
+  onFirmware?(deviceId: string, progress: FirmwareProgress): void;
 }
 
 /** Settings of the MQTT link shared by every device of a fleet (or of a gateway). */
@@ -46,10 +60,26 @@ export interface ConnectionSettings {
   createQueue?(deviceId: string): OutboundQueue & { close?(): void };
   /** Paces the sends of all devices sharing it. */
   pacer?: Pacer;
+  /** The firmware signing key (Ed25519) the devices trust; without one they refuse updates. */
+  firmwarePublicKey?: KeyObject;
+  /** How a firmware download retries a failed chunk (defaults: DOWNLOAD_RETRY_DEFAULTS). */
+  firmwareDownloadRetry?: DownloadRetry;
+  /**
+   * With an `mqtts://` broker URL: the CA to trust and, for certificate authentication, the
+   * device's own certificate and key (PEM), per device id.
+   */
+  tls?(deviceId: string): DeviceTlsOptions | undefined;
+}
+
+export interface DeviceTlsOptions {
+  ca?: string | Buffer;
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 const TELEMETRY = 't';
 const EVENT = 'e';
+const FIRMWARE = 'f';
 const OFFLINE_PAYLOAD = JSON.stringify({ online: false });
 
 /**
@@ -66,13 +96,17 @@ export class DeviceConnection {
   private inflight = 0;
   private publishedCount = 0;
   private stopping = false;
+  /** One function per device, so that the pacer holds a waiting device once, not once per try. */
+  private readonly pumpLater = () => this.pump();
   /** Entries are the channel tag followed by the JSON payload, to keep one string per reading. */
   private readonly buffer: OutboundQueue & { close?(): void };
   private readonly errorLog: ErrorLogEntry[] = [];
+  /** Made at the first firmware command; until then the device runs settings.fw. */
+  private firmware: FirmwareUpdater | undefined;
 
   constructor(
     readonly id: string,
-    private readonly secret: string,
+    private secret: string,
     protected readonly settings: ConnectionSettings,
   ) {
     this.buffer = settings.createQueue?.(id) ?? new ReadingBuffer<string>(settings.bufferCapacity);
@@ -98,6 +132,21 @@ export class DeviceConnection {
     return this.client !== undefined;
   }
 
+  /** The firmware version this device runs (reported as `fw` in its status). */
+  get firmwareVersion(): string {
+    return this.firmware?.version ?? this.settings.fw;
+  }
+
+  /** The running firmware is a deliberately bad build (simulated images only). */
+  protected get firmwareFaulty(): boolean {
+    return this.firmware?.faulty ?? false;
+  }
+
+  /** Settles when the firmware update under way (if any) has finished. */
+  get firmwareSettled(): Promise<void> {
+    return this.firmware?.settled ?? Promise.resolve();
+  }
+
   /** Opens the connection; MQTT.js keeps reconnecting on its own until stop(). */
   start(): void {
     if (this.client) return;
@@ -106,6 +155,8 @@ export class DeviceConnection {
       clientId: this.id,
       username: this.id,
       password: this.secret,
+      // mqtts:// only: trust the platform CA, and present the device's certificate when it has one
+      ...(this.settings.brokerUrl.startsWith('mqtts:') ? this.settings.tls?.(this.id) : undefined),
       clean: false,
       keepalive: 60,
       reconnectPeriod: this.settings.reconnectPeriodMs,
@@ -146,6 +197,7 @@ export class DeviceConnection {
     const client = this.client;
     if (!client) return;
     this.stopping = true;
+    this.firmware?.stop();
     if (this.connectedNow) {
       await new Promise<void>((resolve) => {
         client.publish(topics.status(this.id), OFFLINE_PAYLOAD, { qos: 1, retain: true }, () => resolve());
@@ -163,8 +215,7 @@ export class DeviceConnection {
 
   private onConnect(client: MqttClient): void {
     this.connectedNow = true;
-    const status = { online: true, fw: this.settings.fw, ts: this.settings.clock.now() };
-    client.publish(topics.status(this.id), JSON.stringify(status), { qos: 1, retain: true });
+    this.publishStatus();
     client.subscribe(topics.commands(this.id), { qos: 1 });
     this.settings.listener.onConnected(this.id);
     this.pump();
@@ -176,10 +227,15 @@ export class DeviceConnection {
     if (!client) return;
     while (this.connectedNow && !this.stopping && this.inflight < this.settings.inflightWindow) {
       if (this.buffer.length === 0) return;
-      if (this.settings.pacer && !this.settings.pacer.take(() => this.pump())) return;
+      if (this.settings.pacer && !this.settings.pacer.take(this.pumpLater)) return;
       const entry = this.buffer.shift();
       if (entry === undefined) return;
-      const topic = entry[0] === EVENT ? topics.events(this.id) : topics.telemetry(this.id);
+      const topic =
+        entry[0] === EVENT
+          ? topics.events(this.id)
+          : entry[0] === FIRMWARE
+            ? topics.firmware(this.id)
+            : topics.telemetry(this.id);
       const payload = entry.slice(1);
       this.inflight++;
       // A publish cut off by a disconnect stays in MQTT.js's session store (clean: false) and
@@ -236,6 +292,13 @@ export class DeviceConnection {
           ack = { id: command.id, ok: true, result: { rebooting: true } };
           reboot = true;
           break;
+        case 'firmware_update':
+        case 'firmware_rollback':
+          ack = this.firmwareCommand(command);
+          break;
+        case 'set_secret':
+          ack = this.setSecret(command);
+          break;
       }
     }
     this.settings.listener.onCommand(this.id, ack);
@@ -245,4 +308,61 @@ export class DeviceConnection {
       if (reboot && !this.stopping) client.stream.destroy();
     });
   }
+
+  /** `set_secret` (secret rotation): the new secret is used from the next connect on. */
+  private setSecret(command: CommandMessage): CommandAck {
+    const secret = command.args?.secret;
+    if (typeof secret !== 'string' || secret.length === 0) {
+      return { id: command.id, ok: false, error: 'set_secret needs args.secret' };
+    }
+    this.secret = secret;
+    if (this.client) this.client.options.password = secret;
+    return { id: command.id, ok: true };
+  }
+
+  /** The retained online status with the firmware now running (after connecting or an update). */
+  private publishStatus(): void {
+    const client = this.client;
+    if (!client || !this.connectedNow) return; // the next connect publishes it
+    const status = { online: true, fw: this.firmwareVersion, ts: this.settings.clock.now() };
+    client.publish(topics.status(this.id), JSON.stringify(status), { qos: 1, retain: true });
+  }
+
+  private firmwareCommand(command: CommandMessage): CommandAck {
+    this.firmware ??= new FirmwareUpdater(
+      {
+        deviceId: this.id,
+        clock: this.settings.clock,
+        publicKey: this.settings.firmwarePublicKey,
+        retry: this.settings.firmwareDownloadRetry ?? DOWNLOAD_RETRY_DEFAULTS,
+        publishProgress: (progress) => {
+          this.settings.listener.onFirmware?.(this.id, progress);
+          this.buffer.push(FIRMWARE + JSON.stringify(progress));
+          this.pump();
+        },
+        publishStatus: () => this.publishStatus(),
+      },
+      this.settings.fw,
+    );
+    const firmware = this.firmware;
+    const outcome =
+      command.name === 'firmware_update'
+        ? parseArgs(firmwareUpdateArgsSchema, command.args, (args) => firmware.update(args))
+        : parseArgs(firmwareRollbackArgsSchema, command.args, (args) => firmware.rollback(args.campaignId));
+    return outcome.ok
+      ? { id: command.id, ok: true, result: outcome.result }
+      : { id: command.id, ok: false, error: outcome.error };
+  }
+}
+
+/** Runs a command on its parsed args, or names the first bad field. */
+function parseArgs<T, R>(
+  schema: z.ZodType<T>,
+  raw: unknown,
+  run: (args: T) => FirmwareCommandResult<R>,
+): FirmwareCommandResult<R> {
+  const parsed = schema.safeParse(raw ?? {});
+  if (parsed.success) return run(parsed.data);
+  const issue = parsed.error.issues[0];
+  return { ok: false, error: `invalid args: ${issue.path.join('.') || '(args)'}: ${issue.message}` };
 }

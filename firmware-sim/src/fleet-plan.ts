@@ -8,6 +8,9 @@ export interface FleetDevice {
   id: string;
   secret: string;
   type: ApplianceType;
+  /** A client certificate from the platform CA and its key (PEM), for MQTTS without a password. */
+  certificate?: string;
+  privateKey?: string;
 }
 
 export interface FleetPlanOptions {

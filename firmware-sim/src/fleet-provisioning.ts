@@ -11,10 +11,21 @@ import { simulatedAsset } from './appliance-assets';
 import { type FleetDevice } from './fleet-plan';
 
 const credentialsFileSchema = z.array(
-  z.object({ id: deviceIdSchema, secret: z.string().min(1), type: applianceTypeSchema }),
+  z.object({
+    id: deviceIdSchema,
+    secret: z.string().min(1),
+    type: applianceTypeSchema,
+    certificate: z.string().min(1).optional(),
+    privateKey: z.string().min(1).optional(),
+  }),
 );
 const loginAnswerSchema = z.object({ accessToken: z.string().min(1) });
-const createdAnswerSchema = z.object({ id: z.string().min(1), secret: z.string().min(1) });
+const createdAnswerSchema = z.object({
+  id: z.string().min(1),
+  secret: z.string().min(1),
+  certificate: z.string().min(1).optional(),
+  privateKey: z.string().min(1).optional(),
+});
 const customersAnswerSchema = z.array(z.object({ id: z.string().min(1), region: z.string().nullable() }));
 
 export interface ProvisioningOptions {
@@ -31,6 +42,11 @@ export interface ProvisioningOptions {
    * nobody until someone assigns them.
    */
   assignCustomers?: boolean;
+  /**
+   * `certificate`: new devices are provisioned with a client certificate from the platform CA
+   * (kept in the credentials file) for MQTTS; devices already in the file keep their secret.
+   */
+  credential?: 'secret' | 'certificate';
   /** Parallel POST /api/devices requests. */
   concurrency?: number;
   /** When the devices are registered, for their install dates (default: now). */
@@ -106,6 +122,7 @@ export async function loadOrProvisionFleet(options: ProvisioningOptions): Promis
       region: owner?.region ?? regions[index % regions.length],
       id,
       ...(owner ? { customerId: owner.id } : {}),
+      ...(options.credential === 'certificate' ? { credential: 'certificate' as const } : {}),
       // the demo's appliances come with their asset record: model, install date, warranty
       ...simulatedAsset(type, id, nowMs),
     };
@@ -120,7 +137,14 @@ export async function loadOrProvisionFleet(options: ProvisioningOptions): Promis
       );
     }
     const created = createdAnswerSchema.parse(await response.json());
-    return { id: created.id, secret: created.secret, type };
+    return {
+      id: created.id,
+      secret: created.secret,
+      type,
+      ...(created.certificate && created.privateKey
+        ? { certificate: created.certificate, privateKey: created.privateKey }
+        : {}),
+    };
   };
   const concurrency = options.concurrency ?? 8;
   try {

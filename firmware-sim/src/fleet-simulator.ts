@@ -1,9 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { APPLIANCE_PROFILES, type CommandAck } from '../../contracts/src';
+import { APPLIANCE_PROFILES, type CommandAck, type FirmwareProgress } from '../../contracts/src';
 import { deriveSeed, mulberry32 } from '../../contracts/src/seeded-random';
 import { type Clock, systemClock } from './clock';
+import { DiskQueue } from './disk-queue';
+import { type DownloadRetry, parseFirmwarePublicKey } from './firmware-updater';
 import { type FleetDevice, planFleet } from './fleet-plan';
 import { appendGroundTruth, type GroundTruthRecord } from './ground-truth';
+import { Pacer } from './pacer';
 import { type ApplianceSample } from './simulated-appliance';
 import { type DeviceListener, type ErrorLogEntry, SimulatedDevice } from './simulated-device';
 
@@ -29,9 +32,31 @@ export interface FleetSimulatorOptions {
   reportIntervalMs?: number;
   /** Readings kept per device while the broker is unreachable; the oldest are dropped. */
   bufferCapacity?: number;
+  /**
+   * Store and forward on disk (as the edge gateway's spool): each device's outgoing messages go
+   * through a DiskQueue in this folder and leave it once the broker acknowledged them, so an
+   * outage or a restart of the simulator loses none. Replaces the in-memory buffer.
+   */
+  queueDir?: string;
+  /** Undelivered bytes kept per device in queueDir; when full the oldest unsent is dropped. */
+  queueMaxBytesPerDevice?: number;
+  /** Messages per second the whole fleet sends, backlog included (a shared Pacer); unpaced without. */
+  forwardRatePerS?: number;
   reconnectPeriodMs?: number;
   tickMs?: number;
   fw?: string;
+  /**
+   * The platform's firmware signing key (Ed25519, SPKI PEM) the devices trust for firmware
+   * updates; without it they refuse `firmware_update`.
+   */
+  firmwarePublicKey?: string;
+  /** How firmware downloads retry a failed chunk (tests shorten the backoff). */
+  firmwareDownloadRetry?: DownloadRetry;
+  /**
+   * With an `mqtts://` broker: the CA the devices trust (PEM), typically the platform CA. Devices
+   * with a certificate in `devices` present it and are judged by it instead of their secret.
+   */
+  caCertificate?: string;
 }
 
 export interface FleetStats {
@@ -55,7 +80,8 @@ export interface SampleTaken {
 }
 
 /** Events: connected(deviceId), disconnected(deviceId), published(PublishedMessage),
- * failure({deviceId, ts, code, message}), command({deviceId, ack}), sample(SampleTaken). */
+ * failure({deviceId, ts, code, message}), command({deviceId, ack}), sample(SampleTaken),
+ * firmware({deviceId, ...FirmwareProgress}). */
 export interface FleetSimulatorEvents {
   connected: [deviceId: string];
   disconnected: [deviceId: string];
@@ -63,6 +89,7 @@ export interface FleetSimulatorEvents {
   failure: [failure: ErrorLogEntry & { deviceId: string }];
   command: [command: { deviceId: string; ack: CommandAck }];
   sample: [sample: SampleTaken];
+  firmware: [progress: FirmwareProgress & { deviceId: string }];
 }
 
 interface Scheduled {
@@ -82,6 +109,7 @@ export const FLEET_DEFAULTS = {
   tickMs: 100,
   fw: '1.4.2',
   inflightWindow: 20,
+  queueMaxBytesPerDevice: 64 * 1024 * 1024,
 } as const;
 
 /**
@@ -98,6 +126,7 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
   private connectedCount = 0;
   private wallStartTs = 0;
   private groundTruthRecords: GroundTruthRecord[] = [];
+  private pacer: Pacer | undefined;
 
   constructor(private readonly options: FleetSimulatorOptions) {
     super();
@@ -148,8 +177,13 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
       onPublished: (deviceId, topic, payload) => this.emit('published', { deviceId, topic, payload }),
       onFailure: (deviceId, entry) => this.emit('failure', { deviceId, ...entry }),
       onCommand: (deviceId, ack) => this.emit('command', { deviceId, ack }),
+      onFirmware: (deviceId, progress) => this.emit('firmware', { deviceId, ...progress }),
     };
     const noMqtt = this.options.brokerUrl === undefined;
+    const { queueDir, forwardRatePerS } = this.options;
+    const queueMaxBytes = this.options.queueMaxBytesPerDevice ?? FLEET_DEFAULTS.queueMaxBytesPerDevice;
+    this.pacer = forwardRatePerS !== undefined && !noMqtt ? new Pacer(forwardRatePerS) : undefined;
+    const byId = new Map(this.options.devices.map((device) => [device.id, device]));
     const settings = {
       brokerUrl: this.options.brokerUrl ?? '',
       noMqtt,
@@ -162,6 +196,20 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
       reconnectPeriodMs: this.options.reconnectPeriodMs ?? FLEET_DEFAULTS.reconnectPeriodMs,
       simTimeOf: (wallTs: number) => this.simTimeOf(wallTs),
       listener,
+      createQueue:
+        queueDir !== undefined && !noMqtt
+          ? (deviceId: string) => new DiskQueue(queueDir, deviceId, queueMaxBytes)
+          : undefined,
+      pacer: this.pacer,
+      firmwarePublicKey:
+        this.options.firmwarePublicKey === undefined
+          ? undefined
+          : parseFirmwarePublicKey(this.options.firmwarePublicKey),
+      firmwareDownloadRetry: this.options.firmwareDownloadRetry,
+      tls: (deviceId: string) => {
+        const device = byId.get(deviceId);
+        return { ca: this.options.caCertificate, cert: device?.certificate, key: device?.privateKey };
+      },
     };
     const phaseRng = mulberry32(deriveSeed(seed, 'report-phase'));
     this.scheduled = this.options.devices.map((device, index) => {
@@ -183,6 +231,7 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
     await Promise.all(this.scheduled.map((s) => s.device.stop()));
+    this.pacer?.stop();
   }
 
   stats(): FleetStats {

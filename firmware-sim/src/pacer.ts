@@ -21,6 +21,9 @@ export class Pacer {
       return true;
     }
     this.waiting.add(retry);
+    // Every waiting sender is called back at once: wait for 20 ms worth of tokens rather than for
+    // the next one, so that a hundred senders are not woken for every single token.
+    const wanted = Math.max(1, this.ratePerS / 50);
     this.timer ??= setTimeout(
       () => {
         this.timer = undefined;
@@ -28,7 +31,7 @@ export class Pacer {
         this.waiting.clear();
         for (const callback of callbacks) callback();
       },
-      Math.max(1, Math.ceil(((1 - this.tokens) * 1000) / this.ratePerS)),
+      Math.max(1, Math.ceil(((wanted - this.tokens) * 1000) / this.ratePerS)),
     );
     return false;
   }

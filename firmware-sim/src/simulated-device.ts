@@ -1,4 +1,6 @@
+import { APPLIANCE_PROFILES } from '../../contracts/src';
 import { type ConnectionSettings, DeviceConnection, type SelfTestComponent } from './device-connection';
+import { FAULTY_FIRMWARE_ERROR_CODE, FAULTY_FIRMWARE_ERROR_EVERY_READINGS } from './firmware-image';
 import { type ApplianceSample, type SimulatedAppliance } from './simulated-appliance';
 
 export type { DeviceListener, ErrorLogEntry } from './device-connection';
@@ -18,6 +20,9 @@ export interface DeviceSettings extends ConnectionSettings {
  * physics and fault model. The fleet drives it with report(); it owns no timer.
  */
 export class SimulatedDevice extends DeviceConnection {
+  /** Readings taken since a faulty firmware build started running. */
+  private faultyFirmwareReadings = 0;
+
   constructor(
     id: string,
     secret: string,
@@ -37,6 +42,19 @@ export class SimulatedDevice extends DeviceConnection {
       if (!this.deviceSettings.noMqtt) this.sendEvent(entry.ts, entry.code, entry.message);
       this.deviceSettings.listener.onFailure(this.id, entry);
     }
+    this.raiseFirmwareError(wallTs);
+  }
+
+  /** A faulty build raises its error code every few readings, for as long as it runs. */
+  private raiseFirmwareError(wallTs: number): void {
+    if (!this.firmwareFaulty) {
+      this.faultyFirmwareReadings = 0;
+      return;
+    }
+    if (this.faultyFirmwareReadings++ % FAULTY_FIRMWARE_ERROR_EVERY_READINGS !== 0) return;
+    const code = FAULTY_FIRMWARE_ERROR_CODE[this.appliance.type];
+    const meaning = APPLIANCE_PROFILES[this.appliance.type].errorCodes.find((e) => e.code === code)?.meaning;
+    if (!this.deviceSettings.noMqtt) this.sendEvent(wallTs, code, meaning ?? code);
   }
 
   protected override selfTest(): SelfTestComponent[] {

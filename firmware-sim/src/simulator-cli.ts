@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { APPLIANCE_PROFILES } from '../../contracts/src';
 import { generateDataset } from './dataset-generator';
+import { FirmwareKeyError, loadFirmwarePublicKey } from './firmware-key';
 import { assignTypes, EQUAL_MIX, type FleetMix, parseMix } from './fleet-mix';
 import { loadOrProvisionFleet, ProvisioningError, simulatedDeviceId } from './fleet-provisioning';
 import { FLEET_DEFAULTS, FleetSimulator } from './fleet-simulator';
@@ -11,7 +14,9 @@ const USAGE = `Usage:
                  [--credentials-file ./data/sim/fleet.json] [--api http://127.0.0.1:3000 --email E --password P [--assign-customers]]
                  [--fault-rate 0.2] [--fault-start-within-hours 24] [--time-scale 60] [--seed 42]
                  [--ground-truth ./data/sim/ground-truth.jsonl] [--connect-rate 200] [--report-every-ms N]
-                 [--stats-every-s 10]
+                 [--stats-every-s 10] [--queue-dir ./data/sim/queue [--queue-max-mb 64] [--forward-rate N]]
+                 [--firmware-key FILE (default: GET {api}/api/firmware/signing-key)]
+                 [--ca ca.pem (trust for mqtts://) [--cert-auth (new devices get client certificates)]]
                  [--opcua-port 4840 [--opcua-pki ./data/sim/opcua-pki] [--gateway-config FILE]]
   npm run sim -- generate --devices 100 --days 30 --out ./data/sim/dataset [--mix …] [--seed 42]
                  [--fault-rate 0.2] [--fault-start-within-hours H] [--sample-every-s 60] [--start 2026-01-01T00:00:00Z]`;
@@ -59,6 +64,12 @@ const OPTIONS = {
   'opcua-port': { type: 'string' },
   'opcua-pki': { type: 'string' },
   'gateway-config': { type: 'string' },
+  'queue-dir': { type: 'string' },
+  'queue-max-mb': { type: 'string' },
+  'forward-rate': { type: 'string' },
+  'firmware-key': { type: 'string' },
+  ca: { type: 'string' },
+  'cert-auth': { type: 'boolean' },
   days: { type: 'string' },
   out: { type: 'string' },
   'sample-every-s': { type: 'string' },
@@ -127,6 +138,30 @@ function urlOption(
   return raw;
 }
 
+/** --queue-dir (store and forward on disk), --queue-max-mb, --forward-rate; undefined without --queue-dir. */
+function queueOptions(
+  values: Values,
+  opcua: boolean,
+): { dir: string; maxBytesPerDevice: number; forwardRatePerS?: number } | undefined {
+  const dir = text(values, 'queue-dir');
+  if (dir === undefined) {
+    for (const name of ['queue-max-mb', 'forward-rate'] as const)
+      if (text(values, name) !== undefined) throw new CliUsageError(`--${name} needs --queue-dir`);
+    return undefined;
+  }
+  if (dir.trim() === '') throw new CliUsageError('--queue-dir must name a folder');
+  if (opcua)
+    throw new CliUsageError('--queue-dir is for MQTT devices; over OPC UA the gateway keeps the spool');
+  const maxMb = numberOption(values, 'queue-max-mb', 64, { min: 0, exclusiveMin: true, max: 1024 * 1024 });
+  const rate = text(values, 'forward-rate');
+  return {
+    dir,
+    maxBytesPerDevice: Math.max(1024, Math.round(maxMb * 1024 * 1024)),
+    forwardRatePerS:
+      rate === undefined ? undefined : numberOption(values, 'forward-rate', 0, { min: 1, max: 1_000_000 }),
+  };
+}
+
 function log(io: CliIo, msg: string, fields: Record<string, unknown> = {}): void {
   io.stdout(JSON.stringify({ level: 'info', time: new Date().toISOString(), msg, ...fields }));
 }
@@ -159,6 +194,10 @@ export async function runSimulatorCli(argv: string[], io: CliIo = processIo): Pr
     }
     if (error instanceof ProvisioningError) {
       io.stderr(`sim: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof FirmwareKeyError) {
+      io.stderr(`sim: --firmware-key: ${error.message}`);
       return 1;
     }
     throw error;
@@ -245,12 +284,15 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
       : numberOption(values, 'opcua-port', 0, { min: 1, max: 65535, integer: true });
   if (opcuaPort === undefined && text(values, 'gateway-config') !== undefined)
     throw new CliUsageError('--gateway-config needs --opcua-port');
+  const queue = queueOptions(values, opcuaPort !== undefined);
   const email = text(values, 'email');
   // SIM_API_PASSWORD keeps the password out of the process list (argv is visible in ps).
   const password = text(values, 'password') ?? io.env?.SIM_API_PASSWORD;
   if (api && !email) throw new CliUsageError('--email is required with --api');
   if (api && !password) throw new CliUsageError('--password (or SIM_API_PASSWORD) is required with --api');
 
+  const tls = tlsOptions(values, broker);
+  const firmwarePublicKey = await firmwareKeyOption(values, api, io);
   const devices = await loadOrProvisionFleet({
     types: assignTypes(count, mixOption(values)),
     credentialsFile: text(values, 'credentials-file') ?? './data/sim/fleet.json',
@@ -258,6 +300,7 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
     email,
     password,
     assignCustomers: values['assign-customers'] === true,
+    credential: tls.certAuth ? 'certificate' : 'secret',
     onProgress: (done, wanted) => {
       if (done === wanted || done % 200 < 8) log(io, 'provisioning', { provisioned: done, wanted });
     },
@@ -277,8 +320,31 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
     devices,
     groundTruthPath: text(values, 'ground-truth') ?? './data/sim/ground-truth.jsonl',
     ...options,
+    firmwarePublicKey,
+    caCertificate: tls.ca,
+    ...(queue && {
+      queueDir: queue.dir,
+      queueMaxBytesPerDevice: queue.maxBytesPerDevice,
+      // by default twice the fleet's own rate (at least 500/s): live readings are never held
+      // back and a backlog drains, paced, at least as fast as new readings come
+      forwardRatePerS:
+        queue.forwardRatePerS ??
+        Math.max(
+          500,
+          2 *
+            devices.reduce(
+              (sum, d) =>
+                sum + 1000 / (options.reportIntervalMs ?? APPLIANCE_PROFILES[d.type].reportIntervalMs),
+              0,
+            ),
+        ),
+    }),
   });
   simulator.on('failure', (f) => log(io, 'device failure', { deviceId: f.deviceId, code: f.code, ts: f.ts }));
+  simulator.on('firmware', ({ deviceId, campaignId, state, version, error }) => {
+    if (state === 'installed' || state === 'failed' || state === 'rolled_back')
+      log(io, `firmware ${state}`, { deviceId, campaignId, version, ...(error && { error }) });
+  });
   if (opcua) {
     simulator.on('sample', ({ deviceId, ts, sample }) => {
       opcua.update(deviceId, ts, sample.metrics);
@@ -311,4 +377,46 @@ async function runFleet(values: Values, io: CliIo): Promise<number> {
   await opcua?.stop();
   log(io, 'fleet stopped', { ...simulator.stats() });
   return 0;
+}
+
+/**
+ * The firmware signing key the devices trust: --firmware-key FILE (unreadable: exit 1), else the
+ * platform's when --api names it. A platform that does not answer leaves the fleet running
+ * without one (its devices refuse firmware updates) rather than stopping it.
+ */
+/** --ca FILE (the CA to trust on mqtts://) and --cert-auth (provision with client certificates). */
+function tlsOptions(values: Values, broker: string): { ca?: string; certAuth: boolean } {
+  const file = text(values, 'ca');
+  const certAuth = values['cert-auth'] === true;
+  if ((file !== undefined || certAuth) && !broker.startsWith('mqtts:'))
+    throw new CliUsageError(`--${file !== undefined ? 'ca' : 'cert-auth'} needs an mqtts:// --broker`);
+  if (file === undefined) return { certAuth };
+  try {
+    return { ca: readFileSync(file, 'utf8'), certAuth };
+  } catch (error) {
+    throw new CliUsageError(`--ca: cannot read ${file}: ${(error as Error).message}`);
+  }
+}
+
+async function firmwareKeyOption(
+  values: Values,
+  api: string | undefined,
+  io: CliIo,
+): Promise<string | undefined> {
+  const file = text(values, 'firmware-key');
+  if (file !== undefined) return loadFirmwarePublicKey({ file });
+  if (api === undefined) return undefined;
+  try {
+    return await loadFirmwarePublicKey({ apiUrl: api });
+  } catch (error) {
+    io.stdout(
+      JSON.stringify({
+        level: 'warn',
+        time: new Date().toISOString(),
+        msg: 'no firmware signing key: the devices will refuse firmware updates',
+        error: (error as Error).message,
+      }),
+    );
+    return undefined;
+  }
 }

@@ -4,6 +4,7 @@ export {
   MqttGateway,
   type DeviceAuthenticator,
   type GatewayOptions,
+  type GatewayTlsOptions,
   type InboundDeviceMessage,
   type ServiceCredentials,
 } from './mqtt-gateway';

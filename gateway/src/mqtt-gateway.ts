@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer as createHttpServer, IncomingMessage, Server as HttpServer } from 'node:http';
 import { AddressInfo, createServer as createTcpServer, Server as TcpServer } from 'node:net';
 import { Duplex } from 'node:stream';
+import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
 import { Aedes, AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
 import pino, { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -20,6 +21,23 @@ import { openRedisBrokerBackends, type RedisBrokerBackends } from './redis-broke
 /** Checks a device's credentials, typically against the platform's device registry. */
 export interface DeviceAuthenticator {
   authenticate(deviceId: string, secret: string): Promise<boolean>;
+  /**
+   * A client certificate on MQTTS, already verified by TLS against `tls.ca` (chain, validity)
+   * and whose CN is the username: may this device connect with it (issued to it, not revoked)?
+   * Without this method certificates are never accepted in place of the secret.
+   */
+  authenticateCertificate?(deviceId: string, certificate: { serialNumber: string }): Promise<boolean>;
+}
+
+/** MQTT over TLS beside the plain listener; client certificates are requested, never required. */
+export interface GatewayTlsOptions {
+  /** 0 picks a free port, read it back from `MqttGateway.tlsPort`. */
+  port: number;
+  /** The server's certificate chain and private key, PEM. */
+  cert: string;
+  key: string;
+  /** The CA (PEM) device certificates must chain to. */
+  ca: string;
 }
 
 /** A publish a device made to one of its own topics; the payload is passed on unparsed. */
@@ -67,6 +85,8 @@ export interface GatewayOptions {
    * status), sessions and offline QoS 1 messages, so a device may connect to any of them.
    */
   redisUrl?: string;
+  /** MQTTS: a TLS listener beside the plain one (devices may authenticate with a client certificate). */
+  tls?: GatewayTlsOptions;
 }
 
 export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
@@ -74,14 +94,26 @@ export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 /** Path the platform's HTTP server routes to `handleUpgrade`, and the standalone server accepts. */
 export const MQTT_WS_PATH = '/mqtt';
 
-type Session = { kind: 'device'; deviceId: string } | { kind: 'service' };
+type Session = { kind: 'device'; deviceId: string; certificateSerial?: string } | { kind: 'service' };
 
 // CONNACK return codes of MQTT 3.1.1 (aedes' AuthErrorCode is a const enum swc cannot inline).
 const RETURN_CODE_SERVER_UNAVAILABLE = 3;
 const RETURN_CODE_BAD_USERNAME_OR_PASSWORD = 4;
 const RETURN_CODE_NOT_AUTHORIZED = 5;
 
-const DEVICE_PUBLISH_CHANNELS: readonly DeviceChannel[] = ['telemetry', 'events', 'status', 'commands/ack'];
+/**
+ * Where a broker asks every broker sharing its Redis (and itself) to close a device's
+ * connections. A `$` topic: no client wildcard matches it, and devices may not publish there.
+ */
+const DISCONNECT_TOPIC = '$platform/devices/disconnect';
+
+const DEVICE_PUBLISH_CHANNELS: readonly DeviceChannel[] = [
+  'telemetry',
+  'events',
+  'status',
+  'commands/ack',
+  'firmware',
+];
 
 interface GatewayMetrics {
   authFailures: Counter;
@@ -97,6 +129,7 @@ export class MqttGateway {
   private broker?: Aedes;
   private redis?: RedisBrokerBackends;
   private tcpServer?: TcpServer;
+  private tlsServer?: TlsServer;
   private wsHttpServer?: HttpServer;
   private wsServer?: WebSocketServer;
   private metrics?: GatewayMetrics;
@@ -116,6 +149,12 @@ export class MqttGateway {
   /** The bound MQTT TCP port (useful with `mqttPort: 0`). */
   get port(): number {
     return (this.requireStarted('port').tcpServer.address() as AddressInfo).port;
+  }
+
+  /** The bound MQTTS port, when `tls` was given. */
+  get tlsPort(): number | undefined {
+    const address = this.tlsServer?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
   }
 
   /** The bound standalone WebSocket port, when `wsPort` was given. */
@@ -158,6 +197,9 @@ export class MqttGateway {
       throw error;
     });
     this.broker = broker;
+    await new Promise<void>((resolve) =>
+      broker.subscribe(DISCONNECT_TOPIC, (packet, done) => this.onDisconnectRequest(packet, done), resolve),
+    );
     broker.on('clientReady', (client) => this.onClientReady(client));
     broker.on('clientDisconnect', (client) => this.onClientDisconnect(client));
     broker.on('publish', (packet, client) => this.onPublish(packet, client));
@@ -173,7 +215,7 @@ export class MqttGateway {
       throw error;
     }
     this.logger.info(
-      { mqttPort: this.port, wsPort: this.wsBoundPort, redis: redis !== undefined },
+      { mqttPort: this.port, mqttsPort: this.tlsPort, wsPort: this.wsBoundPort, redis: redis !== undefined },
       'mqtt gateway listening',
     );
   }
@@ -181,6 +223,18 @@ export class MqttGateway {
   private async listen(): Promise<void> {
     this.tcpServer = createTcpServer((socket) => this.handleConnection(socket));
     await listen(this.tcpServer, this.options.mqttPort, this.options.host);
+    const tls = this.options.tls;
+    if (tls) {
+      this.tlsServer = createTlsServer(
+        // Asked for, not required: devices without a certificate use their secret as on plain MQTT.
+        { cert: tls.cert, key: tls.key, ca: tls.ca, requestCert: true, rejectUnauthorized: false },
+        (socket) => this.handleConnection(socket),
+      );
+      this.tlsServer.on('tlsClientError', (error) =>
+        this.logger.debug({ err: error.message }, 'mqtts handshake failed'),
+      );
+      await listen(this.tlsServer, tls.port, this.options.host);
+    }
 
     this.wsServer = new WebSocketServer({ noServer: true, maxPayload: this.maxPacketBytes });
     if (this.options.wsPort !== undefined) {
@@ -218,6 +272,68 @@ export class MqttGateway {
     await new Promise<void>((resolve, reject) =>
       broker.publish(packet, (error) => (error ? reject(error) : resolve())),
     );
+  }
+
+  /**
+   * Closes a device's connections (all of them, or only those authenticated with the given
+   * certificate, e.g. one just revoked). Answers how many were closed.
+   */
+  disconnectDevice(deviceId: string, match: { certificateSerial?: string } = {}): number {
+    let closed = 0;
+    // The newest connection is known from its authentication on, before aedes reports it ready.
+    const current = this.currentClients.get(deviceId);
+    const open = new Set(this.deviceClients.get(deviceId));
+    if (current) open.add(current);
+    for (const client of open) {
+      const session = this.sessions.get(client);
+      if (session?.kind !== 'device') continue;
+      if (match.certificateSerial !== undefined && session.certificateSerial !== match.certificateSerial)
+        continue;
+      client.close();
+      closed += 1;
+    }
+    if (closed > 0) this.logger.info({ deviceId, ...match, closed }, 'device disconnected by the platform');
+    return closed;
+  }
+
+  /**
+   * `disconnectDevice` on every broker sharing this one's Redis (just this one without Redis):
+   * resolves once the request is published, not when the connections are closed.
+   */
+  async disconnectDeviceEverywhere(
+    deviceId: string,
+    match: { certificateSerial?: string } = {},
+  ): Promise<void> {
+    const broker = this.requireStarted('disconnectDeviceEverywhere').broker;
+    const packet: PublishPacket = {
+      cmd: 'publish',
+      topic: DISCONNECT_TOPIC,
+      payload: Buffer.from(JSON.stringify({ deviceId, ...match })),
+      qos: 0,
+      retain: false,
+      dup: false,
+    };
+    await new Promise<void>((resolve, reject) =>
+      broker.publish(packet, (error) => (error ? reject(error) : resolve())),
+    );
+  }
+
+  private onDisconnectRequest(packet: AedesPublishPacket, done: () => void): void {
+    try {
+      const request = JSON.parse(packet.payload.toString()) as {
+        deviceId?: unknown;
+        certificateSerial?: unknown;
+      };
+      if (typeof request.deviceId === 'string') {
+        this.disconnectDevice(request.deviceId, {
+          certificateSerial:
+            typeof request.certificateSerial === 'string' ? request.certificateSerial : undefined,
+        });
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, 'unreadable disconnect request');
+    }
+    done();
   }
 
   /** Authenticated clients currently connected (devices and service clients). */
@@ -276,6 +392,10 @@ export class MqttGateway {
   }
 
   private async authenticate(client: Client, username?: string, password?: Buffer): Promise<void> {
+    const peer = peerCertificateOf(client);
+    if (peer && username !== undefined && username !== this.options.serviceCredentials?.username) {
+      return this.authenticateCertificate(client, username, peer);
+    }
     if (username === undefined || password === undefined) {
       this.metrics?.authFailures.inc();
       throw authError(RETURN_CODE_NOT_AUTHORIZED, 'credentials required');
@@ -307,6 +427,37 @@ export class MqttGateway {
     this.sessions.set(client, { kind: 'device', deviceId: username });
     // Recorded before aedes takes over an older connection with the same clientId, so that
     // connection's disconnect is known to be superseded and reports no offline.
+    this.currentClients.set(username, client);
+  }
+
+  /**
+   * A device that presented a client certificate is judged by it alone (a password is ignored):
+   * a bad certificate is refused rather than silently replaced by the secret.
+   */
+  private async authenticateCertificate(
+    client: Client,
+    username: string,
+    peer: PeerCertificate,
+  ): Promise<void> {
+    const refuse = (reason: string) => {
+      this.metrics?.authFailures.inc();
+      this.logger.info({ deviceId: username, clientId: client.id, reason }, 'mqtt certificate refused');
+      return authError(RETURN_CODE_NOT_AUTHORIZED, 'not authorized');
+    };
+    if (!DEVICE_ID_PATTERN.test(username)) throw refuse('username is not a device id');
+    if (!peer.authorized) throw refuse(peer.error ?? 'certificate not trusted');
+    if (peer.commonName !== username) throw refuse('certificate CN is not the username');
+    const check = this.options.authenticator.authenticateCertificate?.bind(this.options.authenticator);
+    if (!check) throw refuse('certificate authentication not enabled');
+    let accepted: boolean;
+    try {
+      accepted = await check(username, { serialNumber: peer.serialNumber });
+    } catch (error) {
+      this.logger.error({ deviceId: username, err: error }, 'device certificate check failed');
+      throw authError(RETURN_CODE_SERVER_UNAVAILABLE, 'server unavailable');
+    }
+    if (!accepted) throw refuse('certificate unknown, revoked or expired');
+    this.sessions.set(client, { kind: 'device', deviceId: username, certificateSerial: peer.serialNumber });
     this.currentClients.set(username, client);
   }
 
@@ -449,6 +600,7 @@ export class MqttGateway {
     for (const webSocket of this.wsServer?.clients ?? []) webSocket.terminate();
     await Promise.all([
       this.tcpServer ? closeServer(this.tcpServer) : undefined,
+      this.tlsServer ? closeServer(this.tlsServer) : undefined,
       this.wsHttpServer ? closeServer(this.wsHttpServer) : undefined,
       this.wsServer ? new Promise<void>((resolve) => this.wsServer?.close(() => resolve())) : undefined,
     ]);
@@ -458,6 +610,29 @@ export class MqttGateway {
     this.deviceClients.clear();
     this.logger.info('mqtt gateway stopped');
   }
+}
+
+interface PeerCertificate {
+  /** TLS verified the chain to `tls.ca` and the validity dates. */
+  authorized: boolean;
+  error?: string;
+  commonName?: string;
+  serialNumber: string;
+}
+
+/** The client certificate of an MQTTS connection, if the device presented one. */
+function peerCertificateOf(client: Client): PeerCertificate | undefined {
+  const conn: unknown = client.conn;
+  if (!(conn instanceof TLSSocket)) return undefined;
+  const certificate = conn.getPeerCertificate();
+  if (!certificate || Object.keys(certificate).length === 0) return undefined;
+  const cn: unknown = certificate.subject?.CN;
+  return {
+    authorized: conn.authorized,
+    error: conn.authorizationError ? String(conn.authorizationError) : undefined,
+    commonName: typeof cn === 'string' ? cn : undefined,
+    serialNumber: certificate.serialNumber.toUpperCase().replace(/^0+(?=.)/, ''),
+  };
 }
 
 function authError(returnCode: number, message: string): Error & { returnCode: number } {
@@ -474,7 +649,7 @@ function pathOf(req: IncomingMessage): string {
   return new URL(req.url ?? '/', 'http://localhost').pathname;
 }
 
-function listen(server: TcpServer | HttpServer, port: number, host: string): Promise<void> {
+function listen(server: TcpServer | HttpServer | TlsServer, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -484,7 +659,7 @@ function listen(server: TcpServer | HttpServer, port: number, host: string): Pro
   });
 }
 
-function closeServer(server: TcpServer | HttpServer): Promise<void> {
+function closeServer(server: TcpServer | HttpServer | TlsServer): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) {
       resolve();

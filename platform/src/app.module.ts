@@ -31,6 +31,7 @@ import { PartnersModule } from './modules/partners/partners.module';
 import { PartsModule } from './modules/parts/parts.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { ReturnsModule } from './modules/returns/returns.module';
+import { FirmwareModule } from './modules/firmware/firmware.module';
 import { FeedbackAnalysisModule } from './modules/feedback-analysis/feedback-analysis.module';
 import { TELEMETRY_STORE, type TelemetryStore } from './modules/telemetry/telemetry-store';
 import { TelemetryModule } from './modules/telemetry/telemetry.module';
@@ -108,6 +109,7 @@ export class AppModule {
         LoyaltyModule,
         CompensationModule,
         ReturnsModule,
+        FirmwareModule,
         FeedbackAnalysisModule,
         KpiWarningsModule,
         KpisModule,

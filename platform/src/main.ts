@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     : undefined;
   customers?.start();
   logger.info(
-    `ready: dashboards http://localhost:${platform.httpPort}/ (login ${config.adminEmail}), MQTT on port ${platform.mqttPort}`,
+    `ready: dashboards http://localhost:${platform.httpPort}/ (login ${config.adminEmail}), MQTT on port ${platform.mqttPort}` +
+      (platform.httpsPort !== undefined ? `, HTTPS https://localhost:${platform.httpsPort}/` : '') +
+      (platform.mqttsPort !== undefined ? `, MQTTS on port ${platform.mqttsPort}` : ''),
   );
 
   let stopping = false;

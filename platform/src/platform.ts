@@ -1,6 +1,9 @@
 import fs from 'node:fs';
+import type { IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -16,12 +19,14 @@ import { TextInputGuard } from './common/validation/text-input.guard';
 import { openDatabase } from './database/open-database';
 import { AlarmsService } from './modules/alarms/alarms.service';
 import { DeviceCommandsService } from './modules/devices/device-commands.service';
+import { DeviceCredentialsService } from './modules/devices/device-credentials.service';
 import { DevicesService } from './modules/devices/devices.service';
 import { MetricsService } from './modules/health/metrics.service';
 import { Readiness } from './modules/health/readiness';
 import { IncidentsService } from './modules/incidents/incidents.service';
 import { IngestWal } from './modules/ingest/ingest-wal';
 import { IngestService } from './modules/ingest/ingest.service';
+import { FirmwareImagesService } from './modules/firmware/firmware-images.service';
 import { RealtimeService } from './modules/realtime/realtime.service';
 import { ATTACHMENT_CONTENT_TYPES } from './modules/service-requests/service-requests.service';
 import { openTelemetryStore } from './modules/telemetry/open-telemetry-store';
@@ -34,6 +39,10 @@ export interface RunningPlatform {
   core: CoreResources;
   httpPort: number;
   mqttPort: number;
+  /** Set with MQTTS_PORT. */
+  mqttsPort?: number;
+  /** Set with HTTPS_PORT. */
+  httpsPort?: number;
   /** The ingest write-ahead log (INGEST_WAL), for its figures. */
   ingestWal?: IngestWal;
   /** Waits until every accepted reading is stored and every alarm and ticket change is saved. */
@@ -119,10 +128,23 @@ export async function startPlatform(
     }
     ingestWal = wal;
   }
+  const credentials = app.get(DeviceCredentialsService);
+  let tls: TlsCredentials | undefined;
+  try {
+    tls = await tlsCredentials(config, credentials);
+  } catch (error) {
+    await ingestWal?.close();
+    await app.close();
+    await store.stop();
+    await db.close();
+    throw error;
+  }
   const gateway = new MqttGateway({
     host: config.host,
     mqttPort: config.mqttPort,
-    authenticator: devices,
+    // the secret or, on MQTTS, a certificate from the platform CA; checked in the database at each connect
+    authenticator: credentials,
+    tls: tls && config.tls.mqttsPort !== undefined ? { port: config.tls.mqttsPort, ...tls } : undefined,
     onMessage: (message) => ingest.accept(message),
     durable: ingestWal && { channels: ['telemetry'], accept: (message) => ingestWal.append(message) },
     onPresence: (deviceId, online, atMs) => devices.setPresence(deviceId, online, atMs),
@@ -134,16 +156,38 @@ export async function startPlatform(
   app
     .get(DeviceCommandsService)
     .usePublisher((deviceId, command) => gateway.publishCommand(deviceId, command));
-  httpServer.on('upgrade', (req, socket, head) => {
+  credentials.useBroker({
+    publishCommand: (deviceId, command) => gateway.publishCommand(deviceId, command),
+    // through Redis in scale-out mode: every instance closes its sessions with the certificate
+    disconnectDevice: (deviceId, match) => gateway.disconnectDeviceEverywhere(deviceId, match),
+  });
+  const routeUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (req.url && new URL(req.url, 'http://x').pathname === MQTT_WS_PATH)
       gateway.handleUpgrade(req, socket, head);
-  });
+  };
+  httpServer.on('upgrade', routeUpgrade);
 
+  let httpsServer: HttpsServer | undefined;
   try {
-    await app.get(RealtimeService).attach(httpServer);
+    const io = await app.get(RealtimeService).attach(httpServer);
     await gateway.start();
     await app.listen(config.port, config.host);
+    if (tls && config.tls.httpsPort !== undefined) {
+      // The same Express app, Socket.IO engine and MQTT-over-WebSocket route, over TLS.
+      const server = createHttpsServer({ cert: tls.cert, key: tls.key }, app.getHttpAdapter().getInstance());
+      httpsServer = server;
+      server.on('upgrade', routeUpgrade);
+      io.engine.attach(server, { path: '/socket.io' });
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.tls.httpsPort, config.host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+    }
   } catch (error) {
+    await closeHttps(httpsServer);
     await gateway.stop();
     await ingestWal?.close();
     await app.close();
@@ -152,9 +196,19 @@ export async function startPlatform(
     throw error;
   }
   const httpPort = (httpServer.address() as AddressInfo).port;
+  const httpsPort = httpsServer && (httpsServer.address() as AddressInfo).port;
+  // on an ephemeral port (tests) devices download firmware from where the server really listens
+  if (config.port === 0) app.get(FirmwareImagesService).useDownloadBase(`http://127.0.0.1:${httpPort}`);
   app.get(Readiness).markReady();
   logger.info(
-    { httpPort, mqttPort: gateway.port, telemetry: store.backend, database: db.kind },
+    {
+      httpPort,
+      httpsPort,
+      mqttPort: gateway.port,
+      mqttsPort: gateway.tlsPort,
+      telemetry: store.backend,
+      database: db.kind,
+    },
     'platform ready',
   );
 
@@ -165,6 +219,8 @@ export async function startPlatform(
     core,
     httpPort,
     mqttPort: gateway.port,
+    mqttsPort: gateway.tlsPort,
+    httpsPort,
     ingestWal,
     async settle() {
       await ingest.flush();
@@ -180,6 +236,7 @@ export async function startPlatform(
       stopping ??= (async () => {
         app.get(Readiness).markNotReady('stopping');
         await gateway.stop();
+        await closeHttps(httpsServer);
         // Stores what the log holds and deletes it, while ingest still runs.
         await ingestWal?.close();
         await app.close();
@@ -190,4 +247,37 @@ export async function startPlatform(
       return stopping;
     },
   };
+}
+
+interface TlsCredentials {
+  cert: string;
+  key: string;
+  /** The platform CA: device client certificates must chain to it. */
+  ca: string;
+}
+
+/**
+ * The server certificate of MQTTS and HTTPS: TLS_CERT_FILE and TLS_KEY_FILE when set, else one
+ * issued by the platform CA for TLS_HOSTNAMES at each start. Undefined when neither listener is on.
+ */
+async function tlsCredentials(
+  config: AppConfig,
+  credentials: DeviceCredentialsService,
+): Promise<TlsCredentials | undefined> {
+  const { mqttsPort, httpsPort, certFile, keyFile, hostnames } = config.tls;
+  if (mqttsPort === undefined && httpsPort === undefined) return undefined;
+  if (certFile && keyFile) {
+    return {
+      cert: fs.readFileSync(certFile, 'utf8'),
+      key: fs.readFileSync(keyFile, 'utf8'),
+      ca: await credentials.caCertificatePem(),
+    };
+  }
+  return credentials.serverCredentials(hostnames);
+}
+
+async function closeHttps(server: HttpsServer | undefined): Promise<void> {
+  if (!server?.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
 }

@@ -22,6 +22,7 @@ import { benchSocketLatency } from './socket-latency.bench';
 import { benchDispatch } from './dispatch.bench';
 import { benchDetector } from '../../models/src/detector/detector.bench';
 import { benchAlarmLatency } from './alarm-latency.bench';
+import { benchGateway } from './gateway.bench';
 import { benchDiagnostics } from './diagnostics.bench';
 import { benchTelemetryStore } from './telemetry-store.bench';
 import { benchScheduledJobs } from './scheduled-jobs.bench';
@@ -284,6 +285,21 @@ async function main(): Promise<void> {
       await benchIngest('influxdb', { INFLUX_URL: (await influx()).url }, plan);
     if (want('socket-latency')) await benchLatency(plan);
     if (want('alarm-latency')) await benchAlarms(plan);
+    // OPC UA → edge gateway → stored, and the forward rate after an outage (embedded store)
+    if (want('gateway'))
+      await withPlatform({}, async (platform) => {
+        const results = await benchGateway(platform, {
+          devices: 100,
+          intervalMs: 100,
+          fastIntervalMs: 50,
+          warmupS: plan.quick ? 2 : 5,
+          steadyS: plan.quick ? 3 : 20,
+          outageS: plan.quick ? 3 : 10,
+          openForwardRatePerS: 1_000_000,
+          cpuProfileDir: plan.cpuProfileDir,
+        });
+        for (const result of results) emit(result);
+      });
     if (want('detector-throughput')) emit(benchDetector(plan.quick ? 10_000 : 200_000));
     if (want('diagnostics-throughput')) {
       const readingsPerDevice = plan.quick ? 60 : 400;

@@ -35,8 +35,17 @@ interface Request {
   body?: string;
 }
 
-/** Routes left out: logging in is rate-limited per address; the rest are not the API's JSON. */
-const SKIPPED = new Set(['POST /api/auth/login', 'GET /metrics', 'GET /api/docs-json', 'GET /api/docs']);
+/**
+ * Routes left out: logging in is rate-limited per address; the firmware signing key is public by
+ * design (devices fetch it without an account); the rest are not the API's JSON.
+ */
+const SKIPPED = new Set([
+  'POST /api/auth/login',
+  'GET /api/firmware/signing-key',
+  'GET /metrics',
+  'GET /api/docs-json',
+  'GET /api/docs',
+]);
 
 /** Percent-encoded, or raw with its malformed escapes; never a character fetch would refuse. */
 function encode(generated: string, raw: boolean): string {

@@ -18,7 +18,7 @@ import { waitFor } from '../support/wait-for';
 
 const RUNS = 1_000;
 const SEED = 15_2028;
-const OWN_CHANNELS = ['telemetry', 'events', 'status', 'commands/ack'];
+const OWN_CHANNELS = ['telemetry', 'events', 'status', 'commands/ack', 'firmware'];
 
 describe('the MQTT edge under generated topics', () => {
   let t: TestPlatform;

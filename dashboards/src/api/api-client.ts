@@ -84,6 +84,11 @@ export class ApiClient {
     return this.request<T>('PUT', path, body);
   }
 
+  /** A multipart/form-data POST (a file upload); the browser writes the boundary header. */
+  postForm<T>(path: string, form: FormData): Promise<T> {
+    return this.request<T>('POST', path, form);
+  }
+
   private async request<T>(
     method: string,
     path: string,
@@ -91,16 +96,17 @@ export class ApiClient {
     options: { anonymous?: boolean } = {},
   ): Promise<T> {
     const token = options.anonymous ? undefined : this.session?.accessToken;
+    const form = typeof FormData !== 'undefined' && body instanceof FormData ? body : undefined;
     let response: Response;
     try {
       response = await fetch(path, {
         method,
         headers: {
           Accept: 'application/json',
-          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(body !== undefined && !form ? { 'Content-Type': 'application/json' } : {}),
           ...(token ? { Authorization: `Bearer ${token}` } : {}),
         },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
+        body: form ?? (body !== undefined ? JSON.stringify(body) : undefined),
       });
     } catch {
       throw new ApiError(0, 'network', t('error.network'));

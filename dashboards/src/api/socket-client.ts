@@ -20,6 +20,7 @@ const LIVE_EVENTS = [
   'return',
   'survey',
   'part_shipment',
+  'firmware_campaign',
 ] as const satisfies readonly (keyof ServerToClientEvents)[];
 
 type EventName = (typeof LIVE_EVENTS)[number];

@@ -86,7 +86,8 @@ type LiveEvent =
   | 'compensation'
   | 'return'
   | 'survey'
-  | 'part_shipment';
+  | 'part_shipment'
+  | 'firmware_campaign';
 
 /** Listens to a server event while the component is shown; the latest `listener` is always called. */
 export function useSocketEvent<E extends LiveEvent>(event: E, listener: ServerToClientEvents[E]): void {

@@ -9,6 +9,9 @@ import { DESK_ROUTES } from './desk-routes';
 import { deskEn, deskZh } from './desk.messages';
 import { DevicePage } from './device-page';
 import { engineerEn, engineerZh } from './engineer.messages';
+import { FirmwareCampaignPage } from './firmware-campaign-page';
+import { FirmwarePage } from './firmware-page';
+import { firmwareEn, firmwareZh } from './firmware.messages';
 import { FleetPage } from './fleet-page';
 import { shipmentsEn, shipmentsZh } from './parts-shipments.messages';
 import { TicketPage } from './ticket-page';
@@ -22,6 +25,7 @@ export const ENGINEER_MESSAGES: AreaMessages = {
     careDesk: careDeskEn,
     aftercareDesk: aftercareDeskEn,
     shipments: shipmentsEn,
+    firmware: firmwareEn,
   },
   zh: {
     engineer: engineerZh,
@@ -29,6 +33,7 @@ export const ENGINEER_MESSAGES: AreaMessages = {
     careDesk: careDeskZh,
     aftercareDesk: aftercareDeskZh,
     shipments: shipmentsZh,
+    firmware: firmwareZh,
   },
 };
 
@@ -43,4 +48,6 @@ export const ENGINEER_ROUTES: RouteDef[] = [
   // the desk's `/devices/new` before `/devices/:id`, which would take "new" for a device id
   ...DESK_ROUTES,
   { pattern: '/devices/:id', page: DevicePage },
+  { pattern: '/firmware', page: FirmwarePage, nav: 'firmware.nav' },
+  { pattern: '/firmware/:id', page: FirmwareCampaignPage },
 ];

@@ -962,6 +962,98 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       )}
     `,
   },
+  {
+    id: 24,
+    name: 'device credentials: the platform CA, issued device certificates, secret rotation grace',
+    sql: `
+      CREATE TABLE platform_ca (
+        id text PRIMARY KEY,
+        certificate_pem text NOT NULL,
+        private_key_pem text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE device_certificates (
+        serial text PRIMARY KEY,
+        device_id text NOT NULL,
+        fingerprint256 text NOT NULL,
+        issued_at bigint NOT NULL,
+        not_after bigint NOT NULL,
+        revoked_at bigint
+      );
+      CREATE INDEX device_certificates_device_idx ON device_certificates (device_id, issued_at);
+      ALTER TABLE devices ADD COLUMN previous_secret_hash text;
+      ALTER TABLE devices ADD COLUMN previous_secret_valid_until bigint;
+    `,
+  },
+  {
+    id: 25,
+    name: 'firmware campaigns: signing key, images, campaigns, targeted devices, field signals',
+    sql: `
+      CREATE TABLE firmware_keys (
+        id text PRIMARY KEY,
+        private_key_pem text NOT NULL,
+        public_key_pem text NOT NULL,
+        token_secret text NOT NULL,
+        created_at bigint NOT NULL
+      );
+      CREATE TABLE firmware_images (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        version text NOT NULL,
+        models jsonb NOT NULL DEFAULT '[]'::jsonb,
+        size bigint NOT NULL,
+        sha256 text NOT NULL,
+        signature text NOT NULL,
+        notes text,
+        content bytea NOT NULL,
+        uploaded_at bigint NOT NULL,
+        uploaded_by text NOT NULL,
+        UNIQUE (type, version)
+      );
+      -- uncompressed out of line, so a Range request reads only its slice
+      ALTER TABLE firmware_images ALTER COLUMN content SET STORAGE EXTERNAL;
+      CREATE TABLE firmware_campaigns (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        image_id text NOT NULL REFERENCES firmware_images(id),
+        target jsonb NOT NULL,
+        waves jsonb NOT NULL,
+        soak_ms bigint NOT NULL,
+        thresholds jsonb NOT NULL,
+        auto_rollback boolean NOT NULL,
+        state text NOT NULL,
+        halt jsonb,
+        rollback_at bigint,
+        created_at bigint NOT NULL,
+        created_by text NOT NULL,
+        started_at bigint,
+        finished_at bigint
+      );
+      CREATE TABLE firmware_campaign_devices (
+        campaign_id text NOT NULL REFERENCES firmware_campaigns(id),
+        device_id text NOT NULL,
+        wave integer NOT NULL,
+        position integer NOT NULL,
+        state text NOT NULL,
+        from_version text,
+        bytes bigint,
+        error text,
+        sent_at bigint,
+        installed_at bigint,
+        rollback_sent_at bigint,
+        updated_at bigint NOT NULL,
+        PRIMARY KEY (campaign_id, device_id)
+      );
+      CREATE INDEX firmware_campaign_devices_wave_idx ON firmware_campaign_devices (campaign_id, wave, position);
+      CREATE INDEX firmware_campaign_devices_device_idx ON firmware_campaign_devices (device_id);
+      CREATE TABLE firmware_signals (
+        device_id text NOT NULL,
+        kind text NOT NULL,
+        at bigint NOT NULL
+      );
+      CREATE INDEX firmware_signals_device_idx ON firmware_signals (device_id, at);
+    `,
+  },
 ];
 
 /**

@@ -247,6 +247,9 @@ export const commonEn = {
       offline: 'The appliance is offline: it cannot answer now.',
       broker_unavailable: 'The device connection service is not running.',
       command_timeout: 'The appliance did not answer in time.',
+      csr_invalid: 'The certificate request could not be read or its signature is invalid.',
+      csr_subject_mismatch: 'The certificate request must name this device (CN = device ID).',
+      certificate_not_found: 'No such certificate was issued to this device.',
     },
     alarm: { not_found: 'No such alarm.', already_cleared: 'This alarm is cleared already.' },
     dispatch: {
@@ -400,6 +403,18 @@ export const commonEn = {
       cjk_font_missing: 'No font with Chinese glyphs is installed; the Chinese PDF cannot be made.',
     },
     request: { too_large: 'The upload is larger than the limit.' },
+    firmware: {
+      image_not_found: 'That firmware image no longer exists.',
+      campaign_not_found: 'That firmware campaign no longer exists.',
+      checksum_mismatch:
+        'The uploaded file does not match its checksum: it changed on the way. Upload it again.',
+      version_exists: 'This firmware version already exists for this appliance type.',
+      image_too_large: 'The image is too large: at most 64 MB.',
+      multipart_required: 'Upload the image as a file.',
+      download_token: 'The download link is invalid or has expired.',
+      campaign_state: "The campaign's current state does not allow this. Reload to see its state.",
+      no_targets: 'No device matches this campaign, or all already run this version.',
+    },
   },
 } as const;
 
@@ -641,6 +656,9 @@ export const commonZh: Messages<typeof commonEn> = {
       offline: '家电离线，暂时无法响应。',
       broker_unavailable: '设备连接服务未运行。',
       command_timeout: '家电未在规定时间内响应。',
+      csr_invalid: '无法读取证书签名请求，或其签名无效。',
+      csr_subject_mismatch: '证书签名请求的主题必须是该设备（CN = 设备 ID）。',
+      certificate_not_found: '未向该设备签发此证书。',
     },
     alarm: { not_found: '告警不存在。', already_cleared: '该告警已清除。' },
     dispatch: {
@@ -789,5 +807,16 @@ export const commonZh: Messages<typeof commonEn> = {
       cjk_font_missing: '服务器未安装中文字体，无法生成中文 PDF。',
     },
     request: { too_large: '上传内容超过大小限制。' },
+    firmware: {
+      image_not_found: '该固件版本不存在。',
+      campaign_not_found: '该升级活动不存在。',
+      checksum_mismatch: '上传的文件与校验值不一致，文件在传输中已损坏，请重新上传。',
+      version_exists: '该设备类型已有此固件版本。',
+      image_too_large: '固件文件过大，最大 64 MB。',
+      multipart_required: '请以文件形式上传固件。',
+      download_token: '下载链接无效或已过期。',
+      campaign_state: '升级活动当前状态不允许此操作，请刷新后查看。',
+      no_targets: '没有符合此升级活动的设备，或均已是此版本。',
+    },
   },
 };

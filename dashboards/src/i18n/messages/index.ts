@@ -10,6 +10,7 @@ import { aftercareDeskEn, aftercareDeskZh } from '../../engineer/aftercare-desk.
 import { careDeskEn, careDeskZh } from '../../engineer/care-desk.messages';
 import { deskEn, deskZh } from '../../engineer/desk.messages';
 import { engineerEn, engineerZh } from '../../engineer/engineer.messages';
+import { firmwareEn, firmwareZh } from '../../engineer/firmware.messages';
 import { shipmentsEn, shipmentsZh } from '../../engineer/parts-shipments.messages';
 import { managerEn, managerZh } from '../../manager/manager.messages';
 import { technicianEn, technicianZh } from '../../technician/technician.messages';
@@ -29,6 +30,7 @@ export const catalogueEn = {
   aftercareDesk: aftercareDeskEn,
   manager: managerEn,
   shipments: shipmentsEn,
+  firmware: firmwareEn,
 };
 
 export type Catalogue = typeof catalogueEn;
@@ -46,4 +48,5 @@ export const catalogueZh: Messages<Catalogue> = {
   aftercareDesk: aftercareDeskZh,
   manager: managerZh,
   shipments: shipmentsZh,
+  firmware: firmwareZh,
 };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -18,6 +19,13 @@ const optionalUrl = (protocols: string[]) =>
       `a URL starting with ${protocols.join(' or ')}`,
     )
     .optional();
+
+const existingFile = z
+  .string()
+  .trim()
+  .min(1)
+  .refine((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true, 'no such file')
+  .optional();
 
 /** Every environment variable the product reads. `process.env` is read nowhere else. */
 export const envSchema = z.object({
@@ -140,6 +148,21 @@ export const envSchema = z.object({
    * `file.ttc#PostScriptName`. Default: the first of the usual Debian CJK fonts found on disk.
    */
   REPORT_CJK_FONT: z.string().trim().min(1).optional(),
+  /** MQTT over TLS (MQTTS) on this port beside MQTT_PORT (unset = off); devices may use client certificates. */
+  MQTTS_PORT: port.optional(),
+  /** HTTPS on this port beside PORT: API, dashboards, Socket.IO and MQTT over WebSocket (unset = off). */
+  HTTPS_PORT: port.optional(),
+  /** The TLS server certificate (PEM chain) and key for MQTTS and HTTPS; unset = issued by the platform CA. */
+  TLS_CERT_FILE: existingFile,
+  TLS_KEY_FILE: existingFile,
+  /** More names or addresses for the CA-issued server certificate, beside localhost and 127.0.0.1. */
+  TLS_HOSTNAMES: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9.:-]+(,[A-Za-z0-9.:-]+)*$/, {
+      message: 'expected a comma-separated list of host names or IP addresses',
+    })
+    .optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -207,6 +230,14 @@ export interface AppConfig {
   demoHistory: { months: number; ticketsPerMonth: number };
   /** How often the KPIs are checked against their warning lines. */
   kpiWarningCheckMs: number;
+  /** MQTTS and HTTPS; `certFile`/`keyFile` unset: a server certificate from the platform CA for `hostnames`. */
+  tls: {
+    mqttsPort?: number;
+    httpsPort?: number;
+    certFile?: string;
+    keyFile?: string;
+    hostnames: string[];
+  };
 }
 
 export class ConfigError extends Error {
@@ -227,6 +258,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   const e = parsed.data;
+  if ((e.TLS_CERT_FILE === undefined) !== (e.TLS_KEY_FILE === undefined)) {
+    const missing = e.TLS_CERT_FILE === undefined ? 'TLS_CERT_FILE' : 'TLS_KEY_FILE';
+    throw new ConfigError([
+      `${missing}: required with ${missing === 'TLS_CERT_FILE' ? 'TLS_KEY_FILE' : 'TLS_CERT_FILE'}`,
+    ]);
+  }
   return {
     port: e.PORT,
     mqttPort: e.MQTT_PORT,
@@ -276,6 +313,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     tierRules: { vipMinSpendMinor12m: e.VIP_MIN_SPEND_MINOR, vipMinActivity12m: e.VIP_MIN_ACTIVITY },
     demoHistory: { months: e.DEMO_HISTORY_MONTHS, ticketsPerMonth: e.DEMO_HISTORY_TICKETS_PER_MONTH },
     kpiWarningCheckMs: e.KPI_WARNING_CHECK_MS,
+    tls: {
+      mqttsPort: e.MQTTS_PORT,
+      httpsPort: e.HTTPS_PORT,
+      certFile: e.TLS_CERT_FILE && path.resolve(e.TLS_CERT_FILE),
+      keyFile: e.TLS_KEY_FILE && path.resolve(e.TLS_KEY_FILE),
+      hostnames: [...new Set(['localhost', '127.0.0.1', ...(e.TLS_HOSTNAMES?.split(',') ?? [])])],
+    },
   };
 }
 

@@ -3,6 +3,8 @@ import type {
   Alarm,
   CommandAck,
   Complaint,
+  FirmwareCampaign,
+  FirmwareProgress,
   Compensation,
   DeviceStatusEvent,
   FleetAssessment,
@@ -27,6 +29,10 @@ export interface DomainEventMap {
   'telemetry.accepted': { deviceId: string; type: string; tsMs: number; metrics: Record<string, number> };
   'device.event': { deviceId: string; type: string; tsMs: number; code: string; message?: string };
   'command.ack': { deviceId: string; ack: CommandAck };
+  /** A device reported how a firmware update or rollback goes (`devices/{id}/firmware`). */
+  'firmware.progress': { deviceId: string; progress: FirmwareProgress };
+  /** A firmware campaign changed (throttled per campaign): staff's live campaign views. */
+  'firmware_campaign.changed': FirmwareCampaign;
   /** The fleet models assessed the device's window that ends with the reading at `tsMs`. */
   'fleet.assessed': FleetAssessment;
   /** An alarm was raised, updated or cleared: announced before it is stored, for live views. */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type {
   CommandAck,
+  CommandName,
   CommandMessage,
   DeviceCommand,
   SendCommandRequest,
@@ -76,7 +77,12 @@ export class DeviceCommandsService implements OnModuleInit, OnApplicationShutdow
   }
 
   /** Sends the command and answers with it and the device's answer (504 when none comes in time). */
-  async send(deviceId: string, request: SendCommandRequest, principal: Principal): Promise<DeviceCommand> {
+  async send(
+    deviceId: string,
+    // the platform's own commands (firmware campaigns) go this way too, with names the API does not take
+    request: Omit<SendCommandRequest, 'name'> & { name: CommandName },
+    principal: Principal,
+  ): Promise<DeviceCommand> {
     const device = this.devices.requireVisible(deviceId, principal);
     if (!device.online) {
       throw DeviceErrors.offline(deviceId);

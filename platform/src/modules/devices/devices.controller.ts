@@ -18,6 +18,7 @@ import { ZodValidationPipe } from '../../common/validation/zod-validation.pipe';
 import { CurrentPrincipal, Roles } from '../auth/auth.guard';
 import type { Principal } from '../auth/auth.service';
 import { DeviceCommandsService } from './device-commands.service';
+import { DeviceCredentialsService } from './device-credentials.service';
 import { DevicesService } from './devices.service';
 
 @ApiTags('devices')
@@ -27,16 +28,20 @@ export class DevicesController {
   constructor(
     private readonly devices: DevicesService,
     private readonly commands: DeviceCommandsService,
+    private readonly credentials: DeviceCredentialsService,
   ) {}
 
   @Post('devices')
   @Roles('admin', 'engineer')
-  @ApiOperation({ summary: 'Provision a device; the answer holds its MQTT secret, shown only this once' })
+  @ApiOperation({
+    summary:
+      'Provision a device; the answer holds its MQTT secret, shown only this once (with `credential: "certificate"` also its certificate, private key and the CA, PEM)',
+  })
   @ApiZodBody(createDeviceRequestSchema)
   create(
     @Body(new ZodValidationPipe(createDeviceRequestSchema)) body: CreateDeviceRequest,
   ): Promise<CreatedDevice> {
-    return this.devices.provision(body);
+    return this.credentials.provision(body);
   }
 
   @Get('devices')

@@ -5,6 +5,7 @@ import {
   MAX_PAYLOAD_BYTES,
   commandAckSchema,
   eventMessageSchema,
+  firmwareProgressSchema,
   statusMessageSchema,
   telemetryMessageSchema,
   type ApplianceProfile,
@@ -143,6 +144,12 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
         this.devices.markSeen(device, message.receivedAtMs);
         this.logger.info({ deviceId: device.id, commandId: ack.id, ok: ack.ok }, 'command acknowledged');
         this.events.emit('command.ack', { deviceId: device.id, ack });
+        return;
+      }
+      case 'firmware': {
+        const progress = parse(firmwareProgressSchema, body);
+        this.devices.markSeen(device, message.receivedAtMs);
+        this.events.emit('firmware.progress', { deviceId: device.id, progress });
         return;
       }
     }

@@ -155,6 +155,9 @@ export class RealtimeService implements OnApplicationShutdown {
         const rooms = [STAFF_ROOM, ...(shipment.technicianId ? [`technician:${shipment.technicianId}`] : [])];
         this.emitTo(rooms, SOCKET_EVENTS.partShipment, shipment);
       }),
+      this.events.on('firmware_campaign.changed', (campaign) => {
+        this.emitTo([STAFF_ROOM], SOCKET_EVENTS.firmwareCampaign, campaign);
+      }),
       this.events.on('kpi_warning.changed', (warning) => {
         this.emitTo([STAFF_ROOM, roleRoom('manager')], SOCKET_EVENTS.kpiWarning, warning);
       }),
