@@ -145,7 +145,7 @@ function gatewayConfig(
 ): string {
   return JSON.stringify({
     mqtt: { url: `mqtt://127.0.0.1:${relayPort}`, reconnectPeriodMs: RECONNECT_PERIOD_MS },
-    // without forwardRatePerS: the default pacer (500 messages/s for the whole gateway)
+    // without forwardRatePerS: the default pacer (twice the devices' live rate, at least 500/s)
     spool: { dir: path.join(dir, 'spool'), ...(forwardRatePerS !== undefined && { forwardRatePerS }) },
     pkiDir: path.join(dir, 'gateway-pki'),
     servers: [{ name: 'sim', endpoint, securityMode: 'None', publishingIntervalMs: PUBLISHING_INTERVAL_MS }],
@@ -286,7 +286,7 @@ export async function benchGateway(platform: TestPlatform, options: GatewayBench
         name,
         backend: platform.platform.core.store.backend,
         devices: options.devices,
-        forwardRatePerS: forwardRatePerS ?? 'default (500)',
+        forwardRatePerS: forwardRatePerS ?? 'default (twice the live rate)',
         outageS: options.outageS,
         offeredReadingsPerS: offeredPerS,
         /** Made during the phase and not stored when the link came back. */

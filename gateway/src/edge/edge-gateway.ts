@@ -19,7 +19,12 @@ import { APPLIANCE_PROFILES } from '../../../contracts/src';
 import { DeviceConnection, type DeviceListener } from '../../../firmware-sim/src/device-connection';
 import { DiskQueue } from '../../../firmware-sim/src/disk-queue';
 import { Pacer } from '../../../firmware-sim/src/pacer';
-import { type GatewayConfig, type GatewayDeviceConfig, type GatewayServerConfig } from './gateway-config';
+import {
+  forwardRateOf,
+  type GatewayConfig,
+  type GatewayDeviceConfig,
+  type GatewayServerConfig,
+} from './gateway-config';
 
 export type EdgeLog = (msg: string, fields?: Record<string, unknown>) => void;
 
@@ -223,7 +228,7 @@ export class EdgeGateway {
     private readonly log: EdgeLog = () => undefined,
     private readonly options: { reconnectMaxDelayMs?: number } = {},
   ) {
-    this.pacer = new Pacer(config.spool.forwardRatePerS);
+    this.pacer = new Pacer(forwardRateOf(config));
   }
 
   /** Connects the devices to the broker and starts a session on every server (in the background). */

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { GatewayConfigError, loadGatewayConfig, parseGatewayConfig } from './gateway-config';
+import { forwardRateOf, GatewayConfigError, loadGatewayConfig, parseGatewayConfig } from './gateway-config';
 
 function problems(text: string): string[] {
   try {
@@ -36,8 +36,20 @@ describe('edge gateway config', () => {
     expect(minimal.spool).toEqual({
       dir: './data/gateway/spool',
       maxBytesPerDevice: 64 * 1024 * 1024,
-      forwardRatePerS: 500,
     });
+    // unset, the forward rate is twice the devices' live rate, at least 500 messages/s
+    expect(forwardRateOf(minimal)).toBe(500);
+    const busy = {
+      ...base,
+      devices: Array.from({ length: 100 }, (_, i) =>
+        washer(`w-${i}`, [{ nodeId: `ns=1;s=w-${i}.drumRpm`, metric: 'drumRpm' }], {
+          samplingIntervalMs: 100,
+        }),
+      ),
+    };
+    expect(forwardRateOf(parseGatewayConfig(JSON.stringify(busy)))).toBe(2000);
+    const set = { ...base, spool: { forwardRatePerS: 50 } };
+    expect(forwardRateOf(parseGatewayConfig(JSON.stringify(set)))).toBe(50);
   });
 
   it('names the file, the line and the key path of an unknown metric', () => {

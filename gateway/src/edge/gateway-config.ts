@@ -145,8 +145,11 @@ export const gatewayConfigSchema = z
           .min(1024)
           .max(2 ** 40)
           .default(64 * 1024 * 1024),
-        /** Messages per second the whole gateway sends, backlog included. */
-        forwardRatePerS: z.number().min(1).max(1_000_000).default(500),
+        /**
+         * Messages per second the whole gateway sends, backlog included. Unset: twice the live rate
+         * of its devices (see forwardRateOf), so a backlog drains while readings keep coming.
+         */
+        forwardRatePerS: z.number().min(1).max(1_000_000).optional(),
       })
       .prefault({}),
     /** Folder of the gateway's OPC UA client certificate and trusted server certificates. */
@@ -193,6 +196,23 @@ export const gatewayConfigSchema = z
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;
 export type GatewayServerConfig = GatewayConfig['servers'][number];
 export type GatewayDeviceConfig = GatewayConfig['devices'][number];
+
+/** The least forward rate a gateway gets when its config sets none (messages per second). */
+export const MIN_DEFAULT_FORWARD_RATE_PER_S = 500;
+
+/**
+ * The gateway's forward rate: the configured one, or twice the readings per second its devices
+ * make at their sampling intervals (at least MIN_DEFAULT_FORWARD_RATE_PER_S), so that after an
+ * outage the backlog drains at the live rate again while the platform is not flattened.
+ */
+export function forwardRateOf(config: GatewayConfig): number {
+  if (config.spool.forwardRatePerS !== undefined) return config.spool.forwardRatePerS;
+  const liveRate = config.devices.reduce(
+    (sum, device) => sum + 1000 / Math.max(device.samplingIntervalMs, 100),
+    0,
+  );
+  return Math.max(MIN_DEFAULT_FORWARD_RATE_PER_S, Math.ceil(2 * liveRate));
+}
 
 /** A config that does not parse or validate; the message names the file, line and key path. */
 export class GatewayConfigError extends Error {
