@@ -1,9 +1,10 @@
-// The static checks of `npm test`, two at a time: the lint beside the typecheck and the build
-// (which the browser tests need). Each one's output is printed whole when it ends, so the two do
+// The static checks of `npm test`, two at a time: the lint beside one compile of everything (the
+// typecheck, tests included, whose output in dist/ is also the build the browser tests need: one
+// tsc run instead of two) and the browser app's build. Each one's output is printed whole when it ends, so the two do
 // not interleave; the first failure is reported, and both always run to the end.
 import { spawn } from 'node:child_process';
 
-const lanes = [['lint'], ['typecheck', 'build']];
+const lanes = [['lint'], ['typecheck-and-build']];
 
 function run(script) {
   return new Promise((resolve) => {

@@ -64,10 +64,13 @@ export async function startPlatform(
   const logger = options.logger ?? createLogger(config.logLevel);
   fs.mkdirSync(config.dataDir, { recursive: true });
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const clock = options.clock ?? new SystemClock();
   const store = await openTelemetryStore({
     influxUrl: config.influxUrl,
     dataDir: config.dataDir,
     logger,
+    retention: config.telemetryRetention,
+    now: () => clock.now(),
   }).catch(async (error: unknown) => {
     await db.close();
     throw error;
@@ -75,7 +78,7 @@ export async function startPlatform(
   const core: CoreResources = {
     config,
     logger,
-    clock: options.clock ?? new SystemClock(),
+    clock,
     db,
     store,
     events: new DomainEvents(logger.child({ component: 'domain-events' })),

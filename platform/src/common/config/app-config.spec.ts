@@ -19,6 +19,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INGEST_WAL: 'off' })).toThrow(/INGEST_WAL: true or false/);
   });
 
+  it('reads the telemetry retention keys, with defaults, and names a bad value', () => {
+    const day = 86_400_000;
+    expect(loadConfig({}).telemetryRetention).toEqual({
+      rawMs: 30 * day,
+      oneMinuteMs: 400 * day,
+      oneHourMs: 5 * 365 * day,
+    });
+    expect(
+      loadConfig({
+        TELEMETRY_RAW_RETENTION: '48h',
+        TELEMETRY_1M_RETENTION: '52w',
+        TELEMETRY_1H_RETENTION: 'inf',
+      }).telemetryRetention,
+    ).toEqual({ rawMs: 2 * day, oneMinuteMs: 364 * day, oneHourMs: Infinity });
+    expect(() => loadConfig({ TELEMETRY_RAW_RETENTION: '30 days' })).toThrow(
+      /TELEMETRY_RAW_RETENTION: a duration/,
+    );
+    expect(() => loadConfig({ TELEMETRY_1H_RETENTION: '30m' })).toThrow(/TELEMETRY_1H_RETENTION/);
+  });
+
   it('treats an empty variable as unset', () => {
     expect(loadConfig({ PORT: '', INFLUX_URL: '' })).toMatchObject({ port: 3000, influxUrl: undefined });
   });

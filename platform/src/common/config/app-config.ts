@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_RETENTION, parseRetention, type TelemetryRetention } from './telemetry-retention';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const optionalUrl = (protocols: string[]) =>
@@ -26,6 +27,23 @@ const existingFile = z
   .min(1)
   .refine((file) => fs.statSync(file, { throwIfNoEntry: false })?.isFile() === true, 'no such file')
   .optional();
+
+const retention = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return fallback;
+      const ms = parseRetention(value);
+      if (ms === undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: 'a duration of at least 1h like 48h, 30d, 52w, 5y, or inf',
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
 
 /** Every environment variable the product reads. `process.env` is read nowhere else. */
 export const envSchema = z.object({
@@ -64,6 +82,10 @@ export const envSchema = z.object({
     .int()
     .min(0)
     .default(2 * 3_600_000),
+  /** How long raw telemetry is kept; 1-minute and 1-hour aggregates are kept for their own retention. */
+  TELEMETRY_RAW_RETENTION: retention(DEFAULT_RETENTION.rawMs),
+  TELEMETRY_1M_RETENTION: retention(DEFAULT_RETENTION.oneMinuteMs),
+  TELEMETRY_1H_RETENTION: retention(DEFAULT_RETENTION.oneHourMs),
   MAX_READING_AGE_MS: z.coerce
     .number()
     .int()
@@ -205,6 +227,8 @@ export interface AppConfig {
   modelsDir?: string;
   maxClockSkewMs: number;
   maxReadingAgeMs: number;
+  /** Raw, 1-minute and 1-hour telemetry retention in ms (Infinity = kept forever). */
+  telemetryRetention: TelemetryRetention;
   fixVerifyHoldMs: number;
   smtpUrl?: string;
   notifyFrom: string;
@@ -289,6 +313,11 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     modelsDir: e.MODELS_DIR,
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     maxReadingAgeMs: e.MAX_READING_AGE_MS,
+    telemetryRetention: {
+      rawMs: e.TELEMETRY_RAW_RETENTION,
+      oneMinuteMs: e.TELEMETRY_1M_RETENTION,
+      oneHourMs: e.TELEMETRY_1H_RETENTION,
+    },
     fixVerifyHoldMs: e.FIX_VERIFY_HOLD_MS,
     smtpUrl: e.SMTP_URL,
     notifyFrom: e.NOTIFY_FROM,

@@ -6,10 +6,16 @@ import { appendFile, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
-import { describeTelemetryStore, makeReading } from './telemetry-store.conformance';
+import {
+  describeTelemetryRetention,
+  describeTelemetryStore,
+  makeReading,
+} from './telemetry-store.conformance';
+import type { TelemetryStore } from './telemetry-store';
 import type { StoredReading } from './telemetry-store';
 
 const dirs: string[] = [];
+const clocks = new Map<TelemetryStore, { now: number }>();
 
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'embedded-telemetry-'));
@@ -193,6 +199,54 @@ describe('EmbeddedTelemetryStore on disk', () => {
     await store.stop();
   });
 
+  it('keeps the aggregates of pruned raw readings across a restart and deletes the old segments', async () => {
+    const dir = await tempDir();
+    const hour = 3_600_000;
+    const clock = { now: startMs + 2 * hour };
+    const retention = { rawMs: 24 * hour, oneMinuteMs: 7 * 24 * hour, oneHourMs: Infinity };
+    const open = async () => {
+      const store = new EmbeddedTelemetryStore({
+        dir,
+        retention,
+        now: () => clock.now,
+        maxSegmentBytes: 2_000,
+      });
+      await store.start();
+      return store;
+    };
+    const first = await open();
+    const readings = fleetReadings(2, 200, startMs);
+    for (let i = 0; i < readings.length; i += 40) await first.write(readings.slice(i, i + 40));
+    const hourly = {
+      deviceId: 'fridge-1',
+      metric: 'compressorW',
+      fromMs: startMs,
+      toMs: startMs + hour - 1,
+      everyMs: hour,
+    };
+    const before = await first.query(hourly);
+    expect(before).toEqual([{ ts: startMs, value: 100 + 199 / 2 }]);
+    await first.stop();
+    expect((await readdir(dir)).filter((name) => name.endsWith('.seg')).length).toBeGreaterThan(2);
+
+    clock.now = startMs + 3 * 24 * hour;
+    const second = await open();
+    // The retention run at start pruned the raw readings and every segment holding only them.
+    expect(await second.count()).toBe(0);
+    expect((await readdir(dir)).filter((name) => name.endsWith('.seg')).length).toBeLessThanOrEqual(1);
+    expect(await second.query(hourly)).toEqual(before);
+    await second.write([
+      makeReading({ deviceId: 'fridge-1', tsMs: startMs + 1_000, metrics: { compressorW: 500 } }),
+    ]);
+    await second.stop();
+
+    const third = await open();
+    expect(await third.count()).toBe(0);
+    expect((await third.query(hourly))[0].value).toBeCloseTo((before[0].value * 200 + 500) / 201, 9);
+    expect(await third.query({ ...hourly, everyMs: undefined })).toEqual([]);
+    await third.stop();
+  });
+
   it('absorbs concurrent writes without losing or reordering any', async () => {
     const dir = await tempDir();
     const store = await startedStore(dir);
@@ -211,4 +265,18 @@ describe('EmbeddedTelemetryStore on disk', () => {
     await store.stop();
     await expect(store.write([makeReading()])).rejects.toThrow(/after stop/);
   });
+});
+
+describeTelemetryRetention('EmbeddedTelemetryStore', {
+  async makeStore(retention, nowMs) {
+    const clock = { now: nowMs };
+    const store = new EmbeddedTelemetryStore({ dir: await tempDir(), retention, now: () => clock.now });
+    clocks.set(store, clock);
+    await store.start();
+    return store;
+  },
+  async advance(store, nowMs) {
+    clocks.get(store)!.now = nowMs;
+    await (store as EmbeddedTelemetryStore).prune();
+  },
 });

@@ -1,6 +1,13 @@
-import { mkdir, open, readdir, readFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import {
+  HOUR_MS,
+  KEEP_FOREVER,
+  MINUTE_MS,
+  type TelemetryRetention,
+} from '../../common/config/telemetry-retention';
+import { Rollup } from './telemetry-rollup';
 import type { SeriesPoint, SeriesQuery, StoredReading, TelemetryStore } from './telemetry-store';
 
 export interface EmbeddedTelemetryStoreOptions {
@@ -11,6 +18,12 @@ export interface EmbeddedTelemetryStoreOptions {
   flushIntervalMs?: number;
   /** A segment file is closed and a new one begun past this size. */
   maxSegmentBytes?: number;
+  /** How long raw readings and the 1-minute / 1-hour aggregates are kept; default: forever. */
+  retention?: TelemetryRetention;
+  /** The time retention is measured against (the platform's Clock); default Date.now. */
+  now?: () => number;
+  /** How often the retention job runs (prunes raw and aggregates past their retention); default 1 min. */
+  pruneIntervalMs?: number;
 }
 
 /**
@@ -36,6 +49,20 @@ const EMPTY_MESSAGE_METRIC = '';
 const SEQ_RESIDUES = 1000;
 /** Past this many out-of-order points a series is sorted before a replay lookup, rather than scanned. */
 const MAX_UNSORTED_SCAN = 1024;
+/** Bit 15 of a point's seqResidues entry: the point is its message's first record (messages are counted by it). */
+const MESSAGE_POINT_FLAG = 0x8000;
+const RESIDUE_MASK = 0x3ff;
+/**
+ * `rollups.bin`: fixed 48-byte records (u32 series id, u32 level 0 = 1 min / 1 = 1 h, f64 bucket
+ * start, f64 count, f64 sum, f64 min, f64 max), merged additively at start. The first record
+ * (series id 0xffffffff) holds the raw horizon: every raw record older than it has been folded
+ * into this file and is skipped when segments are read. Rewritten whole (temp file + rename) when
+ * the retention job moves the horizon; readings written later than the horizon allows are
+ * appended here as one-reading aggregates.
+ */
+const ROLLUP_FILE = 'rollups.bin';
+const ROLLUP_RECORD_BYTES = 48;
+const ROLLUP_HEADER_ID = 0xffff_ffff;
 
 interface DeviceState {
   messages: number;
@@ -53,6 +80,8 @@ interface Series {
   length: number;
   /** Points [0, sortedLength) are in ts order; later ones arrived out of order and are merged on the next read. */
   sortedLength: number;
+  /** 1-minute and 1-hour aggregates (absent on the reserved metric of messages without metrics). */
+  rollups?: [Rollup, Rollup];
 }
 
 interface CatalogueEntry {
@@ -80,6 +109,26 @@ function seqResidue(seq: number | undefined): number {
  */
 function recordTime(tsMs: number, seq: number | undefined): number {
   return tsMs + seqResidue(seq) / SEQ_RESIDUES;
+}
+
+function writeRollupRecord(
+  buffer: Buffer,
+  offset: number,
+  seriesId: number,
+  level: number,
+  start: number,
+  count: number,
+  sum: number,
+  min: number,
+  max: number,
+): void {
+  buffer.writeUInt32LE(seriesId, offset);
+  buffer.writeUInt32LE(level, offset + 4);
+  buffer.writeDoubleLE(start, offset + 8);
+  buffer.writeDoubleLE(count, offset + 16);
+  buffer.writeDoubleLE(sum, offset + 24);
+  buffer.writeDoubleLE(min, offset + 32);
+  buffer.writeDoubleLE(max, offset + 40);
 }
 
 function segmentName(index: number): string {
@@ -127,13 +176,27 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
   private syncTimer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> = Promise.resolve();
   private state: 'new' | 'started' | 'stopped' = 'new';
+  private readonly retention: TelemetryRetention;
+  private readonly now: () => number;
+  /** Raw readings older than this were folded into the rollup file and pruned. */
+  private rawHorizonMs = -Infinity;
+  private rollupHandle: FileHandle | undefined;
+  /** Newest record time per closed or open segment, to delete whole segments past the raw horizon. */
+  private readonly segmentNewestMs = new Map<number, number>();
+  private pruneTimer: NodeJS.Timeout | undefined;
+  /** Serialises appends, index updates and the retention job. */
+  private locked: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: EmbeddedTelemetryStoreOptions) {}
+  constructor(private readonly options: EmbeddedTelemetryStoreOptions) {
+    this.retention = options.retention ?? KEEP_FOREVER;
+    this.now = options.now ?? Date.now;
+  }
 
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error('EmbeddedTelemetryStore can be started once');
     await mkdir(this.options.dir, { recursive: true });
     await this.loadCatalogue();
+    await this.loadRollups();
     await this.loadSegments();
     this.state = 'started';
     const flushIntervalMs = this.options.flushIntervalMs ?? 1_000;
@@ -145,17 +208,28 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
         });
     }, flushIntervalMs);
     this.syncTimer.unref();
+    this.pruneTimer = setInterval(() => {
+      this.prune().catch((error: unknown) => {
+        this.options.logger?.error({ err: error }, 'telemetry retention job failed');
+      });
+    }, this.options.pruneIntervalMs ?? 60_000);
+    this.pruneTimer.unref();
+    await this.prune();
   }
 
   async stop(): Promise<void> {
     if (this.state !== 'started') return;
     this.state = 'stopped';
     clearInterval(this.syncTimer);
+    clearInterval(this.pruneTimer);
     await this.drainDone;
+    await this.locked;
     await this.syncing;
     await this.syncSegment();
     await this.segmentHandle?.close();
     await this.catalogueHandle?.close();
+    await this.rollupHandle?.close();
+    this.rollupHandle = undefined;
     this.segmentHandle = undefined;
     this.catalogueHandle = undefined;
   }
@@ -181,10 +255,16 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     if (series === undefined || query.metric === EMPTY_MESSAGE_METRIC) return [];
     this.ensureSorted(series);
     const { ts, values } = series;
-    const from = lowerBound(ts, series.length, Math.ceil(query.fromMs));
-    const to = upperBound(ts, series.length, Math.floor(query.toMs));
+    // Raw readings past their retention are gone for queries even before the job prunes them.
+    const rawFromMs = Math.max(Math.ceil(query.fromMs), this.rawCutoffMs());
+    const toMs = Math.floor(query.toMs);
+    const rawIndex = (fromMs: number, toMsInclusive: number): [number, number] => [
+      lowerBound(ts, series.length, Math.max(fromMs, rawFromMs)),
+      upperBound(ts, series.length, toMsInclusive),
+    ];
     const points: SeriesPoint[] = [];
     if (query.everyMs === undefined) {
+      const [from, to] = rawIndex(rawFromMs, toMs);
       const end = Math.min(to, from + Math.max(1, Math.floor(query.limit ?? DEFAULT_LIMIT)));
       for (let i = from; i < end; i++) points.push({ ts: ts[i], value: values[i] });
       return points;
@@ -194,19 +274,251 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     let bucket = Number.NaN;
     let sum = 0;
     let n = 0;
-    for (let i = from; i < to; i++) {
-      const start = Math.floor(ts[i] / everyMs) * everyMs;
+    const add = (time: number, valueSum: number, count: number): void => {
+      const start = Math.floor(time / everyMs) * everyMs;
       if (start !== bucket) {
         if (n > 0) points.push({ ts: bucket, value: sum / n });
         bucket = start;
         sum = 0;
         n = 0;
       }
-      sum += values[i];
-      n++;
+      sum += valueSum;
+      n += count;
+    };
+    const addRaw = (fromMs: number, toMsInclusive: number): void => {
+      const [from, to] = rawIndex(fromMs, toMsInclusive);
+      for (let i = from; i < to; i++) add(ts[i], values[i], 1);
+    };
+    // An `every` that is a whole number of hours (or minutes) is answered from the 1-hour (1-minute)
+    // aggregates: sum / count per bucket, the same means as from the raw readings. The partial
+    // aggregate buckets at the edges of the range come from raw readings while they are kept.
+    const level: 0 | 1 | undefined = everyMs % HOUR_MS === 0 ? 1 : everyMs % MINUTE_MS === 0 ? 0 : undefined;
+    const rollup = level === undefined ? undefined : series.rollups?.[level];
+    if (rollup === undefined) {
+      addRaw(rawFromMs, toMs);
+    } else {
+      const width = rollup.widthMs;
+      const rawCutoff = this.rawCutoffMs();
+      const fromMs = Math.ceil(query.fromMs);
+      let innerFrom = Math.ceil(fromMs / width) * width;
+      let innerTo = Math.floor((toMs + 1) / width) * width; // exclusive
+      if (innerFrom > innerTo) innerTo = innerFrom;
+      // An edge whose raw readings are gone is answered by its whole aggregate bucket.
+      if (innerFrom > fromMs && fromMs < rawCutoff) innerFrom -= width;
+      if (innerTo <= toMs && innerTo < rawCutoff) innerTo += width;
+      addRaw(fromMs, Math.min(toMs, innerFrom - 1));
+      const aggregateFrom = Math.max(innerFrom, this.rollupCutoffMs(level ?? 0));
+      for (let i = rollup.lowerBound(aggregateFrom); i < rollup.length && rollup.starts[i] < innerTo; i++) {
+        add(rollup.starts[i], rollup.sums[i], rollup.counts[i]);
+      }
+      if (innerTo <= toMs) addRaw(Math.max(innerTo, fromMs), toMs);
     }
     if (n > 0) points.push({ ts: bucket, value: sum / n });
     return points;
+  }
+
+  /** Runs the retention job now: prunes raw readings and aggregates past their retention. */
+  prune(): Promise<void> {
+    return this.withLock(() => this.pruneLocked());
+  }
+
+  /** Raw readings older than this are past their retention. */
+  private rawCutoffMs(): number {
+    return Math.max(this.rawHorizonMs, this.now() - this.retention.rawMs);
+  }
+
+  private rollupCutoffMs(level: number): number {
+    const retention = level === 0 ? this.retention.oneMinuteMs : this.retention.oneHourMs;
+    const width = level === 0 ? MINUTE_MS : HOUR_MS;
+    return Math.floor((this.now() - retention) / width) * width;
+  }
+
+  private withLock<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.locked.then(fn);
+    this.locked = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  private async pruneLocked(): Promise<void> {
+    if (this.state !== 'started') return;
+    const now = this.now();
+    for (const series of this.seriesById) {
+      series.rollups?.[0].dropBefore(this.rollupCutoffMs(0));
+      series.rollups?.[1].dropBefore(this.rollupCutoffMs(1));
+    }
+    // The horizon moves by whole hours, so no aggregate bucket straddles it.
+    const horizon = Math.floor((now - this.retention.rawMs) / HOUR_MS) * HOUR_MS;
+    if (horizon > this.rawHorizonMs) {
+      await this.writeRollupSnapshot(horizon);
+      this.rawHorizonMs = horizon;
+      let pruned = 0;
+      for (const series of this.seriesById) pruned += this.dropRawBefore(series, horizon);
+      this.options.logger?.info(
+        { horizon: new Date(horizon).toISOString(), points: pruned },
+        'telemetry raw readings past retention pruned',
+      );
+    }
+    for (const [index, newest] of this.segmentNewestMs) {
+      if (newest < this.rawHorizonMs && !(index === this.segmentIndex && this.segmentHandle !== undefined)) {
+        await unlink(join(this.options.dir, segmentName(index))).catch((error: unknown) => {
+          if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        });
+        this.segmentNewestMs.delete(index);
+      }
+    }
+  }
+
+  private dropRawBefore(series: Series, horizon: number): number {
+    this.ensureSorted(series);
+    const n = lowerBound(series.ts, series.length, horizon);
+    if (n === 0) return 0;
+    for (let i = 0; i < n; i++) {
+      if (series.seqResidues[i] & MESSAGE_POINT_FLAG) series.device.messages--;
+    }
+    const keep = series.length - n;
+    const capacity = Math.max(INITIAL_SERIES_CAPACITY, Math.ceil(keep * 1.5));
+    const shrink = capacity < series.ts.length / 2;
+    const ts = shrink ? new Float64Array(capacity) : series.ts;
+    const values = shrink ? new Float64Array(capacity) : series.values;
+    const residues = shrink ? new Uint16Array(capacity) : series.seqResidues;
+    ts.set(series.ts.subarray(n, series.length));
+    values.set(series.values.subarray(n, series.length));
+    residues.set(series.seqResidues.subarray(n, series.length));
+    series.ts = ts;
+    series.values = values;
+    series.seqResidues = residues;
+    series.length = keep;
+    series.sortedLength = keep;
+    return n;
+  }
+
+  /** Every aggregate bucket older than the new horizon, to a temp file renamed over rollups.bin. */
+  private async writeRollupSnapshot(horizon: number): Promise<void> {
+    const chunks: Buffer[] = [];
+    const header = Buffer.alloc(ROLLUP_RECORD_BYTES);
+    header.writeUInt32LE(ROLLUP_HEADER_ID, 0);
+    header.writeDoubleLE(horizon, 8);
+    chunks.push(header);
+    for (const series of this.seriesById) {
+      if (series.rollups === undefined) continue;
+      for (let level = 0; level < 2; level++) {
+        const rollup = series.rollups[level];
+        const end = rollup.lowerBound(horizon);
+        if (end === 0) continue;
+        const buffer = Buffer.allocUnsafe(end * ROLLUP_RECORD_BYTES);
+        for (let i = 0; i < end; i++) {
+          writeRollupRecord(
+            buffer,
+            i * ROLLUP_RECORD_BYTES,
+            series.id,
+            level,
+            rollup.starts[i],
+            rollup.counts[i],
+            rollup.sums[i],
+            rollup.mins[i],
+            rollup.maxs[i],
+          );
+        }
+        chunks.push(buffer);
+      }
+    }
+    const path = join(this.options.dir, ROLLUP_FILE);
+    const temp = `${path}.tmp`;
+    const handle = await open(temp, 'w');
+    try {
+      for (const chunk of chunks) await this.writeFully(handle, chunk);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await this.rollupHandle?.close();
+    this.rollupHandle = undefined;
+    await rename(temp, path);
+  }
+
+  private splitPastHorizon(records: Buffer): [Buffer, Buffer | undefined] {
+    const horizon = this.rawHorizonMs;
+    if (horizon === -Infinity) return [records, undefined];
+    let late = 0;
+    for (let offset = 4; offset < records.length; offset += RECORD_BYTES) {
+      if (records.readDoubleLE(offset) < horizon) late++;
+    }
+    if (late === 0) return [records, undefined];
+    const raw = Buffer.allocUnsafe(records.length - late * RECORD_BYTES);
+    const rollups = Buffer.allocUnsafe(late * 2 * ROLLUP_RECORD_BYTES);
+    let rawOffset = 0;
+    let rollupOffset = 0;
+    for (let offset = 0; offset < records.length; offset += RECORD_BYTES) {
+      const time = records.readDoubleLE(offset + 4);
+      if (time >= horizon) {
+        records.copy(raw, rawOffset, offset, offset + RECORD_BYTES);
+        rawOffset += RECORD_BYTES;
+        continue;
+      }
+      const id = records.readUInt32LE(offset) & SERIES_ID_MASK;
+      const value = records.readDoubleLE(offset + 12);
+      const ts = Math.floor(time);
+      for (let level = 0; level < 2; level++) {
+        const width = level === 0 ? MINUTE_MS : HOUR_MS;
+        writeRollupRecord(
+          rollups,
+          rollupOffset,
+          id,
+          level,
+          Math.floor(ts / width) * width,
+          1,
+          value,
+          value,
+          value,
+        );
+        rollupOffset += ROLLUP_RECORD_BYTES;
+      }
+    }
+    return [raw, rollups];
+  }
+
+  private applyRollups(records: Buffer): void {
+    for (let offset = 0; offset + ROLLUP_RECORD_BYTES <= records.length; offset += ROLLUP_RECORD_BYTES) {
+      const id = records.readUInt32LE(offset);
+      if (id === ROLLUP_HEADER_ID) {
+        this.rawHorizonMs = records.readDoubleLE(offset + 8);
+        continue;
+      }
+      const level = records.readUInt32LE(offset + 4);
+      const rollup = this.seriesById[id]?.rollups?.[level];
+      if (rollup === undefined) continue;
+      rollup.add(
+        records.readDoubleLE(offset + 8),
+        records.readDoubleLE(offset + 16),
+        records.readDoubleLE(offset + 24),
+        records.readDoubleLE(offset + 32),
+        records.readDoubleLE(offset + 40),
+      );
+    }
+  }
+
+  private async loadRollups(): Promise<void> {
+    const path = join(this.options.dir, ROLLUP_FILE);
+    let content: Buffer;
+    try {
+      content = await readFile(path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    const wholeLength = content.length - (content.length % ROLLUP_RECORD_BYTES);
+    if (wholeLength < content.length) {
+      const handle = await open(path, 'r+');
+      try {
+        await handle.truncate(wholeLength);
+      } finally {
+        await handle.close();
+      }
+    }
+    this.applyRollups(content.subarray(0, wholeLength));
   }
 
   async count(deviceId?: string): Promise<number> {
@@ -246,10 +558,10 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     if (series.length - series.sortedLength > MAX_UNSORTED_SCAN) this.ensureSorted(series);
     const { sortedLength, length } = series;
     for (let i = lowerBound(series.ts, sortedLength, ts); i < sortedLength && series.ts[i] === ts; i++) {
-      if (series.seqResidues[i] === residue) return true;
+      if ((series.seqResidues[i] & RESIDUE_MASK) === residue) return true;
     }
     for (let i = sortedLength; i < length; i++) {
-      if (series.ts[i] === ts && series.seqResidues[i] === residue) return true;
+      if (series.ts[i] === ts && (series.seqResidues[i] & RESIDUE_MASK) === residue) return true;
     }
     return false;
   }
@@ -314,6 +626,8 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
       seqResidues: new Uint16Array(INITIAL_SERIES_CAPACITY),
       length: 0,
       sortedLength: 0,
+      rollups:
+        entry.metric === EMPTY_MESSAGE_METRIC ? undefined : [new Rollup(MINUTE_MS), new Rollup(HOUR_MS)],
     };
     device.series.set(entry.metric, series);
     this.seriesById[entry.id] = series;
@@ -325,13 +639,16 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
       const jobs = this.queue;
       this.queue = [];
       try {
-        await this.persist(
-          jobs.length === 1 ? jobs[0].records : Buffer.concat(jobs.map((job) => job.records)),
-        );
-        for (const job of jobs) {
-          this.apply(job.records);
-          job.resolve();
-        }
+        await this.withLock(async () => {
+          const all = jobs.length === 1 ? jobs[0].records : Buffer.concat(jobs.map((job) => job.records));
+          // Readings older than the raw horizon go to the aggregates only (decided under the lock,
+          // so that a retention run between write() and here cannot strand them).
+          const [raw, late] = this.splitPastHorizon(all);
+          await this.persist(raw, late);
+          this.apply(raw);
+          if (late !== undefined) this.applyRollups(late);
+        });
+        for (const job of jobs) job.resolve();
       } catch (error) {
         this.options.logger?.error({ err: error }, 'telemetry write failed');
         for (const job of jobs) job.reject(error);
@@ -341,7 +658,7 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     this.draining = false;
   }
 
-  private async persist(records: Buffer): Promise<void> {
+  private async persist(records: Buffer, rollupRecords: Buffer | undefined): Promise<void> {
     // The catalogue goes first: a record on disk must never name a series the catalogue lacks.
     if (this.unpersistedCatalogue.length > 0) {
       const lines = this.unpersistedCatalogue;
@@ -354,6 +671,22 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
         throw error;
       }
     }
+    if (rollupRecords !== undefined && rollupRecords.length > 0) {
+      if (this.rollupHandle === undefined) {
+        const path = join(this.options.dir, ROLLUP_FILE);
+        this.rollupHandle = await open(path, 'a');
+        if ((await this.rollupHandle.stat()).size === 0) {
+          // A new file starts with its horizon record.
+          const header = Buffer.alloc(ROLLUP_RECORD_BYTES);
+          header.writeUInt32LE(ROLLUP_HEADER_ID, 0);
+          header.writeDoubleLE(this.rawHorizonMs, 8);
+          await this.writeFully(this.rollupHandle, header);
+        }
+      }
+      await this.writeFully(this.rollupHandle, rollupRecords);
+      await this.rollupHandle.datasync();
+    }
+    if (records.length === 0) return;
     const maxSegmentBytes = this.options.maxSegmentBytes ?? 64 * 1024 * 1024;
     if (
       this.segmentHandle !== undefined &&
@@ -372,6 +705,7 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     }
     await this.writeFully(this.segmentHandle, records);
     this.segmentBytes += records.length;
+    this.noteSegmentNewest(this.segmentIndex, records);
     this.unsyncedWrites = true;
   }
 
@@ -389,6 +723,15 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
     await this.segmentHandle.datasync();
   }
 
+  private noteSegmentNewest(index: number, records: Buffer): void {
+    let newest = this.segmentNewestMs.get(index) ?? -Infinity;
+    for (let offset = 4; offset + 8 <= records.length; offset += RECORD_BYTES) {
+      const time = records.readDoubleLE(offset);
+      if (time > newest) newest = time;
+    }
+    this.segmentNewestMs.set(index, newest);
+  }
+
   /** Adds whole records to the in-memory index; returns how many named an unknown series. */
   private apply(records: Buffer): number {
     let unknown = 0;
@@ -401,12 +744,20 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
       }
       const time = records.readDoubleLE(offset + 4);
       const ts = Math.floor(time);
+      // Already folded into rollups.bin by the retention job (a segment not yet deleted).
+      if (ts < this.rawHorizonMs) continue;
+      const value = records.readDoubleLE(offset + 12);
+      let residue = Math.round((time - ts) * SEQ_RESIDUES);
       if (ref & MESSAGE_START_FLAG) {
         series.device.messages++;
+        residue |= MESSAGE_POINT_FLAG;
         if (ts > series.device.newestTsMs) series.device.newestTsMs = ts;
       }
-      const residue = Math.round((time - ts) * SEQ_RESIDUES);
-      this.append(series, ts, residue, records.readDoubleLE(offset + 12));
+      this.append(series, ts, residue, value);
+      if (series.rollups !== undefined) {
+        series.rollups[0].add(Math.floor(ts / MINUTE_MS) * MINUTE_MS, 1, value, value, value);
+        series.rollups[1].add(Math.floor(ts / HOUR_MS) * HOUR_MS, 1, value, value, value);
+      }
     }
     return unknown;
   }
@@ -539,6 +890,7 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
         );
       }
       records += wholeLength / RECORD_BYTES;
+      this.noteSegmentNewest(segment.index, content.subarray(0, wholeLength));
       this.segmentIndex = segment.index;
       this.segmentBytes = wholeLength;
     }

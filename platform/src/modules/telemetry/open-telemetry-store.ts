@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
 import { InfluxTelemetryStore } from './influx-telemetry.store';
+import type { TelemetryRetention } from '../../common/config/telemetry-retention';
 import type { TelemetryStore } from './telemetry-store';
 
 /** InfluxDB when INFLUX_URL is set, else the embedded store under DATA_DIR/telemetry; started. */
@@ -9,10 +10,23 @@ export async function openTelemetryStore(options: {
   influxUrl?: string;
   dataDir: string;
   logger: Logger;
+  /** Raw / 1-minute / 1-hour retention (docs/retention.md); unset = keep everything. */
+  retention?: TelemetryRetention;
+  /** The platform's clock, which the embedded store's retention runs on (InfluxDB uses its own). */
+  now?: () => number;
 }): Promise<TelemetryStore> {
   const store: TelemetryStore = options.influxUrl
-    ? new InfluxTelemetryStore({ url: options.influxUrl, logger: options.logger })
-    : new EmbeddedTelemetryStore({ dir: path.join(options.dataDir, 'telemetry'), logger: options.logger });
+    ? new InfluxTelemetryStore({
+        url: options.influxUrl,
+        logger: options.logger,
+        retention: options.retention,
+      })
+    : new EmbeddedTelemetryStore({
+        dir: path.join(options.dataDir, 'telemetry'),
+        logger: options.logger,
+        retention: options.retention,
+        now: options.now,
+      });
   await store.start();
   return store;
 }

@@ -1,3 +1,4 @@
+import type { TelemetryRetention } from '../../common/config/telemetry-retention';
 import type { SeriesPoint, StoredReading, TelemetryStore } from './telemetry-store';
 
 /** Epoch-aligned to 5 min plus 2.5 min, so that query ranges and bucket edges differ. */
@@ -237,6 +238,134 @@ export function describeTelemetryStore(name: string, makeStore: () => Promise<Te
         { ts: T0_MS, value: 7.5 },
       ]);
       expect(await store.count(deviceId)).toBe(1);
+    });
+  });
+}
+
+/** What the retention suite needs from a backend: a store whose time it can move. */
+export interface RetentionHarness {
+  /** A started store over empty storage, with this retention, whose clock reads `nowMs`. */
+  makeStore(retention: TelemetryRetention, nowMs: number): Promise<TelemetryStore>;
+  /** Moves the store's clock to `nowMs` and lets its retention work run. */
+  advance(store: TelemetryStore, nowMs: number): Promise<void>;
+}
+
+const R_HOUR = 3_600_000;
+const R_DAY = 24 * R_HOUR;
+/**
+ * Hour-aligned start of the readings the retention suite writes: 3 h at one reading per 10 s,
+ * ending an hour before the wall clock (InfluxDB judges what it accepts by its own clock).
+ */
+export const R_T0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 4 * 3_600_000;
+const R_STEPS = 3 * 360;
+
+function retentionValue(step: number): number {
+  return 20 + ((step * 37) % 101) / 4 + step / 100;
+}
+
+/** The mean per epoch-aligned bucket, recomputed from the readings written. */
+function recomputedMeans(
+  everyMs: number,
+  fromMs: number,
+  toMs: number,
+  extra: SeriesPoint[] = [],
+): SeriesPoint[] {
+  const sums = new Map<number, { sum: number; n: number }>();
+  const points = Array.from({ length: R_STEPS }, (_, step) => ({
+    ts: R_T0 + step * STEP_MS,
+    value: retentionValue(step),
+  }));
+  for (const point of [...points, ...extra]) {
+    if (point.ts < fromMs || point.ts > toMs) continue;
+    const start = Math.floor(point.ts / everyMs) * everyMs;
+    const bucket = sums.get(start) ?? { sum: 0, n: 0 };
+    bucket.sum += point.value;
+    bucket.n++;
+    sums.set(start, bucket);
+  }
+  return [...sums.entries()].sort((a, b) => a[0] - b[0]).map(([ts, { sum, n }]) => ({ ts, value: sum / n }));
+}
+
+/**
+ * Retention and downsampling as a user sees them on a chart: raw readings go once past the raw
+ * retention, 1-minute and 1-hour aggregates keep answering `every` queries with the same means.
+ */
+export function describeTelemetryRetention(name: string, harness: RetentionHarness): void {
+  describe(`${name} (retention and downsampling conformance)`, () => {
+    const deviceId = 'washer-retention';
+    const metric = 'motorTempC';
+    const retention: TelemetryRetention = { rawMs: R_DAY, oneMinuteMs: 7 * R_DAY, oneHourMs: Infinity };
+    const range = { deviceId, metric, fromMs: R_T0, toMs: R_T0 + 3 * R_HOUR - 1 };
+    let store: TelemetryStore;
+
+    beforeAll(async () => {
+      store = await harness.makeStore(retention, R_T0 + 3 * R_HOUR);
+      const readings = Array.from({ length: R_STEPS }, (_, step) =>
+        makeReading({
+          deviceId,
+          tsMs: R_T0 + step * STEP_MS,
+          seq: step,
+          metrics: { [metric]: retentionValue(step) },
+        }),
+      );
+      for (let i = 0; i < readings.length; i += 200) await store.write(readings.slice(i, i + 200));
+    });
+
+    afterAll(async () => {
+      await store?.stop();
+    });
+
+    it('answers every=1h, 5m and 1m with the means recomputed from the readings, before and after raw expiry', async () => {
+      const check = async () => {
+        for (const everyMs of [R_HOUR, 5 * 60_000, 60_000]) {
+          expectClosePoints(
+            await store.query({ ...range, everyMs }),
+            recomputedMeans(everyMs, range.fromMs, range.toMs),
+          );
+        }
+      };
+      await check();
+      expect(await store.query(range)).toHaveLength(R_STEPS);
+      await harness.advance(store, R_T0 + 2 * R_DAY);
+      await check();
+    });
+
+    it('has dropped the raw readings past the raw retention', async () => {
+      await harness.advance(store, R_T0 + 2 * R_DAY);
+      expect(await store.query(range)).toEqual([]);
+      expect(await store.query({ ...range, everyMs: 30_000 })).toEqual([]);
+      expect(await store.count(deviceId)).toBe(0);
+    });
+
+    it('folds a reading older than the raw retention into the aggregates only', async () => {
+      await harness.advance(store, R_T0 + 2 * R_DAY);
+      const late = { ts: R_T0 + 30 * 60_000 + 5_000, value: 1_000 };
+      await store.write([
+        makeReading({ deviceId, tsMs: late.ts, seq: 9_999, metrics: { [metric]: late.value } }),
+      ]);
+      expectClosePoints(
+        await store.query({ ...range, everyMs: R_HOUR }),
+        recomputedMeans(R_HOUR, range.fromMs, range.toMs, [late]),
+      );
+      expect(await store.query(range)).toEqual([]);
+    });
+
+    it('keeps answering every=1h after the 1-minute aggregates have expired too', async () => {
+      await harness.advance(store, R_T0 + 10 * R_DAY);
+      expect(await store.query({ ...range, everyMs: 5 * 60_000 })).toEqual([]);
+      const hourly = await store.query({ ...range, everyMs: R_HOUR });
+      expect(hourly.map((p) => p.ts)).toEqual([R_T0, R_T0 + R_HOUR, R_T0 + 2 * R_HOUR]);
+      // A long range read as daily means: one bucket, the mean of every reading (and the late one).
+      const daily = await store.query({
+        deviceId,
+        metric,
+        fromMs: R_T0 - 5 * R_DAY,
+        toMs: R_T0 + 5 * R_DAY,
+        everyMs: R_DAY,
+      });
+      expect(daily).toHaveLength(1);
+      const all = recomputedMeans(R_DAY, 0, Infinity, [{ ts: R_T0 + 30 * 60_000 + 5_000, value: 1_000 }]);
+      expect(daily[0].value).toBeCloseTo(all[0].value, 6);
     });
   });
 }
