@@ -4,50 +4,16 @@
  * relay on loopback that the test cuts and restores.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { CreatedDevice } from '../../contracts/src';
 import { OpcuaApplianceServer, simNodeId } from '../../firmware-sim/src/opcua-server';
 import { EdgeGateway } from '../../gateway/src/edge/edge-gateway';
 import { type GatewayConfig, parseGatewayConfig } from '../../gateway/src/edge/gateway-config';
+import { CloudLink } from '../support/cloud-link';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform-fixture';
 import { waitFor } from '../support/wait-for';
-
-/** A TCP relay to the broker: cut() refuses and drops every connection until restore(). */
-class CloudLink {
-  private server: net.Server | undefined;
-  private readonly sockets = new Set<net.Socket>();
-
-  constructor(
-    readonly port: number,
-    private readonly target: number,
-  ) {}
-
-  async restore(): Promise<void> {
-    const server = net.createServer((client) => {
-      const upstream = net.connect(this.target, '127.0.0.1');
-      for (const socket of [client, upstream]) {
-        this.sockets.add(socket);
-        socket.on('close', () => this.sockets.delete(socket));
-        socket.on('error', () => undefined);
-      }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => server.listen(this.port, '127.0.0.1', resolve));
-    this.server = server;
-  }
-
-  async cut(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const socket of this.sockets) socket.destroy();
-    if (server) await new Promise((resolve) => server.close(resolve));
-  }
-}
 
 const washer = { drumVibrationMmS: 4, motorCurrentA: 2, waterTempC: 40, drainTimeS: 60 };
 
