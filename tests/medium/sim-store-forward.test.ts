@@ -111,6 +111,14 @@ describe('simulator devices store and forward on disk', () => {
       // once each, in the order taken, with the timestamp it was taken at
       expect(accepted.get(d.id)).toEqual(took);
     }
-    expect(await t.metric('telemetry_readings_total')).toBe(total(made));
+    // and stored once each: the count reaches what was made (the last batch may still be writing)
+    const stored = await waitFor(
+      async () => {
+        const n = await t.metric('telemetry_readings_total');
+        return n >= total(made) && n;
+      },
+      { what: 'every reading stored', timeoutMs: 10_000 },
+    ).catch(async () => t.metric('telemetry_readings_total'));
+    expect(stored).toBe(total(made));
   });
 });

@@ -9,7 +9,8 @@ type Reply =
 
 /** Requests the main thread sends; `txId` runs a statement inside that open transaction. */
 type Request =
-  | { id: number; op: 'open'; dataDir?: string }
+  | { id: number; op: 'open'; dataDir?: string; template?: string }
+  | { id: number; op: 'dump'; file: string }
   | { id: number; op: 'query'; sql: string; params: unknown[]; txId?: number }
   | { id: number; op: 'exec'; sql: string; txId?: number }
   | { id: number; op: 'begin'; txId: number }
@@ -24,6 +25,7 @@ type Request =
  */
 const WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
 const { PGlite } = require(workerData.pgliteModule);
 let db;
 const txs = new Map();
@@ -42,9 +44,19 @@ function target(txId) {
 parentPort.on('message', async (req) => {
   try {
     switch (req.op) {
-      case 'open':
-        db = await PGlite.create(req.dataDir);
+      case 'open': {
+        // A template (a dump of a migrated empty database) spares a new database PostgreSQL's
+        // initdb, the slowest part of opening one; an existing database is opened as it is.
+        const fresh = !req.dataDir || !fs.existsSync(req.dataDir + '/PG_VERSION');
+        const options = req.template && fresh ? { loadDataDir: new Blob([fs.readFileSync(req.template)]) } : {};
+        db = req.dataDir ? await PGlite.create(req.dataDir, options) : await PGlite.create(options);
         return parentPort.postMessage({ id: req.id, ok: true });
+      }
+      case 'dump': {
+        const dump = await db.dumpDataDir('none');
+        fs.writeFileSync(req.file, Buffer.from(await dump.arrayBuffer()));
+        return parentPort.postMessage({ id: req.id, ok: true });
+      }
       case 'query': {
         const result = await target(req.txId).query(req.sql, req.params);
         return parentPort.postMessage({ id: req.id, ok: true, rows: result.rows });
@@ -96,7 +108,15 @@ export class PgliteClient implements SqlClient {
   >();
   private failure?: Error;
 
-  constructor(private readonly dataDir?: string) {}
+  /**
+   * `template`: a file written by dumpTo() from a freshly migrated database; a new database starts
+   * as a copy of it instead of running initdb (the test runs make one per run, see
+   * PGLITE_TEMPLATE in open-database.ts).
+   */
+  constructor(
+    private readonly dataDir?: string,
+    private readonly template?: string,
+  ) {}
 
   async open(): Promise<this> {
     if (this.dataDir) fs.mkdirSync(this.dataDir, { recursive: true });
@@ -109,7 +129,7 @@ export class PgliteClient implements SqlClient {
     worker.on('error', (error) => this.abort(error));
     worker.on('exit', (code) => this.abort(new Error(`PGlite worker exited (code ${code})`)));
     try {
-      await this.send({ op: 'open', dataDir: this.dataDir });
+      await this.send({ op: 'open', dataDir: this.dataDir, template: this.template });
     } catch (error) {
       await worker.terminate();
       throw error;
@@ -143,6 +163,11 @@ export class PgliteClient implements SqlClient {
     }
     await this.send({ op: 'end', txId, commit: true });
     return result;
+  }
+
+  /** Writes the whole database to `file` (an uncompressed tar), to start new ones from. */
+  async dumpTo(file: string): Promise<void> {
+    await this.send({ op: 'dump', file });
   }
 
   async close(): Promise<void> {
