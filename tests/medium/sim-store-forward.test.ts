@@ -101,9 +101,20 @@ describe('simulator devices store and forward on disk', () => {
       what: 'the backlog forwarded',
     });
     frozenAt = Date.now();
-    await waitFor(() => sim?.stats().buffered === 0 && total(accepted) >= total(made), {
-      what: 'the last live readings',
-    });
+    // a reading already due before the freeze may still be taken for a moment: wait until no
+    // new one comes, nothing is queued and every device's readings were accepted
+    await waitFor(
+      async () => {
+        const before = total(made);
+        await sleep(300);
+        return (
+          total(made) === before &&
+          sim?.stats().buffered === 0 &&
+          devices.every((d) => (accepted.get(d.id)?.length ?? 0) >= (made.get(d.id)?.length ?? 0))
+        );
+      },
+      { what: 'the last live readings' },
+    );
     await t.platform.settle();
     for (const d of devices) {
       const took = made.get(d.id) ?? [];

@@ -42,10 +42,21 @@ import { FirmwareImagesService } from './firmware-images.service';
 
 /** The soak of a wave ended: judge its field signals. Key `${campaignId}:${wave}`. */
 export const SOAK_END_JOB = 'firmware.soak_end';
-/** A wave's devices had their time (one soak period) to install: the ones still at it failed. */
+/** A wave's devices had their time (see deviceTimeoutMs) to install: the ones still at it failed. */
 export const WAVE_TIMEOUT_JOB = 'firmware.wave_timeout';
-/** A rollback had one soak period for its devices to report back: the campaign is rolled back. */
+/** A rollback's devices had their time (see deviceTimeoutMs) to report back: the campaign is rolled back. */
 export const ROLLBACK_TIMEOUT_JOB = 'firmware.rollback_timeout';
+/**
+ * The least time devices get to install or to roll back, however short the soak: a download of
+ * several megabytes over a slow link (or a busy platform) takes minutes, and a device cut off by a
+ * short soak would count as a failed install and halt a good campaign.
+ */
+export const MIN_DEVICE_TIMEOUT_MS = 10 * 60_000;
+
+/** How long devices get to install, or to roll back: one soak period, at least MIN_DEVICE_TIMEOUT_MS. */
+export function deviceTimeoutMs(soakMs: number): number {
+  return Math.max(soakMs, MIN_DEVICE_TIMEOUT_MS);
+}
 
 /** Who the campaign engine sends commands as: the platform itself, never a person. */
 export const FIRMWARE_PRINCIPAL: Principal = Object.freeze({
@@ -347,7 +358,11 @@ export class FirmwareCampaignsService implements OnModuleInit, OnApplicationShut
     waves[index] = { ...waves[index], state: 'updating', startedAt: now };
     const running = { ...campaign, waves };
     await this.save(running);
-    await this.jobs.schedule(WAVE_TIMEOUT_JOB, `${campaign.id}:${index}`, now + campaign.soakMs);
+    await this.jobs.schedule(
+      WAVE_TIMEOUT_JOB,
+      `${campaign.id}:${index}`,
+      now + deviceTimeoutMs(campaign.soakMs),
+    );
     await this.sendPending(running, index);
     await this.checkWave(running, index);
   }
@@ -650,7 +665,7 @@ export class FirmwareCampaignsService implements OnModuleInit, OnApplicationShut
     for (const device of await this.repository.devices(campaign.id, { states: ['installed'] })) {
       await this.sendRollback(rolling, device);
     }
-    await this.jobs.schedule(ROLLBACK_TIMEOUT_JOB, campaign.id, now + campaign.soakMs);
+    await this.jobs.schedule(ROLLBACK_TIMEOUT_JOB, campaign.id, now + deviceTimeoutMs(campaign.soakMs));
     await this.checkRollback(rolling);
   }
 
