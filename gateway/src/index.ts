@@ -9,9 +9,5 @@ export {
   type ServiceCredentials,
 } from './mqtt-gateway';
 export { PacketSizeGuard } from './packet-size-guard';
-export {
-  openRedisBrokerBackends,
-  redisConnectionOptions,
-  type RedisBrokerBackends,
-  type RedisConnectionOptions,
-} from './redis-broker-backends';
+// Types only: the Redis clients load when a gateway starts in scale-out mode (MqttGateway.start).
+export type { RedisBrokerBackends, RedisConnectionOptions } from './redis-broker-backends';

@@ -16,7 +16,7 @@ import {
   topics,
 } from '../../contracts/src';
 import { PacketSizeGuard } from './packet-size-guard';
-import { openRedisBrokerBackends, type RedisBrokerBackends } from './redis-broker-backends';
+import type { RedisBrokerBackends } from './redis-broker-backends';
 
 /** Checks a device's credentials, typically against the platform's device registry. */
 export interface DeviceAuthenticator {
@@ -166,7 +166,10 @@ export class MqttGateway {
   async start(): Promise<void> {
     if (this.broker) throw new Error('MqttGateway already started');
     this.metrics = this.createMetrics(this.options.registry ?? new Registry());
-    const redis = this.options.redisUrl ? openRedisBrokerBackends(this.options.redisUrl) : undefined;
+    // the Redis clients (mqemitter-redis, aedes-persistence-redis) load only in scale-out mode
+    const redis = this.options.redisUrl
+      ? (await import('./redis-broker-backends')).openRedisBrokerBackends(this.options.redisUrl)
+      : undefined;
     this.redis = redis;
     const broker = await Aedes.createBroker({
       mq: redis?.mq,

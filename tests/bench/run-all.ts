@@ -32,6 +32,7 @@ import { benchLoyaltyRedemption } from './loyalty-redemption.bench';
 import { benchSentiment } from './sentiment.bench';
 import { benchKpiBoards } from './kpi-boards.bench';
 import { benchMonthlyReport } from './monthly-report.bench';
+import { benchStartMemory } from './start-memory.bench';
 import { createDatabase, startPostgres } from '../support/postgres-server';
 
 interface Plan {
@@ -271,6 +272,10 @@ async function main(): Promise<void> {
   const influx = async () => (influxd ??= await startInfluxd('appliances'));
   const startedMs = Date.now();
   try {
+    // The platform's own process at start, no device (its own process, so nothing here counts).
+    if (want('start-memory'))
+      for (const r of await benchStartMemory({ settleS: plan.quick ? 5 : 30, sampleS: plan.quick ? 3 : 10 }))
+        emit(r);
     // First: the platform-side memory baseline is cleanest in a process that has run nothing yet.
     if (want('device-memory') || want('socket-latency-throttled'))
       await benchMemoryAndThrottledLatency(plan, want);

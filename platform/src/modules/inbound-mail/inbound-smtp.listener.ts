@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { simpleParser } from 'mailparser';
-import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { SMTPServer, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import { InboundMailService } from './inbound-mail.service';
@@ -46,6 +45,8 @@ export class InboundSmtpListener implements OnModuleInit, OnModuleDestroy {
   }
 
   async start(port: number, host: string, maxMessageBytes: number): Promise<void> {
+    // smtp-server and mailparser (~25 MB of RSS) load only where the intake is on.
+    const { SMTPServer } = await import('smtp-server');
     const server = new SMTPServer({
       name: 'appliance-care',
       banner: 'Appliance Care service requests',
@@ -89,6 +90,7 @@ export class InboundSmtpListener implements OnModuleInit, OnModuleDestroy {
     if (stream.sizeExceeded) throw smtpError(552, 'Message exceeds the maximum message size');
     const raw = Buffer.concat(chunks);
     try {
+      const { simpleParser } = await import('mailparser');
       const parsed = await simpleParser(raw);
       const mailFrom = session.envelope.mailFrom;
       await this.mail.receive(parsed, raw, { mailFrom: mailFrom ? mailFrom.address : null });

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import webpush from 'web-push';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
@@ -21,7 +21,9 @@ const PUSH_TTL_S = 24 * 3600;
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** The SMTP transport for `SMTP_URL`, pooled so a burst of messages reuses a few connections. */
-function smtpTransport(smtpUrl: string): Transporter {
+async function smtpTransport(smtpUrl: string): Promise<Transporter> {
+  // nodemailer (~14 MB of RSS) loads only where e-mail goes out.
+  const { default: nodemailer } = await import('nodemailer');
   const url = new URL(smtpUrl);
   const secure = url.protocol === 'smtps:';
   return nodemailer.createTransport({
@@ -57,7 +59,7 @@ export class DeliveryChannels implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    if (this.config.smtpUrl) this.mail = smtpTransport(this.config.smtpUrl);
+    if (this.config.smtpUrl) this.mail = await smtpTransport(this.config.smtpUrl);
     await this.vapidKeys();
   }
 

@@ -23,7 +23,6 @@ import { AuthService, type Principal } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
 import { TicketsService } from '../tickets/tickets.service';
 import { RealtimeErrors } from './realtime.errors';
-import { attachRedisAdapter } from './redis-adapter';
 import { TelemetryThrottle } from './telemetry-throttle';
 
 type Ack = (response: SubscribeAck) => void;
@@ -74,6 +73,8 @@ export class RealtimeService implements OnApplicationShutdown {
     const io = new Server(httpServer, { serveClient: true, cors: { origin: false } });
     this.io = io;
     if (this.config.redisUrl) {
+      // the Redis clients load only in scale-out mode
+      const { attachRedisAdapter } = await import('./redis-adapter');
       this.closeRedisAdapter = await attachRedisAdapter(io, this.config.redisUrl, this.logger);
     }
     io.use((socket, next) => {

@@ -15,8 +15,6 @@ import {
   shiftMonth,
   type ReportMonth,
 } from './report-month';
-import { renderPdf } from './report-pdf';
-import { buildView } from './report-view';
 import { reportsError } from './reports.errors';
 import { ReportsRepository } from './reports.repository';
 
@@ -116,6 +114,11 @@ export class MonthlyReportService implements OnModuleInit, OnApplicationBootstra
     log.info('monthly report: gathering the KPIs, complaints and warnings');
     const data = await this.data.gather(month, started);
     const reports: Array<Omit<RenderedReport, 'archived'>> = [];
+    // ECharts, pdfkit and svg-to-pdfkit (~45 MB of RSS) load at the first report, not at every start.
+    const [{ buildView }, { renderPdf }] = await Promise.all([
+      import('./report-view'),
+      import('./report-pdf'),
+    ]);
     for (const lang of langs) {
       log.info({ lang, kpis: data.kpis.length }, 'monthly report: rendering the charts and the HTML page');
       const view = buildView(data, lang);

@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { EmbeddedTelemetryStore } from './embedded-telemetry.store';
-import { InfluxTelemetryStore } from './influx-telemetry.store';
 import type { TelemetryRetention } from '../../common/config/telemetry-retention';
 import type { TelemetryStore } from './telemetry-store';
 
@@ -15,8 +14,9 @@ export async function openTelemetryStore(options: {
   /** The platform's clock, which the embedded store's retention runs on (InfluxDB uses its own). */
   now?: () => number;
 }): Promise<TelemetryStore> {
+  // The InfluxDB client loads only where it is used.
   const store: TelemetryStore = options.influxUrl
-    ? new InfluxTelemetryStore({
+    ? new (await import('./influx-telemetry.store')).InfluxTelemetryStore({
         url: options.influxUrl,
         logger: options.logger,
         retention: options.retention,
