@@ -16,6 +16,8 @@ export interface ProductProcessOptions {
    * put first on PATH, which passes every other command to the real npm.
    */
   launcher?: 'node' | 'npm-start';
+  /** Fixed ports (a load balancer's backends), kept across restarts; default: free ones at each start. */
+  ports?: { http: number; mqtt: number };
 }
 
 /** The whole product as a user starts it (`node dist/platform/src/main.js` or `npm start`). */
@@ -46,8 +48,8 @@ export class ProductProcess {
   }
 
   async start(): Promise<void> {
-    this.httpPort = await freePort();
-    this.mqttPort = await freePort();
+    this.httpPort = this.options.ports?.http ?? (await freePort());
+    this.mqttPort = this.options.ports?.mqtt ?? (await freePort());
     const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
       TZ: 'UTC',

@@ -60,6 +60,14 @@ export class AlarmsRepository {
     return (await this.db.query<AlarmRow>("SELECT * FROM alarms WHERE state <> 'cleared'")).map(toAlarm);
   }
 
+  async openForDevice(deviceId: string): Promise<Alarm[]> {
+    return (
+      await this.db.query<AlarmRow>("SELECT * FROM alarms WHERE device_id = $1 AND state <> 'cleared'", [
+        deviceId,
+      ])
+    ).map(toAlarm);
+  }
+
   async find(id: string): Promise<Alarm | undefined> {
     const rows = await this.db.query<AlarmRow>('SELECT * FROM alarms WHERE id = $1', [id]);
     return rows[0] ? toAlarm(rows[0]) : undefined;

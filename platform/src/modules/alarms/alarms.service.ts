@@ -56,6 +56,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   private readonly writes = new SerialQueue();
   private readonly unsubscribe: Array<() => void> = [];
   private noDataTimer?: NodeJS.Timeout;
+  /** Scale-out: devices whose open alarms are being read back from the database (adoptDevice). */
+  private readonly adopting = new Set<string>();
 
   constructor(
     private readonly repository: AlarmsRepository,
@@ -78,6 +80,9 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
       this.events.on('device.event', (event) => this.onDeviceEvent(event)),
+      this.events.on('device.status', (status) => {
+        if (status.online) this.adoptDevice(status.deviceId);
+      }),
     );
     this.noDataTimer = setInterval(() => this.sweepNoData(), NO_DATA_SWEEP_MS);
     this.noDataTimer.unref();
@@ -130,20 +135,15 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       this.resolve(reading.deviceId, NO_DATA, { resumedAt: reading.tsMs });
     }
     let byMetric = this.watches.get(reading.deviceId);
-    if (!byMetric) this.watches.set(reading.deviceId, (byMetric = new Map()));
+    if (!byMetric) {
+      this.watches.set(reading.deviceId, (byMetric = new Map()));
+      // The first reading this instance sees from the device: it may come from another instance.
+      this.adoptDevice(reading.deviceId);
+    }
     for (const name in reading.metrics) {
       const value = reading.metrics[name];
-      let watch = byMetric.get(name);
-      if (!watch) {
-        const metric = this.metricProfiles.get(`${reading.type}|${name}`);
-        if (!metric) continue;
-        watch = {
-          metric,
-          cause: { kind: 'threshold', metric: name },
-          tracker: new ThresholdTracker(this.config.alarmClearHoldMs),
-        };
-        byMetric.set(name, watch);
-      }
+      const watch = byMetric.get(name) ?? this.watchOf(byMetric, reading.type, name);
+      if (!watch) continue;
       const decision = watch.tracker.observe(levelOf(watch.metric, value), reading.tsMs);
       switch (decision.action) {
         case 'none':
@@ -171,6 +171,60 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  private watchOf(byMetric: Map<string, MetricWatch>, type: string, name: string): MetricWatch | undefined {
+    const metric = this.metricProfiles.get(`${type}|${name}`);
+    if (!metric) return undefined;
+    const watch: MetricWatch = {
+      metric,
+      cause: { kind: 'threshold', metric: name },
+      tracker: new ThresholdTracker(this.config.alarmClearHoldMs),
+    };
+    byMetric.set(name, watch);
+    return watch;
+  }
+
+  /**
+   * Scale-out (REDIS_URL): a device that reconnects to this instance may have had alarms raised or
+   * cleared by another one while it was connected there. Its open alarms are read back from the
+   * shared database, and its threshold watches take up their state: a threshold alarm raised on
+   * the other instance clears here once the readings are normal for the hold time, and one cleared
+   * there can be raised again here. One instance alone keeps them in memory and needs none of it.
+   */
+  adoptDevice(deviceId: string): void {
+    if (!this.config.redisUrl || this.adopting.has(deviceId)) return;
+    this.adopting.add(deviceId);
+    void (async () => {
+      try {
+        // this instance's own changes first, so the rows read are not older than its memory
+        await this.writes.settled();
+        const open = await this.repository.openForDevice(deviceId);
+        const type = this.devices.find(deviceId)?.type;
+        for (const [alarmKey, alarm] of this.openAlarms)
+          if (alarm.deviceId === deviceId && !open.some((o) => o.cause === alarm.cause)) {
+            this.openAlarms.delete(alarmKey);
+            if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.delete(deviceId);
+          }
+        let byMetric = this.watches.get(deviceId);
+        if (!byMetric) this.watches.set(deviceId, (byMetric = new Map()));
+        const raisedMetrics = new Set<string>();
+        for (const alarm of open) {
+          this.openAlarms.set(key(deviceId, alarm.cause), alarm);
+          if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.add(deviceId);
+          const cause = parseAlarmCause(alarm.cause);
+          if (cause?.kind !== 'threshold' || !type) continue;
+          const watch = byMetric.get(cause.metric) ?? this.watchOf(byMetric, type, cause.metric);
+          watch?.tracker.adopt(alarm.severity === 'major' ? 'failing' : 'degraded');
+          raisedMetrics.add(cause.metric);
+        }
+        for (const [name, watch] of byMetric) if (!raisedMetrics.has(name)) watch.tracker.reset();
+      } catch (error) {
+        this.logger.warn({ err: error, deviceId }, 'reading back the open alarms of a device failed');
+      } finally {
+        this.adopting.delete(deviceId);
+      }
+    })();
+  }
+
   private onDeviceEvent(event: DomainEventMap['device.event']): void {
     const profile = APPLIANCE_PROFILES[event.type as ApplianceType];
     const code = profile?.errorCodes.find((c) => c.code === event.code);
@@ -191,7 +245,12 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     deviceId: string,
     raisedBy: AlarmCause,
     severity: Severity,
-    content: { message: string; details: Record<string, unknown> },
+    content: {
+      message: string;
+      details: Record<string, unknown>;
+      /** A repeat also replaces the message (an estimate that moves on); else only an escalation does. */
+      replaceMessage?: boolean;
+    },
   ): void {
     const now = this.clock.now();
     const cause = formatAlarmCause(raisedBy);
@@ -208,7 +267,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
         severity: escalates ? severity : open.severity,
         // An escalation needs attention again even if the milder alarm was acknowledged.
         state: escalates ? 'active' : open.state,
-        message: escalates ? content.message : open.message,
+        message: escalates || content.replaceMessage ? content.message : open.message,
         details: content.details,
         updatedAt: now,
         count: open.count + 1,
@@ -235,6 +294,31 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     this.save(alarm, step);
   }
 
+  /**
+   * Brings the open alarm of this device and cause up to date (message replaced, details merged)
+   * without counting a repeat or adding a history step: a model's estimate that moved on while
+   * the condition holds. Live views hear it at once (`alarm.changed`); incidents and tickets do
+   * not, since nothing new was detected. False when there is no open alarm.
+   */
+  refresh(
+    deviceId: string,
+    cause: AlarmCause,
+    content: { message?: string; details: Record<string, unknown> },
+  ): boolean {
+    const alarmKey = key(deviceId, formatAlarmCause(cause));
+    const open = this.openAlarms.get(alarmKey);
+    if (!open) return false;
+    const alarm: Alarm = {
+      ...open,
+      message: content.message ?? open.message,
+      details: { ...open.details, ...content.details },
+      updatedAt: this.clock.now(),
+    };
+    this.openAlarms.set(alarmKey, alarm);
+    this.save(alarm, undefined, { announceStored: false });
+    return true;
+  }
+
   /** Clears the open alarm of this device and cause, if any, because its condition ended. */
   resolve(deviceId: string, cause: AlarmCause, details: Record<string, unknown>): void {
     const open = this.openAlarms.get(key(deviceId, formatAlarmCause(cause)));
@@ -259,9 +343,10 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   /**
    * Announces the change at once (live views must not wait behind the database: at thousands of
    * messages a second the chain of saves is what made an alarm late) and stores it in order;
-   * `alarm.stored` follows for the features whose rows refer to the alarm's row.
+   * `alarm.stored` follows for the features whose rows refer to the alarm's row (unless
+   * `announceStored` is false: a refresh that changes nothing they keep).
    */
-  private save(alarm: Alarm, step?: AlarmHistoryEntry): void {
+  private save(alarm: Alarm, step?: AlarmHistoryEntry, options = { announceStored: true }): void {
     this.events.emit('alarm.changed', alarm);
     void this.writes.run(async () => {
       try {
@@ -270,7 +355,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
         this.logger.error({ err: error, alarmId: alarm.id }, 'saving alarm failed');
         return;
       }
-      this.events.emit('alarm.stored', alarm);
+      if (options.announceStored) this.events.emit('alarm.stored', alarm);
     });
   }
 

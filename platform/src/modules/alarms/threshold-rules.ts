@@ -80,6 +80,17 @@ export class ThresholdTracker {
     return NONE;
   }
 
+  /**
+   * Takes up an alarm of this level that is already open (raised on another instance): the next
+   * readings clear it once normal for the hold time, or escalate it, as if raised here.
+   */
+  adopt(level: Exclude<Level, 'normal'>): void {
+    this.raised = level;
+    this.abnormalRun = 0;
+    this.normalRun = 0;
+    this.worstInRun = 'normal';
+  }
+
   /** Re-arms after an alarm was cleared by hand while readings were still abnormal. */
   reset(): void {
     this.raised = 'normal';

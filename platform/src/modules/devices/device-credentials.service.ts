@@ -172,14 +172,20 @@ export class DeviceCredentialsService {
     if (deviceSecretMatches(secret, state.secretHash)) {
       // The device has the new secret: the old one stops now.
       if (state.previousSecretHash !== null) await this.repository.endGrace(deviceId, state.secretHash);
-      return true;
+      return this.known(deviceId);
     }
     return (
       state.previousSecretHash !== null &&
       state.previousValidUntil !== null &&
       this.clock.now() < state.previousValidUntil &&
-      deviceSecretMatches(secret, state.previousSecretHash)
+      deviceSecretMatches(secret, state.previousSecretHash) &&
+      (await this.known(deviceId))
     );
+  }
+
+  /** Scale-out: a device provisioned on another instance joins this one's registry as it logs in. */
+  private async known(deviceId: string): Promise<boolean> {
+    return (await this.devices.ensureLoaded(deviceId)) !== undefined;
   }
 
   /**
@@ -193,7 +199,8 @@ export class DeviceCredentialsService {
       record !== undefined &&
       record.deviceId === deviceId &&
       record.revokedAt === null &&
-      this.clock.now() < record.notAfter
+      this.clock.now() < record.notAfter &&
+      (await this.known(deviceId))
     );
   }
 

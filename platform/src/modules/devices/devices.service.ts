@@ -91,15 +91,19 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async authenticate(deviceId: string, secret: string): Promise<boolean> {
-    const device = this.devices.get(deviceId) ?? (await this.loadProvisionedElsewhere(deviceId));
+    const device = await this.ensureLoaded(deviceId);
     return device !== undefined && deviceSecretMatches(secret, device.secretHash);
   }
 
   /**
-   * In scale-out mode another instance may have provisioned the device after this one
-   * started: the shared database is the registry of record, the map a cache of it.
+   * The device, from this instance's registry or else from the database: in scale-out mode another
+   * instance may have provisioned it after this one started (the shared database is the registry
+   * of record, the map a cache of it). The broker calls it once a device has logged in, so its
+   * readings are not refused as from an unknown device.
    */
-  private async loadProvisionedElsewhere(deviceId: string): Promise<DeviceRecord | undefined> {
+  async ensureLoaded(deviceId: string): Promise<DeviceRecord | undefined> {
+    const known = this.devices.get(deviceId);
+    if (known) return known;
     const device = await this.repository.find(deviceId);
     if (device && !this.devices.has(deviceId)) this.devices.set(deviceId, device);
     return this.devices.get(deviceId);
