@@ -34,5 +34,7 @@ export const fleetAssessmentSchema = z.object({
   aboveThreshold: z.boolean(),
   /** Timestamp of the window's last reading. */
   tsMs: z.number(),
+  /** The registry version of the type's models that assessed it (null: not registered). */
+  modelVersion: z.number().int().nullable().optional(),
 });
 export type FleetAssessment = z.infer<typeof fleetAssessmentSchema>;

@@ -3,13 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { evaluateNab } from './detector/nab-eval';
 import { evaluateFleetModels } from './fleet/evaluate-fleet';
+import { cmapssFoldsReport, fleetLofoReport, nabLofoReport, nabLofoSummary } from './evaluation/lofo-cli';
+import { evaluateGenerated } from './generated/generated-eval';
 import { runRealDataEvaluation } from './learned/real-data-cli';
 import { parseModelCliArgs } from './model-cli-args';
 import { ARTIFACTS_DIR, EVALUATION_SEED, FLEET_ARTIFACTS_DIR, REPO_ROOT } from './model-paths';
 
 /**
- * `npm run evaluate [-- --only simulator,nab-dev,cmapss-fd001,ai4i2020]`: one JSON object per
- * line and per dataset on stdout (progress on stderr), from the committed model artifacts.
+ * `npm run evaluate [-- --only simulator,nab-dev,cmapss-fd001,ai4i2020,generated]`: one JSON object
+ * per line and per dataset on stdout (progress on stderr), from the committed model artifacts.
  */
 async function main(argv: string[]): Promise<void> {
   const args = parseModelCliArgs(argv);
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<void> {
       seed: EVALUATION_SEED,
       perType: r.perType,
     });
+    // the decision rule picked per held-out appliance type on the other types (leave-one-family-out)
+    print(await fleetLofoReport());
   }
   if (args.only.includes('nab-dev')) {
     log('scoring the online detector on nab-dev…');
@@ -49,6 +53,8 @@ async function main(argv: string[]): Promise<void> {
         lowFn: r.lowFn,
         optimalThreshold: r.optimalThreshold,
       });
+      // every family scored with the choices picked on the other families (leave-one-family-out)
+      print(nabLofoSummary(await nabLofoReport(args.sharedDir)));
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });
     }
@@ -63,6 +69,12 @@ async function main(argv: string[]): Promise<void> {
       plotsDir: path.join(REPO_ROOT, 'docs', 'img'),
     });
     for (const report of reports) print(report);
+    // the RUL model's error across folds of test units: how much it depends on which engines
+    if (args.only.includes('cmapss-fd001')) print(await cmapssFoldsReport(args.sharedDir));
+  }
+  if (args.only.includes('generated')) {
+    log('scoring anomaly_active on the generated fault shapes (leave-one-family-out)…');
+    print(evaluateGenerated({ onProgress: log }));
   }
 }
 

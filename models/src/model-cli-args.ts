@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_SHARED_DIR } from './model-paths';
 
-export const DATASETS = ['simulator', 'nab-dev', 'cmapss-fd001', 'ai4i2020'] as const;
+export const DATASETS = ['simulator', 'nab-dev', 'cmapss-fd001', 'ai4i2020', 'generated'] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export interface ModelCliArgs {

@@ -2,11 +2,13 @@ import { LRUCache } from 'lru-cache';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { AnomalyState } from './anomaly-state';
 import type { DetectorOutput } from './online-detector';
+import { RegimeModel } from './regime-model';
 
 export {
   ANOMALY_ALARM_SCORE,
   ANOMALY_CLEAR_AFTER_MS,
   CORROBORATION_SCORE,
+  REGIME_QUIET_READINGS,
   SUSTAINED_WINDOWS,
 } from './anomaly-state';
 
@@ -20,6 +22,14 @@ export interface AnomalyAlarmRuleOptions {
   corroborationMaxAgeMs?: number;
   /** Devices remembered at most; beyond it the one seen longest ago is forgotten. */
   maxDevices?: number;
+  /** Each device's regime model feeds the state (default true; false only to measure without it). */
+  regime?: boolean;
+}
+
+/** What the rule keeps per device: its warning state and its own regime model. */
+interface DeviceEntry {
+  state: AnomalyState;
+  regime: RegimeModel | null;
 }
 
 /**
@@ -36,15 +46,23 @@ export interface AnomalyAlarmRuleOptions {
  * hours, a type without a model) the detector decides alone. The model alone raises the warning
  * too when its score stays high for SUSTAINED_WINDOWS windows: a slow drift the detector absorbed.
  *
+ * Each device also has its own RegimeModel (its healthy joint behaviour, learned from its early
+ * readings): an unhealthy regime raises the warning (unless the type's model has a current score
+ * below the bar: then it only holds one already raised) and holds it while it lasts, so the warning
+ * says "abnormal now", not only "something happened". Per device state is bounded: an LRU of
+ * `maxDevices`, like the detector pool.
+ *
  * Kept beside the detector so the platform and the offline fleet measurement
  * (fleet-false-alarms.ts) apply the very same rule.
  */
 export class AnomalyAlarmRule {
-  private readonly devices: LRUCache<string, AnomalyState>;
+  private readonly devices: LRUCache<string, DeviceEntry>;
   private readonly corroborationMaxAgeMs: number | undefined;
+  private readonly withRegime: boolean;
 
   constructor(options: AnomalyAlarmRuleOptions = {}) {
     this.corroborationMaxAgeMs = options.corroborationMaxAgeMs;
+    this.withRegime = options.regime ?? true;
     this.devices = new LRUCache({ max: options.maxDevices ?? 100_000 });
   }
 
@@ -53,36 +71,44 @@ export class AnomalyAlarmRule {
    * when that score, sustained, raises (or keeps up) the warning by itself.
    */
   noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): boolean {
-    return this.state(deviceId).noteNormalModelScore(tsMs, anomalyScore).detected;
+    return this.entry(deviceId).state.noteNormalModelScore(tsMs, anomalyScore).detected;
   }
 
   /** The current normal-behaviour score of the device, or null when there is none. */
   normalModelScore(deviceId: string, tsMs: number): number | null {
-    return this.devices.get(deviceId, LRU_READ_OPTIONS)?.normalModelScore(tsMs) ?? null;
+    return this.devices.get(deviceId, LRU_READ_OPTIONS)?.state.normalModelScore(tsMs) ?? null;
   }
 
   /** Whether the device's warning is active (raised and not yet cleared). */
   isActive(deviceId: string): boolean {
-    return this.devices.get(deviceId, LRU_READ_OPTIONS)?.active ?? false;
+    return this.devices.get(deviceId, LRU_READ_OPTIONS)?.state.active ?? false;
   }
 
-  observe(deviceId: string, tsMs: number, output: DetectorOutput): AnomalyAlarmAction {
-    // A device is remembered once it has something to remember (a warning, a model score).
-    const known = this.devices.get(deviceId, LRU_READ_OPTIONS);
-    const state = known ?? this.newState();
-    const step = state.observe(tsMs, output);
-    if (!known && step.active) this.devices.set(deviceId, state);
+  /**
+   * One reading of the device: its detector output and the reading's metric values (they teach and
+   * are judged by the device's regime model).
+   */
+  observe(
+    deviceId: string,
+    tsMs: number,
+    output: DetectorOutput,
+    values: Record<string, number | undefined>,
+  ): AnomalyAlarmAction {
+    const { state, regime } = this.entry(deviceId);
+    const step = state.observe(tsMs, output, regime?.update(tsMs, values));
     if (step.detected) return 'raise';
     return step.cleared ? 'resolve' : 'none';
   }
 
-  private state(deviceId: string): AnomalyState {
-    let state = this.devices.get(deviceId, LRU_READ_OPTIONS);
-    if (!state) this.devices.set(deviceId, (state = this.newState()));
-    return state;
-  }
-
-  private newState(): AnomalyState {
-    return new AnomalyState({ corroborationMaxAgeMs: this.corroborationMaxAgeMs });
+  private entry(deviceId: string): DeviceEntry {
+    let entry = this.devices.get(deviceId, LRU_READ_OPTIONS);
+    if (!entry) {
+      entry = {
+        state: new AnomalyState({ corroborationMaxAgeMs: this.corroborationMaxAgeMs }),
+        regime: this.withRegime ? new RegimeModel() : null,
+      };
+      this.devices.set(deviceId, entry);
+    }
+    return entry;
   }
 }

@@ -3,6 +3,7 @@ import {
   ANOMALY_CLEAR_AFTER_MS,
   AnomalyState,
   CORROBORATION_SCORE,
+  REGIME_QUIET_READINGS,
   SUSTAINED_WINDOWS,
   type AnomalyEvidence,
 } from './anomaly-state';
@@ -84,5 +85,66 @@ describe('AnomalyState', () => {
     const last = T0 + SUSTAINED_WINDOWS * 10 * MIN;
     expect(drift.noteNormalModelScore(last, 0.8)).toMatchObject({ raised: true, active: true });
     expect(drift.observe(last + ANOMALY_CLEAR_AFTER_MS, quiet).cleared).toBe(true);
+  });
+
+  describe('with the device’s regime model', () => {
+    const learning = { ready: false, unhealthy: false };
+    const healthy = { ready: true, unhealthy: false };
+    const unhealthy = { ready: true, unhealthy: true };
+
+    it('raises when the device enters an unhealthy regime, holds while it lasts, clears when it is healthy again', () => {
+      const state = new AnomalyState();
+      expect(state.observe(T0, quiet, learning).active).toBe(false);
+      expect(state.observe(T0 + MIN, quiet, healthy).active).toBe(false);
+      expect(state.observe(T0 + 2 * MIN, quiet, unhealthy)).toEqual({
+        detected: true,
+        raised: true,
+        cleared: false,
+        active: true,
+      });
+      // Held for hours with no detection at all (a fault the detector reported once, or never).
+      for (let m = 3; m < 400; m++) {
+        expect(state.observe(T0 + m * MIN, quiet, unhealthy)).toEqual({
+          detected: false,
+          raised: false,
+          cleared: false,
+          active: true,
+        });
+      }
+      expect(state.observe(T0 + 400 * MIN, quiet, healthy)).toMatchObject({ cleared: true, active: false });
+    });
+
+    it("keeps the detector's detection until the regime is healthy and the detector has been quiet a while", () => {
+      const state = new AnomalyState();
+      expect(state.observe(T0, strong, healthy).raised).toBe(true);
+      for (let r = 1; r < REGIME_QUIET_READINGS; r++)
+        expect(state.observe(T0 + r * MIN, quiet, healthy).active).toBe(true);
+      // The regime model is ready and healthy: it, not the two-hour hold, says the device is fine now.
+      expect(state.observe(T0 + REGIME_QUIET_READINGS * MIN, quiet, healthy).cleared).toBe(true);
+
+      const held = new AnomalyState();
+      held.observe(T0, strong, unhealthy);
+      for (let r = 1; r < 300; r++) expect(held.observe(T0 + r * MIN, quiet, unhealthy).active).toBe(true);
+      expect(held.observe(T0 + 300 * MIN, quiet, healthy).cleared).toBe(true);
+
+      // Before the regime model is ready, the two-hour hold applies.
+      const early = new AnomalyState();
+      early.observe(T0, strong, learning);
+      expect(early.observe(T0 + 100 * MIN, quiet, learning).active).toBe(true);
+      expect(early.observe(T0 + ANOMALY_CLEAR_AFTER_MS, quiet, learning).cleared).toBe(true);
+    });
+
+    it("only holds, never raises, where the type's normal-behaviour model calls the window normal", () => {
+      const state = new AnomalyState({ corroborationMaxAgeMs: 20 * MIN });
+      state.noteNormalModelScore(T0, CORROBORATION_SCORE - 0.2);
+      // A washer's programme its own regime model never learned: the fleet model has seen thousands.
+      expect(state.observe(T0 + MIN, quiet, unhealthy).active).toBe(false);
+      state.noteNormalModelScore(T0 + 10 * MIN, CORROBORATION_SCORE + 0.2);
+      expect(state.observe(T0 + 11 * MIN, strong, unhealthy).raised).toBe(true);
+      state.noteNormalModelScore(T0 + 20 * MIN, CORROBORATION_SCORE - 0.2);
+      // Already raised: the unhealthy regime keeps it up past the quiet time.
+      expect(state.observe(T0 + 11 * MIN + ANOMALY_CLEAR_AFTER_MS, quiet, unhealthy).active).toBe(true);
+      expect(state.observe(T0 + 12 * MIN + ANOMALY_CLEAR_AFTER_MS, quiet, healthy).cleared).toBe(true);
+    });
   });
 });

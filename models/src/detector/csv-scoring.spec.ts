@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { generatedSetCsv, generateFaultSet } from '../generated/fault-shapes';
 import { ANOMALY_ALARM_SCORE, ANOMALY_CLEAR_AFTER_MS } from './anomaly-state';
 import { scoreCsv } from './csv-scoring';
 import { parseDetectArgs } from './detect-cli';
@@ -142,6 +143,46 @@ describe('scoreCsv', () => {
     // The state outlasts the detection: is_anomaly marks a moment, anomaly_active the episode.
     expect(activeRows.length).toBeGreaterThanOrEqual(120);
     expect(out.filter((r) => r.isAnomaly).length).toBeLessThan(10);
+  });
+
+  it('keeps anomaly_active on while a pump fault moves several sensors a little each, and off when healthy', async () => {
+    // Generated pump: correlated sensors, faults that shift 3–4 of them by 1–1.5 σ each for hours.
+    const set = generateFaultSet({ family: 'joint-shift', seed: 41 });
+    const input = writeInput('pump.csv', generatedSetCsv(set));
+    const output = path.join(dir, 'pump-out.csv');
+    const result = await scoreCsv({ input, output });
+    expect(result.metrics).toEqual(set.metrics);
+    const active = fs
+      .readFileSync(output, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(',')[3] === '1');
+    expect(active).toHaveLength(set.timestamps.length);
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    let healthy = 0;
+    // After the device's learning days, row by row against the state labels.
+    for (let r = set.healthyRows; r < active.length; r++) {
+      const fault = set.labels[r] === 1;
+      if (fault && active[r]) tp++;
+      else if (fault) fn++;
+      else {
+        healthy++;
+        if (active[r]) fp++;
+      }
+    }
+    const precision = tp / (tp + fp);
+    const recall = tp / (tp + fn);
+    expect(recall).toBeGreaterThan(0.85);
+    expect(precision).toBeGreaterThan(0.85);
+    expect(fp / healthy).toBeLessThan(0.05);
+    // Every episode is on in its middle and off again an hour after it ends.
+    for (const e of set.episodes) {
+      expect(active[Math.floor((e.start + e.end) / 2)]).toBe(true);
+      expect(active[e.end + 60]).toBe(false);
+    }
   });
 
   it('adds top_metrics with --explain', async () => {

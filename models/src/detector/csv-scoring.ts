@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import { AnomalyState } from './anomaly-state';
 import { OnlineDetector } from './online-detector';
+import { RegimeModel } from './regime-model';
 import { CsvLayout, readTelemetryCsv, TelemetryCsvError, TelemetryRow } from './telemetry-csv';
 
 export interface ScoreCsvOptions {
@@ -31,7 +32,8 @@ const SNIFF_ROWS = 500;
  * scored before the next is read, so no row sees the future. Output rows are written as they
  * come, so memory does not grow with the file. `is_anomaly` is the detector's own decision (what
  * NAB scores); `anomaly_active` is the platform's anomaly warning for this input, held and cleared
- * by AnomalyState, the rule AnomalyWatchService applies.
+ * by AnomalyState from the detector's output and the device's RegimeModel, the rule
+ * AnomalyWatchService applies (AnomalyAlarmRule).
  */
 export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult> {
   if (!fs.existsSync(options.input)) throw new TelemetryCsvError(`input file not found: ${options.input}`);
@@ -42,6 +44,9 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
   // A CSV is one device with no appliance type, so no normal-behaviour model corroborates: the
   // detector decides alone, as the platform does for a device whose type has no model.
   const warning = new AnomalyState();
+  // The device's own regime model (its learned healthy joint behaviour) raises and holds the
+  // warning while the device is in an unhealthy regime, as AnomalyAlarmRule does on the platform.
+  const regime = new RegimeModel();
   let metrics: string[] = [];
   // opened up front, so an output that cannot be written (a folder, no permission) is a clear error
   let fd: number;
@@ -65,7 +70,7 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
       throw new TelemetryCsvError(`row ${rows + 2}: cannot read timestamp "${row.timestampText}"`);
     }
     const r = detector!.update(row.tsMs, row.values);
-    const step = warning.observe(row.tsMs, r);
+    const step = warning.observe(row.tsMs, r, regime.update(row.tsMs, metricValues(row)));
     if (r.isAnomaly) anomalies++;
     if (step.raised) warnings++;
     let line = `${csvField(row.timestampText)},${r.score.toFixed(6)},${r.isAnomaly ? 1 : 0},${step.active ? 1 : 0}`;
@@ -79,6 +84,12 @@ export async function scoreCsv(options: ScoreCsvOptions): Promise<ScoreCsvResult
     rows++;
     if (options.onProgress && rows % every === 0) options.onProgress(rows);
     await write(line + '\n');
+  };
+
+  const values: Record<string, number | undefined> = {};
+  const metricValues = (row: TelemetryRow): Record<string, number | undefined> => {
+    for (const m of metrics) values[m] = row.values[m];
+    return values;
   };
 
   const start = async (): Promise<void> => {

@@ -57,4 +57,7 @@ export const DETECTOR_CONFIG = {
   maxJointMetrics: 24,
 } as const;
 
-export type DetectorConfig = typeof DETECTOR_CONFIG;
+type Widened<T> = T extends number ? number : { readonly [K in keyof T]: Widened<T[K]> };
+
+/** A detector configuration: DETECTOR_CONFIG's shape with any values (evaluation tries other choices). */
+export type DetectorConfig = Widened<typeof DETECTOR_CONFIG>;

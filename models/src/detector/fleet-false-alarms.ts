@@ -28,6 +28,8 @@ export interface FleetFalseAlarmOptions {
    * decides alone.
    */
   models?: FleetModels;
+  /** Each device's regime model feeds the warning rule, as on the platform (default true). */
+  regime?: boolean;
 }
 
 export interface TypeFalseAlarms {
@@ -115,7 +117,7 @@ function measureType(
   const faults: { durationMs: number; leadMs: number | null }[] = [];
   // All devices of the type advance together, so the models assess one batch per window step,
   // as FaultPredictionService does.
-  const rule = new AnomalyAlarmRule();
+  const rule = new AnomalyAlarmRule({ regime: options.regime });
   const window = options.models ? new FeatureWindow() : undefined;
   const tracks = appliances.map((appliance) => {
     const fault = appliance.fault;
@@ -148,7 +150,7 @@ function measureType(
       const output = track.detector.update(ts, metrics);
       readings++;
       if (window?.push(id, ts, metrics) && window.isFull(id)) moved.push(id);
-      const action = rule.observe(id, ts, output);
+      const action = rule.observe(id, ts, output, metrics);
       if (action === 'resolve') track.open = false;
       if (action === 'raise' && !track.open) countWarning(track, ts);
     }

@@ -1,5 +1,5 @@
 import { AnomalyLikelihood, AnomalyLikelihoodState } from './anomaly-likelihood';
-import { DETECTOR_CONFIG } from './detector-config';
+import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
 // global lookup goes through an interceptor and made them ~20x slower.
@@ -35,12 +35,16 @@ export class JointModel {
   private readonly cov: Float64Array;
   private readonly inv: Float64Array;
   private invAge = Infinity;
-  private likelihood = new AnomalyLikelihood(DETECTOR_CONFIG.likelihood);
+  private likelihood: AnomalyLikelihood;
   private readonly centred: Float64Array;
   private readonly projected: Float64Array;
   private readonly shares: Float64Array;
 
-  constructor(private readonly k: number) {
+  constructor(
+    private readonly k: number,
+    private readonly cfg: DetectorConfig = DETECTOR_CONFIG,
+  ) {
+    this.likelihood = new AnomalyLikelihood(cfg.likelihood);
     this.mean = new Float64Array(k);
     this.cov = new Float64Array(k * k);
     this.inv = new Float64Array(k * k);
@@ -52,7 +56,7 @@ export class JointModel {
   /** `u` holds the normalised value of every metric (all finite). */
   update(u: Float64Array): JointScore {
     const k = this.k;
-    const cfg = DETECTOR_CONFIG;
+    const cfg = this.cfg;
     for (let i = 0; i < k; i++) this.centred[i] = u[i] - this.mean[i];
     let d2 = 0;
     if (this.n >= cfg.jointWarmupReadings) {
@@ -83,7 +87,7 @@ export class JointModel {
   private learn(u: Float64Array): void {
     const k = this.k;
     this.n++;
-    const a = max(1 / this.n, 1 / DETECTOR_CONFIG.jointWindow);
+    const a = max(1 / this.n, 1 / this.cfg.jointWindow);
     for (let i = 0; i < k; i++) {
       this.centred[i] = u[i] - this.mean[i];
       this.mean[i] += a * this.centred[i];
@@ -102,7 +106,7 @@ export class JointModel {
     const m = new Float64Array(k * 2 * k);
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) m[i * 2 * k + j] = this.cov[i * k + j];
-      m[i * 2 * k + i] += DETECTOR_CONFIG.jointRidge;
+      m[i * 2 * k + i] += this.cfg.jointRidge;
       m[i * 2 * k + k + i] = 1;
     }
     for (let c = 0; c < k; c++) {
@@ -139,14 +143,14 @@ export class JointModel {
     };
   }
 
-  static fromJSON(k: number, state: JointModelState): JointModel {
-    const m = new JointModel(k);
+  static fromJSON(k: number, state: JointModelState, cfg: DetectorConfig = DETECTOR_CONFIG): JointModel {
+    const m = new JointModel(k, cfg);
     m.n = state.n;
     m.mean.set(state.mean);
     m.cov.set(state.cov);
     m.inv.set(state.inv);
     m.invAge = state.invAge ?? Infinity;
-    m.likelihood = AnomalyLikelihood.fromJSON(DETECTOR_CONFIG.likelihood, state.likelihood);
+    m.likelihood = AnomalyLikelihood.fromJSON(cfg.likelihood, state.likelihood);
     return m;
   }
 }

@@ -1,5 +1,5 @@
 import { AnomalyLikelihood, AnomalyLikelihoodState } from './anomaly-likelihood';
-import { DETECTOR_CONFIG } from './detector-config';
+import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
 // global lookup goes through an interceptor and made them ~20x slower.
@@ -84,17 +84,17 @@ export class MetricModel {
   /** Recent mean absolute error of each forecaster (level, daily profile), in value units. */
   private levelError = 0;
   private dayError = Infinity;
-  private readonly dayMean = new Float64Array(DETECTOR_CONFIG.dayBuckets);
-  private readonly dayDev = new Float64Array(DETECTOR_CONFIG.dayBuckets);
-  private readonly dayVisits = new Float64Array(DETECTOR_CONFIG.dayBuckets);
+  private readonly dayMean: Float64Array;
+  private readonly dayDev: Float64Array;
+  private readonly dayVisits: Float64Array;
   /**
    * Weekly profile: per hour of the week, the mean and mean abs deviation of the value and the
    * number of weeks (visits) learnt. A visit is learnt when it ends, so a bucket judges a reading
    * by earlier weeks only, never by the visit the reading belongs to.
    */
-  private readonly weekMean = new Float64Array(DETECTOR_CONFIG.weekBuckets);
-  private readonly weekDev = new Float64Array(DETECTOR_CONFIG.weekBuckets);
-  private readonly weekWeeks = new Float64Array(DETECTOR_CONFIG.weekBuckets);
+  private readonly weekMean: Float64Array;
+  private readonly weekDev: Float64Array;
+  private readonly weekWeeks: Float64Array;
   /** The visit in progress: bucket, last reading, readings, sum of values, sum of abs deviations. */
   private visitBucket = -1;
   private visitTsMs = NaN;
@@ -102,16 +102,27 @@ export class MetricModel {
   private visitSum = 0;
   private visitAbs = 0;
   private lastBin = -1;
-  private readonly transitions = new Float64Array(DETECTOR_CONFIG.bins * DETECTOR_CONFIG.bins);
-  private readonly likelihoods: AnomalyLikelihood[] = Array.from(
-    { length: FEATURES },
-    () => new AnomalyLikelihood(DETECTOR_CONFIG.likelihood),
-  );
+  private readonly transitions: Float64Array;
+  private readonly likelihoods: AnomalyLikelihood[];
   /** Per-feature scores of the last update (for tests and tuning). */
   readonly lastFeatureScores = new Float64Array(FEATURES);
+  private readonly cfg: DetectorConfig;
+
+  /** cfg: the detector's configuration (evaluation tries others; the weekly bucket width stays DETECTOR_CONFIG's). */
+  constructor(cfg: DetectorConfig = DETECTOR_CONFIG) {
+    this.cfg = cfg;
+    this.dayMean = new Float64Array(cfg.dayBuckets);
+    this.dayDev = new Float64Array(cfg.dayBuckets);
+    this.dayVisits = new Float64Array(cfg.dayBuckets);
+    this.weekMean = new Float64Array(cfg.weekBuckets);
+    this.weekDev = new Float64Array(cfg.weekBuckets);
+    this.weekWeeks = new Float64Array(cfg.weekBuckets);
+    this.transitions = new Float64Array(cfg.bins * cfg.bins);
+    this.likelihoods = Array.from({ length: FEATURES }, () => new AnomalyLikelihood(cfg.likelihood));
+  }
 
   update(tsMs: number, x: number): MetricScore {
-    const cfg = DETECTOR_CONFIG;
+    const cfg = this.cfg;
     const first = this.n === 0;
     if (first) {
       this.mean = x;
@@ -172,7 +183,7 @@ export class MetricModel {
     }
     const warm = this.n >= cfg.warmupReadings && !gap;
 
-    const ae = max(1 / (this.n + 1), 1 / DETECTOR_CONFIG.residualWindow);
+    const ae = max(1 / (this.n + 1), 1 / cfg.residualWindow);
     if (!first) this.levelError += ae * (abs(x - this.level) - this.levelError);
     if (dayReady) {
       const e = abs(x - this.dayMean[bucket]);
@@ -211,7 +222,7 @@ export class MetricModel {
     const wb = this.visitBucket;
     if (wb < 0 || this.visitReadings === 0) return;
     const weeks = this.weekWeeks[wb] + 1;
-    const a = max(1 / weeks, DETECTOR_CONFIG.weekAlpha);
+    const a = max(1 / weeks, this.cfg.weekAlpha);
     this.weekMean[wb] += a * (this.visitSum / this.visitReadings - this.weekMean[wb]);
     this.weekDev[wb] += a * (this.visitAbs / this.visitReadings - this.weekDev[wb]);
     this.weekWeeks[wb] = weeks;
@@ -223,13 +234,13 @@ export class MetricModel {
   }
 
   private binOf(normalised: number): number {
-    const bins = DETECTOR_CONFIG.bins;
+    const bins = this.cfg.bins;
     const b = roundDown(((normalised + 3) / 6) * bins);
     return b < 0 ? 0 : b >= bins ? bins - 1 : b;
   }
 
   private learn(tsMs: number, x: number, bucket: number, bin: number, first: boolean): void {
-    const cfg = DETECTOR_CONFIG;
+    const cfg = this.cfg;
     this.n++;
     if (isFinite(this.lastTsMs) && tsMs > this.lastTsMs) {
       const dt = tsMs - this.lastTsMs;
@@ -296,8 +307,11 @@ export class MetricModel {
   }
 
   /** Restores a model; state of version 1 (no weekly profile) starts the weekly profile empty. */
-  static fromJSON(state: MetricModelState | MetricModelStateV1): MetricModel {
-    const m = new MetricModel();
+  static fromJSON(
+    state: MetricModelState | MetricModelStateV1,
+    cfg: DetectorConfig = DETECTOR_CONFIG,
+  ): MetricModel {
+    const m = new MetricModel(cfg);
     m.n = state.n;
     m.lastTsMs = state.lastTsMs ?? NaN;
     m.dtMs = state.dtMs ?? NaN;
@@ -325,7 +339,7 @@ export class MetricModel {
     m.lastBin = state.lastBin;
     m.transitions.set(state.transitions);
     state.likelihoods.forEach((l, i) => {
-      m.likelihoods[i] = AnomalyLikelihood.fromJSON(DETECTOR_CONFIG.likelihood, l);
+      m.likelihoods[i] = AnomalyLikelihood.fromJSON(cfg.likelihood, l);
     });
     return m;
   }

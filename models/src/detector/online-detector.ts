@@ -1,4 +1,4 @@
-import { DETECTOR_CONFIG } from './detector-config';
+import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
 import { JointModel, JointModelState } from './joint-model';
 import { MetricModel, MetricModelState, MetricModelStateV1 } from './metric-model';
 
@@ -28,6 +28,8 @@ export interface DetectorOutput {
 export interface OnlineDetectorOptions {
   /** Metrics to watch; when omitted, metrics are adopted as they first appear. */
   metrics?: string[];
+  /** The detector's configuration; DETECTOR_CONFIG unless evaluation tries another choice. */
+  config?: DetectorConfig;
 }
 
 export interface OnlineDetectorState {
@@ -71,8 +73,10 @@ export class OnlineDetector {
   private restLeft = 0;
   private readings = 0;
   private readonly fixedMetrics: boolean;
+  private readonly cfg: DetectorConfig;
 
   constructor(options: OnlineDetectorOptions = {}) {
+    this.cfg = options.config ?? DETECTOR_CONFIG;
     this.fixedMetrics = options.metrics !== undefined;
     for (const m of options.metrics ?? []) this.addMetric(m);
   }
@@ -82,7 +86,7 @@ export class OnlineDetector {
   }
 
   update(tsMs: number, values: Record<string, number | undefined>): DetectorOutput {
-    const cfg = DETECTOR_CONFIG;
+    const cfg = this.cfg;
     this.readings++;
     if (!this.fixedMetrics) {
       for (const name of Object.keys(values)) {
@@ -130,9 +134,9 @@ export class OnlineDetector {
 
   /** Joint score; also spreads it over the metrics by their share of the distance. */
   private updateJoint(scores: Float64Array): number {
-    const k = min(this.metrics.length, DETECTOR_CONFIG.maxJointMetrics);
+    const k = min(this.metrics.length, this.cfg.maxJointMetrics);
     for (let i = 0; i < k; i++) if (!isFinite(this.lastNormalised[i])) return 0;
-    if (!this.joint) this.joint = new JointModel(k);
+    if (!this.joint) this.joint = new JointModel(k, this.cfg);
     const r = this.joint.update(Float64Array.from(this.lastNormalised.slice(0, k)));
     for (let i = 0; i < k; i++) scores[i] = max(scores[i], r.score * r.shares[i]);
     return r.score;
@@ -142,7 +146,7 @@ export class OnlineDetector {
     if (this.metrics.length >= MAX_METRICS_PER_DEVICE) return;
     this.index.set(name, this.metrics.length);
     this.metrics.push(name);
-    this.models.push(new MetricModel());
+    this.models.push(new MetricModel(this.cfg));
     this.lastNormalised.push(NaN);
     this.lastValues.push(NaN);
     // The joint model is dimensioned by the metric set; a new metric starts it afresh.
@@ -169,13 +173,15 @@ export class OnlineDetector {
     if (state.version !== 1 && state.version !== 2) {
       throw new Error(`unknown detector state version ${String((state as { version: unknown }).version)}`);
     }
-    const d = new OnlineDetector(options.metrics ? { metrics: [] } : {});
+    const d = new OnlineDetector(
+      options.metrics ? { metrics: [], config: options.config } : { config: options.config },
+    );
     for (const m of state.metrics) d.addMetric(m);
-    d.models = state.models.map((m: MetricModelState | MetricModelStateV1) => MetricModel.fromJSON(m));
+    d.models = state.models.map((m: MetricModelState | MetricModelStateV1) => MetricModel.fromJSON(m, d.cfg));
     d.lastNormalised = state.lastNormalised.map((v) => v ?? NaN);
     d.lastValues = state.lastValues.map((v) => v ?? NaN);
-    const k = min(state.metrics.length, DETECTOR_CONFIG.maxJointMetrics);
-    d.joint = state.joint ? JointModel.fromJSON(k, state.joint) : null;
+    const k = min(state.metrics.length, d.cfg.maxJointMetrics);
+    d.joint = state.joint ? JointModel.fromJSON(k, state.joint, d.cfg) : null;
     d.restLeft = state.restLeft;
     d.readings = state.readings;
     return d;

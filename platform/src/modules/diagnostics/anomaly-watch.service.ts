@@ -23,12 +23,16 @@ const TOP_METRICS = 3;
 /**
  * Runs the online detector (the same one `npm run detect` runs) on every device's live readings
  * and raises one `anomaly` warning per device, explained by the metrics that drove it; further
- * detections update it, and it clears after two quiet hours of the readings' time. When it is
+ * detections update it, and it clears once the detector is quiet (two hours of the readings' time,
+ * or 30 readings once the device's regime model is learned) and the regime is healthy. When it is
  * raised, held and cleared is AnomalyState (models/src/detector/anomaly-state.ts), the same
  * definition `npm run detect` writes as `anomaly_active`. Where the appliance type has a
  * learned normal-behaviour model (the fleet autoencoder, scored by FaultPredictionService), a
  * detection must be corroborated by it, and the model's score alone raises the warning when it
- * stays high (AnomalyAlarmRule). The rule lives beside the detector so that
+ * stays high (AnomalyAlarmRule). Each device's own regime model (its healthy joint behaviour,
+ * learned from its early readings) raises the warning too and holds it while the device stays in an
+ * unhealthy regime, so the warning clears when the device is healthy again, not after a fixed time.
+ * The rule lives beside the detector so that
  * models/src/detector/fleet-false-alarms.ts measures exactly this rule on simulated fleets
  * (docs/models.md).
  */
@@ -73,7 +77,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
     const output = this.pool.update(reading.deviceId, reading.tsMs, reading.metrics);
     this.readingsScored += 1;
-    switch (this.rule.observe(reading.deviceId, reading.tsMs, output)) {
+    switch (this.rule.observe(reading.deviceId, reading.tsMs, output, reading.metrics)) {
       case 'raise':
         this.raiseFromDetector(reading, output);
         break;
@@ -117,6 +121,8 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
         explanation,
         ts: a.tsMs,
         model: `fleet-${a.type}-normal-behaviour`,
+        // the registry version of the type's models that raised it
+        modelVersion: a.modelVersion ?? null,
       },
     });
   }
@@ -140,15 +146,19 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
       )
       .join(', ');
     const normalModelScore = this.rule.normalModelScore(reading.deviceId, reading.tsMs);
+    // Not a detection strong enough to warn: the device's own regime model found it unhealthy.
+    const byRegime = !(output.isAnomaly && output.score >= ANOMALY_ALARM_SCORE);
     this.alarms.raise(reading.deviceId, ANOMALY_CAUSE, 'warning', {
-      message: `Unusual readings: ${described || 'several metrics together'}`,
+      message: byRegime
+        ? `Unlike its own healthy behaviour for a while: ${described || 'several metrics together'}`
+        : `Unusual readings: ${described || 'several metrics together'}`,
       details: {
         score: round(output.score),
         threshold: ANOMALY_ALARM_SCORE,
         confidence: round(output.score),
         explanation,
         ts: reading.tsMs,
-        model: 'online-detector',
+        model: byRegime ? 'device-regime' : 'online-detector',
         // The fleet's normal-behaviour model that corroborated it; null where none scored yet.
         normalModelScore: normalModelScore === null ? null : round(normalModelScore),
       },
