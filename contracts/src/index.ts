@@ -18,3 +18,6 @@ export * from './kpi-warnings-api';
 export * from './report-api';
 export * from './device-credentials-api';
 export * from './firmware-api';
+export * from './prediction-outcomes-api';
+export * from './model-registry-api';
+export * from './prediction-estimate';

@@ -36,6 +36,8 @@ export const SOCKET_EVENTS = {
   partShipment: 'part_shipment',
   /** A firmware campaign changed (waves, counts, state, halt): staff (admin, engineer). */
   firmwareCampaign: 'firmware_campaign',
+  /** A model retraining job moved (phase, percent, log, decision): staff (admin, engineer, manager). */
+  modelJob: 'model_job',
 } as const;
 
 /** Client → server: join or leave a room. Rooms: `device:{id}`, `ticket:{id}`, `technician:{id}`, `customer:{id}`, `fleet`. */

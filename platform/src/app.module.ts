@@ -8,6 +8,7 @@ import { AccessModule } from './modules/access/access.module';
 import { AppointmentsModule } from './modules/appointments/appointments.module';
 import { CompensationModule } from './modules/compensation/compensation.module';
 import { LoyaltyModule } from './modules/loyalty/loyalty.module';
+import { ModelRegistryModule } from './modules/model-registry/model-registry.module';
 import { AlarmsModule } from './modules/alarms/alarms.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { ComplaintsModule } from './modules/complaints/complaints.module';
@@ -29,6 +30,7 @@ import { IngestModule } from './modules/ingest/ingest.module';
 import { NotificationsModule } from './modules/notifications/notifications.module';
 import { PartnersModule } from './modules/partners/partners.module';
 import { PartsModule } from './modules/parts/parts.module';
+import { PredictionOutcomesModule } from './modules/prediction-outcomes/prediction-outcomes.module';
 import { RealtimeModule } from './modules/realtime/realtime.module';
 import { ReturnsModule } from './modules/returns/returns.module';
 import { FirmwareModule } from './modules/firmware/firmware.module';
@@ -87,6 +89,7 @@ export class AppModule {
         AlarmsModule,
         IncidentsModule,
         DiagnosticsModule,
+        ModelRegistryModule,
         CustomersModule,
         DemoModule,
         TechniciansModule,
@@ -115,6 +118,7 @@ export class AppModule {
         KpisModule,
         ReportsModule,
         HistoryModule,
+        PredictionOutcomesModule,
       ],
     };
   }

@@ -1,8 +1,15 @@
 // The customer's view of their appliances and repairs in plain words: a health state from the open
 // alarms and tickets, preventive-maintenance alerts from the proactive tickets (one sentence per fault,
 // the period recomputed against now), repair names and statuses.
-import type { ApplianceType, DeviceView, Ticket, TicketStatus } from '../../../contracts/src';
+import type {
+  ApplianceType,
+  DeviceView,
+  PredictionEstimate,
+  Ticket,
+  TicketStatus,
+} from '../../../contracts/src';
 import { formatAgo } from '../i18n/format';
+import { formatFailureWindow } from '../i18n/format-failure';
 import { t, tDynamic } from '../i18n/i18n';
 import { faultModeLabel, typeLabel } from '../i18n/labels';
 
@@ -85,7 +92,12 @@ function periodText(remainingMs: number): string {
 }
 
 /** The sentence a customer reads for a proactive ticket, never the engineers' alarm text. */
-export function maintenanceText(ticket: Ticket, type: ApplianceType | undefined, now: number): string {
+export function maintenanceText(
+  ticket: Ticket,
+  type: ApplianceType | undefined,
+  now: number,
+  estimate?: PredictionEstimate | null,
+): string {
   const appliance = applianceNoun(type);
   const problem = tDynamic(
     `customer.alerts.problem.${ticket.faultMode ?? ''}`,
@@ -94,10 +106,20 @@ export function maintenanceText(ticket: Ticket, type: ApplianceType | undefined,
       appliance,
     },
   );
-  if (ticket.hoursToFailure === null) return t('customer.alerts.noPeriod', { problem });
-  const remainingMs = ticket.createdAt + ticket.hoursToFailure * HOUR_MS - now;
+  // the prediction's latest estimate when the page has it, else the one the ticket opened with
+  const failureAt =
+    estimate?.expectedFailureAt ??
+    (ticket.hoursToFailure === null ? null : ticket.createdAt + ticket.hoursToFailure * HOUR_MS);
+  if (failureAt === null) return t('customer.alerts.noPeriod', { problem });
+  const remainingMs = failureAt - now;
   if (remainingMs < HOUR_MS) return t('customer.alerts.soon', { problem });
   return t('customer.alerts.withPeriod', { problem, period: periodText(remainingMs) });
+}
+
+/** "Expected to stop working between 1d and 5d from now.", or null when the estimate has no interval left. */
+export function maintenanceWindowText(estimate: PredictionEstimate | null, now: number): string | null {
+  const window = estimate ? formatFailureWindow(estimate, now) : null;
+  return window ? t('customer.alerts.window', { window }) : null;
 }
 
 /** One alert per open proactive ticket (a predicted or detected fault), newest first. */

@@ -3,12 +3,14 @@
 // the `alarm` events of the device room.
 import { useMemo, useState } from 'preact/hooks';
 import type { ActorKind, Alarm, AlarmDetail, AlarmHistoryEntry } from '../../../contracts/src';
+import { predictionEstimateOf } from '../../../contracts/src/prediction-estimate';
 import { path } from '../api/api-client';
 import { useApp } from '../app/app-context';
 import { useLoad, useNow, useSocketEvent } from '../components/hooks';
 import { Pager, usePaged } from '../components/pager';
 import { AlarmStateBadge, Async, ErrorNote, Loading, SeverityBadge } from '../components/ui';
 import { formatAgo, formatDateTime } from '../i18n/format';
+import { formatFailureEstimate } from '../i18n/format-failure';
 import { t, useI18n } from '../i18n/i18n';
 import { alarmCauseText } from '../i18n/labels';
 import { groupAlarms, type AlarmGroup } from './device-alarm-groups';
@@ -90,6 +92,8 @@ function AlarmGroupItem({
   const [historyOpen, setHistoryOpen] = useState(false);
   const lastComment = detail?.history.filter((entry) => entry.comment).at(-1);
   const formId = `alarm-${alarm.id}-comment`;
+  // a prediction's estimate, recomputed at every assessment, worded against now
+  const estimate = alarm.state === 'cleared' ? null : predictionEstimateOf(alarm.details);
 
   const submit = async (event: Event): Promise<void> => {
     event.preventDefault();
@@ -136,6 +140,13 @@ function AlarmGroupItem({
         {' · '}
         {t('engineer.alarms.lastChange', { ago: formatAgo(alarm.updatedAt, now) })}
       </p>
+      {estimate ? (
+        <p class="small" data-testid="alarm-failure-estimate">
+          {formatFailureEstimate(estimate, now)}
+          {' · '}
+          {t('failureEstimate.assessed', { ago: formatAgo(estimate.assessedAt, now) })}
+        </p>
+      ) : null}
       {lastComment ? (
         <p class="small" data-testid="alarm-last-comment">
           {t('engineer.alarms.lastComment', {

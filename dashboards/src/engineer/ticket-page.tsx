@@ -20,6 +20,7 @@ import { Pager, usePaged } from '../components/pager';
 import { LiveReadings } from '../components/live-readings';
 import { profileFor, useProfiles } from '../components/profiles';
 import { SlaClocks } from '../components/sla-clocks';
+import { usePredictionEstimate } from '../components/prediction-estimate';
 import {
   Async,
   Empty,
@@ -32,6 +33,7 @@ import {
   StatusBadge,
 } from '../components/ui';
 import { formatAgo, formatDateTime, formatInAbout, formatNumber, formatPercent } from '../i18n/format';
+import { formatFailureWindow } from '../i18n/format-failure';
 import { t, useI18n } from '../i18n/i18n';
 import { partLabel, typeLabel } from '../i18n/labels';
 import { readableText, regionLabel } from './device-words';
@@ -197,7 +199,9 @@ function TicketSummary({
   names: Names;
   now: number;
 }) {
-  const estimate = failureEstimate(ticket, now);
+  const prediction = usePredictionEstimate(ticket);
+  const estimate = failureEstimate(ticket, now, prediction);
+  const window = prediction ? formatFailureWindow(prediction, now) : null;
   const items: Array<[string, ComponentChildren]> = [
     [
       t('engineer.fleet.device'),
@@ -235,7 +239,13 @@ function TicketSummary({
   ];
   if (ticket.likelyPart) items.push([t('engineer.ticket.likelyPart'), partLabel(ticket.likelyPart)]);
   if (estimate)
-    items.push([t('engineer.ticket.failure'), <span data-testid="failure-estimate">{estimate}</span>]);
+    items.push([
+      t('engineer.ticket.failure'),
+      <span data-testid="failure-estimate">
+        {estimate}
+        {window ? <span class="small" data-testid="failure-window">{` · ${window}`}</span> : null}
+      </span>,
+    ]);
   if (ticket.failureProbability !== null)
     items.push([t('engineer.ticket.probability'), formatPercent(ticket.failureProbability)]);
   if (ticket.eta?.etaMs) items.push([t('engineer.ticket.eta'), formatInAbout(ticket.eta.etaMs, now)]);

@@ -2,6 +2,7 @@
 // estimate against now, who did what in the audit log and why (the platform's own notes recognised
 // and translated), and the order of urgency of the queue.
 import type {
+  PredictionEstimate,
   Severity,
   SlaRisk,
   Ticket,
@@ -9,7 +10,7 @@ import type {
   TicketPriority,
   TicketStatus,
 } from '../../../contracts/src';
-import { formatDateTime, formatInAbout } from '../i18n/format';
+import { formatFailureExpected } from '../i18n/format-failure';
 import { t } from '../i18n/translate';
 import { alarmCauseText, faultModeLabel, severityLabel, typeLabel } from '../i18n/labels';
 import { faultText, readableText } from './device-words';
@@ -30,12 +31,19 @@ export function ticketTitle(ticket: Ticket, deviceType: string | undefined, alar
   return t('engineer.ticket.titleFault', { type, fault: t(`source.${ticket.source}`) });
 }
 
-/** "Failure expected in about 3 days", from when the ticket was opened plus the model's hours to failure. */
-export function failureEstimate(ticket: Ticket, now: number): string | null {
+/**
+ * "Failure expected in about 3 days", against now: from the prediction alarm's latest estimate
+ * when there is one (recomputed at every assessment), else from when the ticket was opened plus
+ * the model's hours to failure then.
+ */
+export function failureEstimate(
+  ticket: Ticket,
+  now: number,
+  estimate?: PredictionEstimate | null,
+): string | null {
+  if (estimate) return formatFailureExpected(estimate.expectedFailureAt, now);
   if (ticket.hoursToFailure === null) return null;
-  const at = ticket.createdAt + ticket.hoursToFailure * 3_600_000;
-  if (at <= now) return t('engineer.ticket.failureDue', { at: formatDateTime(at) });
-  return t('engineer.ticket.failureExpected', { when: formatInAbout(at, now) });
+  return formatFailureExpected(ticket.createdAt + ticket.hoursToFailure * 3_600_000, now);
 }
 
 /** What an audit line did, in words. */

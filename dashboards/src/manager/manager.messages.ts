@@ -115,6 +115,21 @@ export const managerEn = {
     showTable: 'Show the numbers',
     clickHint: 'Click a bar or point, or a number in the table, to see its records.',
   },
+  predictions: {
+    title: 'Fault predictions in the field',
+    explain:
+      'Predictions first raised in the period, per model version. Came true: a repair of the predicted fault within the expected window plus {{grace}}; did not: the window passed without one, or another fault was repaired.',
+    none: 'No fault predictions in this period.',
+    model: 'Model',
+    modelVersion: '{{type}} v{{version}}',
+    modelUnversioned: '{{type}} (before versions)',
+    predictions: 'Predictions',
+    cameTrue: 'Came true',
+    didNot: 'Did not',
+    pending: 'Pending',
+    precision: 'Precision',
+    leadTime: 'Median lead time',
+  },
   quality: {
     headline: 'Quality at a glance',
     topRegions: 'Top 5 regions by failure rate',
@@ -417,6 +432,21 @@ export const managerZh: Messages<typeof managerEn> = {
     cumulative: '累计占比',
     showTable: '查看数据表',
     clickHint: '点击柱形、数据点或表中数字，查看明细记录。',
+  },
+  predictions: {
+    title: '现场故障预测',
+    explain:
+      '本期间首次发出的预测，按模型版本统计。应验：在预计时间窗口及其后 {{grace}} 内修复了所预测的故障；未应验：窗口已过而未修复该故障，或修复的是其他故障。',
+    none: '本期间没有故障预测。',
+    model: '模型',
+    modelVersion: '{{type}} 第 {{version}} 版',
+    modelUnversioned: '{{type}}（版本化之前）',
+    predictions: '预测数',
+    cameTrue: '应验',
+    didNot: '未应验',
+    pending: '待定',
+    precision: '准确率',
+    leadTime: '提前时间中位数',
   },
   quality: {
     headline: '质量概览',

@@ -8,6 +8,7 @@ import { KpiBoard } from './kpi-board';
 import type { KpiSpec } from './kpi-data';
 import { bars, columns, lines, pareto, records, tiles, type BoardTab, type Card } from './kpi-layout';
 import { RegionMapCard } from './kpi-region-map';
+import { PredictionOutcomesCard } from './prediction-outcomes';
 
 const HEADLINE: KpiName[] = [
   'first_time_fix_rate',
@@ -57,6 +58,7 @@ const MIDDLE_CARDS: Card[] = [
     bars('quality-by-batch', 'manager.quality.byBatch', 'batch', 'failures', { top: 15 }),
   ),
   bars('quality-mtbf', 'manager.quality.mtbfByModel', 'mtbf', 'mtbf_days', { top: 15 }),
+  () => <PredictionOutcomesCard />,
 ];
 
 const FRONTLINE_SPECS: KpiSpec[] = [

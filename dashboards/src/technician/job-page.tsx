@@ -16,6 +16,8 @@ import { profileFor, useProfiles } from '../components/profiles';
 import { SlaClocks } from '../components/sla-clocks';
 import { Async, Empty, Facts, PageTitle, PriorityBadge, Section, StatusBadge } from '../components/ui';
 import { formatInAbout } from '../i18n/format';
+import { formatFailureWindow } from '../i18n/format-failure';
+import { usePredictionEstimate } from '../components/prediction-estimate';
 import { t, useI18n } from '../i18n/i18n';
 import { errorCodeMeaning, faultModeLabel, partLabel, typeLabel } from '../i18n/labels';
 import { JobGuidance } from './job-guidance';
@@ -227,8 +229,12 @@ function ProblemFacts({
   now: number;
 }) {
   const fault = ticket.faultMode ? profile?.faultModes.find((f) => f.mode === ticket.faultMode) : undefined;
+  // the prediction alarm's latest estimate, else the one the ticket was opened with
+  const prediction = usePredictionEstimate(ticket);
   const failureAt =
-    ticket.hoursToFailure !== null ? ticket.createdAt + ticket.hoursToFailure * 3_600_000 : null;
+    prediction?.expectedFailureAt ??
+    (ticket.hoursToFailure !== null ? ticket.createdAt + ticket.hoursToFailure * 3_600_000 : null);
+  const window = prediction ? formatFailureWindow(prediction, now) : null;
   const unknown = t('technician.job.unknown');
   const items: Array<[string, string]> = [
     [
@@ -250,7 +256,12 @@ function ProblemFacts({
   }
   items.push([t('technician.job.part'), ticket.likelyPart ? partLabel(ticket.likelyPart) : unknown]);
   if (failureAt !== null && failureAt > now && !DONE_STATUSES.has(ticket.status))
-    items.push([t('technician.job.failureIn'), formatInAbout(failureAt, now)]);
+    items.push([
+      t('technician.job.failureIn'),
+      window
+        ? t('failureEstimate.withWindow', { expected: formatInAbout(failureAt, now), window })
+        : formatInAbout(failureAt, now),
+    ]);
   return (
     <Section title={t('technician.job.problem')} testId="job-problem">
       <Facts items={items} />

@@ -39,6 +39,8 @@ export interface TrainFleetOptions {
   seed: number;
   /** Tiny fleets and 2 epochs: for tests. */
   quick?: boolean;
+  /** Overrides `quick`: 'tiny' is smaller still (retraining tests on the platform). */
+  size?: FleetTrainSize;
   types?: readonly ApplianceType[];
   log?: (line: string) => void;
 }
@@ -62,8 +64,8 @@ export interface TrainFleetReport {
 }
 
 /** Windows labelled as a fault once its severity reaches this; earlier fault windows are not labelled. */
-const LABEL_MIN_SEVERITY = 0.08;
-const TTF_CAP_HOURS = 168;
+export const LABEL_MIN_SEVERITY = 0.08;
+export const TTF_CAP_HOURS = 168;
 const DEBOUNCE_WINDOWS = 6;
 const ERROR_PERCENTILE = 99.5;
 const FAULT_THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98, 0.99, 0.995, 0.998, 0.999];
@@ -71,9 +73,13 @@ const FAULT_THRESHOLDS = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.98,
 const ANOMALY_THRESHOLDS = [null, 0.5, 0.6, 0.7, 0.8, 0.9];
 const MIN_VALIDATION_PRECISION = 0.9;
 
-interface Sizes {
+export type FleetTrainSize = 'full' | 'quick' | 'tiny';
+
+export interface Sizes {
   train: Omit<FleetSpec, 'type' | 'seed'>;
   validation: Omit<FleetSpec, 'type' | 'seed'>;
+  /** The fleet a retrained candidate and the active version are compared on (retrain-with-labels). */
+  evaluation: Omit<FleetSpec, 'type' | 'seed'>;
   aeEpochs: number;
   faultEpochs: number;
   healthyStride: number;
@@ -83,6 +89,7 @@ interface Sizes {
 const FULL: Sizes = {
   train: { devices: 120, days: 24, faultRate: 0.5 },
   validation: { devices: 40, days: 20, faultRate: 0.5 },
+  evaluation: { devices: 60, days: 20, faultRate: 0.5 },
   aeEpochs: 10,
   faultEpochs: 20,
   healthyStride: 8,
@@ -92,10 +99,28 @@ const FULL: Sizes = {
 const QUICK: Sizes = {
   train: { devices: 16, days: 8, faultRate: 0.5 },
   validation: { devices: 8, days: 8, faultRate: 0.5 },
+  evaluation: { devices: 24, days: 8, faultRate: 0.5 },
   aeEpochs: 2,
   faultEpochs: 4,
   healthyStride: 3,
   faultStride: 1,
+};
+
+/** A few devices and epochs: enough to exercise retraining end to end in a test. */
+const TINY: Sizes = {
+  train: { devices: 6, days: 6, faultRate: 0.5 },
+  validation: { devices: 4, days: 6, faultRate: 0.5 },
+  evaluation: { devices: 8, days: 6, faultRate: 0.5 },
+  aeEpochs: 1,
+  faultEpochs: 2,
+  healthyStride: 4,
+  faultStride: 2,
+};
+
+export const FLEET_TRAIN_SIZES: Readonly<Record<FleetTrainSize, Sizes>> = {
+  full: FULL,
+  quick: QUICK,
+  tiny: TINY,
 };
 
 const stderrLog = (line: string) => process.stderr.write(`${line}\n`);
@@ -113,7 +138,7 @@ export function validationSeedOf(seed: number): number {
 export async function trainFleetModels(options: TrainFleetOptions): Promise<TrainFleetReport> {
   const log = options.log ?? stderrLog;
   const { tf, backend } = await initTf({ log });
-  const sizes = options.quick ? QUICK : FULL;
+  const sizes = FLEET_TRAIN_SIZES[options.size ?? (options.quick ? 'quick' : 'full')];
   const started = Date.now();
   const reports: FleetTypeTrainReport[] = [];
   for (const type of options.types ?? APPLIANCE_TYPES) {
@@ -316,7 +341,7 @@ function healthyReadings(streams: readonly DeviceStream[]): Float32Array {
   return out;
 }
 
-interface LabelledWindow {
+export interface LabelledWindow {
   stream: DeviceStream;
   /** Index of the window's first reading. */
   start: number;
@@ -329,7 +354,7 @@ interface LabelledWindow {
  * fault is past LABEL_MIN_SEVERITY; windows of a barely started fault carry no signal yet and are
  * left out rather than taught as either class. Shuffled with the seed.
  */
-function labelledWindows(
+export function labelledWindows(
   streams: readonly DeviceStream[],
   classes: readonly string[],
   sizes: Sizes,
@@ -429,7 +454,7 @@ async function fitLogged(
   tf.dispose([xs, ys]);
 }
 
-async function fitFaultModel(
+export async function fitFaultModel(
   tf: Tf,
   model: LayersModel,
   features: Float32Array,
@@ -561,7 +586,7 @@ function validationWindowQuality(
   return { modeAccuracy: hits / picks.length, ttfMaeHours: absErr / picks.length };
 }
 
-function hashType(type: string): number {
+export function hashType(type: string): number {
   let h = 0;
   for (let i = 0; i < type.length; i++) h = (Math.imul(h, 31) + type.charCodeAt(i)) >>> 0;
   return h;

@@ -1054,6 +1054,73 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       CREATE INDEX firmware_signals_device_idx ON firmware_signals (device_id, at);
     `,
   },
+  {
+    id: 26,
+    name: 'model registry: fleet model versions, field labels from repairs, retraining jobs, shadow alarms, audit',
+    sql: `
+      CREATE TABLE model_versions (
+        type text NOT NULL,
+        version integer NOT NULL,
+        status text NOT NULL,
+        artifact_dir text,
+        figures jsonb NOT NULL DEFAULT '{}'::jsonb,
+        training jsonb NOT NULL DEFAULT '{}'::jsonb,
+        reason text,
+        created_at bigint NOT NULL,
+        promoted_at bigint,
+        retired_at bigint,
+        PRIMARY KEY (type, version)
+      );
+      CREATE TABLE model_field_labels (
+        ticket_id text PRIMARY KEY,
+        device_id text NOT NULL,
+        type text NOT NULL,
+        fault_mode text,
+        matched_by text NOT NULL,
+        root_cause text NOT NULL,
+        parts jsonb NOT NULL DEFAULT '[]'::jsonb,
+        window_start bigint NOT NULL,
+        window_end bigint NOT NULL,
+        resolved_at bigint NOT NULL
+      );
+      CREATE INDEX model_field_labels_type_idx ON model_field_labels (type, resolved_at);
+      CREATE TABLE model_jobs (
+        id text PRIMARY KEY,
+        type text NOT NULL,
+        state text NOT NULL,
+        phase text NOT NULL,
+        percent integer NOT NULL,
+        log jsonb NOT NULL DEFAULT '[]'::jsonb,
+        report jsonb,
+        candidate_version integer,
+        requested_by text NOT NULL,
+        created_at bigint NOT NULL,
+        updated_at bigint NOT NULL,
+        finished_at bigint
+      );
+      CREATE INDEX model_jobs_running_idx ON model_jobs (type) WHERE state = 'running';
+      CREATE TABLE model_shadow_alarms (
+        id bigserial PRIMARY KEY,
+        type text NOT NULL,
+        version integer NOT NULL,
+        device_id text NOT NULL,
+        fault_mode text NOT NULL,
+        probability double precision NOT NULL,
+        at bigint NOT NULL
+      );
+      CREATE INDEX model_shadow_alarms_version_idx ON model_shadow_alarms (type, version);
+      CREATE TABLE model_audit (
+        id bigserial PRIMARY KEY,
+        action text NOT NULL,
+        type text NOT NULL,
+        from_version integer,
+        to_version integer,
+        actor text NOT NULL,
+        reason text,
+        at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

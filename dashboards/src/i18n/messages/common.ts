@@ -69,6 +69,15 @@ export const commonEn = {
     inAbout: 'in about {{duration}}',
     ago: '{{duration}} ago',
   },
+  failureEstimate: {
+    expected: 'Failure expected {{when}}',
+    due: 'Failure expected by now (estimated for {{at}})',
+    window: 'between {{earliest}} and {{latest}} from now',
+    windowUntil: 'any time in the next {{latest}}',
+    assessed: 'estimate of {{ago}}',
+    label: 'Expected failure',
+    withWindow: '{{expected}} ({{window}})',
+  },
   range: {
     between: '{{low}} to {{high}}',
     below: 'below {{high}}',
@@ -403,6 +412,12 @@ export const commonEn = {
       cjk_font_missing: 'No font with Chinese glyphs is installed; the Chinese PDF cannot be made.',
     },
     request: { too_large: 'The upload is larger than the limit.' },
+    model: {
+      job_not_found: 'That retraining job no longer exists.',
+      job_running: 'A retraining job for this appliance type is already running. Wait for it to finish.',
+      no_active_version: 'This appliance type has no active model to retrain from.',
+      no_previous_version: 'There is no earlier model version to roll back to.',
+    },
     firmware: {
       image_not_found: 'That firmware image no longer exists.',
       campaign_not_found: 'That firmware campaign no longer exists.',
@@ -484,6 +499,15 @@ export const commonZh: Messages<typeof commonEn> = {
     missed: '未达成',
     inAbout: '约 {{duration}} 后',
     ago: '{{duration}}前',
+  },
+  failureEstimate: {
+    expected: '预计{{when}}发生故障',
+    due: '预计故障时间已到（预估为 {{at}}）',
+    window: '距现在 {{earliest}} 至 {{latest}} 之间',
+    windowUntil: '未来 {{latest}} 内随时可能',
+    assessed: '{{ago}}的估计',
+    label: '预计故障',
+    withWindow: '{{expected}}（{{window}}）',
   },
   range: { between: '{{low}} 至 {{high}}', below: '低于 {{high}}', above: '高于 {{low}}', any: '任意值' },
   state: { online: '在线', offline: '离线' },
@@ -807,6 +831,12 @@ export const commonZh: Messages<typeof commonEn> = {
       cjk_font_missing: '服务器未安装中文字体，无法生成中文 PDF。',
     },
     request: { too_large: '上传内容超过大小限制。' },
+    model: {
+      job_not_found: '该重新训练任务已不存在。',
+      job_running: '该家电类型已有重新训练任务在运行，请等待其完成。',
+      no_active_version: '该家电类型没有可用于重新训练的当前模型。',
+      no_previous_version: '没有可回滚到的更早模型版本。',
+    },
     firmware: {
       image_not_found: '该固件版本不存在。',
       campaign_not_found: '该升级活动不存在。',

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { ConfigError, loadConfig } from './app-config';
 
 describe('loadConfig', () => {
@@ -111,5 +112,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DEMO_HISTORY_TICKETS_PER_MONTH: 'many' })).toThrow(
       /DEMO_HISTORY_TICKETS_PER_MONTH/,
     );
+  });
+
+  it('keeps retrained models under DATA_DIR/models, full size, 10 min shadow unless told otherwise', () => {
+    const config = loadConfig({ DATA_DIR: '/var/lib/care' });
+    expect(config.modelStoreDir).toBe(path.resolve('/var/lib/care/models'));
+    expect(config.modelRetrainSize).toBe('full');
+    expect(config.modelShadowMs).toBe(600_000);
+    const set = loadConfig({
+      MODEL_STORE_DIR: '/srv/models',
+      MODEL_RETRAIN_SIZE: 'tiny',
+      MODEL_SHADOW_MS: '0',
+    });
+    expect(set).toMatchObject({
+      modelStoreDir: path.resolve('/srv/models'),
+      modelRetrainSize: 'tiny',
+      modelShadowMs: 0,
+    });
+    expect(() => loadConfig({ MODEL_RETRAIN_SIZE: 'huge' })).toThrow(/MODEL_RETRAIN_SIZE/);
+    expect(() => loadConfig({ MODEL_SHADOW_MS: '-5' })).toThrow(/MODEL_SHADOW_MS/);
   });
 });

@@ -71,6 +71,16 @@ export const envSchema = z.object({
   DETECTOR_MAX_DEVICES: z.coerce.number().int().min(1).default(20_000),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
   MODELS_DIR: z.string().min(1).optional(),
+  /** Candidate fleet model versions: <dir>/<type>/v<N>/{autoencoder,fault}. Default DATA_DIR/models. */
+  MODEL_STORE_DIR: z.string().min(1).optional(),
+  /** Size of the simulated fleets a retraining job learns from: full, quick or tiny (tests). */
+  MODEL_RETRAIN_SIZE: z.enum(['full', 'quick', 'tiny']).default('full'),
+  /** How long a candidate runs in shadow beside the active version before the decision. */
+  MODEL_SHADOW_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(10 * 60_000),
   MAX_CLOCK_SKEW_MS: z.coerce
     .number()
     .int()
@@ -225,6 +235,12 @@ export interface AppConfig {
   modelTimeScale: number;
   /** Where the fleet models live (default models/artifacts/fleet). */
   modelsDir?: string;
+  /** Where retrained fleet model versions are written: <dir>/<type>/v<N>/. */
+  modelStoreDir: string;
+  /** Simulated fleet size of a retraining job. */
+  modelRetrainSize: 'full' | 'quick' | 'tiny';
+  /** A candidate's shadow period before it is promoted or rejected. */
+  modelShadowMs: number;
   maxClockSkewMs: number;
   maxReadingAgeMs: number;
   /** Raw, 1-minute and 1-hour telemetry retention in ms (Infinity = kept forever). */
@@ -311,6 +327,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     detectorMaxDevices: e.DETECTOR_MAX_DEVICES,
     modelTimeScale: e.MODEL_TIME_SCALE ?? (e.SIM_DEVICES > 0 ? e.SIM_TIME_SCALE : 1),
     modelsDir: e.MODELS_DIR,
+    modelStoreDir: path.resolve(e.MODEL_STORE_DIR ?? path.join(e.DATA_DIR, 'models')),
+    modelRetrainSize: e.MODEL_RETRAIN_SIZE,
+    modelShadowMs: e.MODEL_SHADOW_MS,
     maxClockSkewMs: e.MAX_CLOCK_SKEW_MS,
     maxReadingAgeMs: e.MAX_READING_AGE_MS,
     telemetryRetention: {

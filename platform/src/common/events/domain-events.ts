@@ -12,6 +12,7 @@ import type {
   Incident,
   KpiWarning,
   LocationEvent,
+  ModelJob,
   NotificationEvent,
   PartShipment,
   ReturnCase,
@@ -70,6 +71,8 @@ export interface DomainEventMap {
   'return.changed': ReturnCase;
   /** A management warning opened or closed, or an improvement action was recorded or done on it. */
   'kpi_warning.changed': KpiWarning;
+  /** A model retraining job moved on (phase, percent, decision): staff's live views. */
+  'model_job.changed': ModelJob;
 }
 
 export type DomainEventName = keyof DomainEventMap;

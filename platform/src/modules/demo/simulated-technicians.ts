@@ -138,7 +138,10 @@ export class SimulatedTechnicians {
     if (ticket.status === 'on_site') {
       if (this.simulatedMinutesSince(ticket.updatedAt) < REPAIR_MIN) return false;
       await this.tickets.resolve(ticket.id, me, {
-        rootCause: ticket.faultMode ? `confirmed ${ticket.faultMode}` : 'fault found and repaired on site',
+        // the reserved part is the fault mode's part: the model registry labels the repair by it
+        rootCause: ticket.faultMode
+          ? `confirmed ${ticket.faultMode.replaceAll('_', ' ')}${ticket.likelyPart ? `: ${ticket.likelyPart} replaced` : ''}`
+          : 'fault found and repaired on site',
         partsUsed: detail.reservations.map((r) => ({ sku: r.sku, qty: 1 })),
       });
       return true;

@@ -159,6 +159,9 @@ export class RealtimeService implements OnApplicationShutdown {
       this.events.on('firmware_campaign.changed', (campaign) => {
         this.emitTo([STAFF_ROOM], SOCKET_EVENTS.firmwareCampaign, campaign);
       }),
+      this.events.on('model_job.changed', (job) => {
+        this.emitTo([STAFF_ROOM, roleRoom('manager')], SOCKET_EVENTS.modelJob, job);
+      }),
       this.events.on('kpi_warning.changed', (warning) => {
         this.emitTo([STAFF_ROOM, roleRoom('manager')], SOCKET_EVENTS.kpiWarning, warning);
       }),
