@@ -53,6 +53,34 @@ export interface TypeFalseAlarms {
   chanceDetectionRate: number;
   /** Mean hours from the first warning after the fault started to the failure. */
   meanLeadTimeHours: number;
+  /**
+   * The warning as a state, row by row after the learning days, against the fault's own state (a
+   * row is faulty from the fault's start to the failure): what `anomaly_active` would score.
+   */
+  stateRows: StateRowScore;
+  /** The rows behind stateRows: active and faulty, active and healthy, quiet and faulty, quiet and healthy. */
+  stateRowCounts: { tp: number; fp: number; fn: number; tn: number };
+}
+
+export interface StateRowScore {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Active rows among the healthy rows. */
+  falseActiveRate: number;
+}
+
+/** Precision, recall and F1 of active rows against faulty rows; the false-active rate on healthy ones. */
+export function stateRowScore(c: { tp: number; fp: number; fn: number; tn: number }): StateRowScore {
+  const precision = c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0;
+  const recall = c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : 0;
+  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
+  return {
+    precision: round(precision),
+    recall: round(recall),
+    f1: round(f1),
+    falseActiveRate: round(c.fp + c.tn > 0 ? c.fp / (c.fp + c.tn) : 0),
+  };
 }
 
 export interface FleetFalseAlarmResult {
@@ -115,6 +143,7 @@ function measureType(
   let healthyMs = 0;
   let falseWarnings = 0;
   const faults: { durationMs: number; leadMs: number | null }[] = [];
+  const rows = { tp: 0, fp: 0, fn: 0, tn: 0 };
   // All devices of the type advance together, so the models assess one batch per window step,
   // as FaultPredictionService does.
   const rule = new AnomalyAlarmRule({ regime: options.regime });
@@ -165,6 +194,15 @@ function measureType(
         }
       }
     }
+    if (ts < learnedTs) continue;
+    for (const track of tracks) {
+      if (ts >= track.stopTs) continue;
+      const faulty = ts >= track.healthyUntil;
+      if (track.open && faulty) rows.tp++;
+      else if (track.open) rows.fp++;
+      else if (faulty) rows.fn++;
+      else rows.tn++;
+    }
   }
   for (const track of tracks) {
     const fault = track.appliance.fault;
@@ -187,6 +225,8 @@ function measureType(
     detectionRate: round(faults.length ? detectedLeads.length / faults.length : 0),
     chanceDetectionRate: round(mean(faults.map((f) => 1 - Math.exp((-falseRate * f.durationMs) / DAY_MS)))),
     meanLeadTimeHours: round(mean(detectedLeads) / HOUR_MS),
+    stateRows: stateRowScore(rows),
+    stateRowCounts: rows,
   };
 }
 

@@ -14,11 +14,8 @@ import {
   type Ticket,
 } from '../../../../contracts/src';
 import type { Reading } from '../../../../models/src/fleet/fleet-features';
-import {
-  type FieldLabelWindow,
-  retrainWithFieldLabels,
-  type RetrainPhase,
-} from '../../../../models/src/fleet/retrain-with-labels';
+import { retrainInWorker } from '../../../../models/src/fleet/retrain-in-worker';
+import type { FieldLabelWindow, RetrainPhase } from '../../../../models/src/fleet/retrain-with-labels';
 import { TRAINING_SEED } from '../../../../models/src/model-paths';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
@@ -247,7 +244,8 @@ export class ModelRegistryService implements OnModuleInit, OnApplicationShutdown
       version = await this.repo.addCandidate(type, dirOf, this.clock.now());
       job.candidateVersion = version;
       const seed = TRAINING_SEED + 100 * version;
-      const trained = await retrainWithFieldLabels({
+      // in a worker thread: minutes of CPU that must not hold up ingest
+      const trained = await retrainInWorker({
         type,
         activeDir: this.prediction.versionDir(type, active.artifactDir),
         outDir: dirOf(version),
