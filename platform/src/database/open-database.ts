@@ -18,7 +18,7 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   const pgliteDir = options.dataDir ? path.join(options.dataDir, 'pglite') : undefined;
   // A new embedded database's initdb and first migrations grow PGlite's WASM heap to ~650 MB, and a
   // WASM heap never shrinks: the first start reopens it afterwards in a fresh worker (~2 s). Measured
-  // (npm run bench -- --only start-memory): first start 950 -> 500 MB of RSS; later starts ~300 MB.
+  // (npm run bench -- --only start-memory): first start 950 -> ~500 MB of RSS; later starts ~325 MB.
   // Test runs (a template, no initdb) skip it.
   const reopenAfterMigrating =
     !options.databaseUrl &&

@@ -50,8 +50,9 @@ parentPort.on('message', async (req) => {
         const fresh = !req.dataDir || !fs.existsSync(req.dataDir + '/PG_VERSION');
         const options = req.template && fresh ? { loadDataDir: new Blob([fs.readFileSync(req.template)]) } : {};
         // PostgreSQL's default 128 MB of shared buffers live in the WASM heap, which never shrinks:
-        // 16 MB keeps an embedded database's RSS ~130 MB smaller; the OS caches its files anyway.
-        options.startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+        // 32 MB keeps an embedded database's RSS ~110 MB smaller and its queries as fast (16 MB made the
+        // KPI history tests ~20 % slower); the OS caches its files anyway.
+        options.startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
         db = req.dataDir ? await PGlite.create(req.dataDir, options) : await PGlite.create(options);
         return parentPort.postMessage({ id: req.id, ok: true });
       }
