@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { ProductProcess } from '../support/product-process';
+import { apiJson as api, PublishingDevice } from '../support/publishing-device';
 import { waitFor } from '../support/wait-for';
 
 const ADMIN = { email: 'admin@example.com', password: 'crash-test-password' };
@@ -23,61 +24,9 @@ interface Device {
   secret: string;
 }
 
-/** One device publishing a reading every 1000/RATE ms, each with its own ts and seq. */
-class PublishingDevice {
-  /** ts of every reading whose PUBACK came back. */
-  readonly acked = new Set<number>();
-  sent = 0;
-  private timer?: NodeJS.Timeout;
-
-  constructor(
-    readonly device: Device,
-    private readonly client: MqttClient,
-    private readonly firstTsMs: number,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      // Two a tick at half the rate keeps the total rate where timers are coarse.
-      for (let i = 0; i < 2; i++) this.publishOne();
-    }, 2_000 / RATE_PER_DEVICE);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private publishOne(): void {
-    const seq = this.sent++;
-    const ts = this.firstTsMs + seq;
-    const payload = JSON.stringify({ ts, seq, metrics: { [METRIC]: seq % 100 } });
-    this.client.publish(`devices/${this.device.id}/telemetry`, payload, { qos: 1 }, (error) => {
-      if (!error) this.acked.add(ts);
-    });
-  }
-}
-
-async function api<T>(
-  baseUrl: string,
-  method: string,
-  pathname: string,
-  token?: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${baseUrl}${pathname}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
-}
-
 async function login(baseUrl: string): Promise<string> {
-  return (await api<{ accessToken: string }>(baseUrl, 'POST', '/api/auth/login', undefined, ADMIN)).accessToken;
+  return (await api<{ accessToken: string }>(baseUrl, 'POST', '/api/auth/login', undefined, ADMIN))
+    .accessToken;
 }
 
 async function readingsAccepted(baseUrl: string): Promise<number> {
@@ -132,7 +81,14 @@ describe('the product killed with SIGKILL while devices publish', () => {
       // are simply not counted.
       client.on('error', () => undefined);
       clients.push(client);
-      publishers.push(new PublishingDevice(device, client, firstTsMs));
+      publishers.push(
+        new PublishingDevice(device, client, {
+          firstTsMs,
+          ratePerS: RATE_PER_DEVICE,
+          metric: METRIC,
+          valueOf: (seq) => seq % 100,
+        }),
+      );
     }
     for (const publisher of publishers) publisher.start();
 

@@ -17,6 +17,7 @@ import { startHaproxy, type HaproxyServer } from '../support/haproxy-server';
 import { startInfluxd, type InfluxdServer } from '../support/influxdb-server';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server';
 import { ProductProcess } from '../support/product-process';
+import { apiJson as api, PublishingDevice } from '../support/publishing-device';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { waitFor } from '../support/wait-for';
 
@@ -31,55 +32,6 @@ const healthyWasher = { drumVibrationMmS: 4, motorCurrentA: 2, waterTempC: 40, d
 interface Device {
   id: string;
   secret: string;
-}
-
-/** A device publishing a reading every 1000/RATE ms through the load balancer, reconnecting by itself. */
-class PublishingDevice {
-  /** ts of every reading whose PUBACK came back. */
-  readonly acked = new Set<number>();
-  sent = 0;
-  private timer?: NodeJS.Timeout;
-
-  constructor(
-    readonly device: Device,
-    readonly client: MqttClient,
-    private readonly firstTsMs: number,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      for (let i = 0; i < 2; i++) this.publishOne();
-    }, 2_000 / RATE_PER_DEVICE);
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  private publishOne(): void {
-    const seq = this.sent++;
-    const ts = this.firstTsMs + seq;
-    const payload = JSON.stringify({ ts, seq, metrics: { [METRIC]: seq % 10 } });
-    this.client.publish(`devices/${this.device.id}/telemetry`, payload, { qos: 1 }, (error) => {
-      if (!error) this.acked.add(ts);
-    });
-  }
-}
-
-async function api<T>(
-  baseUrl: string,
-  method: string,
-  pathname: string,
-  token?: string,
-  body?: unknown,
-): Promise<T> {
-  const res = await fetch(`${baseUrl}${pathname}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (res.status >= 300) throw new Error(`${method} ${pathname}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 const clocksOf = (ticket: TicketDetail) =>
@@ -195,7 +147,14 @@ describe('two instances behind HAProxy, one killed', () => {
       });
       client.on('error', () => undefined);
       clients.push(client);
-      publishers.push(new PublishingDevice(device, client, firstTsMs));
+      publishers.push(
+        new PublishingDevice(device, client, {
+          firstTsMs,
+          ratePerS: RATE_PER_DEVICE,
+          metric: METRIC,
+          valueOf: (seq) => seq % 10,
+        }),
+      );
     }
     for (const publisher of publishers) publisher.start();
     const ackedTotal = () => publishers.reduce((sum, p) => sum + p.acked.size, 0);

@@ -2,6 +2,7 @@ import { APPLIANCE_PROFILES, APPLIANCE_TYPES, type ApplianceType } from '../../.
 import { DEFAULT_DEVELOP_HOURS } from '../../../firmware-sim/src/fault-injector';
 import { planFleet } from '../../../firmware-sim/src/fleet-plan';
 import { FeatureWindow } from '../fleet/feature-window';
+import { figures } from '../generated/generated-eval';
 import type { FleetModels } from '../fleet/fleet-models';
 import { AnomalyAlarmRule } from './anomaly-alarm-rule';
 import { OnlineDetector } from './online-detector';
@@ -72,15 +73,8 @@ export interface StateRowScore {
 
 /** Precision, recall and F1 of active rows against faulty rows; the false-active rate on healthy ones. */
 export function stateRowScore(c: { tp: number; fp: number; fn: number; tn: number }): StateRowScore {
-  const precision = c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0;
-  const recall = c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : 0;
-  const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
-  return {
-    precision: round(precision),
-    recall: round(recall),
-    f1: round(f1),
-    falseActiveRate: round(c.fp + c.tn > 0 ? c.fp / (c.fp + c.tn) : 0),
-  };
+  const f = figures({ ...c, healthyRows: c.fp + c.tn, falseWarnings: 0, healthyDeviceDays: 0 });
+  return { precision: f.precision, recall: f.recall, f1: f.f1, falseActiveRate: f.falseActiveRate };
 }
 
 export interface FleetFalseAlarmResult {
