@@ -1,6 +1,6 @@
 /** @type {import('jest').Config} */
 const swc = [
-  '@swc/jest',
+  '<rootDir>/tests/support/jest-transform.js',
   {
     jsc: {
       parser: { syntax: 'typescript', decorators: true },
@@ -12,11 +12,33 @@ const swc = [
 ];
 // aedes 1.x and some of its dependencies are ESM-only; jest's module loader cannot require()
 // them, so swc turns them into CommonJS like our own sources.
-const esmOnly = ['aedes', 'aedes-packet', 'aedes-persistence', 'mqemitter', 'hyperid', 'fastfall', 'fastparallel', 'fastseries', 'reusify', 'retimer', 'uuid-parse', 'p-queue', 'p-timeout', 'hexy'];
+const esmOnly = [
+  'aedes',
+  'aedes-packet',
+  'aedes-persistence',
+  'mqemitter',
+  'hyperid',
+  'fastfall',
+  'fastparallel',
+  'fastseries',
+  'reusify',
+  'retimer',
+  'uuid-parse',
+  'p-queue',
+  'p-timeout',
+  'hexy',
+];
 
 module.exports = {
   testEnvironment: 'node',
-  roots: ['<rootDir>/contracts', '<rootDir>/gateway', '<rootDir>/firmware-sim', '<rootDir>/platform', '<rootDir>/models', '<rootDir>/tests'],
+  roots: [
+    '<rootDir>/contracts',
+    '<rootDir>/gateway',
+    '<rootDir>/firmware-sim',
+    '<rootDir>/platform',
+    '<rootDir>/models',
+    '<rootDir>/tests',
+  ],
   testMatch: ['**/*.spec.ts', '**/*.test.ts'],
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
@@ -32,5 +54,8 @@ module.exports = {
 
 // `.ci/run` asks for a machine-readable report to print its closing summary line.
 if (process.env.JEST_JSON) {
-  module.exports.reporters = ['default', ['<rootDir>/tests/support/json-summary-reporter.js', { outputFile: process.env.JEST_JSON }]];
+  module.exports.reporters = [
+    'default',
+    ['<rootDir>/tests/support/json-summary-reporter.js', { outputFile: process.env.JEST_JSON }],
+  ];
 }

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
@@ -32,7 +32,12 @@ interface TokenClaims {
 
 @Injectable()
 export class AuthService implements OnModuleInit {
-  private secret = '';
+  /**
+   * The signing secret as a key object, made once: given a string, jsonwebtoken first tries to
+   * read it as a PEM public key on every sign and verify, and that failed parse cost ~0.4 ms of
+   * CPU per authenticated request.
+   */
+  private secret?: KeyObject;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,7 +50,7 @@ export class AuthService implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.secret = this.config.jwtSecret ?? this.loadOrCreateSecret();
+    this.secret = createSecretKey(Buffer.from(this.config.jwtSecret ?? this.loadOrCreateSecret(), 'utf8'));
     if (!(await this.users.findByEmail(this.config.adminEmail))) {
       await this.createUser({
         email: this.config.adminEmail,
@@ -116,7 +121,7 @@ export class AuthService implements OnModuleInit {
     // only once the password is right, so a guesser cannot tell disabled accounts apart
     if (user.disabledAt !== null) throw AuthErrors.accountDisabled();
     const claims = { role: user.role, cid: user.customerId, tid: user.technicianId, ver: user.tokenVersion };
-    const accessToken = jwt.sign(claims, this.secret, {
+    const accessToken = jwt.sign(claims, this.signingKey(), {
       subject: user.id,
       expiresIn: TOKEN_TTL_S,
       algorithm: 'HS256',
@@ -155,7 +160,7 @@ export class AuthService implements OnModuleInit {
   /** Throws `auth.invalid_token` for anything but a valid, unexpired token of ours. */
   private decode(token: string): TokenClaims {
     try {
-      const payload = jwt.verify(token, this.secret, { algorithms: ['HS256'] });
+      const payload = jwt.verify(token, this.signingKey(), { algorithms: ['HS256'] });
       if (typeof payload === 'string' || !payload.sub) throw AuthErrors.invalidToken();
       return {
         principal: {
@@ -169,6 +174,11 @@ export class AuthService implements OnModuleInit {
     } catch {
       throw AuthErrors.invalidToken();
     }
+  }
+
+  private signingKey(): KeyObject {
+    if (!this.secret) throw new Error('AuthService used before its module was initialised');
+    return this.secret;
   }
 
   /** Tokens stay valid across a restart: the signing secret lives under DATA_DIR. */
