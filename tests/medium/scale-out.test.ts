@@ -10,7 +10,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import type { Alarm, CommandMessage, CreatedDevice, TelemetryEvent } from '../../contracts/src';
+import type { Alarm, CommandMessage, CreatedDevice, DeviceView, TelemetryEvent } from '../../contracts/src';
 import { topics } from '../../contracts/src';
 import { MqttGateway } from '../../gateway/src';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
@@ -170,6 +170,40 @@ describe('scale-out over Redis', () => {
     expect(await a.metric('telemetry_readings_total')).toBe(readingsOnA + 1);
     expect(await b.metric('telemetry_readings_total')).toBe(readingsOnB);
     await onA.endAsync();
+  });
+
+  it('shows on B the twin a device built on A once it reconnects to B, before it reports there', async () => {
+    const onA = await a.connectDevice(device);
+    const ts = Date.now();
+    const reading = { ...healthyWasher, waterTempC: 43.5 };
+    await onA.publishAsync(topics.telemetry(device.id), telemetry(100, reading, ts), { qos: 1 });
+    await waitFor(
+      async () => {
+        const view = (await a.http<DeviceView>('GET', `/api/devices/${device.id}`, { token })).body;
+        return view.latest.waterTempC?.ts === ts || undefined;
+      },
+      { what: 'the reading in the twin on A' },
+    );
+    await onA.endAsync();
+    await waitFor(
+      async () =>
+        (await a.http<DeviceView>('GET', `/api/devices/${device.id}`, { token })).body.online === false ||
+        undefined,
+      { what: 'A to see the device leave' },
+    );
+
+    const onB = await b.connectDevice(device);
+    const onBView = await waitFor(
+      async () => {
+        const view = (await b.http<DeviceView>('GET', `/api/devices/${device.id}`, { token })).body;
+        return view.online ? view : undefined;
+      },
+      { what: 'the device online on B' },
+    );
+    expect(onBView.latest.waterTempC).toEqual({ ts, value: 43.5 });
+    expect(onBView.latest.drumRpm).toEqual({ ts, value: healthyWasher.drumRpm });
+    expect(onBView.lastSeen).toBeGreaterThanOrEqual(ts);
+    await onB.endAsync();
   });
 
   it('keeps Socket.IO clients of B connected while A shuts down', async () => {

@@ -183,9 +183,12 @@ export class DeviceCredentialsService {
     );
   }
 
-  /** Scale-out: a device provisioned on another instance joins this one's registry as it logs in. */
+  /**
+   * Scale-out: a device provisioned on another instance joins this one's registry as it logs in,
+   * and one that was reporting to another instance brings its twin along (DevicesService.adopt).
+   */
   private async known(deviceId: string): Promise<boolean> {
-    return (await this.devices.ensureLoaded(deviceId)) !== undefined;
+    return (await this.devices.adopt(deviceId)) !== undefined;
   }
 
   /**

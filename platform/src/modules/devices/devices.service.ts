@@ -109,6 +109,40 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     return this.devices.get(deviceId);
   }
 
+  /**
+   * Scale-out (REDIS_URL): a device logging in here may have been reporting to another instance
+   * since this one last heard of it. Its twin is taken up from the shared database before its
+   * first reading here: each metric's latest value where the stored one is newer, the later last
+   * seen, and the registry fields (owner, region, model, warranty) as they are now. The other
+   * instance saves a twin every 2 s and at once when its device goes offline, so what a killed
+   * instance had not yet saved (at most its last 2 s) is what can be missing. One instance alone
+   * holds every twin and needs none of it.
+   */
+  async adopt(deviceId: string): Promise<DeviceRecord | undefined> {
+    if (!this.config.redisUrl) return this.ensureLoaded(deviceId);
+    const stored = await this.repository.find(deviceId);
+    const local = this.devices.get(deviceId);
+    if (!stored) return local;
+    if (!local) {
+      this.devices.set(deviceId, stored);
+      return stored;
+    }
+    for (const [name, reading] of Object.entries(stored.latest)) {
+      const current = local.latest[name];
+      if (!current || current.ts < reading.ts) local.latest[name] = reading;
+    }
+    if ((stored.lastSeen ?? 0) > (local.lastSeen ?? 0)) local.lastSeen = stored.lastSeen;
+    if (local.fw === null) local.fw = stored.fw;
+    local.customerId = stored.customerId;
+    local.region = stored.region;
+    local.serial = stored.serial;
+    local.model = stored.model;
+    local.installedAt = stored.installedAt;
+    local.warrantyUntil = stored.warrantyUntil;
+    local.secretHash = stored.secretHash;
+    return local;
+  }
+
   all(): IterableIterator<DeviceRecord> {
     return this.devices.values();
   }
@@ -186,6 +220,8 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     if (!device) return;
     device.lastSeen = Math.max(device.lastSeen ?? 0, atMs);
     this.setOnline(device, online, fw ?? device.fw);
+    // scale-out: the instance the device reconnects to reads its twin from the database (adopt)
+    if (!online && this.config.redisUrl) void this.flush();
   }
 
   private setOnline(device: DeviceRecord, online: boolean, fw: string | null): void {
