@@ -13,6 +13,7 @@ import { Server } from 'socket.io';
 import type { Alarm, CommandMessage, CreatedDevice, DeviceView, TelemetryEvent } from '../../contracts/src';
 import { topics } from '../../contracts/src';
 import { MqttGateway } from '../../gateway/src';
+import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server';
 import { startRedis, type RedisServer } from '../support/redis-server';
@@ -172,9 +173,20 @@ describe('scale-out over Redis', () => {
     await onA.endAsync();
   });
 
-  it('shows on B the twin a device built on A once it reconnects to B, before it reports there', async () => {
+  it("carries a device's twin and what its detector learnt on A over to B when it reconnects there", async () => {
     const onA = await a.connectDevice(device);
+    // a few minutes of readings for A's detector to learn from, then the one the twin shows
     const ts = Date.now();
+    for (let i = 0; i < 30; i++) {
+      const earlier = { ...healthyWasher, drumRpm: healthyWasher.drumRpm + (i % 5) };
+      await onA.publishAsync(
+        topics.telemetry(device.id),
+        telemetry(70 + i, earlier, ts - (30 - i) * 10_000),
+        {
+          qos: 1,
+        },
+      );
+    }
     const reading = { ...healthyWasher, waterTempC: 43.5 };
     await onA.publishAsync(topics.telemetry(device.id), telemetry(100, reading, ts), { qos: 1 });
     await waitFor(
@@ -184,6 +196,9 @@ describe('scale-out over Redis', () => {
       },
       { what: 'the reading in the twin on A' },
     );
+    const learntOnA = a.platform.app.get(AnomalyWatchService).detectorReadings(device.id);
+    expect(learntOnA).toBeGreaterThanOrEqual(31);
+    expect(b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(0);
     await onA.endAsync();
     await waitFor(
       async () =>
@@ -203,6 +218,9 @@ describe('scale-out over Redis', () => {
     expect(onBView.latest.waterTempC).toEqual({ ts, value: 43.5 });
     expect(onBView.latest.drumRpm).toEqual({ ts, value: healthyWasher.drumRpm });
     expect(onBView.lastSeen).toBeGreaterThanOrEqual(ts);
+    // what A's online detector learnt goes on on B, instead of B learning the device from nothing
+    await b.platform.app.get(AnomalyWatchService).settled();
+    expect(b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(learntOnA);
     await onB.endAsync();
   });
 

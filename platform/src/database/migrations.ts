@@ -1121,6 +1121,17 @@ export const MIGRATIONS: Array<{ id: number; name: string; sql: string }> = [
       );
     `,
   },
+  {
+    id: 27,
+    name: "scale-out: a device's online-detector state, saved when it leaves an instance",
+    sql: `
+      CREATE TABLE detector_states (
+        device_id text PRIMARY KEY REFERENCES devices (id) ON DELETE CASCADE,
+        state jsonb NOT NULL,
+        saved_at bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

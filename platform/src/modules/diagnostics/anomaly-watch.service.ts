@@ -11,11 +11,15 @@ import {
   CORROBORATION_SCORE,
 } from '../../../../models/src/detector/anomaly-alarm-rule';
 import { DetectorPool } from '../../../../models/src/detector/detector-pool';
-import type { DetectorOutput } from '../../../../models/src/detector/online-detector';
+import { OnlineDetector, type DetectorOutput } from '../../../../models/src/detector/online-detector';
 import { FLEET_STEP_MS } from '../../../../models/src/fleet/fleet-features';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
+import { Clock } from '../../common/clock/clock';
+import { SerialQueue } from '../../common/concurrency/serial-queue';
+import { LOGGER, type Logger } from '../../common/logging/logger';
 import { DomainEvents, type DomainEventMap } from '../../common/events/domain-events';
 import { AlarmsService } from '../alarms/alarms.service';
+import { DetectorStatesRepository } from './detector-states.repository';
 
 export const ANOMALY_CAUSE: AlarmCause = { kind: 'anomaly' };
 const TOP_METRICS = 3;
@@ -43,11 +47,16 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
   private readonly metricProfiles = new Map<string, MetricProfile>();
   private readonly unsubscribe: Array<() => void> = [];
   private readingsScored = 0;
+  /** Scale-out: detector states saved and read back, one at a time, in order. */
+  private readonly stateWrites = new SerialQueue();
 
   constructor(
     private readonly alarms: AlarmsService,
     private readonly events: DomainEvents,
+    private readonly states: DetectorStatesRepository,
+    private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -64,10 +73,56 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
       this.events.on('fleet.assessed', (assessment) => this.onAssessment(assessment)),
     );
+    if (this.config.redisUrl) {
+      this.unsubscribe.push(
+        this.events.on('device.status', ({ deviceId, online }) =>
+          online ? this.takeUpState(deviceId) : this.saveState(deviceId),
+        ),
+      );
+    }
   }
 
-  onApplicationShutdown(): void {
+  async onApplicationShutdown(): Promise<void> {
     for (const off of this.unsubscribe) off();
+    await this.stateWrites.settled();
+  }
+
+  /** Resolves once every detector state saved or read back so far is done (scale-out). */
+  settled(): Promise<void> {
+    return this.stateWrites.settled();
+  }
+
+  /**
+   * Scale-out (REDIS_URL): what a device's online detector has learnt (its daily and weekly
+   * profiles, sequence context, joint model) follows it to the instance it reconnects to: saved
+   * when it leaves this one, read back when it arrives. A device whose instance was killed starts
+   * from what it had when it last left one (or from nothing). The device's regime model and
+   * warning state are not carried: they learn again from the readings that follow.
+   */
+  private saveState(deviceId: string): void {
+    if (!this.pool.has(deviceId)) return;
+    const state = this.pool.get(deviceId).toJSON();
+    void this.stateWrites
+      .run(() => this.states.save(deviceId, state, this.clock.now()))
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, deviceId }, 'saving the detector state of a device failed'),
+      );
+  }
+
+  private takeUpState(deviceId: string): void {
+    void this.stateWrites
+      .run(async () => {
+        const saved = await this.states.find(deviceId);
+        if (saved) this.pool.restore(deviceId, OnlineDetector.fromJSON(saved.state));
+      })
+      .catch((error: unknown) =>
+        this.logger.warn({ err: error, deviceId }, 'reading back the detector state of a device failed'),
+      );
+  }
+
+  /** Readings the device's online detector has learnt from (for tests and diagnostics). */
+  detectorReadings(deviceId: string): number {
+    return this.pool.has(deviceId) ? this.pool.get(deviceId).toJSON().readings : 0;
   }
 
   get scored(): number {
