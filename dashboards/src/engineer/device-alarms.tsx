@@ -2,11 +2,12 @@
 // back), open ones first, with acknowledge and clear each taking an optional comment; kept live by
 // the `alarm` events of the device room.
 import { useMemo, useState } from 'preact/hooks';
-import type { ActorKind, Alarm, AlarmDetail, AlarmHistoryEntry } from '../../../contracts/src';
+import type { ActorKind, AlarmDetail, AlarmHistoryEntry } from '../../../contracts/src';
 import { predictionEstimateOf } from '../../../contracts/src/prediction-estimate';
 import { path } from '../api/api-client';
 import { useApp } from '../app/app-context';
-import { useLoad, useNow, useSocketEvent } from '../components/hooks';
+import { useDeviceAlarms } from '../components/device-alarms-live';
+import { useLoad, useNow } from '../components/hooks';
 import { Pager, usePaged } from '../components/pager';
 import { AlarmStateBadge, Async, ErrorNote, Loading, SeverityBadge } from '../components/ui';
 import { formatAgo, formatDateTime } from '../i18n/format';
@@ -17,19 +18,9 @@ import { groupAlarms, type AlarmGroup } from './device-alarm-groups';
 
 export function DeviceAlarms({ deviceId }: { deviceId: string }) {
   useI18n();
-  const { api } = useApp();
   const now = useNow(10_000);
-  const alarms = useLoad(() => api.get<Alarm[]>('/api/alarms', { deviceId }), [deviceId]);
+  const alarms = useDeviceAlarms(deviceId);
   const [details, setDetails] = useState<Record<string, AlarmDetail>>({});
-
-  useSocketEvent('alarm', (alarm) => {
-    if (alarm.deviceId !== deviceId) return;
-    alarms.update((list) =>
-      list.some((a) => a.id === alarm.id)
-        ? list.map((a) => (a.id === alarm.id ? alarm : a))
-        : [alarm, ...list],
-    );
-  });
 
   const groups = useMemo(() => groupAlarms(alarms.data ?? []), [alarms.data]);
   const paged = usePaged(groups, 10);
