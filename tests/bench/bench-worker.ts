@@ -26,9 +26,23 @@ export type WorkerRequest =
       /** Every Nth message is an error event (a door-lock fault) instead of telemetry. */
       eventEvery?: number;
     }
-  | { kind: 'publish'; mode: 'max'; durationS: number; inflightPerDevice: number }
+  | {
+      kind: 'publish';
+      mode: 'max';
+      durationS: number;
+      inflightPerDevice: number;
+      /** Each device stops after this many messages (then durationS is only a limit). */
+      messagesPerDevice?: number;
+    }
   | { kind: 'disconnect-mqtt' }
-  | { kind: 'connect-socket'; baseUrl: string; token: string; rooms: string[] }
+  | {
+      kind: 'connect-socket';
+      baseUrl: string;
+      token: string;
+      rooms: string[];
+      /** Times only the alarms raised by this error code (e.g. BENCH_EVENT_CODE); all alarms without it. */
+      alarmCode?: string;
+    }
   | { kind: 'socket-stats'; reset: boolean }
   | {
       kind: 'fleet-start';
@@ -36,6 +50,8 @@ export type WorkerRequest =
       devices: Array<{ id: string; secret: string; type: ApplianceType }>;
       connectRatePerS: number;
       settleMs: number;
+      /** Gives up when not every device is connected by then (default 120 s). */
+      connectTimeoutMs?: number;
     }
   | {
       /** A demo-like fleet (faults developing timeScale× faster) for the care benchmark; no GC needed. */
@@ -47,6 +63,9 @@ export type WorkerRequest =
       faultStartWithinHours: number;
       reportIntervalMs: number;
     }
+  /** The running `fleet-start` fleet's counts, without stopping it. */
+  | { kind: 'fleet-stats' }
+  /** Stops the fleet; answers with its final counts (null when none ran). */
   | { kind: 'fleet-stop' }
   | { kind: 'care-requests'; run: CareRun }
   | { kind: 'http-burst'; burst: HttpBurst }
@@ -94,6 +113,21 @@ export interface FleetMemoryResult {
   heapPerDeviceKb: number;
   published: number;
 }
+
+/** Counts of a running or stopped fleet: what the broker acknowledged, by channel. */
+export interface FleetCounts {
+  connected: number;
+  /** Messages PUBACKed, every channel. */
+  published: number;
+  telemetryAcked: number;
+  eventsAcked: number;
+  /** Taken but not (yet) sent: still in the devices' buffers. */
+  buffered: number;
+  dropped: number;
+}
+
+/** The washer error code the load generator's `eventEvery` messages carry (a major door-lock fault). */
+export const BENCH_EVENT_CODE = 'E41';
 
 const PACE_TICK_MS = 5;
 const ACK_DRAIN_TIMEOUT_MS = 120_000;
@@ -185,7 +219,7 @@ class LoadGenerator {
     const seq = ++entry.seq;
     const ts = Math.max(Date.now(), entry.lastTs + 1);
     entry.lastTs = ts;
-    return JSON.stringify({ ts, seq, code: 'E41', message: 'bench' });
+    return JSON.stringify({ ts, seq, code: BENCH_EVENT_CODE, message: 'bench' });
   }
 
   async publish(request: Extract<WorkerRequest, { kind: 'publish' }>): Promise<PublishResult> {
@@ -243,8 +277,12 @@ class LoadGenerator {
       // Closed loop: each device keeps a fixed number of messages awaiting PUBACK.
       await new Promise<void>((resolve) => {
         let active = clients.length * request.inflightPerDevice;
+        const quota = request.messagesPerDevice ?? Infinity;
+        const published = new Map<string, number>();
         const loop = (entry: (typeof clients)[number]) => {
-          if (elapsedMs() < durationMs && !failure) {
+          const count = published.get(entry.id) ?? 0;
+          if (elapsedMs() < durationMs && !failure && count < quota) {
+            published.set(entry.id, count + 1);
             send(entry, () => loop(entry));
           } else if (--active === 0) resolve();
         };
@@ -293,7 +331,12 @@ class SocketListener {
   private latencies = new Samples();
   private alarmLatencies = new Samples();
 
-  async connect(baseUrl: string, token: string, rooms: string[]): Promise<{ joined: number }> {
+  async connect(
+    baseUrl: string,
+    token: string,
+    rooms: string[],
+    alarmCode?: string,
+  ): Promise<{ joined: number }> {
     const socket = io(baseUrl, { auth: { token }, transports: ['websocket'], reconnection: false });
     this.socket = socket;
     await new Promise<void>((resolve, reject) => {
@@ -303,7 +346,8 @@ class SocketListener {
     socket.on('telemetry', (event: TelemetryEvent) => {
       this.latencies.push(Date.now() - event.ts);
     });
-    socket.on('alarm', (alarm: { details?: { ts?: unknown } }) => {
+    socket.on('alarm', (alarm: { details?: { ts?: unknown; code?: unknown } }) => {
+      if (alarmCode !== undefined && alarm.details?.code !== alarmCode) return;
       if (typeof alarm.details?.ts === 'number') this.alarmLatencies.push(Date.now() - alarm.details.ts);
     });
     let joined = 0;
@@ -349,6 +393,8 @@ class SocketListener {
 
 class FleetRunner {
   private fleet?: FleetSimulator;
+  private telemetryAcked = 0;
+  private eventsAcked = 0;
 
   async start(request: Extract<WorkerRequest, { kind: 'fleet-start' }>): Promise<FleetMemoryResult> {
     const gc = (globalThis as { gc?: () => void }).gc;
@@ -365,10 +411,17 @@ class FleetRunner {
       connectRatePerS: request.connectRatePerS,
     });
     this.fleet = fleet;
+    this.telemetryAcked = 0;
+    this.eventsAcked = 0;
+    fleet.on('published', ({ topic }) => {
+      if (topic.endsWith('/telemetry')) this.telemetryAcked++;
+      else if (topic.endsWith('/events')) this.eventsAcked++;
+    });
     const startedMs = Date.now();
     await fleet.start();
     while (fleet.stats().connected < count) {
-      if (Date.now() - startedMs > 120_000) throw new Error(`only ${fleet.stats().connected} connected`);
+      if (Date.now() - startedMs > (request.connectTimeoutMs ?? 120_000))
+        throw new Error(`only ${fleet.stats().connected} connected`);
       await sleep(100);
     }
     const connectSeconds = (Date.now() - startedMs) / 1000;
@@ -416,9 +469,18 @@ class FleetRunner {
     };
   }
 
-  async stop(): Promise<void> {
-    await this.fleet?.stop();
+  counts(): FleetCounts {
+    if (!this.fleet) throw new Error('no fleet is running');
+    return { ...this.fleet.stats(), telemetryAcked: this.telemetryAcked, eventsAcked: this.eventsAcked };
+  }
+
+  async stop(): Promise<FleetCounts | null> {
+    const fleet = this.fleet;
+    if (!fleet) return null;
+    await fleet.stop();
+    const counts = this.counts();
     this.fleet = undefined;
+    return counts;
   }
 }
 
@@ -435,13 +497,15 @@ async function handle(request: WorkerRequest): Promise<unknown> {
     case 'disconnect-mqtt':
       return generator.disconnect();
     case 'connect-socket':
-      return listener.connect(request.baseUrl, request.token, request.rooms);
+      return listener.connect(request.baseUrl, request.token, request.rooms, request.alarmCode);
     case 'socket-stats':
       return listener.stats(request.reset);
     case 'fleet-start':
       return fleet.start(request);
     case 'fleet-run':
       return fleet.run(request);
+    case 'fleet-stats':
+      return fleet.counts();
     case 'fleet-stop':
       return fleet.stop();
     case 'care-requests':

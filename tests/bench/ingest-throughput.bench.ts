@@ -6,7 +6,7 @@ import type { PublishResult, WorkerRequest } from './bench-worker';
 
 export type IngestRun =
   | { mode: 'paced'; ratePerS: number; durationS: number }
-  | { mode: 'max'; durationS: number; inflightPerDevice: number };
+  | { mode: 'max'; durationS: number; inflightPerDevice: number; messagesPerDevice?: number };
 
 export interface IngestThroughputResult {
   name: string;
@@ -80,7 +80,13 @@ export async function benchIngestThroughput(
   const request: WorkerRequest =
     run.mode === 'paced'
       ? { kind: 'publish', mode: 'paced', ratePerS: run.ratePerS, durationS: run.durationS }
-      : { kind: 'publish', mode: 'max', durationS: run.durationS, inflightPerDevice: run.inflightPerDevice };
+      : {
+          kind: 'publish',
+          mode: 'max',
+          durationS: run.durationS,
+          inflightPerDevice: run.inflightPerDevice,
+          messagesPerDevice: run.messagesPerDevice,
+        };
   log(`${name}: publishing (${JSON.stringify(run)})`);
   const published = await generator.call<PublishResult>(request);
   log(

@@ -4,7 +4,8 @@
  * the simulated fleet run in forked worker processes (bench-worker.ts) so they never share its
  * event loop. Every server started here (platform, influxd, workers) is stopped before exit.
  *
- * Options: `--only a,b` runs the benchmarks whose name starts with one of the prefixes;
+ * Options: `--only a,b` runs the benchmarks whose name starts with one of the prefixes (the
+ * 30-minute `soak` runs only when named);
  * `--quick` shortens every timed run (a smoke test of the harness, not figures to quote);
  * `--cpu-prof-dir DIR` writes a CPU profile of the platform process per timed run.
  */
@@ -33,6 +34,9 @@ import { benchSentiment } from './sentiment.bench';
 import { benchKpiBoards } from './kpi-boards.bench';
 import { benchMonthlyReport } from './monthly-report.bench';
 import { benchStartMemory } from './start-memory.bench';
+import { benchBrokerRatio } from './broker-ratio.bench';
+import { benchSoak } from './soak.bench';
+import { APPLIANCE_TYPES, type ApplianceType } from '../../contracts/src';
 import { createDatabase, startPostgres } from '../support/postgres-server';
 
 interface Plan {
@@ -140,6 +144,68 @@ async function benchIngest(
             mode: 'max',
             durationS: plan.quick ? 3 : 10,
             inflightPerDevice: 4,
+          }),
+        ),
+      );
+    });
+  });
+}
+
+const SOAK_DEVICES = 10_000;
+const SOAK_ALARM_DEVICES = 100;
+
+/**
+ * The soak: a fleet spread over the five appliance types, each at its own report interval, for
+ * 30 min, while 100 more washers publish paced windows with error events (publish → alarm) and
+ * the platform's memory is sampled every 30 s. `--quick`: 1,000 devices for 90 s.
+ */
+async function benchSoakRun(plan: Plan) {
+  const devices = plan.quick ? 1_000 : SOAK_DEVICES;
+  await withPlatform({ TELEMETRY_PUSH_INTERVAL_MS: '1000' }, async (platform) => {
+    log(`soak: provisioning ${devices} + ${SOAK_ALARM_DEVICES} devices`);
+    // one call, so the serials (BENCH-<index>) never repeat
+    const provisioned = await provisionDevices(platform, [
+      ...Array.from({ length: devices }, (_, i) => APPLIANCE_TYPES[i % APPLIANCE_TYPES.length]),
+      ...new Array<ApplianceType>(SOAK_ALARM_DEVICES).fill('washer'),
+    ]);
+    await withWorker('fleet', ['--expose-gc'], (fleet) =>
+      withWorker('load-generator', [], (generator) =>
+        withWorker('socket-listener', [], async (listener) => {
+          emit(
+            await benchSoak(
+              platform,
+              { fleet, generator, listener },
+              provisioned.slice(0, devices),
+              provisioned.slice(devices),
+              {
+                durationS: plan.quick ? 90 : 1_800,
+                sampleEveryS: plan.quick ? 10 : 30,
+                connectRatePerS: 1_000,
+                alarmRatePerS: 100,
+                alarmWindowS: plan.quick ? 20 : 60,
+                alarmGapS: plan.quick ? 10 : 60,
+                eventEvery: 50,
+              },
+            ),
+          );
+        }),
+      ),
+    );
+  });
+}
+
+/** The issue's comparison: 100 devices x 500 messages, QoS 1, mosquitto then the platform, 3 rounds. */
+async function benchAgainstMosquitto(plan: Plan) {
+  await withPlatform({}, async (platform) => {
+    const devices = await provisionDevices(platform, new Array(100).fill('washer'));
+    await withWorker('load-generator', [], async (generator) => {
+      emit(
+        await withCpuProfile(plan.cpuProfileDir, 'ingest-vs-mosquitto', () =>
+          benchBrokerRatio(platform, generator, devices, {
+            devices: devices.length,
+            messagesPerDevice: plan.quick ? 100 : 500,
+            inflightPerDevice: 4,
+            rounds: plan.quick ? 1 : 3,
           }),
         ),
       );
@@ -288,6 +354,7 @@ async function main(): Promise<void> {
       await benchIngest('embedded', { INGEST_WAL: 'false' }, plan, '-no-wal');
     if (want('ingest-throughput-influxdb') || want('ingest-max-throughput-influxdb'))
       await benchIngest('influxdb', { INFLUX_URL: (await influx()).url }, plan);
+    if (want('ingest-vs-mosquitto')) await benchAgainstMosquitto(plan);
     if (want('socket-latency')) await benchLatency(plan);
     if (want('alarm-latency')) await benchAlarms(plan);
     // OPC UA → edge gateway → stored, and the forward rate after an outage (embedded store)
@@ -361,6 +428,8 @@ async function main(): Promise<void> {
           repeats: plan.quick ? 1 : 3,
         }),
       );
+    // 30 minutes: only when asked for by name (`--only soak`), never in a plain `npm run bench`
+    if (plan.only.some((prefix) => prefix.length > 0 && 'soak'.startsWith(prefix))) await benchSoakRun(plan);
   } finally {
     await influxd?.stop();
     log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);

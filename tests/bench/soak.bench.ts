@@ -1,0 +1,334 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { TestPlatform } from '../support/platform-fixture';
+import {
+  collectGarbage,
+  log,
+  percentile,
+  round,
+  sleep,
+  type BenchWorker,
+  type ProvisionedDevice,
+} from './bench-support';
+import {
+  BENCH_EVENT_CODE,
+  type FleetCounts,
+  type FleetMemoryResult,
+  type PublishResult,
+  type SocketStats,
+} from './bench-worker';
+
+export interface SoakRun {
+  /** From the first fleet connection to the end of publishing. */
+  durationS: number;
+  sampleEveryS: number;
+  connectRatePerS: number;
+  /** Publish → alarm: the generator's paced rate, its windows and the pause after each. */
+  alarmRatePerS: number;
+  alarmWindowS: number;
+  alarmGapS: number;
+  /** Every Nth generator message is an error event (BENCH_EVENT_CODE). */
+  eventEvery: number;
+}
+
+export interface SoakResult {
+  name: 'soak';
+  /** The simulated fleet (each device at its profile's report interval) and the generator's washers. */
+  devices: number;
+  alarmDevices: number;
+  durationS: number;
+  sampleEveryS: number;
+  /** The first sixth of the run (at least one sample), longer when the fleet took longer to connect. */
+  warmupS: number;
+  samplesAfterWarmup: number;
+  connectSeconds: number;
+  /** Device connections the platform counted (fleet and generator), least seen after warm-up. */
+  connectedMin: number;
+  /** The platform process after a GC, before any device connected. */
+  rssBeforeMb: number;
+  heapUsedBeforeMb: number;
+  /** The platform process after warm-up (sampled as is, no GC). */
+  rssMinMb: number;
+  rssMaxMb: number;
+  rssMedianMb: number;
+  /** Least-squares slope of RSS over the samples after warm-up. */
+  rssSlopeMbPerH: number;
+  heapUsedMedianMb: number;
+  heapUsedSlopeMbPerH: number;
+  externalMedianMb: number;
+  arrayBuffersMedianMb: number;
+  /** (median after warm-up − before) / connected. */
+  rssPerDeviceKb: number;
+  heapPerDeviceKb: number;
+  /** The same after a full GC at the end, fleet still connected (comparable with device-memory). */
+  rssPerDeviceAfterGcKb: number;
+  heapPerDeviceAfterGcKb: number;
+  simulatorRssPerDeviceKb: number;
+  /** Telemetry the broker PUBACKed, the fleet's and the generator's. */
+  fleetReadingsAcked: number;
+  generatorReadingsAcked: number;
+  readingsAcked: number;
+  /** store.count() delta once every message was accounted for and the platform settled. */
+  stored: number;
+  lost: number;
+  deadLettered: number;
+  duplicates: number;
+  /** Readings the fleet took but had not sent when it stopped (never acknowledged). */
+  fleetUnsent: number;
+  fleetEventsAcked: number;
+  /** From the end of publishing until every message was accounted for and settled. */
+  drainS: number;
+  alarmMsgPerS: number;
+  alarmWindows: number;
+  eventsSent: number;
+  alarmsReceived: number;
+  alarmP50Ms: number;
+  alarmP95Ms: number;
+  alarmP99Ms: number;
+  alarmMaxMs: number;
+  generatorPubackP95MsMax: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+}
+
+interface MemorySample {
+  elapsedS: number;
+  rssMb: number;
+  heapUsedMb: number;
+  externalMb: number;
+  arrayBuffersMb: number;
+  connected: number;
+  stored: number;
+}
+
+// 10,000 devices took 116 s to connect on a shared 2-core machine (the platform is the bottleneck).
+const CONNECT_TIMEOUT_MS = 600_000;
+const ACCOUNT_TIMEOUT_MS = 300_000;
+const POLL_MS = 200;
+const ALARM_DRAIN_MS = 3_000;
+const MB = 1e6;
+
+/**
+ * A soak: a fleet of simulated devices (fleet worker) reports at its profiles' intervals for
+ * durationS while the generator (its own washers) publishes paced windows with error events and
+ * the listener times publish → alarm. The platform process (this one) is sampled every
+ * sampleEveryS; after warm-up (the first sixth, at least one sample) its RSS should stay flat.
+ * At the end every PUBACKed reading must be stored: `lost` is reported as measured.
+ */
+export async function benchSoak(
+  platform: TestPlatform,
+  workers: { fleet: BenchWorker; generator: BenchWorker; listener: BenchWorker },
+  fleetDevices: ProvisionedDevice[],
+  alarmDevices: ProvisionedDevice[],
+  run: SoakRun,
+): Promise<SoakResult> {
+  const { fleet, generator, listener } = workers;
+  const store = platform.platform.core.store;
+  // Warm-up: the first sixth of the run, at least one sample, and never before the whole fleet is connected.
+  let warmupS = Math.max(run.durationS / 6, run.sampleEveryS);
+
+  collectGarbage();
+  const before = process.memoryUsage();
+  const countBefore = await store.count();
+  const countersBefore = await ingestCounters(platform);
+  log(`soak: platform before the fleet: rss ${mb(before.rss)} MB, heap ${mb(before.heapUsed)} MB`);
+
+  const token = await platform.login();
+  await listener.call({
+    kind: 'connect-socket',
+    baseUrl: platform.baseUrl,
+    token,
+    rooms: ['fleet'],
+    alarmCode: BENCH_EVENT_CODE,
+  });
+  await listener.call<SocketStats>({ kind: 'socket-stats', reset: true });
+  await generator.call({ kind: 'connect-mqtt', brokerUrl: platform.mqttUrl, devices: alarmDevices });
+
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const startedMs = Date.now();
+  const elapsedS = () => (Date.now() - startedMs) / 1000;
+  const samples: MemorySample[] = [];
+  let aborted = false;
+  const sampler = (async () => {
+    for (let k = 1; k * run.sampleEveryS <= run.durationS; k++) {
+      await sleep(Math.max(0, startedMs + k * run.sampleEveryS * 1000 - Date.now()));
+      if (aborted) return;
+      const memory = process.memoryUsage();
+      const sample: MemorySample = {
+        elapsedS: round(elapsedS(), 1),
+        rssMb: memory.rss / MB,
+        heapUsedMb: memory.heapUsed / MB,
+        externalMb: memory.external / MB,
+        arrayBuffersMb: memory.arrayBuffers / MB,
+        connected: await platform.metric('mqtt_clients_connected'),
+        stored: (await store.count()) - countBefore,
+      };
+      samples.push(sample);
+      log(
+        `soak: ${sample.elapsedS} s${sample.elapsedS <= warmupS ? ' (warm-up)' : ''}: rss ${round(sample.rssMb)} MB, ` +
+          `heap ${round(sample.heapUsedMb)} MB, ${sample.connected} connected, ${sample.stored} stored`,
+      );
+    }
+  })();
+
+  log(`soak: connecting ${fleetDevices.length} simulated devices at ${run.connectRatePerS}/s`);
+  const started = await fleet
+    .call<FleetMemoryResult>({
+      kind: 'fleet-start',
+      brokerUrl: platform.mqttUrl,
+      devices: fleetDevices,
+      connectRatePerS: run.connectRatePerS,
+      settleMs: 0,
+      connectTimeoutMs: CONNECT_TIMEOUT_MS,
+    })
+    .catch(async (error: unknown) => {
+      // Stop sampling before the caller stops the platform.
+      aborted = true;
+      await sampler.catch(() => undefined);
+      throw error;
+    });
+  warmupS = Math.max(warmupS, elapsedS());
+  log(`soak: fleet connected in ${started.connectSeconds} s`);
+
+  let windows = 0;
+  let generatorSent = 0;
+  let eventsSent = 0;
+  let pubackP95MsMax = 0;
+  while (run.durationS - elapsedS() >= 1) {
+    const windowS = Math.min(run.alarmWindowS, Math.floor(run.durationS - elapsedS()));
+    const published = await generator.call<PublishResult>({
+      kind: 'publish',
+      mode: 'paced',
+      ratePerS: run.alarmRatePerS,
+      durationS: windowS,
+      eventEvery: run.eventEvery,
+    });
+    windows++;
+    generatorSent += published.sent;
+    eventsSent += Math.floor(published.sent / run.eventEvery);
+    pubackP95MsMax = Math.max(pubackP95MsMax, published.pubackP95Ms);
+    await sleep(Math.max(0, Math.min(run.alarmGapS, run.durationS - elapsedS()) * 1000));
+  }
+  await sampler;
+
+  // The fleet's connections count until now; a GC here makes the figure comparable to device-memory's.
+  collectGarbage();
+  const afterGc = process.memoryUsage();
+  const connectedAtEnd = await platform.metric('mqtt_clients_connected');
+
+  const publishEndMs = Date.now();
+  log('soak: stopping the fleet, waiting until every reading is accounted for');
+  const counts = await fleet.call<FleetCounts | null>({ kind: 'fleet-stop' });
+  if (!counts) throw new Error('the fleet worker had no fleet to stop');
+  const generatorReadingsAcked = generatorSent - eventsSent;
+  const readingsAcked = counts.telemetryAcked + generatorReadingsAcked;
+  let counted = { readings: 0, deadLetters: 0, duplicates: 0 };
+  const deadline = Date.now() + ACCOUNT_TIMEOUT_MS;
+  for (;;) {
+    const now = await ingestCounters(platform);
+    counted = {
+      readings: now.readings - countersBefore.readings,
+      deadLetters: now.deadLetters - countersBefore.deadLetters,
+      duplicates: now.duplicates - countersBefore.duplicates,
+    };
+    if (counted.readings + counted.deadLetters + counted.duplicates >= readingsAcked) break;
+    if (Date.now() > deadline) {
+      log(`soak: gave up waiting: ${JSON.stringify(counted)} of ${readingsAcked} acknowledged`);
+      break;
+    }
+    await sleep(POLL_MS);
+  }
+  await platform.platform.settle();
+  const drainS = (Date.now() - publishEndMs) / 1000;
+  const stored = (await store.count()) - countBefore;
+  loopDelay.disable();
+  await sleep(ALARM_DRAIN_MS);
+  const alarms = (await listener.call<SocketStats>({ kind: 'socket-stats', reset: true })).alarms;
+
+  const steady = samples.filter((s) => s.elapsedS > warmupS);
+  if (steady.length === 0) throw new Error(`no sample after the ${warmupS} s warm-up`);
+  const median = (pick: (s: MemorySample) => number) => percentile(steady.map(pick), 50);
+  const connectedMin = Math.min(...steady.map((s) => s.connected));
+  const perDeviceKb = (afterBytes: number, beforeBytes: number, connected: number) =>
+    round((afterBytes - beforeBytes) / connected / 1024, 2);
+  const rssValues = steady.map((s) => s.rssMb);
+  return {
+    name: 'soak',
+    devices: fleetDevices.length,
+    alarmDevices: alarmDevices.length,
+    durationS: run.durationS,
+    sampleEveryS: run.sampleEveryS,
+    warmupS: round(warmupS),
+    samplesAfterWarmup: steady.length,
+    connectSeconds: started.connectSeconds,
+    connectedMin,
+    rssBeforeMb: mb(before.rss),
+    heapUsedBeforeMb: mb(before.heapUsed),
+    rssMinMb: Math.round(Math.min(...rssValues)),
+    rssMaxMb: Math.round(Math.max(...rssValues)),
+    rssMedianMb: Math.round(median((s) => s.rssMb)),
+    rssSlopeMbPerH: round(slopePerHour(steady, (s) => s.rssMb)),
+    heapUsedMedianMb: Math.round(median((s) => s.heapUsedMb)),
+    heapUsedSlopeMbPerH: round(slopePerHour(steady, (s) => s.heapUsedMb)),
+    externalMedianMb: Math.round(median((s) => s.externalMb)),
+    arrayBuffersMedianMb: Math.round(median((s) => s.arrayBuffersMb)),
+    rssPerDeviceKb: perDeviceKb(median((s) => s.rssMb) * MB, before.rss, connectedMin),
+    heapPerDeviceKb: perDeviceKb(median((s) => s.heapUsedMb) * MB, before.heapUsed, connectedMin),
+    rssPerDeviceAfterGcKb: perDeviceKb(afterGc.rss, before.rss, connectedAtEnd),
+    heapPerDeviceAfterGcKb: perDeviceKb(afterGc.heapUsed, before.heapUsed, connectedAtEnd),
+    simulatorRssPerDeviceKb: started.rssPerDeviceKb,
+    fleetReadingsAcked: counts.telemetryAcked,
+    generatorReadingsAcked,
+    readingsAcked,
+    stored,
+    lost: readingsAcked - stored,
+    deadLettered: counted.deadLetters,
+    duplicates: counted.duplicates,
+    fleetUnsent: counts.buffered,
+    fleetEventsAcked: counts.eventsAcked,
+    drainS: round(drainS, 2),
+    alarmMsgPerS: run.alarmRatePerS,
+    alarmWindows: windows,
+    eventsSent,
+    alarmsReceived: alarms.received,
+    alarmP50Ms: alarms.p50Ms,
+    alarmP95Ms: alarms.p95Ms,
+    alarmP99Ms: alarms.p99Ms,
+    alarmMaxMs: alarms.maxMs,
+    generatorPubackP95MsMax: pubackP95MsMax,
+    eventLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6),
+    eventLoopDelayMaxMs: round(loopDelay.max / 1e6),
+  };
+}
+
+const mb = (bytes: number): number => Math.round(bytes / MB);
+
+/** Least-squares slope of value over elapsed time, in units per hour. */
+function slopePerHour(samples: MemorySample[], value: (s: MemorySample) => number): number {
+  if (samples.length < 2) return NaN;
+  const n = samples.length;
+  const meanX = samples.reduce((sum, s) => sum + s.elapsedS, 0) / n;
+  const meanY = samples.reduce((sum, s) => sum + value(s), 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const s of samples) {
+    sxy += (s.elapsedS - meanX) * (value(s) - meanY);
+    sxx += (s.elapsedS - meanX) ** 2;
+  }
+  return (sxy / sxx) * 3600;
+}
+
+/** One /metrics scrape (as ingest-throughput's): accepted readings, dead letters, duplicates so far. */
+async function ingestCounters(
+  platform: TestPlatform,
+): Promise<{ readings: number; deadLetters: number; duplicates: number }> {
+  const res = await platform.http('GET', '/metrics');
+  const counters = { readings: 0, deadLetters: 0, duplicates: 0 };
+  for (const line of res.text.split('\n')) {
+    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.startsWith('telemetry_readings_total ')) counters.readings = value;
+    else if (line.startsWith('telemetry_duplicates_total ')) counters.duplicates = value;
+    else if (line.startsWith('telemetry_dead_letters_total{')) counters.deadLetters += value;
+  }
+  return counters;
+}
