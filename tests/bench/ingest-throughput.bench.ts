@@ -187,7 +187,7 @@ export class QueryTimer {
 }
 
 /** One /metrics scrape: accepted readings, dead letters (all reasons) and duplicates so far. */
-async function ingestCounters(
+export async function ingestCounters(
   platform: TestPlatform,
 ): Promise<{ readings: number; deadLetters: number; duplicates: number }> {
   const res = await platform.http('GET', '/metrics');

@@ -16,6 +16,7 @@ import {
   type PublishResult,
   type SocketStats,
 } from './bench-worker';
+import { ingestCounters } from './ingest-throughput.bench';
 
 export interface SoakRun {
   /** From the first fleet connection to the end of publishing. */
@@ -316,19 +317,4 @@ function slopePerHour(samples: MemorySample[], value: (s: MemorySample) => numbe
     sxx += (s.elapsedS - meanX) ** 2;
   }
   return (sxy / sxx) * 3600;
-}
-
-/** One /metrics scrape (as ingest-throughput's): accepted readings, dead letters, duplicates so far. */
-async function ingestCounters(
-  platform: TestPlatform,
-): Promise<{ readings: number; deadLetters: number; duplicates: number }> {
-  const res = await platform.http('GET', '/metrics');
-  const counters = { readings: 0, deadLetters: 0, duplicates: 0 };
-  for (const line of res.text.split('\n')) {
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (line.startsWith('telemetry_readings_total ')) counters.readings = value;
-    else if (line.startsWith('telemetry_duplicates_total ')) counters.duplicates = value;
-    else if (line.startsWith('telemetry_dead_letters_total{')) counters.deadLetters += value;
-  }
-  return counters;
 }
