@@ -44,8 +44,15 @@ export class AnomalyLikelihood {
   private mean = 0;
   private variance = 0;
 
-  constructor(private readonly options: AnomalyLikelihoodOptions) {
-    this.ring = new Float64Array(options.shortWindow);
+  /** ring: storage for the short window (shortWindow values, zeroed), e.g. a view on its owner's buffer. */
+  constructor(
+    private readonly options: AnomalyLikelihoodOptions,
+    ring?: Float64Array,
+  ) {
+    if (ring && ring.length !== options.shortWindow) {
+      throw new Error(`likelihood ring holds ${ring.length} values, shortWindow is ${options.shortWindow}`);
+    }
+    this.ring = ring ?? new Float64Array(options.shortWindow);
   }
 
   /** Adds a raw value and returns the log-scaled likelihood in [0, 1] (0.5 ≈ 1e-5 tail). */
@@ -84,13 +91,20 @@ export class AnomalyLikelihood {
 
   static fromJSON(options: AnomalyLikelihoodOptions, state: AnomalyLikelihoodState): AnomalyLikelihood {
     const model = new AnomalyLikelihood(options);
-    model.n = state.n;
-    model.ring.set(state.ring.slice(0, options.shortWindow));
-    model.pos = state.pos % options.shortWindow;
-    model.sum = state.sum;
-    model.mean = state.mean;
-    model.variance = state.variance;
+    model.restore(state);
     return model;
+  }
+
+  /** Takes up a saved state in place (its ring storage stays where it is). */
+  restore(state: AnomalyLikelihoodState): void {
+    const window = this.options.shortWindow;
+    this.n = state.n;
+    this.ring.fill(0);
+    this.ring.set(state.ring.slice(0, window));
+    this.pos = state.pos % window;
+    this.sum = state.sum;
+    this.mean = state.mean;
+    this.variance = state.variance;
   }
 }
 

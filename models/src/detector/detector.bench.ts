@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { mulberry32 } from '../../../contracts/src/seeded-random';
 import { OnlineDetector } from './online-detector';
 
@@ -6,7 +8,11 @@ export interface DetectorBenchResult {
   readingsPerS: number;
   metrics: number;
   readings: number;
+  /** Saved state (JSON) per metric. */
   stateBytesPerMetric: number;
+  /** Memory one 5-metric device's detector holds, after a full GC: JS heap and array buffers. */
+  heapBytesPerDevice: number;
+  arrayBufferBytesPerDevice: number;
 }
 
 /** Throughput of one detector on a 5-metric device (daily cycle, noise, a few spikes). */
@@ -27,12 +33,39 @@ export function benchDetector(readings = 100_000): DetectorBenchResult {
   for (let i = 0; i < readings; i++) d.update(t0 + i * 60_000, rows[i % rows.length]);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const stateBytesPerMetric = Buffer.byteLength(JSON.stringify(d.toJSON())) / names.length;
+  const memory = memoryPerDetector(names, rows[0]);
   return {
     name: 'detector-throughput',
     readingsPerS: Math.round(readings / seconds),
     metrics: names.length,
     readings,
     stateBytesPerMetric: Math.round(stateBytesPerMetric),
+    heapBytesPerDevice: memory.heap,
+    arrayBufferBytesPerDevice: memory.arrayBuffers,
+  };
+}
+
+/** Heap and array buffers held by 2,000 live detectors (a few readings each), per detector. */
+function memoryPerDetector(
+  names: string[],
+  row: Record<string, number>,
+): { heap: number; arrayBuffers: number } {
+  const devices = 2_000;
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  gc();
+  const before = process.memoryUsage();
+  const held: OnlineDetector[] = [];
+  for (let i = 0; i < devices; i++) {
+    const d = new OnlineDetector({ metrics: names });
+    for (let r = 0; r < 3; r++) d.update(Date.UTC(2026, 0, 1) + r * 60_000, row);
+    held.push(d);
+  }
+  gc();
+  const after = process.memoryUsage();
+  return {
+    heap: Math.round((after.heapUsed - before.heapUsed) / held.length),
+    arrayBuffers: Math.round((after.arrayBuffers - before.arrayBuffers) / held.length),
   };
 }
 

@@ -10,6 +10,8 @@ const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const WEEK_BUCKET_MS = WEEK_MS / DETECTOR_CONFIG.weekBuckets;
 const FEATURES = 3;
+/** Visit and week counts saturate here (they only matter up to a few dozen). */
+const MAX_COUNT = 0xffff;
 
 export interface MetricScore {
   /** Calibrated score in [0, 1] (max over this metric's detectors). */
@@ -84,17 +86,21 @@ export class MetricModel {
   /** Recent mean absolute error of each forecaster (level, daily profile), in value units. */
   private levelError = 0;
   private dayError = Infinity;
-  private readonly dayMean: Float64Array;
-  private readonly dayDev: Float64Array;
-  private readonly dayVisits: Float64Array;
   /**
-   * Weekly profile: per hour of the week, the mean and mean abs deviation of the value and the
-   * number of weeks (visits) learnt. A visit is learnt when it ends, so a bucket judges a reading
-   * by earlier weeks only, never by the visit the reading belongs to.
+   * Everything per bucket and per bin, in one Float32Array (a value's profile needs no more than
+   * float precision, and one allocation per metric instead of seven keeps the many small backing
+   * stores' overhead off): the daily profile (mean and mean abs deviation per bucket), the weekly
+   * profile (per hour of the week: the same, learnt once per visit, i.e. once a week; a visit is
+   * learnt when it ends, so a bucket judges a reading by earlier weeks only, never by the visit
+   * the reading belongs to) and the transition table. Offsets below.
    */
-  private readonly weekMean: Float64Array;
-  private readonly weekDev: Float64Array;
-  private readonly weekWeeks: Float64Array;
+  private readonly prof: Float32Array;
+  private readonly dayDevAt: number;
+  private readonly weekMeanAt: number;
+  private readonly weekDevAt: number;
+  private readonly transAt: number;
+  /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 65,535. */
+  private readonly counts: Uint16Array;
   /** The visit in progress: bucket, last reading, readings, sum of values, sum of abs deviations. */
   private visitBucket = -1;
   private visitTsMs = NaN;
@@ -102,7 +108,6 @@ export class MetricModel {
   private visitSum = 0;
   private visitAbs = 0;
   private lastBin = -1;
-  private readonly transitions: Float64Array;
   private readonly likelihoods: AnomalyLikelihood[];
   /** Per-feature scores of the last update (for tests and tuning). */
   readonly lastFeatureScores = new Float64Array(FEATURES);
@@ -111,14 +116,23 @@ export class MetricModel {
   /** cfg: the detector's configuration (evaluation tries others; the weekly bucket width stays DETECTOR_CONFIG's). */
   constructor(cfg: DetectorConfig = DETECTOR_CONFIG) {
     this.cfg = cfg;
-    this.dayMean = new Float64Array(cfg.dayBuckets);
-    this.dayDev = new Float64Array(cfg.dayBuckets);
-    this.dayVisits = new Float64Array(cfg.dayBuckets);
-    this.weekMean = new Float64Array(cfg.weekBuckets);
-    this.weekDev = new Float64Array(cfg.weekBuckets);
-    this.weekWeeks = new Float64Array(cfg.weekBuckets);
-    this.transitions = new Float64Array(cfg.bins * cfg.bins);
-    this.likelihoods = Array.from({ length: FEATURES }, () => new AnomalyLikelihood(cfg.likelihood));
+    const day = cfg.dayBuckets;
+    const week = cfg.weekBuckets;
+    const ring = cfg.likelihood.shortWindow;
+    this.dayDevAt = day;
+    this.weekMeanAt = 2 * day;
+    this.weekDevAt = 2 * day + week;
+    this.transAt = 2 * day + 2 * week;
+    const floats = this.transAt + cfg.bins * cfg.bins;
+    // One buffer: the likelihoods' rings (Float64), the profiles (Float32), the counts (Uint16).
+    const ringBytes = FEATURES * ring * 8;
+    const buffer = new ArrayBuffer(ringBytes + floats * 4 + (day + week) * 2);
+    this.prof = new Float32Array(buffer, ringBytes, floats);
+    this.counts = new Uint16Array(buffer, ringBytes + floats * 4, day + week);
+    this.likelihoods = Array.from(
+      { length: FEATURES },
+      (_, f) => new AnomalyLikelihood(cfg.likelihood, new Float64Array(buffer, f * ring * 8, ring)),
+    );
   }
 
   update(tsMs: number, x: number): MetricScore {
@@ -138,21 +152,22 @@ export class MetricModel {
     let residual = abs(x - this.level) / max(this.residualScale, scale * 0.05, floor);
     // 2. daily profile residual
     const bucket = roundDown(((((tsMs % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS) * cfg.dayBuckets);
-    const dayReady = this.dayVisits[bucket] >= cfg.bucketMinVisits;
-    let dayResidual = dayReady
-      ? abs(x - this.dayMean[bucket]) / max(this.dayDev[bucket], scale * 0.05, floor)
-      : 0;
-    let expected = dayReady ? this.dayMean[bucket] : this.level;
+    const prof = this.prof;
+    const dayReady = this.counts[bucket] >= cfg.bucketMinVisits;
+    const dayMean = prof[bucket];
+    const dayDev = prof[this.dayDevAt + bucket];
+    let dayResidual = dayReady ? abs(x - dayMean) / max(dayDev, scale * 0.05, floor) : 0;
+    let expected = dayReady ? dayMean : this.level;
     // 2b. ... or the weekly profile, once this hour of the week was seen in enough earlier weeks:
     // a reading that either profile expects is not news to the cycle detector, and a reading the
     // weekly profile expects (a Saturday wash) is not news to the forecaster either.
     const weekBucket = roundDown((((tsMs % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_BUCKET_MS);
-    if (dayReady && this.weekWeeks[weekBucket] >= cfg.weekMinWeeks) {
-      const weekResidual =
-        abs(x - this.weekMean[weekBucket]) / max(this.weekDev[weekBucket], scale * 0.05, floor);
+    if (dayReady && this.counts[cfg.dayBuckets + weekBucket] >= cfg.weekMinWeeks) {
+      const weekMean = prof[this.weekMeanAt + weekBucket];
+      const weekResidual = abs(x - weekMean) / max(prof[this.weekDevAt + weekBucket], scale * 0.05, floor);
       if (weekResidual < dayResidual) {
         dayResidual = weekResidual;
-        expected = this.weekMean[weekBucket];
+        expected = weekMean;
       }
       if (weekResidual < residual) residual = weekResidual;
     }
@@ -160,10 +175,10 @@ export class MetricModel {
     const bin = this.binOf(normalised);
     let surprise = 0;
     if (this.lastBin >= 0) {
-      const row = this.lastBin * cfg.bins;
+      const row = this.transAt + this.lastBin * cfg.bins;
       let total = 0;
-      for (let b = 0; b < cfg.bins; b++) total += this.transitions[row + b];
-      const p = (this.transitions[row + bin] + 0.05) / (total + 0.05 * cfg.bins);
+      for (let b = 0; b < cfg.bins; b++) total += prof[row + b];
+      const p = (prof[row + bin] + 0.05) / (total + 0.05 * cfg.bins);
       surprise = min(1, -log(p) / log(20 * cfg.bins));
     }
 
@@ -186,10 +201,10 @@ export class MetricModel {
     const ae = max(1 / (this.n + 1), 1 / cfg.residualWindow);
     if (!first) this.levelError += ae * (abs(x - this.level) - this.levelError);
     if (dayReady) {
-      const e = abs(x - this.dayMean[bucket]);
+      const e = abs(x - dayMean);
       this.dayError = isFinite(this.dayError) ? this.dayError + ae * (e - this.dayError) : e;
       // The weekly profile learns where the daily one is ready (its deviation is the prior).
-      this.learnWeek(tsMs, weekBucket, x, this.dayDev[bucket]);
+      this.learnWeek(tsMs, weekBucket, x, dayDev);
     }
     this.learn(tsMs, x, bucket, bin, first);
     return { score: warm ? score : 0, expected, normalised: warm ? normalised : NaN };
@@ -211,7 +226,7 @@ export class MetricModel {
       this.visitAbs = 0;
     }
     this.visitTsMs = tsMs;
-    if (this.weekWeeks[wb] > 0) this.visitAbs += abs(x - this.weekMean[wb]);
+    if (this.counts[this.cfg.dayBuckets + wb] > 0) this.visitAbs += abs(x - this.prof[this.weekMeanAt + wb]);
     else this.visitAbs += this.visitReadings === 0 ? dayDev : abs(x - this.visitSum / this.visitReadings);
     this.visitSum += x;
     this.visitReadings++;
@@ -221,11 +236,13 @@ export class MetricModel {
   private endVisit(): void {
     const wb = this.visitBucket;
     if (wb < 0 || this.visitReadings === 0) return;
-    const weeks = this.weekWeeks[wb] + 1;
+    const at = this.cfg.dayBuckets + wb;
+    const weeks = this.counts[at] + 1;
     const a = max(1 / weeks, this.cfg.weekAlpha);
-    this.weekMean[wb] += a * (this.visitSum / this.visitReadings - this.weekMean[wb]);
-    this.weekDev[wb] += a * (this.visitAbs / this.visitReadings - this.weekDev[wb]);
-    this.weekWeeks[wb] = weeks;
+    const prof = this.prof;
+    prof[this.weekMeanAt + wb] += a * (this.visitSum / this.visitReadings - prof[this.weekMeanAt + wb]);
+    prof[this.weekDevAt + wb] += a * (this.visitAbs / this.visitReadings - prof[this.weekDevAt + wb]);
+    this.counts[at] = min(weeks, MAX_COUNT);
   }
 
   private isGap(tsMs: number): boolean {
@@ -256,24 +273,30 @@ export class MetricModel {
       this.residualScale += ar * (abs(x - this.level) - this.residualScale);
     }
     this.level += cfg.levelAlpha * (x - this.level);
-    const visits = this.dayVisits[bucket];
+    const prof = this.prof;
+    const visits = this.counts[bucket];
     if (visits === 0) {
-      this.dayMean[bucket] = x;
+      prof[bucket] = x;
     } else {
       const ab = max(1 / (visits + 1), cfg.bucketAlpha);
-      const d = x - this.dayMean[bucket];
-      this.dayDev[bucket] += ab * (abs(d) - this.dayDev[bucket]);
-      this.dayMean[bucket] += ab * d;
+      const d = x - prof[bucket];
+      prof[this.dayDevAt + bucket] += ab * (abs(d) - prof[this.dayDevAt + bucket]);
+      prof[bucket] += ab * d;
     }
-    this.dayVisits[bucket] = visits + 1;
+    this.counts[bucket] = min(visits + 1, MAX_COUNT);
     if (this.lastBin >= 0) {
-      const row = this.lastBin * cfg.bins;
-      for (let b = 0; b < cfg.bins; b++) this.transitions[row + b] *= cfg.transitionDecay;
-      this.transitions[row + bin] += 1;
+      const row = this.transAt + this.lastBin * cfg.bins;
+      for (let b = 0; b < cfg.bins; b++) prof[row + b] *= cfg.transitionDecay;
+      prof[row + bin] += 1;
     }
     this.lastBin = bin;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
+  }
+
+  /** prof[from, to) as plain numbers (the float values exactly). */
+  private section(from: number, to: number): number[] {
+    return Array.from(this.prof.subarray(from, to));
   }
 
   toJSON(): MetricModelState {
@@ -289,19 +312,19 @@ export class MetricModel {
       dayError: isFinite(this.dayError) ? this.dayError : null,
       min: isFinite(this.min) ? this.min : null,
       max: isFinite(this.max) ? this.max : null,
-      dayMean: Array.from(this.dayMean),
-      dayDev: Array.from(this.dayDev),
-      dayVisits: Array.from(this.dayVisits),
-      weekMean: Array.from(this.weekMean),
-      weekDev: Array.from(this.weekDev),
-      weekWeeks: Array.from(this.weekWeeks),
+      dayMean: this.section(0, this.dayDevAt),
+      dayDev: this.section(this.dayDevAt, this.weekMeanAt),
+      dayVisits: Array.from(this.counts.subarray(0, this.cfg.dayBuckets)),
+      weekMean: this.section(this.weekMeanAt, this.weekDevAt),
+      weekDev: this.section(this.weekDevAt, this.transAt),
+      weekWeeks: Array.from(this.counts.subarray(this.cfg.dayBuckets)),
       visitBucket: this.visitBucket,
       visitTsMs: isFinite(this.visitTsMs) ? this.visitTsMs : null,
       visitReadings: this.visitReadings,
       visitSum: this.visitSum,
       visitAbs: this.visitAbs,
       lastBin: this.lastBin,
-      transitions: Array.from(this.transitions),
+      transitions: this.section(this.transAt, this.prof.length),
       likelihoods: this.likelihoods.map((l) => l.toJSON()),
     };
   }
@@ -323,13 +346,15 @@ export class MetricModel {
     m.dayError = state.dayError ?? Infinity;
     m.min = state.min ?? Infinity;
     m.max = state.max ?? -Infinity;
-    m.dayMean.set(state.dayMean);
-    m.dayDev.set(state.dayDev);
-    m.dayVisits.set(state.dayVisits);
+    const day = cfg.dayBuckets;
+    m.prof.set(state.dayMean.slice(0, day), 0);
+    m.prof.set(state.dayDev.slice(0, day), m.dayDevAt);
+    m.counts.set(state.dayVisits.slice(0, day).map(toCount), 0);
     if ('weekMean' in state) {
-      m.weekMean.set(state.weekMean);
-      m.weekDev.set(state.weekDev);
-      m.weekWeeks.set(state.weekWeeks);
+      const week = cfg.weekBuckets;
+      m.prof.set(state.weekMean.slice(0, week), m.weekMeanAt);
+      m.prof.set(state.weekDev.slice(0, week), m.weekDevAt);
+      m.counts.set(state.weekWeeks.slice(0, week).map(toCount), day);
       m.visitBucket = state.visitBucket;
       m.visitTsMs = state.visitTsMs ?? NaN;
       m.visitReadings = state.visitReadings;
@@ -337,10 +362,12 @@ export class MetricModel {
       m.visitAbs = state.visitAbs;
     }
     m.lastBin = state.lastBin;
-    m.transitions.set(state.transitions);
-    state.likelihoods.forEach((l, i) => {
-      m.likelihoods[i] = AnomalyLikelihood.fromJSON(cfg.likelihood, l);
-    });
+    m.prof.set(state.transitions.slice(0, cfg.bins * cfg.bins), m.transAt);
+    state.likelihoods.forEach((l, i) => m.likelihoods[i]?.restore(l));
     return m;
   }
+}
+
+function toCount(n: number): number {
+  return n > MAX_COUNT ? MAX_COUNT : n < 0 ? 0 : n;
 }
