@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import pino from 'pino';
 import type { InboundDeviceMessage } from '../../../../gateway/src';
 import { IngestWal } from './ingest-wal';
@@ -62,6 +63,31 @@ describe('the ingest write-ahead log', () => {
     expect(await third.open()).toBe(0);
     await third.close();
     await first.close();
+  });
+
+  it('replays a segment an earlier version left in its JSON format', async () => {
+    const sent = message(7);
+    const body = Buffer.from(
+      JSON.stringify({
+        d: sent.deviceId,
+        c: sent.channel,
+        t: sent.topic,
+        r: sent.receivedAtMs,
+        p: sent.payload.toString('base64'),
+      }),
+    );
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(body.length, 0);
+    header.writeUInt32BE(crc32(body), 4);
+    fs.writeFileSync(path.join(dir, '000000000003.wal'), Buffer.concat([header, body]));
+
+    const replayed: InboundDeviceMessage[] = [];
+    const wal = open(replayed);
+    expect(await wal.open()).toBe(1);
+    expect(replayed).toEqual([sent]);
+    // New segments are numbered after it.
+    expect(fs.readdirSync(dir)).toEqual(['000000000004.wal']);
+    await wal.close();
   });
 
   it('keeps the log while the store cannot take the readings', async () => {

@@ -8,8 +8,13 @@ import type { Logger } from '../../common/logging/logger';
 /** How often the log is cut and the part already stored deleted (also bounds replay at a start). */
 const CHECKPOINT_INTERVAL_MS = 1_000;
 const SEGMENT_SUFFIX = '.wal';
-/** Record header: body length and CRC-32 of the body, both uint32 big-endian. */
+/** A segment starts with this: the log's binary format, version 2. */
+const MAGIC = Buffer.from('IWAL\0\0\0\x02', 'latin1');
+/** Frame header (a group in version 2, a record in version 1): body length and CRC-32 of the body, uint32 big-endian. */
 const HEADER_BYTES = 8;
+/** A record's fixed part: channel, device id bytes (uint16), topic bytes (uint16), payload bytes (uint32), received at (float64). */
+const RECORD_FIXED_BYTES = 1 + 2 + 2 + 4 + 8;
+const CHANNELS: readonly DeviceChannel[] = ['telemetry', 'events', 'status', 'commands/ack', 'firmware'];
 
 export interface IngestWalOptions {
   dir: string;
@@ -30,7 +35,6 @@ export interface WalStats {
 }
 
 interface Waiting {
-  record: Buffer;
   message: InboundDeviceMessage;
   resolve: () => void;
   reject: (error: Error) => void;
@@ -40,7 +44,9 @@ interface Waiting {
  * The ingest write-ahead log under DATA_DIR/wal: a device's QoS 1 telemetry is appended and
  * fsynced before the broker acknowledges it, so an acknowledged reading survives a crash of the
  * process. Appends share fsyncs (group commit: whatever arrives while one sync runs goes in the
- * next). Every second the log is cut into a new segment; an old segment is deleted once ingest
+ * next), and one fsynced write is one frame: a CRC-checked group of binary records (no text
+ * encoding on the way to the ack). A frame cut by a crash is dropped whole at replay, which loses
+ * nothing acknowledged: none of its messages had their ack. Every second the log is cut into a new segment; an old segment is deleted once ingest
  * has stored everything delivered from it. At start the segments left by a crash are replayed
  * into ingest, whose (device, seq) dedup drops what was stored already.
  */
@@ -93,7 +99,7 @@ export class IngestWal {
   append(message: InboundDeviceMessage): Promise<void> {
     if (this.closed || this.fd < 0) return Promise.reject(new Error('ingest log closed'));
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ record: encode(message), message, resolve, reject });
+      this.queue.push({ message, resolve, reject });
       if (!this.committing && !this.paused) this.commit();
     });
   }
@@ -133,7 +139,7 @@ export class IngestWal {
     const group = this.queue;
     this.queue = [];
     const fd = this.fd;
-    const body = Buffer.concat(group.map((w) => w.record));
+    const body = encodeGroup(group);
     writeAll(fd, body)
       .then(() => new Promise<void>((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve()))))
       .then(
@@ -202,6 +208,7 @@ export class IngestWal {
 
   private openSegment(): void {
     this.fd = fs.openSync(this.segmentPath(this.segment), 'a');
+    fs.writeSync(this.fd, MAGIC);
     this.segmentHasData = false;
     // The new file's name must survive a crash too.
     fsyncDir(this.options.dir);
@@ -220,52 +227,99 @@ function listSegments(dir: string): number[] {
     .sort((a, b) => a - b);
 }
 
-interface WalRecord {
-  d: string;
-  c: DeviceChannel;
-  t: string;
-  r: number;
-  p: string;
+/** The group as one frame: header, then each message's record. */
+function encodeGroup(group: Waiting[]): Buffer {
+  let size = HEADER_BYTES;
+  for (const { message } of group) {
+    size +=
+      RECORD_FIXED_BYTES +
+      Buffer.byteLength(message.deviceId) +
+      Buffer.byteLength(message.topic) +
+      message.payload.length;
+  }
+  const frame = Buffer.allocUnsafe(size);
+  let offset = HEADER_BYTES;
+  for (const { message } of group) {
+    const channel = CHANNELS.indexOf(message.channel);
+    if (channel < 0) throw new Error(`no channel "${message.channel}" in the ingest log`);
+    const at = offset;
+    offset += RECORD_FIXED_BYTES;
+    const idBytes = frame.write(message.deviceId, offset, 'utf8');
+    offset += idBytes;
+    const topicBytes = frame.write(message.topic, offset, 'utf8');
+    offset += topicBytes;
+    offset += message.payload.copy(frame, offset);
+    frame.writeUInt8(channel, at);
+    frame.writeUInt16BE(idBytes, at + 1);
+    frame.writeUInt16BE(topicBytes, at + 3);
+    frame.writeUInt32BE(message.payload.length, at + 5);
+    frame.writeDoubleBE(message.receivedAtMs, at + 9);
+  }
+  frame.writeUInt32BE(size - HEADER_BYTES, 0);
+  frame.writeUInt32BE(crc32(frame.subarray(HEADER_BYTES)), 4);
+  return frame;
 }
 
-function encode(message: InboundDeviceMessage): Buffer {
-  const record: WalRecord = {
-    d: message.deviceId,
-    c: message.channel,
-    t: message.topic,
-    r: message.receivedAtMs,
-    p: message.payload.toString('base64'),
-  };
-  const body = Buffer.from(JSON.stringify(record));
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt32BE(body.length, 0);
-  header.writeUInt32BE(crc32(body), 4);
-  return Buffer.concat([header, body]);
-}
-
-/** The segment's records up to the first incomplete or corrupt one (a write cut by the crash). */
+/** The segment's messages up to the first incomplete or corrupt frame (a write cut by the crash). */
 function* readSegment(file: string, logger: Logger): Generator<InboundDeviceMessage> {
   const data = fs.readFileSync(file);
-  let offset = 0;
+  const binary = data.length >= MAGIC.length && data.subarray(0, MAGIC.length).equals(MAGIC);
+  let offset = binary ? MAGIC.length : 0;
   while (offset + HEADER_BYTES <= data.length) {
     const length = data.readUInt32BE(offset);
     const end = offset + HEADER_BYTES + length;
     if (end > data.length) break;
     const body = data.subarray(offset + HEADER_BYTES, end);
     if (crc32(body) !== data.readUInt32BE(offset + 4)) break;
-    const record = JSON.parse(body.toString('utf8')) as WalRecord;
-    yield {
-      deviceId: record.d,
-      channel: record.c,
-      topic: record.t,
-      receivedAtMs: record.r,
-      payload: Buffer.from(record.p, 'base64'),
-    };
+    if (binary) yield* decodeGroup(body);
+    else yield decodeVersion1(body);
     offset = end;
   }
   if (offset < data.length) {
     logger.warn({ file, ignoredBytes: data.length - offset }, 'ingest log ends in a torn record');
   }
+}
+
+function* decodeGroup(body: Buffer): Generator<InboundDeviceMessage> {
+  let offset = 0;
+  while (offset < body.length) {
+    const idBytes = body.readUInt16BE(offset + 1);
+    const topicBytes = body.readUInt16BE(offset + 3);
+    const payloadBytes = body.readUInt32BE(offset + 5);
+    const message: InboundDeviceMessage = {
+      channel: CHANNELS[body[offset]],
+      receivedAtMs: body.readDoubleBE(offset + 9),
+      deviceId: '',
+      topic: '',
+      payload: Buffer.alloc(0),
+    };
+    offset += RECORD_FIXED_BYTES;
+    message.deviceId = body.toString('utf8', offset, offset + idBytes);
+    offset += idBytes;
+    message.topic = body.toString('utf8', offset, offset + topicBytes);
+    offset += topicBytes;
+    message.payload = Buffer.from(body.subarray(offset, offset + payloadBytes));
+    offset += payloadBytes;
+    yield message;
+  }
+}
+
+/** A record of the log's first format (JSON, payload in base64), as a crash of an earlier version left it. */
+function decodeVersion1(body: Buffer): InboundDeviceMessage {
+  const record = JSON.parse(body.toString('utf8')) as {
+    d: string;
+    c: DeviceChannel;
+    t: string;
+    r: number;
+    p: string;
+  };
+  return {
+    deviceId: record.d,
+    channel: record.c,
+    topic: record.t,
+    receivedAtMs: record.r,
+    payload: Buffer.from(record.p, 'base64'),
+  };
 }
 
 async function writeAll(fd: number, data: Buffer): Promise<void> {

@@ -6,6 +6,7 @@ import {
   commandAckSchema,
   eventMessageSchema,
   firmwareProgressSchema,
+  plainTelemetryMessage,
   statusMessageSchema,
   telemetryMessageSchema,
   type ApplianceProfile,
@@ -156,7 +157,7 @@ export class IngestService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private acceptTelemetry(device: DeviceRecord, body: unknown, receivedAtMs: number): void {
-    const message = parse(telemetryMessageSchema, body);
+    const message = plainTelemetryMessage(body) ?? parse(telemetryMessageSchema, body);
     this.checkTimestamp(message.ts);
     // The names as sent: zod builds the record key by key and leaves out "__proto__" (assigning
     // it would set the prototype), which JSON.parse keeps as an own key.
