@@ -17,6 +17,7 @@ import { createLogger, type Logger } from './common/logging/logger';
 import { requestLogger } from './common/logging/request-logger';
 import { TextInputGuard } from './common/validation/text-input.guard';
 import { openDatabase } from './database/open-database';
+import { AnomalyWatchService } from './modules/diagnostics/anomaly-watch.service';
 import { AlarmsService } from './modules/alarms/alarms.service';
 import { DeviceCommandsService } from './modules/devices/device-commands.service';
 import { DeviceCredentialsService } from './modules/devices/device-credentials.service';
@@ -227,6 +228,8 @@ export async function startPlatform(
     ingestWal,
     async settle() {
       await ingest.flush();
+      // readings scored (in the detection worker) and their warnings raised
+      await app.get(AnomalyWatchService).settled();
       await app.get(AlarmsService).settled();
       await app.get(IncidentsService).settled();
       await app.get(TicketState).settled();

@@ -196,9 +196,10 @@ describe('scale-out over Redis', () => {
       },
       { what: 'the reading in the twin on A' },
     );
-    const learntOnA = a.platform.app.get(AnomalyWatchService).detectorReadings(device.id);
+    await a.platform.settle();
+    const learntOnA = await a.platform.app.get(AnomalyWatchService).detectorReadings(device.id);
     expect(learntOnA).toBeGreaterThanOrEqual(31);
-    expect(b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(0);
+    expect(await b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(0);
     await onA.endAsync();
     await waitFor(
       async () =>
@@ -220,7 +221,7 @@ describe('scale-out over Redis', () => {
     expect(onBView.lastSeen).toBeGreaterThanOrEqual(ts);
     // what A's online detector learnt goes on on B, instead of B learning the device from nothing
     await b.platform.app.get(AnomalyWatchService).settled();
-    expect(b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(learntOnA);
+    expect(await b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(learntOnA);
     await onB.endAsync();
   });
 

@@ -85,6 +85,11 @@ export class OnlineDetector {
     return this.metrics;
   }
 
+  /** Readings taken in so far. */
+  get readingsLearnt(): number {
+    return this.readings;
+  }
+
   update(tsMs: number, values: Record<string, number | undefined>): DetectorOutput {
     const cfg = this.cfg;
     this.readings++;

@@ -20,6 +20,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ INGEST_WAL: 'off' })).toThrow(/INGEST_WAL: true or false/);
   });
 
+  it('runs detection in a worker thread unless DETECTION_THREAD=main, and names a bad value', () => {
+    expect(loadConfig({}).detectionThread).toBe('worker');
+    expect(loadConfig({ DETECTION_THREAD: 'main' }).detectionThread).toBe('main');
+    expect(() => loadConfig({ DETECTION_THREAD: 'gpu' })).toThrow(/DETECTION_THREAD: worker or main/);
+  });
+
   it('reads the telemetry retention keys, with defaults, and names a bad value', () => {
     const day = 86_400_000;
     expect(loadConfig({}).telemetryRetention).toEqual({

@@ -69,6 +69,7 @@ export const envSchema = z.object({
   ALARM_CLEAR_HOLD_MS: z.coerce.number().int().min(0).default(120_000),
   NO_DATA_AFTER_INTERVALS: z.coerce.number().min(1).max(1000).default(3),
   DETECTOR_MAX_DEVICES: z.coerce.number().int().min(1).default(20_000),
+  DETECTION_THREAD: z.enum(['worker', 'main'], { message: 'worker or main' }).default('worker'),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
   MODELS_DIR: z.string().min(1).optional(),
   /** Candidate fleet model versions: <dir>/<type>/v<N>/{autoencoder,fault}. Default DATA_DIR/models. */
@@ -228,6 +229,8 @@ export interface AppConfig {
   noDataAfterIntervals: number;
   /** Devices the online detector keeps state for (≈ 20 KB each); the least recent beyond are dropped. */
   detectorMaxDevices: number;
+  /** Where the online detector and the anomaly rule run: a worker thread (a second core), or the main thread. */
+  detectionThread: 'worker' | 'main';
   /**
    * How much faster than real time the devices' behaviour runs, for the learned models: 1 for
    * real appliances; by default SIM_TIME_SCALE when `npm start` simulates the fleet.
@@ -325,6 +328,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     alarmClearHoldMs: e.ALARM_CLEAR_HOLD_MS,
     noDataAfterIntervals: e.NO_DATA_AFTER_INTERVALS,
     detectorMaxDevices: e.DETECTOR_MAX_DEVICES,
+    detectionThread: e.DETECTION_THREAD,
     modelTimeScale: e.MODEL_TIME_SCALE ?? (e.SIM_DEVICES > 0 ? e.SIM_TIME_SCALE : 1),
     modelsDir: e.MODELS_DIR,
     modelStoreDir: path.resolve(e.MODEL_STORE_DIR ?? path.join(e.DATA_DIR, 'models')),

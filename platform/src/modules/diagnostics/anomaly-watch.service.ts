@@ -1,17 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { APPLIANCE_PROFILES, type AlarmCause, type MetricProfile } from '../../../../contracts/src';
+import { ANOMALY_ALARM_SCORE, CORROBORATION_SCORE } from '../../../../models/src/detector/anomaly-alarm-rule';
 import {
-  APPLIANCE_PROFILES,
-  type AlarmCause,
-  type ApplianceType,
-  type MetricProfile,
-} from '../../../../contracts/src';
-import {
-  ANOMALY_ALARM_SCORE,
-  AnomalyAlarmRule,
-  CORROBORATION_SCORE,
-} from '../../../../models/src/detector/anomaly-alarm-rule';
-import { DetectorPool } from '../../../../models/src/detector/detector-pool';
-import { OnlineDetector, type DetectorOutput } from '../../../../models/src/detector/online-detector';
+  openDetectionEngine,
+  type DetectionDecision,
+  type DetectionEngine,
+} from '../../../../models/src/detector/detection-engine';
 import { FLEET_STEP_MS } from '../../../../models/src/fleet/fleet-features';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
@@ -42,8 +36,7 @@ const TOP_METRICS = 3;
  */
 @Injectable()
 export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown {
-  private pool!: DetectorPool;
-  private rule!: AnomalyAlarmRule;
+  private engine!: DetectionEngine;
   private readonly metricProfiles = new Map<string, MetricProfile>();
   private readonly unsubscribe: Array<() => void> = [];
   private readingsScored = 0;
@@ -63,11 +56,19 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     for (const profile of Object.values(APPLIANCE_PROFILES)) {
       for (const metric of profile.metrics) this.metricProfiles.set(`${profile.type}|${metric.name}`, metric);
     }
-    this.pool = new DetectorPool({ maxDevices: this.config.detectorMaxDevices });
-    this.rule = new AnomalyAlarmRule({
-      // Two of the models' window steps, in the readings' time (a simulated fleet runs faster).
-      corroborationMaxAgeMs: (2 * FLEET_STEP_MS) / this.config.modelTimeScale,
-      maxDevices: this.config.detectorMaxDevices,
+    this.engine = openDetectionEngine({
+      thread: this.config.detectionThread,
+      rule: {
+        // Two of the models' window steps, in the readings' time (a simulated fleet runs faster).
+        corroborationMaxAgeMs: (2 * FLEET_STEP_MS) / this.config.modelTimeScale,
+        maxDevices: this.config.detectorMaxDevices,
+      },
+      onDecision: (decision) => this.onDecision(decision),
+      onWorkerFailure: (error) =>
+        this.logger.error(
+          { err: error },
+          'detection worker failed; detecting in the main thread from now on',
+        ),
     });
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
@@ -84,12 +85,19 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
 
   async onApplicationShutdown(): Promise<void> {
     for (const off of this.unsubscribe) off();
+    await this.engine.settled();
     await this.stateWrites.settled();
+    await this.engine.close();
   }
 
-  /** Resolves once every detector state saved or read back so far is done (scale-out). */
-  settled(): Promise<void> {
-    return this.stateWrites.settled();
+  /**
+   * Resolves once every reading given so far is scored (its warning raised or cleared) and every
+   * detector state saved or read back so far is done (scale-out).
+   */
+  async settled(): Promise<void> {
+    await this.engine.settled();
+    await this.stateWrites.settled();
+    await this.engine.settled();
   }
 
   /**
@@ -100,10 +108,12 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
    * warning state are not carried: they learn again from the readings that follow.
    */
   private saveState(deviceId: string): void {
-    if (!this.pool.has(deviceId)) return;
-    const state = this.pool.get(deviceId).toJSON();
+    const state = this.engine.saveState(deviceId);
     void this.stateWrites
-      .run(() => this.states.save(deviceId, state, this.clock.now()))
+      .run(async () => {
+        const saved = await state;
+        if (saved) await this.states.save(deviceId, saved, this.clock.now());
+      })
       .catch((error: unknown) =>
         this.logger.warn({ err: error, deviceId }, 'saving the detector state of a device failed'),
       );
@@ -113,7 +123,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     void this.stateWrites
       .run(async () => {
         const saved = await this.states.find(deviceId);
-        if (saved) this.pool.restore(deviceId, OnlineDetector.fromJSON(saved.state));
+        if (saved) this.engine.restoreState(deviceId, saved.state);
       })
       .catch((error: unknown) =>
         this.logger.warn({ err: error, deviceId }, 'reading back the detector state of a device failed'),
@@ -121,8 +131,13 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
   }
 
   /** Readings the device's online detector has learnt from (for tests and diagnostics). */
-  detectorReadings(deviceId: string): number {
-    return this.pool.has(deviceId) ? this.pool.get(deviceId).toJSON().readings : 0;
+  detectorReadings(deviceId: string): Promise<number> {
+    return this.engine.readings(deviceId);
+  }
+
+  /** Where detection runs (for /health and tests). */
+  get detectsInWorker(): boolean {
+    return this.engine.inWorker;
   }
 
   get scored(): number {
@@ -130,22 +145,34 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
   }
 
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
-    const output = this.pool.update(reading.deviceId, reading.tsMs, reading.metrics);
     this.readingsScored += 1;
-    switch (this.rule.observe(reading.deviceId, reading.tsMs, output, reading.metrics)) {
-      case 'raise':
-        this.raiseFromDetector(reading, output);
-        break;
-      case 'resolve':
-        this.alarms.resolve(reading.deviceId, ANOMALY_CAUSE, { score: output.score, ts: reading.tsMs });
-        break;
-      case 'none':
-        break;
+    this.engine.observe({
+      deviceId: reading.deviceId,
+      type: reading.type,
+      tsMs: reading.tsMs,
+      metrics: reading.metrics,
+    });
+  }
+
+  private onDecision({ reading, action, output, normalModelScore }: DetectionDecision): void {
+    if (action === 'raise') {
+      this.raiseFromDetector(reading, output, normalModelScore);
+    } else {
+      this.alarms.resolve(reading.deviceId, ANOMALY_CAUSE, { score: output.score, ts: reading.tsMs });
     }
   }
 
   private onAssessment(a: DomainEventMap['fleet.assessed']): void {
-    if (!this.rule.noteNormalModelScore(a.deviceId, a.tsMs, a.anomalyScore)) return;
+    this.engine.noteNormalModelScore(a.deviceId, a.tsMs, a.anomalyScore).then(
+      (raises) => {
+        if (raises) this.raiseFromAssessment(a);
+      },
+      (error: unknown) =>
+        this.logger.warn({ err: error, deviceId: a.deviceId }, 'noting a fleet model score failed'),
+    );
+  }
+
+  private raiseFromAssessment(a: DomainEventMap['fleet.assessed']): void {
     const explanation = a.topMetrics.slice(0, TOP_METRICS).map((m) => {
       const profile = this.metricProfiles.get(`${a.type}|${m.metric}`);
       // The band is the model's reconstruction ± 3 σ; no sensor reads outside its own range.
@@ -182,9 +209,13 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     });
   }
 
-  private raiseFromDetector(reading: DomainEventMap['telemetry.accepted'], output: DetectorOutput): void {
+  private raiseFromDetector(
+    reading: DetectionDecision['reading'],
+    output: DetectionDecision['output'],
+    normalModelScore: number | null,
+  ): void {
     const explanation = output.contributions.slice(0, TOP_METRICS).map((c) => {
-      const profile = this.metricProfiles.get(`${reading.type as ApplianceType}|${c.metric}`);
+      const profile = this.metricProfiles.get(`${reading.type}|${c.metric}`);
       return {
         metric: c.metric,
         value: c.value,
@@ -200,7 +231,6 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
           `${e.metric} ${round(e.value)}${e.unit ? ` ${e.unit}` : ''}${e.expected !== null ? ` (expected ≈ ${round(e.expected)})` : ''}`,
       )
       .join(', ');
-    const normalModelScore = this.rule.normalModelScore(reading.deviceId, reading.tsMs);
     // Not a detection strong enough to warn: the device's own regime model found it unhealthy.
     const byRegime = !(output.isAnomaly && output.score >= ANOMALY_ALARM_SCORE);
     this.alarms.raise(reading.deviceId, ANOMALY_CAUSE, 'warning', {

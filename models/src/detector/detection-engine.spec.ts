@@ -1,0 +1,74 @@
+import { mulberry32 } from '../../../contracts/src/seeded-random';
+import { openDetectionEngine, type DetectionDecision, type DetectionEngine } from './detection-engine';
+
+const RULE = { corroborationMaxAgeMs: 1_200_000, maxDevices: 100 };
+const T0 = Date.UTC(2026, 0, 5);
+
+/** Two washers for six hours at one reading a minute; the second’s drum vibration jumps for good after five hours. */
+function readings() {
+  const rand = mulberry32(7);
+  const out = [];
+  for (let i = 0; i < 360; i++) {
+    for (const deviceId of ['w-1', 'w-2']) {
+      const fault = deviceId === 'w-2' && i >= 300;
+      out.push({
+        deviceId,
+        type: 'washer',
+        tsMs: T0 + i * 60_000,
+        metrics: {
+          powerW: 400 + 20 * rand(),
+          motorCurrentA: 2 + 0.1 * rand(),
+          drumVibrationMmS: fault ? 40 + rand() : 3 + 0.2 * rand(),
+        },
+      });
+    }
+  }
+  return out;
+}
+
+async function run(
+  thread: 'worker' | 'main',
+): Promise<{ engine: DetectionEngine; decisions: DetectionDecision[] }> {
+  const decisions: DetectionDecision[] = [];
+  const engine = openDetectionEngine({ thread, rule: RULE, onDecision: (d) => decisions.push(d) });
+  for (const reading of readings()) engine.observe(reading);
+  await engine.settled();
+  return { engine, decisions };
+}
+
+describe('the detection engine', () => {
+  it('decides in the worker thread exactly as in the main thread, in reading order', async () => {
+    const main = await run('main');
+    const worker = await run('worker');
+    try {
+      // npm test builds first; a worker needs the compiled script
+      expect(worker.engine.inWorker).toBe(true);
+      expect(main.engine.inWorker).toBe(false);
+      const raised = main.decisions.filter((d) => d.action === 'raise');
+      expect(raised.length).toBeGreaterThan(0);
+      expect(raised.every((d) => d.reading.deviceId === 'w-2' && d.reading.tsMs >= T0 + 300 * 60_000)).toBe(
+        true,
+      );
+      expect(worker.decisions).toEqual(main.decisions);
+      expect(await worker.engine.readings('w-1')).toBe(360);
+    } finally {
+      await worker.engine.close();
+      await main.engine.close();
+    }
+  });
+
+  it('hands a device’s learnt state from one engine to another', async () => {
+    const first = await run('worker');
+    const second = openDetectionEngine({ thread: 'worker', rule: RULE, onDecision: () => undefined });
+    try {
+      const state = await first.engine.saveState('w-1');
+      expect(state?.readings).toBe(360);
+      expect(await first.engine.saveState('nobody')).toBeUndefined();
+      second.restoreState('w-1', state!);
+      expect(await second.readings('w-1')).toBe(360);
+    } finally {
+      await first.engine.close();
+      await second.close();
+    }
+  });
+});

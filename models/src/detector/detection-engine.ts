@@ -1,0 +1,333 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { REPO_ROOT } from '../model-paths';
+import { AnomalyAlarmRule, type AnomalyAlarmRuleOptions } from './anomaly-alarm-rule';
+import { DetectorPool } from './detector-pool';
+import { OnlineDetector, type DetectorOutput, type OnlineDetectorState } from './online-detector';
+
+/** One accepted reading of a device. */
+export interface DetectionReading {
+  deviceId: string;
+  /** The device's appliance type (carried through to the decision). */
+  type: string;
+  tsMs: number;
+  metrics: Record<string, number>;
+}
+
+/** A reading after which the device's anomaly warning is to be raised (or refreshed) or cleared. */
+export interface DetectionDecision {
+  reading: DetectionReading;
+  action: 'raise' | 'resolve';
+  output: DetectorOutput;
+  /** The device's current normal-behaviour score (fleet model), null where none is current. */
+  normalModelScore: number | null;
+}
+
+export interface DetectionEngineOptions {
+  rule: Required<Pick<AnomalyAlarmRuleOptions, 'corroborationMaxAgeMs' | 'maxDevices'>>;
+  /** Called for each raise or resolve, in reading order. */
+  onDecision: (decision: DetectionDecision) => void;
+  /** Told once when the worker thread failed and detection went on in this thread. */
+  onWorkerFailure?: (error: Error) => void;
+}
+
+/**
+ * The online detector of every device and the alarm rule on its outputs (AnomalyAlarmRule), as
+ * the platform runs them on live readings. Readings, fleet-model scores and state requests are
+ * taken in the order given; what the rule decides comes back through `onDecision`.
+ */
+export interface DetectionEngine {
+  readonly inWorker: boolean;
+  observe(reading: DetectionReading): void;
+  /** The type's model scored the device's window: true when that score raises the warning by itself. */
+  noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): Promise<boolean>;
+  /** What the device's detector has learnt, after every reading given before; undefined if it has none. */
+  saveState(deviceId: string): Promise<OnlineDetectorState | undefined>;
+  restoreState(deviceId: string, state: OnlineDetectorState): void;
+  /** Readings the device's detector has learnt from. */
+  readings(deviceId: string): Promise<number>;
+  /** Resolves once everything given so far has been taken in. */
+  settled(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The work itself, the same in either thread. */
+class DetectionCore {
+  private readonly pool: DetectorPool;
+  private readonly rule: AnomalyAlarmRule;
+
+  constructor(rule: DetectionEngineOptions['rule']) {
+    this.pool = new DetectorPool({ maxDevices: rule.maxDevices });
+    this.rule = new AnomalyAlarmRule(rule);
+  }
+
+  observe(reading: DetectionReading): DetectionDecision | undefined {
+    const output = this.pool.update(reading.deviceId, reading.tsMs, reading.metrics);
+    const action = this.rule.observe(reading.deviceId, reading.tsMs, output, reading.metrics);
+    if (action === 'none') return undefined;
+    const normalModelScore = this.rule.normalModelScore(reading.deviceId, reading.tsMs);
+    return { reading, action, output, normalModelScore };
+  }
+
+  noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): boolean {
+    return this.rule.noteNormalModelScore(deviceId, tsMs, anomalyScore);
+  }
+
+  saveState(deviceId: string): OnlineDetectorState | undefined {
+    return this.pool.has(deviceId) ? this.pool.get(deviceId).toJSON() : undefined;
+  }
+
+  restoreState(deviceId: string, state: OnlineDetectorState): void {
+    this.pool.restore(deviceId, OnlineDetector.fromJSON(state));
+  }
+
+  readings(deviceId: string): number {
+    return this.pool.has(deviceId) ? this.pool.get(deviceId).readingsLearnt : 0;
+  }
+}
+
+type Request =
+  | { kind: 'observe'; id: number; readings: DetectionReading[] }
+  | { kind: 'normal-model-score'; id: number; deviceId: string; tsMs: number; anomalyScore: number }
+  | { kind: 'save'; id: number; deviceId: string }
+  | { kind: 'restore'; id: number; deviceId: string; state: OnlineDetectorState }
+  | { kind: 'readings'; id: number; deviceId: string };
+
+type Reply =
+  | { kind: 'observed'; id: number; decisions: DetectionDecision[] }
+  | { kind: 'answer'; id: number; value: unknown }
+  | { kind: 'failed'; id: number; message: string };
+
+/** In the platform's own thread (no compiled worker script, or the worker failed). */
+class InlineDetection implements DetectionEngine {
+  readonly inWorker = false;
+  constructor(
+    private readonly core: DetectionCore,
+    private readonly onDecision: (decision: DetectionDecision) => void,
+  ) {}
+
+  observe(reading: DetectionReading): void {
+    const decision = this.core.observe(reading);
+    if (decision) this.onDecision(decision);
+  }
+
+  noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): Promise<boolean> {
+    return Promise.resolve(this.core.noteNormalModelScore(deviceId, tsMs, anomalyScore));
+  }
+
+  saveState(deviceId: string): Promise<OnlineDetectorState | undefined> {
+    return Promise.resolve(this.core.saveState(deviceId));
+  }
+
+  restoreState(deviceId: string, state: OnlineDetectorState): void {
+    this.core.restoreState(deviceId, state);
+  }
+
+  readings(deviceId: string): Promise<number> {
+    return Promise.resolve(this.core.readings(deviceId));
+  }
+
+  settled(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+interface Outstanding {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * In a worker thread: scoring every reading is the largest share of the CPU ingest spends (the
+ * detector, the regime model and the rule, ~15 %), and on a machine with a second core the
+ * platform's own thread is then free for the broker, validation and storage. Readings go over in
+ * one message per event-loop turn.
+ */
+class ThreadDetection implements DetectionEngine {
+  readonly inWorker = true;
+  private worker: Worker | undefined;
+  private pending: DetectionReading[] = [];
+  private flushScheduled = false;
+  private nextId = 1;
+  private readonly outstanding = new Map<number, Outstanding>();
+  private idleWaiters: Array<() => void> = [];
+  private fallback: InlineDetection | undefined;
+  private closing = false;
+
+  constructor(
+    private readonly script: string,
+    private readonly options: DetectionEngineOptions,
+  ) {}
+
+  /** Started with the first request, so that a platform without devices does not pay for its memory. */
+  private started(): Worker {
+    if (this.worker) return this.worker;
+    const worker = new Worker(this.script, { workerData: { detection: this.options.rule } });
+    worker.on('message', (reply: Reply) => this.onReply(reply));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => {
+      if (!this.closing) this.fail(new Error(`detection worker exited (code ${code})`));
+    });
+    worker.unref();
+    this.worker = worker;
+    return worker;
+  }
+
+  observe(reading: DetectionReading): void {
+    if (this.fallback) return this.fallback.observe(reading);
+    this.pending.push(reading);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): Promise<boolean> {
+    if (this.fallback) return this.fallback.noteNormalModelScore(deviceId, tsMs, anomalyScore);
+    return this.request<boolean>((id) => ({ kind: 'normal-model-score', id, deviceId, tsMs, anomalyScore }));
+  }
+
+  saveState(deviceId: string): Promise<OnlineDetectorState | undefined> {
+    if (this.fallback) return this.fallback.saveState(deviceId);
+    return this.request<OnlineDetectorState | null>((id) => ({ kind: 'save', id, deviceId })).then(
+      (state) => state ?? undefined,
+    );
+  }
+
+  restoreState(deviceId: string, state: OnlineDetectorState): void {
+    if (this.fallback) return this.fallback.restoreState(deviceId, state);
+    void this.request((id) => ({ kind: 'restore', id, deviceId, state })).catch(() => undefined);
+  }
+
+  readings(deviceId: string): Promise<number> {
+    if (this.fallback) return this.fallback.readings(deviceId);
+    return this.request<number>((id) => ({ kind: 'readings', id, deviceId }));
+  }
+
+  settled(): Promise<void> {
+    this.flush();
+    if (this.outstanding.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    await this.settled();
+    this.closing = true;
+    await this.worker?.terminate();
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.pending.length === 0 || this.fallback) return;
+    const readings = this.pending;
+    this.pending = [];
+    void this.request((id) => ({ kind: 'observe', id, readings })).catch(() => undefined);
+  }
+
+  /** Posts a request after the readings given before it. */
+  private request<T>(make: (id: number) => Request): Promise<T> {
+    if (this.pending.length > 0 && !this.fallback) this.flush();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.outstanding.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.started().postMessage(make(id));
+    });
+  }
+
+  private onReply(reply: Reply): void {
+    const waiting = this.outstanding.get(reply.id);
+    this.outstanding.delete(reply.id);
+    if (reply.kind === 'observed') {
+      for (const decision of reply.decisions) this.options.onDecision(decision);
+      waiting?.resolve(undefined);
+    } else if (reply.kind === 'answer') {
+      waiting?.resolve(reply.value);
+    } else {
+      waiting?.reject(new Error(reply.message));
+    }
+    if (this.outstanding.size === 0) {
+      for (const wake of this.idleWaiters.splice(0)) wake();
+    }
+  }
+
+  /** The worker is gone: what it had learnt is lost; detection goes on in this thread. */
+  private fail(error: Error): void {
+    if (this.fallback || this.closing) return;
+    this.fallback = new InlineDetection(new DetectionCore(this.options.rule), this.options.onDecision);
+    this.options.onWorkerFailure?.(error);
+    for (const waiting of this.outstanding.values()) waiting.reject(error);
+    this.outstanding.clear();
+    const pending = this.pending;
+    this.pending = [];
+    for (const reading of pending) this.fallback.observe(reading);
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+}
+
+/**
+ * This file compiled: `dist/models/src/detector/detection-engine.js`. Under jest the source runs
+ * as TypeScript, which a worker cannot load, so the build `npm test` makes first is used.
+ */
+function workerScript(): string | undefined {
+  const compiled = __filename.endsWith('.js')
+    ? __filename
+    : path.join(REPO_ROOT, 'dist', 'models', 'src', 'detector', 'detection-engine.js');
+  return fs.existsSync(compiled) ? compiled : undefined;
+}
+
+/**
+ * The detection engine: in a worker thread when `thread` is 'worker' and a compiled worker script
+ * exists (a source checkout never built has none), else in this thread.
+ */
+export function openDetectionEngine(
+  options: DetectionEngineOptions & { thread: 'worker' | 'main' },
+): DetectionEngine {
+  const script = options.thread === 'worker' ? workerScript() : undefined;
+  if (!script) return new InlineDetection(new DetectionCore(options.rule), options.onDecision);
+  return new ThreadDetection(script, options);
+}
+
+if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null)?.detection) {
+  const port = parentPort;
+  const core = new DetectionCore((workerData as { detection: DetectionEngineOptions['rule'] }).detection);
+  port.on('message', (request: Request) => {
+    try {
+      switch (request.kind) {
+        case 'observe': {
+          const decisions: DetectionDecision[] = [];
+          for (const reading of request.readings) {
+            const decision = core.observe(reading);
+            if (decision) decisions.push(decision);
+          }
+          port.postMessage({ kind: 'observed', id: request.id, decisions } satisfies Reply);
+          return;
+        }
+        case 'normal-model-score':
+          return answer(
+            request.id,
+            core.noteNormalModelScore(request.deviceId, request.tsMs, request.anomalyScore),
+          );
+        case 'save':
+          return answer(request.id, core.saveState(request.deviceId) ?? null);
+        case 'restore':
+          core.restoreState(request.deviceId, request.state);
+          return answer(request.id, null);
+        case 'readings':
+          return answer(request.id, core.readings(request.deviceId));
+      }
+    } catch (error) {
+      port.postMessage({
+        kind: 'failed',
+        id: request.id,
+        message: error instanceof Error ? error.message : String(error),
+      } satisfies Reply);
+    }
+  });
+  const answer = (id: number, value: unknown) =>
+    port.postMessage({ kind: 'answer', id, value } satisfies Reply);
+}
