@@ -40,6 +40,8 @@ describe('predictions that stay true', () => {
   beforeAll(async () => {
     t = await startTestPlatform({}, { clock });
     predictions = t.platform.app.get(FaultPredictionService);
+    // no reading has loaded them yet
+    expect(await predictions.modelsReady()).toBe(true);
     alarms = t.platform.app.get(AlarmsService);
     token = await t.login();
   });

@@ -1,7 +1,10 @@
 import * as path from 'node:path';
-import * as tfjs from '@tensorflow/tfjs';
 
-export type Tf = typeof tfjs;
+/**
+ * TensorFlow.js is loaded by initTf, not on import: it costs ~30 MB of memory, which a process
+ * that never runs a model (a platform with no device yet) does not need to pay.
+ */
+export type Tf = typeof import('@tensorflow/tfjs');
 export type TfBackendName = 'tensorflow' | 'wasm' | 'cpu';
 
 export interface TfRuntime {
@@ -29,7 +32,8 @@ export function initTf(options: InitTfOptions = {}): Promise<TfRuntime> {
 
 async function selectBackend(options: InitTfOptions): Promise<TfRuntime> {
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const tf = tfjs;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tf = require('@tensorflow/tfjs') as Tf;
   if (!options.forceCpu) {
     if (tryRequire('@tensorflow/tfjs-node') && (await trySetBackend(tf, 'tensorflow'))) {
       log('[tf] backend: tensorflow (tfjs-node)');

@@ -71,6 +71,7 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
   private readonly registry: ModelRegistryRepository;
   private pollTimer?: NodeJS.Timeout;
   private reloading: Promise<void> = Promise.resolve();
+  private firstLoad?: Promise<boolean>;
 
   constructor(
     private readonly alarms: AlarmsService,
@@ -86,7 +87,6 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
     try {
       // The committed models are version 1 of each type; afterwards the registry says which is active.
       await this.registry.registerCommitted(committedVersionEntries(this.committedDir), Date.now());
-      await this.loadActive();
     } catch (error) {
       // The platform still ingests, thresholds and the online detector still alarm.
       this.logger.warn({ err: error }, 'fleet models not loaded: fault prediction is off');
@@ -98,14 +98,43 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
     this.timer.unref();
     this.pollTimer = setInterval(() => void this.reloadIfChanged(), REGISTRY_POLL_MS);
     this.pollTimer.unref();
-    this.logger.info(
-      {
-        types: this.models?.types,
-        versions: Object.fromEntries(this.versions),
-        timeScale: this.config.modelTimeScale,
-      },
-      'fleet models loaded',
-    );
+  }
+
+  /**
+   * Loads TensorFlow.js and the active version of every type, once: on the first reading (the
+   * windows it and the next readings fill wait for it), or when something needs them first.
+   * TensorFlow.js and the models cost ~35 MB that a platform with no device has no use for.
+   * Resolves to whether the models are loaded; when they cannot be, fault prediction stays off.
+   */
+  modelsReady(): Promise<boolean> {
+    if (!this.firstLoad) {
+      const load = this.reloading.then(() => this.loadActive());
+      this.reloading = load.catch(() => undefined);
+      this.firstLoad = load.then(
+        () => {
+          this.logger.info(
+            {
+              types: this.models?.types,
+              versions: Object.fromEntries(this.versions),
+              timeScale: this.config.modelTimeScale,
+            },
+            'fleet models loaded',
+          );
+          return true;
+        },
+        (error: unknown) => {
+          // The platform still ingests, thresholds and the online detector still alarm.
+          this.logger.warn({ err: error }, 'fleet models not loaded: fault prediction is off');
+          this.unsubscribe?.();
+          this.unsubscribe = undefined;
+          clearInterval(this.timer);
+          clearInterval(this.pollTimer);
+          this.pending.clear();
+          return false;
+        },
+      );
+    }
+    return this.firstLoad;
   }
 
   onApplicationShutdown(): void {
@@ -144,6 +173,8 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
   }
 
   private async reloadIfChanged(): Promise<void> {
+    // Before the first load there is nothing to swap: that load reads the registry itself.
+    if (!this.models) return;
     try {
       const active = await this.registry.active();
       if (active.some((v) => this.versions.get(v.type) !== v.version)) await this.reloadModels();
@@ -276,6 +307,7 @@ export class FaultPredictionService implements OnModuleInit, OnApplicationShutdo
   }
 
   private onReading(reading: DomainEventMap['telemetry.accepted']): void {
+    if (!this.firstLoad) void this.modelsReady();
     // The models learned in the appliance's own time; a simulated fleet running faster than
     // real time is seen at its own pace.
     const modelTs = reading.tsMs * this.config.modelTimeScale;

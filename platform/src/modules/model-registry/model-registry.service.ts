@@ -130,6 +130,7 @@ export class ModelRegistryService implements OnModuleInit, OnApplicationShutdown
         jobId: runningId,
       });
     }
+    await this.prediction.modelsReady();
     if (!this.prediction.activeVersions.has(type)) {
       throw modelRegistryError(
         'model.no_active_version',
