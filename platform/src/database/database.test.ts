@@ -1,10 +1,16 @@
 /**
  * Medium test. Real: PGlite (in memory) and a real PostgreSQL 15 cluster started on loopback
- * by the test. Both run the same migrations and answer the same SQL the same way.
+ * by the test. Both run the same migrations and answer the same SQL the same way. A new embedded
+ * database on disk is made by the compiled child-process script, as a first start makes it.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { startPostgres, type PostgresServer } from '../../../tests/support/postgres-server';
-import { migrate } from './migrations';
+import { MIGRATIONS, migrate } from './migrations';
+import { createDatabaseInChildProcess } from './new-database-process';
 import { openDatabase } from './open-database';
+import { PgliteClient } from './pglite-client';
 import type { SqlClient } from './sql-client';
 
 describe.each(['pglite', 'postgres'] as const)('relational store on %s', (kind) => {
@@ -112,6 +118,27 @@ describe('embedded PostgreSQL (PGlite) beside the event loop', () => {
       expect(ticks).toBeGreaterThan(3);
     } finally {
       await db.close();
+    }
+  });
+});
+
+describe('a new embedded database under DATA_DIR', () => {
+  it('is created and migrated in a child process, then opened here with nothing left to migrate', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'new-pglite-'));
+    try {
+      // npm test builds first: the child runs the compiled script
+      expect(await createDatabaseInChildProcess(path.join(dir, 'pglite'))).toBe(true);
+      expect(fs.existsSync(path.join(dir, 'pglite', 'PG_VERSION'))).toBe(true);
+      const db = await new PgliteClient(path.join(dir, 'pglite')).open();
+      try {
+        expect(await migrate(db)).toEqual([]);
+        const [row] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations');
+        expect(row.n).toBe(MIGRATIONS.length);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

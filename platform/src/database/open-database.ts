@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate } from './migrations';
+import { createDatabaseInChildProcess } from './new-database-process';
 import { PgliteClient } from './pglite-client';
 import type { SqlClient } from './sql-client';
 
@@ -17,14 +18,17 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir?: st
   const template = process.env[PGLITE_TEMPLATE] || undefined;
   const pgliteDir = options.dataDir ? path.join(options.dataDir, 'pglite') : undefined;
   // A new embedded database's initdb and first migrations grow PGlite's WASM heap to ~650 MB, and a
-  // WASM heap never shrinks: the first start reopens it afterwards in a fresh worker (~2 s). Measured
-  // (npm run bench -- --only start-memory): first start 950 -> ~500 MB of RSS; later starts ~325 MB.
-  // Test runs (a template, no initdb) skip it.
-  const reopenAfterMigrating =
+  // WASM heap never shrinks, nor does the C heap of the worker thread that held it: the first start
+  // creates it in a short-lived child process, or (no compiled script) reopens it afterwards in a
+  // fresh worker (~2 s). Measured (npm run bench -- --only start-memory): first start 950 -> ~500 MB
+  // of RSS with the reopening, about a later start's with the child process. Test runs (a template,
+  // no initdb) skip both.
+  const newEmbedded =
     !options.databaseUrl &&
     pgliteDir !== undefined &&
     !template &&
     !fs.existsSync(path.join(pgliteDir, 'PG_VERSION'));
+  const reopenAfterMigrating = newEmbedded && !(await createDatabaseInChildProcess(pgliteDir));
   let db: SqlClient = options.databaseUrl
     ? await new (await import('./pg-client')).PgClient(options.databaseUrl).open() // pg loads only where used
     : await new PgliteClient(pgliteDir, template).open();
