@@ -91,8 +91,14 @@ async function benchStore(
   }
 }
 
+/** Product settings a bench run may be given from its own environment, e.g. `DETECTION_THREAD=main npm run bench`. */
+const PASSED_THROUGH = ['DETECTION_THREAD'] as const;
+
 async function withPlatform(env: Record<string, string>, body: (p: TestPlatform) => Promise<void>) {
-  const platform = await startTestPlatform(env);
+  const given = Object.fromEntries(
+    PASSED_THROUGH.flatMap((key) => (process.env[key] ? [[key, process.env[key]]] : [])),
+  );
+  const platform = await startTestPlatform({ ...given, ...env });
   try {
     await body(platform);
   } finally {

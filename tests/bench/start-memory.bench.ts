@@ -51,6 +51,8 @@ export async function benchStartMemory(options: {
       const child = spawn(process.execPath, [MAIN], {
         env: {
           ...process.env,
+          // as `npm start` sets it, unless given
+          MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
           HOST: '127.0.0.1',
           PORT: String(port),
           MQTT_PORT: String(mqttPort),
