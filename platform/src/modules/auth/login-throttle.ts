@@ -1,7 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
+import { LOGGER, type Logger } from '../../common/logging/logger';
 import { AuthErrors } from './auth.errors';
+import type { AttemptOutcome, RedisFailureCounts } from './redis-failure-counts';
 
 export interface FailureLimit {
   failures: number;
@@ -21,7 +24,7 @@ export const CLIENT_LIMIT: FailureLimit = { failures: 50, windowMs: 15 * 60_000,
 /** Emails or addresses remembered at once, least recent forgotten first: bounded memory under a spray. */
 const MAX_KEYS = 100_000;
 
-type Outcome = 'succeeded' | 'failed' | 'abandoned';
+type Outcome = AttemptOutcome;
 
 interface FailureLog {
   /** When each failure still inside the window happened, oldest first. */
@@ -67,16 +70,35 @@ class FailureWindow {
  * Bounds password guessing: failed sign-ins per account (email) and per client address, in a
  * sliding window on the injected clock. Only failures count, so signing in often is fine.
  *
- * The counts live in this instance's memory: with REDIS_URL each instance counts on its own, so
- * N instances allow N times the limit.
- * TODO(issue 15): keep the counts in Redis when REDIS_URL is set.
+ * With REDIS_URL (scale-out) the windows live in Redis, so N instances allow the limit once, not N
+ * times; if Redis cannot be reached for an attempt, that attempt is counted in this instance's
+ * memory instead (still bounded, per instance), and a warning is logged.
  */
 @Injectable()
-export class LoginThrottle {
+export class LoginThrottle implements OnModuleInit, OnApplicationShutdown {
   private readonly byAccount = new FailureWindow(ACCOUNT_LIMIT);
   private readonly byClient = new FailureWindow(CLIENT_LIMIT);
+  private shared?: RedisFailureCounts;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    @Optional() @Inject(APP_CONFIG) private readonly config?: Pick<AppConfig, 'redisUrl'>,
+    @Optional() @Inject(LOGGER) private readonly logger?: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    if (!this.config?.redisUrl || !this.logger) return;
+    const { RedisFailureCounts } = await import('./redis-failure-counts');
+    this.shared = await RedisFailureCounts.open(
+      this.config.redisUrl,
+      { account: ACCOUNT_LIMIT, client: CLIENT_LIMIT },
+      this.logger,
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.shared?.close();
+  }
 
   /**
    * Runs `check` (the user when the password is right, else undefined) unless the account or
@@ -90,10 +112,15 @@ export class LoginThrottle {
   ): Promise<T | undefined> {
     const account = email.trim().toLowerCase();
     const now = this.clock.now();
-    const waitMs = Math.max(this.byAccount.waitMs(account, now), this.byClient.waitMs(clientAddress, now));
+    const shared = await this.beginShared(account, clientAddress, now);
+    const waitMs =
+      shared?.waitMs ??
+      Math.max(this.byAccount.waitMs(account, now), this.byClient.waitMs(clientAddress, now));
     if (waitMs > 0) throw AuthErrors.tooManyAttempts(Math.max(1, Math.ceil(waitMs / 1000)));
-    this.byAccount.start(account);
-    this.byClient.start(clientAddress);
+    if (!shared) {
+      this.byAccount.start(account);
+      this.byClient.start(clientAddress);
+    }
     let outcome: Outcome = 'abandoned'; // the check threw (e.g. the database is down): not a guess
     try {
       const user = await check();
@@ -101,8 +128,32 @@ export class LoginThrottle {
       return user;
     } finally {
       const end = this.clock.now();
-      this.byAccount.end(account, outcome, end);
-      this.byClient.end(clientAddress, outcome, end);
+      if (shared) {
+        await shared.counts
+          .end(account, clientAddress, outcome, end)
+          .catch((error: unknown) =>
+            this.logger?.warn({ err: error }, 'login throttle: failure not counted in redis'),
+          );
+      } else {
+        this.byAccount.end(account, outcome, end);
+        this.byClient.end(clientAddress, outcome, end);
+      }
+    }
+  }
+
+  /** The shared windows' verdict, or undefined (no Redis, or out of reach: count in memory). */
+  private async beginShared(
+    account: string,
+    clientAddress: string,
+    now: number,
+  ): Promise<{ counts: RedisFailureCounts; waitMs: number } | undefined> {
+    const counts = this.shared;
+    if (!counts) return undefined;
+    try {
+      return { counts, waitMs: await counts.begin(account, clientAddress, now) };
+    } catch (error) {
+      this.logger?.warn({ err: error }, 'login throttle: redis out of reach, counting in this instance');
+      return undefined;
     }
   }
 }
