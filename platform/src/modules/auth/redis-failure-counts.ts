@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../../common/logging/logger';
+import { connectRedis } from '../../common/redis/redis-client';
 import type { FailureLimit } from './login-throttle';
 
 /** An attempt being checked holds its slot at most this long (an instance killed mid-check). */
@@ -77,27 +78,7 @@ export class RedisFailureCounts {
     limits: { account: FailureLimit; client: FailureLimit },
     logger: Logger,
   ): Promise<RedisFailureCounts> {
-    const { createClient } = await import('redis'); // loads only where used
-    let connected = false;
-    const client = createClient({
-      url: redisUrl,
-      socket: {
-        connectTimeout: 5_000,
-        // At start an unreachable Redis is a configuration error; once running, ride out restarts.
-        reconnectStrategy: (retries: number) =>
-          !connected && retries >= 5
-            ? new Error(`REDIS_URL: cannot reach Redis at ${new URL(redisUrl).host}`)
-            : Math.min(200 * (retries + 1), 2_000),
-      },
-    });
-    client.on('error', (error: Error) => logger.warn({ err: error.message }, 'login throttle redis error'));
-    try {
-      await client.connect();
-      connected = true;
-    } catch (error) {
-      client.destroy();
-      throw error;
-    }
+    const client = await connectRedis(redisUrl, logger, 'login throttle');
     return new RedisFailureCounts(client, limits.account, limits.client);
   }
 
