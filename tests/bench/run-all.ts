@@ -165,9 +165,11 @@ const SOAK_ALARM_DEVICES = 100;
  * 30 min, while 100 more washers publish paced windows with error events (publish → alarm) and
  * the platform's memory is sampled every 30 s. `--quick`: 1,000 devices for 90 s.
  */
-async function benchSoakRun(plan: Plan) {
+async function benchSoakRun(plan: Plan, influxUrl?: string) {
   const devices = plan.quick ? 1_000 : SOAK_DEVICES;
-  await withPlatform({ TELEMETRY_PUSH_INTERVAL_MS: '1000' }, async (platform) => {
+  const env: Record<string, string> = { TELEMETRY_PUSH_INTERVAL_MS: '1000' };
+  if (influxUrl) env.INFLUX_URL = influxUrl;
+  await withPlatform(env, async (platform) => {
     log(`soak: provisioning ${devices} + ${SOAK_ALARM_DEVICES} devices`);
     // one call, so the serials (BENCH-<index>) never repeat
     const provisioned = await provisionDevices(platform, [
@@ -177,8 +179,8 @@ async function benchSoakRun(plan: Plan) {
     await withWorker('fleet', ['--expose-gc'], (fleet) =>
       withWorker('load-generator', [], (generator) =>
         withWorker('socket-listener', [], async (listener) => {
-          emit(
-            await benchSoak(
+          emit({
+            ...(await benchSoak(
               platform,
               { fleet, generator, listener },
               provisioned.slice(0, devices),
@@ -192,8 +194,9 @@ async function benchSoakRun(plan: Plan) {
                 alarmGapS: plan.quick ? 10 : 60,
                 eventEvery: 50,
               },
-            ),
-          );
+            )),
+            store: influxUrl ? 'influxdb' : 'embedded',
+          });
         }),
       ),
     );
@@ -434,8 +437,10 @@ async function main(): Promise<void> {
           repeats: plan.quick ? 1 : 3,
         }),
       );
-    // 30 minutes: only when asked for by name (`--only soak`), never in a plain `npm run bench`
+    // 30 minutes: only when asked for by name (`--only soak`, embedded store; `--only soak-influxdb`,
+    // telemetry in InfluxDB), never in a plain `npm run bench`
     if (plan.only.some((prefix) => prefix.length > 0 && 'soak'.startsWith(prefix))) await benchSoakRun(plan);
+    if (plan.only.includes('soak-influxdb')) await benchSoakRun(plan, (await influx()).url);
   } finally {
     await influxd?.stop();
     log(`done in ${Math.round((Date.now() - startedMs) / 1000)} s`);
