@@ -14,6 +14,7 @@ import type { Alarm, CommandMessage, CreatedDevice, DeviceView, TelemetryEvent }
 import { topics } from '../../contracts/src';
 import { MqttGateway } from '../../gateway/src';
 import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
+import { DetectorStatesRepository } from '../../platform/src/modules/diagnostics/detector-states.repository';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 import { createDatabase, startPostgres, type PostgresServer } from '../support/postgres-server';
 import { startRedis, type RedisServer } from '../support/redis-server';
@@ -200,6 +201,12 @@ describe('scale-out over Redis', () => {
     const learntOnA = await a.platform.app.get(AnomalyWatchService).detectorReadings(device.id);
     expect(learntOnA).toBeGreaterThanOrEqual(31);
     expect(await b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(0);
+    // a checkpoint saves what A learnt while the device is still on A (a SIGKILL of A loses no more)
+    expect(await a.platform.app.get(AnomalyWatchService).checkpoint()).toBe(1);
+    const checkpointed = await a.platform.app.get(DetectorStatesRepository).find(device.id);
+    expect(checkpointed?.state.readings).toBe(learntOnA);
+    // nothing learnt since: the next checkpoint saves nothing
+    expect(await a.platform.app.get(AnomalyWatchService).checkpoint()).toBe(0);
     await onA.endAsync();
     await waitFor(
       async () =>

@@ -51,6 +51,14 @@ describe('the detection engine', () => {
       );
       expect(worker.decisions).toEqual(main.decisions);
       expect(await worker.engine.readings('w-1')).toBe(360);
+      // a checkpoint takes each device that learnt since it was last taken, once
+      const first = await worker.engine.checkpoint(1);
+      const rest = await worker.engine.checkpoint(10);
+      expect([...first, ...rest].map((c) => c.deviceId).sort()).toEqual(['w-1', 'w-2']);
+      expect((JSON.parse(first[0].stateJson) as { readings: number }).readings).toBe(360);
+      expect(await worker.engine.checkpoint(10)).toEqual([]);
+      worker.engine.observe({ ...readings()[0], tsMs: T0 + 400 * 60_000 });
+      expect((await worker.engine.checkpoint(10)).map((c) => c.deviceId)).toEqual(['w-1']);
     } finally {
       await worker.engine.close();
       await main.engine.close();

@@ -47,15 +47,29 @@ export interface DetectionEngine {
   restoreState(deviceId: string, state: OnlineDetectorState): void;
   /** Readings the device's detector has learnt from. */
   readings(deviceId: string): Promise<number>;
+  /**
+   * Up to `max` devices whose detector learnt since its state was last taken (here or by
+   * saveState), with that state as JSON; they count as saved from then on.
+   */
+  checkpoint(max: number): Promise<DetectorCheckpoint[]>;
   /** Resolves once everything given so far has been taken in. */
   settled(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A device's detector state, taken for a checkpoint. */
+export interface DetectorCheckpoint {
+  deviceId: string;
+  /** JSON of its OnlineDetectorState (made in the detection thread). */
+  stateJson: string;
 }
 
 /** The work itself, the same in either thread. */
 class DetectionCore {
   private readonly pool: DetectorPool;
   private readonly rule: AnomalyAlarmRule;
+  /** Devices that learnt since their state was last taken, oldest first. */
+  private readonly unsaved = new Set<string>();
 
   constructor(rule: DetectionEngineOptions['rule']) {
     this.pool = new DetectorPool({ maxDevices: rule.maxDevices });
@@ -64,6 +78,7 @@ class DetectionCore {
 
   observe(reading: DetectionReading): DetectionDecision | undefined {
     const output = this.pool.update(reading.deviceId, reading.tsMs, reading.metrics);
+    this.unsaved.add(reading.deviceId);
     const action = this.rule.observe(reading.deviceId, reading.tsMs, output, reading.metrics);
     if (action === 'none') return undefined;
     const normalModelScore = this.rule.normalModelScore(reading.deviceId, reading.tsMs);
@@ -75,7 +90,20 @@ class DetectionCore {
   }
 
   saveState(deviceId: string): OnlineDetectorState | undefined {
+    this.unsaved.delete(deviceId);
     return this.pool.has(deviceId) ? this.pool.get(deviceId).toJSON() : undefined;
+  }
+
+  checkpoint(max: number): DetectorCheckpoint[] {
+    const taken: DetectorCheckpoint[] = [];
+    for (const deviceId of this.unsaved) {
+      if (taken.length >= max) break;
+      this.unsaved.delete(deviceId);
+      // dropped from the pool meanwhile (DETECTOR_MAX_DEVICES): nothing left to save
+      if (this.pool.has(deviceId))
+        taken.push({ deviceId, stateJson: JSON.stringify(this.pool.get(deviceId).toJSON()) });
+    }
+    return taken;
   }
 
   restoreState(deviceId: string, state: OnlineDetectorState): void {
@@ -92,7 +120,8 @@ type Request =
   | { kind: 'normal-model-score'; id: number; deviceId: string; tsMs: number; anomalyScore: number }
   | { kind: 'save'; id: number; deviceId: string }
   | { kind: 'restore'; id: number; deviceId: string; state: OnlineDetectorState }
-  | { kind: 'readings'; id: number; deviceId: string };
+  | { kind: 'readings'; id: number; deviceId: string }
+  | { kind: 'checkpoint'; id: number; max: number };
 
 type Reply =
   | { kind: 'observed'; id: number; decisions: DetectionDecision[] }
@@ -126,6 +155,10 @@ class InlineDetection implements DetectionEngine {
 
   readings(deviceId: string): Promise<number> {
     return Promise.resolve(this.core.readings(deviceId));
+  }
+
+  checkpoint(max: number): Promise<DetectorCheckpoint[]> {
+    return Promise.resolve(this.core.checkpoint(max));
   }
 
   settled(): Promise<void> {
@@ -207,6 +240,11 @@ class ThreadDetection implements DetectionEngine {
   readings(deviceId: string): Promise<number> {
     if (this.fallback) return this.fallback.readings(deviceId);
     return this.request<number>((id) => ({ kind: 'readings', id, deviceId }));
+  }
+
+  checkpoint(max: number): Promise<DetectorCheckpoint[]> {
+    if (this.fallback) return this.fallback.checkpoint(max);
+    return this.request<DetectorCheckpoint[]>((id) => ({ kind: 'checkpoint', id, max }));
   }
 
   settled(): Promise<void> {
@@ -319,6 +357,8 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
           return answer(request.id, null);
         case 'readings':
           return answer(request.id, core.readings(request.deviceId));
+        case 'checkpoint':
+          return answer(request.id, core.checkpoint(request.max));
       }
     } catch (error) {
       port.postMessage({

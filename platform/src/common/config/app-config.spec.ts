@@ -24,6 +24,9 @@ describe('loadConfig', () => {
     expect(loadConfig({}).detectionThread).toBe('worker');
     expect(loadConfig({ DETECTION_THREAD: 'main' }).detectionThread).toBe('main');
     expect(() => loadConfig({ DETECTION_THREAD: 'gpu' })).toThrow(/DETECTION_THREAD: worker or main/);
+    expect(loadConfig({}).detectorCheckpointMs).toBe(300_000);
+    expect(loadConfig({ DETECTOR_CHECKPOINT_MS: '0' }).detectorCheckpointMs).toBe(0);
+    expect(() => loadConfig({ DETECTOR_CHECKPOINT_MS: '-1' })).toThrow(/DETECTOR_CHECKPOINT_MS/);
   });
 
   it('reads the telemetry retention keys, with defaults, and names a bad value', () => {

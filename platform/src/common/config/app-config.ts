@@ -70,6 +70,7 @@ export const envSchema = z.object({
   NO_DATA_AFTER_INTERVALS: z.coerce.number().min(1).max(1000).default(3),
   DETECTOR_MAX_DEVICES: z.coerce.number().int().min(1).default(20_000),
   DETECTION_THREAD: z.enum(['worker', 'main'], { message: 'worker or main' }).default('worker'),
+  DETECTOR_CHECKPOINT_MS: z.coerce.number().int().min(0).default(300_000),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
   MODELS_DIR: z.string().min(1).optional(),
   /** Candidate fleet model versions: <dir>/<type>/v<N>/{autoencoder,fault}. Default DATA_DIR/models. */
@@ -231,6 +232,8 @@ export interface AppConfig {
   detectorMaxDevices: number;
   /** Where the online detector and the anomaly rule run: a worker thread (a second core), or the main thread. */
   detectionThread: 'worker' | 'main';
+  /** Scale-out: how often busy devices' detector states are saved (0: only when a device leaves). */
+  detectorCheckpointMs: number;
   /**
    * How much faster than real time the devices' behaviour runs, for the learned models: 1 for
    * real appliances; by default SIM_TIME_SCALE when `npm start` simulates the fleet.
@@ -329,6 +332,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     noDataAfterIntervals: e.NO_DATA_AFTER_INTERVALS,
     detectorMaxDevices: e.DETECTOR_MAX_DEVICES,
     detectionThread: e.DETECTION_THREAD,
+    detectorCheckpointMs: e.DETECTOR_CHECKPOINT_MS,
     modelTimeScale: e.MODEL_TIME_SCALE ?? (e.SIM_DEVICES > 0 ? e.SIM_TIME_SCALE : 1),
     modelsDir: e.MODELS_DIR,
     modelStoreDir: path.resolve(e.MODEL_STORE_DIR ?? path.join(e.DATA_DIR, 'models')),

@@ -17,6 +17,8 @@ import { DetectorStatesRepository } from './detector-states.repository';
 
 export const ANOMALY_CAUSE: AlarmCause = { kind: 'anomaly' };
 const TOP_METRICS = 3;
+/** Devices whose detector state one checkpoint step takes and saves (arrivals wait at most one step). */
+const CHECKPOINT_STEP_DEVICES = 100;
 
 /**
  * Runs the online detector (the same one `npm run detect` runs) on every device's live readings
@@ -42,6 +44,8 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
   private readingsScored = 0;
   /** Scale-out: detector states saved and read back, one at a time, in order. */
   private readonly stateWrites = new SerialQueue();
+  private checkpointTimer?: NodeJS.Timeout;
+  private checkpointing?: Promise<number>;
 
   constructor(
     private readonly alarms: AlarmsService,
@@ -80,11 +84,21 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
           online ? this.takeUpState(deviceId) : this.saveState(deviceId),
         ),
       );
+      if (this.config.detectorCheckpointMs > 0) {
+        this.checkpointTimer = setInterval(() => {
+          this.checkpoint().catch((error: unknown) =>
+            this.logger.warn({ err: error }, 'checkpointing the detector states failed'),
+          );
+        }, this.config.detectorCheckpointMs);
+        this.checkpointTimer.unref();
+      }
     }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.checkpointTimer);
     for (const off of this.unsubscribe) off();
+    await this.checkpointing?.catch(() => undefined);
     await this.engine.settled();
     await this.stateWrites.settled();
     await this.engine.close();
@@ -117,6 +131,30 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
       .catch((error: unknown) =>
         this.logger.warn({ err: error, deviceId }, 'saving the detector state of a device failed'),
       );
+  }
+
+  /**
+   * Scale-out: saves what each device's detector learnt since its state was last saved (every
+   * DETECTOR_CHECKPOINT_MS), so that an instance killed with SIGKILL loses at most one interval of
+   * learning. In steps of CHECKPOINT_STEP_DEVICES devices between the other saves and read-backs.
+   * One at a time; resolves with the number of devices saved.
+   */
+  checkpoint(): Promise<number> {
+    this.checkpointing ??= (async () => {
+      let saved = 0;
+      for (;;) {
+        const step = await this.stateWrites.run(async () => {
+          const taken = await this.engine.checkpoint(CHECKPOINT_STEP_DEVICES);
+          for (const { deviceId, stateJson } of taken) {
+            await this.states.saveJson(deviceId, stateJson, this.clock.now());
+          }
+          return taken.length;
+        });
+        saved += step;
+        if (step < CHECKPOINT_STEP_DEVICES) return saved;
+      }
+    })().finally(() => (this.checkpointing = undefined));
+    return this.checkpointing;
   }
 
   private takeUpState(deviceId: string): void {

@@ -7,11 +7,16 @@ import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 export class DetectorStatesRepository {
   constructor(@Inject(SQL_CLIENT) private readonly db: SqlClient) {}
 
-  async save(deviceId: string, state: OnlineDetectorState, savedAtMs: number): Promise<void> {
+  save(deviceId: string, state: OnlineDetectorState, savedAtMs: number): Promise<void> {
+    return this.saveJson(deviceId, JSON.stringify(state), savedAtMs);
+  }
+
+  /** `stateJson`: an OnlineDetectorState as JSON (a checkpoint's, made in the detection thread). */
+  async saveJson(deviceId: string, stateJson: string, savedAtMs: number): Promise<void> {
     await this.db.query(
       `INSERT INTO detector_states (device_id, state, saved_at) VALUES ($1, $2, $3)
        ON CONFLICT (device_id) DO UPDATE SET state = EXCLUDED.state, saved_at = EXCLUDED.saved_at`,
-      [deviceId, JSON.stringify(state), savedAtMs],
+      [deviceId, stateJson, savedAtMs],
     );
   }
 
