@@ -79,14 +79,12 @@ export class AnomalyLikelihood {
   }
 
   toJSON(): AnomalyLikelihoodState {
-    return {
-      n: this.n,
-      ring: Array.from(this.ring),
-      pos: this.pos,
-      sum: this.sum,
-      mean: this.mean,
-      variance: this.variance,
-    };
+    return { ...this.scalarState(), ring: Array.from(this.ring) };
+  }
+
+  /** The state but its ring (which an owner that holds the ring's storage saves itself). */
+  scalarState(): Omit<AnomalyLikelihoodState, 'ring'> {
+    return { n: this.n, pos: this.pos, sum: this.sum, mean: this.mean, variance: this.variance };
   }
 
   static fromJSON(options: AnomalyLikelihoodOptions, state: AnomalyLikelihoodState): AnomalyLikelihood {
@@ -97,11 +95,15 @@ export class AnomalyLikelihood {
 
   /** Takes up a saved state in place (its ring storage stays where it is). */
   restore(state: AnomalyLikelihoodState): void {
-    const window = this.options.shortWindow;
-    this.n = state.n;
     this.ring.fill(0);
-    this.ring.set(state.ring.slice(0, window));
-    this.pos = state.pos % window;
+    this.ring.set(state.ring.slice(0, this.options.shortWindow));
+    this.restoreScalars(state);
+  }
+
+  /** Takes up a saved state but its ring, which the owner restored in its storage. */
+  restoreScalars(state: Omit<AnomalyLikelihoodState, 'ring'>): void {
+    this.n = state.n;
+    this.pos = state.pos % this.options.shortWindow;
     this.sum = state.sum;
     this.mean = state.mean;
     this.variance = state.variance;

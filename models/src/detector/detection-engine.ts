@@ -4,7 +4,12 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { REPO_ROOT } from '../model-paths';
 import { AnomalyAlarmRule, type AnomalyAlarmRuleOptions } from './anomaly-alarm-rule';
 import { DetectorPool } from './detector-pool';
-import { OnlineDetector, type DetectorOutput, type OnlineDetectorState } from './online-detector';
+import {
+  OnlineDetector,
+  type DetectorOutput,
+  type PackedOnlineDetectorState,
+  type SavedDetectorState,
+} from './online-detector';
 
 /** One accepted reading of a device. */
 export interface DetectionReading {
@@ -43,8 +48,8 @@ export interface DetectionEngine {
   /** The type's model scored the device's window: true when that score raises the warning by itself. */
   noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): Promise<boolean>;
   /** What the device's detector has learnt, after every reading given before; undefined if it has none. */
-  saveState(deviceId: string): Promise<OnlineDetectorState | undefined>;
-  restoreState(deviceId: string, state: OnlineDetectorState): void;
+  saveState(deviceId: string): Promise<PackedOnlineDetectorState | undefined>;
+  restoreState(deviceId: string, state: SavedDetectorState): void;
   /** Readings the device's detector has learnt from. */
   readings(deviceId: string): Promise<number>;
   /**
@@ -60,7 +65,7 @@ export interface DetectionEngine {
 /** A device's detector state, taken for a checkpoint. */
 export interface DetectorCheckpoint {
   deviceId: string;
-  /** JSON of its OnlineDetectorState (made in the detection thread). */
+  /** JSON of its packed state (made in the detection thread). */
   stateJson: string;
 }
 
@@ -89,9 +94,9 @@ class DetectionCore {
     return this.rule.noteNormalModelScore(deviceId, tsMs, anomalyScore);
   }
 
-  saveState(deviceId: string): OnlineDetectorState | undefined {
+  saveState(deviceId: string): PackedOnlineDetectorState | undefined {
     this.unsaved.delete(deviceId);
-    return this.pool.has(deviceId) ? this.pool.get(deviceId).toJSON() : undefined;
+    return this.pool.has(deviceId) ? this.pool.get(deviceId).toPackedJSON() : undefined;
   }
 
   checkpoint(max: number): DetectorCheckpoint[] {
@@ -101,12 +106,12 @@ class DetectionCore {
       this.unsaved.delete(deviceId);
       // dropped from the pool meanwhile (DETECTOR_MAX_DEVICES): nothing left to save
       if (this.pool.has(deviceId))
-        taken.push({ deviceId, stateJson: JSON.stringify(this.pool.get(deviceId).toJSON()) });
+        taken.push({ deviceId, stateJson: JSON.stringify(this.pool.get(deviceId).toPackedJSON()) });
     }
     return taken;
   }
 
-  restoreState(deviceId: string, state: OnlineDetectorState): void {
+  restoreState(deviceId: string, state: SavedDetectorState): void {
     this.pool.restore(deviceId, OnlineDetector.fromJSON(state));
   }
 
@@ -119,7 +124,7 @@ type Request =
   | { kind: 'observe'; id: number; readings: DetectionReading[] }
   | { kind: 'normal-model-score'; id: number; deviceId: string; tsMs: number; anomalyScore: number }
   | { kind: 'save'; id: number; deviceId: string }
-  | { kind: 'restore'; id: number; deviceId: string; state: OnlineDetectorState }
+  | { kind: 'restore'; id: number; deviceId: string; state: SavedDetectorState }
   | { kind: 'readings'; id: number; deviceId: string }
   | { kind: 'checkpoint'; id: number; max: number };
 
@@ -145,11 +150,11 @@ class InlineDetection implements DetectionEngine {
     return Promise.resolve(this.core.noteNormalModelScore(deviceId, tsMs, anomalyScore));
   }
 
-  saveState(deviceId: string): Promise<OnlineDetectorState | undefined> {
+  saveState(deviceId: string): Promise<PackedOnlineDetectorState | undefined> {
     return Promise.resolve(this.core.saveState(deviceId));
   }
 
-  restoreState(deviceId: string, state: OnlineDetectorState): void {
+  restoreState(deviceId: string, state: SavedDetectorState): void {
     this.core.restoreState(deviceId, state);
   }
 
@@ -225,14 +230,14 @@ class ThreadDetection implements DetectionEngine {
     return this.request<boolean>((id) => ({ kind: 'normal-model-score', id, deviceId, tsMs, anomalyScore }));
   }
 
-  saveState(deviceId: string): Promise<OnlineDetectorState | undefined> {
+  saveState(deviceId: string): Promise<PackedOnlineDetectorState | undefined> {
     if (this.fallback) return this.fallback.saveState(deviceId);
-    return this.request<OnlineDetectorState | null>((id) => ({ kind: 'save', id, deviceId })).then(
+    return this.request<PackedOnlineDetectorState | null>((id) => ({ kind: 'save', id, deviceId })).then(
       (state) => state ?? undefined,
     );
   }
 
-  restoreState(deviceId: string, state: OnlineDetectorState): void {
+  restoreState(deviceId: string, state: SavedDetectorState): void {
     if (this.fallback) return this.fallback.restoreState(deviceId, state);
     void this.request((id) => ({ kind: 'restore', id, deviceId, state })).catch(() => undefined);
   }

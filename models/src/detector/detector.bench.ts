@@ -8,8 +8,9 @@ export interface DetectorBenchResult {
   readingsPerS: number;
   metrics: number;
   readings: number;
-  /** Saved state (JSON) per metric. */
+  /** Saved state per metric: toJSON's, and the packed form instances save. */
   stateBytesPerMetric: number;
+  packedStateBytesPerMetric: number;
   /** Memory one 5-metric device's detector holds, after a full GC: JS heap and array buffers. */
   heapBytesPerDevice: number;
   arrayBufferBytesPerDevice: number;
@@ -33,6 +34,7 @@ export function benchDetector(readings = 100_000): DetectorBenchResult {
   for (let i = 0; i < readings; i++) d.update(t0 + i * 60_000, rows[i % rows.length]);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const stateBytesPerMetric = Buffer.byteLength(JSON.stringify(d.toJSON())) / names.length;
+  const packedStateBytesPerMetric = Buffer.byteLength(JSON.stringify(d.toPackedJSON())) / names.length;
   const memory = memoryPerDetector(names, rows[0]);
   return {
     name: 'detector-throughput',
@@ -40,6 +42,7 @@ export function benchDetector(readings = 100_000): DetectorBenchResult {
     metrics: names.length,
     readings,
     stateBytesPerMetric: Math.round(stateBytesPerMetric),
+    packedStateBytesPerMetric: Math.round(packedStateBytesPerMetric),
     heapBytesPerDevice: memory.heap,
     arrayBufferBytesPerDevice: memory.arrayBuffers,
   };

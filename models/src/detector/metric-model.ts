@@ -1,4 +1,4 @@
-import { AnomalyLikelihood, AnomalyLikelihoodState } from './anomaly-likelihood';
+import { AnomalyLikelihood, type AnomalyLikelihoodState } from './anomaly-likelihood';
 import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
@@ -51,6 +51,19 @@ export interface MetricModelState {
   likelihoods: AnomalyLikelihoodState[];
 }
 
+/**
+ * The same state packed (detector state version 3): the scalars as they are, and the metric's
+ * buffer (likelihood rings as float64, profiles and transitions as float32, counts as uint16, in
+ * the machine's byte order, little-endian on x86 and ARM) in base64: ≈ 5 KB instead of ≈ 15 KB.
+ */
+export interface PackedMetricModelState extends Omit<
+  MetricModelState,
+  'dayMean' | 'dayDev' | 'dayVisits' | 'weekMean' | 'weekDev' | 'weekWeeks' | 'transitions' | 'likelihoods'
+> {
+  likelihoods: Omit<AnomalyLikelihoodState, 'ring'>[];
+  buffer: string;
+}
+
 /** State written before the weekly profile existed (detector state version 1). */
 export type MetricModelStateV1 = Omit<
   MetricModelState,
@@ -101,6 +114,8 @@ export class MetricModel {
   private readonly transAt: number;
   /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 65,535. */
   private readonly counts: Uint16Array;
+  /** The one allocation behind the rings, `prof` and `counts`. */
+  private readonly buffer: ArrayBuffer;
   /** The visit in progress: bucket, last reading, readings, sum of values, sum of abs deviations. */
   private visitBucket = -1;
   private visitTsMs = NaN;
@@ -127,6 +142,7 @@ export class MetricModel {
     // One buffer: the likelihoods' rings (Float64), the profiles (Float32), the counts (Uint16).
     const ringBytes = FEATURES * ring * 8;
     const buffer = new ArrayBuffer(ringBytes + floats * 4 + (day + week) * 2);
+    this.buffer = buffer;
     this.prof = new Float32Array(buffer, ringBytes, floats);
     this.counts = new Uint16Array(buffer, ringBytes + floats * 4, day + week);
     this.likelihoods = Array.from(
@@ -301,6 +317,28 @@ export class MetricModel {
 
   toJSON(): MetricModelState {
     return {
+      ...this.scalarState(),
+      dayMean: this.section(0, this.dayDevAt),
+      dayDev: this.section(this.dayDevAt, this.weekMeanAt),
+      dayVisits: Array.from(this.counts.subarray(0, this.cfg.dayBuckets)),
+      weekMean: this.section(this.weekMeanAt, this.weekDevAt),
+      weekDev: this.section(this.weekDevAt, this.transAt),
+      weekWeeks: Array.from(this.counts.subarray(this.cfg.dayBuckets)),
+      transitions: this.section(this.transAt, this.prof.length),
+      likelihoods: this.likelihoods.map((l) => l.toJSON()),
+    };
+  }
+
+  toPacked(): PackedMetricModelState {
+    return {
+      ...this.scalarState(),
+      likelihoods: this.likelihoods.map((l) => l.scalarState()),
+      buffer: Buffer.from(this.buffer).toString('base64'),
+    };
+  }
+
+  private scalarState(): Omit<PackedMetricModelState, 'likelihoods' | 'buffer'> {
+    return {
       n: this.n,
       lastTsMs: isFinite(this.lastTsMs) ? this.lastTsMs : null,
       dtMs: isFinite(this.dtMs) ? this.dtMs : null,
@@ -312,21 +350,48 @@ export class MetricModel {
       dayError: isFinite(this.dayError) ? this.dayError : null,
       min: isFinite(this.min) ? this.min : null,
       max: isFinite(this.max) ? this.max : null,
-      dayMean: this.section(0, this.dayDevAt),
-      dayDev: this.section(this.dayDevAt, this.weekMeanAt),
-      dayVisits: Array.from(this.counts.subarray(0, this.cfg.dayBuckets)),
-      weekMean: this.section(this.weekMeanAt, this.weekDevAt),
-      weekDev: this.section(this.weekDevAt, this.transAt),
-      weekWeeks: Array.from(this.counts.subarray(this.cfg.dayBuckets)),
       visitBucket: this.visitBucket,
       visitTsMs: isFinite(this.visitTsMs) ? this.visitTsMs : null,
       visitReadings: this.visitReadings,
       visitSum: this.visitSum,
       visitAbs: this.visitAbs,
       lastBin: this.lastBin,
-      transitions: this.section(this.transAt, this.prof.length),
-      likelihoods: this.likelihoods.map((l) => l.toJSON()),
     };
+  }
+
+  /** Restores a model from toPacked(); the configuration must be the one it was packed with. */
+  static fromPacked(state: PackedMetricModelState, cfg: DetectorConfig = DETECTOR_CONFIG): MetricModel {
+    const m = new MetricModel(cfg);
+    const bytes = Buffer.from(state.buffer, 'base64');
+    if (bytes.length !== m.buffer.byteLength) {
+      throw new Error(
+        `packed detector state of ${bytes.length} bytes, this configuration holds ${m.buffer.byteLength}`,
+      );
+    }
+    new Uint8Array(m.buffer).set(bytes);
+    m.restoreScalars(state);
+    state.likelihoods.forEach((l, i) => m.likelihoods[i]?.restoreScalars(l));
+    return m;
+  }
+
+  private restoreScalars(state: Omit<PackedMetricModelState, 'likelihoods' | 'buffer'>): void {
+    this.n = state.n;
+    this.lastTsMs = state.lastTsMs ?? NaN;
+    this.dtMs = state.dtMs ?? NaN;
+    this.mean = state.mean;
+    this.absDev = state.absDev;
+    this.level = state.level;
+    this.residualScale = state.residualScale;
+    this.levelError = state.levelError;
+    this.dayError = state.dayError ?? Infinity;
+    this.min = state.min ?? Infinity;
+    this.max = state.max ?? -Infinity;
+    this.visitBucket = state.visitBucket;
+    this.visitTsMs = state.visitTsMs ?? NaN;
+    this.visitReadings = state.visitReadings;
+    this.visitSum = state.visitSum;
+    this.visitAbs = state.visitAbs;
+    this.lastBin = state.lastBin;
   }
 
   /** Restores a model; state of version 1 (no weekly profile) starts the weekly profile empty. */

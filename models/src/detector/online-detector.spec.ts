@@ -190,7 +190,7 @@ describe('OnlineDetector', () => {
       const again = restored.toJSON();
       expect(again.version).toBe(2);
       expect(again.models[0].weekWeeks.some((w) => w > 0)).toBe(true);
-      expect(() => OnlineDetector.fromJSON({ ...again, version: 3 } as unknown as State)).toThrow(/version/);
+      expect(() => OnlineDetector.fromJSON({ ...again, version: 4 } as unknown as State)).toThrow(/version/);
     });
   });
 
@@ -208,5 +208,25 @@ describe('OnlineDetector', () => {
       const r = { v: v[i], w: v[i] * 2 + (i % 7) };
       expect(restored.update(T0 + i * MIN, r)).toEqual(first.update(T0 + i * MIN, r));
     }
+  });
+
+  it('continues identically from its packed state, which is smaller', () => {
+    const v = noise(2000, 11).map((x, i) => (i === 1700 ? x + 25 : x));
+    const first = new OnlineDetector({ metrics: ['v', 'w'] });
+    for (let i = 0; i < 1200; i++) first.update(T0 + i * MIN, { v: v[i], w: v[i] * 3 - (i % 5) });
+    const packed = JSON.stringify(first.toPackedJSON());
+    expect(packed.length).toBeLessThan(JSON.stringify(first.toJSON()).length);
+    const restored = OnlineDetector.fromJSON(
+      JSON.parse(packed) as ReturnType<OnlineDetector['toPackedJSON']>,
+    );
+    expect(restored.toJSON()).toEqual(first.toJSON());
+    for (let i = 1200; i < 2000; i++) {
+      const r = { v: v[i], w: v[i] * 3 - (i % 5) };
+      expect(restored.update(T0 + i * MIN, r)).toEqual(first.update(T0 + i * MIN, r));
+    }
+    // a state packed with another configuration is refused, not misread
+    const state = JSON.parse(packed) as ReturnType<OnlineDetector['toPackedJSON']>;
+    state.models[0].buffer = state.models[0].buffer.slice(0, 40);
+    expect(() => OnlineDetector.fromJSON(state)).toThrow(/bytes/);
   });
 });

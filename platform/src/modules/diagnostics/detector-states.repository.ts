@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { OnlineDetectorState } from '../../../../models/src/detector/online-detector';
+import type { SavedDetectorState } from '../../../../models/src/detector/online-detector';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 
 /** Scale-out: a device's online-detector state, as the instance it last left saved it. */
@@ -7,11 +7,11 @@ import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 export class DetectorStatesRepository {
   constructor(@Inject(SQL_CLIENT) private readonly db: SqlClient) {}
 
-  save(deviceId: string, state: OnlineDetectorState, savedAtMs: number): Promise<void> {
+  save(deviceId: string, state: SavedDetectorState, savedAtMs: number): Promise<void> {
     return this.saveJson(deviceId, JSON.stringify(state), savedAtMs);
   }
 
-  /** `stateJson`: an OnlineDetectorState as JSON (a checkpoint's, made in the detection thread). */
+  /** `stateJson`: an SavedDetectorState as JSON (a checkpoint's, made in the detection thread). */
   async saveJson(deviceId: string, stateJson: string, savedAtMs: number): Promise<void> {
     await this.db.query(
       `INSERT INTO detector_states (device_id, state, saved_at) VALUES ($1, $2, $3)
@@ -20,14 +20,14 @@ export class DetectorStatesRepository {
     );
   }
 
-  async find(deviceId: string): Promise<{ state: OnlineDetectorState; savedAtMs: number } | undefined> {
-    const rows = await this.db.query<{ state: OnlineDetectorState | string; saved_at: string | number }>(
+  async find(deviceId: string): Promise<{ state: SavedDetectorState; savedAtMs: number } | undefined> {
+    const rows = await this.db.query<{ state: SavedDetectorState | string; saved_at: string | number }>(
       'SELECT state, saved_at FROM detector_states WHERE device_id = $1',
       [deviceId],
     );
     const row = rows[0];
     if (!row) return undefined;
-    const state = typeof row.state === 'string' ? (JSON.parse(row.state) as OnlineDetectorState) : row.state;
+    const state = typeof row.state === 'string' ? (JSON.parse(row.state) as SavedDetectorState) : row.state;
     return { state, savedAtMs: Number(row.saved_at) };
   }
 }
