@@ -308,8 +308,8 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
       if (innerTo <= toMs && innerTo < rawCutoff) innerTo += width;
       addRaw(fromMs, Math.min(toMs, innerFrom - 1));
       const aggregateFrom = Math.max(innerFrom, this.rollupCutoffMs(level ?? 0));
-      for (let i = rollup.lowerBound(aggregateFrom); i < rollup.length && rollup.starts[i] < innerTo; i++) {
-        add(rollup.starts[i], rollup.sums[i], rollup.counts[i]);
+      for (let i = rollup.lowerBound(aggregateFrom); i < rollup.length && rollup.start(i) < innerTo; i++) {
+        add(rollup.start(i), rollup.sum(i), rollup.count(i));
       }
       if (innerTo <= toMs) addRaw(Math.max(innerTo, fromMs), toMs);
     }
@@ -415,11 +415,11 @@ export class EmbeddedTelemetryStore implements TelemetryStore {
             i * ROLLUP_RECORD_BYTES,
             series.id,
             level,
-            rollup.starts[i],
-            rollup.counts[i],
-            rollup.sums[i],
-            rollup.mins[i],
-            rollup.maxs[i],
+            rollup.start(i),
+            rollup.count(i),
+            rollup.sum(i),
+            rollup.min(i),
+            rollup.max(i),
           );
         }
         chunks.push(buffer);
