@@ -99,6 +99,18 @@ const SPREAD_FAST = 3;
  * covariance), so a device that ages gracefully stays healthy; an unhealthy regime never teaches
  * it. Works for one metric too (its level and variance). Memory: O(k²) typed arrays.
  */
+/**
+ * Shared by every model, so that a device's model does not carry arrays it uses only within one
+ * update (a typed array costs ≈ 200 bytes of headers however short): updates are synchronous, and
+ * each thread has its own.
+ */
+const SCRATCH_X = new Float64Array(MAX_REGIME_METRICS);
+const SCRATCH_R = new Float64Array(MAX_REGIME_METRICS);
+const SCRATCH_F = new Float64Array(FEATURES);
+/** The empty placeholder of every array not sized yet (nothing is ever written to it). */
+const NONE = new Float64Array(0);
+const NO_FLAGS = new Uint8Array(0);
+
 export class RegimeModel {
   private readonly cfg: RegimeConfig;
   private readonly fitAt: number;
@@ -109,35 +121,36 @@ export class RegimeModel {
   private lastTs = NaN;
   // learning sums: features×features, features×k, k×k
   private sff = new Float64Array(FEATURES * FEATURES);
-  private sfx = new Float64Array(0);
-  private sxx = new Float64Array(0);
-  private repeats = new Float64Array(0);
+  private sfx = NONE;
+  private sxx = NONE;
+  private repeats = NONE;
   /** The first reading: learning sums are of values relative to it (no cancellation on large levels). */
-  private ref = new Float64Array(0);
+  private ref = NONE;
   // learned model
   private fitted = false;
   private ready = false;
   private features = 1;
-  private coef = new Float64Array(0);
-  private offset = new Float64Array(0);
-  private cov = new Float64Array(0);
-  private inv = new Float64Array(0);
-  private stuckEligible = new Uint8Array(0);
+  private coef = NONE;
+  private offset = NONE;
+  private cov = NONE;
+  private inv = NONE;
+  private stuckEligible = NO_FLAGS;
   /** Healthy means of the four statistics (sums while calibrating). */
   private readonly healthyMean = new Float64Array(4);
   private calibrated = 0;
   // running state
-  private last = new Float64Array(0);
-  private runs = new Float64Array(0);
-  private zSlow = new Float64Array(0);
-  private zFast = new Float64Array(0);
+  private last = NONE;
+  private runs = NONE;
+  private zSlow = NONE;
+  private zFast = NONE;
   private readonly stat = new Float64Array(4);
   private unhealthy = false;
   private calm = 0;
   private sinceInverse = 0;
-  private readonly x = new Float64Array(MAX_REGIME_METRICS);
-  private readonly r = new Float64Array(MAX_REGIME_METRICS);
-  private readonly f = new Float64Array(FEATURES);
+  /** Scratch of one update (the reading, its residual, the time features), shared by every model. */
+  private readonly x = SCRATCH_X;
+  private readonly r = SCRATCH_R;
+  private readonly f = SCRATCH_F;
 
   constructor(config: Partial<RegimeConfig> = {}) {
     this.cfg = { ...REGIME_CONFIG, ...config };
