@@ -123,6 +123,8 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
    */
   private saveState(deviceId: string): void {
     const state = this.engine.saveState(deviceId);
+    // taken now (the state as the device leaves), written in turn; a failure is reported there
+    state.catch(() => undefined);
     void this.stateWrites
       .run(async () => {
         const saved = await state;
