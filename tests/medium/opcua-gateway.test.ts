@@ -13,6 +13,7 @@ import { parseGatewayConfig } from '../../gateway/src/edge/gateway-config';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform-fixture';
 import { waitFor } from '../support/wait-for';
+import { FaultPredictionService } from '../../platform/src/modules/diagnostics/fault-prediction.service';
 
 const healthyWasher = { drumVibrationMmS: 4, motorCurrentA: 2, waterTempC: 40, drainTimeS: 60, drumRpm: 800 };
 
@@ -31,6 +32,9 @@ describe('OPC UA appliances through the edge gateway', () => {
 
   beforeAll(async () => {
     t = await startTestPlatform();
+    // The platform loads its fleet models with its first reading, a second of this one process's
+    // time that would hold up the gateway's timers here (in production they are other processes).
+    await t.platform.app.get(FaultPredictionService).modelsReady();
     token = await t.login();
     washer = await t.provision(token, { type: 'washer', region: 'north', serial: 'OPC-W-1' });
     securedWasher = await t.provision(token, { type: 'washer', region: 'north', serial: 'OPC-W-2' });

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CreatedDevice } from '../../contracts/src';
 import { OpcuaApplianceServer, simNodeId } from '../../firmware-sim/src/opcua-server';
+import { FaultPredictionService } from '../../platform/src/modules/diagnostics/fault-prediction.service';
 import { EdgeGateway } from '../../gateway/src/edge/edge-gateway';
 import { parseGatewayConfig } from '../../gateway/src/edge/gateway-config';
 import { freePort } from '../support/free-port';
@@ -28,6 +29,9 @@ describe('edge gateway: the values of one moment in two publishes', () => {
 
   beforeAll(async () => {
     t = await startTestPlatform();
+    // The platform loads its fleet models with its first reading, a second of this one process's
+    // time that would hold up the gateway's timers here (in production they are other processes).
+    await t.platform.app.get(FaultPredictionService).modelsReady();
     const token = await t.login();
     device = await t.provision(token, { type: 'washer', region: 'north' });
     t.platform.core.events.on('telemetry.accepted', (r) => {

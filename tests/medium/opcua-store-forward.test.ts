@@ -14,6 +14,7 @@ import { CloudLink } from '../support/cloud-link';
 import { freePort } from '../support/free-port';
 import { startTestPlatform, type TestPlatform } from '../support/platform-fixture';
 import { waitFor } from '../support/wait-for';
+import { FaultPredictionService } from '../../platform/src/modules/diagnostics/fault-prediction.service';
 
 const washer = { drumVibrationMmS: 4, motorCurrentA: 2, waterTempC: 40, drainTimeS: 60 };
 
@@ -29,6 +30,9 @@ describe('edge gateway store and forward', () => {
 
   beforeAll(async () => {
     t = await startTestPlatform();
+    // The platform loads its fleet models with its first reading, a second of this one process's
+    // time that would hold up the gateway's timers here (in production they are other processes).
+    await t.platform.app.get(FaultPredictionService).modelsReady();
     token = await t.login();
     device = await t.provision(token, { type: 'washer', region: 'north' });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'opcua-spool-test-'));
