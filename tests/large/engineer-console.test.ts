@@ -275,4 +275,22 @@ describe('the support engineer console in the browser', () => {
     await page.getByTestId('fleet-table').waitFor();
     await checkPage(page, 'engineer-fleet-zh');
   }, 90_000);
+
+  it('opens the page the address names when it changes as the workspace first appears', async () => {
+    // A link followed the moment the signed-in frame appears (a bookmark opened as the app starts,
+    // a quick click) once left the workspace on the page it started with: the router listened to
+    // address changes only from after its first paint. Here the address changes right then.
+    const quick = await newPage(browser, { viewport: DESKTOP, locale: 'en-US' });
+    await quick.page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        if (!document.querySelector('[data-testid="main-nav"]')) return;
+        observer.disconnect();
+        window.location.hash = '#/parts';
+      }).observe(document, { childList: true, subtree: true });
+    });
+    await signIn(quick.page, product.baseUrl, ENGINEER.email, ENGINEER.password);
+    await quick.page.getByTestId('shipments-filter').waitFor();
+    expect(await quick.page.getByTestId('fleet-table').count()).toBe(0);
+    await quick.context.close();
+  }, 60_000);
 });

@@ -38,6 +38,8 @@ export function useHashPath(): string {
   useEffect(() => {
     const onChange = (): void => setPath(currentPath());
     window.addEventListener('hashchange', onChange);
+    // effects run after the first paint: an address changed since the first render is read now
+    onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return path;

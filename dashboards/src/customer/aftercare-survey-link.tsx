@@ -26,8 +26,13 @@ function currentSurveyLink(): SurveyLinkTarget | null {
 export function useSurveyLink(): SurveyLinkTarget | null {
   const [link, setLink] = useState(currentSurveyLink);
   useEffect(() => {
-    const onChange = (): void => setLink(currentSurveyLink());
+    const onChange = (): void => {
+      const next = currentSurveyLink();
+      setLink((shown) => (JSON.stringify(shown) === JSON.stringify(next) ? shown : next));
+    };
     window.addEventListener('hashchange', onChange);
+    // effects run after the first paint: an address changed since the first render is read now
+    onChange();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
   return link;
