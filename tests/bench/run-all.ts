@@ -166,7 +166,8 @@ const SOAK_ALARM_DEVICES = 100;
  * the platform's memory is sampled every 30 s. `--quick`: 1,000 devices for 90 s.
  */
 async function benchSoakRun(plan: Plan, influxUrl?: string) {
-  const devices = plan.quick ? 1_000 : SOAK_DEVICES;
+  // SOAK_DEVICES and SOAK_DURATION_S shorten an investigation run; the figures quoted use the defaults
+  const devices = Number(process.env.SOAK_DEVICES) || (plan.quick ? 1_000 : SOAK_DEVICES);
   const env: Record<string, string> = { TELEMETRY_PUSH_INTERVAL_MS: '1000' };
   if (influxUrl) env.INFLUX_URL = influxUrl;
   await withPlatform(env, async (platform) => {
@@ -186,7 +187,7 @@ async function benchSoakRun(plan: Plan, influxUrl?: string) {
               provisioned.slice(0, devices),
               provisioned.slice(devices),
               {
-                durationS: plan.quick ? 90 : 1_800,
+                durationS: Number(process.env.SOAK_DURATION_S) || (plan.quick ? 90 : 1_800),
                 sampleEveryS: plan.quick ? 10 : 30,
                 connectRatePerS: 1_000,
                 alarmRatePerS: 100,

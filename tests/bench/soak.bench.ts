@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
 import type { TestPlatform } from '../support/platform-fixture';
 import {
   collectGarbage,
@@ -64,6 +65,17 @@ export interface SoakResult {
   rssPerDeviceAfterGcKb: number;
   heapPerDeviceAfterGcKb: number;
   simulatorRssPerDeviceKb: number;
+  /**
+   * The detection worker thread's own V8 heap and array buffers (in the RSS above, not in the
+   * main thread's heap figures); null when detection runs in the main thread.
+   */
+  detectionHeapMedianMb: number | null;
+  detectionHeapSlopeMbPerH: number | null;
+  detectionHeapPerDeviceKb: number | null;
+  detectionArrayBuffersMedianMb: number | null;
+  /** RSS less the main heap, the detection heap and both threads' array buffers: native memory. */
+  nativeMedianMb: number;
+  nativeSlopeMbPerH: number;
   /** Telemetry the broker PUBACKed, the fleet's and the generator's. */
   fleetReadingsAcked: number;
   generatorReadingsAcked: number;
@@ -97,6 +109,9 @@ interface MemorySample {
   heapUsedMb: number;
   externalMb: number;
   arrayBuffersMb: number;
+  /** The detection worker's (0 before it starts; null without one). */
+  detectionHeapMb: number | null;
+  detectionArrayBuffersMb: number | null;
   connected: number;
   stored: number;
 }
@@ -124,6 +139,7 @@ export async function benchSoak(
 ): Promise<SoakResult> {
   const { fleet, generator, listener } = workers;
   const store = platform.platform.core.store;
+  const watch = platform.platform.app.get(AnomalyWatchService);
   // Warm-up: the first sixth of the run, at least one sample, and never before the whole fleet is connected.
   let warmupS = Math.max(run.durationS / 6, run.sampleEveryS);
 
@@ -155,19 +171,24 @@ export async function benchSoak(
       await sleep(Math.max(0, startedMs + k * run.sampleEveryS * 1000 - Date.now()));
       if (aborted) return;
       const memory = process.memoryUsage();
+      const detection = watch.detectsInWorker ? ((await watch.detectionMemory()) ?? null) : null;
       const sample: MemorySample = {
         elapsedS: round(elapsedS(), 1),
         rssMb: memory.rss / MB,
         heapUsedMb: memory.heapUsed / MB,
         externalMb: memory.external / MB,
         arrayBuffersMb: memory.arrayBuffers / MB,
+        detectionHeapMb: detection && detection.heapUsedBytes / MB,
+        detectionArrayBuffersMb: detection && detection.arrayBuffersBytes / MB,
         connected: await platform.metric('mqtt_clients_connected'),
         stored: (await store.count()) - countBefore,
       };
       samples.push(sample);
       log(
         `soak: ${sample.elapsedS} s${sample.elapsedS <= warmupS ? ' (warm-up)' : ''}: rss ${round(sample.rssMb)} MB, ` +
-          `heap ${round(sample.heapUsedMb)} MB, ${sample.connected} connected, ${sample.stored} stored`,
+          `heap ${round(sample.heapUsedMb)} MB` +
+          (sample.detectionHeapMb === null ? '' : `, detection heap ${round(sample.detectionHeapMb)} MB`) +
+          `, ${sample.connected} connected, ${sample.stored} stored`,
       );
     }
   })();
@@ -253,6 +274,9 @@ export async function benchSoak(
   const perDeviceKb = (afterBytes: number, beforeBytes: number, connected: number) =>
     round((afterBytes - beforeBytes) / connected / 1024, 2);
   const rssValues = steady.map((s) => s.rssMb);
+  const inWorker = steady.every((s) => s.detectionHeapMb !== null);
+  const native = (s: MemorySample) =>
+    s.rssMb - s.heapUsedMb - s.arrayBuffersMb - (s.detectionHeapMb ?? 0) - (s.detectionArrayBuffersMb ?? 0);
   return {
     name: 'soak',
     devices: fleetDevices.length,
@@ -278,6 +302,17 @@ export async function benchSoak(
     rssPerDeviceAfterGcKb: perDeviceKb(afterGc.rss, before.rss, connectedAtEnd),
     heapPerDeviceAfterGcKb: perDeviceKb(afterGc.heapUsed, before.heapUsed, connectedAtEnd),
     simulatorRssPerDeviceKb: started.rssPerDeviceKb,
+    detectionHeapMedianMb: inWorker ? Math.round(median((s) => s.detectionHeapMb ?? 0)) : null,
+    detectionHeapSlopeMbPerH: inWorker ? round(slopePerHour(steady, (s) => s.detectionHeapMb ?? 0)) : null,
+    // the worker starts with the first reading: its heap before the fleet is not there
+    detectionHeapPerDeviceKb: inWorker
+      ? perDeviceKb(median((s) => s.detectionHeapMb ?? 0) * MB, 0, connectedMin)
+      : null,
+    detectionArrayBuffersMedianMb: inWorker
+      ? Math.round(median((s) => s.detectionArrayBuffersMb ?? 0))
+      : null,
+    nativeMedianMb: Math.round(median(native)),
+    nativeSlopeMbPerH: round(slopePerHour(steady, native)),
     fleetReadingsAcked: counts.telemetryAcked,
     generatorReadingsAcked,
     readingsAcked,

@@ -59,6 +59,11 @@ describe('the detection engine', () => {
       expect(await worker.engine.checkpoint(10)).toEqual([]);
       worker.engine.observe({ ...readings()[0], tsMs: T0 + 400 * 60_000 });
       expect((await worker.engine.checkpoint(10)).map((c) => c.deviceId)).toEqual(['w-1']);
+      // the worker's own memory is told apart (the main thread's figures do not hold it)
+      const memory = await worker.engine.memory();
+      expect(memory?.heapUsedBytes).toBeGreaterThan(1_000_000);
+      expect(memory?.arrayBuffersBytes).toBeGreaterThan(0);
+      expect(await main.engine.memory()).toBeUndefined();
     } finally {
       await worker.engine.close();
       await main.engine.close();

@@ -59,7 +59,18 @@ export interface DetectionEngine {
   checkpoint(max: number): Promise<DetectorCheckpoint[]>;
   /** Resolves once everything given so far has been taken in. */
   settled(): Promise<void>;
+  /**
+   * The detection thread's own memory: undefined in the platform's thread, whose figures
+   * (`process.memoryUsage()`) already hold it.
+   */
+  memory(): Promise<DetectionMemory | undefined>;
   close(): Promise<void>;
+}
+
+/** The worker thread's V8 heap and array buffers (the process's RSS holds both). */
+export interface DetectionMemory {
+  heapUsedBytes: number;
+  arrayBuffersBytes: number;
 }
 
 /** A device's detector state, taken for a checkpoint. */
@@ -126,7 +137,8 @@ type Request =
   | { kind: 'save'; id: number; deviceId: string }
   | { kind: 'restore'; id: number; deviceId: string; state: SavedDetectorState }
   | { kind: 'readings'; id: number; deviceId: string }
-  | { kind: 'checkpoint'; id: number; max: number };
+  | { kind: 'checkpoint'; id: number; max: number }
+  | { kind: 'memory'; id: number };
 
 type Reply =
   | { kind: 'observed'; id: number; decisions: DetectionDecision[] }
@@ -168,6 +180,10 @@ class InlineDetection implements DetectionEngine {
 
   settled(): Promise<void> {
     return Promise.resolve();
+  }
+
+  memory(): Promise<DetectionMemory | undefined> {
+    return Promise.resolve(undefined);
   }
 
   close(): Promise<void> {
@@ -250,6 +266,13 @@ class ThreadDetection implements DetectionEngine {
   checkpoint(max: number): Promise<DetectorCheckpoint[]> {
     if (this.fallback) return this.fallback.checkpoint(max);
     return this.request<DetectorCheckpoint[]>((id) => ({ kind: 'checkpoint', id, max }));
+  }
+
+  memory(): Promise<DetectionMemory | undefined> {
+    if (this.fallback) return this.fallback.memory();
+    // nothing to measure before the worker has started
+    if (!this.worker) return Promise.resolve(undefined);
+    return this.request<DetectionMemory>((id) => ({ kind: 'memory', id }));
   }
 
   settled(): Promise<void> {
@@ -364,6 +387,14 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
           return answer(request.id, core.readings(request.deviceId));
         case 'checkpoint':
           return answer(request.id, core.checkpoint(request.max));
+        case 'memory': {
+          // in a worker, heapUsed and arrayBuffers are this thread's isolate's
+          const usage = process.memoryUsage();
+          return answer(request.id, {
+            heapUsedBytes: usage.heapUsed,
+            arrayBuffersBytes: usage.arrayBuffers,
+          } satisfies DetectionMemory);
+        }
       }
     } catch (error) {
       port.postMessage({

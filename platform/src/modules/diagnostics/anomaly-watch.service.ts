@@ -5,6 +5,7 @@ import {
   openDetectionEngine,
   type DetectionDecision,
   type DetectionEngine,
+  type DetectionMemory,
 } from '../../../../models/src/detector/detection-engine';
 import { FLEET_STEP_MS } from '../../../../models/src/fleet/fleet-features';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
@@ -173,6 +174,11 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
   /** Readings the device's online detector has learnt from (for tests and diagnostics). */
   detectorReadings(deviceId: string): Promise<number> {
     return this.engine.readings(deviceId);
+  }
+
+  /** The detection worker's own heap and array buffers; undefined when detection runs in this thread. */
+  detectionMemory(): Promise<DetectionMemory | undefined> {
+    return this.engine.memory();
   }
 
   /** Where detection runs (for /health and tests). */
