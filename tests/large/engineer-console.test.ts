@@ -281,12 +281,13 @@ describe('the support engineer console in the browser', () => {
     // a quick click) once left the workspace on the page it started with: the router listened to
     // address changes only from after its first paint. Here the address changes right then.
     const quick = await newPage(browser, { viewport: DESKTOP, locale: 'en-US' });
-    await quick.page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
+    // (the browser's code as text: these tests are type-checked without the DOM's types)
+    await quick.page.addInitScript({
+      content: `new MutationObserver((_, observer) => {
         if (!document.querySelector('[data-testid="main-nav"]')) return;
         observer.disconnect();
         window.location.hash = '#/parts';
-      }).observe(document, { childList: true, subtree: true });
+      }).observe(document, { childList: true, subtree: true });`,
     });
     await signIn(quick.page, product.baseUrl, ENGINEER.email, ENGINEER.password);
     await quick.page.getByTestId('shipments-filter').waitFor();
