@@ -109,7 +109,7 @@ interface MemorySample {
   heapUsedMb: number;
   externalMb: number;
   arrayBuffersMb: number;
-  /** The detection worker's (0 before it starts; null without one). */
+  /** The detection worker's (null before it starts, and when detection runs in the main thread). */
   detectionHeapMb: number | null;
   detectionArrayBuffersMb: number | null;
   connected: number;
@@ -171,7 +171,7 @@ export async function benchSoak(
       await sleep(Math.max(0, startedMs + k * run.sampleEveryS * 1000 - Date.now()));
       if (aborted) return;
       const memory = process.memoryUsage();
-      const detection = watch.detectsInWorker ? ((await watch.detectionMemory()) ?? null) : null;
+      const detection = (await watch.detectionMemory()) ?? null;
       const sample: MemorySample = {
         elapsedS: round(elapsedS(), 1),
         rssMb: memory.rss / MB,
