@@ -69,7 +69,8 @@ describe('after-sales in the customer portal', () => {
       async () => {
         const ticket = await call<Ticket>('GET', `/api/tickets/${ticketId}`);
         if (ticket.status === 'verified') return true;
-        if (ticket.status === 'new')
+        // reopened: the simulated fault came back after the remote repair (a repeat), taken up again
+        if (ticket.status === 'new' || ticket.status === 'reopened')
           await call('POST', `/api/tickets/${ticketId}/transition`, { to: 'acknowledged' });
         else if (ticket.status === 'resolved')
           await call('POST', `/api/tickets/${ticketId}/transition`, { to: 'verified' });
