@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { lruBound } from '../lru-bound';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { AnomalyState } from './anomaly-state';
 import type { DetectorOutput } from './online-detector';
@@ -63,7 +64,7 @@ export class AnomalyAlarmRule {
   constructor(options: AnomalyAlarmRuleOptions = {}) {
     this.corroborationMaxAgeMs = options.corroborationMaxAgeMs;
     this.withRegime = options.regime ?? true;
-    this.devices = new LRUCache({ max: options.maxDevices ?? 100_000 });
+    this.devices = new LRUCache(lruBound(options.maxDevices ?? 100_000));
   }
 
   /**

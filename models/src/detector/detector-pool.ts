@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { lruBound } from '../lru-bound';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { OnlineDetector, OnlineDetectorOptions } from './online-detector';
 
@@ -14,7 +15,7 @@ export class DetectorPool {
   private readonly detectors: LRUCache<string, OnlineDetector>;
 
   constructor(private readonly options: DetectorPoolOptions) {
-    this.detectors = new LRUCache({ max: options.maxDevices });
+    this.detectors = new LRUCache(lruBound(options.maxDevices));
   }
 
   get size(): number {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { lruBound } from '../lru-bound';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { FLEET_STEP_MS, FLEET_WINDOW_SIZE, type Reading } from './fleet-features';
 
@@ -34,7 +35,7 @@ export class FeatureWindow {
   constructor(options: FeatureWindowOptions = {}) {
     this.size = options.size ?? FLEET_WINDOW_SIZE;
     this.stepMs = options.stepMs ?? FLEET_STEP_MS;
-    this.devices = new LRUCache({ max: options.maxDevices ?? 100_000 });
+    this.devices = new LRUCache(lruBound(options.maxDevices ?? 100_000));
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { lruBound } from '../../../../models/src/lru-bound';
 import { Clock } from '../../common/clock/clock';
 import { UsersRepository, type UserStanding } from './users.repository';
 
@@ -26,7 +27,7 @@ export class AccountStanding {
     clock: Clock,
   ) {
     this.cache = new LRUCache<string, UserStanding>({
-      max: MAX_USERS,
+      ...lruBound(MAX_USERS),
       ttl: STANDING_TTL_MS,
       perf: { now: () => clock.now() },
     });

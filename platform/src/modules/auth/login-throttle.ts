@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
+import { lruBound } from '../../../../models/src/lru-bound';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { LOGGER, type Logger } from '../../common/logging/logger';
@@ -35,7 +36,7 @@ interface FailureLog {
 
 /** Failures per key in a sliding window. */
 class FailureWindow {
-  private readonly logs = new LRUCache<string, FailureLog>({ max: MAX_KEYS });
+  private readonly logs = new LRUCache<string, FailureLog>(lruBound(MAX_KEYS));
 
   constructor(private readonly limit: FailureLimit) {}
 
