@@ -54,6 +54,12 @@ export interface SoakResult {
   rssMedianMb: number;
   /** Least-squares slope of RSS over the samples after warm-up. */
   rssSlopeMbPerH: number;
+  /**
+   * The same over the first and the second half of those samples: a growth that slows down is
+   * still warming up (a device's detector grows in steps over its first ~2,000 readings, which
+   * at 10–60 s a reading takes longer than a soak); one that does not is a leak.
+   */
+  rssSlopeHalvesMbPerH: [number, number];
   heapUsedMedianMb: number;
   heapUsedSlopeMbPerH: number;
   externalMedianMb: number;
@@ -67,15 +73,21 @@ export interface SoakResult {
   simulatorRssPerDeviceKb: number;
   /**
    * The detection worker thread's own V8 heap and array buffers (in the RSS above, not in the
-   * main thread's heap figures); null when detection runs in the main thread.
+   * main thread's heap figures), sampled after a full GC in the worker, so live objects only;
+   * null when detection runs in the main thread.
    */
   detectionHeapMedianMb: number | null;
   detectionHeapSlopeMbPerH: number | null;
+  detectionHeapSlopeHalvesMbPerH: [number, number] | null;
   detectionHeapPerDeviceKb: number | null;
   detectionArrayBuffersMedianMb: number | null;
-  /** RSS less the main heap, the detection heap and both threads' array buffers: native memory. */
+  /**
+   * RSS less both threads' heaps (their whole size, used or not: their pages are in the RSS
+   * either way) and array buffers: native memory (glibc's arenas, sockets, V8 outside its heaps).
+   */
   nativeMedianMb: number;
   nativeSlopeMbPerH: number;
+  nativeSlopeHalvesMbPerH: [number, number];
   /** Telemetry the broker PUBACKed, the fleet's and the generator's. */
   fleetReadingsAcked: number;
   generatorReadingsAcked: number;
@@ -107,10 +119,12 @@ interface MemorySample {
   elapsedS: number;
   rssMb: number;
   heapUsedMb: number;
+  heapTotalMb: number;
   externalMb: number;
   arrayBuffersMb: number;
   /** The detection worker's (null before it starts, and when detection runs in the main thread). */
   detectionHeapMb: number | null;
+  detectionHeapTotalMb: number | null;
   detectionArrayBuffersMb: number | null;
   connected: number;
   stored: number;
@@ -171,14 +185,17 @@ export async function benchSoak(
       await sleep(Math.max(0, startedMs + k * run.sampleEveryS * 1000 - Date.now()));
       if (aborted) return;
       const memory = process.memoryUsage();
-      const detection = (await watch.detectionMemory()) ?? null;
+      // collected first: without it the worker's heap figure holds garbage, a growth that is not
+      const detection = (await watch.detectionMemory({ collect: true })) ?? null;
       const sample: MemorySample = {
         elapsedS: round(elapsedS(), 1),
         rssMb: memory.rss / MB,
         heapUsedMb: memory.heapUsed / MB,
+        heapTotalMb: memory.heapTotal / MB,
         externalMb: memory.external / MB,
         arrayBuffersMb: memory.arrayBuffers / MB,
         detectionHeapMb: detection && detection.heapUsedBytes / MB,
+        detectionHeapTotalMb: detection && detection.heapTotalBytes / MB,
         detectionArrayBuffersMb: detection && detection.arrayBuffersBytes / MB,
         connected: await platform.metric('mqtt_clients_connected'),
         stored: (await store.count()) - countBefore,
@@ -276,7 +293,11 @@ export async function benchSoak(
   const rssValues = steady.map((s) => s.rssMb);
   const inWorker = steady.every((s) => s.detectionHeapMb !== null);
   const native = (s: MemorySample) =>
-    s.rssMb - s.heapUsedMb - s.arrayBuffersMb - (s.detectionHeapMb ?? 0) - (s.detectionArrayBuffersMb ?? 0);
+    s.rssMb -
+    s.heapTotalMb -
+    s.arrayBuffersMb -
+    (s.detectionHeapTotalMb ?? 0) -
+    (s.detectionArrayBuffersMb ?? 0);
   return {
     name: 'soak',
     devices: fleetDevices.length,
@@ -293,6 +314,7 @@ export async function benchSoak(
     rssMaxMb: Math.round(Math.max(...rssValues)),
     rssMedianMb: Math.round(median((s) => s.rssMb)),
     rssSlopeMbPerH: round(slopePerHour(steady, (s) => s.rssMb)),
+    rssSlopeHalvesMbPerH: slopeHalves(steady, (s) => s.rssMb),
     heapUsedMedianMb: Math.round(median((s) => s.heapUsedMb)),
     heapUsedSlopeMbPerH: round(slopePerHour(steady, (s) => s.heapUsedMb)),
     externalMedianMb: Math.round(median((s) => s.externalMb)),
@@ -304,6 +326,7 @@ export async function benchSoak(
     simulatorRssPerDeviceKb: started.rssPerDeviceKb,
     detectionHeapMedianMb: inWorker ? Math.round(median((s) => s.detectionHeapMb ?? 0)) : null,
     detectionHeapSlopeMbPerH: inWorker ? round(slopePerHour(steady, (s) => s.detectionHeapMb ?? 0)) : null,
+    detectionHeapSlopeHalvesMbPerH: inWorker ? slopeHalves(steady, (s) => s.detectionHeapMb ?? 0) : null,
     // the worker starts with the first reading: its heap before the fleet is not there
     detectionHeapPerDeviceKb: inWorker
       ? perDeviceKb(median((s) => s.detectionHeapMb ?? 0) * MB, 0, connectedMin)
@@ -313,6 +336,7 @@ export async function benchSoak(
       : null,
     nativeMedianMb: Math.round(median(native)),
     nativeSlopeMbPerH: round(slopePerHour(steady, native)),
+    nativeSlopeHalvesMbPerH: slopeHalves(steady, native),
     fleetReadingsAcked: counts.telemetryAcked,
     generatorReadingsAcked,
     readingsAcked,
@@ -338,6 +362,15 @@ export async function benchSoak(
 }
 
 const mb = (bytes: number): number => Math.round(bytes / MB);
+
+/** slopePerHour over the first and the second half of the samples (the middle one in both). */
+function slopeHalves(samples: MemorySample[], value: (s: MemorySample) => number): [number, number] {
+  const middle = Math.floor(samples.length / 2);
+  return [
+    round(slopePerHour(samples.slice(0, middle + 1), value)),
+    round(slopePerHour(samples.slice(middle), value)),
+  ];
+}
 
 /** Least-squares slope of value over elapsed time, in units per hour. */
 function slopePerHour(samples: MemorySample[], value: (s: MemorySample) => number): number {

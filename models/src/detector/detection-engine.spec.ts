@@ -63,6 +63,11 @@ describe('the detection engine', () => {
       const memory = await worker.engine.memory();
       expect(memory?.heapUsedBytes).toBeGreaterThan(1_000_000);
       expect(memory?.arrayBuffersBytes).toBeGreaterThan(0);
+      // and, collected first, holds only what is live: the detectors stay, within the heap's size
+      const live = await worker.engine.memory({ collect: true });
+      expect(live?.heapUsedBytes).toBeGreaterThan(1_000_000);
+      expect(live?.heapUsedBytes).toBeLessThanOrEqual(live?.heapTotalBytes ?? 0);
+      expect(await worker.engine.readings('w-1')).toBe(361);
       expect(await main.engine.memory()).toBeUndefined();
     } finally {
       await worker.engine.close();

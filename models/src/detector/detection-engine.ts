@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { REPO_ROOT } from '../model-paths';
 import { AnomalyAlarmRule, type AnomalyAlarmRuleOptions } from './anomaly-alarm-rule';
@@ -61,15 +63,19 @@ export interface DetectionEngine {
   settled(): Promise<void>;
   /**
    * The detection thread's own memory: undefined in the platform's thread, whose figures
-   * (`process.memoryUsage()`) already hold it.
+   * (`process.memoryUsage()`) already hold it. `collect`: a full garbage collection in that
+   * thread first, so that the figures hold what is live, not what is waiting to be collected
+   * (benchmarks; it pauses detection for as long as the collection takes).
    */
-  memory(): Promise<DetectionMemory | undefined>;
+  memory(options?: { collect?: boolean }): Promise<DetectionMemory | undefined>;
   close(): Promise<void>;
 }
 
 /** The worker thread's V8 heap and array buffers (the process's RSS holds both). */
 export interface DetectionMemory {
   heapUsedBytes: number;
+  /** The heap's size: what its pages take of the RSS, used or not. */
+  heapTotalBytes: number;
   arrayBuffersBytes: number;
 }
 
@@ -138,7 +144,7 @@ type Request =
   | { kind: 'restore'; id: number; deviceId: string; state: SavedDetectorState }
   | { kind: 'readings'; id: number; deviceId: string }
   | { kind: 'checkpoint'; id: number; max: number }
-  | { kind: 'memory'; id: number };
+  | { kind: 'memory'; id: number; collect: boolean };
 
 type Reply =
   | { kind: 'observed'; id: number; decisions: DetectionDecision[] }
@@ -268,11 +274,11 @@ class ThreadDetection implements DetectionEngine {
     return this.request<DetectorCheckpoint[]>((id) => ({ kind: 'checkpoint', id, max }));
   }
 
-  memory(): Promise<DetectionMemory | undefined> {
+  memory(options: { collect?: boolean } = {}): Promise<DetectionMemory | undefined> {
     if (this.fallback) return this.fallback.memory();
     // nothing to measure before the worker has started
     if (!this.worker) return Promise.resolve(undefined);
-    return this.request<DetectionMemory>((id) => ({ kind: 'memory', id }));
+    return this.request<DetectionMemory>((id) => ({ kind: 'memory', id, collect: options.collect === true }));
   }
 
   settled(): Promise<void> {
@@ -358,6 +364,21 @@ export function openDetectionEngine(
   return new ThreadDetection(script, options);
 }
 
+let gc: (() => void) | undefined;
+
+/**
+ * A full garbage collection in this thread. A worker cannot be started with `--expose-gc`; the
+ * flag set at run time exposes `gc` to contexts made after it, and a new context's `gc` collects
+ * this thread's whole heap.
+ */
+function collectGarbage(): void {
+  if (!gc) {
+    v8.setFlagsFromString('--expose-gc');
+    gc = vm.runInNewContext('gc') as () => void;
+  }
+  gc();
+}
+
 if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null)?.detection) {
   const port = parentPort;
   const core = new DetectionCore((workerData as { detection: DetectionEngineOptions['rule'] }).detection);
@@ -388,10 +409,12 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
         case 'checkpoint':
           return answer(request.id, core.checkpoint(request.max));
         case 'memory': {
-          // in a worker, heapUsed and arrayBuffers are this thread's isolate's
+          if (request.collect) collectGarbage();
+          // in a worker, the heap and array buffers are this thread's isolate's
           const usage = process.memoryUsage();
           return answer(request.id, {
             heapUsedBytes: usage.heapUsed,
+            heapTotalBytes: usage.heapTotal,
             arrayBuffersBytes: usage.arrayBuffers,
           } satisfies DetectionMemory);
         }

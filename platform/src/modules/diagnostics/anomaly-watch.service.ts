@@ -176,9 +176,12 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     return this.engine.readings(deviceId);
   }
 
-  /** The detection worker's own heap and array buffers; undefined when detection runs in this thread. */
-  detectionMemory(): Promise<DetectionMemory | undefined> {
-    return this.engine.memory();
+  /**
+   * The detection worker's own heap and array buffers; undefined when detection runs in this
+   * thread. `collect`: after a full garbage collection in the worker (benchmarks).
+   */
+  detectionMemory(options?: { collect?: boolean }): Promise<DetectionMemory | undefined> {
+    return this.engine.memory(options);
   }
 
   /** Where detection runs (for /health and tests). */
