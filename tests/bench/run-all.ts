@@ -35,6 +35,8 @@ import { benchKpiBoards } from './kpi-boards.bench';
 import { benchMonthlyReport } from './monthly-report.bench';
 import { benchStartMemory } from './start-memory.bench';
 import { benchBrokerRatio } from './broker-ratio.bench';
+import { benchHaproxyIngest } from './haproxy-ingest.bench';
+import { benchDetectorState } from './detector-state.bench';
 import { benchSoak } from './soak.bench';
 import { APPLIANCE_TYPES, type ApplianceType } from '../../contracts/src';
 import { createDatabase, startPostgres } from '../support/postgres-server';
@@ -365,6 +367,16 @@ async function main(): Promise<void> {
     if (want('ingest-throughput-influxdb') || want('ingest-max-throughput-influxdb'))
       await benchIngest('influxdb', { INFLUX_URL: (await influx()).url }, plan);
     if (want('ingest-vs-mosquitto')) await benchAgainstMosquitto(plan);
+    // Two built platform processes behind HAProxy against one reached directly (their own servers).
+    if (want('ingest-haproxy'))
+      emit(
+        await benchHaproxyIngest({
+          devices: plan.quick ? 20 : 100,
+          messagesPerDevice: plan.quick ? 100 : 500,
+          inflightPerDevice: 4,
+          rounds: plan.quick ? 1 : 3,
+        }),
+      );
     if (want('socket-latency')) await benchLatency(plan);
     if (want('alarm-latency')) await benchAlarms(plan);
     // OPC UA → edge gateway → stored, and the forward rate after an outage (embedded store)
@@ -383,6 +395,11 @@ async function main(): Promise<void> {
         for (const result of results) emit(result);
       });
     if (want('detector-throughput')) emit(benchDetector(plan.quick ? 10_000 : 200_000));
+    // a device's detection state over its first 3,000 readings: where it grows, where it stops
+    if (want('detector-state'))
+      emit(
+        await benchDetectorState({ devices: plan.quick ? 200 : 2_000, readings: plan.quick ? 2_000 : 3_000 }),
+      );
     if (want('diagnostics-throughput')) {
       const readingsPerDevice = plan.quick ? 60 : 400;
       emit(await benchDiagnostics({ devices: 1_000, readingsPerDevice, assessEvery: 60 }));

@@ -18,6 +18,8 @@ export interface HaproxyServer {
   baseUrl: string;
   /** MQTT over TCP. */
   mqttPort: number;
+  /** The haproxy process (one process, all its threads): the benches read its CPU time. */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -99,5 +101,5 @@ export async function startHaproxy(backends: HaproxyBackend[]): Promise<HaproxyS
     await stop();
     throw error;
   }
-  return { baseUrl, mqttPort, stop };
+  return { baseUrl, mqttPort, pid: child.pid, stop };
 }

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { freePort } from './free-port';
 import { waitFor } from './wait-for';
 
-const ROOT = path.resolve(__dirname, '../..');
+// The repository, whether this file runs from its source (jest) or from its build in dist/ (the benches).
+const ABOVE = path.resolve(__dirname, '../..');
+const ROOT = path.basename(ABOVE) === 'dist' ? path.dirname(ABOVE) : ABOVE;
 const MAIN = path.join(ROOT, 'dist/platform/src/main.js');
 
 export interface ProductProcessOptions {
