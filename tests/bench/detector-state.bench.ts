@@ -1,4 +1,5 @@
 import { openDetectionEngine } from '../../models/src/detector/detection-engine';
+import { REGIME_CONFIG } from '../../models/src/detector/regime-model';
 import { collectGarbage, log, round } from './bench-support';
 
 export interface DetectorStateResult {
@@ -13,8 +14,13 @@ export interface DetectorStateResult {
   perDeviceKb: Array<{ readings: number; kb: number }>;
   /** The last figure: a device's state once every part of it has been allocated. */
   steadyKb: number;
-  /** Growth over the last half of the run, per device: 0 when the state has stopped growing. */
-  lastHalfGrowthKb: number;
+  /** The reading at which the regime model is fitted (its last allocation). */
+  regimeFitAt: number;
+  /**
+   * Growth per device from the first mark after the regime model's fit to the last: about 0
+   * when the state has stopped growing (undefined when the run ends before the fit).
+   */
+  afterFitGrowthKb: number | undefined;
 }
 
 /** A washer's five metrics with noise and a daily swing, one reading every 30 s. */
@@ -80,13 +86,15 @@ export async function benchDetectorState(options: {
     await engine.close();
   }
   const last = perDeviceKb[perDeviceKb.length - 1];
-  const half = perDeviceKb.find((p) => p.readings >= options.readings / 2) ?? last;
+  const regimeFitAt = Math.ceil((REGIME_CONFIG.learnReadings * 2) / 3);
+  const afterFit = perDeviceKb.find((p) => p.readings > regimeFitAt);
   return {
     benchmark: 'detector-state',
     devices: options.devices,
     readingsPerDevice: options.readings,
     perDeviceKb,
     steadyKb: last.kb,
-    lastHalfGrowthKb: round(last.kb - half.kb, 2),
+    regimeFitAt,
+    afterFitGrowthKb: afterFit && round(last.kb - afterFit.kb, 2),
   };
 }

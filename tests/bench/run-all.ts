@@ -395,10 +395,10 @@ async function main(): Promise<void> {
         for (const result of results) emit(result);
       });
     if (want('detector-throughput')) emit(benchDetector(plan.quick ? 10_000 : 200_000));
-    // a device's detection state over its first 3,000 readings: where it grows, where it stops
+    // a device's detection state over its first 4,000 readings: where it grows, where it stops
     if (want('detector-state'))
       emit(
-        await benchDetectorState({ devices: plan.quick ? 200 : 2_000, readings: plan.quick ? 2_000 : 3_000 }),
+        await benchDetectorState({ devices: plan.quick ? 200 : 2_000, readings: plan.quick ? 2_000 : 4_000 }),
       );
     if (want('diagnostics-throughput')) {
       const readingsPerDevice = plan.quick ? 60 : 400;
