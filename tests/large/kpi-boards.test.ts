@@ -499,6 +499,31 @@ describe('the management boards in the browser', () => {
     await expectAccessible(page, 'the monthly report page');
   }, 90_000);
 
+  it('shows the view a link names when the address changes as the board first appears', async () => {
+    // The board read its query (tab, filters) from the address at its first render and followed
+    // the address's changes only from after its first paint: a change in between was never shown.
+    const quick = await newPage(browser, { viewport: DESKTOP, locale: 'en-US' });
+    try {
+      await signIn(quick.page, product.baseUrl, user.email, user.password);
+      // (the browser's code as text: these tests are type-checked without the DOM's types)
+      await quick.page.addInitScript({
+        content: `new MutationObserver((_, observer) => {
+          if (!document.querySelector('[data-testid="board-quality"]')) return;
+          observer.disconnect();
+          window.location.hash = '#/kpi/quality?tab=middle';
+        }).observe(document, { childList: true, subtree: true });`,
+      });
+      await quick.page.goto('about:blank');
+      await openBoard(quick.page, product.baseUrl, 'quality');
+      await quick.page.waitForSelector('[data-testid="tab-middle"][aria-selected="true"]', {
+        timeout: 10_000,
+      });
+      await quick.page.getByTestId('quality-failure-trend-chart').waitFor();
+    } finally {
+      await quick.context.close();
+    }
+  }, 60_000);
+
   it('reads the boards in Chinese and on a phone', async () => {
     const zh = await newPage(browser, { viewport: DESKTOP, locale: 'zh-CN' });
     try {

@@ -17,6 +17,7 @@ import {
   defaultPeriod,
   readQuery,
   regionLabel,
+  sameQuery,
   useOrganisations,
   usePerMonthWarnings,
   useTechnicianNames,
@@ -273,11 +274,17 @@ export function KpiBoard({
 
   // a link to this board with another query (pasted, or back and forward): the view follows it
   useEffect(() => {
+    const follow = (): void => {
+      const next = readQuery();
+      setQueryState((current) => (sameQuery(current, next) ? current : next));
+    };
     const onChange = (): void => {
       setDrill(null);
-      setQueryState(readQuery());
+      follow();
     };
     window.addEventListener('hashchange', onChange);
+    // effects run after the first paint: an address changed since the first render is read now
+    follow();
     return () => window.removeEventListener('hashchange', onChange);
   }, []);
 

@@ -27,10 +27,17 @@ export function readQuery(): BoardQuery {
   return { from, to, region: text('region'), type: text('type'), model: text('model'), tab: text('tab') };
 }
 
+/** Whether two queries ask for the same view (a query read again from an unchanged address does). */
+export function sameQuery(a: BoardQuery, b: BoardQuery): boolean {
+  return QUERY_KEYS.every((key) => a[key] === b[key]);
+}
+
+const QUERY_KEYS = ['from', 'to', 'region', 'type', 'model', 'tab'] as const;
+
 /** Keeps the query in the address without a new history entry for every filter change. */
 export function writeQuery(query: BoardQuery): void {
   const params = new URLSearchParams();
-  for (const key of ['from', 'to', 'region', 'type', 'model', 'tab'] as const) {
+  for (const key of QUERY_KEYS) {
     const value = query[key];
     if (value) params.set(key, value);
   }
