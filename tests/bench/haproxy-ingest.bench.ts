@@ -12,6 +12,7 @@ import { apiJson } from '../support/publishing-device';
 import { startRedis, type RedisServer } from '../support/redis-server';
 import { BenchWorker, log, round, sleep, type ProvisionedDevice } from './bench-support';
 import type { PublishResult } from './bench-worker';
+import { parseIngestCounters } from './ingest-throughput.bench';
 
 export interface HaproxyIngestRun {
   devices: number;
@@ -356,23 +357,13 @@ async function provisionThrough(baseUrl: string, count: number): Promise<Provisi
   return devices;
 }
 
-/**
- * ingestCounters (ingest-throughput.bench.ts) scrapes an in-process TestPlatform; this is the same
- * reading of a platform process's /metrics over HTTP.
- */
+/** ingestCounters (ingest-throughput.bench.ts) of a platform process, over HTTP. */
 async function ingestCountersAt(
   baseUrl: string,
 ): Promise<{ readings: number; deadLetters: number; duplicates: number }> {
   const res = await fetch(`${baseUrl}/metrics`);
   if (!res.ok) throw new Error(`GET ${baseUrl}/metrics: ${res.status}`);
-  const counters = { readings: 0, deadLetters: 0, duplicates: 0 };
-  for (const line of (await res.text()).split('\n')) {
-    const value = Number(line.slice(line.lastIndexOf(' ') + 1));
-    if (line.startsWith('telemetry_readings_total ')) counters.readings = value;
-    else if (line.startsWith('telemetry_duplicates_total ')) counters.duplicates = value;
-    else if (line.startsWith('telemetry_dead_letters_total{')) counters.deadLetters += value;
-  }
-  return counters;
+  return parseIngestCounters(await res.text());
 }
 
 let clockTicksPerS: number | undefined;

@@ -190,9 +190,17 @@ export class QueryTimer {
 export async function ingestCounters(
   platform: TestPlatform,
 ): Promise<{ readings: number; deadLetters: number; duplicates: number }> {
-  const res = await platform.http('GET', '/metrics');
+  return parseIngestCounters((await platform.http('GET', '/metrics')).text);
+}
+
+/** The ingest counters in a /metrics text (Prometheus exposition format). */
+export function parseIngestCounters(metrics: string): {
+  readings: number;
+  deadLetters: number;
+  duplicates: number;
+} {
   const counters = { readings: 0, deadLetters: 0, duplicates: 0 };
-  for (const line of res.text.split('\n')) {
+  for (const line of metrics.split('\n')) {
     const value = Number(line.slice(line.lastIndexOf(' ') + 1));
     if (line.startsWith('telemetry_readings_total ')) counters.readings = value;
     else if (line.startsWith('telemetry_duplicates_total ')) counters.duplicates = value;
