@@ -35,7 +35,7 @@ export class JointModel {
   private readonly cov: Float64Array;
   private readonly inv: Float64Array;
   private invAge = Infinity;
-  private likelihood: AnomalyLikelihood;
+  private readonly likelihood: AnomalyLikelihood;
   private readonly centred: Float64Array;
   private readonly projected: Float64Array;
   private readonly shares: Float64Array;
@@ -44,13 +44,19 @@ export class JointModel {
     private readonly k: number,
     private readonly cfg: DetectorConfig = DETECTOR_CONFIG,
   ) {
-    this.likelihood = new AnomalyLikelihood(cfg.likelihood);
-    this.mean = new Float64Array(k);
-    this.cov = new Float64Array(k * k);
-    this.inv = new Float64Array(k * k);
-    this.centred = new Float64Array(k);
-    this.projected = new Float64Array(k);
-    this.shares = new Float64Array(k);
+    // One buffer for every array: a small typed array with a buffer of its own costs ~200 bytes
+    // besides its values (its ArrayBuffer and backing store), and there is one model per device.
+    const ring = cfg.likelihood.shortWindow;
+    const all = new Float64Array(2 * k * k + 4 * k + ring);
+    let at = 0;
+    const take = (n: number) => all.subarray(at, (at += n));
+    this.mean = take(k);
+    this.cov = take(k * k);
+    this.inv = take(k * k);
+    this.centred = take(k);
+    this.projected = take(k);
+    this.shares = take(k);
+    this.likelihood = new AnomalyLikelihood(cfg.likelihood, take(ring));
   }
 
   /** `u` holds the normalised value of every metric (all finite). */
@@ -150,7 +156,7 @@ export class JointModel {
     m.cov.set(state.cov);
     m.inv.set(state.inv);
     m.invAge = state.invAge ?? Infinity;
-    m.likelihood = AnomalyLikelihood.fromJSON(cfg.likelihood, state.likelihood);
+    m.likelihood.restore(state.likelihood);
     return m;
   }
 }

@@ -352,21 +352,38 @@ export class RegimeModel {
       }
     }
     this.features = p;
-    this.coef = coef;
-    this.offset = this.ref;
-    this.cov = cov;
-    this.inv = new Float64Array(k * k);
+    // Everything the fitted model keeps, in one buffer: a small typed array with a buffer of its
+    // own costs ~200 bytes besides its values (its ArrayBuffer and backing store). With the joint
+    // model's arrays in one buffer too, a fitted device holds 2.0 KB less (`--only detector-state`:
+    // 34.4 → 32.5 KB); what it computes is the same to the bit.
+    const kept = new Float64Array(FEATURES * k + 2 * k * k + 5 * k);
+    let at = 0;
+    const take = (n: number) => kept.subarray(at, (at += n));
+    this.coef = take(FEATURES * k);
+    this.coef.set(coef);
+    this.cov = take(k * k);
+    this.cov.set(cov);
+    this.inv = take(k * k);
+    this.offset = take(k);
+    this.offset.set(this.ref);
+    this.ref = this.offset;
+    const last = take(k);
+    last.set(this.last);
+    this.last = last;
+    const runs = take(k);
+    runs.set(this.runs);
+    this.runs = runs;
+    this.zSlow = take(k);
+    this.zFast = take(k);
     this.refreshInverse();
     this.stuckEligible = Uint8Array.from(this.repeats, (c) =>
       c / this.n < MAX_HEALTHY_REPEAT_SHARE ? 1 : 0,
     );
-    this.zSlow = new Float64Array(k);
-    this.zFast = new Float64Array(k);
     // the learning sums are no longer needed
-    this.sff = new Float64Array(0);
-    this.sfx = new Float64Array(0);
-    this.sxx = new Float64Array(0);
-    this.repeats = new Float64Array(0);
+    this.sff = NONE;
+    this.sfx = NONE;
+    this.sxx = NONE;
+    this.repeats = NONE;
     this.fitted = true;
   }
 
