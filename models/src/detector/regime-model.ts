@@ -120,7 +120,7 @@ export class RegimeModel {
   private firstTs = NaN;
   private lastTs = NaN;
   // learning sums: features×features, features×k, k×k
-  private sff = new Float64Array(FEATURES * FEATURES);
+  private sff = NONE;
   private sfx = NONE;
   private sxx = NONE;
   private repeats = NONE;
@@ -287,12 +287,16 @@ export class RegimeModel {
     const k = (this.k = this.metrics.length);
     this.n = 0;
     this.firstTs = NaN;
-    this.sff = new Float64Array(FEATURES * FEATURES);
-    this.sfx = new Float64Array(FEATURES * k);
-    this.sxx = new Float64Array(k * k);
-    this.repeats = new Float64Array(k);
-    this.runs = new Float64Array(k);
-    const last = new Float64Array(k).fill(NaN);
+    // the learning sums and the running state in one buffer (see fit)
+    const learning = new Float64Array(FEATURES * FEATURES + FEATURES * k + k * k + 3 * k);
+    let at = 0;
+    const take = (n: number) => learning.subarray(at, (at += n));
+    this.sff = take(FEATURES * FEATURES);
+    this.sfx = take(FEATURES * k);
+    this.sxx = take(k * k);
+    this.repeats = take(k);
+    this.runs = take(k);
+    const last = take(k).fill(NaN);
     last.set(this.last.subarray(0, min(this.last.length, k)));
     this.last = last;
   }
