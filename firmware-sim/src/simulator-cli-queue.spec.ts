@@ -27,6 +27,18 @@ describe('runSimulatorCli store-and-forward flags', () => {
   });
 });
 
+/** Readings queued on disk for a device so far (0 before its log exists). */
+function queued(dir: string, deviceId: string): number {
+  try {
+    return readFileSync(join(dir, 'queue', `${deviceId}.log`), 'utf8')
+      .trim()
+      .split('\n')
+      .filter(Boolean).length;
+  } catch {
+    return 0;
+  }
+}
+
 describe('runSimulatorCli --queue-dir', () => {
   it('keeps each device readings on disk while the broker is unreachable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-queue-'));
@@ -40,8 +52,14 @@ describe('runSimulatorCli --queue-dir', () => {
       const io: CliIo = {
         stdout: () => undefined,
         stderr: () => undefined,
-        // the fleet runs until this resolves: long enough for a few readings every 50 ms
-        untilStopSignal: () => new Promise((resolve) => setTimeout(() => resolve('SIGTERM'), 600)),
+        // the fleet runs until this resolves: until each device has queued a few readings (a fixed
+        // 600 ms once gave only two on a loaded CI machine), at most 20 s
+        untilStopSignal: async () => {
+          const deadline = Date.now() + 20_000;
+          while (Date.now() < deadline && !devices.every((d) => queued(dir, d.id) >= 3))
+            await new Promise((resolve) => setTimeout(resolve, 50));
+          return 'SIGTERM';
+        },
       };
       const code = await runSimulatorCli(
         [
