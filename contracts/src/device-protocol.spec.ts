@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { plainTelemetryMessage, telemetryMessageSchema } from './device-protocol';
+import { parseDeviceTopic, plainTelemetryMessage, telemetryMessageSchema, topics } from './device-protocol';
 
 /** Bodies near a telemetry message: right, and wrong in each of the ways a device gets it wrong. */
 const metricName = fc.oneof(
@@ -53,5 +53,68 @@ describe('plainTelemetryMessage (the hand-checked fast path before the schema)',
     expect(plainTelemetryMessage(JSON.parse('{"ts":1,"seq":1,"metrics":{},"__proto__":{}}'))).toBeUndefined();
     expect(plainTelemetryMessage({ ts: -1, seq: 1, metrics: {} })).toBeUndefined();
     expect(plainTelemetryMessage({ ts: 1.5, seq: 1, metrics: {} })).toBeUndefined();
+  });
+});
+
+describe('parseDeviceTopic', () => {
+  it('splits a device’s own topics into its id and channel', () => {
+    expect(parseDeviceTopic(topics.telemetry('washer-1'))).toEqual({
+      deviceId: 'washer-1',
+      channel: 'telemetry',
+    });
+    expect(parseDeviceTopic(topics.commandAck('f.2'))).toEqual({ deviceId: 'f.2', channel: 'commands/ack' });
+    expect(parseDeviceTopic(topics.firmware('ac'))).toEqual({ deviceId: 'ac', channel: 'firmware' });
+  });
+
+  it('answers undefined for anything else, e.g. what devices subscribe to, or one level too many', () => {
+    for (const topic of [
+      topics.commands('washer-1'),
+      'devices//telemetry',
+      'devices/a/b/telemetry',
+      'devices/a/telemetry/',
+      'devices/a/telemetryx',
+      'devices/a/commands/ackx',
+      'devices/a/',
+      'devices/a',
+      'devices/',
+      'device/a/telemetry',
+      '/devices/a/telemetry',
+      'devices/a/telemetry\n',
+    ]) {
+      expect(parseDeviceTopic(topic)).toBeUndefined();
+    }
+  });
+
+  it('agrees with the topic grammar on any topic', () => {
+    const grammar = /^devices\/([^/]+)\/(telemetry|events|status|commands\/ack|firmware)$/;
+    const level = fc.stringMatching(/^[a-z/+#.\n-]{0,6}$/);
+    const channel = fc.constantFrom(
+      'telemetry',
+      'events',
+      'status',
+      'commands/ack',
+      'commands',
+      'firmware',
+      'ack',
+      '',
+    );
+    const topic = fc.oneof(
+      fc
+        .tuple(
+          fc.constantFrom('devices/', 'devices', 'device/', ''),
+          level,
+          fc.constantFrom('/', '//', ''),
+          channel,
+        )
+        .map((parts) => parts.join('')),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(topic, (t) => {
+        const match = grammar.exec(t);
+        expect(parseDeviceTopic(t)).toEqual(match ? { deviceId: match[1], channel: match[2] } : undefined);
+      }),
+      { numRuns: 20_000 },
+    );
   });
 });

@@ -103,13 +103,25 @@ export const topics = {
   firmware: (deviceId: string) => `devices/${deviceId}/firmware`,
 } as const;
 
-const TOPIC_PATTERN = /^devices\/([^/]+)\/(telemetry|events|status|commands\/ack|firmware)$/;
+const TOPIC_PREFIX = 'devices/';
+const CHANNELS: readonly DeviceChannel[] = ['telemetry', 'events', 'status', 'commands/ack', 'firmware'];
 
-/** Splits `devices/{id}/{channel}`; undefined for any topic outside the device protocol. */
+/**
+ * Splits `devices/{id}/{channel}`; undefined for any topic outside the device protocol (an id is
+ * one non-empty topic level). Called for every publish, so without a regular expression: the only
+ * allocations are the id and the result.
+ */
 export function parseDeviceTopic(topic: string): { deviceId: string; channel: DeviceChannel } | undefined {
-  const match = TOPIC_PATTERN.exec(topic);
-  if (!match) return undefined;
-  return { deviceId: match[1], channel: match[2] as DeviceChannel };
+  if (!topic.startsWith(TOPIC_PREFIX)) return undefined;
+  const slash = topic.indexOf('/', TOPIC_PREFIX.length);
+  if (slash <= TOPIC_PREFIX.length) return undefined;
+  const rest = topic.length - slash - 1;
+  for (const channel of CHANNELS) {
+    if (channel.length === rest && topic.startsWith(channel, slash + 1)) {
+      return { deviceId: topic.slice(TOPIC_PREFIX.length, slash), channel };
+    }
+  }
+  return undefined;
 }
 
 /** A firmware version as devices report it (`status.fw`): semver-ish, e.g. `2.1.0` or `2.1.0-rc.1`. */

@@ -384,9 +384,9 @@ describe('MqttGateway durable acknowledgement', () => {
     h = await startGateway({
       durable: {
         channels: ['telemetry'],
-        accept: (message) => {
+        accept: (message, done) => {
           durable.push(message);
-          return new Promise<void>((resolve) => (makeDurable = resolve));
+          makeDurable = () => done();
         },
       },
     });
@@ -410,7 +410,7 @@ describe('MqttGateway durable acknowledgement', () => {
   it('closes the connection unacknowledged when the message cannot be made durable', async () => {
     await h.gateway.stop();
     h = await startGateway({
-      durable: { channels: ['telemetry'], accept: () => Promise.reject(new Error('disk full')) },
+      durable: { channels: ['telemetry'], accept: (_message, done) => done(new Error('disk full')) },
     });
     const device = await connectDevice('washer-1');
     const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));

@@ -66,11 +66,12 @@ export interface GatewayOptions {
   /**
    * Durable acknowledgement: a device's QoS 1 (or 2) publish on one of these channels goes to
    * `accept` instead of `onMessage`, before the broker acknowledges it; the PUBACK is sent once
-   * the promise resolves. A rejection closes the connection unacknowledged (the device resends).
+   * `done` is called without an error. An error closes the connection unacknowledged (the device
+   * resends). A callback, not a promise: it is called for every reading.
    */
   durable?: {
     channels: readonly DeviceChannel[];
-    accept: (message: InboundDeviceMessage) => Promise<void>;
+    accept: (message: InboundDeviceMessage, done: (error?: Error) => void) => void;
   };
   onPresence?: (deviceId: string, online: boolean, atMs: number) => void;
   /** An internal client (tools, the platform) that may subscribe and publish to any topic. */
@@ -93,6 +94,8 @@ export const DEFAULT_MAX_PACKET_BYTES = 256 * 1024;
 
 /** Path the platform's HTTP server routes to `handleUpgrade`, and the standalone server accepts. */
 export const MQTT_WS_PATH = '/mqtt';
+
+type DeviceTarget = { deviceId: string; channel: DeviceChannel };
 
 type Session = { kind: 'device'; deviceId: string; certificateSerial?: string } | { kind: 'service' };
 
@@ -181,17 +184,18 @@ export class MqttGateway {
         );
       },
       authorizePublish: (client, packet, done) => {
-        const refusal = this.authorizePublish(client, packet);
-        const message = refusal ? undefined : this.durableMessage(client, packet);
-        if (!message) return done(refusal);
+        const verdict = this.authorizePublish(client, packet);
+        if (verdict instanceof Error) return done(verdict);
+        const durable = this.options.durable;
+        if (!verdict || !durable || !this.isDurable(packet, verdict.channel)) return done(null);
+        const message = this.messageOf(verdict, packet);
+        this.metrics?.messagesReceived.inc();
         // aedes sends the PUBACK (and publishes) only once `done` is called.
-        this.options.durable?.accept(message).then(
-          () => done(null),
-          (error: Error) => {
-            this.logger.error({ deviceId: message.deviceId, err: error.message }, 'durable accept failed');
-            done(error);
-          },
-        );
+        durable.accept(message, (error) => {
+          if (!error) return done(null);
+          this.logger.error({ deviceId: message.deviceId, err: error.message }, 'durable accept failed');
+          done(error);
+        });
       },
       authorizeSubscribe: (client, subscription, done) =>
         done(null, this.authorizeSubscribe(client, subscription)),
@@ -464,8 +468,11 @@ export class MqttGateway {
     this.currentClients.set(username, client);
   }
 
-  /** Returns the refusal, or null to allow. */
-  private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {
+  /**
+   * Returns the refusal; else, for a device's publish on its own topic, where it goes; else (the
+   * gateway's own or a service client's publish) null.
+   */
+  private authorizePublish(client: Client | null, packet: PublishPacket): Error | DeviceTarget | null {
     if (!client) return null; // published by the gateway itself
     const session = this.sessions.get(client);
     if (!session) return new Error('not authenticated');
@@ -477,7 +484,7 @@ export class MqttGateway {
     }
     const target = parseDeviceTopic(packet.topic);
     if (target && target.deviceId === session.deviceId && DEVICE_PUBLISH_CHANNELS.includes(target.channel)) {
-      return null;
+      return target;
     }
     this.metrics?.aclDenials.inc({ action: 'publish' });
     this.logger.warn({ deviceId: session.deviceId, topic: packet.topic }, 'mqtt publish denied');
@@ -524,14 +531,18 @@ export class MqttGateway {
     this.options.onPresence?.(session.deviceId, false, this.now());
   }
 
-  /** The message a device publishes on its own topic, or undefined for a service client's. */
-  private deviceMessage(client: Client | null, packet: PublishPacket): InboundDeviceMessage | undefined {
+  /** Where a device publishes on its own topic, or undefined for a service client's publish. */
+  private deviceTarget(client: Client | null, packet: PublishPacket): DeviceTarget | undefined {
     if (!client) return undefined;
     const session = this.sessions.get(client);
     if (session?.kind !== 'device') return undefined;
     const target = parseDeviceTopic(packet.topic);
     // authorizePublish already refused anything else; this narrows the type.
     if (!target || target.deviceId !== session.deviceId) return undefined;
+    return target;
+  }
+
+  private messageOf(target: DeviceTarget, packet: PublishPacket): InboundDeviceMessage {
     return {
       deviceId: target.deviceId,
       channel: target.channel,
@@ -545,18 +556,11 @@ export class MqttGateway {
     return packet.qos > 0 && this.options.durable?.channels.includes(channel) === true;
   }
 
-  /** An authorized device publish that must be durable before it is acknowledged. */
-  private durableMessage(client: Client | null, packet: PublishPacket): InboundDeviceMessage | undefined {
-    const message = this.deviceMessage(client, packet);
-    if (!message || !this.isDurable(packet, message.channel)) return undefined;
-    this.metrics?.messagesReceived.inc();
-    return message;
-  }
-
   private onPublish(packet: AedesPublishPacket, client: Client | null): void {
-    const message = this.deviceMessage(client, packet);
+    const target = this.deviceTarget(client, packet);
     // A durable publish was handed over before its PUBACK.
-    if (!message || this.isDurable(packet, message.channel)) return;
+    if (!target || this.isDurable(packet, target.channel)) return;
+    const message = this.messageOf(target, packet);
     this.metrics?.messagesReceived.inc();
     try {
       this.options.onMessage(message);

@@ -150,7 +150,10 @@ export async function startPlatform(
     authenticator: credentials,
     tls: tls && config.tls.mqttsPort !== undefined ? { port: config.tls.mqttsPort, ...tls } : undefined,
     onMessage: (message) => ingest.accept(message),
-    durable: ingestWal && { channels: ['telemetry'], accept: (message) => ingestWal.append(message) },
+    durable: ingestWal && {
+      channels: ['telemetry'],
+      accept: (message, done) => ingestWal.appendThen(message, done),
+    },
     onPresence: (deviceId, online, atMs) => devices.setPresence(deviceId, online, atMs),
     registry: app.get(MetricsService).registry,
     logger: logger.child({ component: 'gateway' }),

@@ -12,6 +12,7 @@ import {
   type PackedOnlineDetectorState,
   type SavedDetectorState,
 } from './online-detector';
+import { ReadingBatchDecoder, ReadingBatchEncoder, type PackedReadings } from './reading-batch';
 
 /** One accepted reading of a device. */
 export interface DetectionReading {
@@ -138,7 +139,7 @@ class DetectionCore {
 }
 
 type Request =
-  | { kind: 'observe'; id: number; readings: DetectionReading[] }
+  | { kind: 'observe'; id: number; readings: PackedReadings }
   | { kind: 'normal-model-score'; id: number; deviceId: string; tsMs: number; anomalyScore: number }
   | { kind: 'save'; id: number; deviceId: string }
   | { kind: 'restore'; id: number; deviceId: string; state: SavedDetectorState }
@@ -206,12 +207,13 @@ interface Outstanding {
  * In a worker thread: scoring every reading is the largest share of the CPU ingest spends (the
  * detector, the regime model and the rule, ~15 %), and on a machine with a second core the
  * platform's own thread is then free for the broker, validation and storage. Readings go over in
- * one message per event-loop turn.
+ * one message per event-loop turn, packed into one transferred buffer (`reading-batch.ts`).
  */
 class ThreadDetection implements DetectionEngine {
   readonly inWorker = true;
   private worker: Worker | undefined;
-  private pending: DetectionReading[] = [];
+  /** Readings not yet sent, packed as they come. */
+  private readonly pending = new ReadingBatchEncoder();
   private flushScheduled = false;
   private nextId = 1;
   private readonly outstanding = new Map<number, Outstanding>();
@@ -240,7 +242,7 @@ class ThreadDetection implements DetectionEngine {
 
   observe(reading: DetectionReading): void {
     if (this.fallback) return this.fallback.observe(reading);
-    this.pending.push(reading);
+    this.pending.add(reading);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.flush());
@@ -295,19 +297,20 @@ class ThreadDetection implements DetectionEngine {
 
   private flush(): void {
     this.flushScheduled = false;
-    if (this.pending.length === 0 || this.fallback) return;
-    const readings = this.pending;
-    this.pending = [];
-    void this.request((id) => ({ kind: 'observe', id, readings })).catch(() => undefined);
+    if (this.pending.size === 0 || this.fallback) return;
+    const readings = this.pending.take();
+    void this.request((id) => ({ kind: 'observe', id, readings }), [readings.values.buffer]).catch(
+      () => undefined,
+    );
   }
 
   /** Posts a request after the readings given before it. */
-  private request<T>(make: (id: number) => Request): Promise<T> {
-    if (this.pending.length > 0 && !this.fallback) this.flush();
+  private request<T>(make: (id: number) => Request, transfer?: ArrayBuffer[]): Promise<T> {
+    if (this.pending.size > 0 && !this.fallback) this.flush();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.outstanding.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.started().postMessage(make(id));
+      this.started().postMessage(make(id), transfer);
     });
   }
 
@@ -334,9 +337,7 @@ class ThreadDetection implements DetectionEngine {
     this.options.onWorkerFailure?.(error);
     for (const waiting of this.outstanding.values()) waiting.reject(error);
     this.outstanding.clear();
-    const pending = this.pending;
-    this.pending = [];
-    for (const reading of pending) this.fallback.observe(reading);
+    for (const reading of this.pending.takeReadings()) this.fallback.observe(reading);
     for (const wake of this.idleWaiters.splice(0)) wake();
   }
 }
@@ -382,12 +383,13 @@ function collectGarbage(): void {
 if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null)?.detection) {
   const port = parentPort;
   const core = new DetectionCore((workerData as { detection: DetectionEngineOptions['rule'] }).detection);
+  const readings = new ReadingBatchDecoder();
   port.on('message', (request: Request) => {
     try {
       switch (request.kind) {
         case 'observe': {
           const decisions: DetectionDecision[] = [];
-          for (const reading of request.readings) {
+          for (const reading of readings.decode(request.readings)) {
             const decision = core.observe(reading);
             if (decision) decisions.push(decision);
           }

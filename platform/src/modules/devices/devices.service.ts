@@ -202,9 +202,17 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     metrics: Record<string, number>,
     receivedAtMs: number,
   ): void {
-    for (const [name, value] of Object.entries(metrics)) {
-      const current = device.latest[name];
-      if (!current || current.ts <= tsMs) device.latest[name] = { ts: tsMs, value };
+    // Called for every reading: no entries array, and a metric's latest value is updated in place
+    // (whoever keeps a twin's readings beyond the moment copies them, as guidance does).
+    const latest = device.latest;
+    for (const name in metrics) {
+      if (!Object.prototype.hasOwnProperty.call(metrics, name)) continue;
+      const current = latest[name];
+      if (!current) latest[name] = { ts: tsMs, value: metrics[name] };
+      else if (current.ts <= tsMs) {
+        current.ts = tsMs;
+        current.value = metrics[name];
+      }
     }
     this.markSeen(device, receivedAtMs);
   }

@@ -320,7 +320,10 @@ export class TicketDispatch implements OnModuleInit {
       technicianId,
       faultMode: ticket.faultMode,
       article: await this.guidance.current(device.type, ticket.faultMode),
-      liveReadings: { ...device.latest },
+      // a copy of each reading: the twin's are updated in place by the next ones
+      liveReadings: Object.fromEntries(
+        Object.entries(device.latest).map(([name, latest]) => [name, { ...latest }]),
+      ),
     };
   }
 }
