@@ -115,6 +115,17 @@ export interface SoakResult {
   eventLoopDelayMaxMs: number;
 }
 
+/** RSS less both threads' heaps (their whole size) and array buffers: native memory. */
+function nativeMb(s: MemorySample): number {
+  return (
+    s.rssMb -
+    s.heapTotalMb -
+    s.arrayBuffersMb -
+    (s.detectionHeapTotalMb ?? 0) -
+    (s.detectionArrayBuffersMb ?? 0)
+  );
+}
+
 interface MemorySample {
   elapsedS: number;
   rssMb: number;
@@ -205,6 +216,7 @@ export async function benchSoak(
         `soak: ${sample.elapsedS} s${sample.elapsedS <= warmupS ? ' (warm-up)' : ''}: rss ${round(sample.rssMb)} MB, ` +
           `heap ${round(sample.heapUsedMb)} MB` +
           (sample.detectionHeapMb === null ? '' : `, detection heap ${round(sample.detectionHeapMb)} MB`) +
+          `, native ${round(nativeMb(sample))} MB` +
           `, ${sample.connected} connected, ${sample.stored} stored`,
       );
     }
@@ -292,12 +304,7 @@ export async function benchSoak(
     round((afterBytes - beforeBytes) / connected / 1024, 2);
   const rssValues = steady.map((s) => s.rssMb);
   const inWorker = steady.every((s) => s.detectionHeapMb !== null);
-  const native = (s: MemorySample) =>
-    s.rssMb -
-    s.heapTotalMb -
-    s.arrayBuffersMb -
-    (s.detectionHeapTotalMb ?? 0) -
-    (s.detectionArrayBuffersMb ?? 0);
+  const native = nativeMb;
   return {
     name: 'soak',
     devices: fleetDevices.length,
