@@ -124,8 +124,6 @@ export class MetricModel {
   private visitAbs = 0;
   private lastBin = -1;
   private readonly likelihoods: AnomalyLikelihood[];
-  /** Per-feature scores of the last update (for tests and tuning). */
-  readonly lastFeatureScores = new Float64Array(FEATURES);
   private readonly cfg: DetectorConfig;
 
   /** cfg: the detector's configuration (evaluation tries others; the weekly bucket width stays DETECTOR_CONFIG's). */
@@ -198,13 +196,15 @@ export class MetricModel {
       surprise = min(1, -log(p) / log(20 * cfg.bins));
     }
 
-    const raws = [1 - exp(-residual / 4), 1 - exp(-dayResidual / 4), surprise];
+    // Each raw surprise calibrated by its own likelihood, in this order (no array per reading).
+    const likelihoods = this.likelihoods;
+    const levelScore = likelihoods[0].update(gap ? 0 : 1 - exp(-residual / 4));
+    const dayScore = likelihoods[1].update(gap ? 0 : 1 - exp(-dayResidual / 4));
+    const transitionScore = likelihoods[2].update(gap ? 0 : surprise);
     let score = 0;
-    for (let f = 0; f < FEATURES; f++) {
-      const s = this.likelihoods[f].update(gap ? 0 : raws[f]);
-      this.lastFeatureScores[f] = s;
-      if (s > score) score = s;
-    }
+    if (levelScore > score) score = levelScore;
+    if (dayScore > score) score = dayScore;
+    if (transitionScore > score) score = transitionScore;
     // A value beyond everything seen so far (by a margin of the range) is news by itself.
     const range = this.max - this.min;
     if (this.n >= cfg.spatialWarmupReadings && range > 0) {
