@@ -38,28 +38,38 @@ const TAIL_FLOOR = 1e-10;
 
 export class AnomalyLikelihood {
   private n = 0;
+  /** The short window's values: `ring[ringAt]` to `ring[ringAt + shortWindow - 1]`. */
   private readonly ring: Float64Array;
+  private readonly ringAt: number;
   private pos = 0;
   private sum = 0;
   private mean = 0;
   private variance = 0;
 
-  /** ring: storage for the short window (shortWindow values, zeroed), e.g. a view on its owner's buffer. */
+  /**
+   * ring: storage for the short window (zeroed), from `ringAt` on, e.g. an array its owner shares
+   * between several likelihoods (a typed array view costs ~100 bytes, and there are 16 a device).
+   */
   constructor(
     private readonly options: AnomalyLikelihoodOptions,
     ring?: Float64Array,
+    ringAt = 0,
   ) {
-    if (ring && ring.length !== options.shortWindow) {
-      throw new Error(`likelihood ring holds ${ring.length} values, shortWindow is ${options.shortWindow}`);
+    if (ring && (ringAt < 0 || ring.length - ringAt < options.shortWindow)) {
+      throw new Error(
+        `likelihood ring holds ${ring.length - ringAt} values from ${ringAt}, shortWindow is ${options.shortWindow}`,
+      );
     }
     this.ring = ring ?? new Float64Array(options.shortWindow);
+    this.ringAt = ring ? ringAt : 0;
   }
 
   /** Adds a raw value and returns the log-scaled likelihood in [0, 1] (0.5 ≈ 1e-5 tail). */
   update(raw: number): number {
     const { shortWindow, longWindow, minStd } = this.options;
-    this.sum += raw - this.ring[this.pos];
-    this.ring[this.pos] = raw;
+    const at = this.ringAt + this.pos;
+    this.sum += raw - this.ring[at];
+    this.ring[at] = raw;
     this.pos = (this.pos + 1) % shortWindow;
     this.n++;
     const filled = min(this.n, shortWindow);
@@ -79,7 +89,7 @@ export class AnomalyLikelihood {
   }
 
   toJSON(): AnomalyLikelihoodState {
-    return { ...this.scalarState(), ring: Array.from(this.ring) };
+    return { ...this.scalarState(), ring: Array.from(this.ownRing()) };
   }
 
   /** The state but its ring (which an owner that holds the ring's storage saves itself). */
@@ -95,9 +105,14 @@ export class AnomalyLikelihood {
 
   /** Takes up a saved state in place (its ring storage stays where it is). */
   restore(state: AnomalyLikelihoodState): void {
-    this.ring.fill(0);
-    this.ring.set(state.ring.slice(0, this.options.shortWindow));
+    const ring = this.ownRing();
+    ring.fill(0);
+    ring.set(state.ring.slice(0, this.options.shortWindow));
     this.restoreScalars(state);
+  }
+
+  private ownRing(): Float64Array {
+    return this.ring.subarray(this.ringAt, this.ringAt + this.options.shortWindow);
   }
 
   /** Takes up a saved state but its ring, which the owner restored in its storage. */

@@ -56,7 +56,7 @@ export class JointModel {
     this.centred = take(k);
     this.projected = take(k);
     this.shares = take(k);
-    this.likelihood = new AnomalyLikelihood(cfg.likelihood, take(ring));
+    this.likelihood = new AnomalyLikelihood(cfg.likelihood, all, at);
   }
 
   /** `u` holds the normalised value of every metric (all finite). */

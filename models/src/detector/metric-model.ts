@@ -143,9 +143,11 @@ export class MetricModel {
     this.buffer = buffer;
     this.prof = new Float32Array(buffer, ringBytes, floats);
     this.counts = new Uint16Array(buffer, ringBytes + floats * 4, day + week);
+    // one view on the three rings, shared by the three likelihoods
+    const rings = new Float64Array(buffer, 0, FEATURES * ring);
     this.likelihoods = Array.from(
       { length: FEATURES },
-      (_, f) => new AnomalyLikelihood(cfg.likelihood, new Float64Array(buffer, f * ring * 8, ring)),
+      (_, f) => new AnomalyLikelihood(cfg.likelihood, rings, f * ring),
     );
   }
 
