@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { FeatureWindow } from './feature-window';
+import type { Reading } from './fleet-features';
 
 describe('FeatureWindow', () => {
   it('keeps at most `size` readings per device, oldest dropped first', () => {
@@ -53,5 +55,80 @@ describe('FeatureWindow', () => {
     fw.push('a', 1, metrics);
     metrics.x = 42;
     expect(fw.window('a')[0].metrics.x).toBe(1);
+  });
+
+  it('gives each reading back with the metrics it had, when metrics come and go', () => {
+    const fw = new FeatureWindow({ size: 4, stepMs: 1 });
+    fw.push('d', 1, { a: 1 });
+    fw.push('d', 2, { a: 2, b: 20 });
+    fw.push('d', 3, { b: 30 });
+    fw.push('d', 4, JSON.parse('{"__proto__": 5, "a": 4}') as Record<string, number>);
+    const window = fw.window('d');
+    expect(window.slice(0, 3)).toEqual([
+      { tsMs: 1, metrics: { a: 1 } },
+      { tsMs: 2, metrics: { a: 2, b: 20 } },
+      { tsMs: 3, metrics: { b: 30 } },
+    ]);
+    expect(Object.getPrototypeOf(window[3].metrics)).toBe(Object.prototype);
+    expect(Object.keys(window[3].metrics).sort()).toEqual(['__proto__', 'a']);
+  });
+
+  it('keeps what the same window of reading objects kept, for any readings', () => {
+    // the window as it was before it was packed: the readings themselves, copied
+    class Reference {
+      readonly devices = new Map<string, { readings: Reading[]; lastSeenTs: number }>();
+      constructor(
+        readonly size: number,
+        readonly stepMs: number,
+      ) {}
+      push(id: string, tsMs: number, metrics: Record<string, number>): boolean {
+        let device = this.devices.get(id);
+        if (device) {
+          const seen = device.lastSeenTs;
+          const intervalMs = tsMs > seen ? tsMs - seen : 0;
+          if (tsMs > seen) device.lastSeenTs = tsMs;
+          const last = device.readings[device.readings.length - 1];
+          if (tsMs <= last.tsMs || tsMs - last.tsMs + intervalMs / 2 < this.stepMs) return false;
+        } else {
+          device = { readings: [], lastSeenTs: tsMs };
+          this.devices.set(id, device);
+        }
+        device.readings.push({ tsMs, metrics: { ...metrics } });
+        if (device.readings.length > this.size) device.readings.shift();
+        return true;
+      }
+    }
+    const reading = fc.record({
+      id: fc.constantFrom('d1', 'd2'),
+      dtMs: fc.integer({ min: -50, max: 400 }),
+      metrics: fc.dictionary(
+        fc.constantFrom('a', 'b', 'c', 'drumRpm', 'powerW'),
+        fc.double({ noNaN: true }),
+        {
+          maxKeys: 5,
+        },
+      ),
+    });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 40 }),
+        fc.array(reading, { maxLength: 200 }),
+        (size, readings) => {
+          const packed = new FeatureWindow({ size, stepMs: 100 });
+          const reference = new Reference(size, 100);
+          let ts = 0;
+          for (const r of readings) {
+            ts += r.dtMs;
+            expect(packed.push(r.id, ts, r.metrics)).toBe(reference.push(r.id, ts, r.metrics));
+          }
+          for (const id of ['d1', 'd2']) {
+            const expected = reference.devices.get(id)?.readings ?? [];
+            expect(packed.window(id)).toEqual(expected);
+            expect(packed.isFull(id)).toBe(expected.length >= size);
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
