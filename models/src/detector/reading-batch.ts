@@ -1,3 +1,4 @@
+import { setOwnKey } from '../own-key';
 import type { DetectionReading } from './detection-engine';
 
 /**
@@ -134,18 +135,7 @@ function unpack(values: Float64Array, count: number, table: readonly string[]): 
     at += 4;
     const metrics: Record<string, number> = {};
     for (let m = 0; m < metricCount; m++) {
-      const name = table[values[at]];
-      if (name === '__proto__') {
-        // an own key, as JSON.parse and the structured clone make it, never the prototype
-        Object.defineProperty(metrics, name, {
-          value: values[at + 1],
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      } else {
-        metrics[name] = values[at + 1];
-      }
+      setOwnKey(metrics, table[values[at]], values[at + 1]);
       at += 2;
     }
     if (deviceId === undefined || type === undefined)

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { lruBound } from '../lru-bound';
+import { setOwnKey } from '../own-key';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { FLEET_STEP_MS, FLEET_WINDOW_SIZE, type Reading } from './fleet-features';
 
@@ -108,17 +109,7 @@ export class FeatureWindow {
         const value = rows[r * width + 1 + j];
         // absent from that reading (a metric value is never NaN: ingest stores finite numbers)
         if (Number.isNaN(value)) continue;
-        if (names[j] === '__proto__') {
-          // an own key, as the reading had it, never the prototype
-          Object.defineProperty(metrics, '__proto__', {
-            value,
-            enumerable: true,
-            writable: true,
-            configurable: true,
-          });
-        } else {
-          metrics[names[j]] = value;
-        }
+        setOwnKey(metrics, names[j], value);
       }
       readings[r] = { tsMs: rows[r * width], metrics };
     }
