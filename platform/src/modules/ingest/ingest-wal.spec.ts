@@ -40,6 +40,43 @@ describe('the ingest write-ahead log', () => {
     await wal.close();
   });
 
+  it('acknowledges a group once synced and hands it to ingest in the next turn, before a stop stores it', async () => {
+    const delivered: InboundDeviceMessage[] = [];
+    let flushedWith = -1;
+    const wal = open(delivered, () => {
+      flushedWith = delivered.length;
+      return Promise.resolve();
+    });
+    await wal.open();
+    const handedOverAtAck: boolean[] = [];
+    await new Promise<void>((resolve, reject) => {
+      let acked = 0;
+      for (let i = 0; i < 20; i++) {
+        const sent = message(i);
+        wal.appendThen(sent, (error) => {
+          if (error) return reject(error);
+          handedOverAtAck.push(delivered.some((m) => m.receivedAtMs === sent.receivedAtMs));
+          if (++acked === 20) resolve();
+        });
+      }
+    });
+    // Acknowledged before ingest took the group: the devices send on while ingest works.
+    expect(handedOverAtAck).toEqual(new Array(20).fill(false));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(delivered.map((m) => m.receivedAtMs)).toEqual(Array.from({ length: 20 }, (_, i) => 5_000 + i));
+    // Acknowledged and not yet handed over at a stop: handed over, then stored, then the log goes.
+    let lastAck = false;
+    wal.appendThen(message(20), () => (lastAck = true));
+    await new Promise<void>((resolve) => {
+      const poll = () => (lastAck ? resolve() : setImmediate(poll));
+      poll();
+    });
+    await wal.close();
+    expect(delivered).toHaveLength(21);
+    expect(flushedWith).toBe(21);
+    expect(fs.readdirSync(dir)).toHaveLength(0);
+  });
+
   it('replays what a crashed run left, bytes as sent, up to a torn last record', async () => {
     const first = open([]);
     await first.open();

@@ -64,6 +64,11 @@ export class IngestWal {
   private closed = false;
   private idle: Promise<void> = Promise.resolve();
   private markIdle: () => void = () => undefined;
+  /** Groups synced and acknowledged, to be handed to ingest in the next turn (`deliveryTimer`). */
+  private synced: Waiting[][] = [];
+  private deliveryTimer?: NodeJS.Immediate;
+  /** `append`s resolved once their group is handed to ingest. */
+  private readonly afterDelivery: Array<() => void> = [];
   readonly stats: WalStats = { syncs: 0, appended: 0, largestGroup: 0 };
 
   constructor(private readonly options: IngestWalOptions) {}
@@ -97,13 +102,18 @@ export class IngestWal {
   /** Resolves once the message is on disk and handed to ingest; rejects when it could not be written. */
   append(message: InboundDeviceMessage): Promise<void> {
     return new Promise<void>((resolve, reject) =>
-      this.appendThen(message, (error) => (error ? reject(error) : resolve())),
+      this.appendThen(message, (error) => {
+        if (error) reject(error);
+        else if (this.deliveryTimer === undefined) resolve();
+        else this.afterDelivery.push(resolve);
+      }),
     );
   }
 
   /**
-   * `append` for the broker's hot path: `done` is called once the message is on disk and handed
-   * to ingest, or with the error when it could not be written (no promise per reading).
+   * `append` for the broker's hot path: `done` is called once the message is on disk (ingest
+   * takes it in the next turn of the event loop, before any request the acknowledgement may
+   * prompt is read), or with the error when it could not be written (no promise per reading).
    */
   appendThen(message: InboundDeviceMessage, done: (error?: Error) => void): void {
     if (this.closed || this.fd < 0) {
@@ -144,8 +154,10 @@ export class IngestWal {
   }
 
   private commit(): void {
+    if (!this.committing && this.deliveryTimer === undefined) {
+      this.idle = new Promise((resolve) => (this.markIdle = resolve));
+    }
     this.committing = true;
-    this.idle = new Promise((resolve) => (this.markIdle = resolve));
     const group = this.queue;
     this.queue = [];
     const fd = this.fd;
@@ -158,14 +170,13 @@ export class IngestWal {
           this.stats.syncs++;
           this.stats.appended += group.length;
           this.stats.largestGroup = Math.max(this.stats.largestGroup, group.length);
+          // The group is durable: the broker acknowledges it at once (its writes to one device
+          // share a syscall) and ingest takes it in the next turn of the event loop, so that the
+          // devices send on while ingest works and the next group's sync runs meanwhile.
+          this.synced.push(group);
+          this.deliveryTimer ??= setImmediate(this.deliverSynced);
           for (const waiting of group) {
             try {
-              this.options.deliver(waiting.message);
-            } catch (error) {
-              this.options.logger.error({ err: error, deviceId: waiting.message.deviceId }, 'ingest failed');
-            }
-            try {
-              // the broker acknowledges here, at once (its writes to one device share a syscall)
               waiting.done();
             } catch (error) {
               this.options.logger.error(
@@ -185,9 +196,33 @@ export class IngestWal {
           this.commit();
         } else {
           this.committing = false;
-          this.markIdle();
+          this.settleIfIdle();
         }
       });
+  }
+
+  /** Hands every synced group to ingest, in log order. */
+  private readonly deliverSynced = (): void => {
+    this.deliveryTimer = undefined;
+    const groups = this.synced;
+    this.synced = [];
+    for (const group of groups) {
+      for (const waiting of group) {
+        try {
+          this.options.deliver(waiting.message);
+        } catch (error) {
+          this.options.logger.error({ err: error, deviceId: waiting.message.deviceId }, 'ingest failed');
+        }
+      }
+    }
+    for (const resolve of this.afterDelivery.splice(0)) resolve();
+    this.settleIfIdle();
+  };
+
+  /** Wakes `drain` once nothing is being written and everything written was handed to ingest. */
+  private settleIfIdle(): void {
+    if (this.committing || this.deliveryTimer !== undefined) return;
+    this.markIdle();
   }
 
   private async cutAndRelease(): Promise<void> {
@@ -221,7 +256,7 @@ export class IngestWal {
   }
 
   private async drain(): Promise<void> {
-    while (this.committing) await this.idle;
+    while (this.committing || this.deliveryTimer !== undefined) await this.idle;
   }
 
   private openSegment(): void {
