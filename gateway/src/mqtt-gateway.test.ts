@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, Server } from 'node:http';
 import { AddressInfo, connect as tcpConnect } from 'node:net';
-import { connectAsync, IClientOptions, MqttClient } from 'mqtt';
+import { connect, connectAsync, IClientOptions, MqttClient } from 'mqtt';
 import { Counter, Registry } from 'prom-client';
 import { topics } from '../../contracts/src';
 import { waitFor } from '../../tests/support/wait-for';
@@ -405,6 +405,62 @@ describe('MqttGateway durable acknowledgement', () => {
     expect(durable[0].payload.toString()).toBe('{"seq":1}');
     // Handed over once: onMessage only saw the other channel.
     expect(h.messages.map((m) => m.channel)).toEqual(['events']);
+  });
+
+  it('skips the publish pipeline only while nobody could receive the message: subscribers, kept sessions and retained messages still get it', async () => {
+    await h.gateway.stop();
+    h = await startGateway({ durable: { channels: ['telemetry'], accept: (_message, done) => done() } });
+    const skipped = () => counterValue('mqtt_publish_pipeline_skipped_total');
+    const device = await connectDevice('washer-1');
+    const publish = (seq: number, retain = false) =>
+      device.publishAsync(topics.telemetry('washer-1'), `{"seq":${seq}}`, { qos: 1, retain });
+    await publish(1);
+    expect(await skipped()).toBe(1);
+
+    // A tool subscribed to every device's telemetry gets each reading; the pipeline runs for it.
+    const tool = await connectClient({ ...SERVICE, clientId: 'tool-live' });
+    await tool.subscribeAsync('devices/+/telemetry', { qos: 1 });
+    const live = nextMessage(tool);
+    await publish(2);
+    expect((await live).payload.toString()).toBe('{"seq":2}');
+    expect(await skipped()).toBe(1);
+    await tool.unsubscribeAsync('devices/+/telemetry');
+    await publish(3);
+    expect(await skipped()).toBe(2);
+
+    // A session kept for an offline subscriber (clean: false) is queued its readings.
+    const kept = await connectClient({ ...SERVICE, clientId: 'tool-kept', clean: false });
+    await kept.subscribeAsync('$share/tools/devices/washer-1/#', { qos: 1 });
+    await kept.subscribeAsync('devices/washer-1/telemetry', { qos: 1 });
+    await kept.endAsync();
+    await publish(4);
+    expect(await skipped()).toBe(2);
+    // listening before the CONNACK: the queued message follows it at once
+    const back = connect(`mqtt://127.0.0.1:${h.gateway.port}`, {
+      ...SERVICE,
+      clientId: 'tool-kept',
+      clean: false,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    h.clients.push(back);
+    const queued = nextMessage(back);
+    expect((await queued).payload.toString()).toBe('{"seq":4}');
+    await back.endAsync();
+    // The same client id with a clean session ends the kept one: nobody is left.
+    const cleaned = await connectClient({ ...SERVICE, clientId: 'tool-kept', clean: true });
+    await cleaned.endAsync();
+    await publish(5);
+    expect(await skipped()).toBe(3);
+
+    // A retained reading is stored for whoever subscribes later.
+    await publish(6, true);
+    expect(await skipped()).toBe(3);
+    const later = await connectClient({ ...SERVICE, clientId: 'tool-later' });
+    const retained = nextMessage(later);
+    await later.subscribeAsync(topics.telemetry('washer-1'), { qos: 1 });
+    expect(await retained).toMatchObject({ retain: true });
+    expect((await retained).payload.toString()).toBe('{"seq":6}');
   });
 
   it('closes the connection unacknowledged when the message cannot be made durable', async () => {

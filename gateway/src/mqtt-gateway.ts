@@ -15,6 +15,7 @@ import {
   parseDeviceTopic,
   topics,
 } from '../../contracts/src';
+import { DeviceTopicSubscriptions } from './device-topic-subscriptions';
 import { PacketSizeGuard } from './packet-size-guard';
 import type { RedisBrokerBackends } from './redis-broker-backends';
 
@@ -122,6 +123,7 @@ interface GatewayMetrics {
   authFailures: Counter;
   aclDenials: Counter<'action'>;
   messagesReceived: Counter;
+  pipelineSkipped: Counter;
 }
 
 /**
@@ -144,6 +146,15 @@ export class MqttGateway {
   private readonly deviceClients = new Map<string, Set<Client>>();
   private stopping?: Promise<void>;
   private readonly logger: Logger;
+  /**
+   * Without Redis: the subscriptions that could match a device's topic. While there is none, a
+   * durably accepted publish skips aedes' publish pipeline (see `skipPipeline`).
+   */
+  private deviceTopicSubscriptions?: DeviceTopicSubscriptions;
+  /** Device publishes handed to `durable.accept` and accepted: their PUBACK is on its way. */
+  private readonly acceptedDurably = new WeakSet<PublishPacket>();
+  /** Durable publishes that skipped aedes' publish pipeline (a plain number: read on scrape). */
+  private pipelineSkipped = 0;
 
   constructor(private readonly options: GatewayOptions) {
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -192,7 +203,10 @@ export class MqttGateway {
         this.metrics?.messagesReceived.inc();
         // aedes sends the PUBACK (and publishes) only once `done` is called.
         durable.accept(message, (error) => {
-          if (!error) return done(null);
+          if (!error) {
+            this.acceptedDurably.add(packet);
+            return done(null);
+          }
           this.logger.error({ deviceId: message.deviceId, err: error.message }, 'durable accept failed');
           done(error);
         });
@@ -204,6 +218,7 @@ export class MqttGateway {
       throw error;
     });
     this.broker = broker;
+    if (!redis) this.skipPipeline(broker);
     await new Promise<void>((resolve) =>
       broker.subscribe(DISCONNECT_TOPIC, (packet, done) => this.onDisconnectRequest(packet, done), resolve),
     );
@@ -571,6 +586,8 @@ export class MqttGateway {
   }
 
   private createMetrics(registry: Registry): GatewayMetrics {
+    const skipped = () => this.pipelineSkipped;
+    let reported = 0;
     // The gauge reads the broker on scrape, so it cannot drift from the real count.
     const gauge: Gauge = new Gauge({
       name: 'mqtt_clients_connected',
@@ -590,12 +607,52 @@ export class MqttGateway {
         labelNames: ['action'],
         registers: [registry],
       }),
+      pipelineSkipped: new Counter({
+        name: 'mqtt_publish_pipeline_skipped_total',
+        help: "Durably accepted device publishes that needed nothing from the broker's publish pipeline (no subscriber to device topics)",
+        registers: [registry],
+        collect() {
+          this.inc(skipped() - reported);
+          reported = skipped();
+        },
+      }),
       messagesReceived: new Counter({
         name: 'mqtt_messages_received_total',
         help: 'Messages devices published to their own topics',
         registers: [registry],
       }),
     };
+  }
+
+  /**
+   * A device's durably accepted publish (its reading is in the ingest log and on its way to
+   * ingest) needs nothing more from aedes' publish pipeline when nobody subscribes to a device's
+   * topic and it is not retained: the pipeline would store no retained message, queue nothing
+   * for an offline session, match the topic twice to find no subscriber, and emit a 'publish'
+   * event this gateway ignores for durable messages. So it is skipped then: aedes has already
+   * written the PUBACK. A service client subscribing to device topics (a tool, mosquitto_sub)
+   * turns the pipeline back on until it unsubscribes or its session ends. Only without Redis:
+   * brokers sharing Redis may have subscribers this one cannot see.
+   */
+  private skipPipeline(broker: Aedes): void {
+    const subscriptions = new DeviceTopicSubscriptions();
+    subscriptions.watch(
+      broker,
+      (broker as unknown as { persistence: Parameters<DeviceTopicSubscriptions['watch']>[1] }).persistence,
+    );
+    this.deviceTopicSubscriptions = subscriptions;
+    // aedes' own calls pass the publishing client; the typings know only (packet, callback).
+    type PublishFrom = (packet: PublishPacket, client: Client | null, done: (error?: Error) => void) => void;
+    const pipeline = (broker.publish as unknown as PublishFrom).bind(broker);
+    const publish: PublishFrom = (packet, client, done) => {
+      if (client && subscriptions.none && !packet.retain && this.acceptedDurably.has(packet)) {
+        this.pipelineSkipped++;
+        done();
+        return;
+      }
+      pipeline(packet, client, done);
+    };
+    broker.publish = publish as unknown as Aedes['publish'];
   }
 
   private async close(): Promise<void> {
