@@ -151,13 +151,14 @@ export class MqttGateway {
    * durably accepted publish skips aedes' publish pipeline (see `skipPipeline`).
    */
   private deviceTopicSubscriptions?: DeviceTopicSubscriptions;
-  /** Device publishes handed to `durable.accept` and accepted: their PUBACK is on its way. */
-  private readonly acceptedDurably = new WeakSet<PublishPacket>();
+  /** `/telemetry` and the like: a device topic on a durable channel ends with one of these. */
+  private readonly durableSuffixes: readonly string[];
   /** Durable publishes that skipped aedes' publish pipeline (a plain number: read on scrape). */
   private pipelineSkipped = 0;
 
   constructor(private readonly options: GatewayOptions) {
     this.logger = options.logger ?? pino({ level: 'silent' });
+    this.durableSuffixes = (options.durable?.channels ?? []).map((channel) => `/${channel}`);
   }
 
   /** The bound MQTT TCP port (useful with `mqttPort: 0`). */
@@ -203,10 +204,7 @@ export class MqttGateway {
         this.metrics?.messagesReceived.inc();
         // aedes sends the PUBACK (and publishes) only once `done` is called.
         durable.accept(message, (error) => {
-          if (!error) {
-            this.acceptedDurably.add(packet);
-            return done(null);
-          }
+          if (!error) return done(null);
           this.logger.error({ deviceId: message.deviceId, err: error.message }, 'durable accept failed');
           done(error);
         });
@@ -645,7 +643,7 @@ export class MqttGateway {
     type PublishFrom = (packet: PublishPacket, client: Client | null, done: (error?: Error) => void) => void;
     const pipeline = (broker.publish as unknown as PublishFrom).bind(broker);
     const publish: PublishFrom = (packet, client, done) => {
-      if (client && subscriptions.none && !packet.retain && this.acceptedDurably.has(packet)) {
+      if (client && subscriptions.none && !packet.retain && this.acceptedDurably(client, packet)) {
         this.pipelineSkipped++;
         done();
         return;
@@ -653,6 +651,18 @@ export class MqttGateway {
       pipeline(packet, client, done);
     };
     broker.publish = publish as unknown as Aedes['publish'];
+  }
+
+  /**
+   * Whether aedes publishes this message because `durable.accept` took it: aedes publishes a
+   * client's message only once `authorizePublish` let it through, a device may publish only on its
+   * own topics, and of those the durable ones at QoS 1 or 2 went to `durable.accept` (a refusal
+   * there closes the connection instead). No second parse of the topic: its last level tells.
+   */
+  private acceptedDurably(client: Client, packet: PublishPacket): boolean {
+    if (packet.qos === 0 || this.sessions.get(client)?.kind !== 'device') return false;
+    for (const suffix of this.durableSuffixes) if (packet.topic.endsWith(suffix)) return true;
+    return false;
   }
 
   private async close(): Promise<void> {
