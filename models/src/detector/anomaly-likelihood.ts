@@ -36,65 +36,144 @@ export interface AnomalyLikelihoodOptions {
 /** 1 - likelihood below this is reported as 1 (the log scale saturates there). */
 const TAIL_FLOOR = 1e-10;
 
+/** Scalars of one likelihood, at its offset in a state array: readings, ring position, ring sum, long-term mean and variance. */
+export const LIKELIHOOD_SCALARS = 5;
+const N = 0;
+const POS = 1;
+const SUM = 2;
+const MEAN = 3;
+const VARIANCE = 4;
+
+/**
+ * Adds a raw value to the likelihood whose short window is `ring[ringAt ..]` and whose scalars
+ * are `s[at ..]` (LIKELIHOOD_SCALARS of them), and returns the log-scaled likelihood in [0, 1]
+ * (0.5 ≈ 1e-5 tail). A function over arrays, not an object per likelihood: a device's metrics
+ * keep theirs in the metric's one buffer, with no object or boxed number of their own.
+ */
+export function updateLikelihood(
+  options: AnomalyLikelihoodOptions,
+  ring: Float64Array,
+  ringAt: number,
+  s: Float64Array,
+  at: number,
+  raw: number,
+): number {
+  const { shortWindow, longWindow, minStd } = options;
+  const slot = ringAt + s[at + POS];
+  s[at + SUM] += raw - ring[slot];
+  ring[slot] = raw;
+  s[at + POS] = (s[at + POS] + 1) % shortWindow;
+  const n = (s[at + N] += 1);
+  const filled = min(n, shortWindow);
+  const shortMean = s[at + SUM] / filled;
+  let score = 0;
+  if (n > max(shortWindow, options.minHistory)) {
+    const std = max(sqrt(s[at + VARIANCE]), minStd);
+    const tail = gaussianTail((shortMean - s[at + MEAN]) / std);
+    score = log(max(tail, TAIL_FLOOR)) / log(TAIL_FLOOR);
+  }
+  // Learn after scoring: the reading is judged only by what came before it.
+  const alpha = max(1 / n, 1 / longWindow);
+  const delta = shortMean - s[at + MEAN];
+  s[at + MEAN] += alpha * delta;
+  s[at + VARIANCE] = (1 - alpha) * (s[at + VARIANCE] + alpha * delta * delta);
+  return score;
+}
+
+/** The scalars of the likelihood at `s[at ..]`, as saved (its ring is saved by whoever holds it). */
+export function likelihoodScalars(s: Float64Array, at: number): Omit<AnomalyLikelihoodState, 'ring'> {
+  return { n: s[at + N], pos: s[at + POS], sum: s[at + SUM], mean: s[at + MEAN], variance: s[at + VARIANCE] };
+}
+
+/** Takes up saved scalars into `s[at ..]`. */
+export function restoreLikelihoodScalars(
+  options: AnomalyLikelihoodOptions,
+  s: Float64Array,
+  at: number,
+  state: Omit<AnomalyLikelihoodState, 'ring'>,
+): void {
+  s[at + N] = state.n;
+  s[at + POS] = state.pos % options.shortWindow;
+  s[at + SUM] = state.sum;
+  s[at + MEAN] = state.mean;
+  s[at + VARIANCE] = state.variance;
+}
+
+/** Takes up a saved state (ring and scalars) in place. */
+export function restoreLikelihood(
+  options: AnomalyLikelihoodOptions,
+  ring: Float64Array,
+  ringAt: number,
+  s: Float64Array,
+  at: number,
+  state: AnomalyLikelihoodState,
+): void {
+  const own = ring.subarray(ringAt, ringAt + options.shortWindow);
+  own.fill(0);
+  own.set(state.ring.slice(0, options.shortWindow));
+  restoreLikelihoodScalars(options, s, at, state);
+}
+
+/** The saved state of the likelihood whose ring is at `ring[ringAt ..]` and scalars at `s[at ..]`. */
+export function likelihoodState(
+  options: AnomalyLikelihoodOptions,
+  ring: Float64Array,
+  ringAt: number,
+  s: Float64Array,
+  at: number,
+): AnomalyLikelihoodState {
+  return {
+    ...likelihoodScalars(s, at),
+    ring: Array.from(ring.subarray(ringAt, ringAt + options.shortWindow)),
+  };
+}
+
+/** One likelihood as an object (the joint model's; a metric keeps its three in its buffer). */
 export class AnomalyLikelihood {
-  private n = 0;
   /** The short window's values: `ring[ringAt]` to `ring[ringAt + shortWindow - 1]`. */
   private readonly ring: Float64Array;
   private readonly ringAt: number;
-  private pos = 0;
-  private sum = 0;
-  private mean = 0;
-  private variance = 0;
+  /** The scalars: `s[at]` to `s[at + LIKELIHOOD_SCALARS - 1]`. */
+  private readonly s: Float64Array;
+  private readonly at: number;
 
   /**
-   * ring: storage for the short window (zeroed), from `ringAt` on, e.g. an array its owner shares
-   * between several likelihoods (a typed array view costs ~100 bytes, and there are 16 a device).
+   * ring: storage for the short window (zeroed), from `ringAt` on, and for the scalars from
+   * `stateAt` on, e.g. an array its owner keeps everything in (a typed array view costs ~100
+   * bytes). Without it the likelihood has an array of its own.
    */
   constructor(
     private readonly options: AnomalyLikelihoodOptions,
     ring?: Float64Array,
     ringAt = 0,
+    stateAt = ringAt + options.shortWindow,
   ) {
     if (ring && (ringAt < 0 || ring.length - ringAt < options.shortWindow)) {
       throw new Error(
         `likelihood ring holds ${ring.length - ringAt} values from ${ringAt}, shortWindow is ${options.shortWindow}`,
       );
     }
-    this.ring = ring ?? new Float64Array(options.shortWindow);
+    if (ring && (stateAt < 0 || ring.length - stateAt < LIKELIHOOD_SCALARS)) {
+      throw new Error(`likelihood state holds ${ring.length - stateAt} values from ${stateAt}`);
+    }
+    this.ring = ring ?? new Float64Array(options.shortWindow + LIKELIHOOD_SCALARS);
     this.ringAt = ring ? ringAt : 0;
+    this.s = this.ring;
+    this.at = ring ? stateAt : options.shortWindow;
   }
 
   /** Adds a raw value and returns the log-scaled likelihood in [0, 1] (0.5 ≈ 1e-5 tail). */
   update(raw: number): number {
-    const { shortWindow, longWindow, minStd } = this.options;
-    const at = this.ringAt + this.pos;
-    this.sum += raw - this.ring[at];
-    this.ring[at] = raw;
-    this.pos = (this.pos + 1) % shortWindow;
-    this.n++;
-    const filled = min(this.n, shortWindow);
-    const shortMean = this.sum / filled;
-    let score = 0;
-    if (this.n > max(shortWindow, this.options.minHistory)) {
-      const std = max(sqrt(this.variance), minStd);
-      const tail = gaussianTail((shortMean - this.mean) / std);
-      score = log(max(tail, TAIL_FLOOR)) / log(TAIL_FLOOR);
-    }
-    // Learn after scoring: the reading is judged only by what came before it.
-    const alpha = max(1 / this.n, 1 / longWindow);
-    const delta = shortMean - this.mean;
-    this.mean += alpha * delta;
-    this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
-    return score;
+    return updateLikelihood(this.options, this.ring, this.ringAt, this.s, this.at, raw);
   }
 
   toJSON(): AnomalyLikelihoodState {
-    return { ...this.scalarState(), ring: Array.from(this.ownRing()) };
+    return likelihoodState(this.options, this.ring, this.ringAt, this.s, this.at);
   }
 
   /** The state but its ring (which an owner that holds the ring's storage saves itself). */
   scalarState(): Omit<AnomalyLikelihoodState, 'ring'> {
-    return { n: this.n, pos: this.pos, sum: this.sum, mean: this.mean, variance: this.variance };
+    return likelihoodScalars(this.s, this.at);
   }
 
   static fromJSON(options: AnomalyLikelihoodOptions, state: AnomalyLikelihoodState): AnomalyLikelihood {
@@ -105,23 +184,12 @@ export class AnomalyLikelihood {
 
   /** Takes up a saved state in place (its ring storage stays where it is). */
   restore(state: AnomalyLikelihoodState): void {
-    const ring = this.ownRing();
-    ring.fill(0);
-    ring.set(state.ring.slice(0, this.options.shortWindow));
-    this.restoreScalars(state);
-  }
-
-  private ownRing(): Float64Array {
-    return this.ring.subarray(this.ringAt, this.ringAt + this.options.shortWindow);
+    restoreLikelihood(this.options, this.ring, this.ringAt, this.s, this.at, state);
   }
 
   /** Takes up a saved state but its ring, which the owner restored in its storage. */
   restoreScalars(state: Omit<AnomalyLikelihoodState, 'ring'>): void {
-    this.n = state.n;
-    this.pos = state.pos % this.options.shortWindow;
-    this.sum = state.sum;
-    this.mean = state.mean;
-    this.variance = state.variance;
+    restoreLikelihoodScalars(this.options, this.s, this.at, state);
   }
 }
 

@@ -1,4 +1,10 @@
-import { AnomalyLikelihood, AnomalyLikelihoodState } from './anomaly-likelihood';
+import {
+  type AnomalyLikelihoodState,
+  LIKELIHOOD_SCALARS,
+  likelihoodState,
+  restoreLikelihood,
+  updateLikelihood,
+} from './anomaly-likelihood';
 import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
@@ -31,57 +37,68 @@ export interface JointModelState {
  */
 export class JointModel {
   private n = 0;
-  private readonly mean: Float64Array;
-  private readonly cov: Float64Array;
-  private readonly inv: Float64Array;
   private invAge = Infinity;
-  private readonly likelihood: AnomalyLikelihood;
-  private readonly centred: Float64Array;
-  private readonly projected: Float64Array;
+  /**
+   * Every array in one: the mean (k), the covariance and its inverse (k² each), the centred and
+   * projected reading (k each), the shares (k), the likelihood's ring and scalars, at the offsets
+   * below; one view on it besides `shares` (which `update` returns), since a typed array view
+   * costs ~100 bytes and there is one model per device.
+   */
+  private readonly a: Float64Array;
+  private readonly covAt: number;
+  private readonly invAt: number;
+  private readonly centredAt: number;
+  private readonly projectedAt: number;
+  private readonly ringAt: number;
+  private readonly likelihoodAt: number;
   private readonly shares: Float64Array;
 
   constructor(
     private readonly k: number,
     private readonly cfg: DetectorConfig = DETECTOR_CONFIG,
   ) {
-    // One buffer for every array: a small typed array with a buffer of its own costs ~200 bytes
-    // besides its values (its ArrayBuffer and backing store), and there is one model per device.
     const ring = cfg.likelihood.shortWindow;
-    const all = new Float64Array(2 * k * k + 4 * k + ring);
-    let at = 0;
-    const take = (n: number) => all.subarray(at, (at += n));
-    this.mean = take(k);
-    this.cov = take(k * k);
-    this.inv = take(k * k);
-    this.centred = take(k);
-    this.projected = take(k);
-    this.shares = take(k);
-    this.likelihood = new AnomalyLikelihood(cfg.likelihood, all, at);
+    const a = new Float64Array(2 * k * k + 4 * k + ring + LIKELIHOOD_SCALARS);
+    this.a = a;
+    this.covAt = k;
+    this.invAt = k + k * k;
+    this.centredAt = k + 2 * k * k;
+    this.projectedAt = 2 * k + 2 * k * k;
+    this.shares = a.subarray(3 * k + 2 * k * k, 4 * k + 2 * k * k);
+    this.ringAt = 4 * k + 2 * k * k;
+    this.likelihoodAt = this.ringAt + ring;
   }
 
   /** `u` holds the normalised value of every metric (all finite). */
   update(u: Float64Array): JointScore {
     const k = this.k;
     const cfg = this.cfg;
-    for (let i = 0; i < k; i++) this.centred[i] = u[i] - this.mean[i];
+    const a = this.a;
+    const centred = this.centredAt;
+    const inv = this.invAt;
+    const projected = this.projectedAt;
+    for (let i = 0; i < k; i++) a[centred + i] = u[i] - a[i];
     let d2 = 0;
     if (this.n >= cfg.jointWarmupReadings) {
       if (this.invAge >= cfg.jointRefreshEvery) this.refreshInverse();
       this.invAge++;
       for (let i = 0; i < k; i++) {
         let s = 0;
-        for (let j = 0; j < k; j++) s += this.inv[i * k + j] * this.centred[j];
-        this.projected[i] = s;
-        d2 += s * this.centred[i];
+        for (let j = 0; j < k; j++) s += a[inv + i * k + j] * a[centred + j];
+        a[projected + i] = s;
+        d2 += s * a[centred + i];
       }
     }
     // Raw surprise grows with the distance per dimension; chi-square mean is k.
     const raw = 1 - exp(-max(0, d2) / (4 * k));
     // Before warm-up the distance is meaningless: keep it out of the likelihood's baseline.
-    const score = this.n >= cfg.jointWarmupReadings ? this.likelihood.update(raw) : 0;
+    const score =
+      this.n >= cfg.jointWarmupReadings
+        ? updateLikelihood(cfg.likelihood, a, this.ringAt, a, this.likelihoodAt, raw)
+        : 0;
     let total = 0;
     for (let i = 0; i < k; i++) {
-      const c = max(0, this.projected[i] * this.centred[i]);
+      const c = max(0, a[projected + i] * a[centred + i]);
       this.shares[i] = c;
       total += c;
     }
@@ -92,16 +109,19 @@ export class JointModel {
 
   private learn(u: Float64Array): void {
     const k = this.k;
+    const v = this.a;
+    const centred = this.centredAt;
+    const cov = this.covAt;
     this.n++;
     const a = max(1 / this.n, 1 / this.cfg.jointWindow);
     for (let i = 0; i < k; i++) {
-      this.centred[i] = u[i] - this.mean[i];
-      this.mean[i] += a * this.centred[i];
+      v[centred + i] = u[i] - v[i];
+      v[i] += a * v[centred + i];
     }
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
-        const idx = i * k + j;
-        this.cov[idx] = (1 - a) * (this.cov[idx] + a * this.centred[i] * this.centred[j]);
+        const idx = cov + i * k + j;
+        v[idx] = (1 - a) * (v[idx] + a * v[centred + i] * v[centred + j]);
       }
     }
   }
@@ -111,7 +131,7 @@ export class JointModel {
     const k = this.k;
     const m = new Float64Array(k * 2 * k);
     for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) m[i * 2 * k + j] = this.cov[i * k + j];
+      for (let j = 0; j < k; j++) m[i * 2 * k + j] = this.a[this.covAt + i * k + j];
       m[i * 2 * k + i] += this.cfg.jointRidge;
       m[i * 2 * k + k + i] = 1;
     }
@@ -134,29 +154,31 @@ export class JointModel {
         for (let j = 0; j < 2 * k; j++) m[r * 2 * k + j] -= f * m[c * 2 * k + j];
       }
     }
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) this.inv[i * k + j] = m[i * 2 * k + k + j];
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) this.a[this.invAt + i * k + j] = m[i * 2 * k + k + j];
     this.invAge = 0;
   }
 
   toJSON(): JointModelState {
+    const { a, k } = this;
     return {
       n: this.n,
-      mean: Array.from(this.mean),
-      cov: Array.from(this.cov),
-      inv: Array.from(this.inv),
+      mean: Array.from(a.subarray(0, k)),
+      cov: Array.from(a.subarray(this.covAt, this.invAt)),
+      inv: Array.from(a.subarray(this.invAt, this.centredAt)),
       invAge: isFinite(this.invAge) ? this.invAge : null,
-      likelihood: this.likelihood.toJSON(),
+      likelihood: likelihoodState(this.cfg.likelihood, a, this.ringAt, a, this.likelihoodAt),
     };
   }
 
   static fromJSON(k: number, state: JointModelState, cfg: DetectorConfig = DETECTOR_CONFIG): JointModel {
     const m = new JointModel(k, cfg);
     m.n = state.n;
-    m.mean.set(state.mean);
-    m.cov.set(state.cov);
-    m.inv.set(state.inv);
+    m.a.set(state.mean.slice(0, k), 0);
+    m.a.set(state.cov.slice(0, k * k), m.covAt);
+    m.a.set(state.inv.slice(0, k * k), m.invAt);
     m.invAge = state.invAge ?? Infinity;
-    m.likelihood.restore(state.likelihood);
+    restoreLikelihood(cfg.likelihood, m.a, m.ringAt, m.a, m.likelihoodAt, state.likelihood);
     return m;
   }
 }

@@ -1,4 +1,12 @@
-import { AnomalyLikelihood, type AnomalyLikelihoodState } from './anomaly-likelihood';
+import {
+  type AnomalyLikelihoodState,
+  LIKELIHOOD_SCALARS,
+  likelihoodScalars,
+  likelihoodState,
+  restoreLikelihood,
+  restoreLikelihoodScalars,
+  updateLikelihood,
+} from './anomaly-likelihood';
 import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
@@ -12,6 +20,26 @@ const WEEK_BUCKET_MS = WEEK_MS / DETECTOR_CONFIG.weekBuckets;
 const FEATURES = 3;
 /** Visit and week counts saturate here (they only matter up to a few dozen). */
 const MAX_COUNT = 0xffff;
+// The scalars' places in a metric's buffer (as doubles, from its `sAt`), then its likelihoods'.
+const S_N = 0;
+const S_LAST_TS = 1;
+const S_DT = 2;
+const S_MEAN = 3;
+const S_ABS_DEV = 4;
+const S_LEVEL = 5;
+const S_RESIDUAL_SCALE = 6;
+const S_MIN = 7;
+const S_MAX = 8;
+const S_LEVEL_ERROR = 9;
+const S_DAY_ERROR = 10;
+const S_VISIT_BUCKET = 11;
+const S_VISIT_TS = 12;
+const S_VISIT_READINGS = 13;
+const S_VISIT_SUM = 14;
+const S_VISIT_ABS = 15;
+const S_LAST_BIN = 16;
+const S_LIKELIHOODS = 17;
+const SCALARS = S_LIKELIHOODS + FEATURES * LIKELIHOOD_SCALARS;
 
 export interface MetricScore {
   /** Calibrated score in [0, 1] (max over this metric's detectors). */
@@ -87,18 +115,115 @@ export type MetricModelStateV1 = Omit<
  * a wash every Saturday morning or an office idle on Sundays, is news to neither of the first two.
  */
 export class MetricModel {
-  private n = 0;
-  private lastTsMs = NaN;
-  private dtMs = NaN;
-  private mean = 0;
-  private absDev = 0;
-  private level = 0;
-  private residualScale = 0;
-  private min = Infinity;
-  private max = -Infinity;
+  /**
+   * The metric's scalars (count, timing, location and scale, forecaster, range, errors, the
+   * weekly visit in progress, last bin) and its likelihoods' scalars live in its buffer too, read
+   * through `f` at `sAt`: no boxed number per field, and no object per likelihood.
+   */
+  private get n(): number {
+    return this.f[this.sAt + S_N];
+  }
+  private set n(v: number) {
+    this.f[this.sAt + S_N] = v;
+  }
+  private get lastTsMs(): number {
+    return this.f[this.sAt + S_LAST_TS];
+  }
+  private set lastTsMs(v: number) {
+    this.f[this.sAt + S_LAST_TS] = v;
+  }
+  private get dtMs(): number {
+    return this.f[this.sAt + S_DT];
+  }
+  private set dtMs(v: number) {
+    this.f[this.sAt + S_DT] = v;
+  }
+  private get mean(): number {
+    return this.f[this.sAt + S_MEAN];
+  }
+  private set mean(v: number) {
+    this.f[this.sAt + S_MEAN] = v;
+  }
+  private get absDev(): number {
+    return this.f[this.sAt + S_ABS_DEV];
+  }
+  private set absDev(v: number) {
+    this.f[this.sAt + S_ABS_DEV] = v;
+  }
+  private get level(): number {
+    return this.f[this.sAt + S_LEVEL];
+  }
+  private set level(v: number) {
+    this.f[this.sAt + S_LEVEL] = v;
+  }
+  private get residualScale(): number {
+    return this.f[this.sAt + S_RESIDUAL_SCALE];
+  }
+  private set residualScale(v: number) {
+    this.f[this.sAt + S_RESIDUAL_SCALE] = v;
+  }
+  private get min(): number {
+    return this.f[this.sAt + S_MIN];
+  }
+  private set min(v: number) {
+    this.f[this.sAt + S_MIN] = v;
+  }
+  private get max(): number {
+    return this.f[this.sAt + S_MAX];
+  }
+  private set max(v: number) {
+    this.f[this.sAt + S_MAX] = v;
+  }
   /** Recent mean absolute error of each forecaster (level, daily profile), in value units. */
-  private levelError = 0;
-  private dayError = Infinity;
+  private get levelError(): number {
+    return this.f[this.sAt + S_LEVEL_ERROR];
+  }
+  private set levelError(v: number) {
+    this.f[this.sAt + S_LEVEL_ERROR] = v;
+  }
+  private get dayError(): number {
+    return this.f[this.sAt + S_DAY_ERROR];
+  }
+  private set dayError(v: number) {
+    this.f[this.sAt + S_DAY_ERROR] = v;
+  }
+  /** The visit in progress: bucket, last reading, readings, sum of values, sum of abs deviations. */
+  private get visitBucket(): number {
+    return this.f[this.sAt + S_VISIT_BUCKET];
+  }
+  private set visitBucket(v: number) {
+    this.f[this.sAt + S_VISIT_BUCKET] = v;
+  }
+  private get visitTsMs(): number {
+    return this.f[this.sAt + S_VISIT_TS];
+  }
+  private set visitTsMs(v: number) {
+    this.f[this.sAt + S_VISIT_TS] = v;
+  }
+  private get visitReadings(): number {
+    return this.f[this.sAt + S_VISIT_READINGS];
+  }
+  private set visitReadings(v: number) {
+    this.f[this.sAt + S_VISIT_READINGS] = v;
+  }
+  private get visitSum(): number {
+    return this.f[this.sAt + S_VISIT_SUM];
+  }
+  private set visitSum(v: number) {
+    this.f[this.sAt + S_VISIT_SUM] = v;
+  }
+  private get visitAbs(): number {
+    return this.f[this.sAt + S_VISIT_ABS];
+  }
+  private set visitAbs(v: number) {
+    this.f[this.sAt + S_VISIT_ABS] = v;
+  }
+  private get lastBin(): number {
+    return this.f[this.sAt + S_LAST_BIN];
+  }
+  private set lastBin(v: number) {
+    this.f[this.sAt + S_LAST_BIN] = v;
+  }
   /**
    * Everything per bucket and per bin, in one Float32Array (a value's profile needs no more than
    * float precision, and one allocation per metric instead of seven keeps the many small backing
@@ -114,16 +239,12 @@ export class MetricModel {
   private readonly transAt: number;
   /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 65,535. */
   private readonly counts: Uint16Array;
-  /** The one allocation behind the rings, `prof` and `counts`. */
+  /** The one allocation behind everything above; its first `packedBytes` are what `toPacked` saves. */
   private readonly buffer: ArrayBuffer;
-  /** The visit in progress: bucket, last reading, readings, sum of values, sum of abs deviations. */
-  private visitBucket = -1;
-  private visitTsMs = NaN;
-  private visitReadings = 0;
-  private visitSum = 0;
-  private visitAbs = 0;
-  private lastBin = -1;
-  private readonly likelihoods: AnomalyLikelihood[];
+  private readonly packedBytes: number;
+  /** The buffer as doubles: the likelihoods' rings from 0, the scalars from `sAt`. */
+  private readonly f: Float64Array;
+  private readonly sAt: number;
   private readonly cfg: DetectorConfig;
 
   /** cfg: the detector's configuration (evaluation tries others; the weekly bucket width stays DETECTOR_CONFIG's). */
@@ -137,18 +258,24 @@ export class MetricModel {
     this.weekDevAt = 2 * day + week;
     this.transAt = 2 * day + 2 * week;
     const floats = this.transAt + cfg.bins * cfg.bins;
-    // One buffer: the likelihoods' rings (Float64), the profiles (Float32), the counts (Uint16).
+    // One buffer: the likelihoods' rings (Float64), the profiles (Float32), the counts (Uint16),
+    // then (not saved with the buffer: they are saved by name) the scalars (Float64).
     const ringBytes = FEATURES * ring * 8;
-    const buffer = new ArrayBuffer(ringBytes + floats * 4 + (day + week) * 2);
+    this.packedBytes = ringBytes + floats * 4 + (day + week) * 2;
+    this.sAt = Math.ceil(this.packedBytes / 8);
+    const buffer = new ArrayBuffer((this.sAt + SCALARS) * 8);
     this.buffer = buffer;
+    this.f = new Float64Array(buffer);
     this.prof = new Float32Array(buffer, ringBytes, floats);
     this.counts = new Uint16Array(buffer, ringBytes + floats * 4, day + week);
-    // one view on the three rings, shared by the three likelihoods
-    const rings = new Float64Array(buffer, 0, FEATURES * ring);
-    this.likelihoods = Array.from(
-      { length: FEATURES },
-      (_, f) => new AnomalyLikelihood(cfg.likelihood, rings, f * ring),
-    );
+    this.lastTsMs = NaN;
+    this.dtMs = NaN;
+    this.min = Infinity;
+    this.max = -Infinity;
+    this.dayError = Infinity;
+    this.visitBucket = -1;
+    this.visitTsMs = NaN;
+    this.lastBin = -1;
   }
 
   update(tsMs: number, x: number): MetricScore {
@@ -199,10 +326,27 @@ export class MetricModel {
     }
 
     // Each raw surprise calibrated by its own likelihood, in this order (no array per reading).
-    const likelihoods = this.likelihoods;
-    const levelScore = likelihoods[0].update(gap ? 0 : 1 - exp(-residual / 4));
-    const dayScore = likelihoods[1].update(gap ? 0 : 1 - exp(-dayResidual / 4));
-    const transitionScore = likelihoods[2].update(gap ? 0 : surprise);
+    const f = this.f;
+    const lk = cfg.likelihood;
+    const ring = lk.shortWindow;
+    const at = this.sAt + S_LIKELIHOODS;
+    const levelScore = updateLikelihood(lk, f, 0, f, at, gap ? 0 : 1 - exp(-residual / 4));
+    const dayScore = updateLikelihood(
+      lk,
+      f,
+      ring,
+      f,
+      at + LIKELIHOOD_SCALARS,
+      gap ? 0 : 1 - exp(-dayResidual / 4),
+    );
+    const transitionScore = updateLikelihood(
+      lk,
+      f,
+      2 * ring,
+      f,
+      at + 2 * LIKELIHOOD_SCALARS,
+      gap ? 0 : surprise,
+    );
     let score = 0;
     if (levelScore > score) score = levelScore;
     if (dayScore > score) score = dayScore;
@@ -327,15 +471,23 @@ export class MetricModel {
       weekDev: this.section(this.weekDevAt, this.transAt),
       weekWeeks: Array.from(this.counts.subarray(this.cfg.dayBuckets)),
       transitions: this.section(this.transAt, this.prof.length),
-      likelihoods: this.likelihoods.map((l) => l.toJSON()),
+      likelihoods: this.likelihoodIndices().map((i) =>
+        likelihoodState(
+          this.cfg.likelihood,
+          this.f,
+          i * this.cfg.likelihood.shortWindow,
+          this.f,
+          this.likelihoodAt(i),
+        ),
+      ),
     };
   }
 
   toPacked(): PackedMetricModelState {
     return {
       ...this.scalarState(),
-      likelihoods: this.likelihoods.map((l) => l.scalarState()),
-      buffer: Buffer.from(this.buffer).toString('base64'),
+      likelihoods: this.likelihoodIndices().map((i) => likelihoodScalars(this.f, this.likelihoodAt(i))),
+      buffer: Buffer.from(this.buffer, 0, this.packedBytes).toString('base64'),
     };
   }
 
@@ -365,14 +517,16 @@ export class MetricModel {
   static fromPacked(state: PackedMetricModelState, cfg: DetectorConfig = DETECTOR_CONFIG): MetricModel {
     const m = new MetricModel(cfg);
     const bytes = Buffer.from(state.buffer, 'base64');
-    if (bytes.length !== m.buffer.byteLength) {
+    if (bytes.length !== m.packedBytes) {
       throw new Error(
-        `packed detector state of ${bytes.length} bytes, this configuration holds ${m.buffer.byteLength}`,
+        `packed detector state of ${bytes.length} bytes, this configuration holds ${m.packedBytes}`,
       );
     }
-    new Uint8Array(m.buffer).set(bytes);
+    new Uint8Array(m.buffer, 0, m.packedBytes).set(bytes);
     m.restoreScalars(state);
-    state.likelihoods.forEach((l, i) => m.likelihoods[i]?.restoreScalars(l));
+    state.likelihoods.forEach((l, i) => {
+      if (i < FEATURES) restoreLikelihoodScalars(cfg.likelihood, m.f, m.likelihoodAt(i), l);
+    });
     return m;
   }
 
@@ -430,8 +584,20 @@ export class MetricModel {
     }
     m.lastBin = state.lastBin;
     m.prof.set(state.transitions.slice(0, cfg.bins * cfg.bins), m.transAt);
-    state.likelihoods.forEach((l, i) => m.likelihoods[i]?.restore(l));
+    state.likelihoods.forEach((l, i) => {
+      if (i < FEATURES)
+        restoreLikelihood(cfg.likelihood, m.f, i * cfg.likelihood.shortWindow, m.f, m.likelihoodAt(i), l);
+    });
     return m;
+  }
+
+  /** Where likelihood i's scalars are in `f` (its ring is at i · shortWindow). */
+  private likelihoodAt(i: number): number {
+    return this.sAt + S_LIKELIHOODS + i * LIKELIHOOD_SCALARS;
+  }
+
+  private likelihoodIndices(): number[] {
+    return Array.from({ length: FEATURES }, (_, i) => i);
   }
 }
 

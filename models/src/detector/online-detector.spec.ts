@@ -1,5 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { gaussian, mulberry32 } from '../../../contracts/src/seeded-random';
-import { DetectorOutput, OnlineDetector } from './online-detector';
+import { DetectorOutput, OnlineDetector, type PackedOnlineDetectorState } from './online-detector';
 
 const T0 = Date.UTC(2026, 0, 5);
 const MIN = 60_000;
@@ -207,6 +209,20 @@ describe('OnlineDetector', () => {
     for (let i = 1200; i < 2000; i++) {
       const r = { v: v[i], w: v[i] * 2 + (i % 7) };
       expect(restored.update(T0 + i * MIN, r)).toEqual(first.update(T0 + i * MIN, r));
+    }
+  });
+
+  it('takes up a packed state an earlier build saved, and answers as that build did', () => {
+    // Saved before the scalars moved into the metrics' buffers: the packed format is unchanged.
+    const fixture = JSON.parse(
+      fs.readFileSync(path.join(__dirname, 'packed-state-v3.fixture.json'), 'utf8'),
+    ) as {
+      state: PackedOnlineDetectorState;
+      next: Array<{ tsMs: number; metrics: Record<string, number>; output: unknown }>;
+    };
+    const detector = OnlineDetector.fromJSON(fixture.state);
+    for (const { tsMs, metrics, output } of fixture.next) {
+      expect(JSON.parse(JSON.stringify(detector.update(tsMs, metrics)))).toEqual(output);
     }
   });
 

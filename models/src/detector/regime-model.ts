@@ -135,15 +135,16 @@ export class RegimeModel {
   private cov = NONE;
   private inv = NONE;
   private stuckEligible = NO_FLAGS;
-  /** Healthy means of the four statistics (sums while calibrating). */
-  private readonly healthyMean = new Float64Array(4);
+  /** Healthy means of the four statistics (sums while calibrating); from the fit on, in its buffer. */
+  private healthyMean = NONE;
   private calibrated = 0;
   // running state
   private last = NONE;
   private runs = NONE;
   private zSlow = NONE;
   private zFast = NONE;
-  private readonly stat = new Float64Array(4);
+  /** The four statistics, from the fit on (in its buffer). */
+  private stat = NONE;
   private unhealthy = false;
   private calm = 0;
   private sinceInverse = 0;
@@ -360,9 +361,12 @@ export class RegimeModel {
     // own costs ~200 bytes besides its values (its ArrayBuffer and backing store). With the joint
     // model's arrays in one buffer too, a fitted device holds 2.0 KB less (`--only detector-state`:
     // 34.4 → 32.5 KB); what it computes is the same to the bit.
-    const kept = new Float64Array(FEATURES * k + 2 * k * k + 5 * k);
+    const kept = new Float64Array(FEATURES * k + 2 * k * k + 5 * k + 8);
     let at = 0;
     const take = (n: number) => kept.subarray(at, (at += n));
+    // the four statistics and their healthy means: scored and calibrated only once fitted
+    this.stat = take(4);
+    this.healthyMean = take(4);
     this.coef = take(FEATURES * k);
     this.coef.set(coef);
     this.cov = take(k * k);
