@@ -18,8 +18,12 @@ const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const WEEK_BUCKET_MS = WEEK_MS / DETECTOR_CONFIG.weekBuckets;
 const FEATURES = 3;
-/** Visit and week counts saturate here (they only matter up to a few dozen). */
-const MAX_COUNT = 0xffff;
+/**
+ * Visit and week counts saturate here: they are compared with thresholds of a few and weigh a
+ * visit by max(1 / count, alpha), so past 255 nothing they decide changes (the constructor checks
+ * the configuration's thresholds and alphas). One byte a bucket (two in state version 3).
+ */
+const MAX_COUNT = 0xff;
 // The scalars' places in a metric's buffer (as doubles, from its `sAt`), then its likelihoods'.
 const S_N = 0;
 const S_LAST_TS = 1;
@@ -80,8 +84,8 @@ export interface MetricModelState {
 }
 
 /**
- * The same state packed (detector state version 3): the scalars as they are, and the metric's
- * buffer (likelihood rings as float64, profiles and transitions as float32, counts as uint16, in
+ * The same state packed (detector state version 4; 3 had two-byte counts): the scalars as they
+ * are, and the metric's buffer (likelihood rings as float64, profiles and transitions as float32, counts as uint8, in
  * the machine's byte order, little-endian on x86 and ARM) in base64: ≈ 5 KB instead of ≈ 15 KB.
  */
 export interface PackedMetricModelState extends Omit<
@@ -237,8 +241,8 @@ export class MetricModel {
   private readonly weekMeanAt: number;
   private readonly weekDevAt: number;
   private readonly transAt: number;
-  /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 65,535. */
-  private readonly counts: Uint16Array;
+  /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 255. */
+  private readonly counts: Uint8Array;
   /** The one allocation behind everything above; its first `packedBytes` are what `toPacked` saves. */
   private readonly buffer: ArrayBuffer;
   private readonly packedBytes: number;
@@ -249,6 +253,14 @@ export class MetricModel {
 
   /** cfg: the detector's configuration (evaluation tries others; the weekly bucket width stays DETECTOR_CONFIG's). */
   constructor(cfg: DetectorConfig = DETECTOR_CONFIG) {
+    if (
+      cfg.bucketMinVisits > MAX_COUNT ||
+      cfg.weekMinWeeks > MAX_COUNT ||
+      cfg.bucketAlpha < 1 / (MAX_COUNT + 1) ||
+      cfg.weekAlpha < 1 / (MAX_COUNT + 1)
+    ) {
+      throw new Error(`detector configuration needs counts past ${MAX_COUNT} (visit thresholds or alphas)`);
+    }
     this.cfg = cfg;
     const day = cfg.dayBuckets;
     const week = cfg.weekBuckets;
@@ -261,13 +273,13 @@ export class MetricModel {
     // One buffer: the likelihoods' rings (Float64), the profiles (Float32), the counts (Uint16),
     // then (not saved with the buffer: they are saved by name) the scalars (Float64).
     const ringBytes = FEATURES * ring * 8;
-    this.packedBytes = ringBytes + floats * 4 + (day + week) * 2;
+    this.packedBytes = ringBytes + floats * 4 + (day + week);
     this.sAt = Math.ceil(this.packedBytes / 8);
     const buffer = new ArrayBuffer((this.sAt + SCALARS) * 8);
     this.buffer = buffer;
     this.f = new Float64Array(buffer);
     this.prof = new Float32Array(buffer, ringBytes, floats);
-    this.counts = new Uint16Array(buffer, ringBytes + floats * 4, day + week);
+    this.counts = new Uint8Array(buffer, ringBytes + floats * 4, day + week);
     this.lastTsMs = NaN;
     this.dtMs = NaN;
     this.min = Infinity;
@@ -513,16 +525,31 @@ export class MetricModel {
     };
   }
 
-  /** Restores a model from toPacked(); the configuration must be the one it was packed with. */
-  static fromPacked(state: PackedMetricModelState, cfg: DetectorConfig = DETECTOR_CONFIG): MetricModel {
+  /**
+   * Restores a model from toPacked() (state version 4), or from version 3's, whose counts were two
+   * bytes each; the configuration must be the one it was packed with.
+   */
+  static fromPacked(
+    state: PackedMetricModelState,
+    cfg: DetectorConfig = DETECTOR_CONFIG,
+    version: 3 | 4 = 4,
+  ): MetricModel {
     const m = new MetricModel(cfg);
     const bytes = Buffer.from(state.buffer, 'base64');
-    if (bytes.length !== m.packedBytes) {
-      throw new Error(
-        `packed detector state of ${bytes.length} bytes, this configuration holds ${m.packedBytes}`,
-      );
+    const buckets = m.counts.length;
+    const countsAt = m.packedBytes - buckets;
+    const expected = version === 3 ? countsAt + 2 * buckets : m.packedBytes;
+    if (bytes.length !== expected) {
+      throw new Error(`packed detector state of ${bytes.length} bytes, this configuration holds ${expected}`);
     }
-    new Uint8Array(m.buffer, 0, m.packedBytes).set(bytes);
+    if (version === 3) {
+      new Uint8Array(m.buffer, 0, countsAt).set(bytes.subarray(0, countsAt));
+      // machine byte order, as version 3 wrote them; copied first, the decoded bytes may be unaligned
+      const wide = new Uint16Array(Uint8Array.from(bytes.subarray(countsAt)).buffer);
+      for (let i = 0; i < buckets; i++) m.counts[i] = toCount(wide[i]);
+    } else {
+      new Uint8Array(m.buffer, 0, m.packedBytes).set(bytes);
+    }
     m.restoreScalars(state);
     state.likelihoods.forEach((l, i) => {
       if (i < FEATURES) restoreLikelihoodScalars(cfg.likelihood, m.f, m.likelihoodAt(i), l);

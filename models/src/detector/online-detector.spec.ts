@@ -192,7 +192,7 @@ describe('OnlineDetector', () => {
       const again = restored.toJSON();
       expect(again.version).toBe(2);
       expect(again.models[0].weekWeeks.some((w) => w > 0)).toBe(true);
-      expect(() => OnlineDetector.fromJSON({ ...again, version: 4 } as unknown as State)).toThrow(/version/);
+      expect(() => OnlineDetector.fromJSON({ ...again, version: 5 } as unknown as State)).toThrow(/version/);
     });
   });
 
@@ -213,16 +213,24 @@ describe('OnlineDetector', () => {
   });
 
   it('takes up a packed state an earlier build saved, and answers as that build did', () => {
-    // Saved before the scalars moved into the metrics' buffers: the packed format is unchanged.
+    // Saved (version 3, two-byte counts) before the scalars moved into the metrics' buffers.
     const fixture = JSON.parse(
       fs.readFileSync(path.join(__dirname, 'packed-state-v3.fixture.json'), 'utf8'),
     ) as {
       state: PackedOnlineDetectorState;
       next: Array<{ tsMs: number; metrics: Record<string, number>; output: unknown }>;
     };
+    expect(fixture.state.version).toBe(3);
     const detector = OnlineDetector.fromJSON(fixture.state);
+    const again = OnlineDetector.fromJSON(
+      JSON.parse(JSON.stringify(detector.toPackedJSON())) as PackedOnlineDetectorState,
+    );
+    // Saved again, it is version 4: a count in one byte, the rest as it was.
+    expect(again.toPackedJSON().version).toBe(4);
+    expect(again.toJSON()).toEqual(detector.toJSON());
     for (const { tsMs, metrics, output } of fixture.next) {
       expect(JSON.parse(JSON.stringify(detector.update(tsMs, metrics)))).toEqual(output);
+      expect(JSON.parse(JSON.stringify(again.update(tsMs, metrics)))).toEqual(output);
     }
   });
 

@@ -49,9 +49,12 @@ export interface OnlineDetectorState {
   readings: number;
 }
 
-/** The same state packed (toPackedJSON): each metric's profiles in one base64 buffer, ≈ a third of the size. */
+/**
+ * The same state packed (toPackedJSON): each metric's profiles in one base64 buffer, ≈ a third of
+ * the size. Version 4 keeps a count in one byte; version 3's two-byte counts still load.
+ */
 export interface PackedOnlineDetectorState extends Omit<OnlineDetectorState, 'version' | 'models'> {
-  version: 3;
+  version: 3 | 4;
   models: PackedMetricModelState[];
 }
 
@@ -190,21 +193,24 @@ export class OnlineDetector {
 
   /** toJSON() with each metric's profiles packed in one base64 buffer (what instances save). */
   toPackedJSON(): PackedOnlineDetectorState {
-    return { version: 3, ...this.sharedState(), models: this.models.map((m) => m.toPacked()) };
+    return { version: 4, ...this.sharedState(), models: this.models.map((m) => m.toPacked()) };
   }
 
   static fromJSON(state: SavedDetectorState, options: OnlineDetectorOptions = {}): OnlineDetector {
-    if (state.version !== 1 && state.version !== 2 && state.version !== 3) {
+    if (state.version !== 1 && state.version !== 2 && state.version !== 3 && state.version !== 4) {
       throw new Error(`unknown detector state version ${String((state as { version: unknown }).version)}`);
     }
     const d = new OnlineDetector(
       options.metrics ? { metrics: [], config: options.config } : { config: options.config },
     );
     for (const m of state.metrics) d.addMetric(m);
-    d.models =
-      state.version === 3
-        ? state.models.map((m) => MetricModel.fromPacked(m, d.cfg))
-        : state.models.map((m: MetricModelState | MetricModelStateV1) => MetricModel.fromJSON(m, d.cfg));
+    if (state.version === 3 || state.version === 4) {
+      const version = state.version;
+      d.models = state.models.map((m) => MetricModel.fromPacked(m, d.cfg, version));
+    } else {
+      const models = state.models as Array<MetricModelState | MetricModelStateV1>;
+      d.models = models.map((m) => MetricModel.fromJSON(m, d.cfg));
+    }
     d.lastNormalised = state.lastNormalised.map((v) => v ?? NaN);
     d.lastValues = state.lastValues.map((v) => v ?? NaN);
     const k = min(state.metrics.length, d.cfg.maxJointMetrics);
