@@ -161,46 +161,40 @@ export class IngestWal {
     this.committing = true;
     const group = this.queue;
     this.queue = [];
-    const fd = this.fd;
-    const body = encodeGroup(group);
     // The segment is open with O_DSYNC: the write returns once the group is on disk, one trip
     // to the thread pool instead of a write and then an fsync.
-    writeAll(fd, body)
-      .then(
-        () => {
-          this.segmentHasData = true;
-          this.stats.syncs++;
-          this.stats.appended += group.length;
-          this.stats.largestGroup = Math.max(this.stats.largestGroup, group.length);
-          // The group is durable: the broker acknowledges it at once (its writes to one device
-          // share a syscall) and ingest takes it in the next turn of the event loop, so that the
-          // devices send on while ingest works and the next group's sync runs meanwhile.
-          this.synced.push(group);
-          this.deliveryTimer ??= setImmediate(this.deliverSynced);
-          for (const waiting of group) {
-            try {
-              waiting.done();
-            } catch (error) {
-              this.options.logger.error(
-                { err: error, deviceId: waiting.message.deviceId },
-                'acknowledging failed',
-              );
-            }
-          }
-        },
-        (error: Error) => {
-          this.options.logger.error({ err: error, messages: group.length }, 'ingest log write failed');
-          for (const waiting of group) waiting.done(error);
-        },
-      )
-      .finally(() => {
-        if (this.queue.length > 0 && !this.paused) {
-          this.commit();
-        } else {
-          this.committing = false;
-          this.settleIfIdle();
+    writeAll(this.fd, encodeGroup(group), (error) => this.written(group, error));
+  }
+
+  private written(group: Waiting[], error: Error | undefined): void {
+    // The next group (what arrived meanwhile) goes to disk at once, while this one is acknowledged.
+    if (this.queue.length > 0 && !this.paused) this.commit();
+    else this.committing = false;
+    if (error) {
+      this.options.logger.error({ err: error, messages: group.length }, 'ingest log write failed');
+      for (const waiting of group) waiting.done(error);
+    } else {
+      this.segmentHasData = true;
+      this.stats.syncs++;
+      this.stats.appended += group.length;
+      this.stats.largestGroup = Math.max(this.stats.largestGroup, group.length);
+      // The group is durable: the broker acknowledges it at once (its writes to one device
+      // share a syscall) and ingest takes it in the next turn of the event loop, so that the
+      // devices send on while ingest works and the next group's write runs meanwhile.
+      this.synced.push(group);
+      this.deliveryTimer ??= setImmediate(this.deliverSynced);
+      for (const waiting of group) {
+        try {
+          waiting.done();
+        } catch (failure) {
+          this.options.logger.error(
+            { err: failure, deviceId: waiting.message.deviceId },
+            'acknowledging failed',
+          );
         }
-      });
+      }
+    }
+    this.settleIfIdle();
   }
 
   /** Hands every synced group to ingest, in log order. */
@@ -378,13 +372,16 @@ function decodeVersion1(body: Buffer): InboundDeviceMessage {
   };
 }
 
-async function writeAll(fd: number, data: Buffer): Promise<void> {
+/** Writes all of `data` (a short write goes on where it stopped). */
+function writeAll(fd: number, data: Buffer, done: (error?: Error) => void): void {
   let written = 0;
-  while (written < data.length) {
-    written += await new Promise<number>((resolve, reject) =>
-      fs.write(fd, data, written, data.length - written, null, (e, n) => (e ? reject(e) : resolve(n))),
-    );
-  }
+  const next = (error: Error | null, n: number): void => {
+    if (error) return done(error);
+    written += n;
+    if (written < data.length) fs.write(fd, data, written, data.length - written, null, next);
+    else done();
+  };
+  fs.write(fd, data, 0, data.length, null, next);
 }
 
 function fsyncDir(dir: string): void {
