@@ -146,11 +146,6 @@ export class MqttGateway {
   private readonly deviceClients = new Map<string, Set<Client>>();
   private stopping?: Promise<void>;
   private readonly logger: Logger;
-  /**
-   * Without Redis: the subscriptions that could match a device's topic. While there is none, a
-   * durably accepted publish skips aedes' publish pipeline (see `skipPipeline`).
-   */
-  private deviceTopicSubscriptions?: DeviceTopicSubscriptions;
   /** `/telemetry` and the like: a device topic on a durable channel ends with one of these. */
   private readonly durableSuffixes: readonly string[];
   /** Durable publishes that skipped aedes' publish pipeline (a plain number: read on scrape). */
@@ -638,7 +633,6 @@ export class MqttGateway {
       broker,
       (broker as unknown as { persistence: Parameters<DeviceTopicSubscriptions['watch']>[1] }).persistence,
     );
-    this.deviceTopicSubscriptions = subscriptions;
     // aedes' own calls pass the publishing client; the typings know only (packet, callback).
     type PublishFrom = (packet: PublishPacket, client: Client | null, done: (error?: Error) => void) => void;
     const pipeline = (broker.publish as unknown as PublishFrom).bind(broker);

@@ -44,9 +44,10 @@ interface Waiting {
  * disk before the broker acknowledges it, so an acknowledged reading survives a crash of the
  * process (or of the machine). Segments are opened with O_DSYNC, so a write returns once its data
  * is on disk: one trip to the thread pool, not a write and an fsync. Appends share writes (group
- * commit: whatever arrives while one write runs goes in the next), and one write is one frame: a CRC-checked group of binary records (no text
- * encoding on the way to the ack). A frame cut by a crash is dropped whole at replay, which loses
- * nothing acknowledged: none of its messages had their ack. Every second the log is cut into a new segment; an old segment is deleted once ingest
+ * commit: whatever arrives while one write runs goes in the next), and one write is one frame: a
+ * CRC-checked group of binary records (no text encoding on the way to the ack). A frame cut by a
+ * crash is dropped whole at replay, which loses nothing acknowledged: none of its messages had
+ * their ack. Every second the log is cut into a new segment; an old segment is deleted once ingest
  * has stored everything delivered from it. At start the segments left by a crash are replayed
  * into ingest, whose (device, seq) dedup drops what was stored already.
  */
