@@ -196,6 +196,22 @@ describe('OnlineDetector', () => {
     });
   });
 
+  it('keeps counting visits past a byte: a count stops at 255, it never wraps round', () => {
+    // 300 days of one reading per 15-minute bucket: every daily bucket is visited 300 times, and
+    // every weekly one about 43 times.
+    const d = new OnlineDetector({ metrics: ['v'] });
+    const rand = mulberry32(3);
+    const day = 96;
+    for (let i = 0; i < 300 * day; i++)
+      d.update(T0 + i * 15 * MIN, { v: 10 + Math.sin((2 * Math.PI * i) / day) + rand() });
+    const [model] = d.toJSON().models;
+    expect(Math.min(...model.dayVisits)).toBe(255);
+    expect(Math.max(...model.weekWeeks)).toBeGreaterThanOrEqual(42);
+    // and a spike after all that is still news
+    const spike = d.update(T0 + 300 * day * 15 * MIN, { v: 40 });
+    expect(spike.isAnomaly).toBe(true);
+  });
+
   it('is deterministic and continues identically after toJSON/fromJSON', () => {
     const v = noise(2000, 7).map((x, i) => (i === 1500 ? x + 20 : x));
     const a = runSeries(v);
