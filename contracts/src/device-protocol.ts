@@ -106,6 +106,11 @@ export const topics = {
 const TOPIC_PREFIX = 'devices/';
 const CHANNELS: readonly DeviceChannel[] = ['telemetry', 'events', 'status', 'commands/ack', 'firmware'];
 
+/** The topic a device publishes a channel on: `parseDeviceTopic`'s inverse. */
+export function deviceTopic(deviceId: string, channel: DeviceChannel): string {
+  return `${TOPIC_PREFIX}${deviceId}/${channel}`;
+}
+
 /**
  * Splits `devices/{id}/{channel}`; undefined for any topic outside the device protocol (an id is
  * one non-empty topic level). Called for every publish, so without a regular expression: the only

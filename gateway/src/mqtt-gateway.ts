@@ -12,9 +12,11 @@ import {
   commandMessageSchema,
   DEVICE_ID_PATTERN,
   DeviceChannel,
+  deviceTopic,
   parseDeviceTopic,
   topics,
 } from '../../contracts/src';
+import { DevicePublishPaths } from './device-publish-path';
 import { DeviceTopicSubscriptions } from './device-topic-subscriptions';
 import { PacketSizeGuard } from './packet-size-guard';
 import type { RedisBrokerBackends } from './redis-broker-backends';
@@ -150,6 +152,11 @@ export class MqttGateway {
   private readonly durableSuffixes: readonly string[];
   /** Durable publishes that skipped aedes' publish pipeline (a plain number: read on scrape). */
   private pipelineSkipped = 0;
+  /** Messages devices published to their own topics (read on scrape). */
+  private messagesReceived = 0;
+  /** Subscriptions that could receive a device's publish; undefined with Redis (not all visible). */
+  private deviceTopicSubscriptions?: DeviceTopicSubscriptions;
+  private readonly publishPaths = new DevicePublishPaths();
 
   constructor(private readonly options: GatewayOptions) {
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -195,14 +202,8 @@ export class MqttGateway {
         if (verdict instanceof Error) return done(verdict);
         const durable = this.options.durable;
         if (!verdict || !durable || !this.isDurable(packet, verdict.channel)) return done(null);
-        const message = this.messageOf(verdict, packet);
-        this.metrics?.messagesReceived.inc();
         // aedes sends the PUBACK (and publishes) only once `done` is called.
-        durable.accept(message, (error) => {
-          if (!error) return done(null);
-          this.logger.error({ deviceId: message.deviceId, err: error.message }, 'durable accept failed');
-          done(error);
-        });
+        this.acceptDurably(this.messageOf(verdict, packet), (error) => done(error ?? null));
       },
       authorizeSubscribe: (client, subscription, done) =>
         done(null, this.authorizeSubscribe(client, subscription)),
@@ -521,6 +522,7 @@ export class MqttGateway {
     if (this.currentClients.get(session.deviceId) !== client) return;
     // Same device, different clientId: aedes keeps both, so close the older ones here.
     for (const other of open) if (other !== client) other.close();
+    this.installPublishPath(client, session.deviceId);
     this.logger.info({ deviceId: session.deviceId, clientId: client.id }, 'device online');
     this.options.onPresence?.(session.deviceId, true, this.now());
   }
@@ -569,7 +571,7 @@ export class MqttGateway {
     // A durable publish was handed over before its PUBACK.
     if (!target || this.isDurable(packet, target.channel)) return;
     const message = this.messageOf(target, packet);
-    this.metrics?.messagesReceived.inc();
+    this.messagesReceived++;
     try {
       this.options.onMessage(message);
     } catch (error) {
@@ -578,9 +580,51 @@ export class MqttGateway {
     }
   }
 
+  /** Hands a durable message over; `done` acknowledges it, or closes the connection with the error. */
+  private acceptDurably(message: InboundDeviceMessage, done: (error?: Error) => void): void {
+    this.messagesReceived++;
+    this.options.durable?.accept(message, (error) => {
+      if (error)
+        this.logger.error({ deviceId: message.deviceId, err: error.message }, 'durable accept failed');
+      done(error);
+    });
+  }
+
+  /**
+   * A device's durable publishes go the short way (`DevicePublishPaths`): framed and acknowledged
+   * by the gateway, for as long as aedes' publish pipeline can be skipped (no Redis, nobody
+   * subscribed to device topics) and this is the device's current connection. Anything else
+   * this connection sends, and any publish while that does not hold, goes through aedes.
+   */
+  private installPublishPath(client: Client, deviceId: string): void {
+    const durable = this.options.durable;
+    const subscriptions = this.deviceTopicSubscriptions;
+    if (!durable || !subscriptions) return;
+    const channels = durable.channels.filter((channel) => DEVICE_PUBLISH_CHANNELS.includes(channel));
+    const topics = channels.map((channel) => deviceTopic(deviceId, channel));
+    this.publishPaths.install(client, {
+      topics,
+      open: () =>
+        subscriptions.none && this.stopping === undefined && this.currentClients.get(deviceId) === client,
+      accept: ({ topicIndex, payload }, done) => {
+        this.pipelineSkipped++;
+        const message: InboundDeviceMessage = {
+          deviceId,
+          channel: channels[topicIndex],
+          topic: topics[topicIndex],
+          payload,
+          receivedAtMs: this.now(),
+        };
+        this.acceptDurably(message, done);
+      },
+    });
+  }
+
   private createMetrics(registry: Registry): GatewayMetrics {
     const skipped = () => this.pipelineSkipped;
+    const received = () => this.messagesReceived;
     let reported = 0;
+    let reportedReceived = 0;
     // The gauge reads the broker on scrape, so it cannot drift from the real count.
     const gauge: Gauge = new Gauge({
       name: 'mqtt_clients_connected',
@@ -613,6 +657,10 @@ export class MqttGateway {
         name: 'mqtt_messages_received_total',
         help: 'Messages devices published to their own topics',
         registers: [registry],
+        collect() {
+          this.inc(received() - reportedReceived);
+          reportedReceived = received();
+        },
       }),
     };
   }
@@ -629,6 +677,7 @@ export class MqttGateway {
    */
   private skipPipeline(broker: Aedes): void {
     const subscriptions = new DeviceTopicSubscriptions();
+    this.deviceTopicSubscriptions = subscriptions;
     subscriptions.watch(
       broker,
       (broker as unknown as { persistence: Parameters<DeviceTopicSubscriptions['watch']>[1] }).persistence,
