@@ -40,6 +40,18 @@ describe('the ingest write-ahead log', () => {
     await wal.close();
   });
 
+  it('writes what one turn of the event loop appended as one group, the first message included', async () => {
+    const delivered: InboundDeviceMessage[] = [];
+    const wal = open(delivered);
+    await wal.open();
+    // as the broker does when one poll of the sockets brings publishes from many devices
+    await Promise.all(Array.from({ length: 30 }, (_, i) => wal.append(message(i))));
+    expect(wal.stats.syncs).toBe(1);
+    expect(wal.stats.largestGroup).toBe(30);
+    expect(delivered).toHaveLength(30);
+    await wal.close();
+  });
+
   it('acknowledges a group once synced and hands it to ingest in the next turn, before a stop stores it', async () => {
     const delivered: InboundDeviceMessage[] = [];
     let flushedWith = -1;

@@ -123,7 +123,7 @@ export class IngestWal {
       return;
     }
     this.queue.push({ message, done });
-    if (!this.committing && !this.paused) this.commit();
+    if (!this.committing && !this.paused) this.commitSoon();
   }
 
   /** Cuts the log and deletes every segment whose messages are stored. One at a time. */
@@ -155,21 +155,35 @@ export class IngestWal {
     this.closedSegments.length = 0;
   }
 
-  private commit(): void {
+  /**
+   * Writes what is queued at the end of this turn of the event loop: every publish read from the
+   * connections in this turn joins the group instead of waiting for the next write.
+   */
+  private commitSoon(): void {
     if (!this.committing && this.deliveryTimer === undefined) {
       this.idle = new Promise((resolve) => (this.markIdle = resolve));
     }
     this.committing = true;
+    setImmediate(this.commit);
+  }
+
+  private readonly commit = (): void => {
+    if (this.queue.length === 0 || this.paused || this.fd < 0) {
+      this.committing = false;
+      this.settleIfIdle();
+      return;
+    }
     const group = this.queue;
     this.queue = [];
     // The segment is open with O_DSYNC: the write returns once the group is on disk, one trip
     // to the thread pool instead of a write and then an fsync.
     writeAll(this.fd, encodeGroup(group), (error) => this.written(group, error));
-  }
+  };
 
   private written(group: Waiting[], error: Error | undefined): void {
-    // The next group (what arrived meanwhile) goes to disk at once, while this one is acknowledged.
-    if (this.queue.length > 0 && !this.paused) this.commit();
+    // The next group (what arrived meanwhile, and what this turn reads) goes to disk at the end
+    // of this turn, while this one is acknowledged.
+    if (this.queue.length > 0 && !this.paused) this.commitSoon();
     else this.committing = false;
     if (error) {
       this.options.logger.error({ err: error, messages: group.length }, 'ingest log write failed');
@@ -237,7 +251,7 @@ export class IngestWal {
       } finally {
         this.paused = false;
         // What was queued meanwhile goes into the new segment.
-        if (this.queue.length > 0 && !this.committing && !this.closed) this.commit();
+        if (this.queue.length > 0 && !this.committing && !this.closed) this.commitSoon();
       }
     }
     if (this.closedSegments.length === 0) return;
