@@ -1,5 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { Client } from 'aedes';
+import { deviceTopic, type DeviceChannel } from '../../contracts/src';
 
 /** The parts of aedes' client (lib/client.js) and of its mqtt-packet parser this path works with. */
 interface ClientInternals {
@@ -23,24 +24,25 @@ interface MqttParser {
   _stateCounter: number;
 }
 
-/** A publish the short path took: where it came from and what it carried. */
-export interface ShortPathPublish {
-  /** Index into `topics` of the topic it was published on. */
-  topicIndex: number;
-  /** A view of the bytes read from the connection: copy it to keep it beyond the call. */
-  payload: Buffer;
-}
-
-export interface DevicePublishPathOptions {
-  /** The only topics the short path takes (a device's durable ones, exactly as published). */
-  topics: readonly string[];
+/** What the gateway decides for the short path; one for all connections. */
+export interface DevicePublishPathPolicy {
   /**
    * Asked for each publish before it goes the short way: false sends it through aedes as
    * before (the connection superseded, a subscriber that needs the publish pipeline, a stop).
    */
-  open: () => boolean;
-  /** Takes the publish; `done` (once, perhaps later) acknowledges it or closes the connection. */
-  accept: (publish: ShortPathPublish, done: (error?: Error) => void) => void;
+  open(client: Client, deviceId: string): boolean;
+  /**
+   * Takes a publish on `topic`, the device's topic for `channels[topicIndex]`; `payload` is a view of the bytes read
+   * (copy it to keep it beyond the call). `done` (once, perhaps later) acknowledges it or, with an
+   * error, closes the connection.
+   */
+  accept(
+    deviceId: string,
+    topic: string,
+    topicIndex: number,
+    payload: Buffer,
+    done: (error?: Error) => void,
+  ): void;
 }
 
 /** PUBLISH, QoS 1, not retained (the DUP flag may be set): type, QoS and retain bits. */
@@ -59,9 +61,9 @@ const MAX_LENGTH_BYTES = 4;
  * owns the connection, its keep-alive (refreshed here as aedes does for every packet), its
  * session and every other packet type.
  *
- * Back-pressure is aedes' own: each publish taken counts as a packet in progress
- * (`_parsingBatch`), so the next chunk is read only once every publish of this one is
- * acknowledged (or refused), and a PUBACK that fills the socket waits for it to drain.
+ * Back-pressure is aedes' own: each publish taken counts in aedes' count of packets in progress
+ * (`_parsingBatch`) until its PUBACK is written, so aedes decides when to read the socket on exactly
+ * as it does for its own packets; a PUBACK that fills the socket waits for it to drain.
  */
 export class DevicePublishPaths {
   /** Connections with PUBACKs to write at the end of this turn. */
@@ -71,12 +73,23 @@ export class DevicePublishPaths {
   private finishScheduled = false;
 
   /**
+   * channels: the device channels the short path takes (`telemetry`).
+   */
+  constructor(
+    readonly channels: readonly DeviceChannel[],
+    readonly policy: DevicePublishPathPolicy,
+  ) {}
+
+  /**
    * Puts the short path in front of a connected client's parser. Call once the client is
    * connected (aedes' 'clientReady'); packets already queued in the parser stay with aedes.
    */
-  install(client: Client, options: DevicePublishPathOptions): void {
-    const path = new DevicePublishPath(client as unknown as ClientInternals, options, this);
-    path.attach();
+  install(client: Client, deviceId: string): void {
+    if (this.channels.length === 0) return;
+    const internals = client as unknown as ClientInternals;
+    const parser = internals._parser as ShortPathParser;
+    parser[PATH] = new DevicePublishPath(internals, deviceId, this);
+    parser.parse = shortPathParse;
   }
 
   /** Called by a path with its first PUBACK of this turn. */
@@ -106,37 +119,43 @@ export class DevicePublishPaths {
   };
 }
 
+const PATH = Symbol('devicePublishPath');
+type ShortPathParser = MqttParser & { [PATH]: DevicePublishPath };
+
+/** In place of mqtt-packet's `parse` (one function for every connection: `this` is the parser). */
+function shortPathParse(this: ShortPathParser, chunk: Buffer): number {
+  return this[PATH].parse(chunk);
+}
+
+/** mqtt-packet's own `parse`, for whatever the short path does not take. */
+function parseWhole(parser: MqttParser, chunk: Buffer): number {
+  return (Object.getPrototypeOf(parser) as MqttParser).parse.call(parser, chunk);
+}
+
+/** The short path's state for one connection: kept small, there is one per connected device. */
 class DevicePublishPath {
-  private readonly topics: Buffer[];
   /** The start of a packet the last chunk ended in. */
   private rest?: Buffer;
   /** Message ids acknowledged and not yet written. */
-  private acks: number[] = [];
+  private acks?: number[];
   /** Publishes whose PUBACK is written, to finish in aedes' count in the next turn. */
   private written = 0;
-  private parseWhole!: (chunk: Buffer) => number;
+  /** The device's topics for `paths.channels`, made with its first publish (`topicAt`). */
+  private topics?: string[];
 
   constructor(
     private readonly client: ClientInternals,
-    private readonly options: DevicePublishPathOptions,
+    private readonly deviceId: string,
     private readonly paths: DevicePublishPaths,
-  ) {
-    this.topics = options.topics.map((topic) => Buffer.from(topic, 'utf8'));
-  }
+  ) {}
 
-  attach(): void {
-    const parser = this.client._parser;
-    this.parseWhole = parser.parse.bind(parser);
-    parser.parse = (chunk: Buffer) => this.parse(chunk);
-  }
-
-  /** In place of mqtt-packet's `parse`: what aedes reads from the connection comes here. */
-  private parse(chunk: Buffer): number {
+  /** What aedes reads from the connection comes here. */
+  parse(chunk: Buffer): number {
     const parser = this.client._parser;
     if (parser._list.length > 0 || parser._stateCounter !== 0) {
       // mqtt-packet holds the start of a packet (given before this path was attached, or a
       // malformed length): it goes on until it is between packets again.
-      return this.parseWhole(chunk);
+      return parseWhole(parser, chunk);
     }
     const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
     this.rest = undefined;
@@ -160,14 +179,14 @@ class DevicePublishPath {
       if (!complete) {
         if (i > at + MAX_LENGTH_BYTES) {
           // Not MQTT: mqtt-packet reports the error and aedes closes the connection.
-          return this.parseWhole(buf.subarray(at));
+          return parseWhole(parser, buf.subarray(at));
         }
         break;
       }
       const end = i + length;
       if (end > buf.length) break;
       if (this.take(buf, at, i, end)) taken = true;
-      else this.parseWhole(buf.subarray(at, end));
+      else parseWhole(parser, buf.subarray(at, end));
       at = end;
       if (this.client.closed) return 0;
     }
@@ -177,66 +196,90 @@ class DevicePublishPath {
     return 0;
   }
 
-  /** Takes a QoS 1 publish on one of the topics, or answers false (aedes handles the packet). */
+  /** Takes a QoS 1 publish on one of the device's topics, or answers false (aedes handles it). */
   private take(buf: Buffer, at: number, body: number, end: number): boolean {
     if ((buf[at] & PUBLISH_QOS1_MASK) !== PUBLISH_QOS1) return false;
     const client = this.client;
     if (!client.connected || client.closed || end - body < 4) return false;
-    const topicEnd = body + 2 + buf.readUInt16BE(body);
+    const topicStart = body + 2;
+    const topicEnd = topicStart + buf.readUInt16BE(body);
     // aedes speaks MQTT 3.1 and 3.1.1 (it refuses 5 at CONNECT): no properties to skip.
     const payloadStart = topicEnd + 2;
     if (payloadStart > end) return false;
     const messageId = buf.readUInt16BE(topicEnd);
     if (messageId === 0) return false;
-    const topicIndex = this.topicAt(buf, body + 2, topicEnd);
-    if (topicIndex < 0 || !this.options.open()) return false;
-    // One more packet in progress for aedes: the next chunk waits until it is acknowledged.
+    const topicIndex = this.topicAt(buf, topicStart, topicEnd);
+    const paths = this.paths;
+    if (topicIndex < 0 || !paths.policy.open(client as unknown as Client, this.deviceId)) return false;
+    // One more packet in progress for aedes: it counts this one as its own.
     client._parsingBatch++;
-    this.options.accept({ topicIndex, payload: buf.subarray(payloadStart, end) }, (error) => {
-      if (error) client._nextBatch(error);
-      else this.acknowledge(messageId);
-    });
+    paths.policy.accept(
+      this.deviceId,
+      this.deviceTopics[topicIndex],
+      topicIndex,
+      buf.subarray(payloadStart, end),
+      (error) => {
+        if (error) client._nextBatch(error);
+        else this.acknowledge(messageId);
+      },
+    );
     return true;
   }
 
+  private get deviceTopics(): string[] {
+    return (this.topics ??= this.paths.channels.map((channel) => deviceTopic(this.deviceId, channel)));
+  }
+
+  /** Which of the device's topics the bytes are (ASCII, as device ids and channels are), or -1. */
   private topicAt(buf: Buffer, start: number, end: number): number {
-    for (let index = 0; index < this.topics.length; index++) {
-      const topic = this.topics[index];
-      if (topic.length === end - start && topic.compare(buf, start, end) === 0) return index;
+    const topics = (this.topics ??= this.paths.channels.map((channel) =>
+      deviceTopic(this.deviceId, channel),
+    ));
+    for (let index = 0; index < topics.length; index++) {
+      const topic = topics[index];
+      if (topic.length !== end - start) continue;
+      let i = 0;
+      while (i < topic.length && buf[start + i] === topic.charCodeAt(i)) i++;
+      if (i === topic.length) return index;
     }
     return -1;
   }
 
   private acknowledge(messageId: number): void {
-    if (this.acks.length === 0) this.paths.scheduleAck(this);
-    this.acks.push(messageId);
+    const acks = (this.acks ??= []);
+    if (acks.length === 0) this.paths.scheduleAck(this);
+    acks.push(messageId);
   }
 
   /** Writes this turn's PUBACKs in one buffer, then finishes them as aedes' `write` does. */
   writeAcks(): void {
     const acks = this.acks;
-    this.acks = [];
+    if (!acks || acks.length === 0) return;
+    const count = acks.length;
     const client = this.client;
     const conn = client.conn;
     if (client.closed || !conn.writable) {
-      // aedes' write: "connection closed"; the packets still finish.
-      for (let i = 0; i < acks.length; i++) client._nextBatch(new Error('connection closed'));
+      acks.length = 0;
+      // aedes' write: "connection closed" (a closed client ignores it).
+      client._nextBatch(new Error('connection closed'));
       return;
     }
-    const out = Buffer.allocUnsafe(acks.length * 4);
-    for (let i = 0; i < acks.length; i++) {
+    const out = Buffer.allocUnsafe(count * 4);
+    for (let i = 0; i < count; i++) {
       out[i * 4] = PUBACK;
       out[i * 4 + 1] = 2;
       out.writeUInt16BE(acks[i], i * 4 + 2);
     }
-    this.written += acks.length;
+    acks.length = 0;
     if (conn.write(out)) {
+      this.written += count;
       this.paths.scheduleFinish(this);
       return;
     }
     client.waitForDrain((error) => {
-      if (error) client._nextBatch(error);
-      else this.paths.scheduleFinish(this);
+      if (error) return client._nextBatch(error);
+      this.written += count;
+      this.paths.scheduleFinish(this);
     });
   }
 

@@ -12,7 +12,6 @@ import {
   commandMessageSchema,
   DEVICE_ID_PATTERN,
   DeviceChannel,
-  deviceTopic,
   parseDeviceTopic,
   topics,
 } from '../../contracts/src';
@@ -154,9 +153,8 @@ export class MqttGateway {
   private pipelineSkipped = 0;
   /** Messages devices published to their own topics (read on scrape). */
   private messagesReceived = 0;
-  /** Subscriptions that could receive a device's publish; undefined with Redis (not all visible). */
-  private deviceTopicSubscriptions?: DeviceTopicSubscriptions;
-  private readonly publishPaths = new DevicePublishPaths();
+  /** The short path of devices' durable publishes (ADR 0016); without Redis only. */
+  private publishPaths?: DevicePublishPaths;
 
   constructor(private readonly options: GatewayOptions) {
     this.logger = options.logger ?? pino({ level: 'silent' });
@@ -522,7 +520,7 @@ export class MqttGateway {
     if (this.currentClients.get(session.deviceId) !== client) return;
     // Same device, different clientId: aedes keeps both, so close the older ones here.
     for (const other of open) if (other !== client) other.close();
-    this.installPublishPath(client, session.deviceId);
+    this.publishPaths?.install(client, session.deviceId);
     this.logger.info({ deviceId: session.deviceId, clientId: client.id }, 'device online');
     this.options.onPresence?.(session.deviceId, true, this.now());
   }
@@ -591,27 +589,24 @@ export class MqttGateway {
   }
 
   /**
-   * A device's durable publishes go the short way (`DevicePublishPaths`): framed and acknowledged
-   * by the gateway, for as long as aedes' publish pipeline can be skipped (no Redis, nobody
-   * subscribed to device topics) and this is the device's current connection. Anything else
-   * this connection sends, and any publish while that does not hold, goes through aedes.
+   * A device's durable publishes go the short way (ADR 0016): framed and acknowledged by the
+   * gateway, for as long as aedes' publish pipeline can be skipped (nobody subscribed to device
+   * topics) and the connection is the device's current one. Anything else a connection sends, and
+   * any publish while that does not hold, goes through aedes.
    */
-  private installPublishPath(client: Client, deviceId: string): void {
+  private createPublishPaths(subscriptions: DeviceTopicSubscriptions): DevicePublishPaths | undefined {
     const durable = this.options.durable;
-    const subscriptions = this.deviceTopicSubscriptions;
-    if (!durable || !subscriptions) return;
+    if (!durable) return undefined;
     const channels = durable.channels.filter((channel) => DEVICE_PUBLISH_CHANNELS.includes(channel));
-    const topics = channels.map((channel) => deviceTopic(deviceId, channel));
-    this.publishPaths.install(client, {
-      topics,
-      open: () =>
+    return new DevicePublishPaths(channels, {
+      open: (client, deviceId) =>
         subscriptions.none && this.stopping === undefined && this.currentClients.get(deviceId) === client,
-      accept: ({ topicIndex, payload }, done) => {
+      accept: (deviceId, topic, topicIndex, payload, done) => {
         this.pipelineSkipped++;
         const message: InboundDeviceMessage = {
           deviceId,
           channel: channels[topicIndex],
-          topic: topics[topicIndex],
+          topic,
           payload,
           receivedAtMs: this.now(),
         };
@@ -677,7 +672,7 @@ export class MqttGateway {
    */
   private skipPipeline(broker: Aedes): void {
     const subscriptions = new DeviceTopicSubscriptions();
-    this.deviceTopicSubscriptions = subscriptions;
+    this.publishPaths = this.createPublishPaths(subscriptions);
     subscriptions.watch(
       broker,
       (broker as unknown as { persistence: Parameters<DeviceTopicSubscriptions['watch']>[1] }).persistence,
