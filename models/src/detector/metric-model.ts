@@ -18,6 +18,7 @@ const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
 const WEEK_BUCKET_MS = WEEK_MS / DETECTOR_CONFIG.weekBuckets;
 const FEATURES = 3;
+const FEATURE_INDICES: readonly number[] = Array.from({ length: FEATURES }, (_, i) => i);
 /**
  * Visit and week counts saturate here: they are compared with thresholds of a few and weigh a
  * visit by max(1 / count, alpha), so past 255 nothing they decide changes (the constructor checks
@@ -483,7 +484,7 @@ export class MetricModel {
       weekDev: this.section(this.weekDevAt, this.transAt),
       weekWeeks: Array.from(this.counts.subarray(this.cfg.dayBuckets)),
       transitions: this.section(this.transAt, this.prof.length),
-      likelihoods: this.likelihoodIndices().map((i) =>
+      likelihoods: FEATURE_INDICES.map((i) =>
         likelihoodState(
           this.cfg.likelihood,
           this.f,
@@ -498,7 +499,7 @@ export class MetricModel {
   toPacked(): PackedMetricModelState {
     return {
       ...this.scalarState(),
-      likelihoods: this.likelihoodIndices().map((i) => likelihoodScalars(this.f, this.likelihoodAt(i))),
+      likelihoods: FEATURE_INDICES.map((i) => likelihoodScalars(this.f, this.likelihoodAt(i))),
       buffer: Buffer.from(this.buffer, 0, this.packedBytes).toString('base64'),
     };
   }
@@ -621,10 +622,6 @@ export class MetricModel {
   /** Where likelihood i's scalars are in `f` (its ring is at i · shortWindow). */
   private likelihoodAt(i: number): number {
     return this.sAt + S_LIKELIHOODS + i * LIKELIHOOD_SCALARS;
-  }
-
-  private likelihoodIndices(): number[] {
-    return Array.from({ length: FEATURES }, (_, i) => i);
   }
 }
 
