@@ -616,10 +616,6 @@ export class MqttGateway {
   }
 
   private createMetrics(registry: Registry): GatewayMetrics {
-    const skipped = () => this.pipelineSkipped;
-    const received = () => this.messagesReceived;
-    let reported = 0;
-    let reportedReceived = 0;
     // The gauge reads the broker on scrape, so it cannot drift from the real count.
     const gauge: Gauge = new Gauge({
       name: 'mqtt_clients_connected',
@@ -639,24 +635,18 @@ export class MqttGateway {
         labelNames: ['action'],
         registers: [registry],
       }),
-      pipelineSkipped: new Counter({
-        name: 'mqtt_publish_pipeline_skipped_total',
-        help: "Durably accepted device publishes that needed nothing from the broker's publish pipeline (no subscriber to device topics)",
-        registers: [registry],
-        collect() {
-          this.inc(skipped() - reported);
-          reported = skipped();
-        },
-      }),
-      messagesReceived: new Counter({
-        name: 'mqtt_messages_received_total',
-        help: 'Messages devices published to their own topics',
-        registers: [registry],
-        collect() {
-          this.inc(received() - reportedReceived);
-          reportedReceived = received();
-        },
-      }),
+      pipelineSkipped: counterReadOnScrape(
+        registry,
+        'mqtt_publish_pipeline_skipped_total',
+        "Durably accepted device publishes that needed nothing from the broker's publish pipeline (no subscriber to device topics)",
+        () => this.pipelineSkipped,
+      ),
+      messagesReceived: counterReadOnScrape(
+        registry,
+        'mqtt_messages_received_total',
+        'Messages devices published to their own topics',
+        () => this.messagesReceived,
+      ),
     };
   }
 
@@ -745,6 +735,21 @@ function peerCertificateOf(client: Client): PeerCertificate | undefined {
     commonName: typeof cn === 'string' ? cn : undefined,
     serialNumber: certificate.serialNumber.toUpperCase().replace(/^0+(?=.)/, ''),
   };
+}
+
+/** A counter the hot path keeps as a plain number (no label lookup per message), reported on scrape. */
+function counterReadOnScrape(registry: Registry, name: string, help: string, read: () => number): Counter {
+  let reported = 0;
+  return new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const now = read();
+      this.inc(now - reported);
+      reported = now;
+    },
+  });
 }
 
 function authError(returnCode: number, message: string): Error & { returnCode: number } {
