@@ -58,14 +58,49 @@ export function updateLikelihood(
   at: number,
   raw: number,
 ): number {
-  const { shortWindow, longWindow, minStd } = options;
   const slot = ringAt + s[at + POS];
   s[at + SUM] += raw - ring[slot];
   ring[slot] = raw;
+  return scoreAndLearn(options, s, at, 1);
+}
+
+/** What a slot of a Uint16 ring holds for a raw value of 1 (a value v is round(v × RING_ONE)). */
+export const RING_ONE = 0xffff;
+
+/**
+ * updateLikelihood with the short window in two bytes a slot (a metric's rings): the raw value,
+ * in [0, 1], is kept as round(raw × RING_ONE), a step of 1.5e-5, and the ring's sum in those
+ * units, an integer, so it stays exact however long it runs.
+ */
+export function updateRingLikelihood(
+  options: AnomalyLikelihoodOptions,
+  ring: Uint16Array,
+  ringAt: number,
+  s: Float64Array,
+  at: number,
+  raw: number,
+): number {
+  const slot = ringAt + s[at + POS];
+  const q = toRingUnits(raw);
+  s[at + SUM] += q - ring[slot];
+  ring[slot] = q;
+  return scoreAndLearn(options, s, at, 1 / RING_ONE);
+}
+
+function toRingUnits(raw: number): number {
+  return raw >= 1 ? RING_ONE : raw > 0 ? (raw * RING_ONE + 0.5) | 0 : 0;
+}
+
+/**
+ * Once the ring holds the new value: the score, then the long-term distribution learns. unit:
+ * what one unit of the ring's sum is worth.
+ */
+function scoreAndLearn(options: AnomalyLikelihoodOptions, s: Float64Array, at: number, unit: number): number {
+  const { shortWindow, longWindow, minStd } = options;
   s[at + POS] = (s[at + POS] + 1) % shortWindow;
   const n = (s[at + N] += 1);
   const filled = min(n, shortWindow);
-  const shortMean = s[at + SUM] / filled;
+  const shortMean = (s[at + SUM] * unit) / filled;
   let score = 0;
   if (n > max(shortWindow, options.minHistory)) {
     const std = max(sqrt(s[at + VARIANCE]), minStd);
@@ -99,10 +134,13 @@ export function restoreLikelihoodScalars(
   s[at + VARIANCE] = state.variance;
 }
 
-/** Takes up a saved state (ring and scalars) in place. */
+/**
+ * Takes up a saved state (ring and scalars) in place; a Uint16 ring takes each value in its units
+ * (updateRingLikelihood's), and its sum is taken again from what it then holds.
+ */
 export function restoreLikelihood(
   options: AnomalyLikelihoodOptions,
-  ring: Float64Array,
+  ring: Float64Array | Uint16Array,
   ringAt: number,
   s: Float64Array,
   at: number,
@@ -110,21 +148,31 @@ export function restoreLikelihood(
 ): void {
   const own = ring.subarray(ringAt, ringAt + options.shortWindow);
   own.fill(0);
-  own.set(state.ring.slice(0, options.shortWindow));
+  const values = state.ring.slice(0, options.shortWindow);
   restoreLikelihoodScalars(options, s, at, state);
+  if (own instanceof Uint16Array) {
+    own.set(values.map(toRingUnits));
+    s[at + SUM] = own.reduce((sum, q) => sum + q, 0);
+  } else {
+    own.set(values);
+  }
 }
 
-/** The saved state of the likelihood whose ring is at `ring[ringAt ..]` and scalars at `s[at ..]`. */
+/**
+ * The saved state of the likelihood whose ring is at `ring[ringAt ..]` (doubles, or a Uint16
+ * ring's units) and scalars at `s[at ..]`.
+ */
 export function likelihoodState(
   options: AnomalyLikelihoodOptions,
-  ring: Float64Array,
+  ring: Float64Array | Uint16Array,
   ringAt: number,
   s: Float64Array,
   at: number,
 ): AnomalyLikelihoodState {
+  const own = ring.subarray(ringAt, ringAt + options.shortWindow);
   return {
     ...likelihoodScalars(s, at),
-    ring: Array.from(ring.subarray(ringAt, ringAt + options.shortWindow)),
+    ring: own instanceof Uint16Array ? Array.from(own, (q) => q / RING_ONE) : Array.from(own),
   };
 }
 

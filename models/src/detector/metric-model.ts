@@ -5,9 +5,10 @@ import {
   likelihoodState,
   restoreLikelihood,
   restoreLikelihoodScalars,
-  updateLikelihood,
+  updateRingLikelihood,
 } from './anomaly-likelihood';
 import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
+import { HALF, toHalf } from './half-float';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
 // global lookup goes through an interceptor and made them ~20x slower.
@@ -43,7 +44,9 @@ const S_VISIT_READINGS = 13;
 const S_VISIT_SUM = 14;
 const S_VISIT_ABS = 15;
 const S_LAST_BIN = 16;
-const S_LIKELIHOODS = 17;
+const S_REF = 17;
+const S_SCALE = 18;
+const S_LIKELIHOODS = 19;
 const SCALARS = S_LIKELIHOODS + FEATURES * LIKELIHOOD_SCALARS;
 
 export interface MetricScore {
@@ -80,14 +83,26 @@ export interface MetricModelState {
   visitSum: number;
   visitAbs: number;
   lastBin: number;
+  /**
+   * What the profiles' means are stored relative to, and the power of two both means and
+   * deviations are stored in units of (half floats: 11 significant bits of the offset from the
+   * reference). Absent from state saved before version 5: taken from the level then.
+   */
+  profileRef?: number;
+  profileScale?: number;
+  /** Transition counts as stored: a row's counts are these times its scale (1 when absent). */
   transitions: number[];
+  /** Each transition row's scale, which takes its decay (absent before version 5: all 1). */
+  transitionScales?: number[];
   likelihoods: AnomalyLikelihoodState[];
 }
 
 /**
- * The same state packed (detector state version 4; 3 had two-byte counts): the scalars as they
- * are, and the metric's buffer (likelihood rings as float64, profiles and transitions as float32, counts as uint8, in
- * the machine's byte order, little-endian on x86 and ARM) in base64: ≈ 5 KB instead of ≈ 15 KB.
+ * The same state packed (detector state version 5): the scalars as they are, and the metric's
+ * buffer (likelihood rings, profiles and transitions as half floats, counts as uint8, in the
+ * machine's byte order, little-endian on x86 and ARM) in base64: ≈ 2.3 KB instead of ≈ 15 KB.
+ * Version 4 (rings as float64, profiles and transitions as float32) and 3 (counts in two bytes as
+ * well) still load.
  */
 export interface PackedMetricModelState extends Omit<
   MetricModelState,
@@ -229,25 +244,46 @@ export class MetricModel {
   private set lastBin(v: number) {
     this.f[this.sAt + S_LAST_BIN] = v;
   }
+  /** The profiles' reference (means are stored as offsets from it) and unit (a power of two). */
+  private get ref(): number {
+    return this.f[this.sAt + S_REF];
+  }
+  private set ref(v: number) {
+    this.f[this.sAt + S_REF] = v;
+  }
+  private get scale(): number {
+    return this.f[this.sAt + S_SCALE];
+  }
+  private set scale(v: number) {
+    this.f[this.sAt + S_SCALE] = v;
+  }
   /**
-   * Everything per bucket and per bin, in one Float32Array (a value's profile needs no more than
-   * float precision, and one allocation per metric instead of seven keeps the many small backing
-   * stores' overhead off): the daily profile (mean and mean abs deviation per bucket), the weekly
-   * profile (per hour of the week: the same, learnt once per visit, i.e. once a week; a visit is
-   * learnt when it ends, so a bucket judges a reading by earlier weeks only, never by the visit
-   * the reading belongs to) and the transition table. Offsets below.
+   * Everything per bucket, bin and ring slot, as half floats (ADR 0017) in one Uint16Array: the
+   * likelihoods' short windows (raw surprises in [0, 1]); the daily profile (mean and mean abs
+   * deviation per bucket); the weekly profile (per hour of the week: the same, learnt once per
+   * visit, i.e. once a week; a visit is learnt when it ends, so a bucket judges a reading by
+   * earlier weeks only, never by the visit the reading belongs to); the transition table. A
+   * profile's mean is stored as (value − ref) / scale and a deviation as value / scale, so a
+   * metric that sits far from zero (a supply at 230 V) keeps fine steps around where it sits.
+   * Offsets below; the rings start at 0.
    */
-  private readonly prof: Float32Array;
+  private readonly h: Uint16Array;
+  private readonly dayMeanAt: number;
   private readonly dayDevAt: number;
   private readonly weekMeanAt: number;
   private readonly weekDevAt: number;
   private readonly transAt: number;
+  /**
+   * Where in `f` each transition row's scale is: a row's counts are its halves times its scale,
+   * so a row decays by one multiplication, not by rewriting its twelve halves per reading.
+   */
+  private readonly rowAt: number;
   /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 255. */
   private readonly counts: Uint8Array;
   /** The one allocation behind everything above; its first `packedBytes` are what `toPacked` saves. */
   private readonly buffer: ArrayBuffer;
   private readonly packedBytes: number;
-  /** The buffer as doubles: the likelihoods' rings from 0, the scalars from `sAt`. */
+  /** The buffer as doubles: the scalars from `sAt`. */
   private readonly f: Float64Array;
   private readonly sAt: number;
   private readonly cfg: DetectorConfig;
@@ -265,22 +301,23 @@ export class MetricModel {
     this.cfg = cfg;
     const day = cfg.dayBuckets;
     const week = cfg.weekBuckets;
-    const ring = cfg.likelihood.shortWindow;
-    this.dayDevAt = day;
-    this.weekMeanAt = 2 * day;
-    this.weekDevAt = 2 * day + week;
-    this.transAt = 2 * day + 2 * week;
-    const floats = this.transAt + cfg.bins * cfg.bins;
-    // One buffer: the likelihoods' rings (Float64), the profiles (Float32), the counts (Uint16),
-    // then (not saved with the buffer: they are saved by name) the scalars (Float64).
-    const ringBytes = FEATURES * ring * 8;
-    this.packedBytes = ringBytes + floats * 4 + (day + week);
-    this.sAt = Math.ceil(this.packedBytes / 8);
+    this.dayMeanAt = FEATURES * cfg.likelihood.shortWindow;
+    this.dayDevAt = this.dayMeanAt + day;
+    this.weekMeanAt = this.dayDevAt + day;
+    this.weekDevAt = this.weekMeanAt + week;
+    this.transAt = this.weekDevAt + week;
+    const halves = this.transAt + cfg.bins * cfg.bins;
+    // One buffer: the halves, the counts, the transition rows' scales (doubles), then (not saved
+    // with the buffer: they are saved by name) the scalars as doubles.
+    this.rowAt = Math.ceil((halves * 2 + (day + week)) / 8);
+    this.sAt = this.rowAt + cfg.bins;
+    this.packedBytes = this.sAt * 8;
     const buffer = new ArrayBuffer((this.sAt + SCALARS) * 8);
     this.buffer = buffer;
     this.f = new Float64Array(buffer);
-    this.prof = new Float32Array(buffer, ringBytes, floats);
-    this.counts = new Uint8Array(buffer, ringBytes + floats * 4, day + week);
+    this.h = new Uint16Array(buffer, 0, halves);
+    this.counts = new Uint8Array(buffer, halves * 2, day + week);
+    this.f.fill(1, this.rowAt, this.sAt);
     this.lastTsMs = NaN;
     this.dtMs = NaN;
     this.min = Infinity;
@@ -289,6 +326,60 @@ export class MetricModel {
     this.visitBucket = -1;
     this.visitTsMs = NaN;
     this.lastBin = -1;
+    this.scale = 1;
+  }
+
+  /** A profile's mean at i, and storing one. */
+  private meanAt(i: number): number {
+    return this.ref + HALF[this.h[i]] * this.scale;
+  }
+  private setMeanAt(i: number, v: number): void {
+    this.h[i] = toHalf((v - this.ref) / this.scale);
+  }
+  /** A profile's deviation at i, and storing one. */
+  private devAt(i: number): number {
+    return HALF[this.h[i]] * this.scale;
+  }
+  private setDevAt(i: number, v: number): void {
+    this.h[i] = toHalf(v / this.scale);
+  }
+
+  /**
+   * Stores the profiles relative to `ref` from now on, in units of scaleOf(ref): what is stored
+   * so far is taken over. A metric takes its first reading as the reference, and while it warms
+   * up any reading of a far smaller magnitude, so a first reading far off does not cost the
+   * profiles their precision.
+   */
+  private setReference(ref: number): void {
+    const scale = scaleOf(ref);
+    if (!isFinite(ref) || !isFinite(scale)) return;
+    const h = this.h;
+    const from = this.ref;
+    const ratio = this.scale / scale;
+    this.ref = ref;
+    this.scale = scale;
+    if (this.n === 0) return; // nothing stored yet
+    const means = (start: number, end: number) => {
+      for (let i = start; i < end; i++) h[i] = toHalf((from + HALF[h[i]] * (ratio * scale) - ref) / scale);
+    };
+    const devs = (start: number, end: number) => {
+      for (let i = start; i < end; i++) h[i] = toHalf(HALF[h[i]] * ratio);
+    };
+    means(this.dayMeanAt, this.dayDevAt);
+    devs(this.dayDevAt, this.weekMeanAt);
+    means(this.weekMeanAt, this.weekDevAt);
+    devs(this.weekDevAt, this.transAt);
+  }
+
+  /** Values from..to of a profile section (means or deviations), as numbers. */
+  private sectionValues(from: number, to: number, means: boolean): number[] {
+    const out: number[] = [];
+    for (let i = from; i < to; i++) out.push(means ? this.meanAt(i) : this.devAt(i));
+    return out;
+  }
+
+  private storeValues(at: number, values: readonly number[], means: boolean): void {
+    values.forEach((v, k) => (means ? this.setMeanAt(at + k, v) : this.setDevAt(at + k, v)));
   }
 
   update(tsMs: number, x: number): MetricScore {
@@ -297,6 +388,7 @@ export class MetricModel {
     if (first) {
       this.mean = x;
       this.level = x;
+      this.setReference(x);
     }
     const gap = this.isGap(tsMs);
     // Scale floors keep a flat line from turning rounding noise into infinite z-scores.
@@ -308,10 +400,13 @@ export class MetricModel {
     let residual = abs(x - this.level) / max(this.residualScale, scale * 0.05, floor);
     // 2. daily profile residual
     const bucket = roundDown(((((tsMs % DAY_MS) + DAY_MS) % DAY_MS) / DAY_MS) * cfg.dayBuckets);
-    const prof = this.prof;
+    // The profiles' halves read in place (what meanAt and devAt do, without the calls).
+    const h = this.h;
+    const ref = this.ref;
+    const unit = this.scale;
     const dayReady = this.counts[bucket] >= cfg.bucketMinVisits;
-    const dayMean = prof[bucket];
-    const dayDev = prof[this.dayDevAt + bucket];
+    const dayMean = ref + HALF[h[this.dayMeanAt + bucket]] * unit;
+    const dayDev = HALF[h[this.dayDevAt + bucket]] * unit;
     let dayResidual = dayReady ? abs(x - dayMean) / max(dayDev, scale * 0.05, floor) : 0;
     let expected = dayReady ? dayMean : this.level;
     // 2b. ... or the weekly profile, once this hour of the week was seen in enough earlier weeks:
@@ -319,8 +414,9 @@ export class MetricModel {
     // weekly profile expects (a Saturday wash) is not news to the forecaster either.
     const weekBucket = roundDown((((tsMs % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_BUCKET_MS);
     if (dayReady && this.counts[cfg.dayBuckets + weekBucket] >= cfg.weekMinWeeks) {
-      const weekMean = prof[this.weekMeanAt + weekBucket];
-      const weekResidual = abs(x - weekMean) / max(prof[this.weekDevAt + weekBucket], scale * 0.05, floor);
+      const weekMean = ref + HALF[h[this.weekMeanAt + weekBucket]] * unit;
+      const weekResidual =
+        abs(x - weekMean) / max(HALF[h[this.weekDevAt + weekBucket]] * unit, scale * 0.05, floor);
       if (weekResidual < dayResidual) {
         dayResidual = weekResidual;
         expected = weekMean;
@@ -332,9 +428,10 @@ export class MetricModel {
     let surprise = 0;
     if (this.lastBin >= 0) {
       const row = this.transAt + this.lastBin * cfg.bins;
+      const g = this.f[this.rowAt + this.lastBin];
       let total = 0;
-      for (let b = 0; b < cfg.bins; b++) total += prof[row + b];
-      const p = (prof[row + bin] + 0.05) / (total + 0.05 * cfg.bins);
+      for (let b = 0; b < cfg.bins; b++) total += HALF[h[row + b]];
+      const p = (g * HALF[h[row + bin]] + 0.05) / (g * total + 0.05 * cfg.bins);
       surprise = min(1, -log(p) / log(20 * cfg.bins));
     }
 
@@ -343,18 +440,18 @@ export class MetricModel {
     const lk = cfg.likelihood;
     const ring = lk.shortWindow;
     const at = this.sAt + S_LIKELIHOODS;
-    const levelScore = updateLikelihood(lk, f, 0, f, at, gap ? 0 : 1 - exp(-residual / 4));
-    const dayScore = updateLikelihood(
+    const levelScore = updateRingLikelihood(lk, h, 0, f, at, gap ? 0 : 1 - exp(-residual / 4));
+    const dayScore = updateRingLikelihood(
       lk,
-      f,
+      h,
       ring,
       f,
       at + LIKELIHOOD_SCALARS,
       gap ? 0 : 1 - exp(-dayResidual / 4),
     );
-    const transitionScore = updateLikelihood(
+    const transitionScore = updateRingLikelihood(
       lk,
-      f,
+      h,
       2 * ring,
       f,
       at + 2 * LIKELIHOOD_SCALARS,
@@ -372,6 +469,11 @@ export class MetricModel {
         score = max(score, cfg.spatialScore + (1 - cfg.spatialScore) * min(1, exceed));
     }
     const warm = this.n >= cfg.warmupReadings && !gap;
+    // While warming up, a reading of a far smaller magnitude than the reference becomes it: a
+    // first reading that was a sensor's power-on value (65,535) or a washer's power while it
+    // heats does not leave the readings near zero stored in coarse steps. At most a few times
+    // (the scale shrinks 16-fold or more each time), then the reference stays.
+    if (this.n < cfg.warmupReadings && scaleOf(x) <= this.scale / 16) this.setReference(x);
 
     const ae = max(1 / (this.n + 1), 1 / cfg.residualWindow);
     if (!first) this.levelError += ae * (abs(x - this.level) - this.levelError);
@@ -401,7 +503,8 @@ export class MetricModel {
       this.visitAbs = 0;
     }
     this.visitTsMs = tsMs;
-    if (this.counts[this.cfg.dayBuckets + wb] > 0) this.visitAbs += abs(x - this.prof[this.weekMeanAt + wb]);
+    if (this.counts[this.cfg.dayBuckets + wb] > 0)
+      this.visitAbs += abs(x - this.meanAt(this.weekMeanAt + wb));
     else this.visitAbs += this.visitReadings === 0 ? dayDev : abs(x - this.visitSum / this.visitReadings);
     this.visitSum += x;
     this.visitReadings++;
@@ -414,9 +517,10 @@ export class MetricModel {
     const at = this.cfg.dayBuckets + wb;
     const weeks = this.counts[at] + 1;
     const a = max(1 / weeks, this.cfg.weekAlpha);
-    const prof = this.prof;
-    prof[this.weekMeanAt + wb] += a * (this.visitSum / this.visitReadings - prof[this.weekMeanAt + wb]);
-    prof[this.weekDevAt + wb] += a * (this.visitAbs / this.visitReadings - prof[this.weekDevAt + wb]);
+    const mean = this.meanAt(this.weekMeanAt + wb);
+    const dev = this.devAt(this.weekDevAt + wb);
+    this.setMeanAt(this.weekMeanAt + wb, mean + a * (this.visitSum / this.visitReadings - mean));
+    this.setDevAt(this.weekDevAt + wb, dev + a * (this.visitAbs / this.visitReadings - dev));
     this.counts[at] = min(weeks, MAX_COUNT);
   }
 
@@ -448,46 +552,56 @@ export class MetricModel {
       this.residualScale += ar * (abs(x - this.level) - this.residualScale);
     }
     this.level += cfg.levelAlpha * (x - this.level);
-    const prof = this.prof;
     const visits = this.counts[bucket];
+    const h = this.h;
+    const ref = this.ref;
+    const unit = this.scale;
+    const meanAt = this.dayMeanAt + bucket;
+    const devAt = this.dayDevAt + bucket;
     if (visits === 0) {
-      prof[bucket] = x;
+      h[meanAt] = toHalf((x - ref) / unit);
     } else {
       const ab = max(1 / (visits + 1), cfg.bucketAlpha);
-      const d = x - prof[bucket];
-      prof[this.dayDevAt + bucket] += ab * (abs(d) - prof[this.dayDevAt + bucket]);
-      prof[bucket] += ab * d;
+      const mean = ref + HALF[h[meanAt]] * unit;
+      const d = x - mean;
+      const dev = HALF[h[devAt]] * unit;
+      h[devAt] = toHalf((dev + ab * (abs(d) - dev)) / unit);
+      h[meanAt] = toHalf((mean + ab * d - ref) / unit);
     }
     this.counts[bucket] = min(visits + 1, MAX_COUNT);
     if (this.lastBin >= 0) {
+      // The row decays (its scale does), then counts one more: 1 / scale in stored units. A
+      // scale that has shrunk a lot is folded back into the halves before they grow too large.
       const row = this.transAt + this.lastBin * cfg.bins;
-      for (let b = 0; b < cfg.bins; b++) prof[row + b] *= cfg.transitionDecay;
-      prof[row + bin] += 1;
+      const at = this.rowAt + this.lastBin;
+      let g = this.f[at] * cfg.transitionDecay;
+      if (g < 1 / 64 || HALF[h[row + bin]] + 1 / g > 8192) {
+        for (let b = 0; b < cfg.bins; b++) h[row + b] = toHalf(HALF[h[row + b]] * g);
+        g = 1;
+      }
+      this.f[at] = g;
+      h[row + bin] = toHalf(HALF[h[row + bin]] + 1 / g);
     }
     this.lastBin = bin;
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
   }
 
-  /** prof[from, to) as plain numbers (the float values exactly). */
-  private section(from: number, to: number): number[] {
-    return Array.from(this.prof.subarray(from, to));
-  }
-
   toJSON(): MetricModelState {
     return {
       ...this.scalarState(),
-      dayMean: this.section(0, this.dayDevAt),
-      dayDev: this.section(this.dayDevAt, this.weekMeanAt),
+      dayMean: this.sectionValues(this.dayMeanAt, this.dayDevAt, true),
+      dayDev: this.sectionValues(this.dayDevAt, this.weekMeanAt, false),
       dayVisits: Array.from(this.counts.subarray(0, this.cfg.dayBuckets)),
-      weekMean: this.section(this.weekMeanAt, this.weekDevAt),
-      weekDev: this.section(this.weekDevAt, this.transAt),
+      weekMean: this.sectionValues(this.weekMeanAt, this.weekDevAt, true),
+      weekDev: this.sectionValues(this.weekDevAt, this.transAt, false),
       weekWeeks: Array.from(this.counts.subarray(this.cfg.dayBuckets)),
-      transitions: this.section(this.transAt, this.prof.length),
+      transitions: Array.from(this.h.subarray(this.transAt), (bits) => HALF[bits]),
+      transitionScales: Array.from(this.f.subarray(this.rowAt, this.sAt)),
       likelihoods: FEATURE_INDICES.map((i) =>
         likelihoodState(
           this.cfg.likelihood,
-          this.f,
+          this.h,
           i * this.cfg.likelihood.shortWindow,
           this.f,
           this.likelihoodAt(i),
@@ -523,35 +637,35 @@ export class MetricModel {
       visitSum: this.visitSum,
       visitAbs: this.visitAbs,
       lastBin: this.lastBin,
+      profileRef: this.ref,
+      profileScale: this.scale,
     };
   }
 
   /**
-   * Restores a model from toPacked() (state version 4), or from version 3's, whose counts were two
-   * bytes each; the configuration must be the one it was packed with.
+   * Restores a model from toPacked() (state version 5), or from version 4's or 3's (rings as
+   * doubles, profiles and transitions as floats; 3's counts in two bytes): those are read as they
+   * were saved and stored as halves. The configuration must be the one it was packed with.
    */
   static fromPacked(
     state: PackedMetricModelState,
     cfg: DetectorConfig = DETECTOR_CONFIG,
-    version: 3 | 4 = 4,
+    version: 3 | 4 | 5 = 5,
   ): MetricModel {
-    const m = new MetricModel(cfg);
     const bytes = Buffer.from(state.buffer, 'base64');
-    const buckets = m.counts.length;
-    const countsAt = m.packedBytes - buckets;
-    const expected = version === 3 ? countsAt + 2 * buckets : m.packedBytes;
-    if (bytes.length !== expected) {
-      throw new Error(`packed detector state of ${bytes.length} bytes, this configuration holds ${expected}`);
+    if (version !== 5) return MetricModel.fromJSON(unpackLegacy(state, bytes, cfg, version), cfg);
+    const m = new MetricModel(cfg);
+    if (bytes.length !== m.packedBytes) {
+      throw new Error(
+        `packed detector state of ${bytes.length} bytes, this configuration holds ${m.packedBytes}`,
+      );
     }
-    if (version === 3) {
-      new Uint8Array(m.buffer, 0, countsAt).set(bytes.subarray(0, countsAt));
-      // machine byte order, as version 3 wrote them; copied first, the decoded bytes may be unaligned
-      const wide = new Uint16Array(Uint8Array.from(bytes.subarray(countsAt)).buffer);
-      for (let i = 0; i < buckets; i++) m.counts[i] = toCount(wide[i]);
-    } else {
-      new Uint8Array(m.buffer, 0, m.packedBytes).set(bytes);
-    }
+    new Uint8Array(m.buffer, 0, m.packedBytes).set(bytes);
     m.restoreScalars(state);
+    if (state.profileRef !== undefined && state.profileScale !== undefined) {
+      m.ref = state.profileRef;
+      m.scale = state.profileScale;
+    }
     state.likelihoods.forEach((l, i) => {
       if (i < FEATURES) restoreLikelihoodScalars(cfg.likelihood, m.f, m.likelihoodAt(i), l);
     });
@@ -595,14 +709,21 @@ export class MetricModel {
     m.dayError = state.dayError ?? Infinity;
     m.min = state.min ?? Infinity;
     m.max = state.max ?? -Infinity;
+    // The reference the state was saved with, or (saved before version 5) the level's.
+    if ('profileRef' in state && state.profileRef !== undefined && state.profileScale !== undefined) {
+      m.ref = state.profileRef;
+      m.scale = state.profileScale;
+    } else if (state.n > 0) {
+      m.setReference(state.level);
+    }
     const day = cfg.dayBuckets;
-    m.prof.set(state.dayMean.slice(0, day), 0);
-    m.prof.set(state.dayDev.slice(0, day), m.dayDevAt);
+    m.storeValues(m.dayMeanAt, state.dayMean.slice(0, day), true);
+    m.storeValues(m.dayDevAt, state.dayDev.slice(0, day), false);
     m.counts.set(state.dayVisits.slice(0, day).map(toCount), 0);
     if ('weekMean' in state) {
       const week = cfg.weekBuckets;
-      m.prof.set(state.weekMean.slice(0, week), m.weekMeanAt);
-      m.prof.set(state.weekDev.slice(0, week), m.weekDevAt);
+      m.storeValues(m.weekMeanAt, state.weekMean.slice(0, week), true);
+      m.storeValues(m.weekDevAt, state.weekDev.slice(0, week), false);
       m.counts.set(state.weekWeeks.slice(0, week).map(toCount), day);
       m.visitBucket = state.visitBucket;
       m.visitTsMs = state.visitTsMs ?? NaN;
@@ -611,10 +732,12 @@ export class MetricModel {
       m.visitAbs = state.visitAbs;
     }
     m.lastBin = state.lastBin;
-    m.prof.set(state.transitions.slice(0, cfg.bins * cfg.bins), m.transAt);
+    m.h.set(state.transitions.slice(0, cfg.bins * cfg.bins).map(toHalf), m.transAt);
+    if ('transitionScales' in state && state.transitionScales)
+      m.f.set(state.transitionScales.slice(0, cfg.bins), m.rowAt);
     state.likelihoods.forEach((l, i) => {
       if (i < FEATURES)
-        restoreLikelihood(cfg.likelihood, m.f, i * cfg.likelihood.shortWindow, m.f, m.likelihoodAt(i), l);
+        restoreLikelihood(cfg.likelihood, m.h, i * cfg.likelihood.shortWindow, m.f, m.likelihoodAt(i), l);
     });
     return m;
   }
@@ -625,6 +748,57 @@ export class MetricModel {
   }
 }
 
+/** The unit a profile is stored in around ref: the power of two at or above |ref|, 1 at least. */
+function scaleOf(ref: number): number {
+  return 2 ** Math.ceil(Math.log2(max(abs(ref), 1)));
+}
+
 function toCount(n: number): number {
   return n > MAX_COUNT ? MAX_COUNT : n < 0 ? 0 : n;
+}
+
+/**
+ * A metric packed by state version 3 or 4 (the likelihoods' rings as doubles, then the profiles
+ * and transitions as floats, then the counts: one byte each in 4, two in 3; machine byte order),
+ * as the state fromJSON takes.
+ */
+function unpackLegacy(
+  state: PackedMetricModelState,
+  bytes: Buffer,
+  cfg: DetectorConfig,
+  version: 3 | 4,
+): MetricModelState {
+  const day = cfg.dayBuckets;
+  const week = cfg.weekBuckets;
+  const ring = cfg.likelihood.shortWindow;
+  const floats = 2 * day + 2 * week + cfg.bins * cfg.bins;
+  const buckets = day + week;
+  const ringBytes = FEATURES * ring * 8;
+  const countsAt = ringBytes + floats * 4;
+  const expected = countsAt + (version === 3 ? 2 : 1) * buckets;
+  if (bytes.length !== expected) {
+    throw new Error(`packed detector state of ${bytes.length} bytes, this configuration holds ${expected}`);
+  }
+  // copied first: the decoded bytes may be unaligned
+  const copy = Uint8Array.from(bytes).buffer;
+  const rings = new Float64Array(copy, 0, FEATURES * ring);
+  const prof = Array.from(new Float32Array(copy, ringBytes, floats));
+  const counts = Array.from(
+    version === 3 ? new Uint16Array(copy, countsAt, buckets) : new Uint8Array(copy, countsAt, buckets),
+  );
+  const { buffer: _packed, ...scalars } = state;
+  return {
+    ...scalars,
+    dayMean: prof.slice(0, day),
+    dayDev: prof.slice(day, 2 * day),
+    weekMean: prof.slice(2 * day, 2 * day + week),
+    weekDev: prof.slice(2 * day + week, 2 * day + 2 * week),
+    transitions: prof.slice(2 * day + 2 * week),
+    dayVisits: counts.slice(0, day),
+    weekWeeks: counts.slice(day),
+    likelihoods: FEATURE_INDICES.map((i) => ({
+      ...state.likelihoods[i],
+      ring: Array.from(rings.subarray(i * ring, (i + 1) * ring)),
+    })),
+  };
 }

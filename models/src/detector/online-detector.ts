@@ -50,11 +50,12 @@ export interface OnlineDetectorState {
 }
 
 /**
- * The same state packed (toPackedJSON): each metric's profiles in one base64 buffer, ≈ a third of
- * the size. Version 4 keeps a count in one byte; version 3's two-byte counts still load.
+ * The same state packed (toPackedJSON): each metric's profiles in one base64 buffer, ≈ a sixth of
+ * the size. Version 5 keeps profiles, transitions and rings as half floats; version 4's (floats
+ * and doubles) and version 3's (two-byte counts too) still load.
  */
 export interface PackedOnlineDetectorState extends Omit<OnlineDetectorState, 'version' | 'models'> {
-  version: 3 | 4;
+  version: 3 | 4 | 5;
   models: PackedMetricModelState[];
 }
 
@@ -193,18 +194,18 @@ export class OnlineDetector {
 
   /** toJSON() with each metric's profiles packed in one base64 buffer (what instances save). */
   toPackedJSON(): PackedOnlineDetectorState {
-    return { version: 4, ...this.sharedState(), models: this.models.map((m) => m.toPacked()) };
+    return { version: 5, ...this.sharedState(), models: this.models.map((m) => m.toPacked()) };
   }
 
   static fromJSON(state: SavedDetectorState, options: OnlineDetectorOptions = {}): OnlineDetector {
-    if (state.version !== 1 && state.version !== 2 && state.version !== 3 && state.version !== 4) {
+    if (![1, 2, 3, 4, 5].includes(state.version)) {
       throw new Error(`unknown detector state version ${String((state as { version: unknown }).version)}`);
     }
     const d = new OnlineDetector(
       options.metrics ? { metrics: [], config: options.config } : { config: options.config },
     );
     for (const m of state.metrics) d.addMetric(m);
-    if (state.version === 3 || state.version === 4) {
+    if (state.version === 3 || state.version === 4 || state.version === 5) {
       const version = state.version;
       d.models = state.models.map((m) => MetricModel.fromPacked(m, d.cfg, version));
     } else {
