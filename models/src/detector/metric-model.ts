@@ -472,8 +472,14 @@ export class MetricModel {
     // While warming up, a reading of a far smaller magnitude than the reference becomes it: a
     // first reading that was a sensor's power-on value (65,535) or a washer's power while it
     // heats does not leave the readings near zero stored in coarse steps. At most a few times
-    // (the scale shrinks 16-fold or more each time), then the reference stays.
-    if (this.n < cfg.warmupReadings && scaleOf(x) <= this.scale / 16) this.setReference(x);
+    // (the scale shrinks 16-fold or more each time). Warmed up, a metric whose spread is small
+    // beside its magnitude (230 V ± 0.2) takes its level as the reference, whatever its first
+    // reading was (0, before the supply was up); then the reference stays.
+    if (this.n < cfg.warmupReadings) {
+      if (scaleOf(x) <= this.scale / 16) this.setReference(x);
+    } else if (this.n === cfg.warmupReadings && this.absDev < abs(this.mean) / 8) {
+      this.setReference(this.level);
+    }
 
     const ae = max(1 / (this.n + 1), 1 / cfg.residualWindow);
     if (!first) this.levelError += ae * (abs(x - this.level) - this.levelError);
