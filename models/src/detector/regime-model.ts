@@ -109,7 +109,6 @@ const SCRATCH_R = new Float64Array(MAX_REGIME_METRICS);
 const SCRATCH_F = new Float64Array(FEATURES);
 /** The empty placeholder of every array not sized yet (nothing is ever written to it). */
 const NONE = new Float64Array(0);
-const NO_FLAGS = new Uint8Array(0);
 
 export class RegimeModel {
   private readonly cfg: RegimeConfig;
@@ -119,32 +118,40 @@ export class RegimeModel {
   private n = 0;
   private firstTs = NaN;
   private lastTs = NaN;
-  // learning sums: features×features, features×k, k×k
-  private sff = NONE;
-  private sfx = NONE;
-  private sxx = NONE;
-  private repeats = NONE;
+  /**
+   * Every array of the model in one buffer, each at its offset below (a typed array view costs
+   * ≈ 100 bytes besides its values, and ten of them a device were views on one buffer): while
+   * learning, the learning sums, the first reading and the running state; from the fit on, what
+   * the fitted model keeps.
+   */
+  private m = NONE;
+  // learning sums: features×features, features×k, k×k; repeats of the same value per metric
+  private sff = 0;
+  private sfx = 0;
+  private sxx = 0;
+  private repeats = 0;
   /** The first reading: learning sums are of values relative to it (no cancellation on large levels). */
-  private ref = NONE;
+  private ref = 0;
   // learned model
   private fitted = false;
   private ready = false;
   private features = 1;
-  private coef = NONE;
-  private offset = NONE;
-  private cov = NONE;
-  private inv = NONE;
-  private stuckEligible = NO_FLAGS;
-  /** Healthy means of the four statistics (sums while calibrating); from the fit on, in its buffer. */
-  private healthyMean = NONE;
+  private coef = 0;
+  private offset = 0;
+  private cov = 0;
+  private inv = 0;
+  /** Per metric, 1 when a run of the same value may be judged stuck. */
+  private stuckEligible = 0;
+  /** Healthy means of the four statistics (sums while calibrating); from the fit on. */
+  private healthyMean = 0;
   private calibrated = 0;
   // running state
-  private last = NONE;
-  private runs = NONE;
-  private zSlow = NONE;
-  private zFast = NONE;
-  /** The four statistics, from the fit on (in its buffer). */
-  private stat = NONE;
+  private last = 0;
+  private runs = 0;
+  private zSlow = 0;
+  private zFast = 0;
+  /** The four statistics, from the fit on. */
+  private stat = 0;
   private unhealthy = false;
   private calm = 0;
   private sinceInverse = 0;
@@ -168,17 +175,18 @@ export class RegimeModel {
     if (k === 0) return this.step(false);
     for (let i = 0; i < k; i++) {
       const v = values[this.metrics[i]];
-      const value = typeof v === 'number' && isFinite(v) ? v : this.last[i];
+      const value = typeof v === 'number' && isFinite(v) ? v : this.m[this.last + i];
       if (!isFinite(value)) return this.step(false); // a metric not seen yet
       this.x[i] = value;
     }
     let stuck = false;
     for (let i = 0; i < k; i++) {
-      const same = this.x[i] === this.last[i];
-      this.runs[i] = same ? this.runs[i] + 1 : 0;
-      if (!this.fitted && same) this.repeats[i]++;
-      if (this.ready && this.stuckEligible[i] && this.runs[i] >= this.cfg.stuckReadings) stuck = true;
-      this.last[i] = this.x[i];
+      const same = this.x[i] === this.m[this.last + i];
+      this.m[this.runs + i] = same ? this.m[this.runs + i] + 1 : 0;
+      if (!this.fitted && same) this.m[this.repeats + i]++;
+      if (this.ready && this.m[this.stuckEligible + i] && this.m[this.runs + i] >= this.cfg.stuckReadings)
+        stuck = true;
+      this.m[this.last + i] = this.x[i];
     }
     if (!this.fitted) {
       this.learn(tsMs);
@@ -189,14 +197,15 @@ export class RegimeModel {
       this.calibrate();
       return this.step(false);
     }
-    const m = this.healthyMean;
+    const m = this.m;
+    const h = this.healthyMean;
     const { enterShift, enterSpread, exitRatio } = this.cfg;
-    const shift = this.stat[SHIFT] / m[SHIFT] / enterShift;
-    const spread = this.stat[SPREAD] / m[SPREAD] / enterSpread;
+    const shift = m[this.stat + SHIFT] / m[h + SHIFT] / enterShift;
+    const spread = m[this.stat + SPREAD] / m[h + SPREAD] / enterSpread;
     const statistic = max(shift, spread);
     // Exit bars sit between the healthy mean (1) and the entry bar.
-    const calmShift = this.stat[SHIFT_FAST] / m[SHIFT_FAST] < 1 + exitRatio * (enterShift - 1);
-    const calmSpread = this.stat[SPREAD_FAST] / m[SPREAD_FAST] < 1 + exitRatio * (enterSpread - 1);
+    const calmShift = m[this.stat + SHIFT_FAST] / m[h + SHIFT_FAST] < 1 + exitRatio * (enterShift - 1);
+    const calmSpread = m[this.stat + SPREAD_FAST] / m[h + SPREAD_FAST] < 1 + exitRatio * (enterSpread - 1);
     const calmNow = calmShift && calmSpread && !stuck;
     if (!this.unhealthy) {
       if (statistic >= 1 || stuck) {
@@ -207,9 +216,9 @@ export class RegimeModel {
       if (++this.calm >= this.cfg.exitReadings) {
         this.unhealthy = false;
         // The episode is over: the slow statistics forget it at once instead of decaying for long.
-        this.zSlow.set(this.zFast);
-        this.stat[SHIFT] = this.stat[SHIFT_FAST];
-        this.stat[SPREAD] = this.stat[SPREAD_FAST];
+        m.copyWithin(this.zSlow, this.zFast, this.zFast + this.k);
+        this.m[this.stat + SHIFT] = this.m[this.stat + SHIFT_FAST];
+        this.m[this.stat + SPREAD] = this.m[this.stat + SPREAD_FAST];
       }
     } else this.calm = 0;
     if (!this.unhealthy && calmNow && statistic < 1) this.adapt();
@@ -225,13 +234,13 @@ export class RegimeModel {
     const k = this.k;
     this.featuresAt(tsMs);
     for (let i = 0; i < k; i++) {
-      let p = this.offset[i];
-      for (let j = 0; j < this.features; j++) p += this.coef[j * k + i] * this.f[j];
+      let p = this.m[this.offset + i];
+      for (let j = 0; j < this.features; j++) p += this.m[this.coef + j * k + i] * this.f[j];
       this.r[i] = this.x[i] - p;
     }
     // One wild reading (a glitch, a door opened once) counts at most MAX_READING_DISTANCE: only a
     // sustained departure can pass the bars.
-    let d2 = max(0, this.distance(this.r)) / k;
+    let d2 = max(0, this.distance(this.r, 0)) / k;
     if (d2 > MAX_READING_DISTANCE) {
       const scale = Math.sqrt(MAX_READING_DISTANCE / d2);
       for (let i = 0; i < k; i++) this.r[i] *= scale;
@@ -240,23 +249,23 @@ export class RegimeModel {
     const slow = 1 / this.cfg.smoothingReadings;
     const fast = min(1, 1 / this.cfg.exitSmoothingReadings);
     for (let i = 0; i < k; i++) {
-      this.zSlow[i] += slow * (this.r[i] - this.zSlow[i]);
-      this.zFast[i] += fast * (this.r[i] - this.zFast[i]);
+      this.m[this.zSlow + i] += slow * (this.r[i] - this.m[this.zSlow + i]);
+      this.m[this.zFast + i] += fast * (this.r[i] - this.m[this.zFast + i]);
     }
-    this.stat[SHIFT] = this.distance(this.zSlow) / k;
-    this.stat[SHIFT_FAST] = this.distance(this.zFast) / k;
-    this.stat[SPREAD] += slow * (d2 - this.stat[SPREAD]);
-    this.stat[SPREAD_FAST] += fast * (d2 - this.stat[SPREAD_FAST]);
+    this.m[this.stat + SHIFT] = this.distance(this.m, this.zSlow) / k;
+    this.m[this.stat + SHIFT_FAST] = this.distance(this.m, this.zFast) / k;
+    this.m[this.stat + SPREAD] += slow * (d2 - this.m[this.stat + SPREAD]);
+    this.m[this.stat + SPREAD_FAST] += fast * (d2 - this.m[this.stat + SPREAD_FAST]);
   }
 
-  /** Squared Mahalanobis distance of `v` under the healthy covariance. */
-  private distance(v: Float64Array): number {
+  /** Squared Mahalanobis distance, under the healthy covariance, of the k values of `v` from `at`. */
+  private distance(v: Float64Array, at: number): number {
     const k = this.k;
     let d2 = 0;
     for (let i = 0; i < k; i++) {
       let s = 0;
-      for (let j = 0; j < k; j++) s += this.inv[i * k + j] * v[j];
-      d2 += s * v[i];
+      for (let j = 0; j < k; j++) s += this.m[this.inv + i * k + j] * v[at + j];
+      d2 += s * v[at + i];
     }
     return d2;
   }
@@ -265,12 +274,12 @@ export class RegimeModel {
   private calibrate(): void {
     this.n++;
     if (this.n > this.fitAt + this.cfg.smoothingReadings) {
-      for (let s = 0; s < 4; s++) this.healthyMean[s] += this.stat[s];
+      for (let s = 0; s < 4; s++) this.m[this.healthyMean + s] += this.m[this.stat + s];
       this.calibrated++;
     }
     if (this.n < this.cfg.learnReadings) return;
     for (let s = 0; s < 4; s++)
-      this.healthyMean[s] = max(1e-9, this.healthyMean[s] / max(1, this.calibrated));
+      this.m[this.healthyMean + s] = max(1e-9, this.m[this.healthyMean + s] / max(1, this.calibrated));
     this.ready = true;
   }
 
@@ -285,21 +294,24 @@ export class RegimeModel {
       added = true;
     }
     if (!added) return;
+    const before = this.m.subarray(this.last, this.last + this.k); // the last values so far
     const k = (this.k = this.metrics.length);
     this.n = 0;
     this.firstTs = NaN;
-    // the learning sums and the running state in one buffer (see fit)
-    const learning = new Float64Array(FEATURES * FEATURES + FEATURES * k + k * k + 3 * k);
+    // the learning sums, the first reading and the running state in one buffer (see fit)
+    const learning = new Float64Array(FEATURES * FEATURES + FEATURES * k + k * k + 4 * k);
     let at = 0;
-    const take = (n: number) => learning.subarray(at, (at += n));
+    const take = (n: number) => ((at += n), at - n);
     this.sff = take(FEATURES * FEATURES);
     this.sfx = take(FEATURES * k);
     this.sxx = take(k * k);
     this.repeats = take(k);
     this.runs = take(k);
-    const last = take(k).fill(NaN);
-    last.set(this.last.subarray(0, min(this.last.length, k)));
-    this.last = last;
+    this.ref = take(k);
+    this.last = take(k);
+    learning.fill(NaN, this.last, this.last + k);
+    learning.set(before, this.last);
+    this.m = learning;
   }
 
   private featuresAt(tsMs: number): void {
@@ -315,17 +327,17 @@ export class RegimeModel {
     const k = this.k;
     if (!isFinite(this.firstTs)) {
       this.firstTs = tsMs;
-      this.ref = Float64Array.from(this.x.subarray(0, k));
+      this.m.set(this.x.subarray(0, k), this.ref);
     }
     this.lastTs = tsMs;
     this.featuresAt(tsMs);
     const x = this.r;
-    for (let i = 0; i < k; i++) x[i] = this.x[i] - this.ref[i];
+    for (let i = 0; i < k; i++) x[i] = this.x[i] - this.m[this.ref + i];
     for (let a = 0; a < FEATURES; a++) {
-      for (let b = 0; b < FEATURES; b++) this.sff[a * FEATURES + b] += this.f[a] * this.f[b];
-      for (let i = 0; i < k; i++) this.sfx[a * k + i] += this.f[a] * x[i];
+      for (let b = 0; b < FEATURES; b++) this.m[this.sff + a * FEATURES + b] += this.f[a] * this.f[b];
+      for (let i = 0; i < k; i++) this.m[this.sfx + a * k + i] += this.f[a] * x[i];
     }
-    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) this.sxx[i * k + j] += x[i] * x[j];
+    for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) this.m[this.sxx + i * k + j] += x[i] * x[j];
     if (++this.n >= this.fitAt) this.fit();
   }
 
@@ -335,7 +347,8 @@ export class RegimeModel {
     // A daily cycle can be learned only from readings that span a day.
     const p = this.lastTs - this.firstTs >= DAY_MS ? FEATURES : 1;
     const sff = new Float64Array(p * p);
-    for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) sff[a * p + b] = this.sff[a * FEATURES + b];
+    for (let a = 0; a < p; a++)
+      for (let b = 0; b < p; b++) sff[a * p + b] = this.m[this.sff + a * FEATURES + b];
     for (let a = 0; a < p; a++) sff[a * p + a] += 1e-9 * this.n;
     const sffInv = invert(sff, p);
     // coef (p×k) = sff⁻¹ sfx
@@ -343,7 +356,7 @@ export class RegimeModel {
     for (let a = 0; a < p; a++) {
       for (let i = 0; i < k; i++) {
         let s = 0;
-        for (let b = 0; b < p; b++) s += sffInv[a * p + b] * this.sfx[b * k + i];
+        for (let b = 0; b < p; b++) s += sffInv[a * p + b] * this.m[this.sfx + b * k + i];
         coef[a * k + i] = s;
       }
     }
@@ -351,47 +364,45 @@ export class RegimeModel {
     const cov = new Float64Array(k * k);
     for (let i = 0; i < k; i++) {
       for (let j = 0; j < k; j++) {
-        let s = this.sxx[i * k + j];
-        for (let a = 0; a < p; a++) s -= this.sfx[a * k + i] * coef[a * k + j];
+        let s = this.m[this.sxx + i * k + j];
+        for (let a = 0; a < p; a++) s -= this.m[this.sfx + a * k + i] * coef[a * k + j];
         cov[i * k + j] = s / max(1, this.n - p);
       }
     }
     this.features = p;
-    // Everything the fitted model keeps, in one buffer: a small typed array with a buffer of its
-    // own costs ~200 bytes besides its values (its ArrayBuffer and backing store). With the joint
-    // model's arrays in one buffer too, a fitted device holds 2.0 KB less (`--only detector-state`:
-    // 34.4 → 32.5 KB); what it computes is the same to the bit.
-    const kept = new Float64Array(FEATURES * k + 2 * k * k + 5 * k + 8);
+    // Everything the fitted model keeps, in one buffer (the learning sums are no longer needed): a
+    // small typed array with a buffer of its own costs ~200 bytes besides its values, a view on a
+    // shared one ~100; so one buffer and one view, with offsets. What it computes is the same to
+    // the bit.
+    const learning = this.m;
+    const kept = new Float64Array(FEATURES * k + 2 * k * k + 6 * k + 8);
     let at = 0;
-    const take = (n: number) => kept.subarray(at, (at += n));
+    const take = (n: number) => ((at += n), at - n);
     // the four statistics and their healthy means: scored and calibrated only once fitted
     this.stat = take(4);
     this.healthyMean = take(4);
     this.coef = take(FEATURES * k);
-    this.coef.set(coef);
+    kept.set(coef, this.coef);
     this.cov = take(k * k);
-    this.cov.set(cov);
+    kept.set(cov, this.cov);
     this.inv = take(k * k);
-    this.offset = take(k);
-    this.offset.set(this.ref);
-    this.ref = this.offset;
+    const offset = take(k);
+    kept.set(learning.subarray(this.ref, this.ref + k), offset);
+    this.offset = this.ref = offset;
     const last = take(k);
-    last.set(this.last);
+    kept.set(learning.subarray(this.last, this.last + k), last);
     this.last = last;
     const runs = take(k);
-    runs.set(this.runs);
+    kept.set(learning.subarray(this.runs, this.runs + k), runs);
     this.runs = runs;
     this.zSlow = take(k);
     this.zFast = take(k);
+    this.stuckEligible = take(k);
+    for (let i = 0; i < k; i++)
+      kept[this.stuckEligible + i] = learning[this.repeats + i] / this.n < MAX_HEALTHY_REPEAT_SHARE ? 1 : 0;
+    this.m = kept;
+    this.sff = this.sfx = this.sxx = this.repeats = 0;
     this.refreshInverse();
-    this.stuckEligible = Uint8Array.from(this.repeats, (c) =>
-      c / this.n < MAX_HEALTHY_REPEAT_SHARE ? 1 : 0,
-    );
-    // the learning sums are no longer needed
-    this.sff = NONE;
-    this.sfx = NONE;
-    this.sxx = NONE;
-    this.repeats = NONE;
     this.fitted = true;
   }
 
@@ -400,9 +411,10 @@ export class RegimeModel {
     if (this.cfg.adaptReadings <= 0) return;
     const k = this.k;
     const a = 1 / this.cfg.adaptReadings;
-    for (let i = 0; i < k; i++) this.offset[i] += a * this.r[i];
+    for (let i = 0; i < k; i++) this.m[this.offset + i] += a * this.r[i];
     for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) this.cov[i * k + j] += a * (this.r[i] * this.r[j] - this.cov[i * k + j]);
+      for (let j = 0; j < k; j++)
+        this.m[this.cov + i * k + j] += a * (this.r[i] * this.r[j] - this.m[this.cov + i * k + j]);
     }
     if (++this.sinceInverse >= 64) this.refreshInverse();
   }
@@ -410,11 +422,11 @@ export class RegimeModel {
   private refreshInverse(): void {
     const k = this.k;
     let trace = 0;
-    for (let i = 0; i < k; i++) trace += this.cov[i * k + i];
+    for (let i = 0; i < k; i++) trace += this.m[this.cov + i * k + i];
     const ridge = max(1e-12, (RIDGE * trace) / k);
-    const m = Float64Array.from(this.cov);
+    const m = this.m.slice(this.cov, this.cov + k * k);
     for (let i = 0; i < k; i++) m[i * k + i] += ridge;
-    this.inv.set(invert(m, k));
+    this.m.set(invert(m, k), this.inv);
     this.sinceInverse = 0;
   }
 }
