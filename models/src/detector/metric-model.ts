@@ -280,16 +280,23 @@ export class MetricModel {
   private readonly rowAt: number;
   /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 255. */
   private readonly counts: Uint8Array;
-  /** The one allocation behind everything above; its first `packedBytes` are what `toPacked` saves. */
-  private readonly buffer: ArrayBuffer;
+  /** The first `packedBytes` of the model's storage are what `toPacked` saves. */
   private readonly packedBytes: number;
-  /** The buffer as doubles: the scalars from `sAt`. */
+  /**
+   * The model's storage as doubles (the scalars from `sAt`): a buffer of its own, or its part of
+   * one its detector shares between its metrics (`f.buffer` from `f.byteOffset`).
+   */
   private readonly f: Float64Array;
   private readonly sAt: number;
   private readonly cfg: DetectorConfig;
 
-  /** cfg: the detector's configuration (evaluation tries others; the weekly bucket width stays DETECTOR_CONFIG's). */
-  constructor(cfg: DetectorConfig = DETECTOR_CONFIG) {
+  /**
+   * cfg: the detector's configuration (evaluation tries others; the weekly bucket width stays
+   * DETECTOR_CONFIG's). storage: where to keep the model, MetricModel.bytes(cfg) zeroed bytes from
+   * byteOffset (a multiple of 8) in a buffer its detector shares between metrics (one buffer's
+   * headers and backing store instead of five); without it, a buffer of its own.
+   */
+  constructor(cfg: DetectorConfig = DETECTOR_CONFIG, storage?: { buffer: ArrayBuffer; byteOffset: number }) {
     if (
       cfg.bucketMinVisits > MAX_COUNT ||
       cfg.weekMinWeeks > MAX_COUNT ||
@@ -306,17 +313,15 @@ export class MetricModel {
     this.weekMeanAt = this.dayDevAt + day;
     this.weekDevAt = this.weekMeanAt + week;
     this.transAt = this.weekDevAt + week;
-    const halves = this.transAt + cfg.bins * cfg.bins;
-    // One buffer: the halves, the counts, the transition rows' scales (doubles), then (not saved
-    // with the buffer: they are saved by name) the scalars as doubles.
-    this.rowAt = Math.ceil((halves * 2 + (day + week)) / 8);
-    this.sAt = this.rowAt + cfg.bins;
-    this.packedBytes = this.sAt * 8;
-    const buffer = new ArrayBuffer((this.sAt + SCALARS) * 8);
-    this.buffer = buffer;
-    this.f = new Float64Array(buffer);
-    this.h = new Uint16Array(buffer, 0, halves);
-    this.counts = new Uint8Array(buffer, halves * 2, day + week);
+    const { halves, rowAt, sAt, bytes } = storageLayout(cfg);
+    this.rowAt = rowAt;
+    this.sAt = sAt;
+    this.packedBytes = sAt * 8;
+    const buffer = storage?.buffer ?? new ArrayBuffer(bytes);
+    const at = storage?.byteOffset ?? 0;
+    this.f = new Float64Array(buffer, at, bytes / 8);
+    this.h = new Uint16Array(buffer, at, halves);
+    this.counts = new Uint8Array(buffer, at + halves * 2, day + week);
     this.f.fill(1, this.rowAt, this.sAt);
     this.lastTsMs = NaN;
     this.dtMs = NaN;
@@ -327,6 +332,11 @@ export class MetricModel {
     this.visitTsMs = NaN;
     this.lastBin = -1;
     this.scale = 1;
+  }
+
+  /** The bytes a model takes in a shared buffer (see the constructor). */
+  static bytes(cfg: DetectorConfig = DETECTOR_CONFIG): number {
+    return storageLayout(cfg).bytes;
   }
 
   /** A profile's mean at i, and storing one. */
@@ -620,7 +630,7 @@ export class MetricModel {
     return {
       ...this.scalarState(),
       likelihoods: FEATURE_INDICES.map((i) => likelihoodScalars(this.f, this.likelihoodAt(i))),
-      buffer: Buffer.from(this.buffer, 0, this.packedBytes).toString('base64'),
+      buffer: Buffer.from(this.f.buffer, this.f.byteOffset, this.packedBytes).toString('base64'),
     };
   }
 
@@ -651,22 +661,24 @@ export class MetricModel {
   /**
    * Restores a model from toPacked() (state version 5), or from version 4's or 3's (rings as
    * doubles, profiles and transitions as floats; 3's counts in two bytes): those are read as they
-   * were saved and stored as halves. The configuration must be the one it was packed with.
+   * were saved and stored as halves. The configuration must be the one it was packed with;
+   * storage: as the constructor's.
    */
   static fromPacked(
     state: PackedMetricModelState,
     cfg: DetectorConfig = DETECTOR_CONFIG,
     version: 3 | 4 | 5 = 5,
+    storage?: { buffer: ArrayBuffer; byteOffset: number },
   ): MetricModel {
     const bytes = Buffer.from(state.buffer, 'base64');
-    if (version !== 5) return MetricModel.fromJSON(unpackLegacy(state, bytes, cfg, version), cfg);
-    const m = new MetricModel(cfg);
+    if (version !== 5) return MetricModel.fromJSON(unpackLegacy(state, bytes, cfg, version), cfg, storage);
+    const m = new MetricModel(cfg, storage);
     if (bytes.length !== m.packedBytes) {
       throw new Error(
         `packed detector state of ${bytes.length} bytes, this configuration holds ${m.packedBytes}`,
       );
     }
-    new Uint8Array(m.buffer, 0, m.packedBytes).set(bytes);
+    new Uint8Array(m.f.buffer, m.f.byteOffset, m.packedBytes).set(bytes);
     m.restoreScalars(state);
     if (state.profileRef !== undefined && state.profileScale !== undefined) {
       m.ref = state.profileRef;
@@ -698,12 +710,16 @@ export class MetricModel {
     this.lastBin = state.lastBin;
   }
 
-  /** Restores a model; state of version 1 (no weekly profile) starts the weekly profile empty. */
+  /**
+   * Restores a model (storage: as the constructor's); state of version 1 (no weekly profile)
+   * starts the weekly profile empty.
+   */
   static fromJSON(
     state: MetricModelState | MetricModelStateV1,
     cfg: DetectorConfig = DETECTOR_CONFIG,
+    storage?: { buffer: ArrayBuffer; byteOffset: number },
   ): MetricModel {
-    const m = new MetricModel(cfg);
+    const m = new MetricModel(cfg, storage);
     m.n = state.n;
     m.lastTsMs = state.lastTsMs ?? NaN;
     m.dtMs = state.dtMs ?? NaN;
@@ -752,6 +768,19 @@ export class MetricModel {
   private likelihoodAt(i: number): number {
     return this.sAt + S_LIKELIHOODS + i * LIKELIHOOD_SCALARS;
   }
+}
+
+/**
+ * A model's storage: the halves (rings, profiles, transitions), the counts, the transition rows'
+ * scales (doubles), then (not saved with the buffer: they are saved by name) the scalars as
+ * doubles; `bytes` in all, a multiple of 8.
+ */
+function storageLayout(cfg: DetectorConfig): { halves: number; rowAt: number; sAt: number; bytes: number } {
+  const buckets = cfg.dayBuckets + cfg.weekBuckets;
+  const halves = FEATURES * cfg.likelihood.shortWindow + 2 * buckets + cfg.bins * cfg.bins;
+  const rowAt = Math.ceil((halves * 2 + buckets) / 8);
+  const sAt = rowAt + cfg.bins;
+  return { halves, rowAt, sAt, bytes: (sAt + SCALARS) * 8 };
 }
 
 /** The unit a profile is stored in around ref: the power of two at or above |ref|, 1 at least. */

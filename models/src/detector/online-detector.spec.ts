@@ -307,6 +307,29 @@ describe('OnlineDetector', () => {
     }
   });
 
+  it('keeps each metric to itself when the metrics of a device share one buffer', () => {
+    // A device's first reading brings all its metrics, whose models then live in one buffer; each
+    // learns exactly what a detector of that metric alone learns, saved and restored too.
+    const names = ['powerW', 'motorCurrentA', 'drumVibrationMmS', 'waterTempC'];
+    const rand = mulberry32(9);
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      Object.fromEntries(names.map((n, k) => [n, (k + 1) * 10 + Math.sin(i / 40 + k) + rand()])),
+    );
+    const together = new OnlineDetector();
+    const alone = names.map(() => new OnlineDetector());
+    rows.forEach((row, i) => {
+      together.update(T0 + i * 5 * MIN, row);
+      names.forEach((n, k) => alone[k].update(T0 + i * 5 * MIN, { [n]: row[n] }));
+    });
+    const restored = OnlineDetector.fromJSON(
+      JSON.parse(JSON.stringify(together.toPackedJSON())) as PackedOnlineDetectorState,
+    );
+    for (const d of [together, restored]) {
+      const models = d.toJSON().models;
+      names.forEach((_, k) => expect(models[k]).toEqual(alone[k].toJSON().models[0]));
+    }
+  });
+
   it('continues identically from its packed state, which is smaller', () => {
     const v = noise(2000, 11).map((x, i) => (i === 1700 ? x + 25 : x));
     const first = new OnlineDetector({ metrics: ['v', 'w'] });

@@ -107,7 +107,7 @@ export class OnlineDetector {
   constructor(options: OnlineDetectorOptions = {}) {
     this.cfg = options.config ?? DETECTOR_CONFIG;
     this.fixedMetrics = options.metrics !== undefined;
-    for (const m of options.metrics ?? []) this.addMetric(m);
+    this.addMetrics(options.metrics ?? []);
   }
 
   get metricNames(): readonly string[] {
@@ -123,9 +123,11 @@ export class OnlineDetector {
     const cfg = this.cfg;
     this.readings++;
     if (!this.fixedMetrics) {
+      let added: string[] | undefined;
       for (const name of Object.keys(values)) {
-        if (!this.index.has(name) && isNumber(values[name])) this.addMetric(name);
+        if (!this.index.has(name) && isNumber(values[name])) (added ??= []).push(name);
       }
+      if (added) this.addMetrics(added);
     }
     const k = this.metrics.length;
     const scores = SCORES.fill(0, 0, k);
@@ -177,13 +179,20 @@ export class OnlineDetector {
     return r.score;
   }
 
-  private addMetric(name: string): void {
-    if (this.metrics.length >= MAX_METRICS_PER_DEVICE) return;
-    this.index.set(name, this.metrics.length);
-    this.metrics.push(name);
-    this.models.push(new MetricModel(this.cfg));
-    this.lastNormalised.push(NaN);
-    this.lastValues.push(NaN);
+  /** Metrics added together share one buffer (a device's first reading brings all of them). */
+  private addMetrics(names: readonly string[]): void {
+    const fresh = [...new Set(names)].filter((name) => !this.index.has(name));
+    const n = min(fresh.length, MAX_METRICS_PER_DEVICE - this.metrics.length);
+    if (n <= 0) return;
+    const bytes = MetricModel.bytes(this.cfg);
+    const buffer = n > 1 ? new ArrayBuffer(n * bytes) : undefined;
+    for (let i = 0; i < n; i++) {
+      this.index.set(fresh[i], this.metrics.length);
+      this.metrics.push(fresh[i]);
+      this.models.push(new MetricModel(this.cfg, buffer && { buffer, byteOffset: i * bytes }));
+      this.lastNormalised.push(NaN);
+      this.lastValues.push(NaN);
+    }
     // The joint model is dimensioned by the metric set; a new metric starts it afresh.
     this.joint = null;
   }
@@ -216,13 +225,20 @@ export class OnlineDetector {
     const d = new OnlineDetector(
       options.metrics ? { metrics: [], config: options.config } : { config: options.config },
     );
-    for (const m of state.metrics) d.addMetric(m);
+    for (const m of state.metrics) {
+      d.index.set(m, d.metrics.length);
+      d.metrics.push(m);
+    }
+    // the metrics' models in one buffer, as a detector's first reading makes them
+    const bytes = MetricModel.bytes(d.cfg);
+    const shared = state.models.length > 1 ? new ArrayBuffer(state.models.length * bytes) : undefined;
+    const storage = (i: number) => shared && { buffer: shared, byteOffset: i * bytes };
     if (state.version === 3 || state.version === 4 || state.version === 5) {
       const version = state.version;
-      d.models = state.models.map((m) => MetricModel.fromPacked(m, d.cfg, version));
+      d.models = state.models.map((m, i) => MetricModel.fromPacked(m, d.cfg, version, storage(i)));
     } else {
       const models = state.models as Array<MetricModelState | MetricModelStateV1>;
-      d.models = models.map((m) => MetricModel.fromJSON(m, d.cfg));
+      d.models = models.map((m, i) => MetricModel.fromJSON(m, d.cfg, storage(i)));
     }
     d.lastNormalised = state.lastNormalised.map((v) => v ?? NaN);
     d.lastValues = state.lastValues.map((v) => v ?? NaN);
