@@ -230,4 +230,46 @@ describe('FleetSimulator against a real broker', () => {
     await waitFor(() => acksOf(broker.received, 'boot-1').length > 0 && reconnects === 1);
     expect(acksOf(broker.received, 'boot-1')[0].ok).toBe(true);
   });
+
+  it('plays a history back faster than real time, then reports live', async () => {
+    await fleet.stop();
+    const HOUR = 3_600_000;
+    const startTs = Date.now();
+    fleet = new FleetSimulator({
+      brokerUrl: `mqtt://127.0.0.1:${broker.port}`,
+      devices: DEVICES,
+      seed: 42,
+      faultRate: 0,
+      reportIntervalMs: 100,
+      reconnectPeriodMs: 200,
+      connectRatePerS: 50,
+      // two hours in 1.5 s, a reading every 10 minutes of it
+      history: { ms: 2 * HOUR, replayMs: 1_500, intervalMs: 10 * 60_000 },
+    });
+    await fleet.start();
+    const liveTs = startTs + 1_500;
+    await waitFor(() =>
+      DEVICES.every((d) => telemetryOf(broker.received, d.id).filter((r) => r.ts > liveTs).length >= 5),
+    );
+    for (const device of DEVICES) {
+      const readings = telemetryOf(broker.received, device.id);
+      for (let i = 1; i < readings.length; i++) {
+        expect(readings[i].ts).toBeGreaterThan(readings[i - 1].ts);
+        expect(readings[i].seq).toBeGreaterThan(readings[i - 1].seq);
+      }
+      // The history: from about two hours ago, one reading per 10 minutes of it at most.
+      const past = readings.filter((r) => r.ts < startTs);
+      expect(readings[0].ts).toBeLessThan(startTs - 1.5 * HOUR);
+      expect(readings[0].ts).toBeGreaterThanOrEqual(startTs - 2 * HOUR);
+      expect(past.length).toBeGreaterThanOrEqual(6);
+      expect(past.length).toBeLessThanOrEqual(13);
+      // Then live: the wall clock's time, at the device's own interval.
+      const live = readings.filter((r) => r.ts > liveTs);
+      expect(live[live.length - 1].ts).toBeLessThanOrEqual(Date.now());
+      expect(live[live.length - 1].ts - live[0].ts).toBeLessThan(live.length * 300);
+    }
+    expect(
+      () => new FleetSimulator({ devices: DEVICES, history: { ms: HOUR, replayMs: 0, intervalMs: 1 } }),
+    ).toThrow('replayMs');
+  });
 });

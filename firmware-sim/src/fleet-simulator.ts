@@ -30,6 +30,14 @@ export interface FleetSimulatorOptions {
   connectRatePerS?: number;
   /** Overrides every profile's reportIntervalMs (wall-clock ms between readings). */
   reportIntervalMs?: number;
+  /**
+   * Starts the fleet's clock `ms` in the past and plays that past back faster than real time
+   * before reporting live: the devices' clock meets the wall clock after `replayMs` of real time,
+   * and until then each device reports every `intervalMs` of the past (or its own interval if
+   * longer). A platform so receives the hours a fleet would have sent: charts with history, and
+   * models past their warm-up, as a fleet in service has them.
+   */
+  history?: FleetHistory;
   /** Readings kept per device while the broker is unreachable; the oldest are dropped. */
   bufferCapacity?: number;
   /**
@@ -57,6 +65,12 @@ export interface FleetSimulatorOptions {
    * with a certificate in `devices` present it and are judged by it instead of their secret.
    */
   caCertificate?: string;
+}
+
+export interface FleetHistory {
+  ms: number;
+  replayMs: number;
+  intervalMs: number;
 }
 
 export interface FleetStats {
@@ -127,13 +141,42 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
   private wallStartTs = 0;
   private groundTruthRecords: GroundTruthRecord[] = [];
   private pacer: Pacer | undefined;
+  /** The devices' clock: the wall clock, or with `history` one that starts in the past. */
+  private deviceClock: Clock | undefined;
+  /** The device clock's time at which the history's playback ends (with `history`). */
+  private liveFromTs = -Infinity;
 
   constructor(private readonly options: FleetSimulatorOptions) {
     super();
+    const history = options.history;
+    if (history && !(history.ms >= 0 && history.replayMs > 0 && history.intervalMs > 0)) {
+      throw new Error('history needs ms >= 0, replayMs > 0 and intervalMs > 0');
+    }
   }
 
-  private get clock(): Clock {
+  /** The wall clock: connection pacing. */
+  private get wallClock(): Clock {
     return this.options.clock ?? systemClock;
+  }
+
+  /** The devices' clock: their readings' timestamps and their reporting. */
+  private get clock(): Clock {
+    return this.deviceClock ?? this.wallClock;
+  }
+
+  /** The history's clock: from `ms` ago, it meets the wall clock after `replayMs`, then is it. */
+  private historyClock(history: FleetHistory): Clock {
+    const wall = this.wallClock;
+    const startTs = wall.now();
+    const liveTs = startTs + history.replayMs;
+    const speed = (history.ms + history.replayMs) / history.replayMs;
+    this.liveFromTs = liveTs;
+    return {
+      now: () => {
+        const now = wall.now();
+        return now >= liveTs ? now : startTs - history.ms + (now - startTs) * speed;
+      },
+    };
   }
 
   private get timeScale(): number {
@@ -153,6 +196,7 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
   async start(): Promise<void> {
     if (this.timer) return;
     const seed = this.options.seed ?? FLEET_DEFAULTS.seed;
+    if (this.options.history) this.deviceClock = this.historyClock(this.options.history);
     this.wallStartTs = this.clock.now();
     const { appliances, groundTruth } = planFleet(this.options.devices, {
       seed,
@@ -221,7 +265,7 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
         nextReportTs: Math.round(phaseRng() * intervalMs),
       };
     });
-    this.lastTickTs = this.wallStartTs;
+    this.lastTickTs = this.wallClock.now();
     this.connectAllowance = 1;
     this.tick();
     this.timer = setInterval(() => this.tick(), this.options.tickMs ?? FLEET_DEFAULTS.tickMs);
@@ -247,13 +291,16 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
   }
 
   private tick(): void {
+    const wallNow = this.wallClock.now();
     const now = this.clock.now();
     const rate = this.options.connectRatePerS ?? FLEET_DEFAULTS.connectRatePerS;
     this.connectAllowance = Math.min(
       Math.max(1, rate),
-      this.connectAllowance + (rate * (now - this.lastTickTs)) / 1000,
+      this.connectAllowance + (rate * (wallNow - this.lastTickTs)) / 1000,
     );
-    this.lastTickTs = now;
+    this.lastTickTs = wallNow;
+    // While the history plays back, every device reports at its interval of the past at most.
+    const historyIntervalMs = now < this.liveFromTs ? (this.options.history?.intervalMs ?? 0) : 0;
     while (this.connectAllowance >= 1 && this.connectQueueIndex < this.scheduled.length) {
       const entry = this.scheduled[this.connectQueueIndex++];
       if (this.options.brokerUrl !== undefined) entry.device.start();
@@ -265,7 +312,7 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
       const entry = this.scheduled[i];
       if (now < entry.nextReportTs) continue;
       entry.device.report(now);
-      entry.nextReportTs += entry.intervalMs;
+      entry.nextReportTs += Math.max(entry.intervalMs, historyIntervalMs);
       // After a stall (suspended process) skip the missed slots rather than bursting.
       if (entry.nextReportTs <= now) entry.nextReportTs = now + entry.intervalMs;
     }

@@ -6,7 +6,7 @@
 import mqtt, { type MqttClient } from 'mqtt';
 import { io, type Socket } from 'socket.io-client';
 import type { ApplianceType, TelemetryEvent } from '../../contracts/src';
-import { FleetSimulator } from '../../firmware-sim/src/fleet-simulator';
+import { FleetSimulator, type FleetHistory } from '../../firmware-sim/src/fleet-simulator';
 import type { GroundTruthRecord } from '../../firmware-sim/src/ground-truth';
 import { runCareRequests, type CareRun } from './care-client';
 import { runHttpBurst, type HttpBurst } from './http-burst';
@@ -52,6 +52,8 @@ export type WorkerRequest =
       settleMs: number;
       /** Gives up when not every device is connected by then (default 120 s). */
       connectTimeoutMs?: number;
+      /** Hours of the fleet's past played back first, faster than real time (FleetSimulator's). */
+      history?: FleetHistory;
     }
   | {
       /** A demo-like fleet (faults developing timeScale× faster) for the care benchmark; no GC needed. */
@@ -409,6 +411,7 @@ class FleetRunner {
       seed: 1,
       faultRate: 0,
       connectRatePerS: request.connectRatePerS,
+      history: request.history,
     });
     this.fleet = fleet;
     this.telemetryAcked = 0;

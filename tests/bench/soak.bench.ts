@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
+import type { FleetHistory } from '../../firmware-sim/src/fleet-simulator';
 import type { TestPlatform } from '../support/platform-fixture';
 import {
   collectGarbage,
@@ -30,6 +31,12 @@ export interface SoakRun {
   alarmGapS: number;
   /** Every Nth generator message is an error event (BENCH_EVENT_CODE). */
   eventEvery: number;
+  /**
+   * The fleet's past played back first (FleetSimulator's `history`), so that what is measured
+   * after warm-up is a fleet in service: each device's detector past its first readings' steps,
+   * the fault models' windows full. The warm-up then lasts until `settleS` after the playback.
+   */
+  history?: FleetHistory & { settleS: number };
 }
 
 export interface SoakResult {
@@ -39,8 +46,16 @@ export interface SoakResult {
   alarmDevices: number;
   durationS: number;
   sampleEveryS: number;
-  /** The first sixth of the run (at least one sample), longer when the fleet took longer to connect. */
+  /**
+   * The first sixth of the run (at least one sample), longer when the fleet took longer to connect
+   * or its history took longer to play back and settle.
+   */
   warmupS: number;
+  /** The fleet's past played back before the measured part (0: none), and its reading interval. */
+  historyHours: number;
+  historyIntervalS: number;
+  /** Readings stored per fleet device by the end of the warm-up (its history and first live ones). */
+  readingsPerDeviceAtWarmupEnd: number;
   samplesAfterWarmup: number;
   connectSeconds: number;
   /** Device connections the platform counted (fleet and generator), least seen after warm-up. */
@@ -166,7 +181,11 @@ export async function benchSoak(
   const store = platform.platform.core.store;
   const watch = platform.platform.app.get(AnomalyWatchService);
   // Warm-up: the first sixth of the run, at least one sample, and never before the whole fleet is connected.
-  let warmupS = Math.max(run.durationS / 6, run.sampleEveryS);
+  let warmupS = Math.max(
+    run.durationS / 6,
+    run.sampleEveryS,
+    run.history ? run.history.replayMs / 1000 + run.history.settleS : 0,
+  );
 
   collectGarbage();
   const before = process.memoryUsage();
@@ -231,6 +250,11 @@ export async function benchSoak(
       connectRatePerS: run.connectRatePerS,
       settleMs: 0,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
+      history: run.history && {
+        ms: run.history.ms,
+        replayMs: run.history.replayMs,
+        intervalMs: run.history.intervalMs,
+      },
     })
     .catch(async (error: unknown) => {
       // Stop sampling before the caller stops the platform.
@@ -298,6 +322,7 @@ export async function benchSoak(
 
   const steady = samples.filter((s) => s.elapsedS > warmupS);
   if (steady.length === 0) throw new Error(`no sample after the ${warmupS} s warm-up`);
+  const lastWarmup = samples.filter((s) => s.elapsedS <= warmupS).at(-1);
   const median = (pick: (s: MemorySample) => number) => percentile(steady.map(pick), 50);
   const connectedMin = Math.min(...steady.map((s) => s.connected));
   const perDeviceKb = (afterBytes: number, beforeBytes: number, connected: number) =>
@@ -312,6 +337,9 @@ export async function benchSoak(
     durationS: run.durationS,
     sampleEveryS: run.sampleEveryS,
     warmupS: round(warmupS),
+    historyHours: round((run.history?.ms ?? 0) / 3_600_000, 2),
+    historyIntervalS: round((run.history?.intervalMs ?? 0) / 1000),
+    readingsPerDeviceAtWarmupEnd: round((lastWarmup?.stored ?? 0) / fleetDevices.length),
     samplesAfterWarmup: steady.length,
     connectSeconds: started.connectSeconds,
     connectedMin,
