@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
+import { FaultPredictionService } from '../../platform/src/modules/diagnostics/fault-prediction.service';
 import type { FleetHistory } from '../../firmware-sim/src/fleet-simulator';
 import type { TestPlatform } from '../support/platform-fixture';
 import {
@@ -61,6 +62,12 @@ export interface SoakResult {
   /** Device connections the platform counted (fleet and generator), least seen after warm-up. */
   connectedMin: number;
   /** The platform process after a GC, before any device connected. */
+  rssIdleMb: number;
+  /**
+   * The baseline, after a GC: the generator's washers connected and reporting for a while, so
+   * that what the first readings load once (the detection thread, TensorFlow.js, the fleet
+   * models) is in it. Per device figures are measured from it.
+   */
   rssBeforeMb: number;
   heapUsedBeforeMb: number;
   /** The platform process after warm-up (sampled as is, no GC). */
@@ -79,8 +86,10 @@ export interface SoakResult {
   heapUsedSlopeMbPerH: number;
   externalMedianMb: number;
   arrayBuffersMedianMb: number;
-  /** (median after warm-up − before) / connected. */
+  /** (median after warm-up − before) / fleet devices connected: what one more device costs. */
   rssPerDeviceKb: number;
+  /** (median after warm-up − idle) / devices connected: the first readings' one-off loads included. */
+  rssPerDeviceFromIdleKb: number;
   heapPerDeviceKb: number;
   /** The same after a full GC at the end, fleet still connected (comparable with device-memory). */
   rssPerDeviceAfterGcKb: number;
@@ -96,6 +105,7 @@ export interface SoakResult {
   detectionHeapSlopeHalvesMbPerH: [number, number] | null;
   detectionHeapPerDeviceKb: number | null;
   detectionArrayBuffersMedianMb: number | null;
+  detectionArrayBuffersPerDeviceKb: number | null;
   /**
    * RSS less both threads' heaps (their whole size, used or not: their pages are in the RSS
    * either way) and array buffers: native memory (glibc's arenas, sockets, V8 outside its heaps).
@@ -161,6 +171,8 @@ const CONNECT_TIMEOUT_MS = 600_000;
 const ACCOUNT_TIMEOUT_MS = 300_000;
 const POLL_MS = 200;
 const ALARM_DRAIN_MS = 3_000;
+/** The generator's washers report this long before the baseline is taken. */
+const PRIME_S = 20;
 const MB = 1e6;
 
 /**
@@ -188,10 +200,10 @@ export async function benchSoak(
   );
 
   collectGarbage();
-  const before = process.memoryUsage();
+  const idle = process.memoryUsage();
   const countBefore = await store.count();
   const countersBefore = await ingestCounters(platform);
-  log(`soak: platform before the fleet: rss ${mb(before.rss)} MB, heap ${mb(before.heapUsed)} MB`);
+  log(`soak: platform with no device connected: rss ${mb(idle.rss)} MB, heap ${mb(idle.heapUsed)} MB`);
 
   const token = await platform.login();
   await listener.call({
@@ -201,8 +213,27 @@ export async function benchSoak(
     rooms: ['fleet'],
     alarmCode: BENCH_EVENT_CODE,
   });
-  await listener.call<SocketStats>({ kind: 'socket-stats', reset: true });
   await generator.call({ kind: 'connect-mqtt', brokerUrl: platform.mqttUrl, devices: alarmDevices });
+  // The baseline: the generator's washers report first, so that what the first readings load once
+  // (the detection thread, TensorFlow.js and the fleet models) is in it and not counted per device.
+  const primed = await generator.call<PublishResult>({
+    kind: 'publish',
+    mode: 'paced',
+    ratePerS: run.alarmRatePerS,
+    durationS: PRIME_S,
+    eventEvery: run.eventEvery,
+  });
+  await platform.platform.app.get(FaultPredictionService).modelsReady();
+  await platform.platform.settle();
+  await sleep(ALARM_DRAIN_MS);
+  await listener.call<SocketStats>({ kind: 'socket-stats', reset: true });
+  const detectionBefore = (await watch.detectionMemory({ collect: true })) ?? null;
+  collectGarbage();
+  const before = process.memoryUsage();
+  log(
+    `soak: platform before the fleet, ${alarmDevices.length} devices reporting: rss ${mb(before.rss)} MB, heap ${mb(before.heapUsed)} MB` +
+      (detectionBefore ? `, detection heap ${mb(detectionBefore.heapUsedBytes)} MB` : ''),
+  );
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
@@ -266,7 +297,9 @@ export async function benchSoak(
   log(`soak: fleet connected in ${started.connectSeconds} s`);
 
   let windows = 0;
-  let generatorSent = 0;
+  // the baseline's readings count as acknowledged too; its events are not timed
+  let generatorSent = primed.sent;
+  const primeEvents = Math.floor(primed.sent / run.eventEvery);
   let eventsSent = 0;
   let pubackP95MsMax = 0;
   while (run.durationS - elapsedS() >= 1) {
@@ -295,7 +328,7 @@ export async function benchSoak(
   log('soak: stopping the fleet, waiting until every reading is accounted for');
   const counts = await fleet.call<FleetCounts | null>({ kind: 'fleet-stop' });
   if (!counts) throw new Error('the fleet worker had no fleet to stop');
-  const generatorReadingsAcked = generatorSent - eventsSent;
+  const generatorReadingsAcked = generatorSent - eventsSent - primeEvents;
   const readingsAcked = counts.telemetryAcked + generatorReadingsAcked;
   let counted = { readings: 0, deadLetters: 0, duplicates: 0 };
   const deadline = Date.now() + ACCOUNT_TIMEOUT_MS;
@@ -327,6 +360,9 @@ export async function benchSoak(
   const connectedMin = Math.min(...steady.map((s) => s.connected));
   const perDeviceKb = (afterBytes: number, beforeBytes: number, connected: number) =>
     round((afterBytes - beforeBytes) / connected / 1024, 2);
+  // the generator's washers are in the baseline
+  const fleetConnectedMin = connectedMin - alarmDevices.length;
+  const fleetConnectedAtEnd = connectedAtEnd - alarmDevices.length;
   const rssValues = steady.map((s) => s.rssMb);
   const inWorker = steady.every((s) => s.detectionHeapMb !== null);
   const native = nativeMb;
@@ -343,6 +379,7 @@ export async function benchSoak(
     samplesAfterWarmup: steady.length,
     connectSeconds: started.connectSeconds,
     connectedMin,
+    rssIdleMb: mb(idle.rss),
     rssBeforeMb: mb(before.rss),
     heapUsedBeforeMb: mb(before.heapUsed),
     rssMinMb: Math.round(Math.min(...rssValues)),
@@ -354,20 +391,31 @@ export async function benchSoak(
     heapUsedSlopeMbPerH: round(slopePerHour(steady, (s) => s.heapUsedMb)),
     externalMedianMb: Math.round(median((s) => s.externalMb)),
     arrayBuffersMedianMb: Math.round(median((s) => s.arrayBuffersMb)),
-    rssPerDeviceKb: perDeviceKb(median((s) => s.rssMb) * MB, before.rss, connectedMin),
-    heapPerDeviceKb: perDeviceKb(median((s) => s.heapUsedMb) * MB, before.heapUsed, connectedMin),
-    rssPerDeviceAfterGcKb: perDeviceKb(afterGc.rss, before.rss, connectedAtEnd),
-    heapPerDeviceAfterGcKb: perDeviceKb(afterGc.heapUsed, before.heapUsed, connectedAtEnd),
+    rssPerDeviceKb: perDeviceKb(median((s) => s.rssMb) * MB, before.rss, fleetConnectedMin),
+    rssPerDeviceFromIdleKb: perDeviceKb(median((s) => s.rssMb) * MB, idle.rss, connectedMin),
+    heapPerDeviceKb: perDeviceKb(median((s) => s.heapUsedMb) * MB, before.heapUsed, fleetConnectedMin),
+    rssPerDeviceAfterGcKb: perDeviceKb(afterGc.rss, before.rss, fleetConnectedAtEnd),
+    heapPerDeviceAfterGcKb: perDeviceKb(afterGc.heapUsed, before.heapUsed, fleetConnectedAtEnd),
     simulatorRssPerDeviceKb: started.rssPerDeviceKb,
     detectionHeapMedianMb: inWorker ? Math.round(median((s) => s.detectionHeapMb ?? 0)) : null,
     detectionHeapSlopeMbPerH: inWorker ? round(slopePerHour(steady, (s) => s.detectionHeapMb ?? 0)) : null,
     detectionHeapSlopeHalvesMbPerH: inWorker ? slopeHalves(steady, (s) => s.detectionHeapMb ?? 0) : null,
-    // the worker starts with the first reading: its heap before the fleet is not there
     detectionHeapPerDeviceKb: inWorker
-      ? perDeviceKb(median((s) => s.detectionHeapMb ?? 0) * MB, 0, connectedMin)
+      ? perDeviceKb(
+          median((s) => s.detectionHeapMb ?? 0) * MB,
+          detectionBefore?.heapUsedBytes ?? 0,
+          fleetConnectedMin,
+        )
       : null,
     detectionArrayBuffersMedianMb: inWorker
       ? Math.round(median((s) => s.detectionArrayBuffersMb ?? 0))
+      : null,
+    detectionArrayBuffersPerDeviceKb: inWorker
+      ? perDeviceKb(
+          median((s) => s.detectionArrayBuffersMb ?? 0) * MB,
+          detectionBefore?.arrayBuffersBytes ?? 0,
+          fleetConnectedMin,
+        )
       : null,
     nativeMedianMb: Math.round(median(native)),
     nativeSlopeMbPerH: round(slopePerHour(steady, native)),
