@@ -278,13 +278,17 @@ export class MetricModel {
    * so a row decays by one multiplication, not by rewriting its twelve halves per reading.
    */
   private readonly rowAt: number;
-  /** Visits per daily bucket, then weeks learnt per weekly bucket; saturating at 255. */
+  /** Visits per daily bucket, then weeks learnt per weekly bucket (from `cAt`); saturating at 255. */
   private readonly counts: Uint8Array;
+  /** Where the model is in `h` (its likelihoods' rings first), `counts` and `f`. */
+  private readonly hAt: number;
+  private readonly cAt: number;
+  private readonly fAt: number;
   /** The first `packedBytes` of the model's storage are what `toPacked` saves. */
   private readonly packedBytes: number;
   /**
-   * The model's storage as doubles (the scalars from `sAt`): a buffer of its own, or its part of
-   * one its detector shares between its metrics (`f.buffer` from `f.byteOffset`).
+   * The model's storage as doubles (the scalars from `sAt`): views of a buffer of its own, or of
+   * one its detector shares between its metrics and their views (the model is at `fAt`).
    */
   private readonly f: Float64Array;
   private readonly sAt: number;
@@ -296,7 +300,7 @@ export class MetricModel {
    * byteOffset (a multiple of 8) in a buffer its detector shares between metrics (one buffer's
    * headers and backing store instead of five); without it, a buffer of its own.
    */
-  constructor(cfg: DetectorConfig = DETECTOR_CONFIG, storage?: { buffer: ArrayBuffer; byteOffset: number }) {
+  constructor(cfg: DetectorConfig = DETECTOR_CONFIG, storage?: ModelStorage) {
     if (
       cfg.bucketMinVisits > MAX_COUNT ||
       cfg.weekMinWeeks > MAX_COUNT ||
@@ -308,20 +312,25 @@ export class MetricModel {
     this.cfg = cfg;
     const day = cfg.dayBuckets;
     const week = cfg.weekBuckets;
-    this.dayMeanAt = FEATURES * cfg.likelihood.shortWindow;
+    const { halves, rowAt, sAt, bytes } = storageLayout(cfg);
+    const at = storage?.byteOffset ?? 0;
+    const views = storage
+      ? (storage.views ?? MetricModel.views(storage.buffer))
+      : MetricModel.views(new ArrayBuffer(bytes));
+    this.f = views.f;
+    this.h = views.h;
+    this.counts = views.counts;
+    this.hAt = at / 2;
+    this.cAt = at + halves * 2;
+    this.fAt = at / 8;
+    this.dayMeanAt = this.hAt + FEATURES * cfg.likelihood.shortWindow;
     this.dayDevAt = this.dayMeanAt + day;
     this.weekMeanAt = this.dayDevAt + day;
     this.weekDevAt = this.weekMeanAt + week;
     this.transAt = this.weekDevAt + week;
-    const { halves, rowAt, sAt, bytes } = storageLayout(cfg);
-    this.rowAt = rowAt;
-    this.sAt = sAt;
+    this.rowAt = this.fAt + rowAt;
+    this.sAt = this.fAt + sAt;
     this.packedBytes = sAt * 8;
-    const buffer = storage?.buffer ?? new ArrayBuffer(bytes);
-    const at = storage?.byteOffset ?? 0;
-    this.f = new Float64Array(buffer, at, bytes / 8);
-    this.h = new Uint16Array(buffer, at, halves);
-    this.counts = new Uint8Array(buffer, at + halves * 2, day + week);
     this.f.fill(1, this.rowAt, this.sAt);
     this.lastTsMs = NaN;
     this.dtMs = NaN;
@@ -337,6 +346,15 @@ export class MetricModel {
   /** The bytes a model takes in a shared buffer (see the constructor). */
   static bytes(cfg: DetectorConfig = DETECTOR_CONFIG): number {
     return storageLayout(cfg).bytes;
+  }
+
+  /** The views a buffer's models share (≈ 100 bytes each: three a buffer instead of three a model). */
+  static views(buffer: ArrayBuffer): ModelViews {
+    return {
+      f: new Float64Array(buffer, 0, buffer.byteLength >> 3),
+      h: new Uint16Array(buffer, 0, buffer.byteLength >> 1),
+      counts: new Uint8Array(buffer),
+    };
   }
 
   /** A profile's mean at i, and storing one. */
@@ -414,7 +432,8 @@ export class MetricModel {
     const h = this.h;
     const ref = this.ref;
     const unit = this.scale;
-    const dayReady = this.counts[bucket] >= cfg.bucketMinVisits;
+    const counts = this.counts;
+    const dayReady = counts[this.cAt + bucket] >= cfg.bucketMinVisits;
     const dayMean = ref + HALF[h[this.dayMeanAt + bucket]] * unit;
     const dayDev = HALF[h[this.dayDevAt + bucket]] * unit;
     let dayResidual = dayReady ? abs(x - dayMean) / max(dayDev, scale * 0.05, floor) : 0;
@@ -423,7 +442,7 @@ export class MetricModel {
     // a reading that either profile expects is not news to the cycle detector, and a reading the
     // weekly profile expects (a Saturday wash) is not news to the forecaster either.
     const weekBucket = roundDown((((tsMs % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_BUCKET_MS);
-    if (dayReady && this.counts[cfg.dayBuckets + weekBucket] >= cfg.weekMinWeeks) {
+    if (dayReady && counts[this.cAt + cfg.dayBuckets + weekBucket] >= cfg.weekMinWeeks) {
       const weekMean = ref + HALF[h[this.weekMeanAt + weekBucket]] * unit;
       const weekResidual =
         abs(x - weekMean) / max(HALF[h[this.weekDevAt + weekBucket]] * unit, scale * 0.05, floor);
@@ -450,11 +469,12 @@ export class MetricModel {
     const lk = cfg.likelihood;
     const ring = lk.shortWindow;
     const at = this.sAt + S_LIKELIHOODS;
-    const levelScore = updateRingLikelihood(lk, h, 0, f, at, gap ? 0 : 1 - exp(-residual / 4));
+    const rings = this.hAt;
+    const levelScore = updateRingLikelihood(lk, h, rings, f, at, gap ? 0 : 1 - exp(-residual / 4));
     const dayScore = updateRingLikelihood(
       lk,
       h,
-      ring,
+      rings + ring,
       f,
       at + LIKELIHOOD_SCALARS,
       gap ? 0 : 1 - exp(-dayResidual / 4),
@@ -462,7 +482,7 @@ export class MetricModel {
     const transitionScore = updateRingLikelihood(
       lk,
       h,
-      2 * ring,
+      rings + 2 * ring,
       f,
       at + 2 * LIKELIHOOD_SCALARS,
       gap ? 0 : surprise,
@@ -519,7 +539,7 @@ export class MetricModel {
       this.visitAbs = 0;
     }
     this.visitTsMs = tsMs;
-    if (this.counts[this.cfg.dayBuckets + wb] > 0)
+    if (this.counts[this.cAt + this.cfg.dayBuckets + wb] > 0)
       this.visitAbs += abs(x - this.meanAt(this.weekMeanAt + wb));
     else this.visitAbs += this.visitReadings === 0 ? dayDev : abs(x - this.visitSum / this.visitReadings);
     this.visitSum += x;
@@ -530,7 +550,7 @@ export class MetricModel {
   private endVisit(): void {
     const wb = this.visitBucket;
     if (wb < 0 || this.visitReadings === 0) return;
-    const at = this.cfg.dayBuckets + wb;
+    const at = this.cAt + this.cfg.dayBuckets + wb;
     const weeks = this.counts[at] + 1;
     const a = max(1 / weeks, this.cfg.weekAlpha);
     const mean = this.meanAt(this.weekMeanAt + wb);
@@ -568,7 +588,7 @@ export class MetricModel {
       this.residualScale += ar * (abs(x - this.level) - this.residualScale);
     }
     this.level += cfg.levelAlpha * (x - this.level);
-    const visits = this.counts[bucket];
+    const visits = this.counts[this.cAt + bucket];
     const h = this.h;
     const ref = this.ref;
     const unit = this.scale;
@@ -584,7 +604,7 @@ export class MetricModel {
       h[devAt] = toHalf((dev + ab * (abs(d) - dev)) / unit);
       h[meanAt] = toHalf((mean + ab * d - ref) / unit);
     }
-    this.counts[bucket] = min(visits + 1, MAX_COUNT);
+    this.counts[this.cAt + bucket] = min(visits + 1, MAX_COUNT);
     if (this.lastBin >= 0) {
       // The row decays (its scale does), then counts one more: 1 / scale in stored units. A
       // scale that has shrunk a lot is folded back into the halves before they grow too large.
@@ -608,17 +628,25 @@ export class MetricModel {
       ...this.scalarState(),
       dayMean: this.sectionValues(this.dayMeanAt, this.dayDevAt, true),
       dayDev: this.sectionValues(this.dayDevAt, this.weekMeanAt, false),
-      dayVisits: Array.from(this.counts.subarray(0, this.cfg.dayBuckets)),
+      dayVisits: Array.from(this.counts.subarray(this.cAt, this.cAt + this.cfg.dayBuckets)),
       weekMean: this.sectionValues(this.weekMeanAt, this.weekDevAt, true),
       weekDev: this.sectionValues(this.weekDevAt, this.transAt, false),
-      weekWeeks: Array.from(this.counts.subarray(this.cfg.dayBuckets)),
-      transitions: Array.from(this.h.subarray(this.transAt), (bits) => HALF[bits]),
+      weekWeeks: Array.from(
+        this.counts.subarray(
+          this.cAt + this.cfg.dayBuckets,
+          this.cAt + this.cfg.dayBuckets + this.cfg.weekBuckets,
+        ),
+      ),
+      transitions: Array.from(
+        this.h.subarray(this.transAt, this.transAt + this.cfg.bins * this.cfg.bins),
+        (bits) => HALF[bits],
+      ),
       transitionScales: Array.from(this.f.subarray(this.rowAt, this.sAt)),
       likelihoods: FEATURE_INDICES.map((i) =>
         likelihoodState(
           this.cfg.likelihood,
           this.h,
-          i * this.cfg.likelihood.shortWindow,
+          this.hAt + i * this.cfg.likelihood.shortWindow,
           this.f,
           this.likelihoodAt(i),
         ),
@@ -630,7 +658,9 @@ export class MetricModel {
     return {
       ...this.scalarState(),
       likelihoods: FEATURE_INDICES.map((i) => likelihoodScalars(this.f, this.likelihoodAt(i))),
-      buffer: Buffer.from(this.f.buffer, this.f.byteOffset, this.packedBytes).toString('base64'),
+      buffer: Buffer.from(this.f.buffer, this.f.byteOffset + this.fAt * 8, this.packedBytes).toString(
+        'base64',
+      ),
     };
   }
 
@@ -668,7 +698,7 @@ export class MetricModel {
     state: PackedMetricModelState,
     cfg: DetectorConfig = DETECTOR_CONFIG,
     version: 3 | 4 | 5 = 5,
-    storage?: { buffer: ArrayBuffer; byteOffset: number },
+    storage?: ModelStorage,
   ): MetricModel {
     const bytes = Buffer.from(state.buffer, 'base64');
     if (version !== 5) return MetricModel.fromJSON(unpackLegacy(state, bytes, cfg, version), cfg, storage);
@@ -678,7 +708,7 @@ export class MetricModel {
         `packed detector state of ${bytes.length} bytes, this configuration holds ${m.packedBytes}`,
       );
     }
-    new Uint8Array(m.f.buffer, m.f.byteOffset, m.packedBytes).set(bytes);
+    new Uint8Array(m.f.buffer, m.f.byteOffset + m.fAt * 8, m.packedBytes).set(bytes);
     m.restoreScalars(state);
     if (state.profileRef !== undefined && state.profileScale !== undefined) {
       m.ref = state.profileRef;
@@ -717,7 +747,7 @@ export class MetricModel {
   static fromJSON(
     state: MetricModelState | MetricModelStateV1,
     cfg: DetectorConfig = DETECTOR_CONFIG,
-    storage?: { buffer: ArrayBuffer; byteOffset: number },
+    storage?: ModelStorage,
   ): MetricModel {
     const m = new MetricModel(cfg, storage);
     m.n = state.n;
@@ -741,12 +771,12 @@ export class MetricModel {
     const day = cfg.dayBuckets;
     m.storeValues(m.dayMeanAt, state.dayMean.slice(0, day), true);
     m.storeValues(m.dayDevAt, state.dayDev.slice(0, day), false);
-    m.counts.set(state.dayVisits.slice(0, day).map(toCount), 0);
+    m.counts.set(state.dayVisits.slice(0, day).map(toCount), m.cAt);
     if ('weekMean' in state) {
       const week = cfg.weekBuckets;
       m.storeValues(m.weekMeanAt, state.weekMean.slice(0, week), true);
       m.storeValues(m.weekDevAt, state.weekDev.slice(0, week), false);
-      m.counts.set(state.weekWeeks.slice(0, week).map(toCount), day);
+      m.counts.set(state.weekWeeks.slice(0, week).map(toCount), m.cAt + day);
       m.visitBucket = state.visitBucket;
       m.visitTsMs = state.visitTsMs ?? NaN;
       m.visitReadings = state.visitReadings;
@@ -759,15 +789,39 @@ export class MetricModel {
       m.f.set(state.transitionScales.slice(0, cfg.bins), m.rowAt);
     state.likelihoods.forEach((l, i) => {
       if (i < FEATURES)
-        restoreLikelihood(cfg.likelihood, m.h, i * cfg.likelihood.shortWindow, m.f, m.likelihoodAt(i), l);
+        restoreLikelihood(
+          cfg.likelihood,
+          m.h,
+          m.hAt + i * cfg.likelihood.shortWindow,
+          m.f,
+          m.likelihoodAt(i),
+          l,
+        );
     });
     return m;
   }
 
-  /** Where likelihood i's scalars are in `f` (its ring is at i · shortWindow). */
+  /** Where likelihood i's scalars are in `f` (its ring is at hAt + i · shortWindow in `h`). */
   private likelihoodAt(i: number): number {
     return this.sAt + S_LIKELIHOODS + i * LIKELIHOOD_SCALARS;
   }
+}
+
+/** The views of a buffer that holds models: as doubles, halves (uint16) and counts (uint8). */
+export interface ModelViews {
+  f: Float64Array;
+  h: Uint16Array;
+  counts: Uint8Array;
+}
+
+/**
+ * Where a model is kept: MetricModel.bytes(cfg) zeroed bytes from byteOffset (a multiple of 8) in
+ * a buffer, and the buffer's views (MetricModel.views) when its models share them.
+ */
+export interface ModelStorage {
+  buffer: ArrayBuffer;
+  byteOffset: number;
+  views?: ModelViews;
 }
 
 /**

@@ -93,8 +93,11 @@ const NORMALISED = new Float64Array(MAX_METRICS_PER_DEVICE);
  * episode is what an operator needs and repeated ones would only be noise.
  */
 export class OnlineDetector {
-  private readonly metrics: string[] = [];
-  private readonly index = new Map<string, number>();
+  /**
+   * The metrics, their models and last values, by position; each array exactly as long as the
+   * metrics (see trim), found by a scan (a handful of names: cheaper than a Map's table per device).
+   */
+  private metrics: string[] = [];
   private models: MetricModel[] = [];
   private lastNormalised: number[] = [];
   private lastValues: number[] = [];
@@ -125,7 +128,7 @@ export class OnlineDetector {
     if (!this.fixedMetrics) {
       let added: string[] | undefined;
       for (const name of Object.keys(values)) {
-        if (!this.index.has(name) && isNumber(values[name])) (added ??= []).push(name);
+        if (isNumber(values[name]) && !this.metrics.includes(name)) (added ??= []).push(name);
       }
       if (added) this.addMetrics(added);
     }
@@ -179,22 +182,37 @@ export class OnlineDetector {
     return r.score;
   }
 
-  /** Metrics added together share one buffer (a device's first reading brings all of them). */
+  /**
+   * Metrics added together share one buffer and its views (a device's first reading brings all
+   * of them).
+   */
   private addMetrics(names: readonly string[]): void {
-    const fresh = [...new Set(names)].filter((name) => !this.index.has(name));
+    const fresh = [...new Set(names)].filter((name) => !this.metrics.includes(name));
     const n = min(fresh.length, MAX_METRICS_PER_DEVICE - this.metrics.length);
     if (n <= 0) return;
     const bytes = MetricModel.bytes(this.cfg);
     const buffer = n > 1 ? new ArrayBuffer(n * bytes) : undefined;
+    const views = buffer && MetricModel.views(buffer);
     for (let i = 0; i < n; i++) {
-      this.index.set(fresh[i], this.metrics.length);
       this.metrics.push(fresh[i]);
-      this.models.push(new MetricModel(this.cfg, buffer && { buffer, byteOffset: i * bytes }));
+      this.models.push(new MetricModel(this.cfg, buffer && { buffer, byteOffset: i * bytes, views }));
       this.lastNormalised.push(NaN);
       this.lastValues.push(NaN);
     }
+    this.trim();
     // The joint model is dimensioned by the metric set; a new metric starts it afresh.
     this.joint = null;
+  }
+
+  /**
+   * Copies the per-metric arrays at their length: an array grown by push keeps room for 17
+   * elements or more (≈ 100 bytes spare for five metrics, five arrays a device).
+   */
+  private trim(): void {
+    this.metrics = this.metrics.slice();
+    this.models = this.models.slice();
+    this.lastNormalised = this.lastNormalised.slice();
+    this.lastValues = this.lastValues.slice();
   }
 
   toJSON(): OnlineDetectorState {
@@ -225,14 +243,12 @@ export class OnlineDetector {
     const d = new OnlineDetector(
       options.metrics ? { metrics: [], config: options.config } : { config: options.config },
     );
-    for (const m of state.metrics) {
-      d.index.set(m, d.metrics.length);
-      d.metrics.push(m);
-    }
+    d.metrics = state.metrics.slice();
     // the metrics' models in one buffer, as a detector's first reading makes them
     const bytes = MetricModel.bytes(d.cfg);
     const shared = state.models.length > 1 ? new ArrayBuffer(state.models.length * bytes) : undefined;
-    const storage = (i: number) => shared && { buffer: shared, byteOffset: i * bytes };
+    const views = shared && MetricModel.views(shared);
+    const storage = (i: number) => shared && { buffer: shared, byteOffset: i * bytes, views };
     if (state.version === 3 || state.version === 4 || state.version === 5) {
       const version = state.version;
       d.models = state.models.map((m, i) => MetricModel.fromPacked(m, d.cfg, version, storage(i)));

@@ -113,7 +113,7 @@ const NONE = new Float64Array(0);
 export class RegimeModel {
   private readonly cfg: RegimeConfig;
   private readonly fitAt: number;
-  private readonly metrics: string[] = [];
+  private metrics: string[] = [];
   private k = 0;
   private n = 0;
   private firstTs = NaN;
@@ -294,6 +294,7 @@ export class RegimeModel {
       added = true;
     }
     if (!added) return;
+    this.metrics = this.metrics.slice(); // at its length: one grown by push keeps room for 17
     const before = this.m.subarray(this.last, this.last + this.k); // the last values so far
     const k = (this.k = this.metrics.length);
     this.n = 0;
