@@ -4,6 +4,7 @@ import { AddressInfo, createServer as createTcpServer, Server as TcpServer } fro
 import { Duplex } from 'node:stream';
 import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
 import { Aedes, AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
+import { compactConnection } from './connection-compaction';
 import { writeToStream } from 'mqtt-packet';
 import pino, { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -528,6 +529,7 @@ export class MqttGateway {
     // Same device, different clientId: aedes keeps both, so close the older ones here.
     for (const other of open) if (other !== client) other.close();
     this.publishPaths?.install(client, session.deviceId);
+    compactConnection(client);
     this.logger.info({ deviceId: session.deviceId, clientId: client.id }, 'device online');
     this.options.onPresence?.(session.deviceId, true, this.now());
   }

@@ -1,0 +1,75 @@
+/**
+ * Small test. Real: an in-process Aedes broker on a loopback TCP port, an MQTT.js client with a
+ * will. Nothing is mocked.
+ */
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import type { Aedes, AedesPublishPacket, Client } from 'aedes';
+import mqtt from 'mqtt';
+import { waitFor } from '../../tests/support/wait-for';
+import { compactConnection } from './connection-compaction';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Aedes: AedesBroker } = require('aedes');
+
+interface Internals {
+  will: { payload: Buffer };
+  _parser: { settings: Record<string, unknown> };
+}
+
+describe('compactConnection', () => {
+  let broker: Aedes;
+  let server: Server;
+
+  beforeEach(async () => {
+    broker = await AedesBroker.createBroker();
+    server = createServer((socket) => broker.handle(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  });
+
+  afterEach(async () => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  it("drops the connection's hold on the CONNECT packet and its chunk, and the will still goes out as sent", async () => {
+    const compacted: Array<{ before: ArrayBufferLike; after: Internals }> = [];
+    broker.on('clientReady', (client: Client) => {
+      const internals = client as unknown as Internals;
+      const before = internals.will.payload.buffer;
+      compactConnection(client);
+      compacted.push({ before, after: internals });
+    });
+    const wills: AedesPublishPacket[] = [];
+    broker.on('publish', (packet: AedesPublishPacket) => {
+      if (packet.topic === 'devices/washer-1/status') wills.push(packet);
+    });
+    const { port } = server.address() as AddressInfo;
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      clientId: 'washer-1',
+      username: 'washer-1',
+      password: 'a-secret',
+      reconnectPeriod: 0,
+      will: {
+        topic: 'devices/washer-1/status',
+        payload: Buffer.from('{"online":false}'),
+        qos: 1,
+        retain: true,
+      },
+    });
+    await waitFor(() => compacted.length === 1);
+    const [{ before, after }] = compacted;
+    // The parser keeps what it reads, not the password, the client id or the will.
+    expect(after._parser.settings).toEqual({ protocolVersion: 4, bridgeMode: undefined });
+    // The will's payload was a view of the chunk read with the CONNECT packet, and is no more.
+    expect(before.byteLength).toBeGreaterThan('{"online":false}'.length);
+    expect(after.will.payload.buffer).not.toBe(before);
+    expect(after.will.payload.toString()).toBe('{"online":false}');
+
+    // The connection still works, and its will is published when it drops.
+    await device.publishAsync('devices/washer-1/telemetry', '{"seq":1}', { qos: 1 });
+    device.stream.destroy();
+    await waitFor(() => wills.length === 1);
+    expect(wills[0].payload.toString()).toBe('{"online":false}');
+    expect(wills[0].retain).toBe(true);
+  });
+});
