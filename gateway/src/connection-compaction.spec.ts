@@ -13,7 +13,7 @@ const { Aedes: AedesBroker } = require('aedes');
 
 interface Internals {
   will: { payload: Buffer };
-  _parser: { settings: Record<string, unknown> };
+  _parser: { settings: Record<string, unknown>; _list: object };
 }
 
 describe('compactConnection', () => {
@@ -65,7 +65,13 @@ describe('compactConnection', () => {
     expect(after.will.payload.buffer).not.toBe(before);
     expect(after.will.payload.toString()).toBe('{"online":false}');
 
-    // The connection still works, and its will is published when it drops.
+    // The parser's bytes are in a plain list, not a duplex stream.
+    expect(after._parser._list).not.toHaveProperty('_readableState');
+
+    // The connection still works (packets split across reads too), and its will is published
+    // when it drops.
+    await device.publishAsync('devices/washer-1/telemetry', Buffer.alloc(200_000, 'x'), { qos: 1 });
+    await device.subscribeAsync('devices/washer-1/commands', { qos: 1 });
     await device.publishAsync('devices/washer-1/telemetry', '{"seq":1}', { qos: 1 });
     device.stream.destroy();
     await waitFor(() => wills.length === 1);

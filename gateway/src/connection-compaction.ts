@@ -1,9 +1,21 @@
 import type { Client } from 'aedes';
+import bl from 'bl';
+
+/** bl's plain buffer list (its types declare only the stream): what mqtt-packet reads from. */
+const { BufferList } = bl as unknown as { BufferList: new (init?: Buffer) => ParserList };
+
+interface ParserList {
+  length: number;
+  slice(): Buffer;
+}
 
 /** The parts of aedes' client and of its mqtt-packet parser a ready connection keeps. */
 interface ConnectionInternals {
   will?: { payload?: Buffer } | null;
-  _parser?: { settings?: { protocolVersion?: number; bridgeMode?: boolean } };
+  _parser?: {
+    settings?: { protocolVersion?: number; bridgeMode?: boolean };
+    _list?: ParserList;
+  };
 }
 
 /**
@@ -13,7 +25,10 @@ interface ConnectionInternals {
  *   whatever came with it), which the view keeps alive for the connection's life: it gets a copy
  *   of its own (small copies share Node's pool);
  * - mqtt-packet's parser keeps the whole CONNECT packet (client id, user name, password, will) as
- *   its settings, of which it reads the protocol version and the bridge mode only.
+ *   its settings, of which it reads the protocol version and the bridge mode only;
+ * - the parser's list of bytes read is a BufferListStream, a duplex stream with its two states,
+ *   events and callbacks (≈ 0.7 KB), of which it uses the list's methods only: it gets bl's
+ *   plain BufferList (the same methods), holding the same bytes.
  * Nothing a device or the broker does changes: the will is published with the same bytes.
  */
 export function compactConnection(client: Client): void {
@@ -27,5 +42,10 @@ export function compactConnection(client: Client): void {
   const settings = parser?.settings;
   if (parser && settings) {
     parser.settings = { protocolVersion: settings.protocolVersion, bridgeMode: settings.bridgeMode };
+  }
+  const list = parser?._list;
+  // a stream has its state objects; the plain list has not
+  if (parser && list && '_readableState' in list) {
+    parser._list = new BufferList(list.length > 0 ? list.slice() : undefined);
   }
 }
