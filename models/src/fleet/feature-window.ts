@@ -71,11 +71,14 @@ export class FeatureWindow {
       device = { names: [], rows: new Float64Array(0), count: 0, lastSeenTs: tsMs };
       this.devices.set(deviceId, device);
     }
+    const known = device.names.length;
     for (const name in metrics) {
       if (Object.prototype.hasOwnProperty.call(metrics, name) && !device.names.includes(name)) {
         this.widen(device, name);
       }
     }
+    // at its length: an array grown by push keeps room for 17 names
+    if (device.names.length > known) device.names = device.names.slice();
     const width = 1 + device.names.length;
     if (device.count === this.size) {
       // full: the oldest row goes
