@@ -32,11 +32,22 @@ const NO_DATA_GRACE_MS = 30_000;
 
 const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
 
-/** One metric of one device under threshold watch; built once, so a reading allocates nothing. */
-interface MetricWatch {
-  readonly metric: MetricProfile;
-  readonly cause: AlarmCause;
-  readonly tracker: ThresholdTracker;
+/**
+ * One metric of one device under threshold watch: its profile and its debounce in one object
+ * (one per metric of every device), built once, so a reading allocates nothing.
+ */
+class MetricWatch extends ThresholdTracker {
+  constructor(
+    readonly metric: MetricProfile,
+    clearHoldMs: number,
+  ) {
+    super(clearHoldMs);
+  }
+
+  /** The alarm's cause, made when one is raised or cleared. */
+  get cause(): AlarmCause {
+    return { kind: 'threshold', metric: this.metric.name };
+  }
 }
 
 /**
@@ -144,7 +155,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       const value = reading.metrics[name];
       const watch = byMetric.get(name) ?? this.watchOf(byMetric, reading.type, name);
       if (!watch) continue;
-      const decision = watch.tracker.observe(levelOf(watch.metric, value), reading.tsMs);
+      const decision = watch.observe(levelOf(watch.metric, value), reading.tsMs);
       switch (decision.action) {
         case 'none':
           break;
@@ -174,11 +185,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   private watchOf(byMetric: Map<string, MetricWatch>, type: string, name: string): MetricWatch | undefined {
     const metric = this.metricProfiles.get(`${type}|${name}`);
     if (!metric) return undefined;
-    const watch: MetricWatch = {
-      metric,
-      cause: { kind: 'threshold', metric: name },
-      tracker: new ThresholdTracker(this.config.alarmClearHoldMs),
-    };
+    const watch = new MetricWatch(metric, this.config.alarmClearHoldMs);
     byMetric.set(name, watch);
     return watch;
   }
@@ -213,10 +220,10 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
           const cause = parseAlarmCause(alarm.cause);
           if (cause?.kind !== 'threshold' || !type) continue;
           const watch = byMetric.get(cause.metric) ?? this.watchOf(byMetric, type, cause.metric);
-          watch?.tracker.adopt(alarm.severity === 'major' ? 'failing' : 'degraded');
+          watch?.adopt(alarm.severity === 'major' ? 'failing' : 'degraded');
           raisedMetrics.add(cause.metric);
         }
-        for (const [name, watch] of byMetric) if (!raisedMetrics.has(name)) watch.tracker.reset();
+        for (const [name, watch] of byMetric) if (!raisedMetrics.has(name)) watch.reset();
       } catch (error) {
         this.logger.warn({ err: error, deviceId }, 'reading back the open alarms of a device failed');
       } finally {
@@ -394,7 +401,7 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       userStep(this.clock.now(), 'cleared', principal, comment),
     );
     const cause = parseAlarmCause(alarm.cause);
-    if (cause?.kind === 'threshold') this.watches.get(alarm.deviceId)?.get(cause.metric)?.tracker.reset();
+    if (cause?.kind === 'threshold') this.watches.get(alarm.deviceId)?.get(cause.metric)?.reset();
     await this.writes.settled();
     return this.withHistory(cleared);
   }
