@@ -1,16 +1,31 @@
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 
+/** A device id's level in a topic pattern: any literal can be some device's id. */
+const ANY_ID = Symbol('any device id');
+
 /**
- * Whether a subscription filter could match a topic a device publishes on (`devices/<id>/...`),
- * erring towards yes: any filter whose first level is `devices`, `+` or `#`, also inside a
- * shared subscription (`$share/<group>/<filter>`). Other `$` topics (`$SYS/...`, the gateway's
- * own `$platform/...`) never match a topic that does not start with `$`.
+ * Whether a subscription filter could match a topic a device publishes on one of `channels`
+ * (`devices/<id>/<channel>`), erring towards yes: any device id is possible, also inside a shared
+ * subscription (`$share/<group>/<filter>`). So `devices/+/telemetry`, `devices/washer-1/#`,
+ * `+/+/+` and `#` can match a reading, and a device's own `devices/<id>/commands` cannot; nor can
+ * the broker's and the gateway's own topics (`$SYS/...`, `$platform/...`).
  */
-export function mayMatchDeviceTopic(filter: string): boolean {
+export function mayMatchDeviceTopic(filter: string, channels: readonly string[]): boolean {
   let levels = filter.split('/');
   if (levels[0] === '$share') levels = levels.slice(2);
-  const first = levels[0];
-  return first === 'devices' || first === '+' || first === '#';
+  return channels.some((channel) => mayMatch(levels, ['devices', ANY_ID, ...channel.split('/')]));
+}
+
+/** MQTT topic matching (3.1.1, 4.7) of a filter's levels against a topic with an open id level. */
+function mayMatch(filter: readonly string[], topic: ReadonlyArray<string | typeof ANY_ID>): boolean {
+  for (let i = 0; i < filter.length; i++) {
+    const level = filter[i];
+    // `#` matches this level and all below it, and the level above on its own (`a/#` matches `a`)
+    if (level === '#') return true;
+    if (i >= topic.length) return false;
+    if (level !== '+' && topic[i] !== ANY_ID && level !== topic[i]) return false;
+  }
+  return filter.length === topic.length;
 }
 
 /** The part of aedes' in-memory persistence that adds and removes a client's stored subscriptions. */
@@ -23,7 +38,8 @@ interface SubscriptionPersistence {
 type Deliver = (packet: AedesPublishPacket, callback: () => void) => void;
 
 /**
- * Watches every subscription a single broker holds that could match a device's own topics: the
+ * Watches every subscription a single broker holds that could match a device's publish on one of
+ * `channels` (the durable ones, whose publishes may skip the pipeline): the
  * online ones (each registers a handler through `broker.subscribe`) and the ones aedes keeps for
  * a session that is offline (its persistence's add / remove / clean). While there is none, a
  * device's publish, once accepted, has nowhere to go: aedes' publish pipeline (retained store,
@@ -37,6 +53,9 @@ export class DeviceTopicSubscriptions {
   private readonly online = new Map<string, Set<Deliver>>();
   /** Kept by the persistence: client id -> filters. */
   private readonly kept = new Map<string, Set<string>>();
+
+  /** channels: the device channels whose publishes are watched for (`telemetry`). */
+  constructor(private readonly channels: readonly string[]) {}
 
   /** True while no subscription, online or kept, could match a device's topic. */
   get none(): boolean {
@@ -55,7 +74,7 @@ export class DeviceTopicSubscriptions {
     const subscribe = broker.subscribe.bind(broker);
     const unsubscribe = broker.unsubscribe.bind(broker);
     broker.subscribe = (topic: string, deliver: Deliver, done: () => void) => {
-      if (mayMatchDeviceTopic(topic)) {
+      if (mayMatchDeviceTopic(topic, this.channels)) {
         const handlers = this.online.get(topic) ?? new Set<Deliver>();
         this.online.set(topic, handlers.add(deliver));
       }
@@ -78,7 +97,7 @@ export class DeviceTopicSubscriptions {
     const clean = persistence.cleanSubscriptions.bind(persistence);
     persistence.addSubscriptions = (client, subs, ...rest) => {
       for (const sub of subs) {
-        if (!mayMatchDeviceTopic(sub.topic)) continue;
+        if (!mayMatchDeviceTopic(sub.topic, this.channels)) continue;
         const filters = this.kept.get(client.id) ?? new Set<string>();
         this.kept.set(client.id, filters.add(sub.topic));
       }

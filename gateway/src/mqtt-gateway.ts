@@ -670,7 +670,8 @@ export class MqttGateway {
    * brokers sharing Redis may have subscribers this one cannot see.
    */
   private skipPipeline(broker: Aedes): void {
-    const subscriptions = new DeviceTopicSubscriptions();
+    // A device's own subscription (its commands) cannot match what it publishes durably.
+    const subscriptions = new DeviceTopicSubscriptions(this.options.durable?.channels ?? []);
     this.publishPaths = this.createPublishPaths(subscriptions);
     subscriptions.watch(
       broker,
