@@ -29,6 +29,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DETECTOR_CHECKPOINT_MS: '-1' })).toThrow(/DETECTOR_CHECKPOINT_MS/);
   });
 
+  it('trims native memory every minute unless MEMORY_TRIM_INTERVAL_MS says otherwise, and names a bad value', () => {
+    expect(loadConfig({}).memoryTrimIntervalMs).toBe(60_000);
+    expect(loadConfig({ MEMORY_TRIM_INTERVAL_MS: '0' }).memoryTrimIntervalMs).toBe(0);
+    expect(() => loadConfig({ MEMORY_TRIM_INTERVAL_MS: 'often' })).toThrow(/MEMORY_TRIM_INTERVAL_MS/);
+    expect(() => loadConfig({ MEMORY_TRIM_INTERVAL_MS: '-5' })).toThrow(/MEMORY_TRIM_INTERVAL_MS/);
+  });
+
   it('reads the telemetry retention keys, with defaults, and names a bad value', () => {
     const day = 86_400_000;
     expect(loadConfig({}).telemetryRetention).toEqual({

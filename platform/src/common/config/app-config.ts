@@ -71,6 +71,8 @@ export const envSchema = z.object({
   DETECTOR_MAX_DEVICES: z.coerce.number().int().min(1).default(20_000),
   DETECTION_THREAD: z.enum(['worker', 'main'], { message: 'worker or main' }).default('worker'),
   DETECTOR_CHECKPOINT_MS: z.coerce.number().int().min(0).default(300_000),
+  /** How often glibc's free memory is returned to the system (malloc_trim; 0: never). */
+  MEMORY_TRIM_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
   MODELS_DIR: z.string().min(1).optional(),
   /** Candidate fleet model versions: <dir>/<type>/v<N>/{autoencoder,fault}. Default DATA_DIR/models. */
@@ -234,6 +236,8 @@ export interface AppConfig {
   detectionThread: 'worker' | 'main';
   /** Scale-out: how often busy devices' detector states are saved (0: only when a device leaves). */
   detectorCheckpointMs: number;
+  /** How often the allocator's free memory goes back to the system (glibc's malloc_trim; 0: never). */
+  memoryTrimIntervalMs: number;
   /**
    * How much faster than real time the devices' behaviour runs, for the learned models: 1 for
    * real appliances; by default SIM_TIME_SCALE when `npm start` simulates the fleet.
@@ -333,6 +337,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     detectorMaxDevices: e.DETECTOR_MAX_DEVICES,
     detectionThread: e.DETECTION_THREAD,
     detectorCheckpointMs: e.DETECTOR_CHECKPOINT_MS,
+    memoryTrimIntervalMs: e.MEMORY_TRIM_INTERVAL_MS,
     modelTimeScale: e.MODEL_TIME_SCALE ?? (e.SIM_DEVICES > 0 ? e.SIM_TIME_SCALE : 1),
     modelsDir: e.MODELS_DIR,
     modelStoreDir: path.resolve(e.MODEL_STORE_DIR ?? path.join(e.DATA_DIR, 'models')),

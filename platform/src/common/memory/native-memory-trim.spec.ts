@@ -1,0 +1,137 @@
+import { loadMallocTrim, NativeMemoryTrimmer, type MallocTrim } from './native-memory-trim';
+
+interface Libc {
+  malloc: (bytes: number) => unknown;
+  free: (pointer: unknown) => void;
+  memset: (pointer: unknown, value: number, bytes: number) => unknown;
+}
+
+function libc(): Libc {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi') as {
+    load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+  };
+  const lib = koffi.load('libc.so.6');
+  return {
+    malloc: lib.func('void *malloc(size_t bytes)'),
+    free: lib.func('void free(void *pointer)'),
+    memset: lib.func('void *memset(void *pointer, int value, size_t bytes)'),
+  };
+}
+
+const MB = 1024 * 1024;
+
+describe('loadMallocTrim', () => {
+  it('returns to the system what glibc kept after a burst of allocations was freed', async () => {
+    const loaded = loadMallocTrim();
+    if (!('trim' in loaded)) throw new Error(`expected malloc_trim on this machine: ${loaded.unavailable}`);
+    const { malloc, free, memset } = libc();
+    // 80 MB in 1 KB blocks, written so they are resident, then one block kept above them: freed,
+    // they are not at the top of the heap, so glibc keeps them.
+    const blocks = Array.from({ length: 80 * 1024 }, () => {
+      const block = malloc(1024);
+      memset(block, 1, 1024);
+      return block;
+    });
+    const pin = malloc(1024);
+    for (const block of blocks) free(block);
+    const kept = process.memoryUsage.rss();
+    const trimmer = new NativeMemoryTrimmer({ trim: loaded.trim, intervalMs: 0 });
+    const result = await trimmer.trimNow();
+    free(pin);
+
+    expect(result?.releasedBytes).toBeGreaterThan(60 * MB);
+    expect(process.memoryUsage.rss()).toBeLessThan(kept - 60 * MB);
+  });
+
+  it('says why when koffi is missing', () => {
+    const loaded = loadMallocTrim(() => {
+      throw new Error('Cannot find module koffi');
+    });
+    expect(loaded).toEqual({ unavailable: 'the optional package koffi is not installed' });
+  });
+});
+
+describe('NativeMemoryTrimmer', () => {
+  function gate(): { trim: MallocTrim; calls: () => number; release: (error?: Error) => void } {
+    let calls = 0;
+    let settle: ((error?: Error) => void) | undefined;
+    return {
+      trim: () =>
+        new Promise<boolean>((resolve, reject) => {
+          calls++;
+          settle = (error) => (error ? reject(error) : resolve(true));
+        }),
+      calls: () => calls,
+      release: (error) => settle?.(error),
+    };
+  }
+
+  it('runs one trim at a time and reports what it released and how long it took', async () => {
+    const g = gate();
+    let rss = 500 * MB;
+    let clock = 0;
+    const seen: unknown[] = [];
+    const trimmer = new NativeMemoryTrimmer({
+      trim: g.trim,
+      intervalMs: 0,
+      rss: () => rss,
+      now: () => clock,
+      onTrim: (result) => seen.push(result),
+    });
+    const first = trimmer.trimNow();
+    const second = trimmer.trimNow();
+    rss -= 100 * MB;
+    clock += 12;
+    g.release();
+
+    expect(await first).toEqual({ releasedBytes: 100 * MB, durationMs: 12 });
+    expect(await second).toEqual({ releasedBytes: 100 * MB, durationMs: 12 });
+    expect(g.calls()).toBe(1);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('reports a failed trim and trims again next time', async () => {
+    const g = gate();
+    const errors: string[] = [];
+    const trimmer = new NativeMemoryTrimmer({
+      trim: g.trim,
+      intervalMs: 0,
+      onError: (e) => errors.push(e.message),
+    });
+    const failed = trimmer.trimNow();
+    g.release(new Error('no libc'));
+    expect(await failed).toBeUndefined();
+    expect(errors).toEqual(['no libc']);
+
+    const next = trimmer.trimNow();
+    g.release();
+    expect(await next).toBeDefined();
+    expect(g.calls()).toBe(2);
+  });
+
+  it('trims every interval once started, and stop waits for the trim under way', async () => {
+    jest.useFakeTimers();
+    try {
+      const g = gate();
+      const trimmer = new NativeMemoryTrimmer({ trim: g.trim, intervalMs: 60_000 });
+      trimmer.start();
+      jest.advanceTimersByTime(59_999);
+      expect(g.calls()).toBe(0);
+      jest.advanceTimersByTime(1);
+      expect(g.calls()).toBe(1);
+
+      let stopped = false;
+      const stopping = trimmer.stop().then(() => (stopped = true));
+      await Promise.resolve();
+      expect(stopped).toBe(false);
+      g.release();
+      await stopping;
+      expect(stopped).toBe(true);
+      jest.advanceTimersByTime(120_000);
+      expect(g.calls()).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
+import { LOGGER, type Logger } from '../../common/logging/logger';
+import { loadMallocTrim, NativeMemoryTrimmer, type TrimResult } from '../../common/memory/native-memory-trim';
+import { MetricsService } from './metrics.service';
+
+/** Returns glibc's free memory to the system every MEMORY_TRIM_INTERVAL_MS (0: never). */
+@Injectable()
+export class NativeMemoryTrimService implements OnModuleInit, OnApplicationShutdown {
+  private trimmer?: NativeMemoryTrimmer;
+
+  constructor(
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'memoryTrimIntervalMs'>,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onModuleInit(): void {
+    const intervalMs = this.config.memoryTrimIntervalMs;
+    if (intervalMs <= 0) return;
+    const loaded = loadMallocTrim();
+    if ('unavailable' in loaded) {
+      this.logger.info({ reason: loaded.unavailable }, 'native memory trim off');
+      return;
+    }
+    const registers = [this.metrics.registry];
+    const trims = new Counter({
+      name: 'process_native_memory_trims_total',
+      help: "Calls of glibc's malloc_trim, which returns the allocator's free memory to the system",
+      registers,
+    });
+    const duration = new Histogram({
+      name: 'process_native_memory_trim_seconds',
+      help: 'Duration of one malloc_trim (on the thread pool, not the event loop)',
+      buckets: [0.001, 0.005, 0.02, 0.1, 0.5, 2],
+      registers,
+    });
+    const released = new Gauge({
+      name: 'process_native_memory_trim_released_bytes',
+      help: 'RSS before less RSS after the last malloc_trim',
+      registers,
+    });
+    this.trimmer = new NativeMemoryTrimmer({
+      trim: loaded.trim,
+      intervalMs,
+      onTrim: (result: TrimResult) => {
+        trims.inc();
+        duration.observe(result.durationMs / 1000);
+        released.set(result.releasedBytes);
+        if (result.releasedBytes >= 16 * 1024 * 1024) {
+          this.logger.info(
+            { releasedMb: Math.round(result.releasedBytes / 1048576), ms: Math.round(result.durationMs) },
+            'native memory returned to the system',
+          );
+        }
+      },
+      onError: (error) => this.logger.warn({ err: error.message }, 'native memory trim failed'),
+    });
+    this.trimmer.start();
+  }
+
+  /** One trim now (benchmarks and tests); undefined when trimming is off or failed. */
+  trimNow(): Promise<TrimResult | undefined> {
+    return this.trimmer?.trimNow() ?? Promise.resolve(undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.trimmer?.stop();
+  }
+}
