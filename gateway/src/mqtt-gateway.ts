@@ -4,6 +4,7 @@ import { AddressInfo, createServer as createTcpServer, Server as TcpServer } fro
 import { Duplex } from 'node:stream';
 import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
 import { Aedes, AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
+import { guardClientTakeover } from './client-takeover';
 import { compactConnection } from './connection-compaction';
 import { writeToStream } from 'mqtt-packet';
 import pino, { Logger } from 'pino';
@@ -218,6 +219,7 @@ export class MqttGateway {
       throw error;
     });
     this.broker = broker;
+    guardClientTakeover(broker);
     if (!redis) this.skipPipeline(broker);
     await new Promise<void>((resolve) =>
       broker.subscribe(DISCONNECT_TOPIC, (packet, done) => this.onDisconnectRequest(packet, done), resolve),
@@ -625,7 +627,7 @@ export class MqttGateway {
   }
 
   private createMetrics(registry: Registry): GatewayMetrics {
-    // The gauge reads the broker on scrape, so it cannot drift from the real count.
+    // The gauge reads the broker on scrape (its count kept right by guardClientTakeover).
     const gauge: Gauge = new Gauge({
       name: 'mqtt_clients_connected',
       help: 'Authenticated MQTT clients currently connected',
