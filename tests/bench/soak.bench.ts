@@ -1,6 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
 import { FaultPredictionService } from '../../platform/src/modules/diagnostics/fault-prediction.service';
+import { NativeMemoryTrimService } from '../../platform/src/modules/health/native-memory-trim.service';
 import type { FleetHistory } from '../../firmware-sim/src/fleet-simulator';
 import type { TestPlatform } from '../support/platform-fixture';
 import {
@@ -113,6 +114,16 @@ export interface SoakResult {
   nativeMedianMb: number;
   nativeSlopeMbPerH: number;
   nativeSlopeHalvesMbPerH: [number, number];
+  /**
+   * glibc's own account (mallinfo2, every arena): in use, and free but kept by the allocator
+   * (resident until trimmed). null where it cannot be read (not glibc, no koffi).
+   */
+  mallocAllocatedMedianMb: number | null;
+  mallocAllocatedSlopeMbPerH: number | null;
+  mallocAllocatedSlopeHalvesMbPerH: [number, number] | null;
+  mallocFreeMedianMb: number | null;
+  /** The platform's MEMORY_TRIM_INTERVAL_MS, in seconds (0: it never trims). */
+  memoryTrimIntervalS: number;
   /** Telemetry the broker PUBACKed, the fleet's and the generator's. */
   fleetReadingsAcked: number;
   generatorReadingsAcked: number;
@@ -162,6 +173,8 @@ interface MemorySample {
   detectionHeapMb: number | null;
   detectionHeapTotalMb: number | null;
   detectionArrayBuffersMb: number | null;
+  mallocAllocatedMb: number | null;
+  mallocFreeMb: number | null;
   connected: number;
   stored: number;
 }
@@ -199,7 +212,10 @@ export async function benchSoak(
     run.history ? run.history.replayMs / 1000 + run.history.settleS : 0,
   );
 
+  // As the platform does every MEMORY_TRIM_INTERVAL_MS: the baselines hold no garbage of either kind.
+  const trim = platform.platform.app.get(NativeMemoryTrimService);
   collectGarbage();
+  await trim.trimNow();
   const idle = process.memoryUsage();
   const countBefore = await store.count();
   const countersBefore = await ingestCounters(platform);
@@ -229,6 +245,7 @@ export async function benchSoak(
   await listener.call<SocketStats>({ kind: 'socket-stats', reset: true });
   const detectionBefore = (await watch.detectionMemory({ collect: true })) ?? null;
   collectGarbage();
+  await trim.trimNow();
   const before = process.memoryUsage();
   log(
     `soak: platform before the fleet, ${alarmDevices.length} devices reporting: rss ${mb(before.rss)} MB, heap ${mb(before.heapUsed)} MB` +
@@ -248,6 +265,7 @@ export async function benchSoak(
       const memory = process.memoryUsage();
       // collected first: without it the worker's heap figure holds garbage, a growth that is not
       const detection = (await watch.detectionMemory({ collect: true })) ?? null;
+      const malloc = (await trim.nativeHeap()) ?? null;
       const sample: MemorySample = {
         elapsedS: round(elapsedS(), 1),
         rssMb: memory.rss / MB,
@@ -258,6 +276,8 @@ export async function benchSoak(
         detectionHeapMb: detection && detection.heapUsedBytes / MB,
         detectionHeapTotalMb: detection && detection.heapTotalBytes / MB,
         detectionArrayBuffersMb: detection && detection.arrayBuffersBytes / MB,
+        mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
+        mallocFreeMb: malloc && malloc.freeBytes / MB,
         connected: await platform.metric('mqtt_clients_connected'),
         stored: (await store.count()) - countBefore,
       };
@@ -267,6 +287,9 @@ export async function benchSoak(
           `heap ${round(sample.heapUsedMb)} MB` +
           (sample.detectionHeapMb === null ? '' : `, detection heap ${round(sample.detectionHeapMb)} MB`) +
           `, native ${round(nativeMb(sample))} MB` +
+          (sample.mallocAllocatedMb === null
+            ? ''
+            : ` (glibc: ${round(sample.mallocAllocatedMb)} MB in use, ${round(sample.mallocFreeMb ?? 0)} MB free)`) +
           `, ${sample.connected} connected, ${sample.stored} stored`,
       );
     }
@@ -321,6 +344,7 @@ export async function benchSoak(
 
   // The fleet's connections count until now; a GC here makes the figure comparable to device-memory's.
   collectGarbage();
+  await trim.trimNow();
   const afterGc = process.memoryUsage();
   const connectedAtEnd = await platform.metric('mqtt_clients_connected');
 
@@ -365,6 +389,7 @@ export async function benchSoak(
   const fleetConnectedAtEnd = connectedAtEnd - alarmDevices.length;
   const rssValues = steady.map((s) => s.rssMb);
   const inWorker = steady.every((s) => s.detectionHeapMb !== null);
+  const withMalloc = steady.every((s) => s.mallocAllocatedMb !== null);
   const native = nativeMb;
   return {
     name: 'soak',
@@ -420,6 +445,15 @@ export async function benchSoak(
     nativeMedianMb: Math.round(median(native)),
     nativeSlopeMbPerH: round(slopePerHour(steady, native)),
     nativeSlopeHalvesMbPerH: slopeHalves(steady, native),
+    mallocAllocatedMedianMb: withMalloc ? Math.round(median((s) => s.mallocAllocatedMb ?? 0)) : null,
+    mallocAllocatedSlopeMbPerH: withMalloc
+      ? round(slopePerHour(steady, (s) => s.mallocAllocatedMb ?? 0))
+      : null,
+    mallocAllocatedSlopeHalvesMbPerH: withMalloc
+      ? slopeHalves(steady, (s) => s.mallocAllocatedMb ?? 0)
+      : null,
+    mallocFreeMedianMb: withMalloc ? Math.round(median((s) => s.mallocFreeMb ?? 0)) : null,
+    memoryTrimIntervalS: platform.config.memoryTrimIntervalMs / 1000,
     fleetReadingsAcked: counts.telemetryAcked,
     generatorReadingsAcked,
     readingsAcked,

@@ -11,20 +11,54 @@
 /** Calls `malloc_trim(0)` off the event loop; resolves whether glibc returned memory. */
 export type MallocTrim = () => Promise<boolean>;
 
+/** glibc's heap (`mallinfo2`, every arena): what is allocated, and what is free but kept. */
+export interface NativeHeap {
+  /** In use: chunks in the arenas and chunks mapped on their own (uordblks + hblkhd). */
+  allocatedBytes: number;
+  /** Free in the arenas (fordblks): resident until trimmed, unless never touched. */
+  freeBytes: number;
+}
+
+export interface GlibcMalloc {
+  trim: MallocTrim;
+  /** Reads `mallinfo2` off the event loop (it takes every arena's lock in turn). */
+  heap: () => Promise<NativeHeap>;
+}
+
+interface Mallinfo2 {
+  uordblks: number;
+  hblkhd: number;
+  fordblks: number;
+}
 interface KoffiFunction {
-  async(pad: number, callback: (error: unknown, result: number) => void): void;
+  async(...args: unknown[]): void;
 }
 interface Koffi {
   load(path: string): { func(signature: string): KoffiFunction };
+  struct(name: string, fields: Record<string, string>): unknown;
 }
 
+/** struct mallinfo2: ten size_t fields, in this order. */
+const MALLINFO2_FIELDS = [
+  'arena',
+  'ordblks',
+  'smblks',
+  'hblks',
+  'hblkhd',
+  'usmblks',
+  'fsmblks',
+  'uordblks',
+  'fordblks',
+  'keepcost',
+];
+
 /**
- * `malloc_trim` of this process's glibc, or why there is none: not Linux with glibc (musl,
- * macOS, Windows keep their own allocators), or koffi not installed.
+ * `malloc_trim` and `mallinfo2` of this process's glibc, or why there are none: not Linux with
+ * glibc (musl, macOS, Windows keep their own allocators), or koffi not installed.
  */
-export function loadMallocTrim(
+export function loadGlibcMalloc(
   requireModule: (id: string) => unknown = require,
-): { trim: MallocTrim } | { unavailable: string } {
+): GlibcMalloc | { unavailable: string } {
   if (process.platform !== 'linux') return { unavailable: `no glibc on ${process.platform}` };
   const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
     ?.header;
@@ -36,21 +70,36 @@ export function loadMallocTrim(
     return { unavailable: 'the optional package koffi is not installed' };
   }
   try {
-    const fn = koffi.load('libc.so.6').func('int malloc_trim(size_t pad)');
+    const libc = koffi.load('libc.so.6');
+    const trimFn = libc.func('int malloc_trim(size_t pad)');
+    try {
+      koffi.struct('mallinfo2', Object.fromEntries(MALLINFO2_FIELDS.map((field) => [field, 'size_t'])));
+    } catch {
+      // Declared by an earlier load: koffi's types live as long as the process.
+    }
+    const infoFn = libc.func('mallinfo2 mallinfo2(void)');
     const trim: MallocTrim = () =>
       new Promise((resolve, reject) =>
-        fn.async(0, (error, result) =>
-          error
-            ? reject(
-                error instanceof Error ? error : new Error(`malloc_trim failed: ${JSON.stringify(error)}`),
-              )
-            : resolve(result === 1),
+        trimFn.async(0, (error: unknown, result: number) =>
+          error ? reject(asError(error, 'malloc_trim')) : resolve(result === 1),
         ),
       );
-    return { trim };
+    const heap = (): Promise<NativeHeap> =>
+      new Promise((resolve, reject) =>
+        infoFn.async((error: unknown, info: Mallinfo2) =>
+          error
+            ? reject(asError(error, 'mallinfo2'))
+            : resolve({ allocatedBytes: info.uordblks + info.hblkhd, freeBytes: info.fordblks }),
+        ),
+      );
+    return { trim, heap };
   } catch (error) {
-    return { unavailable: `libc.so.6 has no malloc_trim (${(error as Error).message})` };
+    return { unavailable: `libc.so.6 has no malloc_trim or mallinfo2 (${(error as Error).message})` };
   }
+}
+
+function asError(error: unknown, call: string): Error {
+  return error instanceof Error ? error : new Error(`${call} failed: ${JSON.stringify(error)}`);
 }
 
 export interface TrimResult {

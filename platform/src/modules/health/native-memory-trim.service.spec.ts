@@ -16,16 +16,23 @@ describe('NativeMemoryTrimService', () => {
       expect(text).toContain('process_native_memory_trims_total 1');
       expect(text).toMatch(/process_native_memory_trim_seconds_count 1/);
       expect(text).toMatch(/process_native_memory_trim_released_bytes -?\d+/);
+      const allocated = Number(/process_native_heap_allocated_bytes (\d+)/.exec(text)?.[1]);
+      expect(allocated).toBeGreaterThan(1_000_000);
+      expect(allocated).toBeLessThan(process.memoryUsage.rss());
+      expect(text).toMatch(/process_native_heap_free_bytes \d+/);
     } finally {
       await service.onApplicationShutdown();
     }
   });
 
-  it('does nothing with MEMORY_TRIM_INTERVAL_MS=0', async () => {
+  it('never trims with MEMORY_TRIM_INTERVAL_MS=0, and still shows the native heap', async () => {
     const metrics = new MetricsService(new DomainEvents(logger));
     const service = new NativeMemoryTrimService(metrics, { memoryTrimIntervalMs: 0 }, logger);
     service.onModuleInit();
     expect(await service.trimNow()).toBeUndefined();
-    expect(await metrics.registry.metrics()).not.toContain('process_native_memory_trims_total');
+    const text = await metrics.registry.metrics();
+    expect(text).not.toContain('process_native_memory_trims_total');
+    expect(text).toMatch(/process_native_heap_allocated_bytes \d+/);
+    expect(await service.nativeHeap()).toMatchObject({ allocatedBytes: expect.any(Number) });
   });
 });

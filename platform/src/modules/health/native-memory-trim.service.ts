@@ -2,13 +2,23 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { LOGGER, type Logger } from '../../common/logging/logger';
-import { loadMallocTrim, NativeMemoryTrimmer, type TrimResult } from '../../common/memory/native-memory-trim';
+import {
+  loadGlibcMalloc,
+  NativeMemoryTrimmer,
+  type GlibcMalloc,
+  type NativeHeap,
+  type TrimResult,
+} from '../../common/memory/native-memory-trim';
 import { MetricsService } from './metrics.service';
 
-/** Returns glibc's free memory to the system every MEMORY_TRIM_INTERVAL_MS (0: never). */
+/**
+ * Returns glibc's free memory to the system every MEMORY_TRIM_INTERVAL_MS (0: never), and shows
+ * glibc's heap in /metrics (allocated against free but kept: a leak from a burst's leftovers).
+ */
 @Injectable()
 export class NativeMemoryTrimService implements OnModuleInit, OnApplicationShutdown {
   private trimmer?: NativeMemoryTrimmer;
+  private malloc?: GlibcMalloc;
 
   constructor(
     private readonly metrics: MetricsService,
@@ -17,14 +27,28 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationShutd
   ) {}
 
   onModuleInit(): void {
-    const intervalMs = this.config.memoryTrimIntervalMs;
-    if (intervalMs <= 0) return;
-    const loaded = loadMallocTrim();
+    const loaded = loadGlibcMalloc();
     if ('unavailable' in loaded) {
       this.logger.info({ reason: loaded.unavailable }, 'native memory trim off');
       return;
     }
+    this.malloc = loaded;
     const registers = [this.metrics.registry];
+    const heap = loaded.heap;
+    const allocatedGauge: Gauge = new Gauge({
+      name: 'process_native_heap_allocated_bytes',
+      help: "glibc's heap in use, every arena (mallinfo2: uordblks + hblkhd)",
+      registers,
+      collect: async () => allocatedGauge.set((await heap()).allocatedBytes),
+    });
+    const freeGauge: Gauge = new Gauge({
+      name: 'process_native_heap_free_bytes',
+      help: "glibc's heap free but kept by the allocator, every arena (mallinfo2: fordblks)",
+      registers,
+      collect: async () => freeGauge.set((await heap()).freeBytes),
+    });
+    const intervalMs = this.config.memoryTrimIntervalMs;
+    if (intervalMs <= 0) return;
     const trims = new Counter({
       name: 'process_native_memory_trims_total',
       help: "Calls of glibc's malloc_trim, which returns the allocator's free memory to the system",
@@ -58,6 +82,11 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationShutd
       onError: (error) => this.logger.warn({ err: error.message }, 'native memory trim failed'),
     });
     this.trimmer.start();
+  }
+
+  /** glibc's heap now; undefined where it cannot be read (not glibc, no koffi). */
+  nativeHeap(): Promise<NativeHeap | undefined> {
+    return this.malloc?.heap() ?? Promise.resolve(undefined);
   }
 
   /** One trim now (benchmarks and tests); undefined when trimming is off or failed. */
