@@ -247,9 +247,13 @@ export async function benchSoak(
   collectGarbage();
   await trim.trimNow();
   const before = process.memoryUsage();
+  const mallocBefore = await trim.nativeHeap();
   log(
     `soak: platform before the fleet, ${alarmDevices.length} devices reporting: rss ${mb(before.rss)} MB, heap ${mb(before.heapUsed)} MB` +
-      (detectionBefore ? `, detection heap ${mb(detectionBefore.heapUsedBytes)} MB` : ''),
+      (detectionBefore ? `, detection heap ${mb(detectionBefore.heapUsedBytes)} MB` : '') +
+      (mallocBefore
+        ? `, glibc ${mb(mallocBefore.allocatedBytes)} MB in use, ${mb(mallocBefore.freeBytes)} MB free`
+        : ''),
   );
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
