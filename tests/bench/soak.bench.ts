@@ -116,7 +116,7 @@ export interface SoakResult {
   nativeSlopeHalvesMbPerH: [number, number];
   /**
    * glibc's own account (mallinfo2, every arena): in use, and free but kept by the allocator
-   * (resident until trimmed). null where it cannot be read (not glibc, no koffi).
+   * (its pages resident unless a trim gave them back). null where it cannot be read (not glibc, no koffi).
    */
   mallocAllocatedMedianMb: number | null;
   mallocAllocatedSlopeMbPerH: number | null;

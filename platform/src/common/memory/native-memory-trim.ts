@@ -15,7 +15,7 @@ export type MallocTrim = () => Promise<boolean>;
 export interface NativeHeap {
   /** In use: chunks in the arenas and chunks mapped on their own (uordblks + hblkhd). */
   allocatedBytes: number;
-  /** Free in the arenas (fordblks): resident until trimmed, unless never touched. */
+  /** Free in the arenas (fordblks): kept for the next allocations, its pages resident unless a trim gave them back. */
   freeBytes: number;
 }
 
