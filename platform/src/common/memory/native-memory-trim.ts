@@ -60,9 +60,6 @@ export function loadGlibcMalloc(
   requireModule: (id: string) => unknown = require,
 ): GlibcMalloc | { unavailable: string } {
   if (process.platform !== 'linux') return { unavailable: `no glibc on ${process.platform}` };
-  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
-    ?.header;
-  if (!header?.glibcVersionRuntime) return { unavailable: 'the C library is not glibc' };
   let koffi: Koffi;
   try {
     koffi = requireModule('koffi') as Koffi;
@@ -94,7 +91,9 @@ export function loadGlibcMalloc(
       );
     return { trim, heap };
   } catch (error) {
-    return { unavailable: `libc.so.6 has no malloc_trim or mallinfo2 (${(error as Error).message})` };
+    // musl has no libc.so.6; a glibc older than 2.33 has no mallinfo2. (Asking Node's diagnostic
+    // report which C library runs cost a later start 29 MB of RSS that glibc kept: 269 against 240 MB.)
+    return { unavailable: `not glibc 2.33 or later (${(error as Error).message})` };
   }
 }
 
