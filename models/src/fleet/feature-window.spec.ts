@@ -73,6 +73,25 @@ describe('FeatureWindow', () => {
     expect(Object.keys(window[3].metrics).sort()).toEqual(['__proto__', 'a']);
   });
 
+  it('keeps the values as single floats, what the fleet models read, and the times exactly', () => {
+    const fw = new FeatureWindow({ size: 36, stepMs: 1 });
+    const t0 = Date.UTC(2026, 11, 5, 12, 0, 0, 123);
+    for (let i = 0; i < 40; i++) {
+      fw.push('d', t0 + i, { drumRpm: 800 + i / 3, waterTempC: 40.1, powerW: 2_000.25, a: 1e-3, b: -7 });
+    }
+    const window = fw.window('d');
+    expect(window).toHaveLength(36);
+    expect(window[0].tsMs).toBe(t0 + 4);
+    expect(window[35].tsMs).toBe(t0 + 39);
+    expect(window[35].metrics).toEqual({
+      drumRpm: Math.fround(800 + 39 / 3),
+      waterTempC: Math.fround(40.1),
+      powerW: 2_000.25,
+      a: Math.fround(1e-3),
+      b: -7,
+    });
+  });
+
   it('keeps what the same window of reading objects kept, for any readings', () => {
     // the window as it was before it was packed: the readings themselves, copied
     class Reference {
@@ -93,7 +112,9 @@ describe('FeatureWindow', () => {
           device = { readings: [], lastSeenTs: tsMs };
           this.devices.set(id, device);
         }
-        device.readings.push({ tsMs, metrics: { ...metrics } });
+        // the values as the models read them: single floats
+        const single = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Math.fround(v)]));
+        device.readings.push({ tsMs, metrics: single });
         if (device.readings.length > this.size) device.readings.shift();
         return true;
       }

@@ -17,14 +17,17 @@ export interface FeatureWindowOptions {
 }
 
 interface DeviceWindow {
-  /** The metric names seen, in the order first seen: column 1 + j of a row holds names[j]. */
+  /** The metric names seen, in the order first seen: column j of a row of `values` holds names[j]. */
   names: string[];
   /**
-   * The kept readings, oldest first, one row each: its tsMs, then its value of every name (NaN
-   * where the reading had no such metric). Packed: an object and a metrics object per kept
-   * reading were ≈ 170 bytes, and a full window (6 hours) is 36 readings of every device.
+   * The kept readings, oldest first, one row each: `ts` its tsMs, `values` its value of every name
+   * (NaN where the reading had no such metric), both views of one buffer. Packed: an object and a
+   * metrics object per kept reading were ≈ 170 bytes, and a full window (6 hours) is 36 readings
+   * of every device. The values are single floats, what the models read them as (their matrices
+   * are Float32Array): 36 rows of 5 metrics are 1,008 bytes, not 1,728 as doubles.
    */
-  rows: Float64Array;
+  ts: Float64Array;
+  values: Float32Array;
   count: number;
   /** The latest reading offered, kept or not: gives the device's reporting interval. */
   lastSeenTs: number;
@@ -32,6 +35,31 @@ interface DeviceWindow {
 
 /** Rows a device's window starts with; it doubles up to the window's size. */
 const INITIAL_ROWS = 4;
+const NO_TS = new Float64Array(0);
+const NO_VALUES = new Float32Array(0);
+
+/**
+ * Gives the device's window room for `rows` rows of `width` values in a new buffer (the rows'
+ * times first, 8 bytes each, then their values, 4 bytes each), its kept rows copied and the
+ * columns it did not have NaN.
+ */
+function relayout(device: DeviceWindow, rows: number, width: number): void {
+  const buffer = new ArrayBuffer(rows * 8 + rows * width * 4);
+  const ts = new Float64Array(buffer, 0, rows);
+  const values = new Float32Array(buffer, rows * 8, rows * width);
+  ts.set(device.ts.subarray(0, device.count));
+  const known = device.names.length;
+  if (known === width) {
+    values.set(device.values.subarray(0, device.count * width));
+  } else {
+    values.fill(NaN);
+    for (let r = 0; r < device.count; r++) {
+      values.set(device.values.subarray(r * known, (r + 1) * known), r * width);
+    }
+  }
+  device.ts = ts;
+  device.values = values;
+}
 
 /**
  * The last N readings per device, at the models' spacing, with memory bounded by
@@ -59,41 +87,48 @@ export class FeatureWindow {
    * instead of every other one, and one reporting every 10 s keeps one within 5 s of each step.
    */
   push(deviceId: string, tsMs: number, metrics: Record<string, number>): boolean {
+    let added: string[] | undefined;
     let device = this.devices.peek(deviceId, LRU_READ_OPTIONS);
     if (device) {
       const seen = device.lastSeenTs;
       const intervalMs = tsMs > seen ? tsMs - seen : 0;
       if (tsMs > seen) device.lastSeenTs = tsMs;
-      const lastTs = device.rows[(device.count - 1) * (1 + device.names.length)];
+      const lastTs = device.ts[device.count - 1];
       if (tsMs <= lastTs || tsMs - lastTs + intervalMs / 2 < this.stepMs) return false;
       this.devices.get(deviceId, LRU_READ_OPTIONS); // kept: now the most recently updated device
     } else {
-      device = { names: [], rows: new Float64Array(0), count: 0, lastSeenTs: tsMs };
+      device = { names: [], ts: NO_TS, values: NO_VALUES, count: 0, lastSeenTs: tsMs };
       this.devices.set(deviceId, device);
     }
-    const known = device.names.length;
     for (const name in metrics) {
       if (Object.prototype.hasOwnProperty.call(metrics, name) && !device.names.includes(name)) {
-        this.widen(device, name);
+        (added ??= []).push(name);
       }
     }
-    // at its length: an array grown by push keeps room for 17 names
-    if (device.names.length > known) device.names = device.names.slice();
-    const width = 1 + device.names.length;
+    const width = device.names.length + (added?.length ?? 0);
+    const capacity = device.ts.length;
+    if (added || (device.count < this.size && device.count === capacity)) {
+      // a metric first seen (one more column, NaN in the rows kept before it) or no room left
+      const rows =
+        added && device.count < capacity
+          ? capacity
+          : Math.min(this.size, Math.max(INITIAL_ROWS, capacity * 2));
+      relayout(device, rows, width);
+      // at its length: an array grown by push keeps room for 17 names
+      if (added) device.names = [...device.names, ...added];
+    }
+    const { ts, values } = device;
     if (device.count === this.size) {
       // full: the oldest row goes
-      device.rows.copyWithin(0, width, device.count * width);
+      ts.copyWithin(0, 1, device.count);
+      values.copyWithin(0, width, device.count * width);
       device.count--;
-    } else if ((device.count + 1) * width > device.rows.length) {
-      const rows = new Float64Array(Math.min(this.size, Math.max(INITIAL_ROWS, device.count * 2)) * width);
-      rows.set(device.rows.subarray(0, device.count * width));
-      device.rows = rows;
     }
     const at = device.count * width;
-    device.rows[at] = tsMs;
-    for (let j = 0; j < device.names.length; j++) {
+    ts[device.count] = tsMs;
+    for (let j = 0; j < width; j++) {
       const name = device.names[j];
-      device.rows[at + 1 + j] = Object.prototype.hasOwnProperty.call(metrics, name) ? metrics[name] : NaN;
+      values[at + j] = Object.prototype.hasOwnProperty.call(metrics, name) ? metrics[name] : NaN;
     }
     device.count++;
     return true;
@@ -103,37 +138,24 @@ export class FeatureWindow {
   window(deviceId: string): Reading[] {
     const device = this.devices.peek(deviceId, LRU_READ_OPTIONS);
     if (!device) return [];
-    const { names, rows, count } = device;
-    const width = 1 + names.length;
+    const { names, ts, values, count } = device;
+    const width = names.length;
     const readings = new Array<Reading>(count);
     for (let r = 0; r < count; r++) {
       const metrics: Record<string, number> = {};
-      for (let j = 0; j < names.length; j++) {
-        const value = rows[r * width + 1 + j];
+      for (let j = 0; j < width; j++) {
+        const value = values[r * width + j];
         // absent from that reading (a metric value is never NaN: ingest stores finite numbers)
         if (Number.isNaN(value)) continue;
         setOwnKey(metrics, names[j], value);
       }
-      readings[r] = { tsMs: rows[r * width], metrics };
+      readings[r] = { tsMs: ts[r], metrics };
     }
     return readings;
   }
 
   isFull(deviceId: string): boolean {
     return (this.devices.peek(deviceId, LRU_READ_OPTIONS)?.count ?? 0) >= this.size;
-  }
-
-  /** A metric first seen: one more column, NaN in the rows kept before it. */
-  private widen(device: DeviceWindow, name: string): void {
-    const width = 1 + device.names.length;
-    const capacity = device.rows.length / width || 0;
-    const rows = new Float64Array(capacity * (width + 1));
-    for (let r = 0; r < device.count; r++) {
-      rows.set(device.rows.subarray(r * width, (r + 1) * width), r * (width + 1));
-      rows[r * (width + 1) + width] = NaN;
-    }
-    device.names.push(name);
-    device.rows = rows;
   }
 
   forget(deviceId: string): void {
