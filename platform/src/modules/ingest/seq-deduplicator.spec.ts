@@ -1,4 +1,4 @@
-import { SeqDeduplicator } from './seq-deduplicator';
+import { DEDUP_WINDOW, SeqDeduplicator } from './seq-deduplicator';
 
 describe('SeqDeduplicator', () => {
   it('drops a redelivered (seq, ts) and keeps new ones', () => {
@@ -38,6 +38,19 @@ describe('SeqDeduplicator with a history', () => {
       },
     };
   };
+
+  it('judges a redelivery of a whole in-flight window (20 messages) without asking the history', () => {
+    const { history, asked } = historyOf([]);
+    const dedup = new SeqDeduplicator(history);
+    for (let seq = 0; seq < 100; seq++) expect(dedup.isDuplicate('d1', seq, seq * 10)).toBe(false);
+    // the device reconnects and resends what it had not seen acknowledged, oldest first
+    for (let seq = 80; seq < 100; seq++) expect(dedup.isDuplicate('d1', seq, seq * 10)).toBe(true);
+    expect(asked).toEqual([]);
+    expect(DEDUP_WINDOW).toBeGreaterThanOrEqual(20);
+    // one older than the window is asked about
+    expect(dedup.isDuplicate('d1', 100 - DEDUP_WINDOW - 1, (100 - DEDUP_WINDOW - 1) * 10)).toBe(false);
+    expect(asked).toEqual([[100 - DEDUP_WINDOW - 1, (100 - DEDUP_WINDOW - 1) * 10]]);
+  });
 
   it('drops a replay older than its window when the history holds it, without asking for new messages', () => {
     const { history, asked } = historyOf([[10, 100]]);

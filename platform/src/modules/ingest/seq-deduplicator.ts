@@ -1,4 +1,10 @@
-const WINDOW = 64;
+/**
+ * Messages remembered per device: more than the in-flight window of our firmware and edge gateway
+ * (20), so that a QoS 1 redelivery after a reconnect is judged without asking the history. 512
+ * bytes a device (64 were 1 KB, the largest single part of a device's ingest state).
+ */
+export const DEDUP_WINDOW = 32;
+const WINDOW = DEDUP_WINDOW;
 
 /** What a deduplicator asks about a message it cannot judge from its window. */
 export interface ReplayHistory {
