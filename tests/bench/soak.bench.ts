@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
 import { FaultPredictionService } from '../../platform/src/modules/diagnostics/fault-prediction.service';
 import { NativeMemoryTrimService } from '../../platform/src/modules/health/native-memory-trim.service';
@@ -84,6 +85,13 @@ export interface SoakResult {
    */
   rssSlopeHalvesMbPerH: [number, number];
   heapUsedMedianMb: number;
+  /**
+   * The main thread's heap by V8's spaces (medians of the samples, MB): the young generation's
+   * size (its two semi-spaces), the old generation's size and what of it was in use (live objects
+   * and garbage not yet collected), and the large objects' (Maps and arrays of every device). The
+   * room between the heap's size and its use is RSS a device count does not explain.
+   */
+  mainHeapSpacesMedianMb: { young: number; old: number; oldUsed: number; largeObjects: number; code: number };
   heapUsedSlopeMbPerH: number;
   externalMedianMb: number;
   arrayBuffersMedianMb: number;
@@ -151,6 +159,19 @@ export interface SoakResult {
   eventLoopDelayMaxMs: number;
 }
 
+/** The main thread's heap spaces that matter for its size, in MB. */
+function heapSpacesMb(): Pick<MemorySample, 'youngMb' | 'oldMb' | 'oldUsedMb' | 'largeObjectsMb' | 'codeMb'> {
+  const spaces = new Map(getHeapSpaceStatistics().map((space) => [space.space_name, space]));
+  const size = (name: string) => (spaces.get(name)?.space_size ?? 0) / MB;
+  return {
+    youngMb: size('new_space') + size('new_large_object_space'),
+    oldMb: size('old_space'),
+    oldUsedMb: (spaces.get('old_space')?.space_used_size ?? 0) / MB,
+    largeObjectsMb: size('large_object_space'),
+    codeMb: size('code_space') + size('code_large_object_space'),
+  };
+}
+
 /** RSS less both threads' heaps (their whole size) and array buffers: native memory. */
 function nativeMb(s: MemorySample): number {
   return (
@@ -167,6 +188,11 @@ interface MemorySample {
   rssMb: number;
   heapUsedMb: number;
   heapTotalMb: number;
+  youngMb: number;
+  oldMb: number;
+  oldUsedMb: number;
+  largeObjectsMb: number;
+  codeMb: number;
   externalMb: number;
   arrayBuffersMb: number;
   /** The detection worker's (null before it starts, and when detection runs in the main thread). */
@@ -274,6 +300,7 @@ export async function benchSoak(
         elapsedS: round(elapsedS(), 1),
         rssMb: memory.rss / MB,
         heapUsedMb: memory.heapUsed / MB,
+        ...heapSpacesMb(),
         heapTotalMb: memory.heapTotal / MB,
         externalMb: memory.external / MB,
         arrayBuffersMb: memory.arrayBuffers / MB,
@@ -288,7 +315,8 @@ export async function benchSoak(
       samples.push(sample);
       log(
         `soak: ${sample.elapsedS} s${sample.elapsedS <= warmupS ? ' (warm-up)' : ''}: rss ${round(sample.rssMb)} MB, ` +
-          `heap ${round(sample.heapUsedMb)} MB` +
+          `heap ${round(sample.heapUsedMb)} MB (young ${round(sample.youngMb)}, old ${round(sample.oldUsedMb)} of ` +
+          `${round(sample.oldMb)}, large ${round(sample.largeObjectsMb)})` +
           (sample.detectionHeapMb === null ? '' : `, detection heap ${round(sample.detectionHeapMb)} MB`) +
           `, native ${round(nativeMb(sample))} MB` +
           (sample.mallocAllocatedMb === null
@@ -417,6 +445,13 @@ export async function benchSoak(
     rssSlopeMbPerH: round(slopePerHour(steady, (s) => s.rssMb)),
     rssSlopeHalvesMbPerH: slopeHalves(steady, (s) => s.rssMb),
     heapUsedMedianMb: Math.round(median((s) => s.heapUsedMb)),
+    mainHeapSpacesMedianMb: {
+      young: Math.round(median((s) => s.youngMb)),
+      old: Math.round(median((s) => s.oldMb)),
+      oldUsed: Math.round(median((s) => s.oldUsedMb)),
+      largeObjects: Math.round(median((s) => s.largeObjectsMb)),
+      code: Math.round(median((s) => s.codeMb)),
+    },
     heapUsedSlopeMbPerH: round(slopePerHour(steady, (s) => s.heapUsedMb)),
     externalMedianMb: Math.round(median((s) => s.externalMb)),
     arrayBuffersMedianMb: Math.round(median((s) => s.arrayBuffersMb)),
