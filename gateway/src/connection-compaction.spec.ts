@@ -6,7 +6,7 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import mqtt from 'mqtt';
 import { waitFor } from '../../tests/support/wait-for';
-import { compactConnection } from './connection-compaction';
+import { compactConnection, ownBytes } from './connection-compaction';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Aedes: AedesBroker } = require('aedes');
@@ -63,6 +63,7 @@ describe('compactConnection', () => {
     // The will's payload was a view of the chunk read with the CONNECT packet, and is no more.
     expect(before.byteLength).toBeGreaterThan('{"online":false}'.length);
     expect(after.will.payload.buffer).not.toBe(before);
+    expect(after.will.payload.buffer.byteLength).toBe('{"online":false}'.length);
     expect(after.will.payload.toString()).toBe('{"online":false}');
 
     // The parser's bytes are in a plain list, not a duplex stream.
@@ -77,5 +78,19 @@ describe('compactConnection', () => {
     await waitFor(() => wills.length === 1);
     expect(wills[0].payload.toString()).toBe('{"online":false}');
     expect(wills[0].retain).toBe(true);
+  });
+
+  it('ownBytes copies a view into memory of its own size, and leaves a buffer that owns its memory alone', () => {
+    const chunk = Buffer.from('xx{"online":true}yyyyyyyyyyyyyyyy');
+    const view = chunk.subarray(2, 17);
+    const own = ownBytes(view);
+    expect(own.toString()).toBe('{"online":true}');
+    expect(own.buffer.byteLength).toBe(15);
+    expect(own.buffer).not.toBe(chunk.buffer);
+    // a view at the start of a larger chunk is copied too
+    expect(ownBytes(chunk.subarray(0, 4)).buffer.byteLength).toBe(4);
+    const whole = Buffer.allocUnsafeSlow(8).fill(1);
+    expect(ownBytes(whole)).toBe(whole);
+    expect(ownBytes(Buffer.alloc(0)).length).toBe(0);
   });
 });

@@ -37,6 +37,11 @@ interface Harness {
 
 let h: Harness;
 
+/** aedes' persistence, as far as reading its retained messages goes. */
+interface RetainedStore {
+  createRetainedStream(pattern: string): AsyncIterable<{ payload: Buffer }>;
+}
+
 async function startGateway(
   overrides: { wsPort?: number; durable?: ConstructorParameters<typeof MqttGateway>[0]['durable'] } = {},
 ): Promise<Harness> {
@@ -258,6 +263,34 @@ describe('MqttGateway presence and will', () => {
     const status = await retained;
     expect(status.retain).toBe(true);
     expect(status.payload.toString()).toBe('{"online":false}');
+  });
+
+  it("keeps a device's retained status in memory of its own size, not in the socket chunk it came in", async () => {
+    const device = await connectDevice('washer-1');
+    const status = '{"online":true,"fw":"1.2.0","ts":1750000000000}';
+    // the status and a burst of readings in one write, so one socket chunk holds them all
+    const written = new Promise<void>((resolve) => {
+      device.publish(topics.status('washer-1'), status, { qos: 1, retain: true });
+      for (let seq = 1; seq <= 20; seq++) {
+        device.publish(topics.telemetry('washer-1'), JSON.stringify({ seq, drumRpm: 800 + seq }), { qos: 1 });
+      }
+      device.once('packetreceive', () => resolve());
+    });
+    await written;
+    await waitFor(() => h.messages.length === 21);
+    const broker = (h.gateway as unknown as { broker: { persistence: RetainedStore } }).broker;
+    const kept: Array<{ payload: Buffer }> = [];
+    for await (const packet of broker.persistence.createRetainedStream(topics.status('washer-1')))
+      kept.push(packet);
+    expect(kept).toHaveLength(1);
+    expect(kept[0].payload.toString()).toBe(status);
+    expect(kept[0].payload.buffer.byteLength).toBe(Buffer.byteLength(status));
+
+    // and a later subscriber still gets it as sent
+    const service = await connectClient(SERVICE);
+    const retained = nextMessage(service);
+    await service.subscribeAsync(topics.status('washer-1'), { qos: 1 });
+    expect((await retained).payload.toString()).toBe(status);
   });
 
   it('lets a newer connection of the same device win without an offline blip or its old will', async () => {

@@ -317,7 +317,9 @@ export async function benchSoak(
         `soak: ${sample.elapsedS} s${sample.elapsedS <= warmupS ? ' (warm-up)' : ''}: rss ${round(sample.rssMb)} MB, ` +
           `heap ${round(sample.heapUsedMb)} MB (young ${round(sample.youngMb)}, old ${round(sample.oldUsedMb)} of ` +
           `${round(sample.oldMb)}, large ${round(sample.largeObjectsMb)})` +
-          (sample.detectionHeapMb === null ? '' : `, detection heap ${round(sample.detectionHeapMb)} MB`) +
+          (sample.detectionHeapMb === null
+            ? ''
+            : `, detection heap ${round(sample.detectionHeapMb)} of ${round(sample.detectionHeapTotalMb ?? 0)} MB`) +
           `, native ${round(nativeMb(sample))} MB` +
           (sample.mallocAllocatedMb === null
             ? ''
