@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../support/free-port';
+import { PLATFORM_NODE_FLAGS } from '../support/product-process';
 import { log } from './bench-support';
 
 export interface StartMemoryResult {
@@ -48,7 +49,7 @@ export async function benchStartMemory(options: {
       const port = await freePort();
       const mqttPort = await freePort();
       const started = Date.now();
-      const child = spawn(process.execPath, [MAIN], {
+      const child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, MAIN], {
         env: {
           ...process.env,
           // as `npm start` sets it, unless given

@@ -10,6 +10,14 @@ const ABOVE = path.resolve(__dirname, '../..');
 const ROOT = path.basename(ABOVE) === 'dist' ? path.dirname(ABOVE) : ABOVE;
 const MAIN = path.join(ROOT, 'dist/platform/src/main.js');
 
+/**
+ * The V8 flags `npm start` and `npm run bench` run node with (package.json): semi-spaces of at
+ * most 16 MB, Node 20's default. Node 24 sizes them from the machine's memory (64 MB each here),
+ * and a burst of readings grows them for good: ≈ 100 MB more RSS at 10,000 devices
+ * (docs/benchmarks.md, issue 15's twelfth round).
+ */
+export const PLATFORM_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+
 export interface ProductProcessOptions {
   /**
    * `node` (default) runs the built `dist/platform/src/main.js`; `npm-start` runs `npm start` from
@@ -22,7 +30,7 @@ export interface ProductProcessOptions {
   ports?: { http: number; mqtt: number };
 }
 
-/** The whole product as a user starts it (`node dist/platform/src/main.js` or `npm start`). */
+/** The whole product as a user starts it (`node` with PLATFORM_NODE_FLAGS `dist/platform/src/main.js`, or `npm start`). */
 export class ProductProcess {
   private child?: ChildProcess;
   private exit?: Promise<number | null>;
@@ -76,7 +84,10 @@ export class ProductProcess {
       env.HOME = process.env.HOME ?? os.tmpdir();
       child = spawn(npm, ['start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     } else {
-      child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [...PLATFORM_NODE_FLAGS, MAIN], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     }
     this.child = child;
     this.exit = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
