@@ -2,6 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ApplianceType } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
 
+/**
+ * Twins a statement saves at most. The embedded database's WebAssembly memory grows to its
+ * largest statement's needs and never gives them back: one statement of 10,000 twins (a fleet
+ * after a burst) grew it by 83 MB for good, statements of 1,000 by nothing (and ran faster).
+ */
+export const TWINS_PER_STATEMENT = 500;
+
 export interface DeviceRecord {
   id: string;
   type: ApplianceType;
@@ -92,24 +99,28 @@ export class DevicesRepository {
     );
   }
 
-  /** Saves the twin (presence, firmware, latest readings) of many devices in one statement. */
+  /**
+   * Saves the twin (presence, firmware, latest readings) of many devices, TWINS_PER_STATEMENT to a
+   * statement, one after another.
+   */
   async saveTwins(devices: DeviceRecord[]): Promise<void> {
-    if (devices.length === 0) return;
-    await this.db.query(
-      `UPDATE devices AS d SET online = t.online, fw = t.fw, last_seen = t.last_seen, latest = t.latest
-       FROM jsonb_to_recordset($1::jsonb) AS t(id text, online boolean, fw text, last_seen bigint, latest jsonb)
-       WHERE d.id = t.id`,
-      [
-        JSON.stringify(
-          devices.map((d) => ({
-            id: d.id,
-            online: d.online,
-            fw: d.fw,
-            last_seen: d.lastSeen,
-            latest: d.latest,
-          })),
-        ),
-      ],
-    );
+    for (let at = 0; at < devices.length; at += TWINS_PER_STATEMENT) {
+      await this.db.query(
+        `UPDATE devices AS d SET online = t.online, fw = t.fw, last_seen = t.last_seen, latest = t.latest
+         FROM jsonb_to_recordset($1::jsonb) AS t(id text, online boolean, fw text, last_seen bigint, latest jsonb)
+         WHERE d.id = t.id`,
+        [
+          JSON.stringify(
+            devices.slice(at, at + TWINS_PER_STATEMENT).map((d) => ({
+              id: d.id,
+              online: d.online,
+              fw: d.fw,
+              last_seen: d.lastSeen,
+              latest: d.latest,
+            })),
+          ),
+        ],
+      );
+    }
   }
 }
