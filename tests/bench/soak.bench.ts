@@ -115,6 +115,8 @@ export interface SoakResult {
   detectionHeapPerDeviceKb: number | null;
   detectionArrayBuffersMedianMb: number | null;
   detectionArrayBuffersPerDeviceKb: number | null;
+  /** The detectors' profile pages at the end (ADR 0019): on disk and in the page cache, not in the RSS. */
+  detectionPagesFileMb: number | null;
   /**
    * RSS less both threads' heaps (their whole size, used or not: their pages are in the RSS
    * either way) and array buffers: native memory (glibc's arenas, sockets, V8 outside its heaps).
@@ -199,6 +201,8 @@ interface MemorySample {
   detectionHeapMb: number | null;
   detectionHeapTotalMb: number | null;
   detectionArrayBuffersMb: number | null;
+  /** The detectors' profile pages (ADR 0019): the file's size, in the page cache, not the RSS. */
+  detectionPagesFileMb?: number | null;
   mallocAllocatedMb: number | null;
   mallocFreeMb: number | null;
   connected: number;
@@ -307,6 +311,7 @@ export async function benchSoak(
         detectionHeapMb: detection && detection.heapUsedBytes / MB,
         detectionHeapTotalMb: detection && detection.heapTotalBytes / MB,
         detectionArrayBuffersMb: detection && detection.arrayBuffersBytes / MB,
+        detectionPagesFileMb: detection?.pagesFileBytes === undefined ? null : detection.pagesFileBytes / MB,
         mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
         mallocFreeMb: malloc && malloc.freeBytes / MB,
         connected: await platform.metric('mqtt_clients_connected'),
@@ -320,6 +325,9 @@ export async function benchSoak(
           (sample.detectionHeapMb === null
             ? ''
             : `, detection heap ${round(sample.detectionHeapMb)} of ${round(sample.detectionHeapTotalMb ?? 0)} MB`) +
+          (sample.detectionPagesFileMb == null
+            ? ''
+            : `, profile pages ${round(sample.detectionPagesFileMb)} MB on disk`) +
           `, native ${round(nativeMb(sample))} MB` +
           (sample.mallocAllocatedMb === null
             ? ''
@@ -483,6 +491,7 @@ export async function benchSoak(
           fleetConnectedMin,
         )
       : null,
+    detectionPagesFileMb: samples.at(-1)?.detectionPagesFileMb ?? null,
     nativeMedianMb: Math.round(median(native)),
     nativeSlopeMbPerH: round(slopePerHour(steady, native)),
     nativeSlopeHalvesMbPerH: slopeHalves(steady, native),

@@ -6,6 +6,8 @@
  * bare Socket.IO server on the same Redis (its broadcasts travel through Redis only), and MQTT /
  * Socket.IO clients over loopback.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
 import mqtt, { type MqttClient } from 'mqtt';
 import { createClient } from 'redis';
@@ -229,6 +231,12 @@ describe('scale-out over Redis', () => {
     // what A's online detector learnt goes on on B, instead of B learning the device from nothing
     await b.platform.app.get(AnomalyWatchService).settled();
     expect(await b.platform.app.get(AnomalyWatchService).detectorReadings(device.id)).toBe(learntOnA);
+    // both kept the device's profiles paged out (ADR 0019), in files no longer in their DATA_DIR
+    for (const instance of [a, b]) {
+      const memory = await instance.platform.app.get(AnomalyWatchService).detectionMemory();
+      expect(memory?.pagedModels).toBeGreaterThanOrEqual(Object.keys(healthyWasher).length);
+      expect(fs.readdirSync(path.join(instance.config.dataDir, 'detector'))).toEqual([]);
+    }
     await onB.endAsync();
   });
 

@@ -5,6 +5,7 @@ import vm from 'node:vm';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { REPO_ROOT } from '../model-paths';
 import { AnomalyAlarmRule, type AnomalyAlarmRuleOptions } from './anomaly-alarm-rule';
+import { DETECTOR_CONFIG } from './detector-config';
 import { DetectorPool } from './detector-pool';
 import {
   OnlineDetector,
@@ -12,6 +13,7 @@ import {
   type PackedOnlineDetectorState,
   type SavedDetectorState,
 } from './online-detector';
+import { ProfilePages } from './profile-pages';
 import { ReadingBatchDecoder, ReadingBatchEncoder, type PackedReadings } from './reading-batch';
 
 /** One accepted reading of a device. */
@@ -38,6 +40,16 @@ export interface DetectionEngineOptions {
   onDecision: (decision: DetectionDecision) => void;
   /** Told once when the worker thread failed and detection went on in this thread. */
   onWorkerFailure?: (error: Error) => void;
+  /**
+   * Told when the worker thread could not score a batch of readings (e.g. its profile pages could
+   * not be written: a full disk); it goes on with the next batch.
+   */
+  onBatchFailure?: (error: Error) => void;
+  /**
+   * A directory to page the detectors' daily and weekly profiles out to (ADR 0019: a file that
+   * is removed from it as soon as it is opened); in memory without.
+   */
+  pagesDir?: string;
 }
 
 /**
@@ -78,6 +90,9 @@ export interface DetectionMemory {
   /** The heap's size: what its pages take of the RSS, used or not. */
   heapTotalBytes: number;
   arrayBuffersBytes: number;
+  /** Paged profiles (ADR 0019): the models paged and the bytes of their file (not in the RSS). */
+  pagedModels?: number;
+  pagesFileBytes?: number;
 }
 
 /** A device's detector state, taken for a checkpoint. */
@@ -91,11 +106,16 @@ export interface DetectorCheckpoint {
 class DetectionCore {
   private readonly pool: DetectorPool;
   private readonly rule: AnomalyAlarmRule;
+  private readonly pages: ProfilePages | undefined;
   /** Devices that learnt since their state was last taken, oldest first. */
   private readonly unsaved = new Set<string>();
 
-  constructor(rule: DetectionEngineOptions['rule']) {
-    this.pool = new DetectorPool({ maxDevices: rule.maxDevices });
+  constructor(rule: DetectionEngineOptions['rule'], pagesDir?: string) {
+    this.pages =
+      pagesDir === undefined
+        ? undefined
+        : new ProfilePages(pagesDir, DETECTOR_CONFIG.dayBuckets + DETECTOR_CONFIG.weekBuckets);
+    this.pool = new DetectorPool({ maxDevices: rule.maxDevices, pages: this.pages });
     this.rule = new AnomalyAlarmRule(rule);
   }
 
@@ -130,11 +150,20 @@ class DetectionCore {
   }
 
   restoreState(deviceId: string, state: SavedDetectorState): void {
-    this.pool.restore(deviceId, OnlineDetector.fromJSON(state));
+    this.pool.restore(deviceId, OnlineDetector.fromJSON(state, { pages: this.pages }));
   }
 
   readings(deviceId: string): number {
     return this.pool.has(deviceId) ? this.pool.get(deviceId).readingsLearnt : 0;
+  }
+
+  /** Paged: the file's size and the models in it (for the memory figures). */
+  pagesInUse(): { models: number; fileBytes: number } | undefined {
+    return this.pages && { models: this.pages.inUse, fileBytes: this.pages.fileBytes };
+  }
+
+  close(): void {
+    this.pages?.close();
   }
 }
 
@@ -145,7 +174,8 @@ type Request =
   | { kind: 'restore'; id: number; deviceId: string; state: SavedDetectorState }
   | { kind: 'readings'; id: number; deviceId: string }
   | { kind: 'checkpoint'; id: number; max: number }
-  | { kind: 'memory'; id: number; collect: boolean };
+  | { kind: 'memory'; id: number; collect: boolean }
+  | { kind: 'close'; id: number };
 
 type Reply =
   | { kind: 'observed'; id: number; decisions: DetectionDecision[] }
@@ -194,6 +224,7 @@ class InlineDetection implements DetectionEngine {
   }
 
   close(): Promise<void> {
+    this.core.close();
     return Promise.resolve();
   }
 }
@@ -229,7 +260,9 @@ class ThreadDetection implements DetectionEngine {
   /** Started with the first request, so that a platform without devices does not pay for its memory. */
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script, { workerData: { detection: this.options.rule } });
+    const worker = new Worker(this.script, {
+      workerData: { detection: this.options.rule, pagesDir: this.options.pagesDir },
+    });
     worker.on('message', (reply: Reply) => this.onReply(reply));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
@@ -291,6 +324,9 @@ class ThreadDetection implements DetectionEngine {
 
   async close(): Promise<void> {
     await this.settled();
+    if (this.fallback) await this.fallback.close();
+    // the worker closes its pages' file first (a thread's descriptors outlive the thread)
+    else if (this.worker) await this.request((id) => ({ kind: 'close', id })).catch(() => undefined);
     this.closing = true;
     await this.worker?.terminate();
   }
@@ -300,7 +336,10 @@ class ThreadDetection implements DetectionEngine {
     if (this.pending.size === 0 || this.fallback) return;
     const readings = this.pending.take();
     void this.request((id) => ({ kind: 'observe', id, readings }), [readings.values.buffer]).catch(
-      () => undefined,
+      (error: unknown) => {
+        // a failed worker is told through onWorkerFailure; this is one batch the worker refused
+        if (!this.fallback && !this.closing) this.options.onBatchFailure?.(error as Error);
+      },
     );
   }
 
@@ -333,7 +372,10 @@ class ThreadDetection implements DetectionEngine {
   /** The worker is gone: what it had learnt is lost; detection goes on in this thread. */
   private fail(error: Error): void {
     if (this.fallback || this.closing) return;
-    this.fallback = new InlineDetection(new DetectionCore(this.options.rule), this.options.onDecision);
+    this.fallback = new InlineDetection(
+      new DetectionCore(this.options.rule, this.options.pagesDir),
+      this.options.onDecision,
+    );
     this.options.onWorkerFailure?.(error);
     for (const waiting of this.outstanding.values()) waiting.reject(error);
     this.outstanding.clear();
@@ -361,7 +403,8 @@ export function openDetectionEngine(
   options: DetectionEngineOptions & { thread: 'worker' | 'main' },
 ): DetectionEngine {
   const script = options.thread === 'worker' ? workerScript() : undefined;
-  if (!script) return new InlineDetection(new DetectionCore(options.rule), options.onDecision);
+  if (!script)
+    return new InlineDetection(new DetectionCore(options.rule, options.pagesDir), options.onDecision);
   return new ThreadDetection(script, options);
 }
 
@@ -382,7 +425,8 @@ function collectGarbage(): void {
 
 if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null)?.detection) {
   const port = parentPort;
-  const core = new DetectionCore((workerData as { detection: DetectionEngineOptions['rule'] }).detection);
+  const data = workerData as { detection: DetectionEngineOptions['rule']; pagesDir?: string };
+  const core = new DetectionCore(data.detection, data.pagesDir);
   const readings = new ReadingBatchDecoder();
   port.on('message', (request: Request) => {
     try {
@@ -414,12 +458,17 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
           if (request.collect) collectGarbage();
           // in a worker, the heap and array buffers are this thread's isolate's
           const usage = process.memoryUsage();
+          const pages = core.pagesInUse();
           return answer(request.id, {
             heapUsedBytes: usage.heapUsed,
             heapTotalBytes: usage.heapTotal,
             arrayBuffersBytes: usage.arrayBuffers,
+            ...(pages && { pagedModels: pages.models, pagesFileBytes: pages.fileBytes }),
           } satisfies DetectionMemory);
         }
+        case 'close':
+          core.close();
+          return answer(request.id, null);
       }
     } catch (error) {
       port.postMessage({

@@ -2,12 +2,15 @@ import { LRUCache } from 'lru-cache';
 import { lruBound } from '../lru-bound';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
 import { OnlineDetector, OnlineDetectorOptions } from './online-detector';
+import type { ProfilePages } from './profile-pages';
 
 export interface DetectorPoolOptions {
   /** Devices kept at most; the least recently updated one is dropped beyond this. */
   maxDevices: number;
   /** Options for each new device's detector (e.g. the metric list of its appliance type). */
   detectorOptions?: (deviceId: string) => OnlineDetectorOptions;
+  /** Where the detectors page their profiles out to (ADR 0019); each detector's pages are released when it is dropped. */
+  pages?: ProfilePages;
 }
 
 /** One OnlineDetector per device for a fleet, with bounded total memory. */
@@ -15,7 +18,11 @@ export class DetectorPool {
   private readonly detectors: LRUCache<string, OnlineDetector>;
 
   constructor(private readonly options: DetectorPoolOptions) {
-    this.detectors = new LRUCache(lruBound(options.maxDevices));
+    this.detectors = new LRUCache({
+      ...lruBound(options.maxDevices),
+      // dropped (evicted, deleted, or replaced by a restored one): its pages are free again
+      dispose: (detector) => detector.release(),
+    });
   }
 
   get size(): number {
@@ -26,7 +33,7 @@ export class DetectorPool {
   get(deviceId: string): OnlineDetector {
     let d = this.detectors.get(deviceId, LRU_READ_OPTIONS);
     if (!d) {
-      d = new OnlineDetector(this.options.detectorOptions?.(deviceId));
+      d = new OnlineDetector({ ...this.options.detectorOptions?.(deviceId), pages: this.options.pages });
       this.detectors.set(deviceId, d);
     }
     return d;

@@ -9,6 +9,7 @@ import {
 } from './anomaly-likelihood';
 import { DETECTOR_CONFIG, type DetectorConfig } from './detector-config';
 import { HALF, toHalf } from './half-float';
+import { ProfilePages } from './profile-pages';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
 // global lookup goes through an interceptor and made them ~20x slower.
@@ -280,6 +281,17 @@ export class MetricModel {
   private readonly rowAt: number;
   /** Visits per daily bucket, then weeks learnt per weekly bucket (from `cAt`); saturating at 255. */
   private readonly counts: Uint8Array;
+  /** Where the weekly buckets' counts start in `counts`. */
+  private readonly weekCountAt: number;
+  /**
+   * Paged (ADR 0019): the profiles are in `pages` (slot `slot`) but for the daily bucket
+   * `dayPage` and the weekly bucket `weekPage`, which `h` and `counts` hold in place of all of
+   * them (one bucket each). Unpaged: undefined, and every bucket is in `h` and `counts`.
+   */
+  private readonly pages: ProfilePages | undefined;
+  private slot = -1;
+  private dayPage = -1;
+  private weekPage = -1;
   /** Where the model is in `h` (its likelihoods' rings first), `counts` and `f`. */
   private readonly hAt: number;
   private readonly cAt: number;
@@ -300,7 +312,7 @@ export class MetricModel {
    * byteOffset (a multiple of 8) in a buffer its detector shares between metrics (one buffer's
    * headers and backing store instead of five); without it, a buffer of its own.
    */
-  constructor(cfg: DetectorConfig = DETECTOR_CONFIG, storage?: ModelStorage) {
+  constructor(cfg: DetectorConfig = DETECTOR_CONFIG, storage?: ModelStorage, pages?: ProfilePages) {
     if (
       cfg.bucketMinVisits > MAX_COUNT ||
       cfg.weekMinWeeks > MAX_COUNT ||
@@ -310,9 +322,15 @@ export class MetricModel {
       throw new Error(`detector configuration needs counts past ${MAX_COUNT} (visit thresholds or alphas)`);
     }
     this.cfg = cfg;
-    const day = cfg.dayBuckets;
-    const week = cfg.weekBuckets;
-    const { halves, rowAt, sAt, bytes } = storageLayout(cfg);
+    if (pages && pages.buckets !== cfg.dayBuckets + cfg.weekBuckets) {
+      throw new Error(
+        `profile pages of ${pages.buckets} buckets for a model of ${cfg.dayBuckets + cfg.weekBuckets}`,
+      );
+    }
+    // paged, one bucket of each profile in memory
+    const day = pages ? 1 : cfg.dayBuckets;
+    const week = pages ? 1 : cfg.weekBuckets;
+    const { halves, rowAt, sAt, bytes } = storageLayout(cfg, pages !== undefined);
     const at = storage?.byteOffset ?? 0;
     const views = storage
       ? (storage.views ?? MetricModel.views(storage.buffer))
@@ -328,6 +346,7 @@ export class MetricModel {
     this.weekMeanAt = this.dayDevAt + day;
     this.weekDevAt = this.weekMeanAt + week;
     this.transAt = this.weekDevAt + week;
+    this.weekCountAt = this.cAt + day;
     this.rowAt = this.fAt + rowAt;
     this.sAt = this.fAt + sAt;
     this.packedBytes = sAt * 8;
@@ -341,11 +360,80 @@ export class MetricModel {
     this.visitTsMs = NaN;
     this.lastBin = -1;
     this.scale = 1;
+    this.pages = pages;
+    if (pages) this.slot = pages.allocate();
   }
 
-  /** The bytes a model takes in a shared buffer (see the constructor). */
-  static bytes(cfg: DetectorConfig = DETECTOR_CONFIG): number {
-    return storageLayout(cfg).bytes;
+  /** The bytes a model takes in a shared buffer (see the constructor); paged: with its profiles paged. */
+  static bytes(cfg: DetectorConfig = DETECTOR_CONFIG, paged = false): number {
+    return storageLayout(cfg, paged).bytes;
+  }
+
+  /** Paged: the model is gone, its slot in the pages is handed out again. */
+  release(): void {
+    if (this.pages && this.slot >= 0) this.pages.release(this.slot);
+    this.slot = -1;
+  }
+
+  /** Where daily bucket b is from the daily sections' start (paged: brought into memory first). */
+  private day(b: number): number {
+    if (this.pages === undefined) return b;
+    if (this.dayPage !== b) this.swapDay(b);
+    return 0;
+  }
+
+  /** Where weekly bucket b is from the weekly sections' start (paged: brought into memory first). */
+  private week(b: number): number {
+    if (this.pages === undefined) return b;
+    if (this.weekPage !== b) this.swapWeek(b);
+    return 0;
+  }
+
+  private swapDay(b: number): void {
+    this.flushDay();
+    const { h, counts } = this;
+    const record = (this.pages as ProfilePages).read(this.slot, b);
+    h[this.dayMeanAt] = record.readUInt16LE(0);
+    h[this.dayDevAt] = record.readUInt16LE(2);
+    counts[this.cAt] = record[4];
+    this.dayPage = b;
+  }
+
+  private swapWeek(b: number): void {
+    this.flushWeek();
+    const { h, counts } = this;
+    const record = (this.pages as ProfilePages).read(this.slot, this.cfg.dayBuckets + b);
+    h[this.weekMeanAt] = record.readUInt16LE(0);
+    h[this.weekDevAt] = record.readUInt16LE(2);
+    counts[this.weekCountAt] = record[4];
+    this.weekPage = b;
+  }
+
+  /** Paged: the daily bucket in memory written back; none in memory after. */
+  private flushDay(): void {
+    if (this.dayPage < 0) return;
+    const { h, counts } = this;
+    (this.pages as ProfilePages).write(
+      this.slot,
+      this.dayPage,
+      h[this.dayMeanAt],
+      h[this.dayDevAt],
+      counts[this.cAt],
+    );
+    this.dayPage = -1;
+  }
+
+  private flushWeek(): void {
+    if (this.weekPage < 0) return;
+    const { h, counts } = this;
+    (this.pages as ProfilePages).write(
+      this.slot,
+      this.cfg.dayBuckets + this.weekPage,
+      h[this.weekMeanAt],
+      h[this.weekDevAt],
+      counts[this.weekCountAt],
+    );
+    this.weekPage = -1;
   }
 
   /** The views a buffer's models share (≈ 100 bytes each: three a buffer instead of three a model). */
@@ -387,6 +475,19 @@ export class MetricModel {
     this.ref = ref;
     this.scale = scale;
     if (this.n === 0) return; // nothing stored yet
+    const pages = this.pages;
+    if (pages) {
+      // every bucket, as below, in the pages
+      this.flushDay();
+      this.flushWeek();
+      const all = pages.readAll(this.slot);
+      for (let at = 0; at < all.length; at += ProfilePages.RECORD_BYTES) {
+        all.writeUInt16LE(toHalf((from + HALF[all.readUInt16LE(at)] * (ratio * scale) - ref) / scale), at);
+        all.writeUInt16LE(toHalf(HALF[all.readUInt16LE(at + 2)] * ratio), at + 2);
+      }
+      pages.writeAll(this.slot, all);
+      return;
+    }
     const means = (start: number, end: number) => {
       for (let i = start; i < end; i++) h[i] = toHalf((from + HALF[h[i]] * (ratio * scale) - ref) / scale);
     };
@@ -433,19 +534,20 @@ export class MetricModel {
     const ref = this.ref;
     const unit = this.scale;
     const counts = this.counts;
-    const dayReady = counts[this.cAt + bucket] >= cfg.bucketMinVisits;
-    const dayMean = ref + HALF[h[this.dayMeanAt + bucket]] * unit;
-    const dayDev = HALF[h[this.dayDevAt + bucket]] * unit;
+    const d = this.day(bucket);
+    const dayReady = counts[this.cAt + d] >= cfg.bucketMinVisits;
+    const dayMean = ref + HALF[h[this.dayMeanAt + d]] * unit;
+    const dayDev = HALF[h[this.dayDevAt + d]] * unit;
     let dayResidual = dayReady ? abs(x - dayMean) / max(dayDev, scale * 0.05, floor) : 0;
     let expected = dayReady ? dayMean : this.level;
     // 2b. ... or the weekly profile, once this hour of the week was seen in enough earlier weeks:
     // a reading that either profile expects is not news to the cycle detector, and a reading the
     // weekly profile expects (a Saturday wash) is not news to the forecaster either.
     const weekBucket = roundDown((((tsMs % WEEK_MS) + WEEK_MS) % WEEK_MS) / WEEK_BUCKET_MS);
-    if (dayReady && counts[this.cAt + cfg.dayBuckets + weekBucket] >= cfg.weekMinWeeks) {
-      const weekMean = ref + HALF[h[this.weekMeanAt + weekBucket]] * unit;
-      const weekResidual =
-        abs(x - weekMean) / max(HALF[h[this.weekDevAt + weekBucket]] * unit, scale * 0.05, floor);
+    const w = dayReady ? this.week(weekBucket) : 0;
+    if (dayReady && counts[this.weekCountAt + w] >= cfg.weekMinWeeks) {
+      const weekMean = ref + HALF[h[this.weekMeanAt + w]] * unit;
+      const weekResidual = abs(x - weekMean) / max(HALF[h[this.weekDevAt + w]] * unit, scale * 0.05, floor);
       if (weekResidual < dayResidual) {
         dayResidual = weekResidual;
         expected = weekMean;
@@ -539,8 +641,8 @@ export class MetricModel {
       this.visitAbs = 0;
     }
     this.visitTsMs = tsMs;
-    if (this.counts[this.cAt + this.cfg.dayBuckets + wb] > 0)
-      this.visitAbs += abs(x - this.meanAt(this.weekMeanAt + wb));
+    const w = this.week(wb);
+    if (this.counts[this.weekCountAt + w] > 0) this.visitAbs += abs(x - this.meanAt(this.weekMeanAt + w));
     else this.visitAbs += this.visitReadings === 0 ? dayDev : abs(x - this.visitSum / this.visitReadings);
     this.visitSum += x;
     this.visitReadings++;
@@ -550,13 +652,14 @@ export class MetricModel {
   private endVisit(): void {
     const wb = this.visitBucket;
     if (wb < 0 || this.visitReadings === 0) return;
-    const at = this.cAt + this.cfg.dayBuckets + wb;
+    const w = this.week(wb);
+    const at = this.weekCountAt + w;
     const weeks = this.counts[at] + 1;
     const a = max(1 / weeks, this.cfg.weekAlpha);
-    const mean = this.meanAt(this.weekMeanAt + wb);
-    const dev = this.devAt(this.weekDevAt + wb);
-    this.setMeanAt(this.weekMeanAt + wb, mean + a * (this.visitSum / this.visitReadings - mean));
-    this.setDevAt(this.weekDevAt + wb, dev + a * (this.visitAbs / this.visitReadings - dev));
+    const mean = this.meanAt(this.weekMeanAt + w);
+    const dev = this.devAt(this.weekDevAt + w);
+    this.setMeanAt(this.weekMeanAt + w, mean + a * (this.visitSum / this.visitReadings - mean));
+    this.setDevAt(this.weekDevAt + w, dev + a * (this.visitAbs / this.visitReadings - dev));
     this.counts[at] = min(weeks, MAX_COUNT);
   }
 
@@ -588,12 +691,13 @@ export class MetricModel {
       this.residualScale += ar * (abs(x - this.level) - this.residualScale);
     }
     this.level += cfg.levelAlpha * (x - this.level);
-    const visits = this.counts[this.cAt + bucket];
+    const d = this.day(bucket);
+    const visits = this.counts[this.cAt + d];
     const h = this.h;
     const ref = this.ref;
     const unit = this.scale;
-    const meanAt = this.dayMeanAt + bucket;
-    const devAt = this.dayDevAt + bucket;
+    const meanAt = this.dayMeanAt + d;
+    const devAt = this.dayDevAt + d;
     if (visits === 0) {
       h[meanAt] = toHalf((x - ref) / unit);
     } else {
@@ -604,7 +708,7 @@ export class MetricModel {
       h[devAt] = toHalf((dev + ab * (abs(d) - dev)) / unit);
       h[meanAt] = toHalf((mean + ab * d - ref) / unit);
     }
-    this.counts[this.cAt + bucket] = min(visits + 1, MAX_COUNT);
+    this.counts[this.cAt + d] = min(visits + 1, MAX_COUNT);
     if (this.lastBin >= 0) {
       // The row decays (its scale does), then counts one more: 1 / scale in stored units. A
       // scale that has shrunk a lot is folded back into the halves before they grow too large.
@@ -624,6 +728,7 @@ export class MetricModel {
   }
 
   toJSON(): MetricModelState {
+    if (this.pages) return this.unpaged().toJSON();
     return {
       ...this.scalarState(),
       dayMean: this.sectionValues(this.dayMeanAt, this.dayDevAt, true),
@@ -655,6 +760,7 @@ export class MetricModel {
   }
 
   toPacked(): PackedMetricModelState {
+    if (this.pages) return this.unpaged().toPacked();
     return {
       ...this.scalarState(),
       likelihoods: FEATURE_INDICES.map((i) => likelihoodScalars(this.f, this.likelihoodAt(i))),
@@ -699,7 +805,9 @@ export class MetricModel {
     cfg: DetectorConfig = DETECTOR_CONFIG,
     version: 3 | 4 | 5 = 5,
     storage?: ModelStorage,
+    pages?: ProfilePages,
   ): MetricModel {
+    if (pages) return MetricModel.paged(MetricModel.fromPacked(state, cfg, version), storage, pages);
     const bytes = Buffer.from(state.buffer, 'base64');
     if (version !== 5) return MetricModel.fromJSON(unpackLegacy(state, bytes, cfg, version), cfg, storage);
     const m = new MetricModel(cfg, storage);
@@ -748,7 +856,9 @@ export class MetricModel {
     state: MetricModelState | MetricModelStateV1,
     cfg: DetectorConfig = DETECTOR_CONFIG,
     storage?: ModelStorage,
+    pages?: ProfilePages,
   ): MetricModel {
+    if (pages) return MetricModel.paged(MetricModel.fromJSON(state, cfg), storage, pages);
     const m = new MetricModel(cfg, storage);
     m.n = state.n;
     m.lastTsMs = state.lastTsMs ?? NaN;
@@ -801,6 +911,61 @@ export class MetricModel {
     return m;
   }
 
+  /**
+   * The same model unpaged, in a buffer of its own (what it saves, and how: state is saved and
+   * restored in the unpaged layout, paged or not).
+   */
+  private unpaged(): MetricModel {
+    const cfg = this.cfg;
+    const u = new MetricModel(cfg);
+    this.copyResident(this, u);
+    this.flushDay();
+    this.flushWeek();
+    const all = (this.pages as ProfilePages).readAll(this.slot);
+    const day = cfg.dayBuckets;
+    for (let b = 0; b < day + cfg.weekBuckets; b++) {
+      const at = b * ProfilePages.RECORD_BYTES;
+      const [meanAt, devAt, countAt] =
+        b < day
+          ? [u.dayMeanAt + b, u.dayDevAt + b, u.cAt + b]
+          : [u.weekMeanAt + b - day, u.weekDevAt + b - day, u.weekCountAt + b - day];
+      u.h[meanAt] = all.readUInt16LE(at);
+      u.h[devAt] = all.readUInt16LE(at + 2);
+      u.counts[countAt] = all[at + 4];
+    }
+    return u;
+  }
+
+  /** Model u (unpaged) paged in `pages`, kept in `storage` (as the constructor's). */
+  private static paged(u: MetricModel, storage: ModelStorage | undefined, pages: ProfilePages): MetricModel {
+    const cfg = u.cfg;
+    const m = new MetricModel(cfg, storage, pages);
+    m.copyResident(u, m);
+    const all = Buffer.alloc(pages.slotBytes);
+    const day = cfg.dayBuckets;
+    for (let b = 0; b < day + cfg.weekBuckets; b++) {
+      const at = b * ProfilePages.RECORD_BYTES;
+      const [meanAt, devAt, countAt] =
+        b < day
+          ? [u.dayMeanAt + b, u.dayDevAt + b, u.cAt + b]
+          : [u.weekMeanAt + b - day, u.weekDevAt + b - day, u.weekCountAt + b - day];
+      all.writeUInt16LE(u.h[meanAt], at);
+      all.writeUInt16LE(u.h[devAt], at + 2);
+      all[at + 4] = u.counts[countAt];
+    }
+    pages.writeAll(m.slot, all);
+    return m;
+  }
+
+  /** Copies what a model keeps in memory paged or not (rings, transitions, row scales, scalars) from one to another. */
+  private copyResident(from: MetricModel, to: MetricModel): void {
+    const cfg = this.cfg;
+    const rings = FEATURES * cfg.likelihood.shortWindow;
+    to.h.set(from.h.subarray(from.hAt, from.hAt + rings), to.hAt);
+    to.h.set(from.h.subarray(from.transAt, from.transAt + cfg.bins * cfg.bins), to.transAt);
+    to.f.set(from.f.subarray(from.rowAt, from.sAt + SCALARS), to.rowAt);
+  }
+
   /** Where likelihood i's scalars are in `f` (its ring is at hAt + i · shortWindow in `h`). */
   private likelihoodAt(i: number): number {
     return this.sAt + S_LIKELIHOODS + i * LIKELIHOOD_SCALARS;
@@ -829,8 +994,12 @@ export interface ModelStorage {
  * scales (doubles), then (not saved with the buffer: they are saved by name) the scalars as
  * doubles; `bytes` in all, a multiple of 8.
  */
-function storageLayout(cfg: DetectorConfig): { halves: number; rowAt: number; sAt: number; bytes: number } {
-  const buckets = cfg.dayBuckets + cfg.weekBuckets;
+function storageLayout(
+  cfg: DetectorConfig,
+  paged: boolean,
+): { halves: number; rowAt: number; sAt: number; bytes: number } {
+  // paged: the profiles' buckets in use, one of each (ProfilePages holds them all)
+  const buckets = paged ? 2 : cfg.dayBuckets + cfg.weekBuckets;
   const halves = FEATURES * cfg.likelihood.shortWindow + 2 * buckets + cfg.bins * cfg.bins;
   const rowAt = Math.ceil((halves * 2 + buckets) / 8);
   const sAt = rowAt + cfg.bins;

@@ -6,6 +6,7 @@ import {
   type MetricModelStateV1,
   type PackedMetricModelState,
 } from './metric-model';
+import type { ProfilePages } from './profile-pages';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
 // global lookup goes through an interceptor and made them ~20x slower.
@@ -35,6 +36,11 @@ export interface OnlineDetectorOptions {
   metrics?: string[];
   /** The detector's configuration; DETECTOR_CONFIG unless evaluation tries another choice. */
   config?: DetectorConfig;
+  /**
+   * Where to page its metrics' profiles out to (ADR 0019); in memory without. Paged or not, a
+   * detector scores and saves the same; a paged one is to be `release`d when dropped.
+   */
+  pages?: ProfilePages;
 }
 
 export interface OnlineDetectorState {
@@ -106,9 +112,11 @@ export class OnlineDetector {
   private readings = 0;
   private readonly fixedMetrics: boolean;
   private readonly cfg: DetectorConfig;
+  private readonly pages: ProfilePages | undefined;
 
   constructor(options: OnlineDetectorOptions = {}) {
     this.cfg = options.config ?? DETECTOR_CONFIG;
+    this.pages = options.pages;
     this.fixedMetrics = options.metrics !== undefined;
     this.addMetrics(options.metrics ?? []);
   }
@@ -190,12 +198,14 @@ export class OnlineDetector {
     const fresh = [...new Set(names)].filter((name) => !this.metrics.includes(name));
     const n = min(fresh.length, MAX_METRICS_PER_DEVICE - this.metrics.length);
     if (n <= 0) return;
-    const bytes = MetricModel.bytes(this.cfg);
+    const bytes = MetricModel.bytes(this.cfg, this.pages !== undefined);
     const buffer = n > 1 ? new ArrayBuffer(n * bytes) : undefined;
     const views = buffer && MetricModel.views(buffer);
     for (let i = 0; i < n; i++) {
       this.metrics.push(fresh[i]);
-      this.models.push(new MetricModel(this.cfg, buffer && { buffer, byteOffset: i * bytes, views }));
+      this.models.push(
+        new MetricModel(this.cfg, buffer && { buffer, byteOffset: i * bytes, views }, this.pages),
+      );
       this.lastNormalised.push(NaN);
       this.lastValues.push(NaN);
     }
@@ -213,6 +223,11 @@ export class OnlineDetector {
     this.models = this.models.slice();
     this.lastNormalised = this.lastNormalised.slice();
     this.lastValues = this.lastValues.slice();
+  }
+
+  /** Paged: the detector is dropped, its metrics' pages are handed out again. */
+  release(): void {
+    for (const model of this.models) model.release();
   }
 
   toJSON(): OnlineDetectorState {
@@ -240,21 +255,20 @@ export class OnlineDetector {
     if (![1, 2, 3, 4, 5].includes(state.version)) {
       throw new Error(`unknown detector state version ${String((state as { version: unknown }).version)}`);
     }
-    const d = new OnlineDetector(
-      options.metrics ? { metrics: [], config: options.config } : { config: options.config },
-    );
+    const { config, pages } = options;
+    const d = new OnlineDetector(options.metrics ? { metrics: [], config, pages } : { config, pages });
     d.metrics = state.metrics.slice();
     // the metrics' models in one buffer, as a detector's first reading makes them
-    const bytes = MetricModel.bytes(d.cfg);
+    const bytes = MetricModel.bytes(d.cfg, pages !== undefined);
     const shared = state.models.length > 1 ? new ArrayBuffer(state.models.length * bytes) : undefined;
     const views = shared && MetricModel.views(shared);
     const storage = (i: number) => shared && { buffer: shared, byteOffset: i * bytes, views };
     if (state.version === 3 || state.version === 4 || state.version === 5) {
       const version = state.version;
-      d.models = state.models.map((m, i) => MetricModel.fromPacked(m, d.cfg, version, storage(i)));
+      d.models = state.models.map((m, i) => MetricModel.fromPacked(m, d.cfg, version, storage(i), pages));
     } else {
       const models = state.models as Array<MetricModelState | MetricModelStateV1>;
-      d.models = models.map((m, i) => MetricModel.fromJSON(m, d.cfg, storage(i)));
+      d.models = models.map((m, i) => MetricModel.fromJSON(m, d.cfg, storage(i), pages));
     }
     d.lastNormalised = state.lastNormalised.map((v) => v ?? NaN);
     d.lastValues = state.lastValues.map((v) => v ?? NaN);

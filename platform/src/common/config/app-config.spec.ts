@@ -27,6 +27,11 @@ describe('loadConfig', () => {
     expect(loadConfig({}).detectorCheckpointMs).toBe(300_000);
     expect(loadConfig({ DETECTOR_CHECKPOINT_MS: '0' }).detectorCheckpointMs).toBe(0);
     expect(() => loadConfig({ DETECTOR_CHECKPOINT_MS: '-1' })).toThrow(/DETECTOR_CHECKPOINT_MS/);
+    expect(loadConfig({}).detectorPagedProfiles).toBe(true);
+    expect(loadConfig({ DETECTOR_PAGED_PROFILES: 'false' }).detectorPagedProfiles).toBe(false);
+    expect(() => loadConfig({ DETECTOR_PAGED_PROFILES: 'no' })).toThrow(
+      /DETECTOR_PAGED_PROFILES: true or false/,
+    );
   });
 
   it('trims native memory every minute unless MEMORY_TRIM_INTERVAL_MS says otherwise, and names a bad value', () => {

@@ -71,6 +71,8 @@ export const envSchema = z.object({
   DETECTOR_MAX_DEVICES: z.coerce.number().int().min(1).default(20_000),
   DETECTION_THREAD: z.enum(['worker', 'main'], { message: 'worker or main' }).default('worker'),
   DETECTOR_CHECKPOINT_MS: z.coerce.number().int().min(0).default(300_000),
+  /** `false`: the detectors' daily and weekly profiles stay in memory instead of a file under DATA_DIR/detector. */
+  DETECTOR_PAGED_PROFILES: z.enum(['true', 'false'], { message: 'true or false' }).default('true'),
   /** How often glibc's free memory is returned to the system (malloc_trim; 0: never). */
   MEMORY_TRIM_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
@@ -236,6 +238,11 @@ export interface AppConfig {
   detectionThread: 'worker' | 'main';
   /** Scale-out: how often busy devices' detector states are saved (0: only when a device leaves). */
   detectorCheckpointMs: number;
+  /**
+   * The detectors keep the profile buckets in use in memory and the rest in a file under
+   * DATA_DIR/detector (ADR 0019), removed from the directory as soon as it is opened.
+   */
+  detectorPagedProfiles: boolean;
   /** How often the allocator's free memory goes back to the system (glibc's malloc_trim; 0: never). */
   memoryTrimIntervalMs: number;
   /**
@@ -337,6 +344,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     detectorMaxDevices: e.DETECTOR_MAX_DEVICES,
     detectionThread: e.DETECTION_THREAD,
     detectorCheckpointMs: e.DETECTOR_CHECKPOINT_MS,
+    detectorPagedProfiles: e.DETECTOR_PAGED_PROFILES === 'true',
     memoryTrimIntervalMs: e.MEMORY_TRIM_INTERVAL_MS,
     modelTimeScale: e.MODEL_TIME_SCALE ?? (e.SIM_DEVICES > 0 ? e.SIM_TIME_SCALE : 1),
     modelsDir: e.MODELS_DIR,

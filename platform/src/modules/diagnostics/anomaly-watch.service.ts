@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APPLIANCE_PROFILES, type AlarmCause, type MetricProfile } from '../../../../contracts/src';
 import { ANOMALY_ALARM_SCORE, CORROBORATION_SCORE } from '../../../../models/src/detector/anomaly-alarm-rule';
@@ -63,6 +64,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     }
     this.engine = openDetectionEngine({
       thread: this.config.detectionThread,
+      pagesDir: this.config.detectorPagedProfiles ? path.join(this.config.dataDir, 'detector') : undefined,
       rule: {
         // Two of the models' window steps, in the readings' time (a simulated fleet runs faster).
         corroborationMaxAgeMs: (2 * FLEET_STEP_MS) / this.config.modelTimeScale,
@@ -74,6 +76,8 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
           { err: error },
           'detection worker failed; detecting in the main thread from now on',
         ),
+      onBatchFailure: (error) =>
+        this.logger.error({ err: error }, 'the detection worker could not score a batch of readings'),
     });
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
