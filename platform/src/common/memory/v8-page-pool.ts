@@ -1,0 +1,124 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
+
+/**
+ * Gives back the heap pages V8 keeps in its pool after the heap shrank.
+ *
+ * Node 24's V8 (13.6) puts the pages a major GC frees in a pool for reuse, resident, and empties
+ * the pool only in a last-resort GC; Node 20's (11.3) unmaps them within seconds. After a burst
+ * (a fleet's backlog after an outage) grew the old generation to 600 MB and it shrank back to
+ * 220 MB, the platform on Node 24 kept ≈ 585 MB of pooled pages resident for as long as it ran
+ * (docs/benchmarks.md, issue 15, thirteenth round); in a plain script, 766 MB stayed resident
+ * beside a 5 MB heap, busy or idle, and one last-resort GC gave all of it back.
+ *
+ * V8 tells nobody how large its pool is. The heap's high-water mark less its size now is what a
+ * shrink put there (pages taken again as it grows are counted out by the same difference), so
+ * the heap's size is sampled every second for its high-water mark, and every check the pool is
+ * emptied once that difference passes a threshold: one last-resort GC (a few full GCs in a row,
+ * ≈ 4 times a full GC's pause: ≈ 265 ms with 150 MB live), only after the heap shrank by that
+ * much, not on a timer.
+ */
+
+/** The heap's size (every space's pages, used or not). */
+export type HeapSize = () => number;
+
+/** A last-resort garbage collection of this thread's heap. */
+export type LastResortGc = () => void;
+
+export interface PagePoolReleaseResult {
+  /** The heap's high-water mark less its size before the collection: what the pool was taken to hold. */
+  pooledBytes: number;
+  /** RSS before less RSS after. */
+  releasedBytes: number;
+  durationMs: number;
+}
+
+export interface V8PagePoolReleaseOptions {
+  /** Empty the pool once the heap is this much below its high-water mark. */
+  thresholdBytes: number;
+  /** How often to look (the high-water mark is sampled every second in between). */
+  checkEveryMs: number;
+  onRelease?: (result: PagePoolReleaseResult) => void;
+  heapSize?: HeapSize;
+  gc?: LastResortGc;
+  rss?: () => number;
+  now?: () => number;
+  /** Sampling of the high-water mark; 1 s. */
+  sampleEveryMs?: number;
+}
+
+/**
+ * Whether this V8 keeps freed pages pooled (13 and later: Node 24); Node 20's V8 gives them back
+ * by itself, and a last-resort GC there would only cost a pause.
+ */
+export function v8PoolsFreedPages(version = process.versions.v8): boolean {
+  return Number.parseInt(version, 10) >= 13;
+}
+
+export class V8PagePoolRelease {
+  private highWater = 0;
+  private sampler?: NodeJS.Timeout;
+  private checker?: NodeJS.Timeout;
+  private readonly heapSize: HeapSize;
+  private readonly gc: LastResortGc;
+  private readonly rss: () => number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: V8PagePoolReleaseOptions) {
+    this.heapSize = options.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
+    this.gc = options.gc ?? lastResortGc;
+    this.rss = options.rss ?? (() => process.memoryUsage.rss());
+    this.now = options.now ?? (() => performance.now());
+  }
+
+  start(): void {
+    if (this.sampler) return;
+    this.sample();
+    this.sampler = setInterval(() => this.sample(), this.options.sampleEveryMs ?? 1000);
+    this.sampler.unref();
+    this.checker = setInterval(() => this.check(), this.options.checkEveryMs);
+    this.checker.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.sampler);
+    clearInterval(this.checker);
+    this.sampler = this.checker = undefined;
+  }
+
+  /** Takes the heap's size into its high-water mark. */
+  sample(): void {
+    const size = this.heapSize();
+    if (size > this.highWater) this.highWater = size;
+  }
+
+  /** Empties the pool if the heap shrank by the threshold since its high-water mark; what it gave back. */
+  check(): PagePoolReleaseResult | undefined {
+    this.sample();
+    const size = this.heapSize();
+    const pooledBytes = this.highWater - size;
+    if (pooledBytes < this.options.thresholdBytes) return undefined;
+    const before = this.rss();
+    const started = this.now();
+    this.gc();
+    const result = { pooledBytes, releasedBytes: before - this.rss(), durationMs: this.now() - started };
+    // from here on, a shrink is measured from the heap as the collection left it
+    this.highWater = this.heapSize();
+    this.options.onRelease?.(result);
+    return result;
+  }
+}
+
+let contextGc: ((options?: object) => void) | undefined;
+
+/**
+ * A last-resort GC without `--expose-gc` on the command line: the flag set at run time exposes
+ * `gc` to contexts made after it, and a new context's `gc` collects this thread's whole heap.
+ */
+function lastResortGc(): void {
+  if (!contextGc) {
+    v8.setFlagsFromString('--expose-gc');
+    contextGc = vm.runInNewContext('gc') as (options?: object) => void;
+  }
+  contextGc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
+}
