@@ -134,6 +134,8 @@ export interface SoakResult {
   mallocFreeMedianMb: number | null;
   /** The platform's MEMORY_TRIM_INTERVAL_MS, in seconds (0: it never trims). */
   memoryTrimIntervalS: number;
+  /** Node 24: last-resort GCs that gave V8's pooled heap pages back (null on Node 20's V8, which pools none). */
+  v8PagePoolReleases: number | null;
   /** Telemetry the broker PUBACKed, the fleet's and the generator's. */
   fleetReadingsAcked: number;
   generatorReadingsAcked: number;
@@ -389,6 +391,8 @@ export async function benchSoak(
   await trim.trimNow();
   const afterGc = process.memoryUsage();
   const connectedAtEnd = await platform.metric('mqtt_clients_connected');
+  // Node 24: how often V8's pooled heap pages were given back (NaN where V8 pools none: Node 20)
+  const v8PagePoolReleases = await platform.metric('process_v8_page_pool_releases_total');
 
   const publishEndMs = Date.now();
   log('soak: stopping the fleet, waiting until every reading is accounted for');
@@ -504,6 +508,7 @@ export async function benchSoak(
       : null,
     mallocFreeMedianMb: withMalloc ? Math.round(median((s) => s.mallocFreeMb ?? 0)) : null,
     memoryTrimIntervalS: platform.config.memoryTrimIntervalMs / 1000,
+    v8PagePoolReleases: Number.isNaN(v8PagePoolReleases) ? null : v8PagePoolReleases,
     fleetReadingsAcked: counts.telemetryAcked,
     generatorReadingsAcked,
     readingsAcked,
