@@ -94,7 +94,12 @@ async function benchStore(
 }
 
 /** Product settings a bench run may be given from its own environment, e.g. `DETECTION_THREAD=main npm run bench`. */
-const PASSED_THROUGH = ['INGEST_WAL', 'DETECTION_THREAD', 'MEMORY_TRIM_INTERVAL_MS'] as const;
+const PASSED_THROUGH = [
+  'INGEST_WAL',
+  'DETECTION_THREAD',
+  'MEMORY_TRIM_INTERVAL_MS',
+  'DETECTOR_PAGED_PROFILES',
+] as const;
 
 async function withPlatform(env: Record<string, string>, body: (p: TestPlatform) => Promise<void>) {
   const given = Object.fromEntries(

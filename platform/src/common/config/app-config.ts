@@ -232,7 +232,7 @@ export interface AppConfig {
   alarmClearHoldMs: number;
   /** A device silent for this many reporting intervals raises a "no data" alarm. */
   noDataAfterIntervals: number;
-  /** Devices the online detector keeps state for (≈ 20 KB each); the least recent beyond are dropped. */
+  /** Devices the online detector keeps state for (≈ 9 KB each in memory, profiles paged); the least recent beyond are dropped. */
   detectorMaxDevices: number;
   /** Where the online detector and the anomaly rule run: a worker thread (a second core), or the main thread. */
   detectionThread: 'worker' | 'main';
