@@ -391,49 +391,39 @@ export class MetricModel {
 
   private swapDay(b: number): void {
     this.flushDay();
-    const { h, counts } = this;
-    const record = (this.pages as ProfilePages).read(this.slot, b);
-    h[this.dayMeanAt] = record.readUInt16LE(0);
-    h[this.dayDevAt] = record.readUInt16LE(2);
-    counts[this.cAt] = record[4];
+    this.bringIn(b, this.dayMeanAt, this.dayDevAt, this.cAt);
     this.dayPage = b;
   }
 
   private swapWeek(b: number): void {
     this.flushWeek();
-    const { h, counts } = this;
-    const record = (this.pages as ProfilePages).read(this.slot, this.cfg.dayBuckets + b);
-    h[this.weekMeanAt] = record.readUInt16LE(0);
-    h[this.weekDevAt] = record.readUInt16LE(2);
-    counts[this.weekCountAt] = record[4];
+    this.bringIn(this.cfg.dayBuckets + b, this.weekMeanAt, this.weekDevAt, this.weekCountAt);
     this.weekPage = b;
   }
 
   /** Paged: the daily bucket in memory written back; none in memory after. */
   private flushDay(): void {
     if (this.dayPage < 0) return;
-    const { h, counts } = this;
-    (this.pages as ProfilePages).write(
-      this.slot,
-      this.dayPage,
-      h[this.dayMeanAt],
-      h[this.dayDevAt],
-      counts[this.cAt],
-    );
+    this.writeBack(this.dayPage, this.dayMeanAt, this.dayDevAt, this.cAt);
     this.dayPage = -1;
   }
 
   private flushWeek(): void {
     if (this.weekPage < 0) return;
-    const { h, counts } = this;
-    (this.pages as ProfilePages).write(
-      this.slot,
-      this.cfg.dayBuckets + this.weekPage,
-      h[this.weekMeanAt],
-      h[this.weekDevAt],
-      counts[this.weekCountAt],
-    );
+    this.writeBack(this.cfg.dayBuckets + this.weekPage, this.weekMeanAt, this.weekDevAt, this.weekCountAt);
     this.weekPage = -1;
+  }
+
+  /** Bucket record i of the pages into memory, at meanAt and devAt in `h` and countAt in `counts`. */
+  private bringIn(i: number, meanAt: number, devAt: number, countAt: number): void {
+    const record = (this.pages as ProfilePages).read(this.slot, i);
+    this.h[meanAt] = record.readUInt16LE(0);
+    this.h[devAt] = record.readUInt16LE(2);
+    this.counts[countAt] = record[4];
+  }
+
+  private writeBack(i: number, meanAt: number, devAt: number, countAt: number): void {
+    (this.pages as ProfilePages).write(this.slot, i, this.h[meanAt], this.h[devAt], this.counts[countAt]);
   }
 
   /** The views a buffer's models share (≈ 100 bytes each: three a buffer instead of three a model). */
@@ -916,50 +906,49 @@ export class MetricModel {
    * restored in the unpaged layout, paged or not).
    */
   private unpaged(): MetricModel {
-    const cfg = this.cfg;
-    const u = new MetricModel(cfg);
-    this.copyResident(this, u);
+    const u = new MetricModel(this.cfg);
+    MetricModel.copyResident(this, u);
     this.flushDay();
     this.flushWeek();
     const all = (this.pages as ProfilePages).readAll(this.slot);
-    const day = cfg.dayBuckets;
-    for (let b = 0; b < day + cfg.weekBuckets; b++) {
+    u.forEachBucket((b, meanAt, devAt, countAt) => {
       const at = b * ProfilePages.RECORD_BYTES;
-      const [meanAt, devAt, countAt] =
-        b < day
-          ? [u.dayMeanAt + b, u.dayDevAt + b, u.cAt + b]
-          : [u.weekMeanAt + b - day, u.weekDevAt + b - day, u.weekCountAt + b - day];
       u.h[meanAt] = all.readUInt16LE(at);
       u.h[devAt] = all.readUInt16LE(at + 2);
       u.counts[countAt] = all[at + 4];
-    }
+    });
     return u;
   }
 
   /** Model u (unpaged) paged in `pages`, kept in `storage` (as the constructor's). */
   private static paged(u: MetricModel, storage: ModelStorage | undefined, pages: ProfilePages): MetricModel {
-    const cfg = u.cfg;
-    const m = new MetricModel(cfg, storage, pages);
-    m.copyResident(u, m);
+    const m = new MetricModel(u.cfg, storage, pages);
+    MetricModel.copyResident(u, m);
     const all = Buffer.alloc(pages.slotBytes);
-    const day = cfg.dayBuckets;
-    for (let b = 0; b < day + cfg.weekBuckets; b++) {
+    u.forEachBucket((b, meanAt, devAt, countAt) => {
       const at = b * ProfilePages.RECORD_BYTES;
-      const [meanAt, devAt, countAt] =
-        b < day
-          ? [u.dayMeanAt + b, u.dayDevAt + b, u.cAt + b]
-          : [u.weekMeanAt + b - day, u.weekDevAt + b - day, u.weekCountAt + b - day];
       all.writeUInt16LE(u.h[meanAt], at);
       all.writeUInt16LE(u.h[devAt], at + 2);
       all[at + 4] = u.counts[countAt];
-    }
+    });
     pages.writeAll(m.slot, all);
     return m;
   }
 
+  /**
+   * Unpaged: each bucket's record index in the pages (daily buckets, then weekly) and where its
+   * mean and deviation are in `h` and its count in `counts`.
+   */
+  private forEachBucket(visit: (b: number, meanAt: number, devAt: number, countAt: number) => void): void {
+    const day = this.cfg.dayBuckets;
+    for (let b = 0; b < day; b++) visit(b, this.dayMeanAt + b, this.dayDevAt + b, this.cAt + b);
+    for (let b = 0; b < this.cfg.weekBuckets; b++)
+      visit(day + b, this.weekMeanAt + b, this.weekDevAt + b, this.weekCountAt + b);
+  }
+
   /** Copies what a model keeps in memory paged or not (rings, transitions, row scales, scalars) from one to another. */
-  private copyResident(from: MetricModel, to: MetricModel): void {
-    const cfg = this.cfg;
+  private static copyResident(from: MetricModel, to: MetricModel): void {
+    const cfg = from.cfg;
     const rings = FEATURES * cfg.likelihood.shortWindow;
     to.h.set(from.h.subarray(from.hAt, from.hAt + rings), to.hAt);
     to.h.set(from.h.subarray(from.transAt, from.transAt + cfg.bins * cfg.bins), to.transAt);
