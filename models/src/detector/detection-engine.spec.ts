@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { mulberry32 } from '../../../contracts/src/seeded-random';
 import { openDetectionEngine, type DetectionDecision, type DetectionEngine } from './detection-engine';
 
@@ -28,9 +31,10 @@ function readings() {
 
 async function run(
   thread: 'worker' | 'main',
+  pagesDir?: string,
 ): Promise<{ engine: DetectionEngine; decisions: DetectionDecision[] }> {
   const decisions: DetectionDecision[] = [];
-  const engine = openDetectionEngine({ thread, rule: RULE, onDecision: (d) => decisions.push(d) });
+  const engine = openDetectionEngine({ thread, rule: RULE, onDecision: (d) => decisions.push(d), pagesDir });
   for (const reading of readings()) engine.observe(reading);
   await engine.settled();
   return { engine, decisions };
@@ -72,6 +76,28 @@ describe('the detection engine', () => {
     } finally {
       await worker.engine.close();
       await main.engine.close();
+    }
+  });
+
+  it('decides the same with its profiles paged, in the worker or not, and in memory where it cannot page', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-pages-'));
+    const inMemory = await run('main');
+    const worker = await run('worker', dir);
+    const main = await run('main', dir);
+    // a directory that cannot hold the file: the profiles stay in memory, detection goes on
+    const nowhere = await run('main', '/dev/null/detector');
+    try {
+      for (const paged of [worker, main, nowhere]) expect(paged.decisions).toEqual(inMemory.decisions);
+      // two devices of three metrics paged in the worker; its file is not left in the directory
+      expect(await worker.engine.memory()).toMatchObject({
+        pagedModels: 6,
+        pagesFileBytes: expect.any(Number),
+      });
+      expect(fs.readdirSync(dir)).toEqual([]);
+      expect(await worker.engine.saveState('w-2')).toEqual(await inMemory.engine.saveState('w-2'));
+    } finally {
+      for (const r of [inMemory, worker, main, nowhere]) await r.engine.close();
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

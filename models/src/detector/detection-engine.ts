@@ -111,10 +111,7 @@ class DetectionCore {
   private readonly unsaved = new Set<string>();
 
   constructor(rule: DetectionEngineOptions['rule'], pagesDir?: string) {
-    this.pages =
-      pagesDir === undefined
-        ? undefined
-        : new ProfilePages(pagesDir, DETECTOR_CONFIG.dayBuckets + DETECTOR_CONFIG.weekBuckets);
+    this.pages = pagesDir === undefined ? undefined : openPages(pagesDir);
     this.pool = new DetectorPool({ maxDevices: rule.maxDevices, pages: this.pages });
     this.rule = new AnomalyAlarmRule(rule);
   }
@@ -164,6 +161,19 @@ class DetectionCore {
 
   close(): void {
     this.pages?.close();
+  }
+}
+
+/**
+ * The detectors' profile pages in dir; none (profiles in memory) where the file cannot be made
+ * there: the platform checks the directory at its start, so this is a directory that went away
+ * since, and detection goes on rather than failing with it.
+ */
+function openPages(dir: string): ProfilePages | undefined {
+  try {
+    return new ProfilePages(dir, DETECTOR_CONFIG.dayBuckets + DETECTOR_CONFIG.weekBuckets);
+  } catch {
+    return undefined;
   }
 }
 

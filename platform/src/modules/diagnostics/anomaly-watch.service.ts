@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { APPLIANCE_PROFILES, type AlarmCause, type MetricProfile } from '../../../../contracts/src';
@@ -62,9 +63,14 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     for (const profile of Object.values(APPLIANCE_PROFILES)) {
       for (const metric of profile.metrics) this.metricProfiles.set(`${profile.type}|${metric.name}`, metric);
     }
+    const pagesDir = this.config.detectorPagedProfiles
+      ? path.join(this.config.dataDir, 'detector')
+      : undefined;
+    // made here, so that a DATA_DIR the platform cannot write to stops the start with its path
+    if (pagesDir) fs.mkdirSync(pagesDir, { recursive: true });
     this.engine = openDetectionEngine({
       thread: this.config.detectionThread,
-      pagesDir: this.config.detectorPagedProfiles ? path.join(this.config.dataDir, 'detector') : undefined,
+      pagesDir,
       rule: {
         // Two of the models' window steps, in the readings' time (a simulated fleet runs faster).
         corroborationMaxAgeMs: (2 * FLEET_STEP_MS) / this.config.modelTimeScale,
