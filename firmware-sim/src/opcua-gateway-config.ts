@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { APPLIANCE_PROFILES, type ApplianceType } from '../../contracts/src';
-import { ERROR_CODE_VARIABLE, simNodeId } from './opcua-server';
+import { ERROR_CODE_VARIABLE, simNodeId } from './opcua-node-ids';
 
 /**
  * Writes an edge-gateway config (gateway/README.md) that bridges the simulator's OPC UA server to

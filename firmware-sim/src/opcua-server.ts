@@ -10,17 +10,9 @@ import {
   type UAVariable,
 } from 'node-opcua';
 import { APPLIANCE_PROFILES, type ApplianceType } from '../../contracts/src';
+import { ERROR_CODE_VARIABLE, SIM_OPCUA_NAMESPACE_URI, simNodeId } from './opcua-node-ids';
 
-/** Namespace of the simulated appliances; the server's own namespace, index 1. */
-export const SIM_OPCUA_NAMESPACE_URI = 'urn:appliance-care:firmware-sim';
-
-/** The variable names of an appliance folder besides its metrics. */
-export const ERROR_CODE_VARIABLE = 'errorCode';
-
-/** Node id of one appliance variable (a metric name or `errorCode`): `ns=1;s=<deviceId>.<name>`. */
-export function simNodeId(deviceId: string, variable: string): string {
-  return `ns=1;s=${deviceId}.${variable}`;
-}
+export { ERROR_CODE_VARIABLE, SIM_OPCUA_NAMESPACE_URI, simNodeId };
 
 export interface OpcuaApplianceServerOptions {
   port: number;

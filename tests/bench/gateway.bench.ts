@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { StoredReading } from '../../platform/src/modules/telemetry/telemetry-store';
-import { simNodeId } from '../../firmware-sim/src/opcua-server';
+import { simNodeId } from '../../firmware-sim/src/opcua-node-ids';
 import type { EdgeGatewayStats } from '../../gateway/src/edge/edge-gateway';
 import { freePort } from '../support/free-port';
 import type { TestPlatform } from '../support/platform-fixture';
