@@ -2,6 +2,7 @@
 // signed in but a closed tab does not. Payload types come from contracts/, as the platform's do.
 import type { LoginRequest, LoginResponse } from '../../../contracts/src';
 import { t, tDynamic } from '../i18n/translate';
+import { endsSession } from './refused-session';
 
 /** The server's error body (platform/src/common/errors): a stable code, the status, the field it concerns. */
 export class ApiError extends Error {
@@ -111,7 +112,7 @@ export class ApiClient {
     } catch {
       throw new ApiError(0, 'network', t('error.network'));
     }
-    if (response.status === 401 && !options.anonymous) {
+    if (endsSession(response.status, token, this.session?.accessToken)) {
       this.logout();
       this.onUnauthorized();
     }

@@ -3,6 +3,7 @@
 // Errors are the client's `ApiError`, so `describeError` words them the same way.
 import type { Notification } from '../../../contracts/src';
 import { ApiError, describeError, type ApiClient } from '../api/api-client';
+import { endsSession } from '../api/refused-session';
 import { t, tDynamic } from '../i18n/i18n';
 
 export interface Answer<T> {
@@ -33,7 +34,7 @@ export async function send<T>(
   } catch {
     throw new ApiError(0, 'network', t('error.network'));
   }
-  if (response.status === 401) {
+  if (endsSession(response.status, token, api.session?.accessToken)) {
     api.logout();
     api.onUnauthorized();
   }
