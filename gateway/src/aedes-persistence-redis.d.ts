@@ -8,6 +8,8 @@ declare module 'aedes-persistence-redis' {
       password?: string;
       db?: number;
       tls?: Record<string, unknown>;
+      /** A connection to use instead of one opened from the options above. */
+      conn?: import('ioredis').Redis;
       /** Offline messages delivered on CONNECT; default 1000. */
       maxSessionDelivery?: number;
     }

@@ -34,8 +34,8 @@ describe.each([
     if (guarded) guardClientTakeover(broker);
     // A slow unsubscribe: a client with a subscription takes CLOSE_DELAY_MS to close.
     const unsubscribe = broker.unsubscribe.bind(broker);
-    broker.unsubscribe = ((topic: string, fn: never, done: () => void) =>
-      setTimeout(() => unsubscribe(topic, fn, done), CLOSE_DELAY_MS));
+    broker.unsubscribe = (topic: string, fn: never, done: () => void) =>
+      setTimeout(() => unsubscribe(topic, fn, done), CLOSE_DELAY_MS);
     registered = 0;
     announcedGone = 0;
     broker.on('client', () => registered++);

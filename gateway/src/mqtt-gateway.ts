@@ -120,6 +120,8 @@ const RETURN_CODE_NOT_AUTHORIZED = 5;
  * connections. A `$` topic: no client wildcard matches it, and devices may not publish there.
  */
 const DISCONNECT_TOPIC = '$platform/devices/disconnect';
+/** How long a stopping broker waits for an unreachable Redis before it stops without it. */
+const REDIS_STOP_GRACE_MS = 3_000;
 
 const DEVICE_PUBLISH_CHANNELS: readonly DeviceChannel[] = [
   'telemetry',
@@ -192,7 +194,7 @@ export class MqttGateway {
     this.metrics = this.createMetrics(this.options.registry ?? new Registry());
     // the Redis clients (mqemitter-redis, aedes-persistence-redis) load only in scale-out mode
     const redis = this.options.redisUrl
-      ? (await import('./redis-broker-backends')).openRedisBrokerBackends(this.options.redisUrl)
+      ? (await import('./redis-broker-backends')).openRedisBrokerBackends(this.options.redisUrl, this.logger)
       : undefined;
     this.redis = redis;
     const broker = await Aedes.createBroker({
@@ -711,7 +713,21 @@ export class MqttGateway {
   private async close(): Promise<void> {
     const broker = this.broker;
     if (!broker) return;
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    const brokerClosed = new Promise<void>((resolve) => broker.close(() => resolve()));
+    // Closing clients writes their sessions to Redis: wait for it while it answers, not forever.
+    const unreachable = this.redis?.unreachableFor(REDIS_STOP_GRACE_MS);
+    const abandoned = await Promise.race([
+      brokerClosed.then(() => false),
+      ...(unreachable ? [unreachable.reached.then(() => true)] : []),
+    ]);
+    unreachable?.cancel();
+    if (abandoned) {
+      this.logger.warn(
+        { graceMs: REDIS_STOP_GRACE_MS },
+        'scale-out redis unreachable at stop: sessions and offline messages of this broker not saved',
+      );
+      this.redis?.abandon();
+    }
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     for (const webSocket of this.wsServer?.clients ?? []) webSocket.terminate();
@@ -722,7 +738,7 @@ export class MqttGateway {
       this.wsServer ? new Promise<void>((resolve) => this.wsServer?.close(() => resolve())) : undefined,
     ]);
     // After the broker: its clients' sessions and will messages are written to Redis as they close.
-    await this.redis?.close({ brokerClosedEmitter: true });
+    if (!abandoned) await this.redis?.close({ brokerClosedEmitter: true });
     this.currentClients.clear();
     this.deviceClients.clear();
     this.logger.info('mqtt gateway stopped');

@@ -1,5 +1,7 @@
 import aedesPersistenceRedis, { type RedisPersistence } from 'aedes-persistence-redis';
+import { Redis } from 'ioredis';
 import mqemitterRedis, { type MQEmitterRedis } from 'mqemitter-redis';
+import type { Logger } from 'pino';
 
 /** Connection settings in the form ioredis (used by both Redis backends of Aedes) takes. */
 export interface RedisConnectionOptions {
@@ -39,34 +41,87 @@ export function redisConnectionOptions(redisUrl: string): RedisConnectionOptions
  * What lets several Aedes brokers act as one: a Redis pub/sub emitter carries every publish to
  * every broker (so subscriptions held by another broker are served), and a Redis persistence
  * holds retained messages, sessions, subscriptions and offline QoS 1 queues for all of them.
+ *
+ * The three connections are this module's own, so a Redis outage is reported (once, and again
+ * when Redis is back) instead of reaching the process as an unhandled 'error' event, and a broker
+ * stopped while Redis is unreachable does not wait for it forever.
  */
 export interface RedisBrokerBackends {
   /** Pass as Aedes' `mq`; Aedes closes it when the broker closes. */
   readonly mq: MQEmitterRedis;
   /** Pass as Aedes' `persistence`. */
   readonly persistence: RedisPersistence;
+  /** Whether all three connections are up now. */
+  readonly available: boolean;
+  /** Resolves once Redis has been unreachable for `graceMs` without a break; see `cancel`. */
+  unreachableFor(graceMs: number): { reached: Promise<void>; cancel(): void };
   /**
    * Disconnects from Redis. `brokerClosedEmitter` false means no broker took the emitter over
    * (it failed to start), so it is closed here. Safe to call more than once.
    */
   close(options: { brokerClosedEmitter: boolean }): Promise<void>;
+  /** Drops the connections without waiting for Redis (whatever waits on it is left waiting). */
+  abandon(): void;
 }
 
+const UNREACHABLE_POLL_MS = 100;
+
 /** Opens three Redis connections: the emitter's publisher and subscriber, and the persistence's. */
-export function openRedisBrokerBackends(redisUrl: string): RedisBrokerBackends {
+export function openRedisBrokerBackends(redisUrl: string, logger: Logger): RedisBrokerBackends {
   const connection = redisConnectionOptions(redisUrl);
-  const mq = mqemitterRedis(connection);
-  const persistence = aedesPersistenceRedis(connection);
+  const connections: Redis[] = [];
+  const open = (role: string, options: { enableAutoPipelining?: boolean } = {}) => {
+    const redis = new Redis({ ...connection, ...options });
+    let down = false;
+    redis.on('error', (error: Error) => {
+      if (down) return;
+      down = true;
+      logger.warn({ connection: role, err: error.message }, 'scale-out redis connection failed');
+    });
+    redis.on('ready', () => {
+      if (!down) return;
+      down = false;
+      logger.info({ connection: role }, 'scale-out redis connection restored');
+    });
+    connections.push(redis);
+    return redis;
+  };
+  // as mqemitter-redis opens its own: publishes pipelined
+  const pubConn = open('publisher', { enableAutoPipelining: true });
+  const subConn = open('subscriber');
+  const mq = mqemitterRedis({ ...connection, pubConn, subConn });
+  // mqemitter-redis re-emits its connections' errors here; the connections' listeners report them
+  (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', () => undefined);
+  const persistence = aedesPersistenceRedis({ conn: open('persistence') });
+  const isAvailable = () => connections.every((redis) => redis.status === 'ready');
   let closing: Promise<void> | undefined;
   return {
     mq,
     persistence,
+    get available() {
+      return isAvailable();
+    },
+    unreachableFor(graceMs) {
+      let timer: NodeJS.Timeout | undefined;
+      const reached = new Promise<void>((resolve) => {
+        let since: number | undefined;
+        timer = setInterval(() => {
+          if (isAvailable()) since = undefined;
+          else if (since === undefined) since = Date.now();
+          else if (Date.now() - since >= graceMs) resolve();
+        }, UNREACHABLE_POLL_MS);
+      });
+      return { reached, cancel: () => clearInterval(timer) };
+    },
     close({ brokerClosedEmitter }) {
       closing ??= (async () => {
         if (!brokerClosedEmitter) await new Promise<void>((resolve) => mq.close(() => resolve()));
         await persistence.destroy();
       })();
       return closing;
+    },
+    abandon() {
+      for (const redis of connections) redis.disconnect();
     },
   };
 }

@@ -12,12 +12,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A throwaway redis-server (Debian's) on 127.0.0.1 and a free port, without persistence. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * A throwaway redis-server (Debian's) on 127.0.0.1 and a free port (or `port`, to bring a stopped
+ * one back where its clients reconnect), without persistence.
+ */
+export async function startRedis(options: { port?: number } = {}): Promise<RedisServer> {
   if (!existsSync(REDIS_SERVER_BIN)) {
     throw new Error(`redis-server not found at ${REDIS_SERVER_BIN}: apt-get install redis-server`);
   }
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child: ChildProcess = spawn(
     REDIS_SERVER_BIN,
     ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no', '--daemonize', 'no'],

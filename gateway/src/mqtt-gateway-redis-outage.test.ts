@@ -1,0 +1,116 @@
+/**
+ * Medium test of a Redis outage under two scale-out brokers. Real: a redis-server stopped and
+ * started again on the same port, two MqttGateway brokers sharing it, MQTT.js clients over
+ * loopback TCP.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { startRedis, type RedisServer } from '../../tests/support/redis-server';
+import { waitFor } from '../../tests/support/wait-for';
+import { MqttGateway } from './mqtt-gateway';
+
+describe('scale-out brokers through a Redis outage', () => {
+  let redis: RedisServer | undefined;
+  const gateways: MqttGateway[] = [];
+  const clients: MqttClient[] = [];
+  const logged: { level: string; msg: string }[] = [];
+
+  const logger = {
+    level: 'info',
+    child: () => logger,
+    ...Object.fromEntries(
+      ['trace', 'debug', 'info', 'warn', 'error', 'fatal'].map((level) => [
+        level,
+        (first: unknown, second?: unknown) =>
+          logged.push({ level, msg: typeof first === 'string' ? first : String(second) }),
+      ]),
+    ),
+  };
+
+  const startGateway = async (redisUrl: string) => {
+    const gateway = new MqttGateway({
+      host: '127.0.0.1',
+      mqttPort: 0,
+      authenticator: { authenticate: (_id, secret) => Promise.resolve(secret === 'right-secret') },
+      onMessage: () => undefined,
+      redisUrl,
+      logger: logger as never,
+    });
+    gateways.push(gateway);
+    await gateway.start();
+    return gateway;
+  };
+
+  const connect = async (gateway: MqttGateway, deviceId: string) => {
+    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.port}`, {
+      protocolVersion: 4,
+      username: deviceId,
+      password: 'right-secret',
+      clientId: deviceId,
+      reconnectPeriod: 0,
+    });
+    clients.push(client);
+    return client;
+  };
+
+  afterAll(async () => {
+    for (const client of clients) await client.endAsync(true);
+    for (const gateway of gateways) await gateway.stop();
+    await redis?.stop();
+  });
+
+  it('keeps running while Redis is down, says so, and carries publishes across again once it is back', async () => {
+    redis = await startRedis();
+    const { port, url } = redis;
+    const [one, two] = [await startGateway(url), await startGateway(url)];
+    const bystander = await connect(one, 'washer-8');
+    const received: string[] = [];
+    const washer = await connect(two, 'washer-7');
+    await washer.subscribeAsync('devices/washer-7/commands', { qos: 0 });
+    washer.on('message', (_topic, payload) => received.push(payload.toString()));
+
+    await redis.stop();
+    // ioredis retries: each failed attempt is an error event on the brokers' Redis connections
+    await waitFor(() => logged.some((entry) => entry.msg === 'scale-out redis connection failed'), {
+      timeoutMs: 10_000,
+      what: 'the brokers to report the lost Redis connection',
+    });
+    expect(
+      logged.filter((entry) => entry.level === 'warn' && entry.msg.includes('redis')).length,
+    ).toBeGreaterThan(0);
+
+    redis = await startRedis({ port });
+    // once the emitter's subscription is back, B's subscriber hears what A publishes again
+    let sent = 0;
+    await waitFor(
+      async () => {
+        await one.publishCommand('washer-7', { id: `ping-${++sent}`, name: 'self_test' });
+        return received.length > 0;
+      },
+      { timeoutMs: 15_000, intervalMs: 250, what: 'a publish on broker A to reach a subscriber on broker B' },
+    );
+    expect(washer.connected && bystander.connected).toBe(true);
+    expect(
+      logged.filter((entry) => entry.msg === 'scale-out redis connection restored').length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('stops while Redis is unreachable, saying what it could not save', async () => {
+    const lost = await startRedis();
+    const gateway = await startGateway(lost.url);
+    await connect(gateway, 'fridge-3');
+    const port = gateway.port;
+    await lost.stop();
+    await gateway.stop();
+    expect(logged.map((entry) => entry.msg)).toContain(
+      'scale-out redis unreachable at stop: sessions and offline messages of this broker not saved',
+    );
+    // its listener is closed too
+    await expect(
+      mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+        username: 'fridge-4',
+        password: 'right-secret',
+        reconnectPeriod: 0,
+      }),
+    ).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
