@@ -49,6 +49,23 @@ describe('V8PagePoolRelease', () => {
     expect(f.gcs).toHaveLength(1);
   });
 
+  it('releases on demand below the threshold (after the start), and measures later shrinks from there', () => {
+    const f = fake([100 * MB]);
+    f.setHeap(120);
+    f.release.sample();
+    f.setHeap(110);
+    expect(f.release.check()).toBeUndefined();
+    expect(f.release.releaseNow()).toEqual({
+      pooledBytes: 10 * MB,
+      releasedBytes: 100 * MB,
+      durationMs: expect.any(Number),
+    });
+    expect(f.gcs).toEqual([110 * MB]);
+    // the heap the collection left (100 MB) is the new high-water mark
+    f.setHeap(60);
+    expect(f.release.check()).toBeUndefined();
+  });
+
   it('counts pages the heap took again as it grew back out of the pool', () => {
     const f = fake([100 * MB]);
     f.setHeap(400);

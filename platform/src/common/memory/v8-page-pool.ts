@@ -98,6 +98,19 @@ export class V8PagePoolRelease {
     const size = this.heapSize();
     const pooledBytes = this.highWater - size;
     if (pooledBytes < this.options.thresholdBytes) return undefined;
+    return this.release(pooledBytes);
+  }
+
+  /**
+   * Empties the pool now, whatever the heap did: once, after the start, whose loading and
+   * migrations leave a heap with more pages than it keeps using and pooled pages beside it.
+   */
+  releaseNow(): PagePoolReleaseResult {
+    this.sample();
+    return this.release(this.highWater - this.heapSize());
+  }
+
+  private release(pooledBytes: number): PagePoolReleaseResult {
     const before = this.rss();
     const started = this.now();
     this.gc();

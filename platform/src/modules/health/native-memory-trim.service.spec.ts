@@ -28,6 +28,32 @@ describe('NativeMemoryTrimService', () => {
     }
   });
 
+  it("gives back the start's leftovers once: a trim, and a last-resort GC where V8 pools pages", async () => {
+    const metrics = new MetricsService(new DomainEvents(logger));
+    const service = new NativeMemoryTrimService(metrics, { memoryTrimIntervalMs: 60_000 }, logger);
+    service.onModuleInit();
+    try {
+      // what a start leaves: a heap grown by loading, then garbage
+      let garbage: number[][] | undefined = Array.from({ length: 2_000 }, () =>
+        new Array<number>(4_000).fill(1.5),
+      );
+      expect(garbage.length).toBe(2_000);
+      garbage = undefined;
+      const settled = await service.settleAfterStart();
+      expect(settled.trim).toMatchObject({ durationMs: expect.any(Number) });
+      const text = await metrics.registry.metrics();
+      expect(text).toContain('process_native_memory_trims_total 1');
+      if (v8PoolsFreedPages()) {
+        expect(settled.pagePool?.durationMs).toBeGreaterThan(0);
+        expect(text).toContain('process_v8_page_pool_releases_total 1');
+      } else {
+        expect(settled.pagePool).toBeUndefined();
+      }
+    } finally {
+      await service.onApplicationShutdown();
+    }
+  });
+
   it('never trims with MEMORY_TRIM_INTERVAL_MS=0, and still shows the native heap', async () => {
     const metrics = new MetricsService(new DomainEvents(logger));
     const service = new NativeMemoryTrimService(metrics, { memoryTrimIntervalMs: 0 }, logger);
