@@ -181,3 +181,16 @@ export class BenchWorker {
     clearTimeout(timer);
   }
 }
+
+/**
+ * BENCH_HEAP_SNAPSHOT_DIR=dir: a heap snapshot of this process's main thread (the platform's, in
+ * the benches that run it here), to see what a device costs by object type: for tuning, not a
+ * figure (writing one holds a few hundred MB for a while).
+ */
+export function heapSnapshot(bench: string, when: string): void {
+  const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = v8.writeHeapSnapshot(path.join(dir, `${bench}-${when}.heapsnapshot`));
+  log(`${bench}: heap snapshot ${file}`);
+}

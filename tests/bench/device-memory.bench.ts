@@ -1,21 +1,13 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import v8 from 'node:v8';
 import type { TestPlatform } from '../support/platform-fixture';
-import { collectGarbage, log, round, type BenchWorker, type ProvisionedDevice } from './bench-support';
+import {
+  collectGarbage,
+  heapSnapshot,
+  log,
+  round,
+  type BenchWorker,
+  type ProvisionedDevice,
+} from './bench-support';
 import type { FleetMemoryResult } from './bench-worker';
-
-/**
- * BENCH_HEAP_SNAPSHOT_DIR=dir: heap snapshots of the platform's main thread before the fleet
- * connects and after, to see what a device costs by object type (for tuning, not a figure).
- */
-function snapshot(when: 'before' | 'after'): void {
-  const dir = process.env.BENCH_HEAP_SNAPSHOT_DIR;
-  if (!dir) return;
-  fs.mkdirSync(dir, { recursive: true });
-  const file = v8.writeHeapSnapshot(path.join(dir, `device-memory-${when}.heapsnapshot`));
-  log(`device-memory: heap snapshot ${file}`);
-}
 
 export interface DeviceMemoryResult {
   name: 'device-memory';
@@ -47,7 +39,7 @@ export async function benchDeviceMemory(
 ): Promise<DeviceMemoryResult> {
   collectGarbage();
   const before = process.memoryUsage();
-  snapshot('before');
+  heapSnapshot('device-memory', 'before');
   log(`device-memory: connecting ${devices.length} simulated devices`);
   const fleet = await fleetWorker.call<FleetMemoryResult>({
     kind: 'fleet-start',
@@ -59,7 +51,7 @@ export async function benchDeviceMemory(
   await platform.platform.settle();
   collectGarbage();
   const after = process.memoryUsage();
-  snapshot('after');
+  heapSnapshot('device-memory', 'after');
   const connected = await platform.metric('mqtt_clients_connected');
   await fleetWorker.call({ kind: 'fleet-stop' });
   return {
