@@ -3,48 +3,21 @@
  * Real: a redis-server, two MqttGateway brokers sharing it (mqemitter-redis), MQTT.js clients
  * over loopback TCP.
  */
-import mqtt, { type MqttClient } from 'mqtt';
+import { gatewayFixture } from '../../tests/support/mqtt-gateways';
 import { startRedis, type RedisServer } from '../../tests/support/redis-server';
 import { waitFor } from '../../tests/support/wait-for';
-import { MqttGateway } from './mqtt-gateway';
 
 describe('closing a device session on every broker', () => {
   let redis: RedisServer;
-  const gateways: MqttGateway[] = [];
-  const clients: MqttClient[] = [];
-
-  const startGateway = async (redisUrl?: string) => {
-    const gateway = new MqttGateway({
-      host: '127.0.0.1',
-      mqttPort: 0,
-      authenticator: { authenticate: (_id, secret) => Promise.resolve(secret === 'right-secret') },
-      onMessage: () => undefined,
-      redisUrl,
-    });
-    gateways.push(gateway);
-    await gateway.start();
-    return gateway;
-  };
-
-  const connect = async (gateway: MqttGateway, deviceId: string) => {
-    const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gateway.port}`, {
-      protocolVersion: 4,
-      username: deviceId,
-      password: 'right-secret',
-      clientId: deviceId,
-      reconnectPeriod: 0,
-    });
-    clients.push(client);
-    return client;
-  };
+  const { startGateway: start, connect, closeAll } = gatewayFixture();
+  const startGateway = (redisUrl?: string) => start({ redisUrl });
 
   beforeAll(async () => {
     redis = await startRedis();
   });
 
   afterAll(async () => {
-    for (const client of clients) await client.endAsync(true);
-    for (const gateway of gateways) await gateway.stop();
+    await closeAll();
     await redis?.stop();
   });
 
