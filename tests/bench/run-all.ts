@@ -99,6 +99,7 @@ const PASSED_THROUGH = [
   'DETECTION_THREAD',
   'MEMORY_TRIM_INTERVAL_MS',
   'DETECTOR_PAGED_PROFILES',
+  'DETECTOR_PARK_AFTER_MS',
 ] as const;
 
 async function withPlatform(env: Record<string, string>, body: (p: TestPlatform) => Promise<void>) {

@@ -118,6 +118,10 @@ export interface SoakResult {
   detectionArrayBuffersPerDeviceKb: number | null;
   /** The detectors' profile pages at the end (ADR 0019): on disk and in the page cache, not in the RSS. */
   detectionPagesFileMb: number | null;
+  /** Parked detectors at the end (ADR 0020): devices, and their files (not in the RSS); null: no parking. */
+  detectionParkedDevices: number | null;
+  detectionParkedFileMb: number | null;
+  detectionParkFailures: number | null;
   /**
    * RSS less both threads' heaps (their whole size, used or not: their pages are in the RSS
    * either way) and array buffers: native memory (glibc's arenas, sockets, V8 outside its heaps).
@@ -206,6 +210,9 @@ interface MemorySample {
   detectionArrayBuffersMb: number | null;
   /** The detectors' profile pages (ADR 0019): the file's size, in the page cache, not the RSS. */
   detectionPagesFileMb?: number | null;
+  detectionParkedDevices?: number | null;
+  detectionParkedFileMb?: number | null;
+  detectionParkFailures?: number | null;
   mallocAllocatedMb: number | null;
   mallocFreeMb: number | null;
   connected: number;
@@ -316,6 +323,10 @@ export async function benchSoak(
         detectionHeapTotalMb: detection && detection.heapTotalBytes / MB,
         detectionArrayBuffersMb: detection && detection.arrayBuffersBytes / MB,
         detectionPagesFileMb: detection?.pagesFileBytes === undefined ? null : detection.pagesFileBytes / MB,
+        detectionParkedDevices: detection?.parkedDevices ?? null,
+        detectionParkedFileMb:
+          detection?.parkedFileBytes === undefined ? null : detection.parkedFileBytes / MB,
+        detectionParkFailures: detection?.parkFailures ?? null,
         mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
         mallocFreeMb: malloc && malloc.freeBytes / MB,
         connected: await platform.metric('mqtt_clients_connected'),
@@ -332,6 +343,9 @@ export async function benchSoak(
           (sample.detectionPagesFileMb == null
             ? ''
             : `, profile pages ${round(sample.detectionPagesFileMb)} MB on disk`) +
+          (sample.detectionParkedDevices == null
+            ? ''
+            : `, ${sample.detectionParkedDevices} detectors parked (${round(sample.detectionParkedFileMb ?? 0)} MB on disk)`) +
           `, native ${round(nativeMb(sample))} MB` +
           (sample.mallocAllocatedMb === null
             ? ''
@@ -499,6 +513,9 @@ export async function benchSoak(
         )
       : null,
     detectionPagesFileMb: samples.at(-1)?.detectionPagesFileMb ?? null,
+    detectionParkedDevices: samples.at(-1)?.detectionParkedDevices ?? null,
+    detectionParkedFileMb: samples.at(-1)?.detectionParkedFileMb ?? null,
+    detectionParkFailures: samples.at(-1)?.detectionParkFailures ?? null,
     nativeMedianMb: Math.round(median(native)),
     nativeSlopeMbPerH: round(slopePerHour(steady, native)),
     nativeSlopeHalvesMbPerH: slopeHalves(steady, native),

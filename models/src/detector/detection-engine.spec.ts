@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { mulberry32 } from '../../../contracts/src/seeded-random';
+import { waitFor } from '../../../tests/support/wait-for';
 import { openDetectionEngine, type DetectionDecision, type DetectionEngine } from './detection-engine';
 
 const RULE = { corroborationMaxAgeMs: 1_200_000, maxDevices: 100 };
@@ -32,9 +33,16 @@ function readings() {
 async function run(
   thread: 'worker' | 'main',
   pagesDir?: string,
+  parkAfterMs?: number,
 ): Promise<{ engine: DetectionEngine; decisions: DetectionDecision[] }> {
   const decisions: DetectionDecision[] = [];
-  const engine = openDetectionEngine({ thread, rule: RULE, onDecision: (d) => decisions.push(d), pagesDir });
+  const engine = openDetectionEngine({
+    thread,
+    rule: RULE,
+    onDecision: (d) => decisions.push(d),
+    pagesDir,
+    parkAfterMs,
+  });
   for (const reading of readings()) engine.observe(reading);
   await engine.settled();
   return { engine, decisions };
@@ -97,6 +105,32 @@ describe('the detection engine', () => {
       expect(await worker.engine.saveState('w-2')).toEqual(await inMemory.engine.saveState('w-2'));
     } finally {
       for (const r of [inMemory, worker, main, nowhere]) await r.engine.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('parks quiet devices’ detectors in the worker and decides, saves and goes on as if they had stayed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'engine-parked-'));
+    const inMemory = await run('main');
+    const worker = await run('worker', dir, 50);
+    try {
+      expect(worker.decisions).toEqual(inMemory.decisions);
+      // quiet for 50 ms: both washers' detectors go to the file, their pages stay taken
+      await waitFor(async () => (await worker.engine.memory())?.parkedDevices === 2, {
+        what: 'both detectors parked',
+      });
+      expect(await worker.engine.memory()).toMatchObject({ pagedModels: 6, parkFailures: 0 });
+      expect(fs.readdirSync(dir)).toEqual([]);
+      expect(await worker.engine.saveState('w-2')).toEqual(await inMemory.engine.saveState('w-2'));
+      expect(await worker.engine.readings('w-1')).toBe(360);
+      // the next reading brings a parked detector back as it was
+      const next = { ...readings()[2], tsMs: T0 + 400 * 60_000 };
+      worker.engine.observe(next);
+      inMemory.engine.observe(next);
+      await Promise.all([worker.engine.settled(), inMemory.engine.settled()]);
+      expect(await worker.engine.saveState('w-1')).toEqual(await inMemory.engine.saveState('w-1'));
+    } finally {
+      for (const r of [inMemory, worker]) await r.engine.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -13,6 +13,7 @@ import {
   type PackedOnlineDetectorState,
   type SavedDetectorState,
 } from './online-detector';
+import { ParkedDetectors } from './parked-detectors';
 import { ProfilePages } from './profile-pages';
 import { ReadingBatchDecoder, ReadingBatchEncoder, type PackedReadings } from './reading-batch';
 
@@ -50,6 +51,11 @@ export interface DetectionEngineOptions {
    * is removed from it as soon as it is opened); in memory without.
    */
   pagesDir?: string;
+  /**
+   * With pagesDir: a device's whole detector is parked in a file there after this long without a
+   * reading (ADR 0020), and brought back by its next one; 0 or absent: never.
+   */
+  parkAfterMs?: number;
 }
 
 /**
@@ -93,6 +99,10 @@ export interface DetectionMemory {
   /** Paged profiles (ADR 0019): the models paged and the bytes of their file (not in the RSS). */
   pagedModels?: number;
   pagesFileBytes?: number;
+  /** Parked detectors (ADR 0020): the devices, their file's bytes, and detectors that could not be parked. */
+  parkedDevices?: number;
+  parkedFileBytes?: number;
+  parkFailures?: number;
 }
 
 /** A device's detector state, taken for a checkpoint. */
@@ -107,13 +117,44 @@ class DetectionCore {
   private readonly pool: DetectorPool;
   private readonly rule: AnomalyAlarmRule;
   private readonly pages: ProfilePages | undefined;
+  private readonly parked: ParkedDetectors | undefined;
+  private readonly sweeper: NodeJS.Timeout | undefined;
+  /** Sweeps to skip after one that could not park (a full disk): not every second. */
+  private sweepsSkipped = 0;
+  private parkFailures = 0;
   /** Devices that learnt since their state was last taken, oldest first. */
   private readonly unsaved = new Set<string>();
 
-  constructor(rule: DetectionEngineOptions['rule'], pagesDir?: string) {
+  constructor(rule: DetectionEngineOptions['rule'], pagesDir?: string, parkAfterMs = 0) {
     this.pages = pagesDir === undefined ? undefined : openPages(pagesDir);
-    this.pool = new DetectorPool({ maxDevices: rule.maxDevices, pages: this.pages });
+    this.parked =
+      this.pages && pagesDir !== undefined && parkAfterMs > 0
+        ? new ParkedDetectors(pagesDir, [DETECTOR_CONFIG, this.pages])
+        : undefined;
+    this.pool = new DetectorPool({
+      maxDevices: rule.maxDevices,
+      pages: this.pages,
+      parking: this.parked && { parked: this.parked, afterMs: parkAfterMs },
+    });
     this.rule = new AnomalyAlarmRule(rule);
+    if (this.parked) {
+      this.sweeper = setInterval(() => this.sweep(), Math.min(parkAfterMs, SWEEP_EVERY_MS));
+      this.sweeper.unref();
+    }
+  }
+
+  /** Parks the quiet devices' detectors. */
+  sweep(): void {
+    if (this.sweepsSkipped > 0) {
+      this.sweepsSkipped--;
+      return;
+    }
+    try {
+      this.pool.parkQuiet();
+    } catch {
+      this.parkFailures++;
+      this.sweepsSkipped = SWEEPS_SKIPPED_AFTER_FAILURE;
+    }
   }
 
   observe(reading: DetectionReading): DetectionDecision | undefined {
@@ -159,7 +200,20 @@ class DetectionCore {
     return this.pages && { models: this.pages.inUse, fileBytes: this.pages.fileBytes };
   }
 
+  /** Parking: the devices parked, their files' size, the sweeps that failed. */
+  parkedInUse(): { devices: number; fileBytes: number; failures: number } | undefined {
+    return (
+      this.parked && {
+        devices: this.parked.count,
+        fileBytes: this.parked.fileBytes,
+        failures: this.parkFailures,
+      }
+    );
+  }
+
   close(): void {
+    clearInterval(this.sweeper);
+    this.parked?.close();
     this.pages?.close();
   }
 }
@@ -169,6 +223,10 @@ class DetectionCore {
  * there: the platform checks the directory at its start, so this is a directory that went away
  * since, and detection goes on rather than failing with it.
  */
+/** How often quiet devices are looked for (or every parkAfterMs, if shorter). */
+const SWEEP_EVERY_MS = 1_000;
+const SWEEPS_SKIPPED_AFTER_FAILURE = 60;
+
 function openPages(dir: string): ProfilePages | undefined {
   try {
     return new ProfilePages(dir, DETECTOR_CONFIG.dayBuckets + DETECTOR_CONFIG.weekBuckets);
@@ -271,7 +329,11 @@ class ThreadDetection implements DetectionEngine {
   private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script, {
-      workerData: { detection: this.options.rule, pagesDir: this.options.pagesDir },
+      workerData: {
+        detection: this.options.rule,
+        pagesDir: this.options.pagesDir,
+        parkAfterMs: this.options.parkAfterMs,
+      },
     });
     worker.on('message', (reply: Reply) => this.onReply(reply));
     worker.on('error', (error) => this.fail(error));
@@ -383,7 +445,7 @@ class ThreadDetection implements DetectionEngine {
   private fail(error: Error): void {
     if (this.fallback || this.closing) return;
     this.fallback = new InlineDetection(
-      new DetectionCore(this.options.rule, this.options.pagesDir),
+      new DetectionCore(this.options.rule, this.options.pagesDir, this.options.parkAfterMs),
       this.options.onDecision,
     );
     this.options.onWorkerFailure?.(error);
@@ -414,7 +476,10 @@ export function openDetectionEngine(
 ): DetectionEngine {
   const script = options.thread === 'worker' ? workerScript() : undefined;
   if (!script)
-    return new InlineDetection(new DetectionCore(options.rule, options.pagesDir), options.onDecision);
+    return new InlineDetection(
+      new DetectionCore(options.rule, options.pagesDir, options.parkAfterMs),
+      options.onDecision,
+    );
   return new ThreadDetection(script, options);
 }
 
@@ -435,8 +500,12 @@ function collectGarbage(): void {
 
 if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null)?.detection) {
   const port = parentPort;
-  const data = workerData as { detection: DetectionEngineOptions['rule']; pagesDir?: string };
-  const core = new DetectionCore(data.detection, data.pagesDir);
+  const data = workerData as {
+    detection: DetectionEngineOptions['rule'];
+    pagesDir?: string;
+    parkAfterMs?: number;
+  };
+  const core = new DetectionCore(data.detection, data.pagesDir, data.parkAfterMs);
   const readings = new ReadingBatchDecoder();
   port.on('message', (request: Request) => {
     try {
@@ -469,11 +538,17 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
           // in a worker, the heap and array buffers are this thread's isolate's
           const usage = process.memoryUsage();
           const pages = core.pagesInUse();
+          const parked = core.parkedInUse();
           return answer(request.id, {
             heapUsedBytes: usage.heapUsed,
             heapTotalBytes: usage.heapTotal,
             arrayBuffersBytes: usage.arrayBuffers,
             ...(pages && { pagedModels: pages.models, pagesFileBytes: pages.fileBytes }),
+            ...(parked && {
+              parkedDevices: parked.devices,
+              parkedFileBytes: parked.fileBytes,
+              parkFailures: parked.failures,
+            }),
           } satisfies DetectionMemory);
         }
         case 'close':

@@ -32,6 +32,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DETECTOR_PAGED_PROFILES: 'no' })).toThrow(
       /DETECTOR_PAGED_PROFILES: true or false/,
     );
+    expect(loadConfig({}).detectorParkAfterMs).toBe(5_000);
+    expect(loadConfig({ DETECTOR_PARK_AFTER_MS: '0' }).detectorParkAfterMs).toBe(0);
+    expect(() => loadConfig({ DETECTOR_PARK_AFTER_MS: 'soon' })).toThrow(/DETECTOR_PARK_AFTER_MS/);
   });
 
   it('trims native memory every minute unless MEMORY_TRIM_INTERVAL_MS says otherwise, and names a bad value', () => {

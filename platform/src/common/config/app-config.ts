@@ -73,6 +73,8 @@ export const envSchema = z.object({
   DETECTOR_CHECKPOINT_MS: z.coerce.number().int().min(0).default(300_000),
   /** `false`: the detectors' daily and weekly profiles stay in memory instead of a file under DATA_DIR/detector. */
   DETECTOR_PAGED_PROFILES: z.enum(['true', 'false'], { message: 'true or false' }).default('true'),
+  /** With paged profiles: a device's detector goes to a file after this long without a reading (0: never). */
+  DETECTOR_PARK_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(5_000),
   /** How often glibc's free memory is returned to the system (malloc_trim; 0: never). */
   MEMORY_TRIM_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
@@ -243,6 +245,11 @@ export interface AppConfig {
    * DATA_DIR/detector (ADR 0019), removed from the directory as soon as it is opened.
    */
   detectorPagedProfiles: boolean;
+  /**
+   * With paged profiles: a device's whole detector is written to a file under DATA_DIR/detector
+   * after this long without a reading, and brought back by its next one (ADR 0020); 0: never.
+   */
+  detectorParkAfterMs: number;
   /** How often the allocator's free memory goes back to the system (glibc's malloc_trim; 0: never). */
   memoryTrimIntervalMs: number;
   /**
@@ -345,6 +352,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     detectionThread: e.DETECTION_THREAD,
     detectorCheckpointMs: e.DETECTOR_CHECKPOINT_MS,
     detectorPagedProfiles: e.DETECTOR_PAGED_PROFILES === 'true',
+    detectorParkAfterMs: e.DETECTOR_PARK_AFTER_MS,
     memoryTrimIntervalMs: e.MEMORY_TRIM_INTERVAL_MS,
     modelTimeScale: e.MODEL_TIME_SCALE ?? (e.SIM_DEVICES > 0 ? e.SIM_TIME_SCALE : 1),
     modelsDir: e.MODELS_DIR,

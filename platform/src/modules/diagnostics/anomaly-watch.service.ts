@@ -71,6 +71,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     this.engine = openDetectionEngine({
       thread: this.config.detectionThread,
       pagesDir,
+      parkAfterMs: this.config.detectorParkAfterMs,
       rule: {
         // Two of the models' window steps, in the readings' time (a simulated fleet runs faster).
         corroborationMaxAgeMs: (2 * FLEET_STEP_MS) / this.config.modelTimeScale,

@@ -1,0 +1,179 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { gaussian, mulberry32 } from '../../../contracts/src/seeded-random';
+import { DETECTOR_CONFIG } from './detector-config';
+import { DetectorPool } from './detector-pool';
+import { OnlineDetector } from './online-detector';
+import { ParkedDetectors } from './parked-detectors';
+import { ProfilePages } from './profile-pages';
+
+const T0 = Date.UTC(2026, 0, 5);
+const MIN = 60_000;
+const BUCKETS = DETECTOR_CONFIG.dayBuckets + DETECTOR_CONFIG.weekBuckets;
+const QUIET_MS = 5_000;
+
+let dir: string;
+let pages: ProfilePages;
+let parked: ParkedDetectors;
+/** The parking clock: a device is quiet QUIET_MS after its last reading by it. */
+let clockMs: number;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parked-detectors-'));
+  pages = new ProfilePages(dir, BUCKETS);
+  parked = new ParkedDetectors(dir, [DETECTOR_CONFIG, pages]);
+  clockMs = 0;
+});
+
+afterEach(() => {
+  parked.close();
+  pages.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+function parkingPool(maxDevices = 100): DetectorPool {
+  return new DetectorPool({ maxDevices, pages, parking: { parked, afterMs: QUIET_MS, now: () => clockMs } });
+}
+
+/** A washer-like device: a daily routine, noise, now and then a gap, a fault on its last day. */
+function readings(seed: number, days: number, stepMin: number) {
+  const rand = mulberry32(seed);
+  const out: Array<{ tsMs: number; values: Record<string, number> }> = [];
+  let tsMs = T0;
+  const end = T0 + days * 1440 * MIN;
+  while (tsMs < end) {
+    const busy = new Date(tsMs).getUTCHours() === 19 ? 1 : 0;
+    const fault = tsMs > end - 1440 * MIN && rand() < 0.01 ? 30 : 0;
+    out.push({
+      tsMs,
+      values: {
+        powerW: 3 + busy * 1800 + 2 * gaussian(rand) + fault * 40,
+        waterTempC: 18 + busy * 22 + 0.3 * gaussian(rand),
+        drumRpm: busy * 900 + 5 * gaussian(rand),
+        vibrationG: 0.1 + busy * 0.4 + 0.02 * gaussian(rand) + fault * 0.05,
+        supplyV: 230 + 0.05 * gaussian(rand),
+      },
+    });
+    tsMs += rand() < 0.002 ? 6 * 60 * MIN : stepMin * MIN;
+  }
+  return out;
+}
+
+describe('parked detectors', () => {
+  it('parks the quiet devices only, and scores as if they had stayed, through days of readings', () => {
+    const inMemory = new DetectorPool({ maxDevices: 100, pages });
+    const pool = parkingPool();
+    const devices = ['w-1', 'w-2', 'w-3'];
+    const streams = devices.map((_, i) => readings(i + 1, 9, 10));
+    const rounds = Math.min(...streams.map((stream) => stream.length));
+    for (let r = 0; r < rounds; r++) {
+      // w-3 reports every fifth round only: quiet in between
+      for (const [i, device] of devices.entries()) {
+        const reading = streams[i][r];
+        if (device === 'w-3' && r % 5 !== 0) continue;
+        expect(pool.update(device, reading.tsMs, reading.values)).toEqual(
+          inMemory.update(device, reading.tsMs, reading.values),
+        );
+      }
+      clockMs += 2_000;
+      pool.parkQuiet();
+      // w-3 is parked within three rounds of its last reading; the others never are
+      if (r % 5 === 3) expect([...parked.keys()]).toEqual(['w-3']);
+      expect(pool.has('w-3')).toBe(true);
+      expect(pool.size).toBe(3);
+    }
+    for (const device of devices)
+      expect(pool.get(device).toPackedJSON()).toEqual(inMemory.get(device).toPackedJSON());
+  });
+
+  it('agrees with detectors kept in memory on any readings and parkings (fast-check)', () => {
+    const step = fc.record({
+      device: fc.integer({ min: 0, max: 2 }),
+      stepMin: fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 60, max: 3 * 1440 })),
+      v: fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.integer({ min: 0, max: 65_535 })),
+      w: fc.option(fc.double({ min: -50, max: 50, noNaN: true }), { nil: undefined }),
+      park: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 300 }), (steps) => {
+        const inMemory = new DetectorPool({ maxDevices: 100 });
+        const pool = parkingPool();
+        const ts = [T0, T0, T0];
+        for (const { device, stepMin, v, w, park } of steps) {
+          ts[device] += stepMin * MIN;
+          const values = w === undefined ? { v } : { v, w };
+          expect(pool.update(`d${device}`, ts[device], values)).toEqual(
+            inMemory.update(`d${device}`, ts[device], values),
+          );
+          if (park) {
+            clockMs += QUIET_MS;
+            pool.parkQuiet();
+          }
+        }
+        for (const id of inMemory.deviceIds())
+          expect(pool.get(id).toPackedJSON()).toEqual(inMemory.get(id).toPackedJSON());
+        for (const id of pool.deviceIds()) pool.delete(id);
+        expect(parked.count).toBe(0);
+        expect(pages.inUse).toBe(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('takes a few KB of file for the ≈ 9 KB a five-metric device held, keeps its pages, and reuses its slot', () => {
+    const pool = parkingPool();
+    for (const { tsMs, values } of readings(7, 2, 10)) pool.update('w-1', tsMs, values);
+    const memory = pool.get('w-1');
+    expect(pages.inUse).toBe(5);
+    clockMs += QUIET_MS;
+    expect(pool.parkQuiet()).toBe(1);
+    expect(pool.inMemory).toBe(0);
+    // still the device's: its profile pages stay taken while it is parked
+    expect(pages.inUse).toBe(5);
+    expect(parked.fileBytes).toBe(8192);
+    const back = pool.get('w-1');
+    expect(back).not.toBe(memory);
+    expect(back.toPackedJSON()).toEqual(memory.toPackedJSON());
+    clockMs += QUIET_MS;
+    pool.parkQuiet();
+    pool.get('w-1');
+    clockMs += QUIET_MS;
+    pool.parkQuiet();
+    expect(parked.fileBytes).toBe(8192);
+    // nothing left in the directory: the files are gone from it once opened
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  it('drops the longest parked devices beyond maxDevices, and frees their pages', () => {
+    const pool = parkingPool(3);
+    for (const device of ['a', 'b', 'c']) pool.update(device, T0, { x: 1, y: 2 });
+    clockMs += QUIET_MS;
+    expect(pool.parkQuiet()).toBe(3);
+    expect(pages.inUse).toBe(6);
+    pool.update('d', T0, { x: 1, y: 2 });
+    expect(pool.deviceIds()).toEqual(['b', 'c', 'd']);
+    expect(pages.inUse).toBe(6);
+    expect(pool.delete('b')).toBe(true);
+    expect(pool.has('b')).toBe(false);
+    expect(pages.inUse).toBe(4);
+    // a restored detector replaces a parked one, whose pages are freed
+    pool.restore('c', OnlineDetector.fromJSON(pool.get('d').toPackedJSON(), { pages }));
+    expect(parked.count).toBe(0);
+    expect(pages.inUse).toBe(4);
+  });
+
+  it('keeps in memory a detector it cannot write, parks the others, and says why', () => {
+    const pool = parkingPool();
+    pool.update('odd', T0, { x: 1 });
+    pool.update('plain', T0, { x: 1 });
+    // something a detector does not hold: neither its own nor one of the shared objects
+    (pool.get('odd') as unknown as { extra: Map<string, number> }).extra = new Map();
+    clockMs += QUIET_MS;
+    expect(() => pool.parkQuiet()).toThrow(/cannot park detector\.extra/);
+    expect([...parked.keys()]).toEqual(['plain']);
+    expect(pool.inMemory).toBe(1);
+    expect(pool.update('odd', T0 + MIN, { x: 2 }).score).toEqual(expect.any(Number));
+  });
+});
