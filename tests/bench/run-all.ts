@@ -37,6 +37,7 @@ import { benchStartMemory } from './start-memory.bench';
 import { benchBrokerRatio } from './broker-ratio.bench';
 import { benchHaproxyIngest } from './haproxy-ingest.bench';
 import { benchDetectorState } from './detector-state.bench';
+import { benchDetectorParking } from './detector-parking.bench';
 import { benchSoak } from './soak.bench';
 import { APPLIANCE_TYPES, type ApplianceType } from '../../contracts/src';
 import { createDatabase, startPostgres } from '../support/postgres-server';
@@ -426,6 +427,9 @@ async function main(): Promise<void> {
       emit(
         await benchDetectorState({ devices: plan.quick ? 200 : 2_000, readings: plan.quick ? 2_000 : 4_000 }),
       );
+    // a quiet device's detector parked in a file (ADR 0020): what it saves, what a park and a return cost
+    if (want('detector-parking'))
+      emit(benchDetectorParking({ devices: plan.quick ? 200 : 2_000, readings: plan.quick ? 100 : 300 }));
     if (want('diagnostics-throughput')) {
       const readingsPerDevice = plan.quick ? 60 : 400;
       emit(await benchDiagnostics({ devices: 1_000, readingsPerDevice, assessEvery: 60 }));
