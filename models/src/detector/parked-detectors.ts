@@ -1,4 +1,3 @@
-import v8 from 'node:v8';
 import { JointModel } from './joint-model';
 import { MetricModel } from './metric-model';
 import { OnlineDetector } from './online-detector';
@@ -12,28 +11,25 @@ const VIEW_NAMES: readonly string[] = VIEWS.map((View) => View.name);
 /** The smallest slot: a five-metric detector takes ≈ 6 KB. */
 const MIN_SLOT_BYTES = 4096;
 
-type Encoded =
-  | number
-  | string
-  | boolean
-  | null
-  | undefined
-  | Encoded[]
-  /** a typed array: its type in VIEWS, which of the record's buffers, where in it, how long */
-  | { v: number; b: number; o: number; l: number }
-  /** one of the shared objects, by index */
-  | { r: number }
-  /** an instance of CLASSES[c], its own fields' values, named by the list of field names k */
-  | { c: number; k: number; f: Encoded[] };
+/** What a value in a record is: its tag byte, then its bytes. */
+const NUMBER = 0;
+const STRING = 1;
+const TRUE = 2;
+const FALSE = 3;
+const NULL = 4;
+const UNDEFINED = 5;
+/** u32 length, then the items */
+const ARRAY = 6;
+/** u8 type in VIEWS, u32 buffer (index in the record), u32 byte offset, u32 length */
+const VIEW = 7;
+/** u8 index in `shared` */
+const SHARED = 8;
+/** u8 class in CLASSES, u32 list of field names, then each field's value */
+const INSTANCE = 9;
 
 /** What encode cannot write, and where (filled in as it unwinds). */
 class CannotPark extends Error {
   path = '';
-}
-
-interface Record_ {
-  root: Encoded;
-  buffers: Uint8Array[];
 }
 
 interface ParkedAt {
@@ -62,6 +58,9 @@ export class ParkedDetectors {
    * a record holds an instance's values and the index of its names here, not the names again.
    */
   private readonly fieldNames: string[][] = [];
+  /** The record being written or read, and where in it. */
+  private bytes = Buffer.allocUnsafe(MIN_SLOT_BYTES * 2);
+  private at = 0;
 
   /**
    * dir: where the files go; shared: the objects detectors refer to but do not own (their
@@ -96,40 +95,60 @@ export class ParkedDetectors {
   /**
    * Writes the detector out; the caller drops it from memory. Throws where it cannot be written
    * (an object in it that is neither its own nor shared, a full disk): then it stays in memory.
+   *
+   * A record: u32 length of the values, the values (tagged, depth first from the detector), then
+   * u32 count of buffers and each buffer's u32 length and bytes. Written in one reused buffer, so
+   * a park allocates nothing but its own bookkeeping.
    */
   park(deviceId: string, detector: OnlineDetector): void {
     if (this.parked.has(deviceId)) throw new Error(`${deviceId} is parked already`);
     const buffers: ArrayBuffer[] = [];
-    let root: Encoded;
+    this.at = 4;
     try {
-      root = this.encode(detector, buffers);
+      this.write(detector, buffers);
     } catch (error) {
       if (error instanceof CannotPark) throw new Error(`cannot park detector${error.path}: ${error.message}`);
       throw error;
     }
-    const record: Record_ = { root, buffers: buffers.map((buffer) => new Uint8Array(buffer)) };
-    const bytes = v8.serialize(record);
-    const file = this.fileFor(bytes.length);
+    this.bytes.writeUInt32LE(this.at - 4, 0);
+    this.u32(buffers.length);
+    for (const buffer of buffers) {
+      this.u32(buffer.byteLength);
+      this.room(buffer.byteLength);
+      this.bytes.set(new Uint8Array(buffer), this.at);
+      this.at += buffer.byteLength;
+    }
+    const length = this.at;
+    const file = this.fileFor(length);
     const slot = file.allocate();
     try {
-      file.write(slot, 0, bytes);
+      file.write(slot, 0, this.bytes, length);
     } catch (error) {
       file.release(slot);
       throw error;
     }
-    this.parked.set(deviceId, { file, slot, length: bytes.length });
+    this.parked.set(deviceId, { file, slot, length });
   }
 
   /** The device's detector as it was parked, no longer parked; undefined if it is not. */
   unpark(deviceId: string): OnlineDetector | undefined {
     const at = this.parked.get(deviceId);
     if (!at) return undefined;
-    const bytes = Buffer.allocUnsafe(at.length);
-    at.file.read(at.slot, 0, bytes);
-    const record = v8.deserialize(bytes) as Record_;
-    // each buffer of its own, exactly as long as the original (deserialize may hand out views of one)
-    const buffers = record.buffers.map((view) => view.slice().buffer);
-    const detector = this.decode(record.root, buffers) as OnlineDetector;
+    this.at = 0;
+    this.room(at.length);
+    at.file.read(at.slot, 0, this.bytes, at.length);
+    // the buffers first, each of its own and as long as it was: the views are made on them
+    const valuesEnd = 4 + this.bytes.readUInt32LE(0);
+    this.at = valuesEnd;
+    const buffers = new Array<ArrayBuffer>(this.readU32());
+    for (let i = 0; i < buffers.length; i++) {
+      const length = this.readU32();
+      buffers[i] = new ArrayBuffer(length);
+      new Uint8Array(buffers[i]).set(this.bytes.subarray(this.at, this.at + length));
+      this.at += length;
+    }
+    this.at = 4;
+    const detector = this.read(buffers) as OnlineDetector;
     this.parked.delete(deviceId);
     at.file.release(at.slot);
     return detector;
@@ -152,18 +171,47 @@ export class ParkedDetectors {
     return file;
   }
 
-  private encode(value: unknown, buffers: ArrayBuffer[]): Encoded {
-    if (typeof value !== 'object' || value === null) {
-      const type = typeof value;
-      if (type === 'function' || type === 'symbol' || type === 'bigint') throw new CannotPark(`a ${type}`);
-      return value as Encoded;
+  private write(value: unknown, buffers: ArrayBuffer[]): void {
+    switch (typeof value) {
+      case 'number':
+        this.room(9);
+        this.bytes[this.at++] = NUMBER;
+        this.bytes.writeDoubleLE(value, this.at);
+        this.at += 8;
+        return;
+      case 'string': {
+        const length = Buffer.byteLength(value);
+        this.room(5 + length);
+        this.bytes[this.at++] = STRING;
+        this.bytes.writeUInt32LE(length, this.at);
+        this.at += 4 + this.bytes.write(value, this.at + 4);
+        return;
+      }
+      case 'boolean':
+        this.tag(value ? TRUE : FALSE);
+        return;
+      case 'undefined':
+        this.tag(UNDEFINED);
+        return;
+      case 'object':
+        break;
+      case 'bigint':
+      case 'function':
+      case 'symbol':
+        throw new CannotPark(`a ${typeof value}`);
     }
+    if (value === null) return this.tag(NULL);
     const shared = this.shared.indexOf(value);
-    if (shared >= 0) return { r: shared };
+    if (shared >= 0) {
+      this.tag(SHARED);
+      this.tag(shared);
+      return;
+    }
     if (Array.isArray(value)) {
-      const items = new Array<Encoded>(value.length);
-      for (let i = 0; i < value.length; i++) items[i] = this.encodeIn(value[i], buffers, `[${i}]`);
-      return items;
+      this.tag(ARRAY);
+      this.u32(value.length);
+      for (let i = 0; i < value.length; i++) this.writeIn(value[i], buffers, `[${i}]`);
+      return;
     }
     if (ArrayBuffer.isView(value)) {
       const v = VIEW_NAMES.indexOf((value as Float64Array)[Symbol.toStringTag]);
@@ -172,39 +220,101 @@ export class ParkedDetectors {
       }
       let b = buffers.indexOf(value.buffer as ArrayBuffer);
       if (b < 0) b = buffers.push(value.buffer as ArrayBuffer) - 1;
-      return { v, b, o: value.byteOffset, l: (value as Float64Array).length };
+      this.tag(VIEW);
+      this.tag(v);
+      this.u32(b);
+      this.u32(value.byteOffset);
+      this.u32((value as Float64Array).length);
+      return;
     }
     const c = CLASSES.findIndex((Class) => Object.getPrototypeOf(value) === Class.prototype);
     if (c < 0) throw new CannotPark('an object of neither the detector nor shared');
     const keys = Object.keys(value);
-    const f = new Array<Encoded>(keys.length);
-    for (let i = 0; i < keys.length; i++) {
-      f[i] = this.encodeIn((value as Record<string, unknown>)[keys[i]], buffers, `.${keys[i]}`);
-    }
-    return { c, k: this.fieldNamesIndex(keys), f };
+    this.tag(INSTANCE);
+    this.tag(c);
+    this.u32(this.fieldNamesIndex(keys));
+    for (const key of keys) this.writeIn((value as Record<string, unknown>)[key], buffers, `.${key}`);
   }
 
-  /** encode, naming where the value is when it cannot be written. */
-  private encodeIn(value: unknown, buffers: ArrayBuffer[], at: string): Encoded {
-    // most fields are numbers
-    if (typeof value === 'number') return value;
+  /** write, naming where the value is when it cannot be written. */
+  private writeIn(value: unknown, buffers: ArrayBuffer[], at: string): void {
     try {
-      return this.encode(value, buffers);
+      this.write(value, buffers);
     } catch (error) {
       if (error instanceof CannotPark) error.path = at + error.path;
       throw error;
     }
   }
 
-  private decode(value: Encoded, buffers: ArrayBuffer[]): unknown {
-    if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map((item) => this.decode(item, buffers));
-    if ('r' in value) return this.shared[value.r];
-    if ('v' in value) return new VIEWS[value.v](buffers[value.b], value.o, value.l);
-    const instance = Object.create(CLASSES[value.c].prototype) as Record<string, unknown>;
-    const keys = this.fieldNames[value.k];
-    for (let i = 0; i < keys.length; i++) instance[keys[i]] = this.decode(value.f[i], buffers);
-    return instance;
+  private read(buffers: ArrayBuffer[]): unknown {
+    const bytes = this.bytes;
+    switch (bytes[this.at++]) {
+      case NUMBER: {
+        const value = bytes.readDoubleLE(this.at);
+        this.at += 8;
+        return value;
+      }
+      case STRING: {
+        const length = this.readU32();
+        const value = bytes.toString('utf8', this.at, this.at + length);
+        this.at += length;
+        return value;
+      }
+      case TRUE:
+        return true;
+      case FALSE:
+        return false;
+      case NULL:
+        return null;
+      case UNDEFINED:
+        return undefined;
+      case ARRAY: {
+        const items = new Array<unknown>(this.readU32());
+        for (let i = 0; i < items.length; i++) items[i] = this.read(buffers);
+        return items;
+      }
+      case VIEW: {
+        const View = VIEWS[bytes[this.at++]];
+        const buffer = buffers[this.readU32()];
+        const byteOffset = this.readU32();
+        return new View(buffer, byteOffset, this.readU32());
+      }
+      case SHARED:
+        return this.shared[bytes[this.at++]];
+      case INSTANCE: {
+        const instance = Object.create(CLASSES[bytes[this.at++]].prototype) as Record<string, unknown>;
+        const keys = this.fieldNames[this.readU32()];
+        for (const key of keys) instance[key] = this.read(buffers);
+        return instance;
+      }
+      default:
+        throw new Error(`parked detector: unknown tag ${bytes[this.at - 1]} at ${this.at - 1}`);
+    }
+  }
+
+  /** Room for n more bytes in the reused buffer (grown, its bytes so far kept). */
+  private room(n: number): void {
+    if (this.at + n <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.at + n));
+    this.bytes.copy(grown, 0, 0, this.at);
+    this.bytes = grown;
+  }
+
+  private tag(byte: number): void {
+    this.room(1);
+    this.bytes[this.at++] = byte;
+  }
+
+  private u32(n: number): void {
+    this.room(4);
+    this.bytes.writeUInt32LE(n, this.at);
+    this.at += 4;
+  }
+
+  private readU32(): number {
+    const n = this.bytes.readUInt32LE(this.at);
+    this.at += 4;
+    return n;
   }
 
   private fieldNamesIndex(keys: string[]): number {
