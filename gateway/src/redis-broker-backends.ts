@@ -51,6 +51,8 @@ export interface RedisBrokerBackends {
   readonly mq: MQEmitterRedis;
   /** Pass as Aedes' `persistence`. */
   readonly persistence: RedisPersistence;
+  /** Whether all three connections are up now. */
+  readonly available: boolean;
   /** Resolves once Redis has been unreachable for `graceMs` without a break; see `cancel`. */
   unreachableFor(graceMs: number): { reached: Promise<void>; cancel(): void };
   /**
@@ -96,6 +98,9 @@ export function openRedisBrokerBackends(redisUrl: string, logger: Logger): Redis
   return {
     mq,
     persistence,
+    get available() {
+      return isAvailable();
+    },
     unreachableFor(graceMs) {
       let timer: NodeJS.Timeout | undefined;
       const reached = new Promise<void>((resolve) => {
