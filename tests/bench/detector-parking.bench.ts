@@ -15,6 +15,10 @@ export interface DetectorParkingResult {
   /** Live memory a device (V8 heap + array buffers after a full GC), detectors in memory / parked. */
   inMemoryKb: number;
   parkedKb: number;
+  /** A parked device's reading when its detector comes back into a parked one's objects. */
+  readingIntoShellsUs: number;
+  /** Of the devices, how many came back into kept objects (at most 1,024 are kept a sweep). */
+  returnsIntoShells: number;
   /** Writing one detector out (a sweep's share per device). */
   parkUs: number;
   /** A reading of a parked device (its detector read back, then scored), and of one in memory. */
@@ -80,6 +84,9 @@ export function benchDetectorParking(options: { devices: number; readings: numbe
     started = performance.now();
     const count = pool.parkQuiet();
     const parkUs = ((performance.now() - started) * 1000) / count;
+    // the sweep after: the parked detectors' objects kept for returns are dropped
+    clockMs += 10;
+    pool.parkQuiet();
     const parkedLive = live();
     clockMs += 10;
     started = performance.now();
@@ -87,6 +94,12 @@ export function benchDetectorParking(options: { devices: number; readings: numbe
     const readingParkedUs = ((performance.now() - started) * 1000) / options.devices;
     clockMs += 10;
     pool.parkQuiet();
+    // parked again, then back: into the objects the parks kept (no garbage but the readings' own)
+    const reusedBefore = parked.reusedShells;
+    started = performance.now();
+    read(options.readings + 2);
+    const readingIntoShellsUs = ((performance.now() - started) * 1000) / options.devices;
+    const intoShells = parked.reusedShells - reusedBefore;
     const result: DetectorParkingResult = {
       benchmark: 'detector-parking',
       devices: options.devices,
@@ -96,11 +109,14 @@ export function benchDetectorParking(options: { devices: number; readings: numbe
       parkUs: round(parkUs, 1),
       readingParkedUs: round(readingParkedUs, 1),
       readingInMemoryUs: round(readingInMemoryUs, 1),
+      readingIntoShellsUs: round(readingIntoShellsUs, 1),
+      returnsIntoShells: intoShells,
       fileBytesPerDevice: Math.round(parked.fileBytes / options.devices),
     };
     log(
       `detector-parking: ${result.inMemoryKb} KB a device in memory, ${result.parkedKb} KB parked; park ${result.parkUs} µs, ` +
-        `a parked device's reading ${result.readingParkedUs} µs (${result.readingInMemoryUs} in memory)`,
+        `a parked device's reading ${result.readingParkedUs} µs (${result.readingInMemoryUs} in memory; ` +
+        `${result.readingIntoShellsUs} µs with ${result.returnsIntoShells} of ${result.devices} into kept objects)`,
     );
     return result;
   } finally {

@@ -122,6 +122,8 @@ export interface SoakResult {
   detectionParkedDevices: number | null;
   detectionParkedFileMb: number | null;
   detectionParkFailures: number | null;
+  /** The detection thread's heap given back after a burst (HeapSettle), collections at the end. */
+  detectionHeapSettles: number | null;
   /**
    * RSS less both threads' heaps (their whole size, used or not: their pages are in the RSS
    * either way) and array buffers: native memory (glibc's arenas, sockets, V8 outside its heaps).
@@ -213,6 +215,7 @@ interface MemorySample {
   detectionParkedDevices?: number | null;
   detectionParkedFileMb?: number | null;
   detectionParkFailures?: number | null;
+  detectionHeapSettles?: number | null;
   mallocAllocatedMb: number | null;
   mallocFreeMb: number | null;
   connected: number;
@@ -327,6 +330,7 @@ export async function benchSoak(
         detectionParkedFileMb:
           detection?.parkedFileBytes === undefined ? null : detection.parkedFileBytes / MB,
         detectionParkFailures: detection?.parkFailures ?? null,
+        detectionHeapSettles: detection?.heapSettles ?? null,
         mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
         mallocFreeMb: malloc && malloc.freeBytes / MB,
         connected: await platform.metric('mqtt_clients_connected'),
@@ -346,6 +350,7 @@ export async function benchSoak(
           (sample.detectionParkedDevices == null
             ? ''
             : `, ${sample.detectionParkedDevices} detectors parked (${round(sample.detectionParkedFileMb ?? 0)} MB on disk)`) +
+          (sample.detectionHeapSettles ? `, ${sample.detectionHeapSettles} detection heap settles` : '') +
           `, native ${round(nativeMb(sample))} MB` +
           (sample.mallocAllocatedMb === null
             ? ''
@@ -516,6 +521,7 @@ export async function benchSoak(
     detectionParkedDevices: samples.at(-1)?.detectionParkedDevices ?? null,
     detectionParkedFileMb: samples.at(-1)?.detectionParkedFileMb ?? null,
     detectionParkFailures: samples.at(-1)?.detectionParkFailures ?? null,
+    detectionHeapSettles: samples.at(-1)?.detectionHeapSettles ?? null,
     nativeMedianMb: Math.round(median(native)),
     nativeSlopeMbPerH: round(slopePerHour(steady, native)),
     nativeSlopeHalvesMbPerH: slopeHalves(steady, native),

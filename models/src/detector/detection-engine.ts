@@ -13,6 +13,7 @@ import {
   type PackedOnlineDetectorState,
   type SavedDetectorState,
 } from './online-detector';
+import { HeapSettle } from './heap-settle';
 import { ParkedDetectors } from './parked-detectors';
 import { ProfilePages } from './profile-pages';
 import { ReadingBatchDecoder, ReadingBatchEncoder, type PackedReadings } from './reading-batch';
@@ -103,6 +104,8 @@ export interface DetectionMemory {
   parkedDevices?: number;
   parkedFileBytes?: number;
   parkFailures?: number;
+  /** Collections that gave back the heap a burst left (HeapSettle). */
+  heapSettles?: number;
 }
 
 /** A device's detector state, taken for a checkpoint. */
@@ -223,6 +226,20 @@ class DetectionCore {
  * there: the platform checks the directory at its start, so this is a directory that went away
  * since, and detection goes on rather than failing with it.
  */
+/**
+ * The detection thread's young generation (V8's two semi-spaces and its new large objects: 2 MB
+ * semi-spaces). Its readings' objects die within a reading and its detectors live for good, so a
+ * small one costs no promotion; with parking, returns and parks keep a few objects alive across
+ * scavenges, and V8 grew the young generation to its 32 MB limit for them (the soak, ADR 0020).
+ */
+const DETECTION_YOUNG_GENERATION_MB = 6;
+
+/**
+ * The detection thread gives back its heap once more than 16 MB and more than its used part are
+ * unused (a burst's leftovers), looked at every 10 s, at most once a minute.
+ */
+const HEAP_SETTLE = { slackBytes: 16 * 1024 * 1024, checkEveryMs: 10_000, minGapMs: 60_000 };
+
 /** How often quiet devices are looked for (or every parkAfterMs, if shorter). */
 const SWEEP_EVERY_MS = 1_000;
 const SWEEPS_SKIPPED_AFTER_FAILURE = 60;
@@ -329,6 +346,7 @@ class ThreadDetection implements DetectionEngine {
   private started(): Worker {
     if (this.worker) return this.worker;
     const worker = new Worker(this.script, {
+      resourceLimits: { maxYoungGenerationSizeMb: DETECTION_YOUNG_GENERATION_MB },
       workerData: {
         detection: this.options.rule,
         pagesDir: this.options.pagesDir,
@@ -507,6 +525,8 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
   };
   const core = new DetectionCore(data.detection, data.pagesDir, data.parkAfterMs);
   const readings = new ReadingBatchDecoder();
+  const settle = new HeapSettle(HEAP_SETTLE);
+  settle.start();
   port.on('message', (request: Request) => {
     try {
       switch (request.kind) {
@@ -549,9 +569,11 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
               parkedFileBytes: parked.fileBytes,
               parkFailures: parked.failures,
             }),
+            heapSettles: settle.count,
           } satisfies DetectionMemory);
         }
         case 'close':
+          settle.stop();
           core.close();
           return answer(request.id, null);
       }

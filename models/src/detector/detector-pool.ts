@@ -19,76 +19,87 @@ export interface DetectorPoolOptions {
   parking?: { parked: ParkedDetectors; afterMs: number; now?: () => number };
 }
 
+/**
+ * A device's place in the pool: its detector in memory, or where it is parked. Made once per
+ * device and changed in place, so parking and bringing back touch neither the cache's table nor
+ * its order (a table that changes with every park and return filled the detection thread's old
+ * generation with its discarded copies).
+ */
+class Entry {
+  /** When it last took a reading, ms on the parking clock since the pool was made (-Infinity: not since it came back). */
+  usedAt = -Infinity;
+  /** Where it is parked (ParkedDetectors), when detector is undefined. */
+  row = -1;
+
+  constructor(public detector: OnlineDetector | undefined) {}
+}
+
 /** One OnlineDetector per device for a fleet, with bounded total memory. */
 export class DetectorPool {
-  private readonly detectors: LRUCache<string, OnlineDetector>;
-  /** When each detector in memory last took a reading, by the parking clock. */
-  private readonly usedAt = new WeakMap<OnlineDetector, number>();
+  private readonly entries: LRUCache<string, Entry>;
   private readonly now: () => number;
-  /** Set while a parked detector leaves the cache: it keeps its pages. */
-  private parking = false;
+  /** The parking clock when the pool was made: usedAt is ms since, a small integer (no heap number a reading). */
+  private readonly epoch: number;
+  private parkedCount = 0;
 
   constructor(private readonly options: DetectorPoolOptions) {
-    this.detectors = new LRUCache({
+    this.entries = new LRUCache({
       ...lruBound(options.maxDevices),
       // dropped (evicted, deleted, or replaced by a restored one): its pages are free again
-      dispose: (detector) => {
-        if (!this.parking) detector.release();
-      },
+      dispose: (entry) => this.drop(entry),
     });
     this.now = options.parking?.now ?? (() => performance.now());
+    this.epoch = this.now();
   }
 
   /** Devices with a detector, in memory or parked. */
   get size(): number {
-    return this.detectors.size + (this.options.parking?.parked.count ?? 0);
+    return this.entries.size;
   }
 
   /** Devices whose detector is in memory. */
   get inMemory(): number {
-    return this.detectors.size;
+    return this.entries.size - this.parkedCount;
+  }
+
+  /** Devices whose detector is parked. */
+  get parked(): number {
+    return this.parkedCount;
   }
 
   /** The device's detector (brought back if parked), created (and the least recently used device evicted) if needed. */
   get(deviceId: string): OnlineDetector {
-    let d = this.detectors.get(deviceId, LRU_READ_OPTIONS);
-    if (!d) {
-      d =
-        this.options.parking?.parked.unpark(deviceId) ??
-        new OnlineDetector({ ...this.options.detectorOptions?.(deviceId), pages: this.options.pages });
-      this.detectors.set(deviceId, d);
-      this.bound();
-    }
-    return d;
+    return this.detectorOf(this.entry(deviceId));
   }
 
   update(deviceId: string, tsMs: number, values: Record<string, number | undefined>) {
-    const d = this.get(deviceId);
-    if (this.options.parking) this.usedAt.set(d, this.now());
+    const entry = this.entry(deviceId);
+    const d = this.detectorOf(entry);
+    if (this.options.parking) entry.usedAt = Math.floor(this.now() - this.epoch);
     return d.update(tsMs, values);
   }
 
   has(deviceId: string): boolean {
-    return this.detectors.has(deviceId) || this.options.parking?.parked.has(deviceId) === true;
+    return this.entries.has(deviceId);
+  }
+
+  /** Whether the device's detector is parked now. */
+  isParked(deviceId: string): boolean {
+    return this.entries.peek(deviceId, LRU_READ_OPTIONS)?.detector === undefined && this.has(deviceId);
   }
 
   delete(deviceId: string): boolean {
-    const inMemory = this.detectors.delete(deviceId);
-    const parked = this.options.parking?.parked.unpark(deviceId);
-    parked?.release();
-    return inMemory || parked !== undefined;
+    return this.entries.delete(deviceId);
   }
 
   /** Puts back a detector restored with OnlineDetector.fromJSON (e.g. after a restart). */
   restore(deviceId: string, detector: OnlineDetector): void {
-    this.options.parking?.parked.unpark(deviceId)?.release();
-    this.detectors.set(deviceId, detector);
-    this.bound();
+    this.entries.set(deviceId, new Entry(detector));
   }
 
-  /** Least recently used first (parked devices before those in memory). */
+  /** Least recently used first. */
   deviceIds(): string[] {
-    return [...(this.options.parking?.parked.keys() ?? []), ...this.detectors.rkeys()];
+    return [...this.entries.rkeys()];
   }
 
   /**
@@ -99,43 +110,55 @@ export class DetectorPool {
   parkQuiet(): number {
     const parking = this.options.parking;
     if (!parking) return 0;
-    const before = this.now() - parking.afterMs;
-    const quiet: string[] = [];
-    // least recently used first: parked in that order, and dropped in that order beyond maxDevices
-    this.detectors.rforEach((d, deviceId) => {
-      // restored or brought back for its state, not for a reading: quiet since
-      if ((this.usedAt.get(d) ?? -Infinity) <= before) quiet.push(deviceId);
-    });
+    parking.parked.dropShells();
+    const before = this.now() - this.epoch - parking.afterMs;
     let parked = 0;
     let failure: Error | undefined;
-    for (const deviceId of quiet) {
-      const d = this.detectors.peek(deviceId, LRU_READ_OPTIONS);
-      if (!d) continue;
+    // least recently used first
+    this.entries.rforEach((entry) => {
+      // brought back for its state, not for a reading: quiet since
+      if (!entry.detector || entry.usedAt > before) return;
       try {
-        parking.parked.park(deviceId, d);
+        entry.row = parking.parked.park(entry.detector);
       } catch (error) {
         failure ??= error instanceof Error ? error : new Error(String(error));
-        continue;
+        return;
       }
-      this.parking = true;
-      try {
-        this.detectors.delete(deviceId);
-      } finally {
-        this.parking = false;
-      }
+      entry.detector = undefined;
+      this.parkedCount++;
       parked++;
-    }
+    });
     if (failure) throw failure;
     return parked;
   }
 
-  /** Beyond maxDevices in memory and parked together: the parked first parked are dropped. */
-  private bound(): void {
-    const parked = this.options.parking?.parked;
-    if (!parked) return;
-    while (parked.count > 0 && this.detectors.size + parked.count > this.options.maxDevices) {
-      const oldest = parked.keys().next().value as string;
-      parked.unpark(oldest)?.release();
+  private entry(deviceId: string): Entry {
+    let entry = this.entries.get(deviceId, LRU_READ_OPTIONS);
+    if (!entry) {
+      entry = new Entry(
+        new OnlineDetector({ ...this.options.detectorOptions?.(deviceId), pages: this.options.pages }),
+      );
+      this.entries.set(deviceId, entry);
     }
+    return entry;
+  }
+
+  private detectorOf(entry: Entry): OnlineDetector {
+    if (entry.detector) return entry.detector;
+    // parked: brought back (into a parked device's objects, maybe), not used since
+    entry.detector = this.options.parking!.parked.unpark(entry.row);
+    entry.row = -1;
+    entry.usedAt = -Infinity;
+    this.parkedCount--;
+    return entry.detector;
+  }
+
+  /** A device leaves the pool: its pages (and its parked record) are free again. */
+  private drop(entry: Entry): void {
+    if (!entry.detector && entry.row >= 0) {
+      this.detectorOf(entry);
+    }
+    entry.detector?.release();
+    entry.detector = undefined;
   }
 }

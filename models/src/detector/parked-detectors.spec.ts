@@ -80,7 +80,10 @@ describe('parked detectors', () => {
       clockMs += 2_000;
       pool.parkQuiet();
       // w-3 is parked within three rounds of its last reading; the others never are
-      if (r % 5 === 3) expect([...parked.keys()]).toEqual(['w-3']);
+      if (r % 5 === 3) {
+        expect(pool.isParked('w-3')).toBe(true);
+        expect(pool.parked).toBe(1);
+      }
       expect(pool.has('w-3')).toBe(true);
       expect(pool.size).toBe(3);
     }
@@ -126,6 +129,7 @@ describe('parked detectors', () => {
     const pool = parkingPool();
     for (const { tsMs, values } of readings(7, 2, 10)) pool.update('w-1', tsMs, values);
     const memory = pool.get('w-1');
+    const saved = memory.toPackedJSON();
     expect(pages.inUse).toBe(5);
     clockMs += QUIET_MS;
     expect(pool.parkQuiet()).toBe(1);
@@ -133,9 +137,11 @@ describe('parked detectors', () => {
     // still the device's: its profile pages stay taken while it is parked
     expect(pages.inUse).toBe(5);
     expect(parked.fileBytes).toBe(8192);
+    // read back into the same objects, kept for it (nothing else was parked or came back since)
     const back = pool.get('w-1');
-    expect(back).not.toBe(memory);
-    expect(back.toPackedJSON()).toEqual(memory.toPackedJSON());
+    expect(back).toBe(memory);
+    expect(back.toPackedJSON()).toEqual(saved);
+    expect(parked.shellsKept).toBe(0);
     clockMs += QUIET_MS;
     pool.parkQuiet();
     pool.get('w-1');
@@ -146,7 +152,35 @@ describe('parked detectors', () => {
     expect(fs.readdirSync(dir)).toEqual([]);
   });
 
-  it('drops the longest parked devices beyond maxDevices, and frees their pages', () => {
+  it("brings a device back into another parked device's objects, and both score as if kept in memory", () => {
+    const inMemory = new DetectorPool({ maxDevices: 100, pages });
+    const pool = parkingPool();
+    const streams = [readings(11, 2, 10), readings(12, 2, 10)];
+    const rounds = Math.min(...streams.map((stream) => stream.length));
+    const half = Math.floor(rounds / 2);
+    const feed = (from: number, to: number) => {
+      for (let r = from; r < to; r++)
+        for (const [i, device] of ['w-1', 'w-2'].entries()) {
+          const { tsMs, values } = streams[i][r];
+          expect(pool.update(device, tsMs, values)).toEqual(inMemory.update(device, tsMs, values));
+        }
+    };
+    feed(0, half);
+    const saved = pool.get('w-1').toPackedJSON();
+    const w2 = pool.get('w-2');
+    clockMs += QUIET_MS;
+    expect(pool.parkQuiet()).toBe(2);
+    expect(parked.shellsKept).toBe(2);
+    // the last parked, w-2's, is the first taken: w-1 comes back into it, bit for bit itself
+    const w1 = pool.get('w-1');
+    expect(w1).toBe(w2);
+    expect(w1.toPackedJSON()).toEqual(saved);
+    feed(half, rounds);
+    for (const device of ['w-1', 'w-2'])
+      expect(pool.get(device).toPackedJSON()).toEqual(inMemory.get(device).toPackedJSON());
+  });
+
+  it('drops the least recently used devices beyond maxDevices, parked or not, and frees their pages', () => {
     const pool = parkingPool(3);
     for (const device of ['a', 'b', 'c']) pool.update(device, T0, { x: 1, y: 2 });
     clockMs += QUIET_MS;
@@ -172,7 +206,8 @@ describe('parked detectors', () => {
     (pool.get('odd') as unknown as { extra: Map<string, number> }).extra = new Map();
     clockMs += QUIET_MS;
     expect(() => pool.parkQuiet()).toThrow(/cannot park detector\.extra/);
-    expect([...parked.keys()]).toEqual(['plain']);
+    expect(pool.isParked('plain')).toBe(true);
+    expect(pool.isParked('odd')).toBe(false);
     expect(pool.inMemory).toBe(1);
     expect(pool.update('odd', T0 + MIN, { x: 2 }).score).toEqual(expect.any(Number));
   });

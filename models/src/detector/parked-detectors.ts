@@ -27,40 +27,93 @@ const SHARED = 8;
 /** u8 class in CLASSES, u32 list of field names, then each field's value */
 const INSTANCE = 9;
 
+/**
+ * Detectors kept after their park for the next devices of their shape to come back into (their
+ * objects and buffers written over): a return then makes no garbage. At most 1,024 (the parks of a
+ * sweep at 1,000 readings a second, ≈ 9 MB), and only until the next sweep (dropShells): a fleet
+ * that stays quiet keeps none.
+ */
+const MAX_SHELLS = 1024;
+
+/** By tag: whether a value of it is read into the one it replaces (reused, or compared). */
+const READ_INTO = [NUMBER, STRING, TRUE, FALSE, NULL, UNDEFINED, ARRAY, VIEW, SHARED, INSTANCE].map(
+  (tag) => tag === STRING || tag === ARRAY || tag === VIEW || tag === INSTANCE,
+);
+
 /** What encode cannot write, and where (filled in as it unwinds). */
 class CannotPark extends Error {
   path = '';
 }
 
-interface ParkedAt {
-  file: SlotFile;
-  slot: number;
-  length: number;
+/** The error, with where it was prepended to its path if it is a CannotPark (made only on the way out). */
+function within(error: unknown, at: number | string): unknown {
+  if (error instanceof CannotPark) error.path = (typeof at === 'number' ? `[${at}]` : `.${at}`) + error.path;
+  return error;
+}
+
+/** An ArrayBuffer of this realm or another (a test runner's), not a SharedArrayBuffer. */
+function isArrayBuffer(buffer: ArrayBufferLike): boolean {
+  return buffer instanceof ArrayBuffer || Object.prototype.toString.call(buffer) === '[object ArrayBuffer]';
+}
+
+/** The index in CLASSES of the value's class; -1 for any other. */
+function classOf(value: object): number {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  for (let c = 0; c < CLASSES.length; c++) if (CLASSES[c].prototype === prototype) return c;
+  return -1;
 }
 
 /**
  * Whole detectors of quiet devices kept in a file instead of in memory (ADR 0020). A device that
  * reports every 10 to 30 seconds holds ≈ 9 KB of detector (its metric models' buffers, its joint
- * model, their objects) that nothing reads between two of its readings; parked, it costs an entry
- * here (≈ 100 bytes) and a slot of a file, and its next reading brings it back (a read of a few KB,
+ * model, their objects) that nothing reads between two of its readings; parked, it costs a row
+ * here (13 bytes) and a slot of a file, and its next reading brings it back (a read of a few KB,
  * from the page cache). A detector is written as it is, field by field, its typed arrays as views
  * of the buffers they share, so it comes back bit for bit what it was, paged profile slots
  * (ProfilePages) included, which stay allocated while it is parked.
  *
  * Slots come in powers of two from 4 KB, one SlotFile each, so a slot freed by one device fits
- * the next one of its size.
+ * the next one of its size. A parked detector's objects are not dropped: the next device of the
+ * same shape to come back is read into them (see MAX_SHELLS), so parking and returns make almost
+ * no garbage (without it, ≈ 500 detectors a second remade in the soak doubled the thread's heap).
  */
 export class ParkedDetectors {
   private readonly files = new Map<number, SlotFile>();
-  private readonly parked = new Map<string, ParkedAt>();
+  /** By index, for the parked devices' columns. */
+  private readonly fileList: SlotFile[] = [];
+  /**
+   * A parked detector is a row of these columns (a small integer for its owner to keep: a park
+   * and a return allocate no object that outlives them, so the thread's old generation does not
+   * fill with the bookkeeping of devices that come and go every few seconds).
+   */
+  private fileOf = new Uint8Array(256);
+  private slotOf = new Int32Array(256);
+  private lengthOf = new Int32Array(256);
+  /** The record's structure (classes, field lists, array lengths, views, buffers), hashed. */
+  private shapeOf = new Int32Array(256);
+  private readonly freeRows: number[] = [];
+  private rows = 0;
+  private parkedCount = 0;
+  /** Each detector's buffers, in the order its record names them (a parked one's kept objects are read into them). */
+  private readonly buffersOf = new WeakMap<OnlineDetector, ArrayBuffer[]>();
+  /** The buffers of the record being written. */
+  private readonly writing: ArrayBuffer[] = [];
   /**
    * The field names of the instances written, each list once (every MetricModel has the same):
    * a record holds an instance's values and the index of its names here, not the names again.
    */
   private readonly fieldNames: string[][] = [];
+  /** By class: the index in fieldNames of the last instance's field names. */
+  private readonly lastFields: (number | undefined)[] = [];
   /** The record being written or read, and where in it. */
   private bytes = Buffer.allocUnsafe(MIN_SLOT_BYTES * 2);
   private at = 0;
+  /** The structure of the record being written, hashed (FNV-1a over its structural words). */
+  private shape = 0;
+  /** Detectors parked, by shape, to be read into (see MAX_SHELLS). */
+  private readonly shells = new Map<number, OnlineDetector[]>();
+  private shellCount = 0;
+  private returnsIntoShells = 0;
 
   /**
    * dir: where the files go; shared: the objects detectors refer to but do not own (their
@@ -73,7 +126,17 @@ export class ParkedDetectors {
 
   /** Devices parked. */
   get count(): number {
-    return this.parked.size;
+    return this.parkedCount;
+  }
+
+  /** Parked detectors' objects kept to be reused. */
+  get shellsKept(): number {
+    return this.shellCount;
+  }
+
+  /** Devices brought back into a parked detector's objects so far (the others were made anew). */
+  get reusedShells(): number {
+    return this.returnsIntoShells;
   }
 
   /** Bytes of the files (every slot ever handed out). */
@@ -83,27 +146,20 @@ export class ParkedDetectors {
     return bytes;
   }
 
-  has(deviceId: string): boolean {
-    return this.parked.has(deviceId);
-  }
-
-  /** Parked devices, first parked first. */
-  keys(): IterableIterator<string> {
-    return this.parked.keys();
-  }
-
   /**
-   * Writes the detector out; the caller drops it from memory. Throws where it cannot be written
-   * (an object in it that is neither its own nor shared, a full disk): then it stays in memory.
+   * Writes the detector out and takes it: the caller drops it, and its objects may become another
+   * device's when that one comes back. Throws where it cannot be written (an object in it that is
+   * neither its own nor shared, a full disk): then it stays the caller's, in memory.
    *
    * A record: u32 length of the values, the values (tagged, depth first from the detector), then
    * u32 count of buffers and each buffer's u32 length and bytes. Written in one reused buffer, so
-   * a park allocates nothing but its own bookkeeping.
+   * a park allocates nothing but its own bookkeeping. Returns the row it is parked in, for unpark.
    */
-  park(deviceId: string, detector: OnlineDetector): void {
-    if (this.parked.has(deviceId)) throw new Error(`${deviceId} is parked already`);
-    const buffers: ArrayBuffer[] = [];
+  park(detector: OnlineDetector): number {
+    const buffers = this.writing;
+    buffers.length = 0;
     this.at = 4;
+    this.shape = 0x011c9dc5;
     try {
       this.write(detector, buffers);
     } catch (error) {
@@ -113,6 +169,7 @@ export class ParkedDetectors {
     this.bytes.writeUInt32LE(this.at - 4, 0);
     this.u32(buffers.length);
     for (const buffer of buffers) {
+      this.mix(buffer.byteLength);
       this.u32(buffer.byteLength);
       this.room(buffer.byteLength);
       this.bytes.set(new Uint8Array(buffer), this.at);
@@ -127,37 +184,110 @@ export class ParkedDetectors {
       file.release(slot);
       throw error;
     }
-    this.parked.set(deviceId, { file, slot, length });
+    const shape = this.shape;
+    const row = this.freeRows.pop() ?? this.row();
+    this.fileOf[row] = this.fileList.indexOf(file);
+    this.slotOf[row] = slot;
+    this.lengthOf[row] = length;
+    this.shapeOf[row] = shape;
+    this.parkedCount++;
+    const known = this.buffersOf.get(detector);
+    if (!known || known.length !== buffers.length || known.some((buffer, i) => buffer !== buffers[i])) {
+      this.buffersOf.set(detector, buffers.slice());
+    }
+    this.keepShell(shape, detector);
+    return row;
   }
 
-  /** The device's detector as it was parked, no longer parked; undefined if it is not. */
-  unpark(deviceId: string): OnlineDetector | undefined {
-    const at = this.parked.get(deviceId);
-    if (!at) return undefined;
+  /** The detector parked in the row (park's), as it was parked; the row is free again. */
+  unpark(row: number): OnlineDetector {
+    if (row < 0 || row >= this.rows || this.slotOf[row] < 0)
+      throw new Error(`no detector parked in row ${row}`);
+    const file = this.fileList[this.fileOf[row]];
+    const slot = this.slotOf[row];
     this.at = 0;
-    this.room(at.length);
-    at.file.read(at.slot, 0, this.bytes, at.length);
-    // the buffers first, each of its own and as long as it was: the views are made on them
+    this.room(this.lengthOf[row]);
+    file.read(slot, 0, this.bytes, this.lengthOf[row]);
+    const shell = this.takeShell(this.shapeOf[row]);
+    const shellBuffers = shell && this.buffersOf.get(shell);
+    // the buffers first, each as long as it was (the shell's, written over, or new): the views are on them
     const valuesEnd = 4 + this.bytes.readUInt32LE(0);
     this.at = valuesEnd;
-    const buffers = new Array<ArrayBuffer>(this.readU32());
-    for (let i = 0; i < buffers.length; i++) {
+    const count = this.readU32();
+    const buffers = shellBuffers?.length === count ? shellBuffers : new Array<ArrayBuffer>(count);
+    for (let i = 0; i < count; i++) {
       const length = this.readU32();
-      buffers[i] = new ArrayBuffer(length);
+      if (buffers[i]?.byteLength !== length) buffers[i] = new ArrayBuffer(length);
       new Uint8Array(buffers[i]).set(this.bytes.subarray(this.at, this.at + length));
       this.at += length;
     }
     this.at = 4;
-    const detector = this.read(buffers) as OnlineDetector;
-    this.parked.delete(deviceId);
-    at.file.release(at.slot);
+    const detector = this.read(shell, buffers) as OnlineDetector;
+    if (detector !== shell || buffers !== shellBuffers) this.buffersOf.set(detector, buffers);
+    this.slotOf[row] = -1;
+    this.parkedCount--;
+    this.freeRows.push(row);
+    file.release(slot);
     return detector;
   }
 
   close(): void {
     for (const file of this.files.values()) file.close();
     this.files.clear();
-    this.parked.clear();
+    this.fileList.length = 0;
+    this.parkedCount = 0;
+    this.freeRows.length = 0;
+    this.rows = 0;
+    this.dropShells();
+  }
+
+  /**
+   * Drops the parked detectors' objects no device came back into since the last call (the pool
+   * calls it before each sweep): in a steady fleet, as many come back between two sweeps as were
+   * parked by the first.
+   */
+  dropShells(): void {
+    for (const kept of this.shells.values()) kept.length = 0;
+    this.shellCount = 0;
+  }
+
+  /** A new row of the columns, grown as needed. */
+  private row(): number {
+    if (this.rows === this.slotOf.length) {
+      const grow = <T extends Uint8Array | Int32Array>(column: T): T => {
+        const grown = new (column.constructor as new (length: number) => T)(column.length * 2);
+        grown.set(column);
+        return grown;
+      };
+      this.fileOf = grow(this.fileOf);
+      this.slotOf = grow(this.slotOf);
+      this.lengthOf = grow(this.lengthOf);
+      this.shapeOf = grow(this.shapeOf);
+    }
+    return this.rows++;
+  }
+
+  private keepShell(shape: number, shell: OnlineDetector): void {
+    if (this.shellCount >= MAX_SHELLS) return;
+    let kept = this.shells.get(shape);
+    if (!kept) this.shells.set(shape, (kept = []));
+    kept.push(shell);
+    this.shellCount++;
+  }
+
+  private takeShell(shape: number): OnlineDetector | undefined {
+    const shell = this.shells.get(shape)?.pop();
+    if (shell) {
+      this.shellCount--;
+      this.returnsIntoShells++;
+    }
+    return shell;
+  }
+
+  /** Mixes a structural word of the record into its shape. */
+  private mix(word: number): void {
+    // 30 bits: a small integer, which V8 keeps without a heap number (a Map key, a column's value)
+    this.shape = Math.imul(this.shape ^ word, 16777619) & 0x3fffffff;
   }
 
   private fileFor(length: number): SlotFile {
@@ -167,6 +297,7 @@ export class ParkedDetectors {
     if (!file) {
       file = new SlotFile(this.dir, slotBytes, 'parked');
       this.files.set(slotBytes, file);
+      this.fileList.push(file);
     }
     return file;
   }
@@ -209,44 +340,76 @@ export class ParkedDetectors {
     }
     if (Array.isArray(value)) {
       this.tag(ARRAY);
+      this.mix(-1 - value.length);
       this.u32(value.length);
-      for (let i = 0; i < value.length; i++) this.writeIn(value[i], buffers, `[${i}]`);
+      for (let i = 0; i < value.length; i++) {
+        try {
+          this.write(value[i], buffers);
+        } catch (error) {
+          throw within(error, i);
+        }
+      }
       return;
     }
     if (ArrayBuffer.isView(value)) {
       const v = VIEW_NAMES.indexOf((value as Float64Array)[Symbol.toStringTag]);
-      if (v < 0 || Object.prototype.toString.call(value.buffer) !== '[object ArrayBuffer]') {
+      if (v < 0 || !isArrayBuffer(value.buffer)) {
         throw new CannotPark('a view of another kind');
       }
       let b = buffers.indexOf(value.buffer as ArrayBuffer);
       if (b < 0) b = buffers.push(value.buffer as ArrayBuffer) - 1;
       this.tag(VIEW);
+      this.mix(0x10000 + v);
+      this.mix(b);
+      this.mix(value.byteOffset);
+      this.mix((value as Float64Array).length);
       this.tag(v);
       this.u32(b);
       this.u32(value.byteOffset);
       this.u32((value as Float64Array).length);
       return;
     }
-    const c = CLASSES.findIndex((Class) => Object.getPrototypeOf(value) === Class.prototype);
+    const c = classOf(value);
     if (c < 0) throw new CannotPark('an object of neither the detector nor shared');
-    const keys = Object.keys(value);
+    const names = this.fieldsOf(value, c);
+    this.mix(0x20000 + c);
+    this.mix(names);
     this.tag(INSTANCE);
     this.tag(c);
-    this.u32(this.fieldNamesIndex(keys));
-    for (const key of keys) this.writeIn((value as Record<string, unknown>)[key], buffers, `.${key}`);
-  }
-
-  /** write, naming where the value is when it cannot be written. */
-  private writeIn(value: unknown, buffers: ArrayBuffer[], at: string): void {
-    try {
-      this.write(value, buffers);
-    } catch (error) {
-      if (error instanceof CannotPark) error.path = at + error.path;
-      throw error;
+    this.u32(names);
+    for (const key of this.fieldNames[names]) {
+      try {
+        this.write((value as Record<string, unknown>)[key], buffers);
+      } catch (error) {
+        throw within(error, key);
+      }
     }
   }
 
-  private read(buffers: ArrayBuffer[]): unknown {
+  /**
+   * The index of the instance's field names in fieldNames: the list its class had last time when
+   * they are the same (looked at without making an array of them), else found or added.
+   */
+  private fieldsOf(value: object, c: number): number {
+    const last = this.lastFields[c];
+    if (last !== undefined) {
+      const names = this.fieldNames[last];
+      let n = 0;
+      let same = true;
+      for (const key in value) {
+        if (names[n++] !== key) {
+          same = false;
+          break;
+        }
+      }
+      if (same && n === names.length) return last;
+    }
+    const index = this.fieldNamesIndex(Object.keys(value));
+    this.lastFields[c] = index;
+    return index;
+  }
+
+  private read(existing: unknown, buffers: ArrayBuffer[]): unknown {
     const bytes = this.bytes;
     switch (bytes[this.at++]) {
       case NUMBER: {
@@ -256,7 +419,10 @@ export class ParkedDetectors {
       }
       case STRING: {
         const length = this.readU32();
-        const value = bytes.toString('utf8', this.at, this.at + length);
+        const value =
+          typeof existing === 'string' && this.holds(existing, length)
+            ? existing
+            : bytes.toString('utf8', this.at, this.at + length);
         this.at += length;
         return value;
       }
@@ -269,27 +435,56 @@ export class ParkedDetectors {
       case UNDEFINED:
         return undefined;
       case ARRAY: {
-        const items = new Array<unknown>(this.readU32());
-        for (let i = 0; i < items.length; i++) items[i] = this.read(buffers);
+        const length = this.readU32();
+        const reused = Array.isArray(existing) && existing.length === length;
+        const items = reused ? (existing as unknown[]) : new Array<unknown>(length);
+        for (let i = 0; i < length; i++) items[i] = this.read(reused ? items[i] : undefined, buffers);
         return items;
       }
       case VIEW: {
         const View = VIEWS[bytes[this.at++]];
         const buffer = buffers[this.readU32()];
         const byteOffset = this.readU32();
-        return new View(buffer, byteOffset, this.readU32());
+        const length = this.readU32();
+        if (
+          ArrayBuffer.isView(existing) &&
+          existing.buffer === buffer &&
+          existing.byteOffset === byteOffset &&
+          (existing as Float64Array).length === length &&
+          (existing as Float64Array)[Symbol.toStringTag] === View.name
+        ) {
+          return existing;
+        }
+        return new View(buffer, byteOffset, length);
       }
       case SHARED:
         return this.shared[bytes[this.at++]];
       case INSTANCE: {
-        const instance = Object.create(CLASSES[bytes[this.at++]].prototype) as Record<string, unknown>;
+        const prototype = CLASSES[bytes[this.at++]].prototype as object;
         const keys = this.fieldNames[this.readU32()];
-        for (const key of keys) instance[key] = this.read(buffers);
+        const reused =
+          typeof existing === 'object' && existing !== null && Object.getPrototypeOf(existing) === prototype;
+        const instance = (reused ? existing : Object.create(prototype)) as Record<string, unknown>;
+        for (const key of keys) {
+          // a number, boolean or the like is written over as it is: reading a number field out of
+          // the object would box it in a heap number for nothing
+          instance[key] = this.read(reused && READ_INTO[bytes[this.at]] ? instance[key] : undefined, buffers);
+        }
         return instance;
       }
       default:
         throw new Error(`parked detector: unknown tag ${bytes[this.at - 1]} at ${this.at - 1}`);
     }
+  }
+
+  /** Whether the `length` bytes at `at` are `text` (ASCII, as metric names are; false otherwise). */
+  private holds(text: string, length: number): boolean {
+    if (text.length !== length) return false;
+    for (let i = 0; i < length; i++) {
+      const code = text.charCodeAt(i);
+      if (code > 0x7f || code !== this.bytes[this.at + i]) return false;
+    }
+    return true;
   }
 
   /** Room for n more bytes in the reused buffer (grown, its bytes so far kept). */
