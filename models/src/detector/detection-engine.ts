@@ -13,7 +13,7 @@ import {
   type PackedOnlineDetectorState,
   type SavedDetectorState,
 } from './online-detector';
-import { HeapSettle } from './heap-settle';
+import { HeapSettle } from '../heap-settle';
 import { ParkedDetectors } from './parked-detectors';
 import { ProfilePages } from './profile-pages';
 import { ReadingBatchDecoder, ReadingBatchEncoder, type PackedReadings } from './reading-batch';

@@ -32,8 +32,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DETECTOR_PAGED_PROFILES: 'no' })).toThrow(
       /DETECTOR_PAGED_PROFILES: true or false/,
     );
-    expect(loadConfig({}).detectorParkAfterMs).toBe(0);
+    expect(loadConfig({}).detectorParkAfterMs).toBe(1000);
     expect(loadConfig({ DETECTOR_PARK_AFTER_MS: '60000' }).detectorParkAfterMs).toBe(60_000);
+    expect(loadConfig({ DETECTOR_PARK_AFTER_MS: '0' }).detectorParkAfterMs).toBe(0);
     expect(() => loadConfig({ DETECTOR_PARK_AFTER_MS: 'soon' })).toThrow(/DETECTOR_PARK_AFTER_MS/);
   });
 

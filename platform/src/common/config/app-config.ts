@@ -74,7 +74,7 @@ export const envSchema = z.object({
   /** `false`: the detectors' daily and weekly profiles stay in memory instead of a file under DATA_DIR/detector. */
   DETECTOR_PAGED_PROFILES: z.enum(['true', 'false'], { message: 'true or false' }).default('true'),
   /** With paged profiles: a device's detector goes to a file after this long without a reading (0: never). */
-  DETECTOR_PARK_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(0),
+  DETECTOR_PARK_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(1000),
   /** How often glibc's free memory is returned to the system (malloc_trim; 0: never). */
   MEMORY_TRIM_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
@@ -247,8 +247,8 @@ export interface AppConfig {
   detectorPagedProfiles: boolean;
   /**
    * With paged profiles: a device's whole detector is written to a file under DATA_DIR/detector
-   * after this long without a reading, and brought back by its next one (ADR 0020); 0 (the
-   * default): never, since a fleet reporting every 10–30 s measured more RSS with it, not less.
+   * after this long without a reading (1 s by default), and brought back by its next one, into a
+   * parked detector's objects (ADR 0020); 0: never.
    */
   detectorParkAfterMs: number;
   /** How often the allocator's free memory goes back to the system (glibc's malloc_trim; 0: never). */

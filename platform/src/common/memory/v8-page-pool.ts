@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import vm from 'node:vm';
+import { lastResortGc } from '../../../../contracts/src/last-resort-gc';
 
 /**
  * Gives back the heap pages V8 keeps in its pool after the heap shrank.
@@ -120,18 +120,4 @@ export class V8PagePoolRelease {
     this.options.onRelease?.(result);
     return result;
   }
-}
-
-let contextGc: ((options?: object) => void) | undefined;
-
-/**
- * A last-resort GC without `--expose-gc` on the command line: the flag set at run time exposes
- * `gc` to contexts made after it, and a new context's `gc` collects this thread's whole heap.
- */
-function lastResortGc(): void {
-  if (!contextGc) {
-    v8.setFlagsFromString('--expose-gc');
-    contextGc = vm.runInNewContext('gc') as (options?: object) => void;
-  }
-  contextGc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
 }

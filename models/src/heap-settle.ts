@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import vm from 'node:vm';
+import { lastResortGc } from '../../contracts/src/last-resort-gc';
 
 /** The heap's size (every space's pages) and what of it is in use, bytes. */
 export interface HeapFigures {
@@ -76,22 +76,4 @@ export class HeapSettle {
 function heapFigures(): HeapFigures {
   const stats = v8.getHeapStatistics();
   return { totalBytes: stats.total_heap_size, usedBytes: stats.used_heap_size };
-}
-
-let contextGc: ((options?: object) => void) | undefined;
-
-/** V8 13 (Node 24) takes a collection's flavour; 11 (Node 20) collects nothing when given one. */
-const TAKES_FLAVOUR = Number.parseInt(process.versions.v8, 10) >= 13;
-
-/**
- * A last-resort (memory-reducing, compacting) collection of this thread's heap on Node 24; a full
- * collection on Node 20, whose V8 gives freed pages back by itself.
- */
-export function lastResortGc(): void {
-  if (!contextGc) {
-    v8.setFlagsFromString('--expose-gc');
-    contextGc = vm.runInNewContext('gc') as (options?: object) => void;
-  }
-  if (TAKES_FLAVOUR) contextGc({ type: 'major', execution: 'sync', flavor: 'last-resort' });
-  else contextGc();
 }

@@ -1,4 +1,5 @@
-import { HeapSettle, lastResortGc } from './heap-settle';
+import { lastResortGc } from '../../contracts/src/last-resort-gc';
+import { HeapSettle } from './heap-settle';
 
 const MB = 1024 * 1024;
 
