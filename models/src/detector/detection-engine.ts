@@ -14,6 +14,7 @@ import {
   type SavedDetectorState,
 } from './online-detector';
 import { HeapSettle } from '../heap-settle';
+import { workerWithYoungGeneration } from '../worker-young-generation';
 import { ParkedDetectors } from './parked-detectors';
 import { ProfilePages } from './profile-pages';
 import { ReadingBatchDecoder, ReadingBatchEncoder, type PackedReadings } from './reading-batch';
@@ -229,8 +230,8 @@ class DetectionCore {
 /**
  * The detection thread's young generation (V8's two semi-spaces and its new large objects: 2 MB
  * semi-spaces). Its readings' objects die within a reading and its detectors live for good, so a
- * small one costs no promotion; with parking, returns and parks keep a few objects alive across
- * scavenges, and V8 grew the young generation to its 32 MB limit for them (the soak, ADR 0020).
+ * small one costs no promotion; with parking, V8 grew it to the process's 2 x 16 MB for the few
+ * objects that survive a scavenge (the soak, ADR 0020): 3 KB a device at 10,000.
  */
 const DETECTION_YOUNG_GENERATION_MB = 6;
 
@@ -345,14 +346,17 @@ class ThreadDetection implements DetectionEngine {
   /** Started with the first request, so that a platform without devices does not pay for its memory. */
   private started(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.script, {
-      resourceLimits: { maxYoungGenerationSizeMb: DETECTION_YOUNG_GENERATION_MB },
-      workerData: {
-        detection: this.options.rule,
-        pagesDir: this.options.pagesDir,
-        parkAfterMs: this.options.parkAfterMs,
+    const worker = workerWithYoungGeneration(
+      this.script,
+      {
+        workerData: {
+          detection: this.options.rule,
+          pagesDir: this.options.pagesDir,
+          parkAfterMs: this.options.parkAfterMs,
+        },
       },
-    });
+      DETECTION_YOUNG_GENERATION_MB,
+    );
     worker.on('message', (reply: Reply) => this.onReply(reply));
     worker.on('error', (error) => this.fail(error));
     worker.on('exit', (code) => {
