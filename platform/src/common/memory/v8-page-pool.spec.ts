@@ -78,6 +78,40 @@ describe('V8PagePoolRelease', () => {
     expect(f.release.check()?.pooledBytes).toBe(70 * MB);
   });
 
+  it("compacts an old generation that keeps the threshold's pages unused after a burst, at most once per gap", () => {
+    let slack = 174 * MB;
+    let clockMs = 0;
+    const gcs: number[] = [];
+    const release = new V8PagePoolRelease({
+      thresholdBytes: 64 * MB,
+      checkEveryMs: 60_000,
+      oldSlackBytes: 64 * MB,
+      slackMinGapMs: 600_000,
+      heapSize: () => 400 * MB,
+      oldSlack: () => slack,
+      gc: () => {
+        gcs.push(clockMs);
+        slack = 10 * MB;
+      },
+      rss: () => 700 * MB,
+      now: () => clockMs,
+    });
+    // the heap never shrank (no pool to empty), but its old generation holds 174 MB it does not use
+    expect(release.check()).toEqual({ pooledBytes: 0, releasedBytes: 0, durationMs: 0 });
+    expect(gcs).toEqual([0]);
+    // the next burst's leftovers within 10 minutes wait; after them they are compacted too
+    slack = 90 * MB;
+    clockMs += 300_000;
+    expect(release.check()).toBeUndefined();
+    clockMs += 300_000;
+    expect(release.check()).toBeDefined();
+    // unused pages below the threshold (a steady heap's) are left alone
+    slack = 40 * MB;
+    clockMs += 600_000;
+    expect(release.check()).toBeUndefined();
+    expect(gcs).toEqual([0, 600_000]);
+  });
+
   it('tells the V8 that pools its pages (13, Node 24) from the one that does not (11, Node 20)', () => {
     expect(v8PoolsFreedPages('13.6.233.17-node.63')).toBe(true);
     expect(v8PoolsFreedPages('11.3.244.8-node.33')).toBe(false);

@@ -45,6 +45,14 @@ export interface V8PagePoolReleaseOptions {
   now?: () => number;
   /** Sampling of the high-water mark; 1 s. */
   sampleEveryMs?: number;
+  /**
+   * Also collect once the old generation keeps this many bytes of pages it does not use (what a
+   * burst left behind in pages that still hold a few live objects), at most every `slackMinGapMs`.
+   */
+  oldSlackBytes?: number;
+  slackMinGapMs?: number;
+  /** The old generation's unused bytes (its pages less what is in use). */
+  oldSlack?: () => number;
 }
 
 /**
@@ -63,12 +71,15 @@ export class V8PagePoolRelease {
   private readonly gc: LastResortGc;
   private readonly rss: () => number;
   private readonly now: () => number;
+  private readonly oldSlack: () => number;
+  private lastSlackRelease = -Infinity;
 
   constructor(private readonly options: V8PagePoolReleaseOptions) {
     this.heapSize = options.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
     this.gc = options.gc ?? lastResortGc;
     this.rss = options.rss ?? (() => process.memoryUsage.rss());
     this.now = options.now ?? (() => performance.now());
+    this.oldSlack = options.oldSlack ?? oldGenerationSlack;
   }
 
   start(): void {
@@ -92,12 +103,20 @@ export class V8PagePoolRelease {
     if (size > this.highWater) this.highWater = size;
   }
 
-  /** Empties the pool if the heap shrank by the threshold since its high-water mark; what it gave back. */
+  /**
+   * Empties the pool if the heap shrank by the threshold since its high-water mark, or compacts
+   * the old generation if it keeps `oldSlackBytes` unused (not within `slackMinGapMs` of the last
+   * time it did); what it gave back.
+   */
   check(): PagePoolReleaseResult | undefined {
     this.sample();
     const size = this.heapSize();
     const pooledBytes = this.highWater - size;
-    if (pooledBytes < this.options.thresholdBytes) return undefined;
+    if (pooledBytes >= this.options.thresholdBytes) return this.release(pooledBytes);
+    const { oldSlackBytes, slackMinGapMs = 0 } = this.options;
+    if (oldSlackBytes === undefined || this.now() - this.lastSlackRelease < slackMinGapMs) return undefined;
+    if (this.oldSlack() < oldSlackBytes) return undefined;
+    this.lastSlackRelease = this.now();
     return this.release(pooledBytes);
   }
 
@@ -120,4 +139,9 @@ export class V8PagePoolRelease {
     this.options.onRelease?.(result);
     return result;
   }
+}
+
+function oldGenerationSlack(): number {
+  const old = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'old_space');
+  return old ? old.space_size - old.space_used_size : 0;
 }
