@@ -273,3 +273,39 @@ describe('FleetSimulator against a real broker', () => {
     ).toThrow('replayMs');
   });
 });
+
+describe('FleetSimulator with a history, without a broker', () => {
+  it('reports live within one interval once the playback ends, whatever its history schedule', async () => {
+    const HOUR = 3_600_000;
+    const devices: FleetDevice[] = Array.from({ length: 40 }, (_, i) => ({
+      id: `sim-washer-${i}`,
+      secret: 's',
+      type: 'washer',
+    }));
+    const samples = new Map<string, number[]>();
+    const fleet = new FleetSimulator({
+      devices,
+      seed: 7,
+      faultRate: 0,
+      reportIntervalMs: 200,
+      connectRatePerS: 1_000,
+      // a reading every 10 minutes of a past played 4,800 times faster: ticks of 8 minutes
+      history: { ms: 2 * HOUR, replayMs: 1_500, intervalMs: 10 * 60_000 },
+    });
+    fleet.on('sample', ({ deviceId, ts }) => samples.set(deviceId, [...(samples.get(deviceId) ?? []), ts]));
+    const startTs = Date.now();
+    await fleet.start();
+    try {
+      const liveTs = startTs + 1_500;
+      await waitFor(() => devices.every((d) => (samples.get(d.id) ?? []).some((ts) => ts > liveTs + 1_000)));
+      for (const device of devices) {
+        const live = (samples.get(device.id) ?? []).filter((ts) => ts >= liveTs);
+        // the first live reading about an interval (200 ms) and a tick (100 ms) after the end of
+        // the playback, not at the history's next slot, up to 10 minutes later
+        expect(live[0] - liveTs).toBeLessThan(1_000);
+      }
+    } finally {
+      await fleet.stop();
+    }
+  });
+});

@@ -145,6 +145,8 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
   private deviceClock: Clock | undefined;
   /** The device clock's time at which the history's playback ends (with `history`). */
   private liveFromTs = -Infinity;
+  /** With `history`: whether the playback has ended and the devices report live. */
+  private live = false;
 
   constructor(private readonly options: FleetSimulatorOptions) {
     super();
@@ -308,8 +310,14 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
       entry.nextReportTs += now;
       this.connectAllowance--;
     }
+    // Once live, a report the history scheduled minutes ahead comes within the live interval.
+    const goesLive = historyIntervalMs === 0 && this.options.history !== undefined && !this.live;
+    if (goesLive) this.live = true;
     for (let i = 0; i < this.connectQueueIndex; i++) {
       const entry = this.scheduled[i];
+      if (goesLive && entry.nextReportTs > now + entry.intervalMs) {
+        entry.nextReportTs = now + ((entry.nextReportTs - now) % entry.intervalMs);
+      }
       if (now < entry.nextReportTs) continue;
       entry.device.report(now);
       entry.nextReportTs += Math.max(entry.intervalMs, historyIntervalMs);
