@@ -183,6 +183,36 @@ export class BenchWorker {
 }
 
 /**
+ * With BENCH_MALLOC_INFO_DIR set, glibc's malloc_info (every arena's free chunks by size, XML)
+ * and the process's mappings (/proc/self/smaps) written there as <bench>-<when>.xml and .smaps:
+ * whether what glibc keeps free is in chunks a trim could return or in small holes between live
+ * chunks, and what of it is resident. Linux with glibc and koffi only.
+ */
+export function mallocInfo(bench: string, when: string): void {
+  const dir = process.env.BENCH_MALLOC_INFO_DIR;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${bench}-${when}.xml`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const koffi = require('koffi') as {
+    load(path: string): { func(signature: string): (...args: unknown[]) => unknown };
+    opaque(name: string): unknown;
+  };
+  try {
+    koffi.opaque('FILE');
+  } catch {
+    // declared by an earlier call
+  }
+  const libc = koffi.load('libc.so.6');
+  const stream = libc.func('FILE *fopen(const char *path, const char *mode)')(file, 'w');
+  libc.func('int malloc_info(int options, FILE *stream)')(0, stream);
+  libc.func('int fclose(FILE *stream)')(stream);
+  // and the mappings' resident sizes: which of that free memory is resident
+  fs.writeFileSync(path.join(dir, `${bench}-${when}.smaps`), fs.readFileSync('/proc/self/smaps'));
+  log(`${bench}: malloc_info ${file}`);
+}
+
+/**
  * BENCH_HEAP_SNAPSHOT_DIR=dir: a heap snapshot of this process's main thread (the platform's, in
  * the benches that run it here), to see what a device costs by object type: for tuning, not a
  * figure (writing one holds a few hundred MB for a while).

@@ -8,6 +8,7 @@ import type { TestPlatform } from '../support/platform-fixture';
 import {
   collectGarbage,
   heapSnapshot,
+  mallocInfo,
   log,
   percentile,
   round,
@@ -292,6 +293,7 @@ export async function benchSoak(
   const before = process.memoryUsage();
   const mallocBefore = await trim.nativeHeap();
   heapSnapshot('soak', 'before');
+  mallocInfo('soak', 'before');
   log(
     `soak: platform before the fleet, ${alarmDevices.length} devices reporting: rss ${mb(before.rss)} MB, heap ${mb(before.heapUsed)} MB` +
       (detectionBefore ? `, detection heap ${mb(detectionBefore.heapUsedBytes)} MB` : '') +
@@ -412,6 +414,7 @@ export async function benchSoak(
   await trim.trimNow();
   const afterGc = process.memoryUsage();
   heapSnapshot('soak', 'after');
+  mallocInfo('soak', 'after');
   const connectedAtEnd = await platform.metric('mqtt_clients_connected');
   // Node 24: how often V8's pooled heap pages were given back (NaN where V8 pools none: Node 20)
   const v8PagePoolReleases = await platform.metric('process_v8_page_pool_releases_total');

@@ -382,13 +382,31 @@ describe('the technician workspace and the customer portal, phone first', () => 
       return van;
     };
     const tried = new Set<string>();
+    // The technician accepts the job first, so nothing dispatches it again, and the shipment must
+    // still be waiting after that: a job offered elsewhere meanwhile is passed over.
+    const held = async (sent: PartShipment, owner: Technician) => {
+      const job = await api<TicketDetail>('GET', `/api/tickets/${sent.ticketId}`);
+      if (job.offer && job.offer.acceptedAtMs === null) {
+        const token = await login(owner.email as string, TECHNICIAN_PASSWORD);
+        const accepted = await api<Ticket>('POST', `/api/tickets/${sent.ticketId}/accept`, undefined, token)
+          .then(() => true)
+          .catch(() => false);
+        if (!accepted) return undefined;
+      }
+      const now = await api<PartShipment[]>('GET', `/api/parts/shipments?ticketId=${sent.ticketId}`);
+      const still = now.find((s) => s.id === sent.id && s.state === 'requested');
+      return still ? { shipment: still, tech: owner } : undefined;
+    };
     const { shipment, tech } = await waitFor(
       async () => {
         // one the dispatcher already asked a warehouse for, else one dispatched here
         const waiting = await api<PartShipment[]>('GET', '/api/parts/shipments?state=requested');
         for (const sent of waiting) {
           const owner = technicians.find((t) => t.id === sent.technicianId);
-          if (owner) return { shipment: sent, tech: owner };
+          if (!owner || tried.has(sent.id)) continue;
+          tried.add(sent.id);
+          const found = await held(sent, owner);
+          if (found) return found;
         }
         const tickets = await api<Ticket[]>('GET', '/api/tickets?open=true');
         for (const ticket of tickets) {
@@ -406,8 +424,11 @@ describe('the technician workspace and the customer portal, phone first', () => 
               reason: 'large test: a part that is not on the van',
             }).catch(() => null);
             if (!dispatched) break;
-            const [sent] = await api<PartShipment[]>('GET', `/api/parts/shipments?ticketId=${ticket.id}`);
-            if (sent) return { shipment: sent, tech: candidate };
+            const sent = (
+              await api<PartShipment[]>('GET', `/api/parts/shipments?ticketId=${ticket.id}`)
+            ).find((s) => s.state === 'requested' && s.technicianId === candidate.id);
+            const found = sent && (await held(sent, candidate));
+            if (found) return found;
             break;
           }
         }
@@ -416,10 +437,6 @@ describe('the technician workspace and the customer portal, phone first', () => 
       { timeoutMs: 60_000, intervalMs: 1000, what: 'a dispatched job whose part a warehouse ships' },
     );
     expect(shipment).toMatchObject({ state: 'requested', technicianId: tech.id });
-    const techToken = await login(tech.email as string, TECHNICIAN_PASSWORD);
-    const job = await api<TicketDetail>('GET', `/api/tickets/${shipment.ticketId}`);
-    if (job.offer && job.offer.acceptedAtMs === null)
-      await api<Ticket>('POST', `/api/tickets/${shipment.ticketId}/accept`, undefined, techToken);
 
     // ---- the engineer's parts desk: ship it with a carrier, then mark it arrived ----------------
     // the desk's browser lives a day and an hour later: the part is late, not shipped after 24 hours
@@ -428,7 +445,14 @@ describe('the technician workspace and the customer portal, phone first', () => 
     await signIn(desk.page, product.baseUrl, ENGINEER.email, ENGINEER.password);
     await desk.page.goto(`${product.baseUrl}/#/parts`);
     const row = desk.page.locator(`[data-testid="shipment-row"][data-shipment-id="${shipment.id}"]`);
-    await row.waitFor(); // "to ship" is the desk's first view
+    // "to ship" is the desk's first view
+    await row.waitFor().catch(async (error: Error) => {
+      const now = await api<PartShipment[]>('GET', `/api/parts/shipments?ticketId=${shipment.ticketId}`);
+      const job = await api<TicketDetail>('GET', `/api/tickets/${shipment.ticketId}`);
+      throw new Error(
+        `${error.message}\nthe job's shipments now: ${JSON.stringify(now)}\nthe job: ${JSON.stringify(job)}`,
+      );
+    });
     expect(await row.getAttribute('data-late')).toBe('true');
     await expect(row.getByTestId('shipment-late').textContent()).resolves.toMatch(/^Late/);
     await expect(desk.page.getByTestId('shipments-summary').textContent()).resolves.toMatch(
