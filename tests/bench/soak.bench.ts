@@ -8,6 +8,7 @@ import type { TestPlatform } from '../support/platform-fixture';
 import {
   collectGarbage,
   heapSnapshot,
+  residentByKind,
   mallocInfo,
   log,
   percentile,
@@ -140,6 +141,16 @@ export interface SoakResult {
   mallocAllocatedSlopeMbPerH: number | null;
   mallocAllocatedSlopeHalvesMbPerH: [number, number] | null;
   mallocFreeMedianMb: number | null;
+  /**
+   * The arenas' resident pages (/proc/self/smaps): with the part in use, how much of glibc's free
+   * memory is resident (a trim returns the pages of free chunks; small holes between live chunks stay).
+   */
+  mallocArenasResidentMedianMb: number | null;
+  /**
+   * V8's heap pages resident (smaps), both threads': beyond their heaps' sizes, what V8 keeps
+   * pooled after a heap shrank (Node 24) until a release gives it back.
+   */
+  v8PagesResidentMedianMb: number | null;
   /** The platform's MEMORY_TRIM_INTERVAL_MS, in seconds (0: it never trims). */
   memoryTrimIntervalS: number;
   /** Node 24: last-resort GCs that gave V8's pooled heap pages back (null on Node 20's V8, which pools none). */
@@ -184,6 +195,14 @@ function heapSpacesMb(): Pick<MemorySample, 'youngMb' | 'oldMb' | 'oldUsedMb' | 
   };
 }
 
+function residentMb(): Pick<MemorySample, 'mallocArenasResidentMb' | 'v8PagesResidentMb'> {
+  const resident = residentByKind();
+  return {
+    mallocArenasResidentMb: resident && resident.arenasBytes / MB,
+    v8PagesResidentMb: resident && resident.v8PagesBytes / MB,
+  };
+}
+
 /** RSS less both threads' heaps (their whole size) and array buffers: native memory. */
 function nativeMb(s: MemorySample): number {
   return (
@@ -219,6 +238,8 @@ interface MemorySample {
   detectionHeapSettles?: number | null;
   mallocAllocatedMb: number | null;
   mallocFreeMb: number | null;
+  mallocArenasResidentMb: number | null;
+  v8PagesResidentMb: number | null;
   connected: number;
   stored: number;
 }
@@ -335,6 +356,7 @@ export async function benchSoak(
         detectionHeapSettles: detection?.heapSettles ?? null,
         mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
         mallocFreeMb: malloc && malloc.freeBytes / MB,
+        ...residentMb(),
         connected: await platform.metric('mqtt_clients_connected'),
         stored: (await store.count()) - countBefore,
       };
@@ -356,7 +378,11 @@ export async function benchSoak(
           `, native ${round(nativeMb(sample))} MB` +
           (sample.mallocAllocatedMb === null
             ? ''
-            : ` (glibc: ${round(sample.mallocAllocatedMb)} MB in use, ${round(sample.mallocFreeMb ?? 0)} MB free)`) +
+            : ` (glibc: ${round(sample.mallocAllocatedMb)} MB in use, ${round(sample.mallocFreeMb ?? 0)} MB free, ` +
+              `arenas ${round(sample.mallocArenasResidentMb ?? NaN)} MB resident)`) +
+          (sample.v8PagesResidentMb === null
+            ? ''
+            : `, V8 pages ${round(sample.v8PagesResidentMb)} MB resident`) +
           `, ${sample.connected} connected, ${sample.stored} stored`,
       );
     }
@@ -536,6 +562,12 @@ export async function benchSoak(
       ? slopeHalves(steady, (s) => s.mallocAllocatedMb ?? 0)
       : null,
     mallocFreeMedianMb: withMalloc ? Math.round(median((s) => s.mallocFreeMb ?? 0)) : null,
+    mallocArenasResidentMedianMb: withMalloc
+      ? Math.round(median((s) => s.mallocArenasResidentMb ?? NaN))
+      : null,
+    v8PagesResidentMedianMb: samples.some((s) => s.v8PagesResidentMb !== null)
+      ? Math.round(median((s) => s.v8PagesResidentMb ?? NaN))
+      : null,
     memoryTrimIntervalS: platform.config.memoryTrimIntervalMs / 1000,
     v8PagePoolReleases: Number.isNaN(v8PagePoolReleases) ? null : v8PagePoolReleases,
     fleetReadingsAcked: counts.telemetryAcked,
