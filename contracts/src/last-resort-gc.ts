@@ -3,8 +3,17 @@ import vm from 'node:vm';
 
 // Node only (not in index.ts: the dashboards' bundle never sees it).
 
+/**
+ * Whether this V8 keeps the pages a major GC freed pooled, resident, until a last-resort GC of the
+ * same isolate (13 and later: Node 24); Node 20's V8 (11) gives them back by itself. Each thread's
+ * isolate has its own: a worker's pooled pages go back only with a collection in that worker.
+ */
+export function v8PoolsFreedPages(version = process.versions.v8): boolean {
+  return Number.parseInt(version, 10) >= 13;
+}
+
 /** V8 13 (Node 24) takes a collection's flavour; 11 (Node 20) collects nothing when given one. */
-const TAKES_FLAVOUR = Number.parseInt(process.versions.v8, 10) >= 13;
+const TAKES_FLAVOUR = v8PoolsFreedPages();
 
 let contextGc: ((options?: object) => void) | undefined;
 

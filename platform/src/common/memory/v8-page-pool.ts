@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import { lastResortGc } from '../../../../contracts/src/last-resort-gc';
+import { lastResortGc, v8PoolsFreedPages } from '../../../../contracts/src/last-resort-gc';
 
 /**
  * Gives back the heap pages V8 keeps in its pool after the heap shrank.
@@ -55,13 +55,8 @@ export interface V8PagePoolReleaseOptions {
   oldSlack?: () => number;
 }
 
-/**
- * Whether this V8 keeps freed pages pooled (13 and later: Node 24); Node 20's V8 gives them back
- * by itself, and a last-resort GC there would only cost a pause.
- */
-export function v8PoolsFreedPages(version = process.versions.v8): boolean {
-  return Number.parseInt(version, 10) >= 13;
-}
+/** Whether this V8 pools freed pages (Node 24), where this release is needed. */
+export { v8PoolsFreedPages };
 
 export class V8PagePoolRelease {
   private highWater = 0;
