@@ -223,6 +223,36 @@ describe('MqttGateway device traffic', () => {
     expect(Object.keys(packetIdCache)).toHaveLength(0);
   });
 
+  it('keeps a command for a device whose session is kept while it is offline, and only for that device', async () => {
+    const options = { clean: false, clientId: 'washer-1-board' };
+    const device = await connectDevice('washer-1', options);
+    await device.subscribeAsync(topics.commands('washer-1'), { qos: 1 });
+    const other = await connectDevice('fridge-2', { clean: false, clientId: 'fridge-2-board' });
+    await other.subscribeAsync(topics.commands('fridge-2'), { qos: 1 });
+    const otherGot: string[] = [];
+    other.on('message', (_topic, payload) => otherGot.push(payload.toString()));
+    await device.endAsync();
+
+    await h.gateway.publishCommand('washer-1', { id: 'cmd-offline', name: 'self_test' });
+    // back with its kept session: the command follows the CONNACK, without a new subscribe
+    const back = connect(`mqtt://127.0.0.1:${h.gateway.port}`, {
+      username: 'washer-1',
+      password: SECRETS['washer-1'],
+      ...options,
+      protocolVersion: 4,
+      reconnectPeriod: 0,
+    });
+    h.clients.push(back);
+    const queued = await nextMessage(back);
+    expect(queued.topic).toBe(topics.commands('washer-1'));
+    expect(JSON.parse(queued.payload.toString())).toMatchObject({ id: 'cmd-offline' });
+    // its kept subscription is live again: the next command arrives too
+    const live = nextMessage(back);
+    await h.gateway.publishCommand('washer-1', { id: 'cmd-live', name: 'self_test' });
+    expect(JSON.parse((await live).payload.toString())).toMatchObject({ id: 'cmd-live' });
+    expect(otherGot).toEqual([]);
+  });
+
   it('delivers packets between 64 and 256 KiB and closes the connection on larger ones', async () => {
     const device = await connectDevice('washer-1');
     await device.publishAsync(topics.telemetry('washer-1'), Buffer.alloc(100 * 1024, 'a'), { qos: 1 });

@@ -19,6 +19,7 @@ import {
   topics,
 } from '../../contracts/src';
 import { DevicePublishPaths } from './device-publish-path';
+import { createExactTopicEmitter, createExactTopicPersistence } from './exact-topic-backends';
 import { DeviceTopicSubscriptions } from './device-topic-subscriptions';
 import { PacketSizeGuard } from './packet-size-guard';
 import type { RedisBrokerBackends } from './redis-broker-backends';
@@ -198,8 +199,9 @@ export class MqttGateway {
       : undefined;
     this.redis = redis;
     const broker = await Aedes.createBroker({
-      mq: redis?.mq,
-      persistence: redis?.persistence,
+      // on its own, aedes' in-process emitter and persistence, with a light path for exact filters
+      mq: redis ? redis.mq : createExactTopicEmitter(),
+      persistence: redis ? redis.persistence : createExactTopicPersistence(),
       authenticate: (client, username, password, done) => {
         this.authenticate(client, username, password).then(
           () => done(null, true),

@@ -1,0 +1,217 @@
+import memoryPersistence from 'aedes-persistence';
+import fc from 'fast-check';
+import mqemitter from 'mqemitter';
+import {
+  createExactTopicEmitter,
+  createExactTopicPersistence,
+  ExactTopicMemoryPersistence,
+  isExactFilter,
+} from './exact-topic-backends';
+
+// Small: the exact-topic emitter and persistence against aedes' own (mqemitter, aedes-persistence's
+// memory persistence), driven through the same random operations; both are real, in-process.
+
+const FILTERS = [
+  'devices/washer-1/commands',
+  'devices/fridge-2/commands',
+  'devices/+/commands',
+  'devices/washer-1/#',
+  'devices/+/telemetry',
+  'devices/washer-1/telemetry',
+  '#',
+  '$SYS/broker/new/clients',
+  '$SYS/+/new/clients',
+  'a//b',
+];
+const TOPICS = [
+  'devices/washer-1/commands',
+  'devices/fridge-2/commands',
+  'devices/washer-1/telemetry',
+  'devices/fridge-2/telemetry',
+  '$SYS/broker/new/clients',
+  'a//b',
+  'devices/washer-1',
+];
+const CLIENTS = ['washer-1', 'fridge-2', 'tool'];
+
+type Sub = {
+  topic: string;
+  qos: number;
+  rh?: number;
+  rap?: boolean;
+  nl?: boolean;
+  subscriptionIdentifier?: number;
+};
+
+const SUBSCRIPTION: fc.Arbitrary<Sub> = fc.record(
+  {
+    topic: fc.constantFrom(...FILTERS),
+    qos: fc.constantFrom(0, 1, 2),
+    rh: fc.constantFrom(0, 1),
+    rap: fc.boolean(),
+    nl: fc.boolean(),
+    subscriptionIdentifier: fc.integer({ min: 1, max: 9 }),
+  },
+  { requiredKeys: ['topic', 'qos', 'rh', 'rap', 'nl'] },
+);
+
+const PERSISTENCE_OP = fc.oneof(
+  fc.record({
+    kind: fc.constant('add' as const),
+    client: fc.constantFrom(...CLIENTS),
+    subs: fc.array(SUBSCRIPTION, { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    kind: fc.constant('remove' as const),
+    client: fc.constantFrom(...CLIENTS),
+    topics: fc.subarray(FILTERS, { minLength: 1 }),
+  }),
+  fc.record({ kind: fc.constant('clean' as const), client: fc.constantFrom(...CLIENTS) }),
+);
+
+interface PromisedPersistence {
+  addSubscriptions(client: { id: string }, subs: Sub[]): Promise<unknown>;
+  removeSubscriptions(client: { id: string }, topics: string[]): Promise<unknown>;
+  cleanSubscriptions(client: { id: string }): Promise<unknown>;
+  subscriptionsByClient(client: { id: string }): Promise<Sub[]>;
+  subscriptionsByTopic(topic: string): Promise<Array<{ clientId: string; topic: string; qos: number }>>;
+  countOffline(): Promise<{ subsCount: number; clientsCount: number }>;
+  getClientList(topic: string): AsyncIterable<string>;
+}
+
+/** What aedes reads back, in an order both agree on. */
+async function observe(persistence: PromisedPersistence): Promise<unknown> {
+  const byTopic: Record<string, unknown> = {};
+  for (const topic of TOPICS) {
+    const subs = await persistence.subscriptionsByTopic(topic);
+    byTopic[topic] = subs.map((s) => JSON.stringify(s, Object.keys(s).sort())).sort();
+  }
+  const byClient: Record<string, unknown> = {};
+  const lists: Record<string, unknown> = {};
+  for (const id of CLIENTS) {
+    const subs = await persistence.subscriptionsByClient({ id });
+    byClient[id] = subs.map((s) => JSON.stringify(s, Object.keys(s).sort())).sort();
+  }
+  for (const topic of FILTERS) {
+    const ids: string[] = [];
+    for await (const id of persistence.getClientList(topic)) ids.push(id);
+    lists[topic] = ids.sort();
+  }
+  return { byTopic, byClient, lists, offline: await persistence.countOffline() };
+}
+
+describe('ExactTopicMemoryPersistence', () => {
+  it('answers what aedes-persistence answers after any adds, removals and cleans', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(PERSISTENCE_OP, { maxLength: 25 }), async (ops) => {
+        const ours = new ExactTopicMemoryPersistence() as unknown as PromisedPersistence;
+        const reference = memoryPersistence() as unknown as { asyncPersistence: PromisedPersistence };
+        for (const persistence of [ours, reference.asyncPersistence]) {
+          for (const op of ops) {
+            const client = { id: op.client };
+            if (op.kind === 'add') await persistence.addSubscriptions(client, op.subs);
+            else if (op.kind === 'remove') await persistence.removeSubscriptions(client, op.topics);
+            else await persistence.cleanSubscriptions(client);
+          }
+        }
+        expect(await observe(ours)).toEqual(await observe(reference.asyncPersistence));
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it('keeps a session with one exact subscription without a map, and queues for it by topic', async () => {
+    const persistence = new ExactTopicMemoryPersistence();
+    await persistence.addSubscriptions({ id: 'washer-1' }, [{ topic: 'devices/washer-1/commands', qos: 1 }]);
+    const clients = (persistence as unknown as { clients: Map<string, unknown> }).clients;
+    expect(clients.get('washer-1')).not.toBeInstanceOf(Map);
+    expect(await persistence.subscriptionsByTopic('devices/washer-1/commands')).toEqual([
+      expect.objectContaining({ clientId: 'washer-1', topic: 'devices/washer-1/commands', qos: 1 }),
+    ]);
+    expect(await persistence.subscriptionsByTopic('devices/fridge-2/commands')).toEqual([]);
+  });
+
+  it('behind the callback layer aedes is given, called as aedes calls it (promises)', async () => {
+    const persistence = createExactTopicPersistence() as unknown as PromisedPersistence;
+    await persistence.addSubscriptions({ id: 'washer-1' }, [{ topic: 'devices/washer-1/commands', qos: 1 }]);
+    expect(await persistence.subscriptionsByClient({ id: 'washer-1' })).toEqual([
+      expect.objectContaining({ topic: 'devices/washer-1/commands', qos: 1 }),
+    ]);
+    expect(await persistence.countOffline()).toEqual({ subsCount: 1, clientsCount: 1 });
+  });
+});
+
+const LISTENERS = ['deliver-a', 'deliver-b', 'deliver-c'] as const;
+const EMITTER_OP = fc.record({
+  kind: fc.constantFrom('on' as const, 'on' as const, 'remove' as const, 'removeAll' as const),
+  topic: fc.constantFrom(...FILTERS),
+  listener: fc.constantFrom(...LISTENERS),
+});
+
+type Emitter = mqemitter.MQEmitter & { removeAllListeners(topic: string, done?: () => void): unknown };
+
+/** Which listeners each topic's message reaches, counting repeats. */
+async function deliveries(emitter: Emitter, calls: string[]): Promise<Record<string, string[]>> {
+  const reached: Record<string, string[]> = {};
+  for (const topic of TOPICS) {
+    calls.length = 0;
+    await new Promise<void>((resolve, reject) =>
+      emitter.emit({ topic, payload: 'x' }, (error) => (error ? reject(error) : resolve())),
+    );
+    reached[topic] = [...calls].sort();
+  }
+  return reached;
+}
+
+describe('createExactTopicEmitter', () => {
+  it('delivers each message to the listeners mqemitter delivers it to, after any ons and removals', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(EMITTER_OP, { maxLength: 25 }), async (ops) => {
+        const results = [];
+        for (const emitter of [
+          createExactTopicEmitter() as Emitter,
+          mqemitter({ concurrency: 100, matchEmptyLevels: true }) as Emitter,
+        ]) {
+          const calls: string[] = [];
+          const listeners = Object.fromEntries(
+            LISTENERS.map((name) => [
+              name,
+              (_message: unknown, done: () => void) => {
+                calls.push(name);
+                done();
+              },
+            ]),
+          );
+          for (const op of ops) {
+            if (op.kind === 'on') emitter.on(op.topic, listeners[op.listener]);
+            else if (op.kind === 'remove')
+              await new Promise<void>((resolve) =>
+                emitter.removeListener(op.topic, listeners[op.listener], resolve),
+              );
+            else emitter.removeAllListeners(op.topic);
+          }
+          results.push(await deliveries(emitter, calls));
+        }
+        expect(results[0]).toEqual(results[1]);
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it('keeps an exact filter out of the trie', () => {
+    const emitter = createExactTopicEmitter() as unknown as { _matcher: { match(topic: string): unknown[] } };
+    (emitter as unknown as Emitter).on('devices/washer-1/commands', () => undefined);
+    expect(emitter._matcher.match('devices/washer-1/commands')).toEqual([]);
+  });
+});
+
+describe('isExactFilter', () => {
+  it('is false for a filter with a wildcard', () => {
+    expect(['devices/+/commands', '#', 'devices/washer-1/#'].map(isExactFilter)).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(['devices/washer-1/commands', '$SYS/x/new/clients'].map(isExactFilter)).toEqual([true, true]);
+  });
+});
