@@ -155,8 +155,11 @@ export class MqttGateway {
   /** The newest authenticated connection of each device; older ones are superseded. */
   private readonly currentClients = new Map<string, Client>();
   private readonly sockets = new Set<Duplex>();
-  /** Open connections per device: more than one only while a newer one takes over. */
-  private readonly deviceClients = new Map<string, Set<Client>>();
+  /**
+   * Open connections per device: more than one only while a newer one takes over, so one is kept
+   * as itself and a set is made only for a second (a set a device is ≈ 0.2 KB of heap).
+   */
+  private readonly deviceClients = new Map<string, Client | Set<Client>>();
   private stopping?: Promise<void>;
   private readonly logger: Logger;
   /** `/telemetry` and the like: a device topic on a durable channel ends with one of these. */
@@ -313,7 +316,7 @@ export class MqttGateway {
     let closed = 0;
     // The newest connection is known from its authentication on, before aedes reports it ready.
     const current = this.currentClients.get(deviceId);
-    const open = new Set(this.deviceClients.get(deviceId));
+    const open = new Set(this.openClients(deviceId));
     if (current) open.add(current);
     for (const client of open) {
       const session = this.sessions.get(client);
@@ -532,11 +535,13 @@ export class MqttGateway {
   private onClientReady(client: Client): void {
     const session = this.sessions.get(client);
     if (session?.kind !== 'device') return;
-    const open = this.deviceClients.get(session.deviceId) ?? new Set<Client>();
-    this.deviceClients.set(session.deviceId, open.add(client));
+    const kept = this.deviceClients.get(session.deviceId);
+    if (kept === undefined || kept === client) this.deviceClients.set(session.deviceId, client);
+    else if (kept instanceof Set) kept.add(client);
+    else this.deviceClients.set(session.deviceId, new Set([kept, client]));
     if (this.currentClients.get(session.deviceId) !== client) return;
     // Same device, different clientId: aedes keeps both, so close the older ones here.
-    for (const other of open) if (other !== client) other.close();
+    for (const other of this.openClients(session.deviceId)) if (other !== client) other.close();
     this.publishPaths?.install(client, session.deviceId);
     compactConnection(client);
     this.logger.info({ deviceId: session.deviceId, clientId: client.id }, 'device online');
@@ -546,15 +551,25 @@ export class MqttGateway {
   private onClientDisconnect(client: Client): void {
     const session = this.sessions.get(client);
     if (session?.kind !== 'device') return;
-    const open = this.deviceClients.get(session.deviceId);
-    open?.delete(client);
-    if (open?.size === 0) this.deviceClients.delete(session.deviceId);
+    const kept = this.deviceClients.get(session.deviceId);
+    if (kept === client) this.deviceClients.delete(session.deviceId);
+    else if (kept instanceof Set) {
+      kept.delete(client);
+      if (kept.size === 1) this.deviceClients.set(session.deviceId, kept.values().next().value as Client);
+    }
     const current = this.currentClients.get(session.deviceId);
     // An older connection closed while a newer one of the same device is alive: still online.
     if (current !== client && current && !current.closed) return;
     this.currentClients.delete(session.deviceId);
     this.logger.info({ deviceId: session.deviceId, clientId: client.id }, 'device offline');
     this.options.onPresence?.(session.deviceId, false, this.now());
+  }
+
+  /** A device's open connections. */
+  private openClients(deviceId: string): Client[] {
+    const kept = this.deviceClients.get(deviceId);
+    if (kept === undefined) return [];
+    return kept instanceof Set ? [...kept] : [kept];
   }
 
   /** Where a device publishes on its own topic, or undefined for a service client's publish. */

@@ -50,6 +50,12 @@ class MetricWatch extends ThresholdTracker {
   }
 }
 
+/** The watch of a device's metric, if it has one yet. */
+function watchNamed(watches: readonly MetricWatch[], metric: string): MetricWatch | undefined {
+  for (const watch of watches) if (watch.metric.name === metric) return watch;
+  return undefined;
+}
+
 /**
  * Alarms from profile thresholds and device error codes, at most one open alarm per device
  * and cause. A repeated condition updates the open alarm (count, severity) instead of raising
@@ -58,8 +64,8 @@ class MetricWatch extends ThresholdTracker {
 @Injectable()
 export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   private readonly openAlarms = new Map<string, Alarm>();
-  /** deviceId → metric name → watch. */
-  private readonly watches = new Map<string, Map<string, MetricWatch>>();
+  /** deviceId → its watches, one a metric (a handful: searched, which costs less heap than a map). */
+  private readonly watches = new Map<string, MetricWatch[]>();
   /** Devices with an open `no_data` alarm, which their next reading clears. */
   private readonly silentDevices = new Set<string>();
   private readonly metricProfiles = new Map<string, MetricProfile>();
@@ -145,15 +151,15 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     if (this.silentDevices.has(reading.deviceId)) {
       this.resolve(reading.deviceId, NO_DATA, { resumedAt: reading.tsMs });
     }
-    let byMetric = this.watches.get(reading.deviceId);
-    if (!byMetric) {
-      this.watches.set(reading.deviceId, (byMetric = new Map()));
+    let deviceWatches = this.watches.get(reading.deviceId);
+    if (!deviceWatches) {
+      this.watches.set(reading.deviceId, (deviceWatches = []));
       // The first reading this instance sees from the device: it may come from another instance.
       this.adoptDevice(reading.deviceId);
     }
     for (const name in reading.metrics) {
       const value = reading.metrics[name];
-      const watch = byMetric.get(name) ?? this.watchOf(byMetric, reading.type, name);
+      const watch = watchNamed(deviceWatches, name) ?? this.watchOf(deviceWatches, reading.type, name);
       if (!watch) continue;
       const decision = watch.observe(levelOf(watch.metric, value), reading.tsMs);
       switch (decision.action) {
@@ -182,11 +188,11 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  private watchOf(byMetric: Map<string, MetricWatch>, type: string, name: string): MetricWatch | undefined {
+  private watchOf(deviceWatches: MetricWatch[], type: string, name: string): MetricWatch | undefined {
     const metric = this.metricProfiles.get(`${type}|${name}`);
     if (!metric) return undefined;
     const watch = new MetricWatch(metric, this.config.alarmClearHoldMs);
-    byMetric.set(name, watch);
+    deviceWatches.push(watch);
     return watch;
   }
 
@@ -211,19 +217,20 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
             this.openAlarms.delete(alarmKey);
             if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.delete(deviceId);
           }
-        let byMetric = this.watches.get(deviceId);
-        if (!byMetric) this.watches.set(deviceId, (byMetric = new Map()));
+        let deviceWatches = this.watches.get(deviceId);
+        if (!deviceWatches) this.watches.set(deviceId, (deviceWatches = []));
         const raisedMetrics = new Set<string>();
         for (const alarm of open) {
           this.openAlarms.set(key(deviceId, alarm.cause), alarm);
           if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.add(deviceId);
           const cause = parseAlarmCause(alarm.cause);
           if (cause?.kind !== 'threshold' || !type) continue;
-          const watch = byMetric.get(cause.metric) ?? this.watchOf(byMetric, type, cause.metric);
+          const watch =
+            watchNamed(deviceWatches, cause.metric) ?? this.watchOf(deviceWatches, type, cause.metric);
           watch?.adopt(alarm.severity === 'major' ? 'failing' : 'degraded');
           raisedMetrics.add(cause.metric);
         }
-        for (const [name, watch] of byMetric) if (!raisedMetrics.has(name)) watch.reset();
+        for (const watch of deviceWatches) if (!raisedMetrics.has(watch.metric.name)) watch.reset();
       } catch (error) {
         this.logger.warn({ err: error, deviceId }, 'reading back the open alarms of a device failed');
       } finally {
@@ -401,7 +408,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
       userStep(this.clock.now(), 'cleared', principal, comment),
     );
     const cause = parseAlarmCause(alarm.cause);
-    if (cause?.kind === 'threshold') this.watches.get(alarm.deviceId)?.get(cause.metric)?.reset();
+    const watches = this.watches.get(alarm.deviceId);
+    if (cause?.kind === 'threshold' && watches) watchNamed(watches, cause.metric)?.reset();
     await this.writes.settled();
     return this.withHistory(cleared);
   }
