@@ -182,49 +182,8 @@ export class BenchWorker {
   }
 }
 
-/** glibc's non-main arenas are mapped at multiples of their largest size (HEAP_MAX_SIZE, 64 MiB). */
-const ARENA_ALIGNMENT = 64 * 1024 * 1024;
-/** V8's heap pages: anonymous mappings of this size (not an arena, even when so aligned). */
-const V8_PAGE_BYTES = 256 * 1024;
-
-export interface ResidentByKind {
-  /** glibc's arenas: the main one ([heap]) and the others' heaps (anonymous, at a 64 MiB boundary). */
-  arenasBytes: number;
-  /** V8's heap pages (anonymous 256 KiB mappings), every isolate's, also those V8 keeps pooled. */
-  v8PagesBytes: number;
-}
-
-/**
- * Resident memory by kind, from /proc/self/smaps. What mallinfo2 calls free is resident only
- * where a trim could not give its pages back, and V8's pages outside its heaps' sizes are pooled:
- * this says how much of each is. Approximate (a V8 page may fall on an arena's boundary); null
- * where there is no /proc.
- */
-export function residentByKind(): ResidentByKind | null {
-  let text: string;
-  try {
-    text = fs.readFileSync('/proc/self/smaps', 'utf8');
-  } catch {
-    return null;
-  }
-  const resident = { arenasBytes: 0, v8PagesBytes: 0 };
-  let kind: keyof ResidentByKind | undefined;
-  for (const line of text.split('\n')) {
-    const mapping = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \S+\s*(.*)$/.exec(line);
-    if (mapping) {
-      const start = parseInt(mapping[1], 16);
-      const size = parseInt(mapping[2], 16) - start;
-      const name = mapping[4].trim();
-      const anonymous = name === '' && mapping[3] === 'rw-p';
-      if (anonymous && size === V8_PAGE_BYTES) kind = 'v8PagesBytes';
-      else if (name === '[heap]' || (anonymous && start % ARENA_ALIGNMENT === 0)) kind = 'arenasBytes';
-      else kind = undefined;
-    } else if (kind && line.startsWith('Rss:')) {
-      resident[kind] += Number(line.split(/\s+/)[1]) * 1024;
-    }
-  }
-  return resident;
-}
+// resident memory by kind (glibc's arenas, V8's pages), as the platform's page pool release reads it
+export { residentByKind, type ResidentByKind } from '../../platform/src/common/memory/v8-page-residency';
 
 /**
  * With BENCH_MALLOC_INFO_DIR set, glibc's malloc_info (every arena's free chunks by size, XML)

@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import { lastResortGc, v8PoolsFreedPages } from '../../../../contracts/src/last-resort-gc';
+import { heapPagesCommitted } from './v8-page-residency';
 
 /**
  * Gives back the heap pages V8 keeps in its pool after the heap shrank.
@@ -17,6 +18,17 @@ import { lastResortGc, v8PoolsFreedPages } from '../../../../contracts/src/last-
  * emptied once that difference passes a threshold: one last-resort GC (a few full GCs in a row,
  * ≈ 4 times a full GC's pause: ≈ 265 ms with 150 MB live), only after the heap shrank by that
  * much, not on a timer.
+ *
+ * A shrink is not the only way into the pool: a compacting GC moves the live objects of sparse
+ * pages to other pages and pools the pages it emptied, while the heap's size changes by less than
+ * they hold. In a soak at 10,000 devices the old generation's compaction after the connection
+ * burst pooled ≈ 100 MB while the heap shrank by 31 MB, under the threshold: it stayed resident for
+ * the whole run (docs/benchmarks.md, issue 15, seventeenth round). So, where the process's
+ * mappings can be read, every check also weighs V8's pages resident (/proc/self/smaps, read off
+ * the event loop) against the pages this heap holds: what is resident beyond them is pooled (this
+ * isolate's or another's, a worker's), and once it passes its lowest level by the threshold the
+ * pool is emptied. What a collection here cannot give back (another isolate's pool) becomes the
+ * new lowest level, so it is not collected for again.
  */
 
 /** The heap's size (every space's pages, used or not). */
@@ -53,6 +65,10 @@ export interface V8PagePoolReleaseOptions {
   slackMinGapMs?: number;
   /** The old generation's unused bytes (its pages less what is in use). */
   oldSlack?: () => number;
+  /** V8's heap pages resident in the process, every isolate's (null where it cannot be read). */
+  v8PagesResident?: () => Promise<number | null>;
+  /** The pages of V8's kind this heap holds (its spaces but the large-object ones). */
+  heapPagesCommitted?: () => number;
 }
 
 /** Whether this V8 pools freed pages (Node 24), where this release is needed. */
@@ -68,6 +84,9 @@ export class V8PagePoolRelease {
   private readonly now: () => number;
   private readonly oldSlack: () => number;
   private lastSlackRelease = -Infinity;
+  private readonly heapPagesCommitted: () => number;
+  /** The lowest level of V8's pages resident beyond this heap's, since the last collection. */
+  private unheldFloor = Infinity;
 
   constructor(private readonly options: V8PagePoolReleaseOptions) {
     this.heapSize = options.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
@@ -75,6 +94,7 @@ export class V8PagePoolRelease {
     this.rss = options.rss ?? (() => process.memoryUsage.rss());
     this.now = options.now ?? (() => performance.now());
     this.oldSlack = options.oldSlack ?? oldGenerationSlack;
+    this.heapPagesCommitted = options.heapPagesCommitted ?? heapPagesCommitted;
   }
 
   start(): void {
@@ -82,7 +102,7 @@ export class V8PagePoolRelease {
     this.sample();
     this.sampler = setInterval(() => this.sample(), this.options.sampleEveryMs ?? 1000);
     this.sampler.unref();
-    this.checker = setInterval(() => this.check(), this.options.checkEveryMs);
+    this.checker = setInterval(() => void this.checkMeasured(), this.options.checkEveryMs);
     this.checker.unref();
   }
 
@@ -98,16 +118,30 @@ export class V8PagePoolRelease {
     if (size > this.highWater) this.highWater = size;
   }
 
+  /** `check` with V8's pages resident read first, where they can be. */
+  async checkMeasured(): Promise<PagePoolReleaseResult | undefined> {
+    const resident = this.options.v8PagesResident ? await this.options.v8PagesResident() : null;
+    return this.check(resident ?? undefined);
+  }
+
   /**
-   * Empties the pool if the heap shrank by the threshold since its high-water mark, or compacts
+   * Empties the pool if the heap shrank by the threshold since its high-water mark, or if V8's
+   * pages resident (`v8PagesResidentBytes`, when given) beyond this heap's passed their lowest
+   * level by the threshold, or compacts
    * the old generation if it keeps `oldSlackBytes` unused (not within `slackMinGapMs` of the last
    * time it did); what it gave back.
    */
-  check(): PagePoolReleaseResult | undefined {
+  check(v8PagesResidentBytes?: number): PagePoolReleaseResult | undefined {
     this.sample();
     const size = this.heapSize();
-    const pooledBytes = this.highWater - size;
+    let pooledBytes = this.highWater - size;
     if (pooledBytes >= this.options.thresholdBytes) return this.release(pooledBytes);
+    if (v8PagesResidentBytes !== undefined) {
+      const unheld = v8PagesResidentBytes - this.heapPagesCommitted();
+      this.unheldFloor = Math.min(this.unheldFloor, unheld);
+      pooledBytes = Math.max(pooledBytes, unheld - this.unheldFloor);
+      if (pooledBytes >= this.options.thresholdBytes) return this.release(pooledBytes);
+    }
     const { oldSlackBytes, slackMinGapMs = 0 } = this.options;
     if (oldSlackBytes === undefined || this.now() - this.lastSlackRelease < slackMinGapMs) return undefined;
     if (this.oldSlack() < oldSlackBytes) return undefined;
@@ -129,8 +163,10 @@ export class V8PagePoolRelease {
     const started = this.now();
     this.gc();
     const result = { pooledBytes, releasedBytes: before - this.rss(), durationMs: this.now() - started };
-    // from here on, a shrink is measured from the heap as the collection left it
+    // from here on, a shrink is measured from the heap as the collection left it, and the pages
+    // resident beyond it from what the next look finds (what this collection could not give back)
     this.highWater = this.heapSize();
+    this.unheldFloor = Infinity;
     this.options.onRelease?.(result);
     return result;
   }

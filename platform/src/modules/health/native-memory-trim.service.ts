@@ -20,6 +20,7 @@ import {
   v8PoolsFreedPages,
   type PagePoolReleaseResult,
 } from '../../common/memory/v8-page-pool';
+import { readResidentByKind } from '../../common/memory/v8-page-residency';
 import { MetricsService } from './metrics.service';
 
 /**
@@ -147,6 +148,7 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
       checkEveryMs: intervalMs,
       oldSlackBytes: OLD_SLACK_BYTES,
       slackMinGapMs: OLD_SLACK_MIN_GAP_MS,
+      v8PagesResident: async () => (await readResidentByKind())?.v8PagesBytes ?? null,
       onRelease: (result: PagePoolReleaseResult) => {
         releases.inc();
         released.set(result.releasedBytes);
