@@ -155,6 +155,8 @@ export interface SoakResult {
   memoryTrimIntervalS: number;
   /** Node 24: last-resort GCs that gave V8's pooled heap pages back (null on Node 20's V8, which pools none). */
   v8PagePoolReleases: number | null;
+  /** The same by what set them off (shrink, resident, slack, requested: the start's). */
+  v8PagePoolReleasesByCause: Record<string, number>;
   /** Telemetry the broker PUBACKed, the fleet's and the generator's. */
   fleetReadingsAcked: number;
   generatorReadingsAcked: number;
@@ -443,7 +445,13 @@ export async function benchSoak(
   mallocInfo('soak', 'after');
   const connectedAtEnd = await platform.metric('mqtt_clients_connected');
   // Node 24: how often V8's pooled heap pages were given back (NaN where V8 pools none: Node 20)
-  const v8PagePoolReleases = await platform.metric('process_v8_page_pool_releases_total');
+  const v8PagePoolReleasesByCause: Record<string, number> = {};
+  for (const cause of ['shrink', 'resident', 'slack', 'requested']) {
+    const count = await platform.metric(`process_v8_page_pool_releases_total{cause="${cause}"}`);
+    if (!Number.isNaN(count)) v8PagePoolReleasesByCause[cause] = count;
+  }
+  const causes = Object.values(v8PagePoolReleasesByCause);
+  const v8PagePoolReleases = causes.length === 0 ? NaN : causes.reduce((sum, count) => sum + count, 0);
 
   const publishEndMs = Date.now();
   log('soak: stopping the fleet, waiting until every reading is accounted for');
@@ -570,6 +578,7 @@ export async function benchSoak(
       : null,
     memoryTrimIntervalS: platform.config.memoryTrimIntervalMs / 1000,
     v8PagePoolReleases: Number.isNaN(v8PagePoolReleases) ? null : v8PagePoolReleases,
+    v8PagePoolReleasesByCause,
     fleetReadingsAcked: counts.telemetryAcked,
     generatorReadingsAcked,
     readingsAcked,

@@ -36,6 +36,7 @@ describe('V8PagePoolRelease', () => {
     expect(f.release.check()).toBeUndefined();
     f.setHeap(220);
     expect(f.release.check()).toEqual({
+      cause: 'shrink',
       pooledBytes: 380 * MB,
       releasedBytes: 100 * MB,
       durationMs: expect.any(Number),
@@ -57,6 +58,7 @@ describe('V8PagePoolRelease', () => {
     f.setHeap(110);
     expect(f.release.check()).toBeUndefined();
     expect(f.release.releaseNow()).toEqual({
+      cause: 'requested',
       pooledBytes: 10 * MB,
       releasedBytes: 100 * MB,
       durationMs: expect.any(Number),
@@ -98,7 +100,7 @@ describe('V8PagePoolRelease', () => {
       now: () => clockMs,
     });
     // the heap never shrank (no pool to empty), but its old generation holds 174 MB it does not use
-    expect(release.check()).toEqual({ pooledBytes: 0, releasedBytes: 0, durationMs: 0 });
+    expect(release.check()).toEqual({ cause: 'slack', pooledBytes: 0, releasedBytes: 0, durationMs: 0 });
     expect(gcs).toEqual([0]);
     // the next burst's leftovers within 10 minutes wait; after them they are compacted too
     slack = 90 * MB;
@@ -130,7 +132,7 @@ describe('V8PagePoolRelease', () => {
     held = 200 * MB;
     expect(release.check(250 * MB)).toBeUndefined();
     held = 199 * MB;
-    expect(release.check(330 * MB)?.pooledBytes).toBe(131 * MB - 30 * MB);
+    expect(release.check(330 * MB)).toMatchObject({ cause: 'resident', pooledBytes: 131 * MB - 30 * MB });
     expect(gcs).toHaveLength(1);
   });
 
@@ -226,7 +228,7 @@ describe('V8PagePoolRelease', () => {
       const result = await release.checkMeasured();
       expect(kept).toBeNull();
       expect(before).toBeGreaterThan(100 * MB);
-      expect(result).toBeDefined();
+      expect(result?.cause).toBe('resident');
       expect(result!.releasedBytes).toBeGreaterThan(80 * MB);
       const after = (await readResidentByKind())!.v8PagesBytes - heapPagesCommitted();
       expect(after).toBeLessThan(before / 2);

@@ -37,7 +37,14 @@ export type HeapSize = () => number;
 /** A last-resort garbage collection of this thread's heap. */
 export type LastResortGc = () => void;
 
+/**
+ * What set a release off: the heap shrank from its high-water mark, V8's pages resident passed the
+ * heap's, the old generation kept unused pages, or it was asked for (after the start).
+ */
+export type PagePoolReleaseCause = 'shrink' | 'resident' | 'slack' | 'requested';
+
 export interface PagePoolReleaseResult {
+  cause: PagePoolReleaseCause;
   /** The heap's high-water mark less its size before the collection: what the pool was taken to hold. */
   pooledBytes: number;
   /** RSS before less RSS after. */
@@ -135,18 +142,18 @@ export class V8PagePoolRelease {
     this.sample();
     const size = this.heapSize();
     let pooledBytes = this.highWater - size;
-    if (pooledBytes >= this.options.thresholdBytes) return this.release(pooledBytes);
+    if (pooledBytes >= this.options.thresholdBytes) return this.release('shrink', pooledBytes);
     if (v8PagesResidentBytes !== undefined) {
       const unheld = v8PagesResidentBytes - this.heapPagesCommitted();
       this.unheldFloor = Math.min(this.unheldFloor, unheld);
       pooledBytes = Math.max(pooledBytes, unheld - this.unheldFloor);
-      if (pooledBytes >= this.options.thresholdBytes) return this.release(pooledBytes);
+      if (pooledBytes >= this.options.thresholdBytes) return this.release('resident', pooledBytes);
     }
     const { oldSlackBytes, slackMinGapMs = 0 } = this.options;
     if (oldSlackBytes === undefined || this.now() - this.lastSlackRelease < slackMinGapMs) return undefined;
     if (this.oldSlack() < oldSlackBytes) return undefined;
     this.lastSlackRelease = this.now();
-    return this.release(pooledBytes);
+    return this.release('slack', pooledBytes);
   }
 
   /**
@@ -155,14 +162,19 @@ export class V8PagePoolRelease {
    */
   releaseNow(): PagePoolReleaseResult {
     this.sample();
-    return this.release(this.highWater - this.heapSize());
+    return this.release('requested', this.highWater - this.heapSize());
   }
 
-  private release(pooledBytes: number): PagePoolReleaseResult {
+  private release(cause: PagePoolReleaseCause, pooledBytes: number): PagePoolReleaseResult {
     const before = this.rss();
     const started = this.now();
     this.gc();
-    const result = { pooledBytes, releasedBytes: before - this.rss(), durationMs: this.now() - started };
+    const result = {
+      cause,
+      pooledBytes,
+      releasedBytes: before - this.rss(),
+      durationMs: this.now() - started,
+    };
     // from here on, a shrink is measured from the heap as the collection left it, and the pages
     // resident beyond it from what the next look finds (what this collection could not give back)
     this.highWater = this.heapSize();

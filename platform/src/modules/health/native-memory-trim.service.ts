@@ -135,7 +135,8 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
     const registers = [this.metrics.registry];
     const releases = new Counter({
       name: 'process_v8_page_pool_releases_total',
-      help: 'Last-resort GCs that gave the heap pages V8 pooled after its heap shrank back to the system',
+      help: "Last-resort GCs that gave the heap pages V8 pooled back to the system, by what set them off: the heap shrank, V8's pages resident passed the heap's, the old generation kept unused pages, or the start",
+      labelNames: ['cause'],
       registers,
     });
     const released = new Gauge({
@@ -150,10 +151,11 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
       slackMinGapMs: OLD_SLACK_MIN_GAP_MS,
       v8PagesResident: async () => (await readResidentByKind())?.v8PagesBytes ?? null,
       onRelease: (result: PagePoolReleaseResult) => {
-        releases.inc();
+        releases.inc({ cause: result.cause });
         released.set(result.releasedBytes);
         this.logger.info(
           {
+            cause: result.cause,
             pooledMb: Math.round(result.pooledBytes / 1048576),
             releasedMb: Math.round(result.releasedBytes / 1048576),
             ms: Math.round(result.durationMs),
