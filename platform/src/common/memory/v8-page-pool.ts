@@ -45,7 +45,10 @@ export type PagePoolReleaseCause = 'shrink' | 'resident' | 'slack' | 'requested'
 
 export interface PagePoolReleaseResult {
   cause: PagePoolReleaseCause;
-  /** The heap's high-water mark less its size before the collection: what the pool was taken to hold. */
+  /**
+   * What the pool was taken to hold before the collection: the heap's high-water mark less its
+   * size, or V8's pages resident beyond the heap's above their lowest level, the larger.
+   */
   pooledBytes: number;
   /** RSS before less RSS after. */
   releasedBytes: number;
@@ -134,9 +137,8 @@ export class V8PagePoolRelease {
   /**
    * Empties the pool if the heap shrank by the threshold since its high-water mark, or if V8's
    * pages resident (`v8PagesResidentBytes`, when given) beyond this heap's passed their lowest
-   * level by the threshold, or compacts
-   * the old generation if it keeps `oldSlackBytes` unused (not within `slackMinGapMs` of the last
-   * time it did); what it gave back.
+   * level by the threshold, or compacts the old generation if it keeps `oldSlackBytes` unused (not
+   * within `slackMinGapMs` of the last time it did); what it gave back.
    */
   check(v8PagesResidentBytes?: number): PagePoolReleaseResult | undefined {
     this.sample();
