@@ -2,7 +2,7 @@
  * Small test. Real: an in-process Aedes broker on a loopback TCP port, an MQTT.js client with a
  * will. Nothing is mocked.
  */
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import mqtt from 'mqtt';
 import { waitFor } from '../../tests/support/wait-for';
@@ -78,6 +78,34 @@ describe('compactConnection', () => {
     await waitFor(() => wills.length === 1);
     expect(wills[0].payload.toString()).toBe('{"online":false}');
     expect(wills[0].retain).toBe(true);
+  });
+
+  it("closes its client when the socket goes, with one listener in place of the four of Node's finished()", async () => {
+    const listeners = (conn: Socket) =>
+      conn.eventNames().reduce((n, name) => n + conn.listenerCount(name), 0);
+    const ready: Array<{ client: Client; before: number; after: number }> = [];
+    broker.on('clientReady', (client: Client) => {
+      const conn = (client as unknown as { conn: Socket }).conn;
+      const before = listeners(conn);
+      compactConnection(client);
+      ready.push({ client, before, after: listeners(conn) });
+    });
+    const gone: string[] = [];
+    broker.on('clientDisconnect', (client: Client) => gone.push(client.id));
+    const { port } = server.address() as AddressInfo;
+    const device = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+      clientId: 'fridge-2',
+      reconnectPeriod: 0,
+    });
+    device.on('error', () => undefined);
+    await waitFor(() => ready.length === 1);
+    const [{ client, before, after }] = ready;
+    expect(after).toBeLessThanOrEqual(before - 3);
+    // the broker's side drops the socket (no end, no error): only 'close' says it went
+    (client as unknown as { conn: Socket }).conn.destroy();
+    await waitFor(() => gone.length === 1);
+    expect(gone).toEqual(['fridge-2']);
+    expect((client as unknown as { closed: boolean }).closed).toBe(true);
   });
 
   it('ownBytes copies a view into memory of its own size, and leaves a buffer that owns its memory alone', () => {

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { Client } from 'aedes';
 import bl from 'bl';
 
@@ -11,6 +12,11 @@ interface ParserList {
 
 /** The parts of aedes' client and of its mqtt-packet parser a ready connection keeps. */
 interface ConnectionInternals {
+  conn?: unknown;
+  closed?: boolean;
+  close(): void;
+  /** Removes the listeners Node's `finished()` put on the connection for aedes. */
+  _eos?: () => void;
   will?: { payload?: Buffer } | null;
   _parser?: {
     settings?: { protocolVersion?: number; bridgeMode?: boolean };
@@ -28,8 +34,13 @@ interface ConnectionInternals {
  *   its settings, of which it reads the protocol version and the bridge mode only;
  * - the parser's list of bytes read is a BufferListStream, a duplex stream with its two states,
  *   events and callbacks (≈ 0.7 KB), of which it uses the list's methods only: it gets bl's
- *   plain BufferList (the same methods), holding the same bytes.
- * Nothing a device or the broker does changes: the will is published with the same bytes.
+ *   plain BufferList (the same methods), holding the same bytes;
+ * - aedes closes its client when the connection ends through Node's `finished()`: four listeners
+ *   on the socket and seven closures (≈ 0.5 KB). A TCP or TLS socket always emits 'close' once it
+ *   is done (ended, failed or destroyed), and aedes closes the client on 'end' and on an error by
+ *   itself too: one 'close' listener does what they did.
+ * Nothing a device or the broker does changes: the will is published with the same bytes, and a
+ * connection that goes closes its client.
  */
 export function compactConnection(client: Client): void {
   const internals = client as unknown as ConnectionInternals;
@@ -40,6 +51,19 @@ export function compactConnection(client: Client): void {
   const settings = parser?.settings;
   if (parser && settings) {
     parser.settings = { protocolVersion: settings.protocolVersion, bridgeMode: settings.bridgeMode };
+  }
+  const conn = internals.conn;
+  if (
+    conn instanceof Socket &&
+    typeof internals._eos === 'function' &&
+    !internals.closed &&
+    !conn.destroyed
+  ) {
+    internals._eos();
+    const onClose = (): void => internals.close();
+    conn.once('close', onClose);
+    // aedes calls it as it closes the client
+    internals._eos = () => conn.removeListener('close', onClose);
   }
   const list = parser?._list;
   // a stream has its state objects; the plain list has not
