@@ -6,6 +6,7 @@ import {
   createExactTopicPersistence,
   ExactTopicMemoryPersistence,
   isExactFilter,
+  type NewSubscription,
 } from './exact-topic-backends';
 
 // Small: the exact-topic emitter and persistence against aedes' own (mqemitter, aedes-persistence's
@@ -34,14 +35,7 @@ const TOPICS = [
 ];
 const CLIENTS = ['washer-1', 'fridge-2', 'tool'];
 
-type Sub = {
-  topic: string;
-  qos: number;
-  rh?: number;
-  rap?: boolean;
-  nl?: boolean;
-  subscriptionIdentifier?: number;
-};
+type Sub = NewSubscription;
 
 const SUBSCRIPTION: fc.Arbitrary<Sub> = fc.record(
   {

@@ -114,7 +114,8 @@ interface StoredSubscription {
   subscriptionIdentifier?: number;
 }
 
-type NewSubscription = Omit<StoredSubscription, 'clientId'>;
+/** A subscription as aedes hands it to the persistence and gets it back. */
+export type NewSubscription = Omit<StoredSubscription, 'clientId'>;
 
 /** A client's stored subscriptions: one record while it has one, a map by filter beyond. */
 type ClientSubscriptions = StoredSubscription | Map<string, StoredSubscription>;
