@@ -208,8 +208,9 @@ describe('V8PagePoolRelease', () => {
   (v8PoolsFreedPages() ? it : it.skip)(
     "gives back the pages resident beyond the heap's, read from smaps, where the heap's size missed them (V8 13)",
     async () => {
+      const threshold = 32 * MB;
       const release = new V8PagePoolRelease({
-        thresholdBytes: 64 * MB,
+        thresholdBytes: threshold,
         checkEveryMs: 60_000,
         heapSize: () => 0,
         v8PagesResident: async () => (await readResidentByKind())?.v8PagesBytes ?? null,
@@ -227,10 +228,12 @@ describe('V8PagePoolRelease', () => {
       const before = (await readResidentByKind())!.v8PagesBytes - heapPagesCommitted();
       const result = await release.checkMeasured();
       expect(kept).toBeNull();
-      expect(before).toBeGreaterThan(100 * MB);
-      expect(result?.cause).toBe('resident');
-      expect(result!.releasedBytes).toBeGreaterThan(80 * MB);
       const after = (await readResidentByKind())!.v8PagesBytes - heapPagesCommitted();
+      // how much a compaction pools varies by machine (≈ 160 MB here, 91 MB on another): well
+      // past the threshold either way, and most of it comes back
+      expect(before).toBeGreaterThan(2 * threshold);
+      expect(result?.cause).toBe('resident');
+      expect(result!.releasedBytes).toBeGreaterThan(before / 2);
       expect(after).toBeLessThan(before / 2);
     },
   );
