@@ -75,6 +75,18 @@ export interface SoakResult {
    */
   rssBeforeMb: number;
   heapUsedBeforeMb: number;
+  /** What the baseline's RSS is made of (each part as the samples after warm-up report it). */
+  baselineMb: {
+    young: number;
+    old: number;
+    largeObjects: number;
+    code: number;
+    detectionHeap: number | null;
+    native: number;
+    mallocInUse: number | null;
+    mallocArenasResident: number | null;
+    v8PagesResident: number | null;
+  };
   /** The platform process after warm-up (sampled as is, no GC). */
   rssMinMb: number;
   rssMaxMb: number;
@@ -246,6 +258,32 @@ interface MemorySample {
   stored: number;
 }
 
+/** One line of a memory sample, for the log. */
+function describeSample(sample: MemorySample): string {
+  return (
+    `rss ${round(sample.rssMb)} MB, ` +
+    `heap ${round(sample.heapUsedMb)} MB (young ${round(sample.youngMb)}, old ${round(sample.oldUsedMb)} of ` +
+    `${round(sample.oldMb)}, large ${round(sample.largeObjectsMb)})` +
+    (sample.detectionHeapMb === null
+      ? ''
+      : `, detection heap ${round(sample.detectionHeapMb)} of ${round(sample.detectionHeapTotalMb ?? 0)} MB`) +
+    (sample.detectionPagesFileMb == null
+      ? ''
+      : `, profile pages ${round(sample.detectionPagesFileMb)} MB on disk`) +
+    (sample.detectionParkedDevices == null
+      ? ''
+      : `, ${sample.detectionParkedDevices} detectors parked (${round(sample.detectionParkedFileMb ?? 0)} MB on disk)`) +
+    (sample.detectionHeapSettles ? `, ${sample.detectionHeapSettles} detection heap settles` : '') +
+    `, native ${round(nativeMb(sample))} MB` +
+    (sample.mallocAllocatedMb === null
+      ? ''
+      : ` (glibc: ${round(sample.mallocAllocatedMb)} MB in use, ${round(sample.mallocFreeMb ?? 0)} MB free, ` +
+        `arenas ${round(sample.mallocArenasResidentMb ?? NaN)} MB resident)`) +
+    (sample.v8PagesResidentMb === null ? '' : `, V8 pages ${round(sample.v8PagesResidentMb)} MB resident`) +
+    `, ${sample.connected} connected, ${sample.stored} stored`
+  );
+}
+
 // 10,000 devices took 116 s to connect on a shared 2-core machine (the platform is the bottleneck).
 const CONNECT_TIMEOUT_MS = 600_000;
 const ACCOUNT_TIMEOUT_MS = 300_000;
@@ -286,6 +324,34 @@ export async function benchSoak(
   const idle = process.memoryUsage();
   const countBefore = await store.count();
   const countersBefore = await ingestCounters(platform);
+  const takeSample = async (atS: number): Promise<MemorySample> => {
+    const memory = process.memoryUsage();
+    // collected first: without it the worker's heap figure holds garbage, a growth that is not
+    const detection = (await watch.detectionMemory({ collect: true })) ?? null;
+    const malloc = (await trim.nativeHeap()) ?? null;
+    return {
+      elapsedS: atS,
+      rssMb: memory.rss / MB,
+      heapUsedMb: memory.heapUsed / MB,
+      ...heapSpacesMb(),
+      heapTotalMb: memory.heapTotal / MB,
+      externalMb: memory.external / MB,
+      arrayBuffersMb: memory.arrayBuffers / MB,
+      detectionHeapMb: detection && detection.heapUsedBytes / MB,
+      detectionHeapTotalMb: detection && detection.heapTotalBytes / MB,
+      detectionArrayBuffersMb: detection && detection.arrayBuffersBytes / MB,
+      detectionPagesFileMb: detection?.pagesFileBytes === undefined ? null : detection.pagesFileBytes / MB,
+      detectionParkedDevices: detection?.parkedDevices ?? null,
+      detectionParkedFileMb: detection?.parkedFileBytes === undefined ? null : detection.parkedFileBytes / MB,
+      detectionParkFailures: detection?.parkFailures ?? null,
+      detectionHeapSettles: detection?.heapSettles ?? null,
+      mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
+      mallocFreeMb: malloc && malloc.freeBytes / MB,
+      ...residentMb(),
+      connected: await platform.metric('mqtt_clients_connected'),
+      stored: (await store.count()) - countBefore,
+    };
+  };
   log(`soak: platform with no device connected: rss ${mb(idle.rss)} MB, heap ${mb(idle.heapUsed)} MB`);
 
   const token = await platform.login();
@@ -314,15 +380,11 @@ export async function benchSoak(
   collectGarbage();
   await trim.trimNow();
   const before = process.memoryUsage();
-  const mallocBefore = await trim.nativeHeap();
+  const baseline = await takeSample(0);
   heapSnapshot('soak', 'before');
   mallocInfo('soak', 'before');
   log(
-    `soak: platform before the fleet, ${alarmDevices.length} devices reporting: rss ${mb(before.rss)} MB, heap ${mb(before.heapUsed)} MB` +
-      (detectionBefore ? `, detection heap ${mb(detectionBefore.heapUsedBytes)} MB` : '') +
-      (mallocBefore
-        ? `, glibc ${mb(mallocBefore.allocatedBytes)} MB in use, ${mb(mallocBefore.freeBytes)} MB free`
-        : ''),
+    `soak: platform before the fleet, ${alarmDevices.length} devices reporting: ${describeSample(baseline)}`,
   );
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -335,57 +397,10 @@ export async function benchSoak(
     for (let k = 1; k * run.sampleEveryS <= run.durationS; k++) {
       await sleep(Math.max(0, startedMs + k * run.sampleEveryS * 1000 - Date.now()));
       if (aborted) return;
-      const memory = process.memoryUsage();
-      // collected first: without it the worker's heap figure holds garbage, a growth that is not
-      const detection = (await watch.detectionMemory({ collect: true })) ?? null;
-      const malloc = (await trim.nativeHeap()) ?? null;
-      const sample: MemorySample = {
-        elapsedS: round(elapsedS(), 1),
-        rssMb: memory.rss / MB,
-        heapUsedMb: memory.heapUsed / MB,
-        ...heapSpacesMb(),
-        heapTotalMb: memory.heapTotal / MB,
-        externalMb: memory.external / MB,
-        arrayBuffersMb: memory.arrayBuffers / MB,
-        detectionHeapMb: detection && detection.heapUsedBytes / MB,
-        detectionHeapTotalMb: detection && detection.heapTotalBytes / MB,
-        detectionArrayBuffersMb: detection && detection.arrayBuffersBytes / MB,
-        detectionPagesFileMb: detection?.pagesFileBytes === undefined ? null : detection.pagesFileBytes / MB,
-        detectionParkedDevices: detection?.parkedDevices ?? null,
-        detectionParkedFileMb:
-          detection?.parkedFileBytes === undefined ? null : detection.parkedFileBytes / MB,
-        detectionParkFailures: detection?.parkFailures ?? null,
-        detectionHeapSettles: detection?.heapSettles ?? null,
-        mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
-        mallocFreeMb: malloc && malloc.freeBytes / MB,
-        ...residentMb(),
-        connected: await platform.metric('mqtt_clients_connected'),
-        stored: (await store.count()) - countBefore,
-      };
+      const sample = await takeSample(round(elapsedS(), 1));
       samples.push(sample);
       log(
-        `soak: ${sample.elapsedS} s${sample.elapsedS <= warmupS ? ' (warm-up)' : ''}: rss ${round(sample.rssMb)} MB, ` +
-          `heap ${round(sample.heapUsedMb)} MB (young ${round(sample.youngMb)}, old ${round(sample.oldUsedMb)} of ` +
-          `${round(sample.oldMb)}, large ${round(sample.largeObjectsMb)})` +
-          (sample.detectionHeapMb === null
-            ? ''
-            : `, detection heap ${round(sample.detectionHeapMb)} of ${round(sample.detectionHeapTotalMb ?? 0)} MB`) +
-          (sample.detectionPagesFileMb == null
-            ? ''
-            : `, profile pages ${round(sample.detectionPagesFileMb)} MB on disk`) +
-          (sample.detectionParkedDevices == null
-            ? ''
-            : `, ${sample.detectionParkedDevices} detectors parked (${round(sample.detectionParkedFileMb ?? 0)} MB on disk)`) +
-          (sample.detectionHeapSettles ? `, ${sample.detectionHeapSettles} detection heap settles` : '') +
-          `, native ${round(nativeMb(sample))} MB` +
-          (sample.mallocAllocatedMb === null
-            ? ''
-            : ` (glibc: ${round(sample.mallocAllocatedMb)} MB in use, ${round(sample.mallocFreeMb ?? 0)} MB free, ` +
-              `arenas ${round(sample.mallocArenasResidentMb ?? NaN)} MB resident)`) +
-          (sample.v8PagesResidentMb === null
-            ? ''
-            : `, V8 pages ${round(sample.v8PagesResidentMb)} MB resident`) +
-          `, ${sample.connected} connected, ${sample.stored} stored`,
+        `soak: ${sample.elapsedS} s${sample.elapsedS <= warmupS ? ' (warm-up)' : ''}: ${describeSample(sample)}`,
       );
     }
   })();
@@ -512,6 +527,19 @@ export async function benchSoak(
     rssIdleMb: mb(idle.rss),
     rssBeforeMb: mb(before.rss),
     heapUsedBeforeMb: mb(before.heapUsed),
+    baselineMb: {
+      young: Math.round(baseline.youngMb),
+      old: Math.round(baseline.oldMb),
+      largeObjects: Math.round(baseline.largeObjectsMb),
+      code: Math.round(baseline.codeMb),
+      detectionHeap:
+        baseline.detectionHeapTotalMb === null ? null : Math.round(baseline.detectionHeapTotalMb),
+      native: Math.round(nativeMb(baseline)),
+      mallocInUse: baseline.mallocAllocatedMb === null ? null : Math.round(baseline.mallocAllocatedMb),
+      mallocArenasResident:
+        baseline.mallocArenasResidentMb === null ? null : Math.round(baseline.mallocArenasResidentMb),
+      v8PagesResident: baseline.v8PagesResidentMb === null ? null : Math.round(baseline.v8PagesResidentMb),
+    },
     rssMinMb: Math.round(Math.min(...rssValues)),
     rssMaxMb: Math.round(Math.max(...rssValues)),
     rssMedianMb: Math.round(median((s) => s.rssMb)),
