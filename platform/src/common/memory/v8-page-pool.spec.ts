@@ -155,6 +155,54 @@ describe('V8PagePoolRelease', () => {
     expect(gcs).toHaveLength(2);
   });
 
+  it('takes what its collection left beyond the heap as the floor, not the pool of a burst that follows', async () => {
+    // the start's release leaves 3 MB beyond the heap; the next check comes in a connection
+    // burst whose compaction pooled 70 MB: a floor taken there would hide it for good
+    const held = 200 * MB;
+    let resident = 400 * MB;
+    const gcs: number[] = [];
+    const release = new V8PagePoolRelease({
+      thresholdBytes: 64 * MB,
+      checkEveryMs: 60_000,
+      heapSize: () => held,
+      heapPagesCommitted: () => held,
+      v8PagesResident: async () => resident,
+      gc: () => {
+        gcs.push(resident);
+        resident = held + 3 * MB;
+      },
+      rss: () => 700 * MB,
+    });
+    expect(release.releaseNow().cause).toBe('requested');
+    resident = held + 70 * MB;
+    expect(await release.checkMeasured()).toMatchObject({ cause: 'resident', pooledBytes: 67 * MB });
+    // what that collection left is the floor again: the same level later is no cause
+    expect(await release.checkMeasured()).toBeUndefined();
+    resident = held + 40 * MB;
+    expect(await release.checkMeasured()).toBeUndefined();
+    expect(gcs).toEqual([400 * MB, held + 70 * MB]);
+  });
+
+  it('collects for pages resident beyond the heap at a threshold of their own', async () => {
+    const held = 200 * MB;
+    let resident = held + 5 * MB;
+    const release = new V8PagePoolRelease({
+      thresholdBytes: 64 * MB,
+      residentThresholdBytes: 32 * MB,
+      checkEveryMs: 60_000,
+      heapSize: () => held,
+      heapPagesCommitted: () => held,
+      v8PagesResident: async () => resident,
+      gc: () => (resident = held + 5 * MB),
+      rss: () => 700 * MB,
+    });
+    expect(await release.checkMeasured()).toBeUndefined();
+    resident = held + 35 * MB;
+    expect(await release.checkMeasured()).toBeUndefined();
+    resident = held + 38 * MB;
+    expect(await release.checkMeasured()).toMatchObject({ cause: 'resident', pooledBytes: 33 * MB });
+  });
+
   it("reads V8's pages and glibc's arenas from smaps", () => {
     const smaps = [
       '55d0c3a00000-55d0c3b00000 rw-p 00000000 00:00 0                          [heap]',

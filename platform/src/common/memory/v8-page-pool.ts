@@ -75,6 +75,12 @@ export interface V8PagePoolReleaseOptions {
   slackMinGapMs?: number;
   /** The old generation's unused bytes (its pages less what is in use). */
   oldSlack?: () => number;
+  /**
+   * How far V8's pages resident beyond the heap may pass their floor before a collection; the
+   * threshold by default. Lower than it may be: the floor is what the last collection left, so a
+   * pool that no collection here gives back does not set off one collection after another.
+   */
+  residentThresholdBytes?: number;
   /** V8's heap pages resident in the process, every isolate's (null where it cannot be read). */
   v8PagesResident?: () => Promise<number | null>;
   /** The pages of V8's kind this heap holds (its spaces but the large-object ones). */
@@ -95,8 +101,13 @@ export class V8PagePoolRelease {
   private readonly oldSlack: () => number;
   private lastSlackRelease = -Infinity;
   private readonly heapPagesCommitted: () => number;
-  /** The lowest level of V8's pages resident beyond this heap's, since the last collection. */
+  /**
+   * The lowest level of V8's pages resident beyond this heap's since the last collection: what
+   * the collection left (read right after it), or lower where the pool shrank since.
+   */
   private unheldFloor = Infinity;
+  /** The read of what the last collection left beyond the heap, while it is under way. */
+  private residualRead?: Promise<void>;
 
   constructor(private readonly options: V8PagePoolReleaseOptions) {
     this.heapSize = options.heapSize ?? (() => v8.getHeapStatistics().total_heap_size);
@@ -131,7 +142,9 @@ export class V8PagePoolRelease {
   /** `check` with V8's pages resident read first, where they can be. */
   async checkMeasured(): Promise<PagePoolReleaseResult | undefined> {
     const resident = this.options.v8PagesResident ? await this.options.v8PagesResident() : null;
-    return this.check(resident ?? undefined);
+    const result = this.check(resident ?? undefined);
+    await this.residualRead;
+    return result;
   }
 
   /**
@@ -143,13 +156,14 @@ export class V8PagePoolRelease {
   check(v8PagesResidentBytes?: number): PagePoolReleaseResult | undefined {
     this.sample();
     const size = this.heapSize();
-    let pooledBytes = this.highWater - size;
+    const pooledBytes = this.highWater - size;
     if (pooledBytes >= this.options.thresholdBytes) return this.release('shrink', pooledBytes);
     if (v8PagesResidentBytes !== undefined) {
       const unheld = v8PagesResidentBytes - this.heapPagesCommitted();
       this.unheldFloor = Math.min(this.unheldFloor, unheld);
-      pooledBytes = Math.max(pooledBytes, unheld - this.unheldFloor);
-      if (pooledBytes >= this.options.thresholdBytes) return this.release('resident', pooledBytes);
+      const pooledBeyond = unheld - this.unheldFloor;
+      const threshold = this.options.residentThresholdBytes ?? this.options.thresholdBytes;
+      if (pooledBeyond >= threshold) return this.release('resident', Math.max(pooledBytes, pooledBeyond));
     }
     const { oldSlackBytes, slackMinGapMs = 0 } = this.options;
     if (oldSlackBytes === undefined || this.now() - this.lastSlackRelease < slackMinGapMs) return undefined;
@@ -181,8 +195,26 @@ export class V8PagePoolRelease {
     // resident beyond it from what the next look finds (what this collection could not give back)
     this.highWater = this.heapSize();
     this.unheldFloor = Infinity;
+    this.residualRead = this.readResidual();
     this.options.onRelease?.(result);
     return result;
+  }
+
+  /**
+   * What the collection left beyond the heap, as the lowest level from here on: read at once, not
+   * at the next check, which may come in a burst whose pooled pages would then pass for the floor
+   * and hide every later pool below it plus the threshold (a soak kept 65 MB so, issue 15).
+   */
+  private async readResidual(): Promise<void> {
+    if (!this.options.v8PagesResident) return;
+    try {
+      const resident = await this.options.v8PagesResident();
+      if (resident !== null) {
+        this.unheldFloor = Math.min(this.unheldFloor, resident - this.heapPagesCommitted());
+      }
+    } catch {
+      // unread: the next check's figure is the floor, as without a reading
+    }
   }
 }
 
