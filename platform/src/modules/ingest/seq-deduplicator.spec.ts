@@ -21,6 +21,28 @@ describe('SeqDeduplicator', () => {
     expect(dedup.isDuplicate('d1', 199, 1990)).toBe(true);
     expect(dedup.isDuplicate('d1', 0, 0)).toBe(false);
   });
+  it("keeps thousands of devices' windows apart, and a forgotten device's row starts afresh for the next", () => {
+    const dedup = new SeqDeduplicator();
+    const devices = Array.from({ length: 2_500 }, (_, i) => `d${i}`);
+    for (let seq = 0; seq < 40; seq++) {
+      for (const [i, id] of devices.entries())
+        expect(dedup.isDuplicate(id, seq, i * 1_000 + seq)).toBe(false);
+    }
+    // each device's own last messages are known, another device's same (seq, ts) is not
+    for (const [i, id] of devices.entries()) {
+      expect(dedup.isDuplicate(id, 39, i * 1_000 + 39)).toBe(true);
+      expect(dedup.isDuplicate(id, 20, i * 1_000 + 20)).toBe(true);
+      const other = devices[(i + 1) % devices.length];
+      expect(dedup.isDuplicate(other, 30, i * 1_000 + 30)).toBe(false);
+    }
+    dedup.forget('d1500');
+    // a new device takes the forgotten row: nothing of d1500's window is in it
+    expect(dedup.isDuplicate('new', 39, 1_500 * 1_000 + 39)).toBe(false);
+    expect(dedup.isDuplicate('new', 38, 1_500 * 1_000 + 38)).toBe(false);
+    // d1500 comes back with a clean window: its earlier messages are no longer known
+    expect(dedup.isDuplicate('d1500', 39, 1_500 * 1_000 + 39)).toBe(false);
+    expect(dedup.isDuplicate('d1499', 39, 1_499 * 1_000 + 39)).toBe(true);
+  });
 });
 
 describe('SeqDeduplicator with a history', () => {
