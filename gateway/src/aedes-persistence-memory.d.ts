@@ -13,6 +13,9 @@ declare module 'aedes-persistence/asyncPersistence.js' {
     subscriptionsByTopic(topic: string): Promise<Array<{ clientId: string; topic: string; qos: number }>>;
     countOffline(): Promise<{ subsCount: number; clientsCount: number }>;
     getClientList(topic: string): NodeJS.ReadableStream;
+    storeRetained(packet: { topic: string; payload: Buffer | string }): Promise<void>;
+    createRetainedStream(pattern: string): NodeJS.ReadableStream;
+    createRetainedStreamCombi(patterns: string[]): NodeJS.ReadableStream;
   }
   export = MemoryPersistence;
 }
@@ -38,4 +41,13 @@ declare module 'qlobber/aedes/qlobber-sub' {
     match(topic: string): Array<{ clientId: string; topic: string; qos: number }>;
   }
   export = QlobberSub;
+}
+
+declare module 'qlobber' {
+  /** qlobber's trie that only answers whether a topic matches any filter added. */
+  export class QlobberTrue {
+    constructor(options: { wildcard_one: string; wildcard_some: string; separator: string });
+    add(topic: string): this;
+    test(topic: string): boolean;
+  }
 }

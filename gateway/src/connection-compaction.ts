@@ -73,8 +73,8 @@ export function compactConnection(client: Client): void {
 }
 
 /**
- * The bytes of a view that lives as long as a connection or a retained message (a will, a
- * device's retained status), in memory of their own size, so that they stop keeping alive the
+ * The bytes of a view that lives as long as a connection (its will, which aedes keeps on the
+ * client and in the persistence), in memory of their own size, so that they stop keeping alive the
  * socket chunk they were read with (≈ 1–2 KB for a 50-byte status). Not from Node's pool either:
  * a long-lived copy in the pool pins an 8 KB slab that short-lived buffers filled (≈ 0.6 KB a
  * device measured). A buffer that is its whole memory already is returned as it is.

@@ -135,6 +135,68 @@ describe('ExactTopicMemoryPersistence', () => {
   });
 });
 
+/** A retained publish as aedes hands it over: bytes (any, NUL and high bytes too), or a string. */
+const RETAINED_OP = fc.record({
+  topic: fc.constantFrom(...TOPICS),
+  payload: fc.oneof(
+    fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
+    fc.string({ maxLength: 20 }),
+  ),
+  qos: fc.constantFrom(0, 1, 2),
+  brokerCounter: fc.nat(),
+  messageId: fc.option(fc.integer({ min: 1, max: 65_535 }), { nil: undefined }),
+});
+
+interface RetainedStore {
+  storeRetained(packet: object): Promise<void>;
+  createRetainedStream(pattern: string): AsyncIterable<{ topic: string; payload: Buffer | string }>;
+  createRetainedStreamCombi(patterns: string[]): AsyncIterable<{ topic: string; payload: Buffer | string }>;
+}
+
+/** Every retained message each filter (and all filters at once) reads back, in the store's order. */
+async function retainedOf(store: RetainedStore): Promise<unknown> {
+  const read = async (stream: AsyncIterable<object>) => {
+    const packets: object[] = [];
+    for await (const packet of stream) packets.push(packet);
+    return packets;
+  };
+  const byFilter: Record<string, unknown> = {};
+  for (const filter of FILTERS) byFilter[filter] = await read(store.createRetainedStream(filter));
+  return { byFilter, combined: await read(store.createRetainedStreamCombi(FILTERS.slice(0, 4))) };
+}
+
+describe('ExactTopicMemoryPersistence: retained messages', () => {
+  it('reads back what aedes-persistence reads back after any retained publishes and clears', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(RETAINED_OP, { maxLength: 20 }), async (ops) => {
+        const ours = new ExactTopicMemoryPersistence() as unknown as RetainedStore;
+        const reference = memoryPersistence() as unknown as { asyncPersistence: RetainedStore };
+        for (const store of [ours, reference.asyncPersistence]) {
+          for (const op of ops) {
+            await store.storeRetained({ cmd: 'publish', brokerId: 'b1', retain: true, dup: false, ...op });
+          }
+        }
+        expect(await retainedOf(ours)).toEqual(await retainedOf(reference.asyncPersistence));
+      }),
+      { numRuns: 1_500 },
+    );
+  });
+
+  it('keeps a retained payload as a string of its bytes, not a Buffer, and gives a Buffer back', async () => {
+    const store = new ExactTopicMemoryPersistence();
+    const status = Buffer.from('{"online":true,"name":"洗衣机"}\u0000\xff');
+    await store.storeRetained({ topic: 'devices/washer-1/status', payload: status, qos: 1, retain: true });
+    const kept = (store as unknown as { retained: Map<string, { payload: unknown }> }).retained;
+    expect(typeof kept.get('devices/washer-1/status')?.payload).toBe('string');
+    const read: Array<{ payload: Buffer }> = [];
+    const stream = store.createRetainedStream('devices/+/status') as AsyncIterable<{ payload: Buffer }>;
+    for await (const p of stream) read.push(p);
+    const [packet] = read;
+    expect(Buffer.isBuffer(packet.payload)).toBe(true);
+    expect(packet.payload.equals(status)).toBe(true);
+  });
+});
+
 const LISTENERS = ['deliver-a', 'deliver-b', 'deliver-c'] as const;
 const EMITTER_OP = fc.record({
   kind: fc.constantFrom('on' as const, 'on' as const, 'remove' as const, 'removeAll' as const),

@@ -5,7 +5,7 @@ import { Duplex } from 'node:stream';
 import { createServer as createTlsServer, Server as TlsServer, TLSSocket } from 'node:tls';
 import { Aedes, AedesPublishPacket, Client, PublishPacket, Subscription } from 'aedes';
 import { guardClientTakeover } from './client-takeover';
-import { compactConnection, ownBytes } from './connection-compaction';
+import { compactConnection } from './connection-compaction';
 import { writeToStream } from 'mqtt-packet';
 import pino, { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
@@ -214,9 +214,6 @@ export class MqttGateway {
       authorizePublish: (client, packet, done) => {
         const verdict = this.authorizePublish(client, packet);
         if (verdict instanceof Error) return done(verdict);
-        // a retained message (a device's status) is kept until replaced: not its socket chunk
-        if (verdict && packet.retain && Buffer.isBuffer(packet.payload))
-          packet.payload = ownBytes(packet.payload);
         const durable = this.options.durable;
         if (!verdict || !durable || !this.isDurable(packet, verdict.channel)) return done(null);
         // aedes sends the PUBACK (and publishes) only once `done` is called.
