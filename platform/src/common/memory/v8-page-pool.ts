@@ -192,7 +192,7 @@ export class V8PagePoolRelease {
       durationMs: this.now() - started,
     };
     // from here on, a shrink is measured from the heap as the collection left it, and the pages
-    // resident beyond it from what the next look finds (what this collection could not give back)
+    // resident beyond it from what this collection could not give back (read right after it)
     this.highWater = this.heapSize();
     this.unheldFloor = Infinity;
     this.residualRead = this.readResidual();
