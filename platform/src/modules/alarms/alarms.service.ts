@@ -22,7 +22,14 @@ import type { Principal } from '../auth/auth.service';
 import { DevicesService } from '../devices/devices.service';
 import { AlarmErrors } from './alarms.errors';
 import { AlarmsRepository } from './alarms.repository';
-import { levelOf, severityOfLevel, ThresholdTracker } from './threshold-rules';
+import {
+  adoptThreshold,
+  levelOf,
+  observeThreshold,
+  resetThreshold,
+  severityOfLevel,
+  THRESHOLD_STATE_SLOTS,
+} from './threshold-rules';
 
 const NO_DATA_SWEEP_MS = 5_000;
 const NO_DATA: AlarmCause = { kind: 'no_data' };
@@ -33,27 +40,27 @@ const NO_DATA_GRACE_MS = 30_000;
 const SEVERITY_RANK: Record<Severity, number> = { warning: 0, minor: 1, major: 2, critical: 3 };
 
 /**
- * One metric of one device under threshold watch: its profile and its debounce in one object
- * (one per metric of every device), built once, so a reading allocates nothing.
+ * The metrics of one appliance type under threshold watch, in its profile's order, shared by its
+ * devices: their causes made once, and where a metric's debounce is in a device's state.
  */
-class MetricWatch extends ThresholdTracker {
-  constructor(
-    readonly metric: MetricProfile,
-    clearHoldMs: number,
-  ) {
-    super(clearHoldMs);
-  }
-
-  /** The alarm's cause, made when one is raised or cleared. */
-  get cause(): AlarmCause {
-    return { kind: 'threshold', metric: this.metric.name };
-  }
+interface TypeWatch {
+  metrics: readonly MetricProfile[];
+  causes: readonly AlarmCause[];
+  slotOf: ReadonlyMap<string, number>;
 }
 
-/** The watch of a device's metric, if it has one yet. */
-function watchNamed(watches: readonly MetricWatch[], metric: string): MetricWatch | undefined {
-  for (const watch of watches) if (watch.metric.name === metric) return watch;
-  return undefined;
+/**
+ * One device's threshold watches: its type's metrics, each one's debounce in
+ * THRESHOLD_STATE_SLOTS numbers of `state` (a metric not seen yet is as a new one: all 0), so a
+ * reading allocates nothing and a device keeps one small array instead of an object a metric.
+ */
+const NO_METRICS: TypeWatch = { metrics: [], causes: [], slotOf: new Map() };
+
+class DeviceWatches {
+  constructor(
+    readonly type: TypeWatch,
+    readonly state: number[],
+  ) {}
 }
 
 /**
@@ -64,11 +71,12 @@ function watchNamed(watches: readonly MetricWatch[], metric: string): MetricWatc
 @Injectable()
 export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
   private readonly openAlarms = new Map<string, Alarm>();
-  /** deviceId → its watches, one a metric (a handful: searched, which costs less heap than a map). */
-  private readonly watches = new Map<string, MetricWatch[]>();
+  /** deviceId → its threshold watches. */
+  private readonly watches = new Map<string, DeviceWatches>();
   /** Devices with an open `no_data` alarm, which their next reading clears. */
   private readonly silentDevices = new Set<string>();
-  private readonly metricProfiles = new Map<string, MetricProfile>();
+  /** Appliance type → its metrics under threshold watch. */
+  private readonly typeWatches = new Map<string, TypeWatch>();
   /** Alarm changes are stored one at a time, in the order they happened. */
   private readonly writes = new SerialQueue();
   private readonly unsubscribe: Array<() => void> = [];
@@ -87,7 +95,11 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     for (const profile of Object.values(APPLIANCE_PROFILES)) {
-      for (const metric of profile.metrics) this.metricProfiles.set(`${profile.type}|${metric.name}`, metric);
+      this.typeWatches.set(profile.type, {
+        metrics: profile.metrics,
+        causes: profile.metrics.map((metric) => ({ kind: 'threshold', metric: metric.name })),
+        slotOf: new Map(profile.metrics.map((metric, i) => [metric.name, i * THRESHOLD_STATE_SLOTS])),
+      });
     }
     for (const alarm of await this.repository.open()) {
       this.openAlarms.set(key(alarm.deviceId, alarm.cause), alarm);
@@ -153,22 +165,30 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     }
     let deviceWatches = this.watches.get(reading.deviceId);
     if (!deviceWatches) {
-      this.watches.set(reading.deviceId, (deviceWatches = []));
+      deviceWatches = this.watchesFor(reading.deviceId, reading.type);
       // The first reading this instance sees from the device: it may come from another instance.
       this.adoptDevice(reading.deviceId);
     }
+    const { type, state } = deviceWatches;
     for (const name in reading.metrics) {
+      const at = type.slotOf.get(name);
+      if (at === undefined) continue;
       const value = reading.metrics[name];
-      const watch = watchNamed(deviceWatches, name) ?? this.watchOf(deviceWatches, reading.type, name);
-      if (!watch) continue;
-      const decision = watch.observe(levelOf(watch.metric, value), reading.tsMs);
+      const metric = type.metrics[at / THRESHOLD_STATE_SLOTS];
+      const cause = type.causes[at / THRESHOLD_STATE_SLOTS];
+      const decision = observeThreshold(
+        state,
+        at,
+        levelOf(metric, value),
+        reading.tsMs,
+        this.config.alarmClearHoldMs,
+      );
       switch (decision.action) {
         case 'none':
           break;
         case 'raise': {
-          const metric = watch.metric;
           const bound = decision.level === 'failing' ? metric.critical : metric.normal;
-          this.raise(reading.deviceId, watch.cause, severityOfLevel(decision.level), {
+          this.raise(reading.deviceId, cause, severityOfLevel(decision.level), {
             message: `${metric.description} ${value} ${metric.unit} is outside the ${decision.level === 'failing' ? 'critical' : 'normal'} range (${formatBand(bound)} ${metric.unit})`,
             details: {
               metric: name,
@@ -182,18 +202,21 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
           break;
         }
         case 'clear':
-          this.resolve(reading.deviceId, watch.cause, { metric: name, value, ts: reading.tsMs });
+          this.resolve(reading.deviceId, cause, { metric: name, value, ts: reading.tsMs });
           break;
       }
     }
   }
 
-  private watchOf(deviceWatches: MetricWatch[], type: string, name: string): MetricWatch | undefined {
-    const metric = this.metricProfiles.get(`${type}|${name}`);
-    if (!metric) return undefined;
-    const watch = new MetricWatch(metric, this.config.alarmClearHoldMs);
-    deviceWatches.push(watch);
-    return watch;
+  /** The device's watches, made for its type (a type without a profile watches nothing). */
+  private watchesFor(deviceId: string, type: string): DeviceWatches {
+    const typeWatch = this.typeWatches.get(type) ?? NO_METRICS;
+    const watches = new DeviceWatches(
+      typeWatch,
+      new Array<number>(typeWatch.metrics.length * THRESHOLD_STATE_SLOTS).fill(0),
+    );
+    this.watches.set(deviceId, watches);
+    return watches;
   }
 
   /**
@@ -217,20 +240,24 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
             this.openAlarms.delete(alarmKey);
             if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.delete(deviceId);
           }
-        let deviceWatches = this.watches.get(deviceId);
-        if (!deviceWatches) this.watches.set(deviceId, (deviceWatches = []));
-        const raisedMetrics = new Set<string>();
+        // a device not found (deleted meanwhile) gets its watches with its next reading
+        const deviceWatches =
+          this.watches.get(deviceId) ?? (type === undefined ? undefined : this.watchesFor(deviceId, type));
+        const raisedSlots = new Set<number>();
         for (const alarm of open) {
           this.openAlarms.set(key(deviceId, alarm.cause), alarm);
           if (alarm.cause === NO_DATA_CAUSE) this.silentDevices.add(deviceId);
           const cause = parseAlarmCause(alarm.cause);
-          if (cause?.kind !== 'threshold' || !type) continue;
-          const watch =
-            watchNamed(deviceWatches, cause.metric) ?? this.watchOf(deviceWatches, type, cause.metric);
-          watch?.adopt(alarm.severity === 'major' ? 'failing' : 'degraded');
-          raisedMetrics.add(cause.metric);
+          if (cause?.kind !== 'threshold' || !deviceWatches) continue;
+          const at = deviceWatches.type.slotOf.get(cause.metric);
+          if (at === undefined) continue;
+          adoptThreshold(deviceWatches.state, at, alarm.severity === 'major' ? 'failing' : 'degraded');
+          raisedSlots.add(at);
         }
-        for (const watch of deviceWatches) if (!raisedMetrics.has(watch.metric.name)) watch.reset();
+        if (deviceWatches) {
+          for (let at = 0; at < deviceWatches.state.length; at += THRESHOLD_STATE_SLOTS)
+            if (!raisedSlots.has(at)) resetThreshold(deviceWatches.state, at);
+        }
       } catch (error) {
         this.logger.warn({ err: error, deviceId }, 'reading back the open alarms of a device failed');
       } finally {
@@ -409,7 +436,8 @@ export class AlarmsService implements OnModuleInit, OnApplicationShutdown {
     );
     const cause = parseAlarmCause(alarm.cause);
     const watches = this.watches.get(alarm.deviceId);
-    if (cause?.kind === 'threshold' && watches) watchNamed(watches, cause.metric)?.reset();
+    const at = cause?.kind === 'threshold' ? watches?.type.slotOf.get(cause.metric) : undefined;
+    if (watches && at !== undefined) resetThreshold(watches.state, at);
     await this.writes.settled();
     return this.withHistory(cleared);
   }

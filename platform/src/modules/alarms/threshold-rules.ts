@@ -31,70 +31,98 @@ const RAISE: Record<Exclude<Level, 'normal'>, ThresholdDecision> = {
   failing: Object.freeze({ action: 'raise', level: 'failing' }),
 };
 
+/** Numbers one metric's debounce takes in a state array: its runs and levels, and since when it is normal. */
+export const THRESHOLD_STATE_SLOTS = 2;
+
+const LEVEL_CODE: Record<Level, number> = { normal: 0, degraded: 1, failing: 2 };
+const LEVEL_OF: readonly Level[] = ['normal', 'degraded', 'failing'];
+/** Runs are counted up to here: only whether they reached 1 and the thresholds above matters. */
+const RUN_CAP = 1023;
+
+// The first number of a metric's state: the level raised (bits 0–1), the level of the current
+// abnormal run (2–3), the abnormal run's length (4–13) and the normal run's (14–23). The second:
+// when the normal run began (ms). Two numbers in a device's array instead of an object a metric
+// (≈ 100 bytes with its boxed timestamp): a device of five metrics keeps ≈ 120 bytes, not 500.
+
 /**
- * Debounces one metric of one device: a single noisy reading neither raises nor clears.
- * RAISE_AFTER_READINGS abnormal readings in a row raise (or escalate); the alarm clears once
- * the readings have stayed normal for the hold time (by their own timestamps) and for at
- * least CLEAR_AFTER_READINGS readings.
+ * Debounces one metric of one device, whose state is at `at` in `state` (THRESHOLD_STATE_SLOTS
+ * numbers, all 0 at first): a single noisy reading neither raises nor clears.
+ * RAISE_AFTER_READINGS abnormal readings in a row raise (or escalate); the alarm clears once the
+ * readings have stayed normal for the hold time (by their own timestamps) and for at least
+ * CLEAR_AFTER_READINGS readings.
  */
+export function observeThreshold(
+  state: number[],
+  at: number,
+  level: Level,
+  tsMs: number,
+  clearHoldMs: number,
+): ThresholdDecision {
+  const flags = state[at];
+  let raised = LEVEL_OF[flags & 3];
+  let worstInRun = LEVEL_OF[(flags >> 2) & 3];
+  let abnormalRun = (flags >> 4) & RUN_CAP;
+  let normalRun = (flags >> 14) & RUN_CAP;
+  let decision = NONE;
+  if (level === 'normal') {
+    abnormalRun = 0;
+    worstInRun = 'normal';
+    if (normalRun === 0) state[at + 1] = tsMs;
+    normalRun = Math.min(RUN_CAP, normalRun + 1);
+    if (raised !== 'normal' && normalRun >= CLEAR_AFTER_READINGS && tsMs - state[at + 1] >= clearHoldMs) {
+      raised = 'normal';
+      decision = CLEAR;
+    }
+  } else {
+    normalRun = 0;
+    abnormalRun = Math.min(RUN_CAP, abnormalRun + 1);
+    // The run's level is its mildest reading: escalate only when the whole run is failing.
+    worstInRun =
+      abnormalRun === 1 ? level : worstInRun === 'failing' && level === 'failing' ? 'failing' : 'degraded';
+    if (abnormalRun >= RAISE_AFTER_READINGS) {
+      const runLevel = worstInRun;
+      if (raised === 'normal' || (raised === 'degraded' && runLevel === 'failing')) {
+        raised = runLevel;
+        decision = RAISE[runLevel];
+      }
+    }
+  }
+  state[at] = pack(raised, worstInRun, abnormalRun, normalRun);
+  return decision;
+}
+
+/**
+ * Takes up an alarm of this level that is already open (raised on another instance): the next
+ * readings clear it once normal for the hold time, or escalate it, as if raised here.
+ */
+export function adoptThreshold(state: number[], at: number, level: Exclude<Level, 'normal'>): void {
+  state[at] = pack(level, 'normal', 0, 0);
+}
+
+/** Re-arms after an alarm was cleared by hand while readings were still abnormal. */
+export function resetThreshold(state: number[], at: number): void {
+  state[at] = pack('normal', LEVEL_OF[(state[at] >> 2) & 3], 0, 0);
+}
+
+function pack(raised: Level, worstInRun: Level, abnormalRun: number, normalRun: number): number {
+  return LEVEL_CODE[raised] | (LEVEL_CODE[worstInRun] << 2) | (abnormalRun << 4) | (normalRun << 14);
+}
+
+/** One metric's debounce in an object of its own (observeThreshold on a state of its own). */
 export class ThresholdTracker {
-  private abnormalRun = 0;
-  private normalRun = 0;
-  private normalSinceMs = 0;
-  private worstInRun: Level = 'normal';
-  private raised: Level = 'normal';
+  private readonly state = [0, 0];
 
   constructor(private readonly clearHoldMs: number) {}
 
   observe(level: Level, tsMs: number): ThresholdDecision {
-    if (level === 'normal') {
-      this.abnormalRun = 0;
-      this.worstInRun = 'normal';
-      if (this.normalRun === 0) this.normalSinceMs = tsMs;
-      this.normalRun += 1;
-      if (
-        this.raised !== 'normal' &&
-        this.normalRun >= CLEAR_AFTER_READINGS &&
-        tsMs - this.normalSinceMs >= this.clearHoldMs
-      ) {
-        this.raised = 'normal';
-        return CLEAR;
-      }
-      return NONE;
-    }
-    this.normalRun = 0;
-    this.abnormalRun += 1;
-    // The run's level is its mildest reading: escalate only when the whole run is failing.
-    this.worstInRun =
-      this.abnormalRun === 1
-        ? level
-        : this.worstInRun === 'failing' && level === 'failing'
-          ? 'failing'
-          : 'degraded';
-    if (this.abnormalRun < RAISE_AFTER_READINGS) return NONE;
-    const runLevel = this.worstInRun;
-    if (this.raised === 'normal' || (this.raised === 'degraded' && runLevel === 'failing')) {
-      this.raised = runLevel;
-      return RAISE[runLevel];
-    }
-    return NONE;
+    return observeThreshold(this.state, 0, level, tsMs, this.clearHoldMs);
   }
 
-  /**
-   * Takes up an alarm of this level that is already open (raised on another instance): the next
-   * readings clear it once normal for the hold time, or escalate it, as if raised here.
-   */
   adopt(level: Exclude<Level, 'normal'>): void {
-    this.raised = level;
-    this.abnormalRun = 0;
-    this.normalRun = 0;
-    this.worstInRun = 'normal';
+    adoptThreshold(this.state, 0, level);
   }
 
-  /** Re-arms after an alarm was cleared by hand while readings were still abnormal. */
   reset(): void {
-    this.raised = 'normal';
-    this.abnormalRun = 0;
-    this.normalRun = 0;
+    resetThreshold(this.state, 0);
   }
 }
