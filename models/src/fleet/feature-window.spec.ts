@@ -73,6 +73,33 @@ describe('FeatureWindow', () => {
     expect(Object.keys(window[3].metrics).sort()).toEqual(['__proto__', 'a']);
   });
 
+  it("shares one list of names among devices that report the same metrics, and keeps each device's readings its own", () => {
+    const fw = new FeatureWindow({ size: 4, stepMs: 1 });
+    const namesOf = (id: string) =>
+      (fw as unknown as { devices: { peek(id: string): { names: readonly string[] } } }).devices.peek(id)
+        .names;
+    fw.push('w1', 1, { rpm: 800, temp: 40 });
+    fw.push('w2', 1, { rpm: 900, temp: 41 });
+    fw.push('w3', 1, { rpm: 700, temp: 42, extra: 1 });
+    expect(namesOf('w1')).toBe(namesOf('w2'));
+    expect(namesOf('w1')).toEqual(['rpm', 'temp']);
+    expect(Object.isFrozen(namesOf('w1'))).toBe(true);
+    // a metric first seen by one device gives it a list of its own, the others keep theirs
+    fw.push('w2', 2, { rpm: 910, temp: 41, door: 1 });
+    expect(namesOf('w2')).toEqual(['rpm', 'temp', 'door']);
+    expect(namesOf('w1')).toEqual(['rpm', 'temp']);
+    expect(fw.window('w1')).toEqual([{ tsMs: 1, metrics: { rpm: 800, temp: 40 } }]);
+    expect(fw.window('w2')).toEqual([
+      { tsMs: 1, metrics: { rpm: 900, temp: 41 } },
+      { tsMs: 2, metrics: { rpm: 910, temp: 41, door: 1 } },
+    ]);
+    // devices naming metrics at will share no more than a bounded number of lists
+    for (let i = 0; i < 2_000; i++) fw.push(`odd-${i}`, 1, { [`m${i}`]: i });
+    const lists = (fw as unknown as { nameLists: Map<string, unknown> }).nameLists;
+    expect(lists.size).toBeLessThanOrEqual(1_000);
+    expect(fw.window('odd-1999')).toEqual([{ tsMs: 1, metrics: { m1999: 1999 } }]);
+  });
+
   it('keeps the values as single floats, what the fleet models read, and the times exactly', () => {
     const fw = new FeatureWindow({ size: 36, stepMs: 1 });
     const t0 = Date.UTC(2026, 11, 5, 12, 0, 0, 123);
