@@ -6,14 +6,14 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import mqtt from 'mqtt';
 import { waitFor } from '../../tests/support/wait-for';
-import { compactConnection, ownBytes } from './connection-compaction';
+import { compactConnection, ownBytes, withFastProperties } from './connection-compaction';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Aedes: AedesBroker } = require('aedes');
 
 interface Internals {
   will: { payload: Buffer };
-  _parser: { settings: Record<string, unknown>; _list: object };
+  _parser: { settings: Record<string, unknown>; _list: object; _events: Record<string, unknown> };
 }
 
 describe('compactConnection', () => {
@@ -32,12 +32,13 @@ describe('compactConnection', () => {
   });
 
   it("drops the connection's hold on the CONNECT packet and its chunk, and the will still goes out as sent", async () => {
-    const compacted: Array<{ before: ArrayBufferLike; after: Internals }> = [];
+    const compacted: Array<{ before: ArrayBufferLike; listeners: object; after: Internals }> = [];
     broker.on('clientReady', (client: Client) => {
       const internals = client as unknown as Internals;
       const before = internals.will.payload.buffer;
+      const listeners = { ...internals._parser._events };
       compactConnection(client);
-      compacted.push({ before, after: internals });
+      compacted.push({ before, listeners, after: internals });
     });
     const wills: AedesPublishPacket[] = [];
     broker.on('publish', (packet: AedesPublishPacket) => {
@@ -57,7 +58,7 @@ describe('compactConnection', () => {
       },
     });
     await waitFor(() => compacted.length === 1);
-    const [{ before, after }] = compacted;
+    const [{ before, listeners, after }] = compacted;
     // The parser keeps what it reads, not the password, the client id or the will.
     expect(after._parser.settings).toEqual({ protocolVersion: 4, bridgeMode: undefined });
     // The will's payload was a view of the chunk read with the CONNECT packet, and is no more.
@@ -68,6 +69,10 @@ describe('compactConnection', () => {
 
     // The parser's bytes are in a plain list, not a duplex stream.
     expect(after._parser._list).not.toHaveProperty('_readableState');
+    // Its listeners are the same ones, in an object of the same (null) prototype.
+    expect(Object.getPrototypeOf(after._parser._events)).toBeNull();
+    expect({ ...after._parser._events }).toEqual(listeners);
+    expect(Object.keys(listeners)).toContain('packet');
 
     // The connection still works (packets split across reads too), and its will is published
     // when it drops.
@@ -106,6 +111,18 @@ describe('compactConnection', () => {
     await waitFor(() => gone.length === 1);
     expect(gone).toEqual(['fridge-2']);
     expect((client as unknown as { closed: boolean }).closed).toBe(true);
+  });
+
+  it('withFastProperties keeps the keys, values and null prototype of a dictionary', () => {
+    const key = Symbol('k');
+    const dictionary: Record<string | symbol, unknown> = { __proto__: null, packet: 1, error: 'e', [key]: 2 };
+    const fast = withFastProperties(dictionary);
+    expect(fast).not.toBe(dictionary);
+    expect(Object.getPrototypeOf(fast)).toBeNull();
+    expect(Reflect.ownKeys(fast)).toEqual(['packet', 'error', key]);
+    expect([fast.packet, fast.error, fast[key]]).toEqual([1, 'e', 2]);
+    // an event named like an Object.prototype method is no inherited hit
+    expect(fast.toString).toBeUndefined();
   });
 
   it('ownBytes copies a view into memory of its own size, and leaves a buffer that owns its memory alone', () => {

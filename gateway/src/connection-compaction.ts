@@ -21,6 +21,8 @@ interface ConnectionInternals {
   _parser?: {
     settings?: { protocolVersion?: number; bridgeMode?: boolean };
     _list?: ParserList;
+    /** EventEmitter's listeners by event. */
+    _events?: Record<string | symbol, unknown>;
   };
 }
 
@@ -35,6 +37,9 @@ interface ConnectionInternals {
  * - the parser's list of bytes read is a BufferListStream, a duplex stream with its two states,
  *   events and callbacks (≈ 0.7 KB), of which it uses the list's methods only: it gets bl's
  *   plain BufferList (the same methods), holding the same bytes;
+ * - the parser is an EventEmitter, whose listeners Node keeps in a null-prototype object that V8
+ *   makes a dictionary (≈ 160 bytes for its two events): the same listeners go into an object with
+ *   the same null prototype and fast properties (≈ 30 bytes), which stays so while they stay;
  * - aedes closes its client when the connection ends through Node's `finished()`: four listeners
  *   on the socket and seven closures (≈ 0.5 KB). A TCP or TLS socket always emits 'close' once it
  *   is done (ended, failed or destroyed), and aedes closes the client on 'end' and on an error by
@@ -65,11 +70,23 @@ export function compactConnection(client: Client): void {
     // aedes calls it as it closes the client
     internals._eos = () => conn.removeListener('close', onClose);
   }
+  if (parser?._events) parser._events = withFastProperties(parser._events);
   const list = parser?._list;
   // a stream has its state objects; the plain list has not
   if (parser && list && '_readableState' in list) {
     parser._list = new BufferList(list.length > 0 ? list.slice() : undefined);
   }
+}
+
+/**
+ * The same keys and values in a new object with a null prototype: built with a prototype and
+ * given null afterwards, which keeps V8's fast properties (`Object.create(null)` and a
+ * `{ __proto__: null }` literal start as dictionaries).
+ */
+export function withFastProperties<T extends Record<string | symbol, unknown>>(dictionary: T): T {
+  const fast: Record<string | symbol, unknown> = {};
+  for (const key of Reflect.ownKeys(dictionary)) fast[key] = dictionary[key];
+  return Object.setPrototypeOf(fast, null) as T;
 }
 
 /**
