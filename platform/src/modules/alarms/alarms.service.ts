@@ -49,13 +49,14 @@ interface TypeWatch {
   slotOf: ReadonlyMap<string, number>;
 }
 
+/** The watches of a type without a profile: none. */
+const NO_METRICS: TypeWatch = { metrics: [], causes: [], slotOf: new Map() };
+
 /**
  * One device's threshold watches: its type's metrics, each one's debounce in
  * THRESHOLD_STATE_SLOTS numbers of `state` (a metric not seen yet is as a new one: all 0), so a
  * reading allocates nothing and a device keeps one small array instead of an object a metric.
  */
-const NO_METRICS: TypeWatch = { metrics: [], causes: [], slotOf: new Map() };
-
 class DeviceWatches {
   constructor(
     readonly type: TypeWatch,
