@@ -93,6 +93,11 @@ describe('FeatureWindow', () => {
       { tsMs: 1, metrics: { rpm: 900, temp: 41 } },
       { tsMs: 2, metrics: { rpm: 910, temp: 41, door: 1 } },
     ]);
+    // names that would run together are told apart
+    fw.push('x1', 1, { 'a\u0000b': 1 });
+    fw.push('x2', 1, { a: 1, b: 2 });
+    expect(namesOf('x1')).toEqual(['a\u0000b']);
+    expect(namesOf('x2')).toEqual(['a', 'b']);
     // devices naming metrics at will share no more than a bounded number of lists
     for (let i = 0; i < 2_000; i++) fw.push(`odd-${i}`, 1, { [`m${i}`]: i });
     const lists = (fw as unknown as { nameLists: Map<string, unknown> }).nameLists;

@@ -95,7 +95,9 @@ export class FeatureWindow {
    * metrics as it likes: past MAX_SHARED_NAME_LISTS lists, new ones are kept by their device alone.
    */
   private namesOf(names: string[]): readonly string[] {
-    const key = names.join('\u0000');
+    // each name prefixed by its length: no two lists share a key, whatever the names hold
+    let key = '';
+    for (const name of names) key += `${name.length}:${name}`;
     const shared = this.nameLists.get(key);
     if (shared) return shared;
     const exact = new Array<string>(names.length);
