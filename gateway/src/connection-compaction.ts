@@ -43,8 +43,7 @@ interface ConnectionInternals {
  * - aedes closes its client when the connection ends through Node's `finished()`: four listeners
  *   on the socket and seven closures (≈ 0.5 KB). A TCP or TLS socket always emits 'close' once it
  *   is done (ended, failed or destroyed), and aedes closes the client on 'end' and on an error by
- *   itself too: one 'close' listener does what they did (and the socket's arrays of listeners,
- *   grown for theirs, are copied at their length).
+ *   itself too: one 'close' listener does what they did.
  * Nothing a device or the broker does changes: the will is published with the same bytes, and a
  * connection that goes closes its client.
  */
@@ -70,14 +69,6 @@ export function compactConnection(client: Client): void {
     conn.once('close', onClose);
     // aedes calls it as it closes the client
     internals._eos = () => conn.removeListener('close', onClose);
-    // the arrays of the socket's listeners keep the room they grew to for finished()'s
-    const events = (conn as unknown as { _events?: Record<string | symbol, unknown> })._events;
-    if (events) {
-      for (const key of Reflect.ownKeys(events)) {
-        const listeners = events[key];
-        if (Array.isArray(listeners)) events[key] = listeners.slice();
-      }
-    }
   }
   if (parser?._events) parser._events = withFastProperties(parser._events);
   const list = parser?._list;
