@@ -27,10 +27,16 @@ export interface AnomalyAlarmRuleOptions {
   regime?: boolean;
 }
 
-/** What the rule keeps per device: its warning state and its own regime model. */
-interface DeviceEntry {
-  state: AnomalyState;
-  regime: RegimeModel | null;
+/**
+ * What the rule keeps per device: its warning state and its own regime model. The rule keeps one
+ * per device in its own map, or its owner keeps it (the detection thread keeps it with the device's
+ * detector, so that it is parked with it: ≈ 2 KB of a quiet device that stayed in memory).
+ */
+export class AnomalyRuleEntry {
+  constructor(
+    readonly state: AnomalyState,
+    readonly regime: RegimeModel | null,
+  ) {}
 }
 
 /**
@@ -57,7 +63,7 @@ interface DeviceEntry {
  * (fleet-false-alarms.ts) apply the very same rule.
  */
 export class AnomalyAlarmRule {
-  private readonly devices: LRUCache<string, DeviceEntry>;
+  private readonly devices: LRUCache<string, AnomalyRuleEntry>;
   private readonly corroborationMaxAgeMs: number | undefined;
   private readonly withRegime: boolean;
 
@@ -72,12 +78,13 @@ export class AnomalyAlarmRule {
    * when that score, sustained, raises (or keeps up) the warning by itself.
    */
   noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): boolean {
-    return this.entry(deviceId).state.noteNormalModelScore(tsMs, anomalyScore).detected;
+    return this.noteNormalModelScoreOf(this.entry(deviceId), tsMs, anomalyScore);
   }
 
   /** The current normal-behaviour score of the device, or null when there is none. */
   normalModelScore(deviceId: string, tsMs: number): number | null {
-    return this.devices.get(deviceId, LRU_READ_OPTIONS)?.state.normalModelScore(tsMs) ?? null;
+    const entry = this.devices.get(deviceId, LRU_READ_OPTIONS);
+    return entry ? this.normalModelScoreOf(entry, tsMs) : null;
   }
 
   /** Whether the device's warning is active (raised and not yet cleared). */
@@ -95,19 +102,43 @@ export class AnomalyAlarmRule {
     output: DetectorOutput,
     values: Record<string, number | undefined>,
   ): AnomalyAlarmAction {
-    const { state, regime } = this.entry(deviceId);
-    const step = state.observe(tsMs, output, regime?.update(tsMs, values));
+    return this.observeOf(this.entry(deviceId), tsMs, output, values);
+  }
+
+  /** A device's state for an owner that keeps it (the methods below take it instead of a device id). */
+  newEntry(): AnomalyRuleEntry {
+    return new AnomalyRuleEntry(
+      new AnomalyState({ corroborationMaxAgeMs: this.corroborationMaxAgeMs }),
+      this.withRegime ? new RegimeModel() : null,
+    );
+  }
+
+  /** observe, on a device's state its owner keeps. */
+  observeOf(
+    entry: AnomalyRuleEntry,
+    tsMs: number,
+    output: DetectorOutput,
+    values: Record<string, number | undefined>,
+  ): AnomalyAlarmAction {
+    const step = entry.state.observe(tsMs, output, entry.regime?.update(tsMs, values));
     if (step.detected) return 'raise';
     return step.cleared ? 'resolve' : 'none';
   }
 
-  private entry(deviceId: string): DeviceEntry {
+  /** noteNormalModelScore, on a device's state its owner keeps. */
+  noteNormalModelScoreOf(entry: AnomalyRuleEntry, tsMs: number, anomalyScore: number): boolean {
+    return entry.state.noteNormalModelScore(tsMs, anomalyScore).detected;
+  }
+
+  /** normalModelScore, on a device's state its owner keeps. */
+  normalModelScoreOf(entry: AnomalyRuleEntry, tsMs: number): number | null {
+    return entry.state.normalModelScore(tsMs);
+  }
+
+  private entry(deviceId: string): AnomalyRuleEntry {
     let entry = this.devices.get(deviceId, LRU_READ_OPTIONS);
     if (!entry) {
-      entry = {
-        state: new AnomalyState({ corroborationMaxAgeMs: this.corroborationMaxAgeMs }),
-        regime: this.withRegime ? new RegimeModel() : null,
-      };
+      entry = this.newEntry();
       this.devices.set(deviceId, entry);
     }
     return entry;

@@ -4,7 +4,7 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { REPO_ROOT } from '../model-paths';
-import { AnomalyAlarmRule, type AnomalyAlarmRuleOptions } from './anomaly-alarm-rule';
+import { AnomalyAlarmRule, type AnomalyAlarmRuleOptions, type AnomalyRuleEntry } from './anomaly-alarm-rule';
 import { DETECTOR_CONFIG } from './detector-config';
 import { DetectorPool } from './detector-pool';
 import {
@@ -165,14 +165,25 @@ class DetectionCore {
   observe(reading: DetectionReading): DetectionDecision | undefined {
     const output = this.pool.update(reading.deviceId, reading.tsMs, reading.metrics);
     this.unsaved.add(reading.deviceId);
-    const action = this.rule.observe(reading.deviceId, reading.tsMs, output, reading.metrics);
+    const entry = this.ruleEntry(reading.deviceId);
+    const action = this.rule.observeOf(entry, reading.tsMs, output, reading.metrics);
     if (action === 'none') return undefined;
-    const normalModelScore = this.rule.normalModelScore(reading.deviceId, reading.tsMs);
+    const normalModelScore = this.rule.normalModelScoreOf(entry, reading.tsMs);
     return { reading, action, output, normalModelScore };
   }
 
   noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): boolean {
-    return this.rule.noteNormalModelScore(deviceId, tsMs, anomalyScore);
+    return this.rule.noteNormalModelScoreOf(this.ruleEntry(deviceId), tsMs, anomalyScore);
+  }
+
+  /**
+   * The rule's state of the device, kept with its detector: a quiet device's is parked with it
+   * (its regime model's buffer and objects, ≈ 2 KB a device, were the most of what the thread kept
+   * of a parked device). Brings a parked detector back, as a reading does.
+   */
+  private ruleEntry(deviceId: string): AnomalyRuleEntry {
+    const detector = this.pool.get(deviceId);
+    return (detector.ruleEntry ??= this.rule.newEntry());
   }
 
   saveState(deviceId: string): PackedOnlineDetectorState | undefined {
@@ -193,7 +204,10 @@ class DetectionCore {
   }
 
   restoreState(deviceId: string, state: SavedDetectorState): void {
-    this.pool.restore(deviceId, OnlineDetector.fromJSON(state, { pages: this.pages }));
+    const restored = OnlineDetector.fromJSON(state, { pages: this.pages });
+    // the warning state is not in the saved state: the device's stays what it was
+    if (this.pool.has(deviceId)) restored.ruleEntry = this.pool.get(deviceId).ruleEntry;
+    this.pool.restore(deviceId, restored);
   }
 
   readings(deviceId: string): number {

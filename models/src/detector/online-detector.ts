@@ -7,6 +7,7 @@ import {
   type PackedMetricModelState,
 } from './metric-model';
 import type { ProfilePages } from './profile-pages';
+import type { AnomalyRuleEntry } from './anomaly-alarm-rule';
 
 // Module-level references to Math: the hot loops run under jest's vm context too, where every
 // global lookup goes through an interceptor and made them ~20x slower.
@@ -113,6 +114,11 @@ export class OnlineDetector {
   private readonly fixedMetrics: boolean;
   private readonly cfg: DetectorConfig;
   private readonly pages: ProfilePages | undefined;
+  /**
+   * The alarm rule's state of the device (AnomalyAlarmRule), where its owner keeps it with the
+   * detector (the detection thread: parked with it). Not part of the detector's saved state.
+   */
+  ruleEntry: AnomalyRuleEntry | undefined = undefined;
 
   constructor(options: OnlineDetectorOptions = {}) {
     this.cfg = options.config ?? DETECTOR_CONFIG;

@@ -1,10 +1,23 @@
+import { AnomalyRuleEntry } from './anomaly-alarm-rule';
+import { AnomalyState } from './anomaly-state';
 import { JointModel } from './joint-model';
 import { MetricModel } from './metric-model';
 import { OnlineDetector } from './online-detector';
+import { REGIME_SHARED, RegimeModel } from './regime-model';
 import { SlotFile } from './slot-file';
 
-/** The classes a detector is made of; anything else in it must be one of the shared objects. */
-const CLASSES = [OnlineDetector, MetricModel, JointModel] as const;
+/**
+ * The classes a detector is made of (with the alarm rule's state its owner keeps in it); anything
+ * else in it must be one of the shared objects.
+ */
+const CLASSES = [
+  OnlineDetector,
+  MetricModel,
+  JointModel,
+  AnomalyRuleEntry,
+  AnomalyState,
+  RegimeModel,
+] as const;
 const VIEWS = [Float64Array, Float32Array, Uint16Array, Uint8Array, Int32Array, Uint32Array] as const;
 /** By name: a test runner's realm may make typed arrays whose buffers are not this realm's ArrayBuffer. */
 const VIEW_NAMES: readonly string[] = VIEWS.map((View) => View.name);
@@ -114,6 +127,8 @@ export class ParkedDetectors {
   private readonly shells = new Map<number, OnlineDetector[]>();
   private shellCount = 0;
   private returnsIntoShells = 0;
+  /** The objects given, then the regime models' (their configuration and scratch arrays). */
+  private readonly shared: readonly object[];
 
   /**
    * dir: where the files go; shared: the objects detectors refer to but do not own (their
@@ -121,8 +136,10 @@ export class ParkedDetectors {
    */
   constructor(
     private readonly dir: string,
-    private readonly shared: readonly object[],
-  ) {}
+    shared: readonly object[],
+  ) {
+    this.shared = [...shared, ...REGIME_SHARED.filter((object) => !shared.includes(object))];
+  }
 
   /** Devices parked. */
   get count(): number {

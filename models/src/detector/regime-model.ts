@@ -40,7 +40,7 @@ export interface RegimeConfig {
  * generated fault families (models/src/generated; leave-one-family-out figures in docs/models.md,
  * "Anomaly state on fault shapes"); the rest is set by design.
  */
-export const REGIME_CONFIG: RegimeConfig = {
+export const REGIME_CONFIG: Readonly<RegimeConfig> = Object.freeze({
   learnReadings: 2880,
   smoothingReadings: 30,
   exitSmoothingReadings: 6,
@@ -50,7 +50,7 @@ export const REGIME_CONFIG: RegimeConfig = {
   exitReadings: 5,
   stuckReadings: 60,
   adaptReadings: 20_000,
-};
+});
 
 /** Metrics beyond this many (per device) are left out of the regime model, keeping memory O(k²) small. */
 export const MAX_REGIME_METRICS = 16;
@@ -110,8 +110,15 @@ const SCRATCH_F = new Float64Array(FEATURES);
 /** The empty placeholder of every array not sized yet (nothing is ever written to it). */
 const NONE = new Float64Array(0);
 
+/**
+ * The objects every model with the default configuration refers to but does not own (its
+ * configuration, the scratch arrays, the empty placeholder): a parked model (ParkedDetectors)
+ * refers to them again when it comes back.
+ */
+export const REGIME_SHARED: readonly object[] = [REGIME_CONFIG, SCRATCH_X, SCRATCH_R, SCRATCH_F, NONE];
+
 export class RegimeModel {
-  private readonly cfg: RegimeConfig;
+  private readonly cfg: Readonly<RegimeConfig>;
   private readonly fitAt: number;
   private metrics: string[] = [];
   private k = 0;
@@ -161,7 +168,8 @@ export class RegimeModel {
   private readonly f = SCRATCH_F;
 
   constructor(config: Partial<RegimeConfig> = {}) {
-    this.cfg = { ...REGIME_CONFIG, ...config };
+    // the default one shared by every device's model (a copy each was ≈ 120 bytes a device)
+    this.cfg = Object.keys(config).length === 0 ? REGIME_CONFIG : { ...REGIME_CONFIG, ...config };
     this.fitAt = Math.ceil((this.cfg.learnReadings * 2) / 3);
   }
 
