@@ -13,6 +13,9 @@ declare module 'aedes-persistence/asyncPersistence.js' {
     subscriptionsByTopic(topic: string): Promise<Array<{ clientId: string; topic: string; qos: number }>>;
     countOffline(): Promise<{ subsCount: number; clientsCount: number }>;
     getClientList(topic: string): NodeJS.ReadableStream;
+    putWill(client: Client, packet: object): Promise<void>;
+    getWill(client: Pick<Client, 'id'>): Promise<object | undefined>;
+    delWill(client: Pick<Client, 'id'>): Promise<object | undefined>;
     storeRetained(packet: { topic: string; payload: Buffer | string }): Promise<void>;
     createRetainedStream(pattern: string): NodeJS.ReadableStream;
     createRetainedStreamCombi(patterns: string[]): NodeJS.ReadableStream;

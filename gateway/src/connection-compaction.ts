@@ -1,6 +1,7 @@
 import { Socket } from 'node:net';
 import type { Client } from 'aedes';
 import bl from 'bl';
+import { KeptWill } from './exact-topic-backends';
 
 /** bl's plain buffer list (its types declare only the stream): what mqtt-packet reads from. */
 const { BufferList } = bl as unknown as { BufferList: new (init?: Buffer) => ParserList };
@@ -50,8 +51,9 @@ interface ConnectionInternals {
 export function compactConnection(client: Client): void {
   const internals = client as unknown as ConnectionInternals;
   const will = internals.will;
-  const payload = will?.payload;
-  if (will && Buffer.isBuffer(payload)) will.payload = ownBytes(payload);
+  // a KeptWill (the gateway's persistence) holds no Buffer: reading its payload would make one
+  if (will && !(will instanceof KeptWill) && Buffer.isBuffer(will.payload))
+    will.payload = ownBytes(will.payload);
   const parser = internals._parser;
   const settings = parser?.settings;
   if (parser && settings) {

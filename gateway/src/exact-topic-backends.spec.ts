@@ -1,13 +1,22 @@
+import { createServer, type AddressInfo } from 'node:net';
+import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import memoryPersistence from 'aedes-persistence';
 import fc from 'fast-check';
 import mqemitter from 'mqemitter';
+import mqtt from 'mqtt';
+import { waitFor } from '../../tests/support/wait-for';
+import { compactConnection } from './connection-compaction';
 import {
   createExactTopicEmitter,
   createExactTopicPersistence,
   ExactTopicMemoryPersistence,
   isExactFilter,
+  KeptWill,
   type NewSubscription,
 } from './exact-topic-backends';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Aedes: AedesBroker } = require('aedes');
 
 // Small: the exact-topic emitter and persistence against aedes' own (mqemitter, aedes-persistence's
 // memory persistence), driven through the same random operations; both are real, in-process.
@@ -194,6 +203,77 @@ describe('ExactTopicMemoryPersistence: retained messages', () => {
     const [packet] = read;
     expect(Buffer.isBuffer(packet.payload)).toBe(true);
     expect(packet.payload.equals(status)).toBe(true);
+  });
+});
+
+describe('ExactTopicMemoryPersistence: wills', () => {
+  it('keeps a will as the string of its bytes, the client with it, and the broker publishes it as sent', async () => {
+    // a real broker on loopback with this persistence, and real MQTT clients with wills
+    const persistence = createExactTopicPersistence();
+    const broker: Aedes = await AedesBroker.createBroker({ persistence });
+    const server = createServer((socket) => broker.handle(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const store = (persistence as unknown as { asyncPersistence: ExactTopicMemoryPersistence })
+      .asyncPersistence;
+    const ready = new Map<string, Client>();
+    broker.on('clientReady', (client: Client) => {
+      compactConnection(client);
+      ready.set(client.id, client);
+    });
+    const published: AedesPublishPacket[] = [];
+    broker.on('publish', (packet: AedesPublishPacket) => {
+      if (packet.topic.endsWith('/status')) published.push(packet);
+    });
+    // any bytes: NUL, high bytes, UTF-8
+    const will = Buffer.from('{"online":false,"name":"洗衣机"}\u0000\xff\x80');
+    const connect = (id: string) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+        clientId: id,
+        reconnectPeriod: 0,
+        will: { topic: `devices/${id}/status`, payload: will, qos: 1, retain: true },
+      });
+    try {
+      const dropped = await connect('washer-1');
+      const leaving = await connect('washer-2');
+      await waitFor(() => ready.size === 2);
+      for (const id of ['washer-1', 'washer-2']) {
+        const kept = await store.getWill({ id });
+        // the persistence and the client hold the same will, and no Buffer in it
+        expect(kept).toBeInstanceOf(KeptWill);
+        expect((ready.get(id) as unknown as { will: unknown }).will).toBe(kept);
+        expect(Object.values(kept as object).some((value) => Buffer.isBuffer(value))).toBe(false);
+        expect((kept as KeptWill).payload.equals(will)).toBe(true);
+        expect(kept).toMatchObject({ topic: `devices/${id}/status`, qos: 1, retain: true, clientId: id });
+      }
+      // a connection that drops: its will goes out, byte for byte; one that says goodbye: none
+      dropped.stream.destroy();
+      await leaving.endAsync();
+      await waitFor(() => published.length === 1);
+      await waitFor(async () => (await store.getWill({ id: 'washer-2' })) === undefined);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(published).toHaveLength(1);
+      const [packet] = published;
+      expect(packet.topic).toBe('devices/washer-1/status');
+      expect(Buffer.isBuffer(packet.payload) && packet.payload.equals(will)).toBe(true);
+      expect(packet).toMatchObject({ qos: 1, retain: true });
+      await waitFor(async () => (await store.getWill({ id: 'washer-1' })) === undefined);
+    } finally {
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('keeps as it is a will it has no field for, or whose payload is not bytes', async () => {
+    const store = new ExactTopicMemoryPersistence();
+    // set up as aedes sets it up
+    await (store as unknown as { setup(broker: object): Promise<void> }).setup({ id: 'b1' });
+    const odd = { topic: 't', payload: 'text', qos: 0, retain: false };
+    const extra = { topic: 't', payload: Buffer.from('x'), qos: 0, retain: false, note: 'n' };
+    await store.putWill({ id: 'a' } as Client, odd);
+    await store.putWill({ id: 'b' } as Client, extra);
+    expect(await store.getWill({ id: 'a' })).toBe(odd);
+    expect(await store.getWill({ id: 'b' })).toBe(extra);
   });
 });
 
