@@ -31,12 +31,12 @@ describe('the node flags the platform runs with', () => {
     }
   });
 
-  it('keep the young generation at two 16 MB semi-spaces through a burst, on the node running the tests', () => {
+  it('keep the young generation at two 8 MB semi-spaces through a burst, on the node running the tests', () => {
     const run = spawnSync(process.execPath, [...PLATFORM_NODE_FLAGS, '-e', BURST], { encoding: 'utf8' });
     expect(run.status).toBe(0);
     const youngMb = Number(run.stdout) / 2 ** 20;
-    // grown past its initial 1 MB semi-spaces, and no further than 2 x 16 MB (+ V8's own pages)
-    expect(youngMb).toBeGreaterThan(8);
-    expect(youngMb).toBeLessThanOrEqual(34);
+    // grown past its initial 1 MB semi-spaces, and no further than 2 x 8 MB (+ V8's own pages)
+    expect(youngMb).toBeGreaterThan(4);
+    expect(youngMb).toBeLessThanOrEqual(18);
   });
 });

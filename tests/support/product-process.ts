@@ -12,11 +12,12 @@ const MAIN = path.join(ROOT, 'dist/platform/src/main.js');
 
 /**
  * The V8 flags `npm start` and `npm run bench` run node with (package.json): semi-spaces of at
- * most 16 MB, Node 20's default. Node 24 sizes them from the machine's memory (64 MB each here),
- * and a burst of readings grows them for good: ≈ 140 MB more RSS at 10,000 devices
- * (docs/benchmarks.md, issue 15's twelfth round).
+ * most 8 MB, half of Node 20's default. Node 24 sizes them from the machine's memory (64 MB each
+ * here), and a burst of readings grows them for good: ≈ 140 MB more RSS at 10,000 devices
+ * (docs/benchmarks.md, issue 15's twelfth round); at 16 MB the young generation was 34 MB of the
+ * soak's RSS, at 8 MB it is 17 with no ingest rate lost (nineteenth round).
  */
-export const PLATFORM_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+export const PLATFORM_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=8'];
 
 export interface ProductProcessOptions {
   /**
