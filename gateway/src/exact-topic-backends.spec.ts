@@ -268,8 +268,8 @@ describe('ExactTopicMemoryPersistence: wills', () => {
     const store = new ExactTopicMemoryPersistence();
     // set up as aedes sets it up
     await (store as unknown as { setup(broker: object): Promise<void> }).setup({ id: 'b1' });
-    const odd = { topic: 't', payload: 'text', qos: 0, retain: false };
-    const extra = { topic: 't', payload: Buffer.from('x'), qos: 0, retain: false, note: 'n' };
+    const odd = { topic: 't', payload: 'text', qos: 0 as const, retain: false };
+    const extra = { topic: 't', payload: Buffer.from('x'), qos: 0 as const, retain: false, note: 'n' };
     await store.putWill({ id: 'a' } as Client, odd);
     await store.putWill({ id: 'b' } as Client, extra);
     expect(await store.getWill({ id: 'a' })).toBe(odd);
