@@ -163,9 +163,10 @@ class DetectionCore {
   }
 
   observe(reading: DetectionReading): DetectionDecision | undefined {
-    const output = this.pool.update(reading.deviceId, reading.tsMs, reading.metrics);
+    const detector = this.pool.use(reading.deviceId);
+    const output = detector.update(reading.tsMs, reading.metrics);
     this.unsaved.add(reading.deviceId);
-    const entry = this.ruleEntry(reading.deviceId);
+    const entry = (detector.ruleEntry ??= this.rule.newEntry());
     const action = this.rule.observeOf(entry, reading.tsMs, output, reading.metrics);
     if (action === 'none') return undefined;
     const normalModelScore = this.rule.normalModelScoreOf(entry, reading.tsMs);
@@ -177,9 +178,9 @@ class DetectionCore {
   }
 
   /**
-   * The rule's state of the device, kept with its detector: a quiet device's is parked with it
-   * (its regime model's buffer and objects, ≈ 2 KB a device, were the most of what the thread kept
-   * of a parked device). Brings a parked detector back, as a reading does.
+   * The rule's state of the device, kept with its detector (see observe): a quiet device's is
+   * parked with it (its regime model's buffer and objects, ≈ 2 KB a device, were the most of what
+   * the thread kept of a parked device). Brings a parked detector back, as a reading does.
    */
   private ruleEntry(deviceId: string): AnomalyRuleEntry {
     const detector = this.pool.get(deviceId);

@@ -73,10 +73,15 @@ export class DetectorPool {
   }
 
   update(deviceId: string, tsMs: number, values: Record<string, number | undefined>) {
+    return this.use(deviceId).update(tsMs, values);
+  }
+
+  /** The device's detector for a reading: as get, and used now (not quiet, for parking). */
+  use(deviceId: string): OnlineDetector {
     const entry = this.entry(deviceId);
     const d = this.detectorOf(entry);
     if (this.options.parking) entry.usedAt = Math.floor(this.now() - this.epoch);
-    return d.update(tsMs, values);
+    return d;
   }
 
   has(deviceId: string): boolean {
