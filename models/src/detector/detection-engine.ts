@@ -166,7 +166,7 @@ class DetectionCore {
     const detector = this.pool.use(reading.deviceId);
     const output = detector.update(reading.tsMs, reading.metrics);
     this.unsaved.add(reading.deviceId);
-    const entry = (detector.ruleEntry ??= this.rule.newEntry());
+    const entry = this.ruleEntry(detector);
     const action = this.rule.observeOf(entry, reading.tsMs, output, reading.metrics);
     if (action === 'none') return undefined;
     const normalModelScore = this.rule.normalModelScoreOf(entry, reading.tsMs);
@@ -174,16 +174,16 @@ class DetectionCore {
   }
 
   noteNormalModelScore(deviceId: string, tsMs: number, anomalyScore: number): boolean {
-    return this.rule.noteNormalModelScoreOf(this.ruleEntry(deviceId), tsMs, anomalyScore);
+    // brings a parked detector back, as a reading does
+    return this.rule.noteNormalModelScoreOf(this.ruleEntry(this.pool.get(deviceId)), tsMs, anomalyScore);
   }
 
   /**
-   * The rule's state of the device, kept with its detector (see observe): a quiet device's is
-   * parked with it (its regime model's buffer and objects, ≈ 2 KB a device, were the most of what
-   * the thread kept of a parked device). Brings a parked detector back, as a reading does.
+   * The rule's state of the device, kept with its detector: a quiet device's is parked with it
+   * (its regime model's buffer and objects, ≈ 2 KB a device, were the most of what the thread kept
+   * of a parked device).
    */
-  private ruleEntry(deviceId: string): AnomalyRuleEntry {
-    const detector = this.pool.get(deviceId);
+  private ruleEntry(detector: OnlineDetector): AnomalyRuleEntry {
     return (detector.ruleEntry ??= this.rule.newEntry());
   }
 
