@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { loadGlibcMalloc, NativeMemoryTrimmer, type MallocTrim } from './native-memory-trim';
 
 interface Libc {
@@ -20,6 +22,49 @@ function libc(): Libc {
 }
 
 const MB = 1024 * 1024;
+const COMPILED = path.resolve(__dirname, '../../../../dist/platform/src/common/memory/native-memory-trim.js');
+
+/**
+ * In a new node: an 8 MB block (mapped on its own) allocated and freed, which makes glibc take
+ * blocks of up to that size from its arenas from then on, unless the threshold was fixed first;
+ * then whether blocks of 4 MB and 256 KB are mapped on their own (glibc's mapped bytes grow by
+ * them while they are held), each after a trim, so that the arena's top has no room for them.
+ */
+function mappedAfterLargeFree(how: 'plain' | 'fixed'): {
+  fixed: boolean;
+  mapped4Mb: boolean;
+  mapped256Kb: boolean;
+} {
+  const script = `
+const { loadGlibcMalloc, MMAP_THRESHOLD_BYTES } = require(${JSON.stringify(COMPILED)});
+const koffi = require('koffi');
+const lib = koffi.load('libc.so.6');
+const malloc = lib.func('void *malloc(size_t bytes)');
+const free = lib.func('void free(void *pointer)');
+const trim = lib.func('int malloc_trim(size_t pad)');
+const glibc = loadGlibcMalloc();
+const fixed = ${how === 'fixed'} && glibc.fixMmapThreshold(MMAP_THRESHOLD_BYTES);
+free(malloc(8 * 1024 * 1024));
+const mapped = async (bytes) => {
+  trim(0);
+  const before = (await glibc.heap()).mappedBytes;
+  const block = malloc(bytes);
+  const held = (await glibc.heap()).mappedBytes;
+  free(block);
+  return held - before >= bytes;
+};
+(async () => {
+  const mapped4Mb = await mapped(4 * 1024 * 1024);
+  const mapped256Kb = await mapped(256 * 1024);
+  console.log(JSON.stringify({ fixed, mapped4Mb, mapped256Kb }));
+})();
+`;
+  const out = execFileSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    cwd: path.resolve(__dirname, '../../../..'),
+  });
+  return JSON.parse(out.trim()) as { fixed: boolean; mapped4Mb: boolean; mapped256Kb: boolean };
+}
 
 describe('loadGlibcMalloc', () => {
   it('returns to the system what glibc kept after a burst of allocations was freed', async () => {
@@ -47,6 +92,13 @@ describe('loadGlibcMalloc', () => {
 
     expect(result?.releasedBytes).toBeGreaterThan(60 * MB);
     expect(process.memoryUsage.rss()).toBeLessThan(kept - 60 * MB);
+  });
+
+  // the compiled module (npm test builds before jest), in a node of its own: what glibc takes from
+  // its arenas depends on what the process allocated and freed before
+  it('fixes the size from which glibc maps a block on its own: a large block freed no longer raises it', () => {
+    expect(mappedAfterLargeFree('plain')).toEqual({ fixed: false, mapped4Mb: false, mapped256Kb: false });
+    expect(mappedAfterLargeFree('fixed')).toEqual({ fixed: true, mapped4Mb: true, mapped256Kb: true });
   });
 
   it('says why when koffi is missing', () => {

@@ -17,13 +17,32 @@ export interface NativeHeap {
   allocatedBytes: number;
   /** Free in the arenas (fordblks): kept for the next allocations, its pages resident unless a trim gave them back. */
   freeBytes: number;
+  /** Of allocatedBytes, the chunks mapped on their own (hblkhd). */
+  mappedBytes: number;
 }
 
 export interface GlibcMalloc {
   trim: MallocTrim;
   /** Reads `mallinfo2` off the event loop (it takes every arena's lock in turn). */
   heap: () => Promise<NativeHeap>;
+  /**
+   * Fixes the size from which glibc maps an allocation on its own (`mallopt(M_MMAP_THRESHOLD)`),
+   * which stops glibc from raising it; returns whether glibc took it. See MMAP_THRESHOLD_BYTES.
+   */
+  fixMmapThreshold: (bytes: number) => boolean;
 }
+
+/**
+ * glibc's initial mmap threshold, kept: without it glibc raises its threshold to the size of each
+ * mapped block freed (up to 32 MB), so after the first large buffers (a history's playback: the
+ * store's request bodies, the write-ahead log's batches) later ones of up to that size are carved
+ * out of the arenas, and the small long-lived allocations made meanwhile leave them full of holes
+ * no trim gives back. With it, after 2 hours of history played back to 10,000 devices, the arenas
+ * were ≈ 120 MB resident instead of ≈ 150 (docs/benchmarks.md, issue 15's nineteenth round).
+ */
+export const MMAP_THRESHOLD_BYTES = 128 * 1024;
+/** mallopt's parameter for it (malloc.h). */
+const M_MMAP_THRESHOLD = -3;
 
 interface Mallinfo2 {
   uordblks: number;
@@ -75,6 +94,10 @@ export function loadGlibcMalloc(
       // Declared by an earlier load: koffi's types live as long as the process.
     }
     const infoFn = libc.func('mallinfo2 mallinfo2(void)');
+    const malloptFn = libc.func('int mallopt(int param, int value)') as unknown as (
+      param: number,
+      value: number,
+    ) => number;
     const trim: MallocTrim = () =>
       new Promise((resolve, reject) =>
         trimFn.async(0, (error: unknown, result: number) =>
@@ -86,10 +109,15 @@ export function loadGlibcMalloc(
         infoFn.async((error: unknown, info: Mallinfo2) =>
           error
             ? reject(asError(error, 'mallinfo2'))
-            : resolve({ allocatedBytes: info.uordblks + info.hblkhd, freeBytes: info.fordblks }),
+            : resolve({
+                allocatedBytes: info.uordblks + info.hblkhd,
+                freeBytes: info.fordblks,
+                mappedBytes: info.hblkhd,
+              }),
         ),
       );
-    return { trim, heap };
+    const fixMmapThreshold = (bytes: number): boolean => malloptFn(M_MMAP_THRESHOLD, bytes) === 1;
+    return { trim, heap, fixMmapThreshold };
   } catch (error) {
     // musl has no libc.so.6; a glibc older than 2.33 has no mallinfo2. (Asking Node's diagnostic
     // report which C library runs cost a later start 29 MB of RSS that glibc kept: 269 against 240 MB.)

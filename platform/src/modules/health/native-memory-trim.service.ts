@@ -10,6 +10,7 @@ import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { LOGGER, type Logger } from '../../common/logging/logger';
 import {
   loadGlibcMalloc,
+  MMAP_THRESHOLD_BYTES,
   NativeMemoryTrimmer,
   type GlibcMalloc,
   type NativeHeap,
@@ -99,6 +100,12 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
     });
     const intervalMs = this.config.memoryTrimIntervalMs;
     if (intervalMs <= 0) return;
+    // glibc's own setting wins where one is given (its environment variable or tunable)
+    if (
+      process.env.MALLOC_MMAP_THRESHOLD_ === undefined &&
+      !/mmap_threshold/.test(process.env.GLIBC_TUNABLES ?? '')
+    )
+      loaded.fixMmapThreshold(MMAP_THRESHOLD_BYTES);
     const trims = new Counter({
       name: 'process_native_memory_trims_total',
       help: "Calls of glibc's malloc_trim, which returns the allocator's free memory to the system",
