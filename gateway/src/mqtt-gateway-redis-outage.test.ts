@@ -79,6 +79,59 @@ describe('scale-out brokers through a Redis outage', () => {
     ).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('stops while Redis hangs, its connections up and nothing answered, its listener closed', async () => {
+    const hung = await startRedis();
+    try {
+      const gateway = await startGateway(hung.url);
+      await connect(gateway, 'fridge-5');
+      const port = gateway.port;
+      const loggedBefore = logged.length;
+      hung.pause();
+      const pending = gateway
+        .publishCommand('fridge-5', { id: 'late', name: 'self_test' })
+        .catch(() => undefined);
+      await gateway.stop();
+      void pending;
+      expect(logged.slice(loggedBefore).map((entry) => entry.msg)).toContain(
+        'scale-out redis unreachable at stop: sessions and offline messages of this broker not saved',
+      );
+      await expect(
+        mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, {
+          username: 'fridge-6',
+          password: DEVICE_SECRET,
+          reconnectPeriod: 0,
+        }),
+      ).rejects.toThrow(/ECONNREFUSED/);
+    } finally {
+      await hung.stop();
+    }
+  });
+
+  it('drops its Redis connections while commands wait on a hung Redis, the emitter closed and told', async () => {
+    const server = await startRedis();
+    const backends = openRedisBrokerBackends(server.url, logger);
+    try {
+      await waitFor(() => backends.available, { what: 'the three Redis connections up' });
+      server.pause();
+      // a publish sent to a Redis that no longer answers, then the broker's close quits the
+      // emitter's connections, the quits waiting behind it; the stop's grace runs out and the
+      // connections are dropped: the quits' rejections must not end the process
+      const emitted = new Promise<Error | undefined>((resolve) =>
+        backends.mq.emit({ topic: 'devices/fridge-3/commands', payload: 'late' }, resolve),
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      const closed = new Promise<void>((resolve) => backends.mq.close(() => resolve()));
+      backends.abandon();
+      expect((await emitted)?.message).toMatch(/Connection is closed/);
+      await closed;
+      // the dropped commands' rejections settle on later turns: give them the chance to surface
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      backends.abandon();
+      await server.stop();
+    }
+  });
+
   it('tells when Redis has been unreachable for a grace period, and not while it answers', async () => {
     const server = await startRedis();
     const backends = openRedisBrokerBackends(server.url, logger);

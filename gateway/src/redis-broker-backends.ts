@@ -53,7 +53,10 @@ export interface RedisBrokerBackends {
   readonly persistence: RedisPersistence;
   /** Whether all three connections are up now. */
   readonly available: boolean;
-  /** Resolves once Redis has been unreachable for `graceMs` without a break; see `cancel`. */
+  /**
+   * Resolves once Redis has been unreachable for `graceMs` without a break: a connection down, or
+   * a PING unanswered that long (a Redis that hangs keeps its connections up); see `cancel`.
+   */
   unreachableFor(graceMs: number): { reached: Promise<void>; cancel(): void };
   /**
    * Disconnects from Redis. `brokerClosedEmitter` false means no broker took the emitter over
@@ -83,6 +86,15 @@ export function openRedisBrokerBackends(redisUrl: string, logger: Logger): Redis
       down = false;
       logger.info({ connection: role }, 'scale-out redis connection restored');
     });
+    // mqemitter-redis closes its connections with quit() and drops the promise: with Redis hung and
+    // a command waiting, the quit waits behind it and rejects once `abandon` drops the connection,
+    // an unhandled rejection that would end the process. Its callers learn the end from 'end'.
+    const quit = redis.quit.bind(redis);
+    redis.quit = (callback?: Parameters<Redis['quit']>[0]) => {
+      const reply = quit(callback);
+      reply.catch(() => undefined);
+      return reply;
+    };
     connections.push(redis);
     return redis;
   };
@@ -92,7 +104,8 @@ export function openRedisBrokerBackends(redisUrl: string, logger: Logger): Redis
   const mq = mqemitterRedis({ ...connection, pubConn, subConn });
   // mqemitter-redis re-emits its connections' errors here; the connections' listeners report them
   (mq as unknown as { state: NodeJS.EventEmitter }).state.on('error', () => undefined);
-  const persistence = aedesPersistenceRedis({ conn: open('persistence') });
+  const persistenceConn = open('persistence');
+  const persistence = aedesPersistenceRedis({ conn: persistenceConn });
   const isAvailable = () => connections.every((redis) => redis.status === 'ready');
   let closing: Promise<void> | undefined;
   return {
@@ -103,15 +116,34 @@ export function openRedisBrokerBackends(redisUrl: string, logger: Logger): Redis
     },
     unreachableFor(graceMs) {
       let timer: NodeJS.Timeout | undefined;
+      let cancelled = false;
       const reached = new Promise<void>((resolve) => {
         let since: number | undefined;
+        // the PING in flight and when it was sent: one at a time, behind whatever else is queued
+        let pingSentAt: number | undefined;
+        const probe = () => {
+          pingSentAt = Date.now();
+          persistenceConn.ping().then(
+            () => (pingSentAt = undefined),
+            () => undefined, // dropped with its connection: the connection's state tells
+          );
+        };
         timer = setInterval(() => {
-          if (isAvailable()) since = undefined;
-          else if (since === undefined) since = Date.now();
-          else if (Date.now() - since >= graceMs) resolve();
+          const now = Date.now();
+          if (!isAvailable()) since ??= now;
+          else if (pingSentAt !== undefined && now - pingSentAt >= graceMs) since ??= pingSentAt;
+          else since = undefined;
+          if (since !== undefined && now - since >= graceMs) resolve();
+          else if (!cancelled && isAvailable() && pingSentAt === undefined) probe();
         }, UNREACHABLE_POLL_MS);
       });
-      return { reached, cancel: () => clearInterval(timer) };
+      return {
+        reached,
+        cancel: () => {
+          cancelled = true;
+          clearInterval(timer);
+        },
+      };
     },
     close({ brokerClosedEmitter }) {
       closing ??= (async () => {

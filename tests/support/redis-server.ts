@@ -9,6 +9,10 @@ const REDIS_SERVER_BIN = process.env.REDIS_SERVER_BIN ?? '/usr/bin/redis-server'
 export interface RedisServer {
   url: string;
   port: number;
+  /** Freezes the server (SIGSTOP): its connections stay open and nothing answers, as when it hangs. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -50,9 +54,16 @@ export async function startRedis(options: { port?: number } = {}): Promise<Redis
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pause() {
+      child.kill('SIGSTOP');
+    },
+    resume() {
+      child.kill('SIGCONT');
+    },
     async stop() {
       process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
         await exited;
