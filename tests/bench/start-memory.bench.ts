@@ -14,6 +14,11 @@ export interface StartMemoryResult {
   rssMb: number;
   rssMinMb: number;
   rssMaxMb: number;
+  /**
+   * The process's highest RSS from its spawn to the end of the sampling (VmHWM): what a memory
+   * limit (a container's) must leave room for, beyond where the start settles.
+   */
+  rssPeakMb: number;
   /** From spawn to the first healthy `/health` answer. */
   readyS: number;
   settleS: number;
@@ -22,10 +27,10 @@ export interface StartMemoryResult {
 
 const MAIN = path.resolve(__dirname, '../../platform/src/main.js');
 
-function rssKb(pid: number): number {
+function statusKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = /VmRSS:\s+(\d+) kB/.exec(status);
-  if (!match) throw new Error(`no VmRSS for ${pid}`);
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status);
+  if (!match) throw new Error(`no ${field} for ${pid}`);
   return Number(match[1]);
 }
 
@@ -82,9 +87,10 @@ export async function benchStartMemory(options: {
         await sleep(options.settleS * 1000);
         const samples: number[] = [];
         for (let i = 0; i < options.sampleS; i++) {
-          samples.push(rssKb(child.pid!));
+          samples.push(statusKb(child.pid!, 'VmRSS'));
           await sleep(1000);
         }
+        const peakKb = statusKb(child.pid!, 'VmHWM');
         samples.sort((a, b) => a - b);
         const mb = (kb: number) => Math.round((kb * 1024) / 1e6);
         results.push({
@@ -93,6 +99,7 @@ export async function benchStartMemory(options: {
           rssMb: mb(samples[Math.floor(samples.length / 2)]),
           rssMinMb: mb(samples[0]),
           rssMaxMb: mb(samples[samples.length - 1]),
+          rssPeakMb: mb(peakKb),
           readyS: Math.round(readyS * 10) / 10,
           settleS: options.settleS,
           samples: samples.length,
