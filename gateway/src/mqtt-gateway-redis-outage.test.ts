@@ -144,6 +144,19 @@ describe('scale-out brokers through a Redis outage', () => {
       ]);
       answering.cancel();
       expect(settled).toBe('still waiting');
+      // a Redis that hangs keeps its connections up: its unanswered PING tells
+      server.pause();
+      const hung = backends.unreachableFor(300);
+      await hung.reached;
+      hung.cancel();
+      server.resume();
+      const resumed = backends.unreachableFor(300);
+      const afterResume = await Promise.race([
+        resumed.reached.then(() => 'reached'),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1_000)),
+      ]);
+      resumed.cancel();
+      expect(afterResume).toBe('still waiting');
       await server.stop();
       const lostFor = backends.unreachableFor(300);
       await lostFor.reached;

@@ -121,12 +121,11 @@ export function openRedisBrokerBackends(redisUrl: string, logger: Logger): Redis
         let since: number | undefined;
         // the PING in flight and when it was sent: one at a time, behind whatever else is queued
         let pingSentAt: number | undefined;
+        // answered, or dropped with its connection (whose state then tells): no longer in flight
+        const settled = () => (pingSentAt = undefined);
         const probe = () => {
           pingSentAt = Date.now();
-          persistenceConn.ping().then(
-            () => (pingSentAt = undefined),
-            () => undefined, // dropped with its connection: the connection's state tells
-          );
+          persistenceConn.ping().then(settled, settled);
         };
         timer = setInterval(() => {
           const now = Date.now();
