@@ -136,6 +136,13 @@ export interface SoakResult {
   detectionParkedDevices: number | null;
   detectionParkedFileMb: number | null;
   detectionParkFailures: number | null;
+  /**
+   * Parked detectors brought back after warm-up, the share of them read into a parked one's objects
+   * (making no garbage), and the ArrayBuffers made a return (the others' buffers).
+   */
+  detectionParkReturns: number | null;
+  detectionParkReturnsIntoShellsShare: number | null;
+  detectionParkBuffersPerReturn: number | null;
   /** The detection thread's heap given back after a burst (HeapSettle), collections at the end. */
   detectionHeapSettles: number | null;
   /**
@@ -249,6 +256,9 @@ interface MemorySample {
   detectionParkedDevices?: number | null;
   detectionParkedFileMb?: number | null;
   detectionParkFailures?: number | null;
+  detectionParkReturns?: number | null;
+  detectionParkReturnsIntoShells?: number | null;
+  detectionParkBuffersMade?: number | null;
   detectionHeapSettles?: number | null;
   mallocAllocatedMb: number | null;
   mallocFreeMb: number | null;
@@ -272,7 +282,9 @@ function describeSample(sample: MemorySample): string {
       : `, profile pages ${round(sample.detectionPagesFileMb)} MB on disk`) +
     (sample.detectionParkedDevices == null
       ? ''
-      : `, ${sample.detectionParkedDevices} detectors parked (${round(sample.detectionParkedFileMb ?? 0)} MB on disk)`) +
+      : `, ${sample.detectionParkedDevices} detectors parked (${round(sample.detectionParkedFileMb ?? 0)} MB on disk; ` +
+        `${sample.detectionParkReturns ?? 0} returns so far, ${sample.detectionParkReturnsIntoShells ?? 0} into shells, ` +
+        `${sample.detectionParkBuffersMade ?? 0} buffers made)`) +
     (sample.detectionHeapSettles ? `, ${sample.detectionHeapSettles} detection heap settles` : '') +
     `, native ${round(nativeMb(sample))} MB` +
     (sample.mallocAllocatedMb === null
@@ -344,6 +356,9 @@ export async function benchSoak(
       detectionParkedDevices: detection?.parkedDevices ?? null,
       detectionParkedFileMb: detection?.parkedFileBytes === undefined ? null : detection.parkedFileBytes / MB,
       detectionParkFailures: detection?.parkFailures ?? null,
+      detectionParkReturns: detection?.parkReturns ?? null,
+      detectionParkReturnsIntoShells: detection?.parkReturnsIntoShells ?? null,
+      detectionParkBuffersMade: detection?.parkBuffersMade ?? null,
       detectionHeapSettles: detection?.heapSettles ?? null,
       mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
       mallocFreeMb: malloc && malloc.freeBytes / MB,
@@ -511,6 +526,15 @@ export async function benchSoak(
   const inWorker = steady.every((s) => s.detectionHeapMb !== null);
   const withMalloc = steady.every((s) => s.mallocAllocatedMb !== null);
   const native = nativeMb;
+  // parked detectors' returns over the steady minutes: the last sample's counts less the warm-up's
+  const parkDelta = (pick: (s: MemorySample) => number | null | undefined) => {
+    const end = pick(steady.at(-1)!);
+    const start = lastWarmup ? pick(lastWarmup) : 0;
+    return end === null || end === undefined ? null : end - (start ?? 0);
+  };
+  const parkReturns = parkDelta((s) => s.detectionParkReturns);
+  const parkIntoShells = parkDelta((s) => s.detectionParkReturnsIntoShells);
+  const parkBuffersMade = parkDelta((s) => s.detectionParkBuffersMade);
   return {
     name: 'soak',
     devices: fleetDevices.length,
@@ -586,6 +610,11 @@ export async function benchSoak(
     detectionParkedDevices: samples.at(-1)?.detectionParkedDevices ?? null,
     detectionParkedFileMb: samples.at(-1)?.detectionParkedFileMb ?? null,
     detectionParkFailures: samples.at(-1)?.detectionParkFailures ?? null,
+    detectionParkReturns: parkReturns,
+    detectionParkReturnsIntoShellsShare:
+      parkReturns && parkIntoShells !== null ? round(parkIntoShells / parkReturns, 3) : null,
+    detectionParkBuffersPerReturn:
+      parkReturns && parkBuffersMade !== null ? round(parkBuffersMade / parkReturns, 2) : null,
     detectionHeapSettles: samples.at(-1)?.detectionHeapSettles ?? null,
     nativeMedianMb: Math.round(median(native)),
     nativeSlopeMbPerH: round(slopePerHour(steady, native)),

@@ -106,6 +106,10 @@ export interface DetectionMemory {
   parkedDevices?: number;
   parkedFileBytes?: number;
   parkFailures?: number;
+  /** Parked detectors brought back so far, how many into a parked one's objects, and the buffers the others made. */
+  parkReturns?: number;
+  parkReturnsIntoShells?: number;
+  parkBuffersMade?: number;
   /** Collections that gave back the heap a burst left (HeapSettle). */
   heapSettles?: number;
 }
@@ -221,12 +225,24 @@ class DetectionCore {
   }
 
   /** Parking: the devices parked, their files' size, the sweeps that failed. */
-  parkedInUse(): { devices: number; fileBytes: number; failures: number } | undefined {
+  parkedInUse():
+    | {
+        devices: number;
+        fileBytes: number;
+        failures: number;
+        returns: number;
+        returnsIntoShells: number;
+        buffersMade: number;
+      }
+    | undefined {
     return (
       this.parked && {
         devices: this.parked.count,
         fileBytes: this.parked.fileBytes,
         failures: this.parkFailures,
+        returns: this.parked.returns,
+        returnsIntoShells: this.parked.reusedShells,
+        buffersMade: this.parked.buffersMade,
       }
     );
   }
@@ -597,6 +613,9 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
               parkedDevices: parked.devices,
               parkedFileBytes: parked.fileBytes,
               parkFailures: parked.failures,
+              parkReturns: parked.returns,
+              parkReturnsIntoShells: parked.returnsIntoShells,
+              parkBuffersMade: parked.buffersMade,
             }),
             heapSettles: settle.count,
           } satisfies DetectionMemory);

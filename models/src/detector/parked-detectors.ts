@@ -127,6 +127,8 @@ export class ParkedDetectors {
   private readonly shells = new Map<number, OnlineDetector[]>();
   private shellCount = 0;
   private returnsIntoShells = 0;
+  private returnCount = 0;
+  private buffersMadeCount = 0;
   /** The objects given, then the regime models' (their configuration and scratch arrays). */
   private readonly shared: readonly object[];
 
@@ -154,6 +156,16 @@ export class ParkedDetectors {
   /** Devices brought back into a parked detector's objects so far (the others were made anew). */
   get reusedShells(): number {
     return this.returnsIntoShells;
+  }
+
+  /** Devices brought back so far (into a shell or made anew). */
+  get returns(): number {
+    return this.returnCount;
+  }
+
+  /** ArrayBuffers made by returns so far (a return into a shell of its shape makes none). */
+  get buffersMade(): number {
+    return this.buffersMadeCount;
   }
 
   /** Bytes of the files (every slot ever handed out). */
@@ -234,7 +246,10 @@ export class ParkedDetectors {
     const buffers = shellBuffers?.length === count ? shellBuffers : new Array<ArrayBuffer>(count);
     for (let i = 0; i < count; i++) {
       const length = this.readU32();
-      if (buffers[i]?.byteLength !== length) buffers[i] = new ArrayBuffer(length);
+      if (buffers[i]?.byteLength !== length) {
+        buffers[i] = new ArrayBuffer(length);
+        this.buffersMadeCount++;
+      }
       new Uint8Array(buffers[i]).set(this.bytes.subarray(this.at, this.at + length));
       this.at += length;
     }
@@ -243,6 +258,7 @@ export class ParkedDetectors {
     if (detector !== shell || buffers !== shellBuffers) this.buffersOf.set(detector, buffers);
     this.slotOf[row] = -1;
     this.parkedCount--;
+    this.returnCount++;
     this.freeRows.push(row);
     file.release(slot);
     return detector;
