@@ -230,10 +230,18 @@ describe('parked detectors', () => {
     clockMs += QUIET_MS;
     expect(pool.parkQuiet()).toBe(2);
     expect(parked.shellsKept).toBe(2);
+    const [returnsBefore, buffersBefore] = [parked.returns, parked.buffersMade];
     // the last parked, w-2's, is the first taken: w-1 comes back into it, bit for bit itself
     const w1 = pool.get('w-1');
     expect(w1).toBe(w2);
     expect(w1.toPackedJSON()).toEqual(saved);
+    // into a shell of its shape: no buffer made
+    expect([parked.returns - returnsBefore, parked.buffersMade - buffersBefore]).toEqual([1, 0]);
+    // without a shell (dropped, as before a sweep), the return makes its buffers anew
+    parked.dropShells();
+    pool.get('w-2');
+    expect(parked.returns - returnsBefore).toBe(2);
+    expect(parked.buffersMade - buffersBefore).toBeGreaterThan(0);
     feed(half, rounds);
     for (const device of ['w-1', 'w-2'])
       expect(pool.get(device).toPackedJSON()).toEqual(inMemory.get(device).toPackedJSON());
