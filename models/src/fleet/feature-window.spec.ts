@@ -127,10 +127,12 @@ describe('FeatureWindow', () => {
   it('keeps what the same window of reading objects kept, for any readings', () => {
     // the window as it was before it was packed: the readings themselves, copied
     class Reference {
+      // in the order last updated (a kept reading), least recently first
       readonly devices = new Map<string, { readings: Reading[]; lastSeenTs: number }>();
       constructor(
         readonly size: number,
         readonly stepMs: number,
+        readonly maxDevices: number,
       ) {}
       push(id: string, tsMs: number, metrics: Record<string, number>): boolean {
         let device = this.devices.get(id);
@@ -140,9 +142,12 @@ describe('FeatureWindow', () => {
           if (tsMs > seen) device.lastSeenTs = tsMs;
           const last = device.readings[device.readings.length - 1];
           if (tsMs <= last.tsMs || tsMs - last.tsMs + intervalMs / 2 < this.stepMs) return false;
+          this.devices.delete(id);
+          this.devices.set(id, device);
         } else {
           device = { readings: [], lastSeenTs: tsMs };
           this.devices.set(id, device);
+          if (this.devices.size > this.maxDevices) this.devices.delete(this.devices.keys().next().value!);
         }
         // the values as the models read them: single floats
         const single = Object.fromEntries(Object.entries(metrics).map(([k, v]) => [k, Math.fround(v)]));
@@ -151,8 +156,9 @@ describe('FeatureWindow', () => {
         return true;
       }
     }
+    const ids = ['d1', 'd2', 'd3', 'd4'];
     const reading = fc.record({
-      id: fc.constantFrom('d1', 'd2'),
+      id: fc.constantFrom(...ids),
       dtMs: fc.integer({ min: -50, max: 400 }),
       metrics: fc.dictionary(
         fc.constantFrom('a', 'b', 'c', 'drumRpm', 'powerW'),
@@ -165,20 +171,24 @@ describe('FeatureWindow', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 40 }),
+        fc.integer({ min: 1, max: 4 }),
         fc.array(reading, { maxLength: 200 }),
-        (size, readings) => {
-          const packed = new FeatureWindow({ size, stepMs: 100 });
-          const reference = new Reference(size, 100);
+        (size, maxDevices, readings) => {
+          // devices forgotten and others taking their slots, windows grown into larger ones
+          const packed = new FeatureWindow({ size, stepMs: 100, maxDevices });
+          const reference = new Reference(size, 100, maxDevices);
           let ts = 0;
           for (const r of readings) {
             ts += r.dtMs;
             expect(packed.push(r.id, ts, r.metrics)).toBe(reference.push(r.id, ts, r.metrics));
           }
-          for (const id of ['d1', 'd2']) {
+          for (const id of ids) {
             const expected = reference.devices.get(id)?.readings ?? [];
             expect(packed.window(id)).toEqual(expected);
             expect(packed.isFull(id)).toBe(expected.length >= size);
           }
+          // one slot a device that kept a reading, none left behind by the forgotten
+          expect(packed.slotsInUse).toBe(packed.deviceCount);
         },
       ),
       { numRuns: 500 },

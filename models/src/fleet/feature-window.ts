@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { ArrayBufferSlots } from '../array-buffer-slots';
 import { lruBound } from '../lru-bound';
 import { setOwnKey } from '../own-key';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
@@ -27,7 +28,8 @@ interface DeviceWindow {
    * (NaN where the reading had no such metric), both views of one buffer. Packed: an object and a
    * metrics object per kept reading were ≈ 170 bytes, and a full window (6 hours) is 36 readings
    * of every device. The values are single floats, what the models read them as (their matrices
-   * are Float32Array): 36 rows of 5 metrics are 1,008 bytes, not 1,728 as doubles.
+   * are Float32Array): 36 rows of 5 metrics are 1,008 bytes, not 1,728 as doubles. The buffer is
+   * a slot of the window's shared pages (ArrayBufferSlots), not one of its own.
    */
   ts: Float64Array;
   values: Float32Array;
@@ -44,27 +46,9 @@ const MAX_SHARED_NAME_LISTS = 1_000;
 const NO_TS = new Float64Array(0);
 const NO_VALUES = new Float32Array(0);
 
-/**
- * Gives the device's window room for `rows` rows of `width` values in a new buffer (the rows'
- * times first, 8 bytes each, then their values, 4 bytes each), its kept rows copied and the
- * columns it did not have NaN.
- */
-function relayout(device: DeviceWindow, rows: number, width: number): void {
-  const buffer = new ArrayBuffer(rows * 8 + rows * width * 4);
-  const ts = new Float64Array(buffer, 0, rows);
-  const values = new Float32Array(buffer, rows * 8, rows * width);
-  ts.set(device.ts.subarray(0, device.count));
-  const known = device.names.length;
-  if (known === width) {
-    values.set(device.values.subarray(0, device.count * width));
-  } else {
-    values.fill(NaN);
-    for (let r = 0; r < device.count; r++) {
-      values.set(device.values.subarray(r * known, (r + 1) * known), r * width);
-    }
-  }
-  device.ts = ts;
-  device.values = values;
+/** The bytes of a window of `rows` rows of `width` values: the times, then the values. */
+function windowBytes(rows: number, width: number): number {
+  return rows * 8 + rows * width * 4;
 }
 
 /**
@@ -83,11 +67,59 @@ export class FeatureWindow {
    * device: an array made by spreading kept room for 36 names).
    */
   private readonly nameLists = new Map<string, readonly string[]>();
+  /** Where the windows' buffers are: slots of a few large pages, freed by a device forgotten or grown. */
+  private readonly slots = new ArrayBufferSlots();
 
   constructor(options: FeatureWindowOptions = {}) {
     this.size = options.size ?? FLEET_WINDOW_SIZE;
     this.stepMs = options.stepMs ?? FLEET_STEP_MS;
-    this.devices = new LRUCache(lruBound(options.maxDevices ?? 100_000));
+    this.devices = new LRUCache({
+      ...lruBound(options.maxDevices ?? 100_000),
+      // forgotten (evicted or deleted): its slot is free again
+      dispose: (device) => this.release(device),
+    });
+  }
+
+  /** Slots of the shared pages in use (a device's window each, once it kept a reading). */
+  get slotsInUse(): number {
+    return this.slots.inUse;
+  }
+
+  /**
+   * Gives the device's window room for `rows` rows of `width` values in a new slot (the rows'
+   * times first, 8 bytes each, then their values, 4 bytes each), its kept rows copied and the
+   * columns it did not have NaN; its old slot is free again.
+   */
+  private relayout(device: DeviceWindow, rows: number, width: number): void {
+    const { buffer, byteOffset } = this.slots.allocate(windowBytes(rows, width));
+    const ts = new Float64Array(buffer, byteOffset, rows);
+    const values = new Float32Array(buffer, byteOffset + rows * 8, rows * width);
+    ts.set(device.ts.subarray(0, device.count));
+    const known = device.names.length;
+    if (known === width) {
+      values.set(device.values.subarray(0, device.count * width));
+    } else {
+      values.fill(NaN);
+      for (let r = 0; r < device.count; r++) {
+        values.set(device.values.subarray(r * known, (r + 1) * known), r * width);
+      }
+    }
+    this.release(device);
+    device.ts = ts;
+    device.values = values;
+  }
+
+  /** The device's slot is free again (none before its first kept reading). */
+  private release(device: DeviceWindow): void {
+    const rows = device.ts.length;
+    if (rows === 0) return;
+    this.slots.release(
+      device.ts.buffer as ArrayBuffer,
+      device.ts.byteOffset,
+      windowBytes(rows, device.names.length),
+    );
+    device.ts = NO_TS;
+    device.values = NO_VALUES;
   }
 
   /**
@@ -142,7 +174,7 @@ export class FeatureWindow {
         added && device.count < capacity
           ? capacity
           : Math.min(this.size, Math.max(INITIAL_ROWS, capacity * 2));
-      relayout(device, rows, width);
+      this.relayout(device, rows, width);
       if (added) device.names = this.namesOf([...device.names, ...added]);
     }
     const { ts, values } = device;
