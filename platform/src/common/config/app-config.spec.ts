@@ -38,8 +38,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DETECTOR_PARK_AFTER_MS: 'soon' })).toThrow(/DETECTOR_PARK_AFTER_MS/);
   });
 
-  it('trims native memory every minute unless MEMORY_TRIM_INTERVAL_MS says otherwise, and names a bad value', () => {
-    expect(loadConfig({}).memoryTrimIntervalMs).toBe(60_000);
+  it('trims native memory every 15 s unless MEMORY_TRIM_INTERVAL_MS says otherwise, and names a bad value', () => {
+    expect(loadConfig({}).memoryTrimIntervalMs).toBe(15_000);
     expect(loadConfig({ MEMORY_TRIM_INTERVAL_MS: '0' }).memoryTrimIntervalMs).toBe(0);
     expect(() => loadConfig({ MEMORY_TRIM_INTERVAL_MS: 'often' })).toThrow(/MEMORY_TRIM_INTERVAL_MS/);
     expect(() => loadConfig({ MEMORY_TRIM_INTERVAL_MS: '-5' })).toThrow(/MEMORY_TRIM_INTERVAL_MS/);

@@ -76,7 +76,7 @@ export const envSchema = z.object({
   /** With paged profiles: a device's detector goes to a file after this long without a reading (0: never). */
   DETECTOR_PARK_AFTER_MS: z.coerce.number().int().min(0).max(86_400_000).default(1000),
   /** How often glibc's free memory is returned to the system (malloc_trim; 0: never). */
-  MEMORY_TRIM_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(60_000),
+  MEMORY_TRIM_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(15_000),
   MODEL_TIME_SCALE: z.coerce.number().positive().max(100000).optional(),
   MODELS_DIR: z.string().min(1).optional(),
   /** Candidate fleet model versions: <dir>/<type>/v<N>/{autoencoder,fault}. Default DATA_DIR/models. */
