@@ -126,14 +126,6 @@ export class ParkedDetectors {
   /** Detectors parked, by shape, to be read into (see MAX_SHELLS). */
   private readonly shells = new Map<number, OnlineDetector[]>();
   private shellCount = 0;
-  /**
-   * The buffers of the shells the last sweep dropped, by byte length: a return with no shell of
-   * its shape takes its buffers from here before it makes any. After hours of history a fleet's
-   * detectors differ in shape (their models learnt for different times), and such returns made ≈ 3
-   * buffers each, ≈ 2,000 a second at 10,000 devices: native memory that waited for the thread's
-   * next full collection (the soak, issue 15, twenty-first round). Kept until the next sweep.
-   */
-  private readonly spareBuffers = new Map<number, ArrayBuffer[]>();
   private returnsIntoShells = 0;
   private returnCount = 0;
   private buffersMadeCount = 0;
@@ -254,7 +246,10 @@ export class ParkedDetectors {
     const buffers = shellBuffers?.length === count ? shellBuffers : new Array<ArrayBuffer>(count);
     for (let i = 0; i < count; i++) {
       const length = this.readU32();
-      if (buffers[i]?.byteLength !== length) buffers[i] = this.spareBuffer(length);
+      if (buffers[i]?.byteLength !== length) {
+        buffers[i] = new ArrayBuffer(length);
+        this.buffersMadeCount++;
+      }
       new Uint8Array(buffers[i]).set(this.bytes.subarray(this.at, this.at + length));
       this.at += length;
     }
@@ -277,7 +272,6 @@ export class ParkedDetectors {
     this.freeRows.length = 0;
     this.rows = 0;
     this.dropShells();
-    this.spareBuffers.clear();
   }
 
   /**
@@ -286,27 +280,8 @@ export class ParkedDetectors {
    * parked by the first.
    */
   dropShells(): void {
-    for (const spare of this.spareBuffers.values()) spare.length = 0;
-    for (const kept of this.shells.values()) {
-      // nothing refers to a dropped shell: its buffers are free for the returns until the next sweep
-      for (const shell of kept) {
-        for (const buffer of this.buffersOf.get(shell) ?? []) {
-          let spare = this.spareBuffers.get(buffer.byteLength);
-          if (!spare) this.spareBuffers.set(buffer.byteLength, (spare = []));
-          spare.push(buffer);
-        }
-      }
-      kept.length = 0;
-    }
+    for (const kept of this.shells.values()) kept.length = 0;
     this.shellCount = 0;
-  }
-
-  /** A buffer of `length` bytes: a dropped shell's, or a new one. */
-  private spareBuffer(length: number): ArrayBuffer {
-    const spare = this.spareBuffers.get(length)?.pop();
-    if (spare) return spare;
-    this.buffersMadeCount++;
-    return new ArrayBuffer(length);
   }
 
   /** A new row of the columns, grown as needed. */
