@@ -2,10 +2,17 @@ import pino from 'pino';
 import { DomainEvents } from '../../common/events/domain-events';
 import { v8PoolsFreedPages } from '../../common/memory/v8-page-pool';
 import { MetricsService } from './metrics.service';
-import { NativeMemoryTrimService } from './native-memory-trim.service';
+import { NativeMemoryTrimService, pagePoolCheckEveryMs } from './native-memory-trim.service';
 
 describe('NativeMemoryTrimService', () => {
   const logger = pino({ level: 'silent' });
+
+  it("looks at V8's page pool every minute at most, however often glibc is trimmed", () => {
+    // a check every 15 s made its pages-resident rule collect every minute after a long playback
+    expect(pagePoolCheckEveryMs(15_000)).toBe(60_000);
+    expect(pagePoolCheckEveryMs(60_000)).toBe(60_000);
+    expect(pagePoolCheckEveryMs(300_000)).toBe(300_000);
+  });
 
   it('trims on this machine and shows the trims in /metrics', async () => {
     const metrics = new MetricsService(new DomainEvents(logger));

@@ -57,6 +57,11 @@ const OLD_SLACK_MIN_GAP_MS = 600_000;
  * issue 15, twenty-first round).
  */
 const PAGE_POOL_CHECK_MIN_MS = 60_000;
+
+/** How often V8's page pool is looked at when glibc is trimmed every `trimIntervalMs`. */
+export function pagePoolCheckEveryMs(trimIntervalMs: number): number {
+  return Math.max(trimIntervalMs, PAGE_POOL_CHECK_MIN_MS);
+}
 /** When the start's leftovers are given back: after the start, before the first interval's trim. */
 const STARTUP_SETTLE_MS = 10_000;
 
@@ -167,7 +172,7 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
     this.pagePool = new V8PagePoolRelease({
       thresholdBytes: PAGE_POOL_THRESHOLD_BYTES,
       residentThresholdBytes: PAGE_POOL_RESIDENT_THRESHOLD_BYTES,
-      checkEveryMs: Math.max(intervalMs, PAGE_POOL_CHECK_MIN_MS),
+      checkEveryMs: pagePoolCheckEveryMs(intervalMs),
       oldSlackBytes: OLD_SLACK_BYTES,
       slackMinGapMs: OLD_SLACK_MIN_GAP_MS,
       v8PagesResident: async () => (await readResidentByKind())?.v8PagesBytes ?? null,
