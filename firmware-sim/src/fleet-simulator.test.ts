@@ -309,3 +309,67 @@ describe('FleetSimulator with a history, without a broker', () => {
     }
   });
 });
+
+describe('FleetSimulator after a stall, without a broker', () => {
+  it('skips the missed readings and keeps each device on its own phase, not the whole fleet in one burst', async () => {
+    const devices: FleetDevice[] = Array.from({ length: 40 }, (_, i) => ({
+      id: `sim-washer-${i}`,
+      secret: 's',
+      type: 'washer',
+    }));
+    // a clock moved by the test, 50 ms a step; a step counts once a tick has read it
+    let now = 1_000_000;
+    let reads = 0;
+    const clock = {
+      now: () => {
+        reads++;
+        return now;
+      },
+    };
+    const samples = new Map<string, number[]>();
+    const fleet = new FleetSimulator({
+      devices,
+      seed: 11,
+      faultRate: 0,
+      reportIntervalMs: 1_000,
+      connectRatePerS: 100_000,
+      clock,
+      tickMs: 2,
+    });
+    fleet.on('sample', ({ deviceId, ts }) => samples.set(deviceId, [...(samples.get(deviceId) ?? []), ts]));
+    const run = async (ms: number, stepMs = 50) => {
+      for (let moved = 0; moved < ms; moved += stepMs) {
+        now += stepMs;
+        const before = reads;
+        await waitFor(() => reads > before, { intervalMs: 1 });
+      }
+    };
+    await fleet.start();
+    try {
+      await run(3_000);
+      const stalledFromTs = now;
+      // the process stalls for 5.5 intervals: one tick sees the clock jump
+      await run(5_500, 5_500);
+      const resumedTs = now;
+      await run(3_000);
+      const phases = new Set<number>();
+      for (const device of devices) {
+        const readings = samples.get(device.id) ?? [];
+        const before = readings.filter((ts) => ts <= stalledFromTs);
+        const after = readings.filter((ts) => ts > resumedTs);
+        // one reading for the stall, not one per missed interval
+        expect(readings.filter((ts) => ts > stalledFromTs && ts <= resumedTs)).toHaveLength(1);
+        expect(before.length).toBeGreaterThanOrEqual(2);
+        expect(after.length).toBeGreaterThanOrEqual(2);
+        // after the stall, the device reports at the phase it had before it
+        const phase = (ts: number) => ts % 1_000;
+        for (const ts of after) expect(phase(ts)).toBe(phase(before[before.length - 1]));
+        phases.add(phase(after[0]));
+      }
+      // the fleet stays spread over the interval (20 ticks of 50 ms): no burst of all 40 at once
+      expect(phases.size).toBeGreaterThanOrEqual(10);
+    } finally {
+      await fleet.stop();
+    }
+  });
+});

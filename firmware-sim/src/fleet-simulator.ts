@@ -320,9 +320,13 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
       }
       if (now < entry.nextReportTs) continue;
       entry.device.report(now);
-      entry.nextReportTs += Math.max(entry.intervalMs, historyIntervalMs);
-      // After a stall (suspended process) skip the missed slots rather than bursting.
-      if (entry.nextReportTs <= now) entry.nextReportTs = now + entry.intervalMs;
+      const everyMs = Math.max(entry.intervalMs, historyIntervalMs);
+      entry.nextReportTs += everyMs;
+      // After a stall (a suspended or busy process, a history's fast clock) skip the missed slots
+      // rather than bursting, on the device's own phase: moved to the same instant, every device
+      // late at once would report together from then on, the whole fleet in one burst an interval.
+      if (entry.nextReportTs <= now)
+        entry.nextReportTs += Math.ceil((now - entry.nextReportTs + 1) / everyMs) * everyMs;
     }
   }
 }
