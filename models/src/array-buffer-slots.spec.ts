@@ -40,6 +40,30 @@ describe('ArrayBufferSlots', () => {
     expect(slots.pages).toBe(3);
   });
 
+  it('lets a page go once none of its slots is in use, and hands out none of its slots again', () => {
+    const slots = new ArrayBufferSlots();
+    const perPage = Math.floor(PAGE_BYTES / 448);
+    // windows of 16 rows, grown to 32: the 16-row slots are freed, page after page
+    const small = Array.from({ length: perPage * 2 }, () => slots.allocate(448));
+    expect(slots.pages).toBe(2);
+    const grown = small.map(() => slots.allocate(896));
+    expect(slots.pages).toBe(2 + Math.ceil((perPage * 2) / Math.floor(PAGE_BYTES / 896)));
+    for (const slot of small.slice(0, perPage)) slots.release(slot.buffer, slot.byteOffset, 448);
+    expect(slots.pages).toBe(1 + Math.ceil((perPage * 2) / Math.floor(PAGE_BYTES / 896)));
+    for (const slot of small.slice(perPage, -1)) slots.release(slot.buffer, slot.byteOffset, 448);
+    // one slot of the second page still in use: the page stays, its free slots are handed out again
+    const again = slots.allocate(448);
+    expect(again.buffer).toBe(small[perPage].buffer);
+    slots.release(again.buffer, again.byteOffset, 448);
+    slots.release(small[small.length - 1].buffer, small[small.length - 1].byteOffset, 448);
+    expect(slots.inUse).toBe(grown.length);
+    expect(slots.pages).toBe(Math.ceil((perPage * 2) / Math.floor(PAGE_BYTES / 896)));
+    // the next 448-byte slot is on a new page, not on one let go
+    const next = slots.allocate(448);
+    expect(small.some((slot) => slot.buffer === next.buffer)).toBe(false);
+    expect(() => slots.release(small[0].buffer, small[0].byteOffset, 448)).toThrow('no slot of 448 bytes');
+  });
+
   it('gives a slot larger than a page a page of its own', () => {
     const slots = new ArrayBufferSlots();
     const big = slots.allocate(PAGE_BYTES + 1);
@@ -84,6 +108,8 @@ describe('ArrayBufferSlots', () => {
             ).toBe(true);
           }
           expect(slots.inUse).toBe(held.length);
+          // a page is held while a slot of it is: no more, no fewer
+          expect(slots.pages).toBe(new Set(held.map((slot) => slot.buffer)).size);
         },
       ),
       { numRuns: 300 },
