@@ -72,6 +72,26 @@ describe('packed reading batches', () => {
     expect(Object.getOwnPropertyDescriptor(received.metrics, '__proto__')?.value).toBe(7);
   });
 
+  it('keep a small buffer between batches, not the one a burst grew', () => {
+    const encoder = new ReadingBatchEncoder();
+    const decoder = new ReadingBatchDecoder();
+    const kept = encoder.bufferBytes;
+    // a history's playback: 20,000 readings in one batch, 24 doubles each (1.5 MB)
+    const burst = Array.from({ length: 20_000 }, (_, i) =>
+      washer(`w-${i % 2_000}`, i, { a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8, k: i, m: 0 }),
+    );
+    for (const reading of burst) encoder.add(reading);
+    expect(encoder.bufferBytes).toBeGreaterThanOrEqual(20_000 * 24 * 8);
+    expect(send(encoder, decoder)).toEqual(burst);
+    expect(encoder.bufferBytes).toBe(kept);
+    // then batches as usual, in the buffer kept
+    encoder.add(washer('w-1', 30_000, { a: 1 }));
+    expect(send(encoder, decoder)).toEqual([washer('w-1', 30_000, { a: 1 })]);
+    for (const reading of burst) encoder.add(reading);
+    expect(encoder.takeReadings()).toEqual(burst);
+    expect(encoder.bufferBytes).toBe(kept);
+  });
+
   it('give the readings back unsent when the receiver is gone', () => {
     const encoder = new ReadingBatchEncoder();
     const decoder = new ReadingBatchDecoder();
