@@ -56,13 +56,21 @@ export class TestPlatform {
     pathname: string,
     options: { token?: string; body?: unknown } = {},
   ): Promise<{ status: number; body: T; text: string }> {
-    const response = await fetch(`${this.baseUrl}${pathname}`, {
-      method,
-      headers: {
-        ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      },
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+    const send = () =>
+      fetch(`${this.baseUrl}${pathname}`, {
+        method,
+        headers: {
+          ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
+        body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      });
+    // A kept-alive connection the server closed as it was reused (its idle timeout, the event
+    // loop they share late under a burst) resets a request that never reached it: a GET is sent
+    // again once, on a new connection.
+    const response = await send().catch((error: unknown) => {
+      if (method !== 'GET' || !connectionReset(error)) throw error;
+      return send();
     });
     const text = await response.text();
     let body: unknown = text;
@@ -131,4 +139,10 @@ export class TestPlatform {
 
 export function telemetry(seq: number, metrics: Record<string, number>, ts = Date.now()): string {
   return JSON.stringify({ ts, seq, metrics });
+}
+
+/** Whether fetch failed because its connection was reset or closed under it. */
+function connectionReset(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: string } | undefined) : undefined;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET';
 }
