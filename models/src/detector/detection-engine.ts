@@ -110,6 +110,8 @@ export interface DetectionMemory {
   parkReturns?: number;
   parkReturnsIntoShells?: number;
   parkBuffersMade?: number;
+  /** Parked detectors' objects kept for the next returns of their shape. */
+  parkShellsKept?: number;
   /** Collections that gave back the heap a burst left (HeapSettle). */
   heapSettles?: number;
 }
@@ -233,6 +235,7 @@ class DetectionCore {
         returns: number;
         returnsIntoShells: number;
         buffersMade: number;
+        shellsKept: number;
       }
     | undefined {
     return (
@@ -243,6 +246,7 @@ class DetectionCore {
         returns: this.parked.returns,
         returnsIntoShells: this.parked.reusedShells,
         buffersMade: this.parked.buffersMade,
+        shellsKept: this.parked.shellsKept,
       }
     );
   }
@@ -616,6 +620,7 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
               parkReturns: parked.returns,
               parkReturnsIntoShells: parked.returnsIntoShells,
               parkBuffersMade: parked.buffersMade,
+              parkShellsKept: parked.shellsKept,
             }),
             heapSettles: settle.count,
           } satisfies DetectionMemory);

@@ -115,8 +115,9 @@ export class DetectorPool {
   parkQuiet(): number {
     const parking = this.options.parking;
     if (!parking) return 0;
-    parking.parked.dropShells();
-    const before = this.now() - this.epoch - parking.afterMs;
+    const nowMs = this.now() - this.epoch;
+    parking.parked.sweepShells(nowMs);
+    const before = nowMs - parking.afterMs;
     let parked = 0;
     let failure: Error | undefined;
     // least recently used first

@@ -247,6 +247,49 @@ describe('parked detectors', () => {
       expect(pool.get(device).toPackedJSON()).toEqual(inMemory.get(device).toPackedJSON());
   });
 
+  it('keeps the shells of a fleet reporting in one burst until its next burst, and drops those no device wants', () => {
+    const pool = parkingPool();
+    const devices = ['w-1', 'w-2', 'w-3'];
+    // the same readings: one shape
+    const stream = readings(21, 1, 10);
+    const last = stream.length - 3;
+    for (const { tsMs, values } of stream.slice(0, last))
+      for (const device of devices) pool.update(device, tsMs, values);
+    const sweep = (ms: number) => {
+      clockMs += ms;
+      return pool.parkQuiet();
+    };
+    // the burst's devices parked together, then 25 sweeps a second apart with no device back
+    expect(sweep(QUIET_MS)).toBe(3);
+    for (let k = 0; k < 25; k++) expect(sweep(1_000)).toBe(0);
+    expect(parked.shellsKept).toBe(3);
+    // the next burst: every device back into a shell, no buffer made
+    const [returnsBefore, shellsBefore, buffersBefore] = [
+      parked.returns,
+      parked.reusedShells,
+      parked.buffersMade,
+    ];
+    for (const device of devices) pool.update(device, stream[last].tsMs, stream[last].values);
+    expect(parked.returns - returnsBefore).toBe(3);
+    expect(parked.reusedShells - shellsBefore).toBe(3);
+    expect(parked.buffersMade - buffersBefore).toBe(0);
+    // parked again; one comes back (its shape is wanted): the two shells left over go two sweeps later
+    expect(sweep(QUIET_MS)).toBe(3);
+    pool.update('w-1', stream[last + 1].tsMs, stream[last + 1].values);
+    expect(parked.shellsKept).toBe(2);
+    expect(sweep(1_000)).toBe(0);
+    expect(parked.shellsKept).toBe(2);
+    expect(sweep(1_000)).toBe(0);
+    expect(parked.shellsKept).toBe(0);
+    // a quiet fleet keeps none after a minute
+    expect(sweep(QUIET_MS)).toBe(1);
+    expect(parked.shellsKept).toBe(1);
+    for (let k = 0; k < 6; k++) sweep(10_000);
+    expect(parked.shellsKept).toBe(1);
+    sweep(10_000);
+    expect(parked.shellsKept).toBe(0);
+  });
+
   it('drops the least recently used devices beyond maxDevices, parked or not, and frees their pages', () => {
     const pool = parkingPool(3);
     for (const device of ['a', 'b', 'c']) pool.update(device, T0, { x: 1, y: 2 });

@@ -43,15 +43,30 @@ const INSTANCE = 9;
 /**
  * Detectors kept after their park for the next devices of their shape to come back into (their
  * objects and buffers written over): a return then makes no garbage. At most 1,024 (the parks of a
- * sweep at 1,000 readings a second, ≈ 9 MB), and only until the next sweep (dropShells): a fleet
- * that stays quiet keeps none.
+ * sweep at 1,000 readings a second, ≈ 9 MB) or as many as the devices parked, if more: a fleet
+ * that reports in one burst an interval parks all its devices in one sweep and brings them all back
+ * in the next burst, and its peak holds every detector anyway.
  */
-const MAX_SHELLS = 1024;
+const MIN_MAX_SHELLS = 1024;
+/**
+ * A shape's shells no device came back into for this long are dropped (a quiet fleet keeps none):
+ * longer than the longest report interval (30 s), so a fleet's burst finds its last one's shells.
+ */
+const SHELL_MAX_AGE_MS = 60_000;
 
 /** By tag: whether a value of it is read into the one it replaces (reused, or compared). */
 const READ_INTO = [NUMBER, STRING, TRUE, FALSE, NULL, UNDEFINED, ARRAY, VIEW, SHARED, INSTANCE].map(
   (tag) => tag === STRING || tag === ARRAY || tag === VIEW || tag === INSTANCE,
 );
+
+/** The shells of a shape, oldest first, with the sweep and the time each was kept at. */
+class Shells {
+  readonly detectors: OnlineDetector[] = [];
+  readonly keptAt: number[] = [];
+  readonly keptAtMs: number[] = [];
+  /** The last sweep after which a device of the shape came back (sweeps are counted from 1). */
+  wantedIn = -2;
+}
 
 /** What encode cannot write, and where (filled in as it unwinds). */
 class CannotPark extends Error {
@@ -123,9 +138,12 @@ export class ParkedDetectors {
   private at = 0;
   /** The structure of the record being written, hashed (FNV-1a over its structural words). */
   private shape = 0;
-  /** Detectors parked, by shape, to be read into (see MAX_SHELLS). */
-  private readonly shells = new Map<number, OnlineDetector[]>();
+  /** Detectors parked, by shape, to be read into (see MIN_MAX_SHELLS). */
+  private readonly shells = new Map<number, Shells>();
   private shellCount = 0;
+  /** Sweeps so far (sweepShells), and the parking clock at the last one. */
+  private sweeps = 0;
+  private sweptAtMs = 0;
   private returnsIntoShells = 0;
   private returnCount = 0;
   private buffersMadeCount = 0;
@@ -275,12 +293,36 @@ export class ParkedDetectors {
   }
 
   /**
-   * Drops the parked detectors' objects no device came back into since the last call (the pool
-   * calls it before each sweep): in a steady fleet, as many come back between two sweeps as were
-   * parked by the first.
+   * Before a sweep (the pool's): drops the shells no device wants. A shape that devices came back
+   * in since either of the last two sweeps loses its shells kept before the last one (its devices
+   * report spread over time, and each sweep's parks meet the next seconds' returns: what is left
+   * is surplus); a shape none came back in keeps its shells up to SHELL_MAX_AGE_MS (its devices
+   * report in one burst an interval, parked after the burst, and the next burst takes them).
    */
+  sweepShells(nowMs: number): void {
+    const previous = this.sweeps++;
+    this.sweptAtMs = nowMs;
+    for (const [shape, kept] of this.shells) {
+      const { detectors, keptAt, keptAtMs } = kept;
+      if (detectors.length === 0) {
+        this.shells.delete(shape);
+        continue;
+      }
+      let drop = 0;
+      if (kept.wantedIn >= previous - 1) while (drop < keptAt.length && keptAt[drop] < previous) drop++;
+      while (drop < keptAtMs.length && keptAtMs[drop] < nowMs - SHELL_MAX_AGE_MS) drop++;
+      if (drop === 0) continue;
+      detectors.splice(0, drop);
+      keptAt.splice(0, drop);
+      keptAtMs.splice(0, drop);
+      this.shellCount -= drop;
+      if (detectors.length === 0) this.shells.delete(shape);
+    }
+  }
+
+  /** Drops every shell kept. */
   dropShells(): void {
-    for (const kept of this.shells.values()) kept.length = 0;
+    this.shells.clear();
     this.shellCount = 0;
   }
 
@@ -301,16 +343,23 @@ export class ParkedDetectors {
   }
 
   private keepShell(shape: number, shell: OnlineDetector): void {
-    if (this.shellCount >= MAX_SHELLS) return;
+    if (this.shellCount >= Math.max(MIN_MAX_SHELLS, this.parkedCount)) return;
     let kept = this.shells.get(shape);
-    if (!kept) this.shells.set(shape, (kept = []));
-    kept.push(shell);
+    if (!kept) this.shells.set(shape, (kept = new Shells()));
+    kept.detectors.push(shell);
+    kept.keptAt.push(this.sweeps);
+    kept.keptAtMs.push(this.sweptAtMs);
     this.shellCount++;
   }
 
   private takeShell(shape: number): OnlineDetector | undefined {
-    const shell = this.shells.get(shape)?.pop();
+    const kept = this.shells.get(shape);
+    if (!kept) return undefined;
+    kept.wantedIn = this.sweeps;
+    const shell = kept.detectors.pop();
     if (shell) {
+      kept.keptAt.pop();
+      kept.keptAtMs.pop();
       this.shellCount--;
       this.returnsIntoShells++;
     }
