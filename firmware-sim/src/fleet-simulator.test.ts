@@ -310,47 +310,55 @@ describe('FleetSimulator with a history, without a broker', () => {
   });
 });
 
-describe('FleetSimulator after a stall, without a broker', () => {
-  it('skips the missed readings and keeps each device on its own phase, not the whole fleet in one burst', async () => {
-    const devices: FleetDevice[] = Array.from({ length: 40 }, (_, i) => ({
-      id: `sim-washer-${i}`,
-      secret: 's',
-      type: 'washer',
-    }));
-    // a clock moved by the test, 50 ms a step; a step counts once a tick has read it
-    let now = 1_000_000;
-    let reads = 0;
-    const clock = {
-      now: () => {
-        reads++;
-        return now;
-      },
-    };
-    const samples = new Map<string, number[]>();
-    const fleet = new FleetSimulator({
-      devices,
-      seed: 11,
-      faultRate: 0,
-      reportIntervalMs: 1_000,
-      connectRatePerS: 100_000,
-      clock,
-      tickMs: 2,
-    });
-    fleet.on('sample', ({ deviceId, ts }) => samples.set(deviceId, [...(samples.get(deviceId) ?? []), ts]));
-    const run = async (ms: number, stepMs = 50) => {
-      for (let moved = 0; moved < ms; moved += stepMs) {
-        now += stepMs;
-        const before = reads;
-        await waitFor(() => reads > before, { intervalMs: 1 });
-      }
-    };
+/**
+ * A fleet of 40 washers reporting every second, without a broker, on a clock the test moves: `run`
+ * moves it by `ms` in steps of `stepMs`, each step counted once a tick has read it.
+ */
+function steppedFleet(options: { alignReports?: boolean } = {}) {
+  const devices: FleetDevice[] = Array.from({ length: 40 }, (_, i) => ({
+    id: `sim-washer-${i}`,
+    secret: 's',
+    type: 'washer',
+  }));
+  const state = { now: 1_000_000, reads: 0 };
+  const clock = {
+    now: () => {
+      state.reads++;
+      return state.now;
+    },
+  };
+  const samples = new Map<string, number[]>();
+  const fleet = new FleetSimulator({
+    devices,
+    seed: 11,
+    faultRate: 0,
+    reportIntervalMs: 1_000,
+    connectRatePerS: 100_000,
+    clock,
+    tickMs: 2,
+    ...options,
+  });
+  fleet.on('sample', ({ deviceId, ts }) => samples.set(deviceId, [...(samples.get(deviceId) ?? []), ts]));
+  const run = async (ms: number, stepMs = 50) => {
+    for (let moved = 0; moved < ms; moved += stepMs) {
+      state.now += stepMs;
+      const before = state.reads;
+      await waitFor(() => state.reads > before, { intervalMs: 1 });
+    }
+  };
+  return { devices, fleet, samples, run, now: () => state.now };
+}
+
+describe('FleetSimulator on a clock of its own, without a broker', () => {
+  it('skips the missed readings after a stall and keeps each device on its own phase, not the whole fleet in one burst', async () => {
+    const { devices, fleet, samples, run, now } = steppedFleet();
     await fleet.start();
     try {
       await run(3_000);
-      const stalledFromTs = now;
+      const stalledFromTs = now();
       // the process stalls for 5.5 intervals: one tick sees the clock jump
       await run(5_500, 5_500);
-      const resumedTs = now;
+      const resumedTs = now();
       await run(3_000);
       const phases = new Set<number>();
       for (const device of devices) {
@@ -368,6 +376,25 @@ describe('FleetSimulator after a stall, without a broker', () => {
       }
       // the fleet stays spread over the interval (20 ticks of 50 ms): no burst of all 40 at once
       expect(phases.size).toBeGreaterThanOrEqual(10);
+    } finally {
+      await fleet.stop();
+    }
+  });
+
+  it("reports on the interval's marks with alignReports: the whole fleet in one burst, a stall or not", async () => {
+    const { devices, fleet, samples, run } = steppedFleet({ alignReports: true });
+    await fleet.start();
+    try {
+      await run(3_000);
+      // a stall of five intervals: one reading for it, on its mark, then the marks again
+      await run(5_000, 5_000);
+      await run(3_000);
+      const all = devices.flatMap((device) => samples.get(device.id) ?? []);
+      expect(all.length).toBeGreaterThanOrEqual(40 * 6);
+      expect(all.filter((ts) => ts % 1_000 !== 0)).toEqual([]);
+      // every device once a mark
+      for (const device of devices)
+        expect(new Set(samples.get(device.id)).size).toBe(samples.get(device.id)!.length);
     } finally {
       await fleet.stop();
     }

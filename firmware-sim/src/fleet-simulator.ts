@@ -31,6 +31,12 @@ export interface FleetSimulatorOptions {
   /** Overrides every profile's reportIntervalMs (wall-clock ms between readings). */
   reportIntervalMs?: number;
   /**
+   * Every device reports on its interval's marks of the clock (as firmware that reports on the
+   * minute does), so the devices of one interval report in one burst; spread over the interval
+   * (each its own phase) without.
+   */
+  alignReports?: boolean;
+  /**
    * Starts the fleet's clock `ms` in the past and plays that past back faster than real time
    * before reporting live: the devices' clock meets the wall clock after `replayMs` of real time,
    * and until then each device reports every `intervalMs` of the past (or its own interval if
@@ -110,6 +116,8 @@ interface Scheduled {
   device: SimulatedDevice;
   intervalMs: number;
   nextReportTs: number;
+  /** With alignReports: the device reports on the clock's multiples of this (its interval); 0 without. */
+  alignMs: number;
 }
 
 export const FLEET_DEFAULTS = {
@@ -264,7 +272,8 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
         device: new SimulatedDevice(device.id, device.secret, appliances[index], settings),
         intervalMs,
         // Spread the fleet's readings over the interval instead of bursting on one tick.
-        nextReportTs: Math.round(phaseRng() * intervalMs),
+        nextReportTs: this.options.alignReports ? 0 : Math.round(phaseRng() * intervalMs),
+        alignMs: this.options.alignReports ? intervalMs : 0,
       };
     });
     this.lastTickTs = this.wallClock.now();
@@ -306,8 +315,9 @@ export class FleetSimulator extends EventEmitter<FleetSimulatorEvents> {
     while (this.connectAllowance >= 1 && this.connectQueueIndex < this.scheduled.length) {
       const entry = this.scheduled[this.connectQueueIndex++];
       if (this.options.brokerUrl !== undefined) entry.device.start();
-      // The first reading follows power-on by the device's phase offset.
-      entry.nextReportTs += now;
+      // The first reading follows power-on by the device's phase offset, or comes on the next mark.
+      entry.nextReportTs =
+        entry.alignMs > 0 ? Math.ceil(now / entry.alignMs) * entry.alignMs : entry.nextReportTs + now;
       this.connectAllowance--;
     }
     // Once live, a report the history scheduled minutes ahead comes within the live interval.

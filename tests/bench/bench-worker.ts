@@ -54,6 +54,8 @@ export type WorkerRequest =
       connectTimeoutMs?: number;
       /** Hours of the fleet's past played back first, faster than real time (FleetSimulator's). */
       history?: FleetHistory;
+      /** The devices report on their interval's marks, in one burst an interval (FleetSimulator's alignReports). */
+      alignReports?: boolean;
     }
   | {
       /** A demo-like fleet (faults developing timeScale× faster) for the care benchmark; no GC needed. */
@@ -412,6 +414,7 @@ class FleetRunner {
       faultRate: 0,
       connectRatePerS: request.connectRatePerS,
       history: request.history,
+      alignReports: request.alignReports,
     });
     this.fleet = fleet;
     this.telemetryAcked = 0;

@@ -219,6 +219,7 @@ async function benchSoakRun(plan: Plan, influxUrl?: string) {
                 alarmGapS: plan.quick ? 10 : 60,
                 eventEvery: 50,
                 history,
+                alignReports: process.env.SOAK_ALIGNED === '1',
               },
             )),
             store: influxUrl ? 'influxdb' : 'embedded',

@@ -43,6 +43,8 @@ export interface SoakRun {
    * the fault models' windows full. The warm-up then lasts until `settleS` after the playback.
    */
   history?: FleetHistory & { settleS: number };
+  /** The fleet reports on its intervals' marks, in one burst an interval, instead of spread (SOAK_ALIGNED=1). */
+  alignReports?: boolean;
 }
 
 export interface SoakResult {
@@ -58,6 +60,8 @@ export interface SoakResult {
    */
   warmupS: number;
   /** The fleet's past played back before the measured part (0: none), and its reading interval. */
+  /** Whether the fleet reported on its intervals' marks (one burst an interval) rather than spread. */
+  alignedReports: boolean;
   historyHours: number;
   historyIntervalS: number;
   /** Readings stored per fleet device by the end of the warm-up (its history and first live ones). */
@@ -136,6 +140,8 @@ export interface SoakResult {
   detectionParkedDevices: number | null;
   detectionParkedFileMb: number | null;
   detectionParkFailures: number | null;
+  /** Parked detectors' objects kept for the next returns of their shape, median after warm-up. */
+  detectionParkShellsKeptMedian: number | null;
   /**
    * Parked detectors brought back after warm-up, the share of them read into a parked one's objects
    * (making no garbage), and the ArrayBuffers made a return (the others' buffers).
@@ -259,6 +265,7 @@ interface MemorySample {
   detectionParkReturns?: number | null;
   detectionParkReturnsIntoShells?: number | null;
   detectionParkBuffersMade?: number | null;
+  detectionParkShellsKept?: number | null;
   detectionHeapSettles?: number | null;
   mallocAllocatedMb: number | null;
   mallocFreeMb: number | null;
@@ -284,7 +291,7 @@ function describeSample(sample: MemorySample): string {
       ? ''
       : `, ${sample.detectionParkedDevices} detectors parked (${round(sample.detectionParkedFileMb ?? 0)} MB on disk; ` +
         `${sample.detectionParkReturns ?? 0} returns so far, ${sample.detectionParkReturnsIntoShells ?? 0} into shells, ` +
-        `${sample.detectionParkBuffersMade ?? 0} buffers made)`) +
+        `${sample.detectionParkBuffersMade ?? 0} buffers made, ${sample.detectionParkShellsKept ?? 0} shells kept)`) +
     (sample.detectionHeapSettles ? `, ${sample.detectionHeapSettles} detection heap settles` : '') +
     `, native ${round(nativeMb(sample))} MB` +
     (sample.mallocAllocatedMb === null
@@ -359,6 +366,7 @@ export async function benchSoak(
       detectionParkReturns: detection?.parkReturns ?? null,
       detectionParkReturnsIntoShells: detection?.parkReturnsIntoShells ?? null,
       detectionParkBuffersMade: detection?.parkBuffersMade ?? null,
+      detectionParkShellsKept: detection?.parkShellsKept ?? null,
       detectionHeapSettles: detection?.heapSettles ?? null,
       mallocAllocatedMb: malloc && malloc.allocatedBytes / MB,
       mallocFreeMb: malloc && malloc.freeBytes / MB,
@@ -434,6 +442,7 @@ export async function benchSoak(
         replayMs: run.history.replayMs,
         intervalMs: run.history.intervalMs,
       },
+      alignReports: run.alignReports,
     })
     .catch(async (error: unknown) => {
       // Stop sampling before the caller stops the platform.
@@ -542,6 +551,7 @@ export async function benchSoak(
     durationS: run.durationS,
     sampleEveryS: run.sampleEveryS,
     warmupS: round(warmupS),
+    alignedReports: run.alignReports === true,
     historyHours: round((run.history?.ms ?? 0) / 3_600_000, 2),
     historyIntervalS: round((run.history?.intervalMs ?? 0) / 1000),
     readingsPerDeviceAtWarmupEnd: round((lastWarmup?.stored ?? 0) / fleetDevices.length),
@@ -610,6 +620,9 @@ export async function benchSoak(
     detectionParkedDevices: samples.at(-1)?.detectionParkedDevices ?? null,
     detectionParkedFileMb: samples.at(-1)?.detectionParkedFileMb ?? null,
     detectionParkFailures: samples.at(-1)?.detectionParkFailures ?? null,
+    detectionParkShellsKeptMedian: steady.every((s) => typeof s.detectionParkShellsKept === 'number')
+      ? median((s) => s.detectionParkShellsKept ?? 0)
+      : null,
     detectionParkReturns: parkReturns,
     detectionParkReturnsIntoShellsShare:
       parkReturns && parkIntoShells !== null ? round(parkIntoShells / parkReturns, 3) : null,
