@@ -247,9 +247,9 @@ describe('parked detectors', () => {
       expect(pool.get(device).toPackedJSON()).toEqual(inMemory.get(device).toPackedJSON());
   });
 
-  it('keeps the shells of a fleet reporting in one burst until its next burst, and drops those no device wants', () => {
+  it('keeps the shells of a fleet reporting in one burst until its next burst, a minute at most', () => {
     const pool = parkingPool();
-    const devices = ['w-1', 'w-2', 'w-3'];
+    const devices = Array.from({ length: 24 }, (_, i) => `w-${i}`);
     // the same readings: one shape
     const stream = readings(21, 1, 10);
     const last = stream.length - 3;
@@ -259,34 +259,48 @@ describe('parked detectors', () => {
       clockMs += ms;
       return pool.parkQuiet();
     };
-    // the burst's devices parked together, then 25 sweeps a second apart with no device back
-    expect(sweep(QUIET_MS)).toBe(3);
+    const burst = (r: number) => {
+      const before = [parked.returns, parked.reusedShells, parked.buffersMade];
+      for (const device of devices) pool.update(device, stream[r].tsMs, stream[r].values);
+      return [parked.returns - before[0], parked.reusedShells - before[1], parked.buffersMade - before[2]];
+    };
+    // parked together, then 25 sweeps a second apart: no return seen yet, so no shell kept past two sweeps
+    expect(sweep(QUIET_MS)).toBe(24);
     for (let k = 0; k < 25; k++) expect(sweep(1_000)).toBe(0);
-    expect(parked.shellsKept).toBe(3);
-    // the next burst: every device back into a shell, no buffer made
-    const [returnsBefore, shellsBefore, buffersBefore] = [
-      parked.returns,
-      parked.reusedShells,
-      parked.buffersMade,
-    ];
-    for (const device of devices) pool.update(device, stream[last].tsMs, stream[last].values);
-    expect(parked.returns - returnsBefore).toBe(3);
-    expect(parked.reusedShells - shellsBefore).toBe(3);
-    expect(parked.buffersMade - buffersBefore).toBe(0);
-    // parked again; one comes back (its shape is wanted): the two shells left over go two sweeps later
-    expect(sweep(QUIET_MS)).toBe(3);
-    pool.update('w-1', stream[last + 1].tsMs, stream[last + 1].values);
-    expect(parked.shellsKept).toBe(2);
-    expect(sweep(1_000)).toBe(0);
-    expect(parked.shellsKept).toBe(2);
-    expect(sweep(1_000)).toBe(0);
     expect(parked.shellsKept).toBe(0);
-    // a quiet fleet keeps none after a minute
-    expect(sweep(QUIET_MS)).toBe(1);
-    expect(parked.shellsKept).toBe(1);
-    for (let k = 0; k < 6; k++) sweep(10_000);
-    expect(parked.shellsKept).toBe(1);
-    sweep(10_000);
+    // the first burst: every detector made anew
+    const [returns, intoShells, buffers] = burst(last);
+    expect([returns, intoShells]).toEqual([24, 0]);
+    expect(buffers).toBeGreaterThan(24);
+    // its shape now comes back in bursts: parked again, its shells wait for the next burst
+    expect(sweep(QUIET_MS)).toBe(24);
+    for (let k = 0; k < 25; k++) expect(sweep(1_000)).toBe(0);
+    expect(parked.shellsKept).toBe(24);
+    expect(burst(last + 1)).toEqual([24, 24, 0]);
+    // a fleet gone quiet keeps them a minute
+    expect(sweep(QUIET_MS)).toBe(24);
+    for (let k = 0; k < 5; k++) sweep(10_000);
+    expect(parked.shellsKept).toBe(24);
+    sweep(11_000);
+    expect(parked.shellsKept).toBe(0);
+  });
+
+  it('drops the shells of devices that come back spread over time two sweeps after they were kept', () => {
+    const pool = parkingPool();
+    const devices = ['w-1', 'w-2', 'w-3'];
+    const stream = readings(22, 1, 10);
+    for (const { tsMs, values } of stream.slice(0, -1))
+      for (const device of devices) pool.update(device, tsMs, values);
+    clockMs += QUIET_MS;
+    expect(pool.parkQuiet()).toBe(3);
+    // one comes back into a shell: two left, kept through the next sweep, not the one after
+    pool.update('w-1', stream.at(-1)!.tsMs, stream.at(-1)!.values);
+    expect([parked.reusedShells, parked.shellsKept]).toEqual([1, 2]);
+    clockMs += 1_000;
+    expect(pool.parkQuiet()).toBe(0);
+    expect(parked.shellsKept).toBe(2);
+    clockMs += 1_000;
+    expect(pool.parkQuiet()).toBe(0);
     expect(parked.shellsKept).toBe(0);
   });
 

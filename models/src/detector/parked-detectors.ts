@@ -53,6 +53,12 @@ const MIN_MAX_SHELLS = 1024;
  * longer than the longest report interval (30 s), so a fleet's burst finds its last one's shells.
  */
 const SHELL_MAX_AGE_MS = 60_000;
+/** Sweeps' intervals over which a shape's returns are counted: a minute at a sweep a second. */
+const RETURNS_WINDOW = 60;
+/** A shape's returns come in bursts when the most of an interval is over this many times their mean... */
+const BURST_RATIO = 4;
+/** ...and at least this many (a rare shape's one return now and then is no burst). */
+const BURST_MIN_RETURNS = 20;
 
 /** By tag: whether a value of it is read into the one it replaces (reused, or compared). */
 const READ_INTO = [NUMBER, STRING, TRUE, FALSE, NULL, UNDEFINED, ARRAY, VIEW, SHARED, INSTANCE].map(
@@ -64,8 +70,8 @@ class Shells {
   readonly detectors: OnlineDetector[] = [];
   readonly keptAt: number[] = [];
   readonly keptAtMs: number[] = [];
-  /** The last sweep after which a device of the shape came back (sweeps are counted from 1). */
-  wantedIn = -2;
+  /** Returns of the shape in each of the last RETURNS_WINDOW sweeps' intervals (a ring). */
+  readonly returns = new Uint32Array(RETURNS_WINDOW);
 }
 
 /** What encode cannot write, and where (filled in as it unwinds). */
@@ -293,30 +299,40 @@ export class ParkedDetectors {
   }
 
   /**
-   * Before a sweep (the pool's): drops the shells no device wants. A shape that devices came back
-   * in since either of the last two sweeps loses its shells kept before the last one (its devices
-   * report spread over time, and each sweep's parks meet the next seconds' returns: what is left
-   * is surplus); a shape none came back in keeps its shells up to SHELL_MAX_AGE_MS (its devices
-   * report in one burst an interval, parked after the burst, and the next burst takes them).
+   * Before a sweep (the pool's): drops the shells no device is expected to want. A shape whose
+   * devices come back spread over time (each sweep's parks meet the next seconds' returns) loses
+   * the shells it kept before the last sweep: what is left is surplus, and keeping it would keep
+   * every parked detector's objects. A shape whose devices come back in bursts (the most returns of
+   * a sweep in the last minute over BURST_RATIO times their mean, and at least BURST_MIN_RETURNS)
+   * keeps its shells up to SHELL_MAX_AGE_MS: its devices are parked after one burst and the next
+   * takes them.
    */
   sweepShells(nowMs: number): void {
     const previous = this.sweeps++;
     this.sweptAtMs = nowMs;
     for (const [shape, kept] of this.shells) {
-      const { detectors, keptAt, keptAtMs } = kept;
+      const { detectors, keptAt, keptAtMs, returns } = kept;
+      let sum = 0;
+      let most = 0;
+      for (const count of returns) {
+        sum += count;
+        most = Math.max(most, count);
+      }
+      // the interval starting now counts from zero
+      returns[this.sweeps % RETURNS_WINDOW] = 0;
       if (detectors.length === 0) {
-        this.shells.delete(shape);
+        if (sum === 0) this.shells.delete(shape);
         continue;
       }
+      const bursts = most >= BURST_MIN_RETURNS && most * RETURNS_WINDOW > BURST_RATIO * sum;
       let drop = 0;
-      if (kept.wantedIn >= previous - 1) while (drop < keptAt.length && keptAt[drop] < previous) drop++;
+      if (!bursts) while (drop < keptAt.length && keptAt[drop] < previous) drop++;
       while (drop < keptAtMs.length && keptAtMs[drop] < nowMs - SHELL_MAX_AGE_MS) drop++;
       if (drop === 0) continue;
       detectors.splice(0, drop);
       keptAt.splice(0, drop);
       keptAtMs.splice(0, drop);
       this.shellCount -= drop;
-      if (detectors.length === 0) this.shells.delete(shape);
     }
   }
 
@@ -353,9 +369,10 @@ export class ParkedDetectors {
   }
 
   private takeShell(shape: number): OnlineDetector | undefined {
-    const kept = this.shells.get(shape);
-    if (!kept) return undefined;
-    kept.wantedIn = this.sweeps;
+    let kept = this.shells.get(shape);
+    // a return without a shell counts too: it is what tells bursts from spread returns
+    if (!kept) this.shells.set(shape, (kept = new Shells()));
+    kept.returns[this.sweeps % RETURNS_WINDOW]++;
     const shell = kept.detectors.pop();
     if (shell) {
       kept.keptAt.pop();
