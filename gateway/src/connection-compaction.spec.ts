@@ -6,7 +6,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import type { Aedes, AedesPublishPacket, Client } from 'aedes';
 import mqtt from 'mqtt';
 import { waitFor } from '../../tests/support/wait-for';
-import { compactConnection, ownBytes, withFastProperties } from './connection-compaction';
+import { compactConnection, InboundQos2Window, ownBytes, withFastProperties } from './connection-compaction';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { Aedes: AedesBroker } = require('aedes');
@@ -111,6 +111,64 @@ describe('compactConnection', () => {
     await waitFor(() => gone.length === 1);
     expect(gone).toEqual(['fridge-2']);
     expect((client as unknown as { closed: boolean }).closed).toBe(true);
+  });
+
+  it("gives every connection the same 'close' listener and the client's dictionaries fast properties, and a QoS 2 message still arrives once", async () => {
+    type Compacted = {
+      conn: Socket;
+      _events: object;
+      duplicates: object;
+      _inboundInflight: InboundQos2Window;
+    };
+    const ready: Array<{ internals: Compacted; events: object; listeners: Record<string, unknown> }> = [];
+    broker.on('clientReady', (client: Client) => {
+      const internals = client as unknown as Compacted;
+      const events = internals._events;
+      compactConnection(client);
+      ready.push({ internals, events, listeners: { ...events } });
+    });
+    const { port } = server.address() as AddressInfo;
+    const connect = (clientId: string) =>
+      mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId, reconnectPeriod: 0 });
+    const [sender, receiver] = [await connect('dishwasher-3'), await connect('dishwasher-4')];
+    await waitFor(() => ready.length === 2);
+    const closeListeners = ready.map(({ internals }) => internals.conn.listeners('close'));
+    const shared = closeListeners[0].filter((listener) => closeListeners[1].includes(listener));
+    expect(shared).toHaveLength(1);
+    for (const { internals, events, listeners } of ready) {
+      // the same listeners (but aedes' once 'connected', gone since), in another object of the
+      // same null prototype
+      expect(internals._events).not.toBe(events);
+      expect(Object.getPrototypeOf(internals._events)).toBeNull();
+      const { connected, ...kept } = listeners;
+      expect(connected).toBeDefined();
+      expect({ ...internals._events }).toEqual(kept);
+      expect(Object.getPrototypeOf(internals.duplicates)).toBeNull();
+      expect(internals._inboundInflight).toBeInstanceOf(InboundQos2Window);
+    }
+    const received: string[] = [];
+    receiver.on('message', (_topic, payload) => received.push(payload.toString()));
+    await receiver.subscribeAsync('appliances/+/notes', { qos: 2 });
+    await sender.publishAsync('appliances/dishwasher-3/notes', 'rinse aid low', { qos: 2 });
+    await sender.publishAsync('appliances/dishwasher-3/notes', 'salt low', { qos: 2 });
+    await waitFor(() => received.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(received).toEqual(['rinse aid low', 'salt low']);
+    // both released (PUBREL) by the sender
+    expect(ready[0].internals._inboundInflight.size).toBe(0);
+    // the same function closes each connection's own client
+    await sender.endAsync();
+    await waitFor(() => (ready[0].internals as unknown as { closed: boolean }).closed);
+    expect((ready[1].internals as unknown as { closed: boolean }).closed).toBe(false);
+    await receiver.endAsync();
+  });
+
+  it('InboundQos2Window answers as the Set it stands in for', () => {
+    const window = new InboundQos2Window();
+    expect([window.size, window.has(7), window.delete(7)]).toEqual([0, false, false]);
+    expect(window.add(7).add(9).add(7)).toBe(window);
+    expect([window.size, window.has(7), window.has(8)]).toEqual([2, true, false]);
+    expect([window.delete(7), window.delete(7), window.size, window.has(9)]).toEqual([true, false, 1, true]);
   });
 
   it('withFastProperties keeps the keys, values and null prototype of a dictionary', () => {
