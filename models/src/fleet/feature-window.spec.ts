@@ -73,6 +73,25 @@ describe('FeatureWindow', () => {
     expect(Object.keys(window[3].metrics).sort()).toEqual(['__proto__', 'a']);
   });
 
+  it("reads every device's rows through its page's views: no typed array of a device's own", () => {
+    const fw = new FeatureWindow({ size: 36, stepMs: 1 });
+    type Device = { page: { f64: Float64Array; f32: Float32Array }; at: number };
+    const device = (id: string) =>
+      (fw as unknown as { devices: { peek(id: string): Device } }).devices.peek(id);
+    for (let t = 1; t <= 40; t++) {
+      for (let d = 0; d < 50; d++) fw.push(`w${d}`, t, { rpm: 800 + d + t, temp: 40 + t / 8 });
+    }
+    // 50 full windows of the same size share a page and its two views
+    expect(new Set(Array.from({ length: 50 }, (_, d) => device(`w${d}`).page)).size).toBe(1);
+    expect(new Set(Array.from({ length: 50 }, (_, d) => device(`w${d}`).at)).size).toBe(50);
+    for (const d of [0, 17, 49]) {
+      expect(fw.window(`w${d}`).map((r) => r.tsMs)).toEqual(Array.from({ length: 36 }, (_, i) => i + 5));
+      expect(fw.window(`w${d}`).map((r) => r.metrics.rpm)).toEqual(
+        Array.from({ length: 36 }, (_, i) => 800 + d + i + 5),
+      );
+    }
+  });
+
   it("shares one list of names among devices that report the same metrics, and keeps each device's readings its own", () => {
     const fw = new FeatureWindow({ size: 4, stepMs: 1 });
     const namesOf = (id: string) =>

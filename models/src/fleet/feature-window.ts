@@ -19,23 +19,32 @@ export interface FeatureWindowOptions {
 
 interface DeviceWindow {
   /**
-   * The metric names seen, in the order first seen: column j of a row of `values` holds names[j].
+   * The metric names seen, in the order first seen: column j of a row of values holds names[j].
    * Shared by every device that saw the same names in the same order (frozen, see namesOf).
    */
   names: readonly string[];
   /**
-   * The kept readings, oldest first, one row each: `ts` its tsMs, `values` its value of every name
-   * (NaN where the reading had no such metric), both views of one buffer. Packed: an object and a
-   * metrics object per kept reading were ≈ 170 bytes, and a full window (6 hours) is 36 readings
-   * of every device. The values are single floats, what the models read them as (their matrices
-   * are Float32Array): 36 rows of 5 metrics are 1,008 bytes, not 1,728 as doubles. The buffer is
-   * a slot of the window's shared pages (ArrayBufferSlots), not one of its own.
+   * The kept readings, oldest first, one row each, in a slot of the window's shared pages
+   * (ArrayBufferSlots): `rows` times (tsMs, doubles) from byte `at`, then `rows` rows of values
+   * (single floats, NaN where the reading had no such metric). Packed: an object and a metrics
+   * object per kept reading were ≈ 170 bytes, and a full window (6 hours) is 36 readings of every
+   * device. The values are single floats, what the models read them as (their matrices are
+   * Float32Array): 36 rows of 5 metrics are 1,008 bytes, not 1,728 as doubles. Read through the
+   * page's views, shared by its devices: two typed arrays of a device's own were ≈ 0.2 KB.
    */
-  ts: Float64Array;
-  values: Float32Array;
+  page: PageViews;
+  at: number;
+  /** Rows the slot has room for (0 before the first kept reading). */
+  rows: number;
   count: number;
   /** The latest reading offered, kept or not: gives the device's reporting interval. */
   lastSeenTs: number;
+}
+
+/** A page's views: the times are read as doubles, the values as single floats. */
+interface PageViews {
+  f64: Float64Array;
+  f32: Float32Array;
 }
 
 /** Rows a device's window starts with; it doubles up to the window's size. */
@@ -43,8 +52,7 @@ const INITIAL_ROWS = 4;
 const NO_NAMES: readonly string[] = Object.freeze([]);
 /** Lists of names shared at most: a fleet's types have a few each. */
 const MAX_SHARED_NAME_LISTS = 1_000;
-const NO_TS = new Float64Array(0);
-const NO_VALUES = new Float32Array(0);
+const NO_PAGE: PageViews = { f64: new Float64Array(0), f32: new Float32Array(0) };
 
 /** The bytes of a window of `rows` rows of `width` values: the times, then the values. */
 function windowBytes(rows: number, width: number): number {
@@ -69,6 +77,8 @@ export class FeatureWindow {
   private readonly nameLists = new Map<string, readonly string[]>();
   /** Where the windows' buffers are: slots of a few large pages, freed by a device forgotten or grown. */
   private readonly slots = new ArrayBufferSlots();
+  /** Each page's views (a page let go by the slots goes with its key). */
+  private readonly pageViews = new WeakMap<ArrayBuffer, PageViews>();
 
   constructor(options: FeatureWindowOptions = {}) {
     this.size = options.size ?? FLEET_WINDOW_SIZE;
@@ -92,34 +102,48 @@ export class FeatureWindow {
    */
   private relayout(device: DeviceWindow, rows: number, width: number): void {
     const { buffer, byteOffset } = this.slots.allocate(windowBytes(rows, width));
-    const ts = new Float64Array(buffer, byteOffset, rows);
-    const values = new Float32Array(buffer, byteOffset + rows * 8, rows * width);
-    ts.set(device.ts.subarray(0, device.count));
+    const page = this.viewsOf(buffer);
+    const { f64: oldTs, f32: oldValues } = device.page;
+    const oldTsAt = device.at / 8;
+    const oldValuesAt = (device.at + device.rows * 8) / 4;
+    const tsAt = byteOffset / 8;
+    const valuesAt = (byteOffset + rows * 8) / 4;
+    page.f64.set(oldTs.subarray(oldTsAt, oldTsAt + device.count), tsAt);
     const known = device.names.length;
     if (known === width) {
-      values.set(device.values.subarray(0, device.count * width));
+      page.f32.set(oldValues.subarray(oldValuesAt, oldValuesAt + device.count * width), valuesAt);
     } else {
-      values.fill(NaN);
+      page.f32.fill(NaN, valuesAt, valuesAt + rows * width);
       for (let r = 0; r < device.count; r++) {
-        values.set(device.values.subarray(r * known, (r + 1) * known), r * width);
+        const from = oldValuesAt + r * known;
+        page.f32.set(oldValues.subarray(from, from + known), valuesAt + r * width);
       }
     }
     this.release(device);
-    device.ts = ts;
-    device.values = values;
+    device.page = page;
+    device.at = byteOffset;
+    device.rows = rows;
+  }
+
+  /** The views of a page, made once for all its devices. */
+  private viewsOf(buffer: ArrayBuffer): PageViews {
+    let views = this.pageViews.get(buffer);
+    if (!views)
+      this.pageViews.set(buffer, (views = { f64: new Float64Array(buffer), f32: new Float32Array(buffer) }));
+    return views;
   }
 
   /** The device's slot is free again (none before its first kept reading). */
   private release(device: DeviceWindow): void {
-    const rows = device.ts.length;
-    if (rows === 0) return;
+    if (device.rows === 0) return;
     this.slots.release(
-      device.ts.buffer as ArrayBuffer,
-      device.ts.byteOffset,
-      windowBytes(rows, device.names.length),
+      device.page.f64.buffer as ArrayBuffer,
+      device.at,
+      windowBytes(device.rows, device.names.length),
     );
-    device.ts = NO_TS;
-    device.values = NO_VALUES;
+    device.page = NO_PAGE;
+    device.at = 0;
+    device.rows = 0;
   }
 
   /**
@@ -154,11 +178,11 @@ export class FeatureWindow {
       const seen = device.lastSeenTs;
       const intervalMs = tsMs > seen ? tsMs - seen : 0;
       if (tsMs > seen) device.lastSeenTs = tsMs;
-      const lastTs = device.ts[device.count - 1];
+      const lastTs = device.page.f64[device.at / 8 + device.count - 1];
       if (tsMs <= lastTs || tsMs - lastTs + intervalMs / 2 < this.stepMs) return false;
       this.devices.get(deviceId, LRU_READ_OPTIONS); // kept: now the most recently updated device
     } else {
-      device = { names: NO_NAMES, ts: NO_TS, values: NO_VALUES, count: 0, lastSeenTs: tsMs };
+      device = { names: NO_NAMES, page: NO_PAGE, at: 0, rows: 0, count: 0, lastSeenTs: tsMs };
       this.devices.set(deviceId, device);
     }
     for (const name in metrics) {
@@ -167,7 +191,7 @@ export class FeatureWindow {
       }
     }
     const width = device.names.length + (added?.length ?? 0);
-    const capacity = device.ts.length;
+    const capacity = device.rows;
     if (added || (device.count < this.size && device.count === capacity)) {
       // a metric first seen (one more column, NaN in the rows kept before it) or no room left
       const rows =
@@ -177,18 +201,20 @@ export class FeatureWindow {
       this.relayout(device, rows, width);
       if (added) device.names = this.namesOf([...device.names, ...added]);
     }
-    const { ts, values } = device;
+    const { f64, f32 } = device.page;
+    const tsAt = device.at / 8;
+    const valuesAt = (device.at + device.rows * 8) / 4;
     if (device.count === this.size) {
       // full: the oldest row goes
-      ts.copyWithin(0, 1, device.count);
-      values.copyWithin(0, width, device.count * width);
+      f64.copyWithin(tsAt, tsAt + 1, tsAt + device.count);
+      f32.copyWithin(valuesAt, valuesAt + width, valuesAt + device.count * width);
       device.count--;
     }
-    const at = device.count * width;
-    ts[device.count] = tsMs;
+    const at = valuesAt + device.count * width;
+    f64[tsAt + device.count] = tsMs;
     for (let j = 0; j < width; j++) {
       const name = device.names[j];
-      values[at + j] = Object.prototype.hasOwnProperty.call(metrics, name) ? metrics[name] : NaN;
+      f32[at + j] = Object.prototype.hasOwnProperty.call(metrics, name) ? metrics[name] : NaN;
     }
     device.count++;
     return true;
@@ -198,18 +224,21 @@ export class FeatureWindow {
   window(deviceId: string): Reading[] {
     const device = this.devices.peek(deviceId, LRU_READ_OPTIONS);
     if (!device) return [];
-    const { names, ts, values, count } = device;
+    const { names, count } = device;
+    const { f64, f32 } = device.page;
+    const tsAt = device.at / 8;
+    const valuesAt = (device.at + device.rows * 8) / 4;
     const width = names.length;
     const readings = new Array<Reading>(count);
     for (let r = 0; r < count; r++) {
       const metrics: Record<string, number> = {};
       for (let j = 0; j < width; j++) {
-        const value = values[r * width + j];
+        const value = f32[valuesAt + r * width + j];
         // absent from that reading (a metric value is never NaN: ingest stores finite numbers)
         if (Number.isNaN(value)) continue;
         setOwnKey(metrics, names[j], value);
       }
-      readings[r] = { tsMs: ts[r], metrics };
+      readings[r] = { tsMs: f64[tsAt + r], metrics };
     }
     return readings;
   }
