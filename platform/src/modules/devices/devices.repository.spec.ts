@@ -5,6 +5,7 @@
 import { openDatabase } from '../../database/open-database';
 import type { SqlClient } from '../../database/sql-client';
 import { DevicesRepository, TWINS_PER_STATEMENT, type DeviceRecord } from './devices.repository';
+import { TwinReadings } from './twin-readings';
 
 const FLEET = 2 * TWINS_PER_STATEMENT + 37;
 
@@ -19,7 +20,7 @@ function device(i: number): DeviceRecord {
     fw: null,
     online: false,
     lastSeen: null,
-    latest: {},
+    latest: new TwinReadings(),
     createdAt: 1_750_000_000_000,
     model: null,
     installedAt: null,
@@ -34,10 +35,10 @@ describe('DevicesRepository.saveTwins', () => {
   beforeAll(async () => {
     db = await openDatabase({});
     const query = db.query.bind(db);
-    db.query = ((sql: string, params?: unknown[]) => {
+    db.query = (sql: string, params?: unknown[]) => {
       if (sql.includes('UPDATE devices')) statements += 1;
       return query(sql, params);
-    });
+    };
     const repository = new DevicesRepository(db);
     for (let i = 0; i < FLEET; i++) await repository.insert(device(i));
   });
@@ -53,7 +54,7 @@ describe('DevicesRepository.saveTwins', () => {
       online: true,
       fw: '1.2.0',
       lastSeen: 1_750_000_060_000 + i,
-      latest: { drumRpm: { ts: 1_750_000_060_000 + i, value: 800 + i } },
+      latest: TwinReadings.from({ drumRpm: { ts: 1_750_000_060_000 + i, value: 800 + i } }),
     }));
     statements = 0;
     await repository.saveTwins(twins);
@@ -64,7 +65,7 @@ describe('DevicesRepository.saveTwins', () => {
     for (const d of saved) {
       const i = Number(d.id.slice('washer-'.length));
       expect(d).toMatchObject({ online: true, fw: '1.2.0', lastSeen: 1_750_000_060_000 + i });
-      expect(d.latest).toEqual({ drumRpm: { ts: 1_750_000_060_000 + i, value: 800 + i } });
+      expect(d.latest.toJSON()).toEqual({ drumRpm: { ts: 1_750_000_060_000 + i, value: 800 + i } });
     }
   });
 

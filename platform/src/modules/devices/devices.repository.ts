@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApplianceType } from '../../../../contracts/src';
 import { SQL_CLIENT, type SqlClient } from '../../database/sql-client';
+import { TwinReadings } from './twin-readings';
 
 /**
  * Twins a statement saves at most. The embedded database's WebAssembly memory grows to its
@@ -19,7 +20,8 @@ export interface DeviceRecord {
   fw: string | null;
   online: boolean;
   lastSeen: number | null;
-  latest: Record<string, { ts: number; value: number }>;
+  /** The latest reading of each metric (saved as a record of `{ ts, value }`). */
+  latest: TwinReadings;
   createdAt: number;
   model: string | null;
   installedAt: number | null;
@@ -55,7 +57,7 @@ const toRecord = (row: DeviceRow): DeviceRecord => ({
   fw: row.fw,
   online: row.online,
   lastSeen: row.last_seen,
-  latest: typeof row.latest === 'string' ? JSON.parse(row.latest) : row.latest,
+  latest: TwinReadings.from(typeof row.latest === 'string' ? JSON.parse(row.latest) : row.latest),
   createdAt: row.created_at,
   model: row.model,
   installedAt: num(row.installed_at),

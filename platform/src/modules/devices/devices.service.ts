@@ -11,6 +11,7 @@ import type { Principal } from '../auth/auth.service';
 import { deviceSecretMatches, hashDeviceSecret, newDeviceSecret } from './device-secret';
 import { DeviceErrors } from './devices.errors';
 import { DevicesRepository, type DeviceRecord } from './devices.repository';
+import { TwinReadings } from './twin-readings';
 
 const TWIN_FLUSH_INTERVAL_MS = 2_000;
 
@@ -73,7 +74,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       fw: null,
       online: false,
       lastSeen: null,
-      latest: {},
+      latest: new TwinReadings(),
       createdAt: this.clock.now(),
       model: request.model ?? null,
       installedAt: request.installedAt ?? null,
@@ -127,10 +128,8 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       this.devices.set(deviceId, stored);
       return stored;
     }
-    for (const [name, reading] of Object.entries(stored.latest)) {
-      const current = local.latest[name];
-      if (!current || current.ts < reading.ts) local.latest[name] = reading;
-    }
+    for (const [name, reading] of stored.latest.entries())
+      local.latest.record(name, reading.ts, reading.value);
     if ((stored.lastSeen ?? 0) > (local.lastSeen ?? 0)) local.lastSeen = stored.lastSeen;
     if (local.fw === null) local.fw = stored.fw;
     local.customerId = stored.customerId;
@@ -202,17 +201,10 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
     metrics: Record<string, number>,
     receivedAtMs: number,
   ): void {
-    // Called for every reading: no entries array, and a metric's latest value is updated in place
-    // (whoever keeps a twin's readings beyond the moment copies them, as guidance does).
+    // Called for every reading: no entries array, each metric's latest value updated in place.
     const latest = device.latest;
     for (const name in metrics) {
-      if (!Object.prototype.hasOwnProperty.call(metrics, name)) continue;
-      const current = latest[name];
-      if (!current) latest[name] = { ts: tsMs, value: metrics[name] };
-      else if (current.ts <= tsMs) {
-        current.ts = tsMs;
-        current.value = metrics[name];
-      }
+      if (Object.prototype.hasOwnProperty.call(metrics, name)) latest.record(name, tsMs, metrics[name]);
     }
     this.markSeen(device, receivedAtMs);
   }
@@ -268,7 +260,7 @@ export class DevicesService implements OnModuleInit, OnApplicationShutdown {
       fw: device.fw,
       lastSeen: device.lastSeen,
       createdAt: device.createdAt,
-      latest: { ...device.latest },
+      latest: device.latest.toJSON(),
       model: device.model,
       installedAt: device.installedAt,
       warrantyUntil: device.warrantyUntil,

@@ -320,10 +320,8 @@ export class TicketDispatch implements OnModuleInit {
       technicianId,
       faultMode: ticket.faultMode,
       article: await this.guidance.current(device.type, ticket.faultMode),
-      // a copy of each reading: the twin's are updated in place by the next ones
-      liveReadings: Object.fromEntries(
-        Object.entries(device.latest).map(([name, latest]) => [name, { ...latest }]),
-      ),
+      // copies: the twin's readings are updated in place by the next ones
+      liveReadings: device.latest.toJSON(),
     };
   }
 }

@@ -48,7 +48,7 @@ describe('ingest', () => {
     ]);
     expect(await h.core.store.count(device.id)).toBe(5);
     const twin = h.get(DevicesService).find(device.id);
-    expect(twin?.latest.drumRpm).toEqual({ ts: h.clock.now(), value: 500 });
+    expect(twin?.latest.get('drumRpm')).toEqual({ ts: h.clock.now(), value: 500 });
     expect(twin?.online).toBe(true);
     expect(twin?.lastSeen).toBe(h.clock.now());
   });
@@ -137,7 +137,7 @@ describe('ingest', () => {
     ]);
     expect(await counter('readings')).toBe(readingsBefore + 3);
     expect(await counter('duplicates')).toBe(duplicatesBefore + 2);
-    expect(h.get(DevicesService).find(device.id)?.latest.drumRpm?.value).toBe(300);
+    expect(h.get(DevicesService).find(device.id)?.latest.get('drumRpm')?.value).toBe(300);
   });
 
   it('drops exact replays of readings 150 messages old, whether still on their way to the store or stored', async () => {

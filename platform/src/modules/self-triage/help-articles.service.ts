@@ -89,7 +89,7 @@ export class HelpArticlesService implements OnModuleInit {
     for (const metric of article.metrics) {
       const profile = APPLIANCE_PROFILES[device.type].metrics.find((m) => m.name === metric);
       const baseline = baselineOf(device.type, metric);
-      const latest = device.latest[metric];
+      const latest = device.latest.get(metric);
       if (!profile || !baseline || !latest) continue;
       // a part at rest (a pump between cycles) reads 0, which says nothing about it
       if (baseline.whileRunning && latest.value <= 0) continue;
