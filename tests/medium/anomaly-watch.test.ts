@@ -6,6 +6,8 @@
 import type { Alarm } from '../../contracts/src';
 import { mulberry32 } from '../../contracts/src/seeded-random';
 import { ANOMALY_CLEAR_AFTER_MS } from '../../models/src/detector/anomaly-state';
+import { IsolateHeaps } from '../../platform/src/common/memory/isolate-heaps';
+import { AnomalyWatchService } from '../../platform/src/modules/diagnostics/anomaly-watch.service';
 import { startTestPlatform, telemetry, type TestPlatform } from '../support/platform-fixture';
 
 /** Noise in [-0.5, 0.5), seeded so the "normal" hour is the same on every run. */
@@ -80,6 +82,16 @@ describe('anomaly watch', () => {
       await t.http<Alarm[]>('GET', `/api/alarms?deviceId=${device.id}`, { token })
     ).body.filter((a) => a.cause.startsWith('threshold:'));
     expect(thresholdAlarms).toEqual([]);
+  });
+
+  it("tells the platform's memory release how large the detection thread's heap is (V8 pages that are not pooled)", async () => {
+    const watch = t.platform.app.get(AnomalyWatchService);
+    expect(watch.detectsInWorker).toBe(true);
+    const worker = await watch.detectionMemory();
+    const counted = await t.platform.app.get(IsolateHeaps).committedBytes();
+    // the worker's heap, read twice: a few pages apart at most
+    expect(counted).toBeGreaterThan(4_000_000);
+    expect(Math.abs(counted! - worker!.heapTotalBytes)).toBeLessThan(4_000_000);
   });
 
   it("clears the warning on the first reading two quiet hours (the readings' time) after the last detection, as AnomalyState defines", async () => {

@@ -203,6 +203,34 @@ describe('V8PagePoolRelease', () => {
     expect(await release.checkMeasured()).toMatchObject({ cause: 'resident', pooledBytes: 33 * MB });
   });
 
+  it("counts a worker's heap as held, so that its shrinking does not hide this heap's pool", async () => {
+    const held = 200 * MB;
+    let worker = 59 * MB;
+    let resident = held + worker + 5 * MB;
+    const options = {
+      thresholdBytes: 64 * MB,
+      residentThresholdBytes: 32 * MB,
+      checkEveryMs: 60_000,
+      heapSize: () => held,
+      heapPagesCommitted: () => held,
+      v8PagesResident: async () => resident,
+      gc: () => undefined,
+      rss: () => 700 * MB,
+    };
+    const counted = new V8PagePoolRelease({ ...options, otherHeapsCommitted: async () => worker });
+    const blind = new V8PagePoolRelease(options);
+    expect(await counted.checkMeasured()).toBeUndefined();
+    expect(await blind.checkMeasured()).toBeUndefined();
+    // the worker's heap comes down 28 MB while this one pools 36: resident grows by 8 MB only
+    worker = 31 * MB;
+    resident = held + worker + 5 * MB + 36 * MB;
+    expect(await blind.checkMeasured()).toBeUndefined();
+    expect(await counted.checkMeasured()).toMatchObject({ cause: 'resident', pooledBytes: 36 * MB });
+    // a worker whose heap cannot be read counts for nothing, as without one
+    const unread = new V8PagePoolRelease({ ...options, otherHeapsCommitted: async () => null });
+    expect(await unread.checkMeasured()).toBeUndefined();
+  });
+
   it("reads V8's pages and glibc's arenas from smaps", () => {
     const smaps = [
       '55d0c3a00000-55d0c3b00000 rw-p 00000000 00:00 0                          [heap]',

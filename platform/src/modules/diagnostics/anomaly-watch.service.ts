@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit, Optional } from '@nestjs/common';
 import { APPLIANCE_PROFILES, type AlarmCause, type MetricProfile } from '../../../../contracts/src';
 import { ANOMALY_ALARM_SCORE, CORROBORATION_SCORE } from '../../../../models/src/detector/anomaly-alarm-rule';
 import {
@@ -17,6 +17,7 @@ import { LOGGER, type Logger } from '../../common/logging/logger';
 import { DomainEvents, type DomainEventMap } from '../../common/events/domain-events';
 import { AlarmsService } from '../alarms/alarms.service';
 import { DetectorStatesRepository } from './detector-states.repository';
+import { IsolateHeaps } from '../../common/memory/isolate-heaps';
 
 export const ANOMALY_CAUSE: AlarmCause = { kind: 'anomaly' };
 const TOP_METRICS = 3;
@@ -57,6 +58,7 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly isolateHeaps?: IsolateHeaps,
   ) {}
 
   onModuleInit(): void {
@@ -86,6 +88,16 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
       onBatchFailure: (error) =>
         this.logger.error({ err: error }, 'the detection worker could not score a batch of readings'),
     });
+    // the detection thread's heap, for what V8 pages in the process are pooled (not while
+    // detection runs in this thread, whose heap is the main one)
+    const heaps = this.isolateHeaps;
+    if (heaps) {
+      this.unsubscribe.push(
+        heaps.add(async () =>
+          this.engine.inWorker ? ((await this.engine.memory())?.heapTotalBytes ?? null) : null,
+        ),
+      );
+    }
     this.unsubscribe.push(
       this.events.on('telemetry.accepted', (reading) => this.onReading(reading)),
       this.events.on('fleet.assessed', (assessment) => this.onAssessment(assessment)),

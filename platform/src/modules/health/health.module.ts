@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { IsolateHeaps } from '../../common/memory/isolate-heaps';
 import { HealthController } from './health.controller';
 import { MetricsService } from './metrics.service';
 import { NativeMemoryTrimService } from './native-memory-trim.service';
@@ -7,7 +8,7 @@ import { Readiness } from './readiness';
 @Global()
 @Module({
   controllers: [HealthController],
-  providers: [MetricsService, Readiness, NativeMemoryTrimService],
-  exports: [MetricsService, Readiness, NativeMemoryTrimService],
+  providers: [MetricsService, Readiness, NativeMemoryTrimService, IsolateHeaps],
+  exports: [MetricsService, Readiness, NativeMemoryTrimService, IsolateHeaps],
 })
 export class HealthModule {}

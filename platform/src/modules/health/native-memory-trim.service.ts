@@ -4,7 +4,9 @@ import {
   OnApplicationBootstrap,
   OnApplicationShutdown,
   OnModuleInit,
+  Optional,
 } from '@nestjs/common';
+import { IsolateHeaps } from '../../common/memory/isolate-heaps';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { APP_CONFIG, type AppConfig } from '../../common/config/app-config';
 import { LOGGER, type Logger } from '../../common/logging/logger';
@@ -28,14 +30,18 @@ import { MetricsService } from './metrics.service';
  * Returns glibc's free memory to the system every MEMORY_TRIM_INTERVAL_MS (0: never), and shows
  * glibc's heap in /metrics: what is allocated (a leak shows there) and what is free but kept (a
  * burst's leftovers show there). Every minute (or that interval, if longer), where V8 keeps the
- * pages its heap freed (Node 24), it empties that pool once the heap has shrunk by 64 MB, and compacts the old
+ * pages its heap freed (Node 24), it empties that pool once the heap has shrunk by 32 MB, and compacts the old
  * generation once it keeps 64 MB of pages unused (V8PagePoolRelease).
  * Once, STARTUP_SETTLE_MS after the start, it does both without waiting for a threshold: loading
  * the modules and opening the stores leave tens of MB free in glibc's arenas and, on Node 24, a
  * heap with more pages than it goes on using (the start-memory benchmark: 323 MB -> about 230).
  */
-/** V8's pool is emptied once its heap is this far below its high-water mark. */
-const PAGE_POOL_THRESHOLD_BYTES = 64 * 1024 * 1024;
+/**
+ * V8's pool is emptied once its heap is this far below its high-water mark: 64 MB left up to 6 KB a
+ * device pooled at 10,000 devices (after 9 hours of history the heap came down 36 MB from its
+ * high-water mark, which stayed pooled for the whole run; issue 15, twenty-third round).
+ */
+const PAGE_POOL_THRESHOLD_BYTES = 32 * 1024 * 1024;
 /**
  * ... or once V8's pages resident beyond the heap have grown this much past what the last
  * collection left: a compaction pools its emptied pages without the heap's size showing it (65 MB
@@ -82,6 +88,7 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'memoryTrimIntervalMs'>,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() private readonly isolateHeaps?: IsolateHeaps,
   ) {}
 
   onModuleInit(): void {
@@ -176,6 +183,7 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
       oldSlackBytes: OLD_SLACK_BYTES,
       slackMinGapMs: OLD_SLACK_MIN_GAP_MS,
       v8PagesResident: async () => (await readResidentByKind())?.v8PagesBytes ?? null,
+      otherHeapsCommitted: async () => (await this.isolateHeaps?.committedBytes()) ?? null,
       onRelease: (result: PagePoolReleaseResult) => {
         releases.inc({ cause: result.cause });
         released.set(result.releasedBytes);
