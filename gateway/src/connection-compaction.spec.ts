@@ -106,6 +106,15 @@ describe('compactConnection', () => {
     await waitFor(() => ready.length === 1);
     const [{ client, before, after }] = ready;
     expect(after).toBeLessThanOrEqual(before - 3);
+    // the socket's lists of listeners are lists of their own size, with no properties beside
+    const conn = (client as unknown as { conn: Socket }).conn;
+    const lists = (conn as unknown as { _events: Record<string, unknown> })._events;
+    for (const name of ['end', 'close']) {
+      const list = lists[name];
+      // one listener is kept as itself, more in an array
+      expect(Array.isArray(list) ? list : [list]).toEqual(conn.rawListeners(name));
+      if (Array.isArray(list)) expect(Object.keys(list)).toHaveLength(list.length);
+    }
     // the broker's side drops the socket (no end, no error): only 'close' says it went
     (client as unknown as { conn: Socket }).conn.destroy();
     await waitFor(() => gone.length === 1);
