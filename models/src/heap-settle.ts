@@ -82,6 +82,17 @@ export class HeapSettle {
     if (totalBytes > this.highWater) this.highWater = totalBytes;
   }
 
+  /**
+   * Collects now, whatever the heap's figures (the process's pages resident called for it: V8's
+   * pool of this thread's pages is reached only from this thread); counted as a collection.
+   */
+  collectNow(): void {
+    this.lastAt = this.now();
+    this.gc();
+    this.collections++;
+    this.highWater = this.heap().totalBytes;
+  }
+
   /** Collects if the heap's slack, or how far it shrank (pooled pages), calls for it; whether it did. */
   check(): boolean {
     const { totalBytes, usedBytes } = this.heap();

@@ -81,6 +81,12 @@ describe('the detection engine', () => {
       expect(live?.heapUsedBytes).toBeLessThanOrEqual(live?.heapTotalBytes ?? 0);
       expect(await worker.engine.readings('w-1')).toBe(361);
       expect(await main.engine.memory()).toBeUndefined();
+      // asked to, the worker gives back its heap (a last-resort collection there), detectors kept
+      const settlesBefore = live?.heapSettles ?? 0;
+      await worker.engine.releaseHeap();
+      await main.engine.releaseHeap();
+      expect((await worker.engine.memory())?.heapSettles).toBe(settlesBefore + 1);
+      expect(await worker.engine.readings('w-1')).toBe(361);
     } finally {
       await worker.engine.close();
       await main.engine.close();

@@ -90,6 +90,11 @@ export interface DetectionEngine {
    * (benchmarks; it pauses detection for as long as the collection takes).
    */
   memory(options?: { collect?: boolean }): Promise<DetectionMemory | undefined>;
+  /**
+   * A last-resort collection of the worker thread's heap, which also gives back the pages V8
+   * pooled for it (Node 24): the main thread's own cannot reach them. Nothing without a worker.
+   */
+  releaseHeap(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -306,6 +311,7 @@ type Request =
   | { kind: 'readings'; id: number; deviceId: string }
   | { kind: 'checkpoint'; id: number; max: number }
   | { kind: 'memory'; id: number; collect: boolean }
+  | { kind: 'release-heap'; id: number }
   | { kind: 'close'; id: number };
 
 type Reply =
@@ -352,6 +358,10 @@ class InlineDetection implements DetectionEngine {
 
   memory(): Promise<DetectionMemory | undefined> {
     return Promise.resolve(undefined);
+  }
+
+  releaseHeap(): Promise<void> {
+    return Promise.resolve();
   }
 
   close(): Promise<void> {
@@ -453,6 +463,11 @@ class ThreadDetection implements DetectionEngine {
     // nothing to measure before the worker has started
     if (!this.worker) return Promise.resolve(undefined);
     return this.request<DetectionMemory>((id) => ({ kind: 'memory', id, collect: options.collect === true }));
+  }
+
+  async releaseHeap(): Promise<void> {
+    if (this.fallback || !this.worker) return;
+    await this.request<null>((id) => ({ kind: 'release-heap', id }));
   }
 
   settled(): Promise<void> {
@@ -602,6 +617,9 @@ if (!isMainThread && parentPort && (workerData as { detection?: unknown } | null
           return answer(request.id, core.readings(request.deviceId));
         case 'checkpoint':
           return answer(request.id, core.checkpoint(request.max));
+        case 'release-heap':
+          settle.collectNow();
+          return answer(request.id, null);
         case 'memory': {
           if (request.collect) collectGarbage();
           // in a worker, the heap and array buffers are this thread's isolate's

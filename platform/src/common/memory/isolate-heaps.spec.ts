@@ -13,4 +13,23 @@ describe('IsolateHeaps', () => {
     removeDetection();
     expect(await heaps.committedBytes()).toBe(4_000_000);
   });
+
+  it('has every thread give back its pooled pages, whatever one of them does', async () => {
+    const heaps = new IsolateHeaps();
+    const released: string[] = [];
+    heaps.add(
+      async () => 1,
+      async () => void released.push('detection'),
+    );
+    const remove = heaps.add(
+      async () => 2,
+      () => Promise.reject(new Error('worker gone')),
+    );
+    heaps.add(async () => 3);
+    await heaps.releaseAll();
+    expect(released).toEqual(['detection']);
+    remove();
+    await heaps.releaseAll();
+    expect(released).toEqual(['detection', 'detection']);
+  });
 });

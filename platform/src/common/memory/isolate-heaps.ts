@@ -11,11 +11,25 @@ export type IsolateHeapReader = () => Promise<number | null>;
 @Injectable()
 export class IsolateHeaps {
   private readonly readers = new Set<IsolateHeapReader>();
+  private readonly releasers = new Set<() => Promise<void>>();
 
-  /** Adds a thread's reader; the function returned takes it out again. */
-  add(reader: IsolateHeapReader): () => void {
+  /**
+   * Adds a thread's reader, and what makes the thread give back its heap's pooled pages (a
+   * last-resort collection there: V8's pool is each isolate's own); the function returned takes
+   * them out again.
+   */
+  add(reader: IsolateHeapReader, release?: () => Promise<void>): () => void {
     this.readers.add(reader);
-    return () => this.readers.delete(reader);
+    if (release) this.releasers.add(release);
+    return () => {
+      this.readers.delete(reader);
+      if (release) this.releasers.delete(release);
+    };
+  }
+
+  /** Has every thread give back its pooled pages; a thread that fails to is left as it is. */
+  async releaseAll(): Promise<void> {
+    await Promise.all([...this.releasers].map((release) => release().catch(() => undefined)));
   }
 
   /** What the threads' heaps hold, summed over those read; null with no thread to read. */

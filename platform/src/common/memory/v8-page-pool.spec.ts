@@ -231,6 +231,52 @@ describe('V8PagePoolRelease', () => {
     expect(await unread.checkMeasured()).toBeUndefined();
   });
 
+  it('collects in every thread for pages resident beyond every heap that stay under the other rules, less often while that gives nothing back', async () => {
+    const held = 200 * MB;
+    let clock = 0;
+    let resident = held + 40 * MB;
+    let othersGiveBack = false;
+    const causes: string[] = [];
+    const release = new V8PagePoolRelease({
+      thresholdBytes: 32 * MB,
+      residentThresholdBytes: 32 * MB,
+      pooledBytes: 32 * MB,
+      pooledMinGapMs: 120_000,
+      checkEveryMs: 60_000,
+      now: () => clock,
+      heapSize: () => held,
+      heapPagesCommitted: () => held,
+      v8PagesResident: async () => resident,
+      gc: () => undefined,
+      releaseOthers: async () => {
+        causes.push('others');
+        if (othersGiveBack) resident = held + 4 * MB;
+      },
+      rss: () => 700 * MB,
+      onRelease: (result) => causes.push(result.cause),
+    });
+    // 40 MB pooled from the first look (its floor): the resident rule never fires for it
+    expect(await release.checkMeasured()).toMatchObject({ cause: 'pooled', pooledBytes: 40 * MB });
+    expect(causes).toEqual(['pooled', 'others']);
+    // nothing given back: the next try waits twice the gap (4 minutes), then 8
+    const tried = async (atMs: number) => {
+      clock = atMs;
+      return (await release.checkMeasured())?.cause;
+    };
+    expect(await tried(120_000)).toBeUndefined();
+    expect(await tried(239_000)).toBeUndefined();
+    expect(await tried(240_000)).toBe('pooled');
+    expect(await tried(479_000)).toBeUndefined();
+    othersGiveBack = true;
+    expect(await tried(720_000)).toBe('pooled');
+    expect(resident).toBe(held + 4 * MB);
+    // given back: the gap is 2 minutes again, and under 32 MB nothing is collected
+    resident = held + 30 * MB;
+    expect(await tried(900_000)).toBeUndefined();
+    resident = held + 33 * MB;
+    expect(await tried(901_000)).toBe('pooled');
+  });
+
   it("reads V8's pages and glibc's arenas from smaps", () => {
     const smaps = [
       '55d0c3a00000-55d0c3b00000 rw-p 00000000 00:00 0                          [heap]',

@@ -41,7 +41,7 @@ export type LastResortGc = () => void;
  * What set a release off: the heap shrank from its high-water mark, V8's pages resident passed the
  * heap's, the old generation kept unused pages, or it was asked for (after the start).
  */
-export type PagePoolReleaseCause = 'shrink' | 'resident' | 'slack' | 'requested';
+export type PagePoolReleaseCause = 'shrink' | 'resident' | 'pooled' | 'slack' | 'requested';
 
 export interface PagePoolReleaseResult {
   cause: PagePoolReleaseCause;
@@ -93,7 +93,21 @@ export interface V8PagePoolReleaseOptions {
    * whole run (issue 15, twenty-third round). Null where they cannot be read.
    */
   otherHeapsCommitted?: () => Promise<number | null>;
+  /**
+   * Also collect, in this thread and the others (`releaseOthers`), once V8's pages resident beyond
+   * every heap are this many bytes, whatever the floor, when no collection was made for
+   * `pooledMinGapMs`: a pool can stay under both rules above for good (after 9 hours of history
+   * 69 MB did, read in the floor of a collection made during the playback). A collection that
+   * leaves as much doubles the gap (up to 30 minutes); one that gives it back sets it back.
+   */
+  pooledBytes?: number;
+  pooledMinGapMs?: number;
+  /** Has the other isolates give back their pooled pages (each is reached only from its thread). */
+  releaseOthers?: () => Promise<void>;
 }
+
+/** The longest the pooled rule waits after collections that gave nothing back. */
+const MAX_POOLED_GAP_MS = 30 * 60_000;
 
 /** Whether this V8 pools freed pages (Node 24), where this release is needed. */
 export { v8PoolsFreedPages };
@@ -108,6 +122,11 @@ export class V8PagePoolRelease {
   private readonly now: () => number;
   private readonly oldSlack: () => number;
   private lastSlackRelease = -Infinity;
+  /** When the last collection was made, whatever set it off. */
+  private lastRelease = -Infinity;
+  private pooledGapMs: number;
+  /** V8's pages resident beyond every heap, as read after the last collection. */
+  private residualUnheld?: number;
   private readonly heapPagesCommitted: () => number;
   /**
    * The lowest level of V8's pages resident beyond this heap's since the last collection: what
@@ -124,6 +143,7 @@ export class V8PagePoolRelease {
     this.now = options.now ?? (() => performance.now());
     this.oldSlack = options.oldSlack ?? oldGenerationSlack;
     this.heapPagesCommitted = options.heapPagesCommitted ?? heapPagesCommitted;
+    this.pooledGapMs = options.pooledMinGapMs ?? 0;
   }
 
   start(): void {
@@ -154,7 +174,21 @@ export class V8PagePoolRelease {
       this.otherHeaps(),
     ]);
     const result = this.check(resident ?? undefined, others);
+    if (result && this.options.releaseOthers) {
+      // the others' pools too, and what is left read again once they gave theirs back
+      await this.options.releaseOthers().catch(() => undefined);
+      await this.residualRead;
+      this.residualRead = this.readResidual();
+    }
     await this.residualRead;
+    const { pooledBytes: pooledLimit, pooledMinGapMs = 0 } = this.options;
+    if (result?.cause === 'pooled' && pooledLimit !== undefined && this.residualUnheld !== undefined) {
+      // what the collections left: as much again waits twice as long for the next try
+      this.pooledGapMs =
+        this.residualUnheld >= pooledLimit
+          ? Math.min(Math.max(2 * this.pooledGapMs, pooledMinGapMs), MAX_POOLED_GAP_MS)
+          : pooledMinGapMs;
+    }
     return result;
   }
 
@@ -176,6 +210,14 @@ export class V8PagePoolRelease {
       const pooledBeyond = unheld - this.unheldFloor;
       const threshold = this.options.residentThresholdBytes ?? this.options.thresholdBytes;
       if (pooledBeyond >= threshold) return this.release('resident', Math.max(pooledBytes, pooledBeyond));
+      const { pooledBytes: pooledLimit } = this.options;
+      if (
+        pooledLimit !== undefined &&
+        unheld >= pooledLimit &&
+        this.now() - this.lastRelease >= this.pooledGapMs
+      ) {
+        return this.release('pooled', unheld);
+      }
     }
     const { oldSlackBytes, slackMinGapMs = 0 } = this.options;
     if (oldSlackBytes === undefined || this.now() - this.lastSlackRelease < slackMinGapMs) return undefined;
@@ -205,6 +247,7 @@ export class V8PagePoolRelease {
   private release(cause: PagePoolReleaseCause, pooledBytes: number): PagePoolReleaseResult {
     const before = this.rss();
     const started = this.now();
+    this.lastRelease = started;
     this.gc();
     const result = {
       cause,
@@ -216,6 +259,7 @@ export class V8PagePoolRelease {
     // resident beyond it from what this collection could not give back (read right after it)
     this.highWater = this.heapSize();
     this.unheldFloor = Infinity;
+    this.residualUnheld = undefined;
     this.residualRead = this.readResidual();
     this.options.onRelease?.(result);
     return result;
@@ -231,7 +275,9 @@ export class V8PagePoolRelease {
     try {
       const [resident, others] = await Promise.all([this.options.v8PagesResident(), this.otherHeaps()]);
       if (resident !== null) {
-        this.unheldFloor = Math.min(this.unheldFloor, resident - this.heapPagesCommitted() - others);
+        const unheld = resident - this.heapPagesCommitted() - others;
+        this.unheldFloor = Math.min(this.unheldFloor, unheld);
+        this.residualUnheld = unheld;
       }
     } catch {
       // unread: the next check's figure is the floor, as without a reading

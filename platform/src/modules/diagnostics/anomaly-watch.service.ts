@@ -93,8 +93,9 @@ export class AnomalyWatchService implements OnModuleInit, OnApplicationShutdown 
     const heaps = this.isolateHeaps;
     if (heaps) {
       this.unsubscribe.push(
-        heaps.add(async () =>
-          this.engine.inWorker ? ((await this.engine.memory())?.heapTotalBytes ?? null) : null,
+        heaps.add(
+          async () => (this.engine.inWorker ? ((await this.engine.memory())?.heapTotalBytes ?? null) : null),
+          () => this.engine.releaseHeap(),
         ),
       );
     }

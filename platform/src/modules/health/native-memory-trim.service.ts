@@ -55,6 +55,14 @@ const PAGE_POOL_RESIDENT_THRESHOLD_BYTES = 32 * 1024 * 1024;
  * collection pauses the event loop ≈ 0.3 s at 170 MB live).
  */
 const OLD_SLACK_BYTES = 64 * 1024 * 1024;
+/**
+ * ... or, in every thread, once V8's pages resident beyond every heap are this much, with no
+ * collection for PAGE_POOL_POOLED_MIN_GAP_MS (longer while collections give nothing back): after
+ * 9 hours of history 69 MB stayed so, under the rules above, for a whole run (issue 15,
+ * twenty-third round).
+ */
+const PAGE_POOL_POOLED_BYTES = 32 * 1024 * 1024;
+const PAGE_POOL_POOLED_MIN_GAP_MS = 120_000;
 const OLD_SLACK_MIN_GAP_MS = 600_000;
 /**
  * The pool's rules are looked at every minute at most, however often glibc is trimmed: after 9
@@ -167,7 +175,7 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
     const registers = [this.metrics.registry];
     const releases = new Counter({
       name: 'process_v8_page_pool_releases_total',
-      help: "Last-resort GCs that gave the heap pages V8 pooled back to the system, by what set them off: the heap shrank, V8's pages resident passed the heap's, the old generation kept unused pages, or the start",
+      help: "Last-resort GCs that gave the heap pages V8 pooled back to the system, by what set them off: the heap shrank, V8's pages resident passed the heap's, V8's pages beyond every heap stayed, the old generation kept unused pages, or the start",
       labelNames: ['cause'],
       registers,
     });
@@ -184,6 +192,9 @@ export class NativeMemoryTrimService implements OnModuleInit, OnApplicationBoots
       slackMinGapMs: OLD_SLACK_MIN_GAP_MS,
       v8PagesResident: async () => (await readResidentByKind())?.v8PagesBytes ?? null,
       otherHeapsCommitted: async () => (await this.isolateHeaps?.committedBytes()) ?? null,
+      pooledBytes: PAGE_POOL_POOLED_BYTES,
+      pooledMinGapMs: PAGE_POOL_POOLED_MIN_GAP_MS,
+      releaseOthers: async () => this.isolateHeaps?.releaseAll(),
       onRelease: (result: PagePoolReleaseResult) => {
         releases.inc({ cause: result.cause });
         released.set(result.releasedBytes);
