@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import { ArrayBufferSlots } from '../array-buffer-slots';
+import { NameLists } from '../name-lists';
 import { lruBound } from '../lru-bound';
 import { setOwnKey } from '../own-key';
 import { LRU_READ_OPTIONS } from '../lru-read-options';
@@ -74,7 +75,7 @@ export class FeatureWindow {
    * metrics, so 10,000 windows share a handful of lists instead of an array each (≈ 170 bytes a
    * device: an array made by spreading kept room for 36 names).
    */
-  private readonly nameLists = new Map<string, readonly string[]>();
+  private readonly nameLists = new NameLists(MAX_SHARED_NAME_LISTS);
   /** Where the windows' buffers are: slots of a few large pages, freed by a device forgotten or grown. */
   private readonly slots = new ArrayBufferSlots();
   /** Each page's views (a page let go by the slots goes with its key). */
@@ -147,23 +148,6 @@ export class FeatureWindow {
   }
 
   /**
-   * The one frozen array of these names in this order, at its length. A device may name its
-   * metrics as it likes: past MAX_SHARED_NAME_LISTS lists, new ones are kept by their device alone.
-   */
-  private namesOf(names: string[]): readonly string[] {
-    // each name prefixed by its length: no two lists share a key, whatever the names hold
-    let key = '';
-    for (const name of names) key += `${name.length}:${name}`;
-    const shared = this.nameLists.get(key);
-    if (shared) return shared;
-    const exact = new Array<string>(names.length);
-    for (let i = 0; i < names.length; i++) exact[i] = names[i];
-    Object.freeze(exact);
-    if (this.nameLists.size < MAX_SHARED_NAME_LISTS) this.nameLists.set(key, exact);
-    return exact;
-  }
-
-  /**
    * Offers a reading; returns true when it was kept, i.e. the device's window moved on. The kept
    * reading is the one nearest to a step after the last kept one: with the device's reporting
    * interval known from the previous reading, a reading is kept once the next one would land
@@ -199,7 +183,7 @@ export class FeatureWindow {
           ? capacity
           : Math.min(this.size, Math.max(INITIAL_ROWS, capacity * 2));
       this.relayout(device, rows, width);
-      if (added) device.names = this.namesOf([...device.names, ...added]);
+      if (added) device.names = this.nameLists.of([...device.names, ...added]);
     }
     const { f64, f32 } = device.page;
     const tsAt = device.at / 8;

@@ -1,28 +1,14 @@
+import { NameLists } from '../../../../models/src/name-lists';
+
 /** A metric's latest reading on a twin. */
 export interface TwinReading {
   ts: number;
   value: number;
 }
 
-/** Lists of names shared at most: a fleet's appliance types have a few each. */
-const MAX_SHARED_NAME_LISTS = 1_000;
-const sharedNameLists = new Map<string, readonly string[]>();
+/** The twins' lists of names, shared by the twins that saw the same names in the same order. */
+const nameLists = new NameLists();
 const NO_NAMES: readonly string[] = Object.freeze([]);
-
-/**
- * The one frozen list of these names in this order. Devices of a type report the same metrics, so
- * 10,000 twins share a handful of lists; past MAX_SHARED_NAME_LISTS, a new list is its twin's own.
- */
-function nameListOf(names: readonly string[]): readonly string[] {
-  // each name prefixed by its length: no two lists share a key, whatever the names hold
-  let key = '';
-  for (const name of names) key += `${name.length}:${name}`;
-  const shared = sharedNameLists.get(key);
-  if (shared) return shared;
-  const list = Object.freeze([...names]);
-  if (sharedNameLists.size < MAX_SHARED_NAME_LISTS) sharedNameLists.set(key, list);
-  return list;
-}
 
 /**
  * A device twin's latest reading of each metric, packed: the metric names in a list shared by the
@@ -67,7 +53,7 @@ export class TwinReadings {
   record(name: string, ts: number, value: number): boolean {
     const i = this.names.indexOf(name);
     if (i < 0) {
-      this.names = nameListOf([...this.names, name]);
+      this.names = nameLists.of([...this.names, name]);
       // concat makes an array of the exact length (a push would leave room for more)
       this.readings = this.readings.concat([ts, value]);
       return true;
