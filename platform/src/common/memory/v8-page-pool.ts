@@ -196,8 +196,9 @@ export class V8PagePoolRelease {
    * Empties the pool if the heap shrank by the threshold since its high-water mark, or if V8's
    * pages resident (`v8PagesResidentBytes`, when given) beyond this heap's passed their lowest
    * level by the threshold, or compacts the old generation if it keeps `oldSlackBytes` unused (not
-   * within `slackMinGapMs` of the last time it did); what it gave back. `otherHeapsBytes`: the
-   * pages the process's other isolates hold, not pooled.
+   * within `slackMinGapMs` of the last time it did), or empties it once the pages beyond every
+   * heap are `pooledBytes` with no collection for the pooled rule's gap; what it gave back.
+   * `otherHeapsBytes`: the pages the process's other isolates hold, not pooled.
    */
   check(v8PagesResidentBytes?: number, otherHeapsBytes = 0): PagePoolReleaseResult | undefined {
     this.sample();
