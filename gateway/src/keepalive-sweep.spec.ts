@@ -63,20 +63,30 @@ describe('KeepaliveSweep', () => {
     const timeouts: string[] = [];
     broker.on('keepaliveTimeout', (client: Client) => timeouts.push(client.id));
     const gone: string[] = [];
-    broker.on('clientDisconnect', (client: Client) => gone.push(client.id));
-    const startedAt = performance.now();
+    let silentGoneAt = NaN;
+    broker.on('clientDisconnect', (client: Client) => {
+      gone.push(client.id);
+      if (client.id === 'washer-silent') silentGoneAt = performance.now();
+    });
+    // adopted by the sweep on 'clientReady' (its listener comes first): the silence starts then
+    let silentFrom = NaN;
+    broker.on('clientReady', (client: Client) => {
+      if (client.id === 'washer-silent') silentFrom = performance.now();
+    });
     const silent = await device('washer-silent', 1);
     const pinging = await device('washer-pinging', 1);
     await waitFor(() => sweep.size === 2);
     const ping = setInterval(() => pinging.socket.write(mqttPacket.generate({ cmd: 'pingreq' })), 400);
     try {
       await waitFor(() => gone.length === 1, { timeoutMs: 5_000 });
-      // not before 1.5 s of silence, and at most a sweep (plus the test's own turns) after
-      const silentFor = silent.closedAt() - startedAt;
-      expect(silentFor).toBeGreaterThanOrEqual(1_450);
-      expect(silentFor).toBeLessThan(2_500);
+      // not before 1.5 s of silence, and at most a sweep (plus a loaded machine's turns) after
+      const silentFor = silentGoneAt - silentFrom;
+      expect(silentFor).toBeGreaterThanOrEqual(1_500);
+      expect(silentFor).toBeLessThan(2_600);
       expect(timeouts).toEqual(['washer-silent']);
       expect(gone).toEqual(['washer-silent']);
+      // and the device sees its connection closed
+      await waitFor(() => !Number.isNaN(silent.closedAt()));
       // the one that pings is still there two keep-alives later
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       expect(Number.isNaN(pinging.closedAt())).toBe(true);
