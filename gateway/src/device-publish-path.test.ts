@@ -13,6 +13,7 @@ import { InboundDeviceMessage, MqttGateway } from './index';
 
 const SECRET = 's3cret-1';
 const DEVICE = 'washer-1';
+const OTHER_DEVICE = 'washer-2';
 
 interface Harness {
   gateway: MqttGateway;
@@ -21,17 +22,23 @@ interface Harness {
   /** Durable hand-overs not yet acknowledged (the test releases them). */
   held: Array<() => void>;
   hold: boolean;
+  /** Called after each durable hand-over is recorded. */
+  onDurable?: () => void;
 }
 
 let h: Harness;
 const sockets: Socket[] = [];
 
-beforeEach(async () => {
+/** A gateway whose durable hand-over records what it is given; publishesPerTurn as the gateway's option. */
+async function startHarness(publishesPerTurn?: number): Promise<Harness> {
   const harness: Harness = { gateway: undefined as never, durable: [], messages: [], held: [], hold: false };
   harness.gateway = new MqttGateway({
     host: '127.0.0.1',
     mqttPort: 0,
-    authenticator: { authenticate: (id, secret) => Promise.resolve(id === DEVICE && secret === SECRET) },
+    authenticator: {
+      authenticate: (id, secret) =>
+        Promise.resolve((id === DEVICE || id === OTHER_DEVICE) && secret === SECRET),
+    },
     onMessage: (message) => harness.messages.push(message),
     clock: () => 1_750_000_000_000,
     durable: {
@@ -39,13 +46,25 @@ beforeEach(async () => {
       accept: (message, done) => {
         // copied: the payload is a view of the bytes read, valid during the call
         harness.durable.push({ ...message, payload: Buffer.from(message.payload) });
+        harness.onDurable?.();
         if (harness.hold) harness.held.push(() => done());
         else setImmediate(done);
       },
     },
+    publishesPerTurn,
   });
   await harness.gateway.start();
-  h = harness;
+  return harness;
+}
+
+/** The gateway of the test, started again with another turn budget. */
+async function restartWith(publishesPerTurn: number): Promise<void> {
+  await h.gateway.stop();
+  h = await startHarness(publishesPerTurn);
+}
+
+beforeEach(async () => {
+  h = await startHarness();
 });
 
 afterEach(async () => {
@@ -69,7 +88,7 @@ class RawDevice {
     socket.on('close', () => (this.closed = true));
   }
 
-  static async connect(protocolVersion: 3 | 4, keepalive = 60): Promise<RawDevice> {
+  static async connect(protocolVersion: 3 | 4, keepalive = 60, deviceId = DEVICE): Promise<RawDevice> {
     const socket = tcpConnect(h.gateway.port, '127.0.0.1');
     sockets.push(socket);
     await new Promise((resolve) => socket.once('connect', resolve));
@@ -83,7 +102,7 @@ class RawDevice {
           clean: true,
           clientId: `raw-${protocolVersion}-${Math.random().toString(36).slice(2)}`,
           keepalive,
-          username: DEVICE,
+          username: deviceId,
           password: Buffer.from(SECRET),
         },
         protocolVersion,
@@ -133,130 +152,144 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'subscribe' as const }) },
 );
 
+/**
+ * Streams of telemetry mixed with QoS 0 and other channels' publishes, pings and subscriptions,
+ * cut at any byte: every telemetry publish is handed over once and in order, everything else is
+ * answered by aedes, and nothing closes the connection.
+ */
+async function mixedStreamsTakenInOrder(numRuns: number): Promise<void> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.constantFrom<3 | 4>(3, 4),
+      fc.array(step, { minLength: 1, maxLength: 30 }),
+      fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 12 }),
+      async (protocolVersion, steps, cuts) => {
+        h.durable.length = 0;
+        h.messages.length = 0;
+        const device = await RawDevice.connect(protocolVersion);
+        const expectedDurable: string[] = [];
+        const expectedOther: string[] = [];
+        const qos1Ids: number[] = [];
+        let id = 0;
+        const parts: Buffer[] = [];
+        for (const s of steps) {
+          const messageId = ++id;
+          switch (s.kind) {
+            case 'telemetry':
+              expectedDurable.push(s.payload);
+              qos1Ids.push(messageId);
+              parts.push(
+                packetBytes(
+                  {
+                    cmd: 'publish',
+                    topic: topics.telemetry(DEVICE),
+                    payload: s.payload,
+                    qos: 1,
+                    dup: s.dup,
+                    retain: false,
+                    messageId,
+                  },
+                  protocolVersion,
+                ),
+              );
+              break;
+            case 'telemetry-qos0':
+              expectedOther.push(`telemetry ${s.payload}`);
+              parts.push(
+                packetBytes(
+                  {
+                    cmd: 'publish',
+                    topic: topics.telemetry(DEVICE),
+                    payload: s.payload,
+                    qos: 0,
+                    retain: false,
+                  },
+                  protocolVersion,
+                ),
+              );
+              break;
+            case 'events':
+              expectedOther.push(`events ${s.payload}`);
+              qos1Ids.push(messageId);
+              parts.push(
+                packetBytes(
+                  {
+                    cmd: 'publish',
+                    topic: topics.events(DEVICE),
+                    payload: s.payload,
+                    qos: 1,
+                    retain: false,
+                    messageId,
+                  },
+                  protocolVersion,
+                ),
+              );
+              break;
+            case 'ping':
+              parts.push(packetBytes({ cmd: 'pingreq' }, protocolVersion));
+              break;
+            case 'subscribe':
+              parts.push(
+                packetBytes(
+                  {
+                    cmd: 'subscribe',
+                    messageId,
+                    subscriptions: [{ topic: topics.commands(DEVICE), qos: 1 }],
+                  },
+                  protocolVersion,
+                ),
+              );
+              break;
+          }
+        }
+        const stream = Buffer.concat(parts);
+        // cut the stream into chunks of the given sizes (cycled), each written on its own
+        let at = 0;
+        for (let i = 0; at < stream.length; i++) {
+          const size = cuts[i % cuts.length];
+          device.write(stream.subarray(at, at + size));
+          at += size;
+          if (i % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        const pings = steps.filter((s) => s.kind === 'ping').length;
+        const subscribes = steps.filter((s) => s.kind === 'subscribe').length;
+        const answered = () =>
+          device.acked().length >= qos1Ids.length &&
+          h.messages.length >= expectedOther.length &&
+          device.count('pingresp') >= pings &&
+          device.count('suback') >= subscribes;
+        await waitFor(() => answered() || device.closed || undefined, {
+          what: `${qos1Ids.length} PUBACKs (have ${device.acked().length}) and the rest`,
+          timeoutMs: 5000,
+          intervalMs: 5,
+        });
+        expect(device.closed).toBe(false);
+        expect(h.durable.map((m) => m.payload.toString())).toEqual(expectedDurable);
+        expect(
+          h.durable.every((m) => m.topic === topics.telemetry(DEVICE) && m.channel === 'telemetry'),
+        ).toBe(true);
+        // aedes' own order for what it handles: a QoS 0 publish overtakes a QoS 1 one before it
+        expect(h.messages.map((m) => `${m.channel} ${m.payload.toString()}`).sort()).toEqual(
+          expectedOther.sort(),
+        );
+        expect([...device.acked()].sort((a, b) => a - b)).toEqual(qos1Ids);
+        expect(device.count('pingresp')).toBe(pings);
+        expect(device.count('suback')).toBe(subscribes);
+        device.socket.destroy();
+      },
+    ),
+    { numRuns },
+  );
+}
+
 describe('the short path of device publishes', () => {
   it('takes every packet of a stream cut at any byte, in order, whatever else is mixed in (MQTT 3.1 and 3.1.1)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom<3 | 4>(3, 4),
-        fc.array(step, { minLength: 1, maxLength: 30 }),
-        fc.array(fc.integer({ min: 1, max: 600 }), { minLength: 1, maxLength: 12 }),
-        async (protocolVersion, steps, cuts) => {
-          h.durable.length = 0;
-          h.messages.length = 0;
-          const device = await RawDevice.connect(protocolVersion);
-          const expectedDurable: string[] = [];
-          const expectedOther: string[] = [];
-          const qos1Ids: number[] = [];
-          let id = 0;
-          const parts: Buffer[] = [];
-          for (const s of steps) {
-            const messageId = ++id;
-            switch (s.kind) {
-              case 'telemetry':
-                expectedDurable.push(s.payload);
-                qos1Ids.push(messageId);
-                parts.push(
-                  packetBytes(
-                    {
-                      cmd: 'publish',
-                      topic: topics.telemetry(DEVICE),
-                      payload: s.payload,
-                      qos: 1,
-                      dup: s.dup,
-                      retain: false,
-                      messageId,
-                    },
-                    protocolVersion,
-                  ),
-                );
-                break;
-              case 'telemetry-qos0':
-                expectedOther.push(`telemetry ${s.payload}`);
-                parts.push(
-                  packetBytes(
-                    {
-                      cmd: 'publish',
-                      topic: topics.telemetry(DEVICE),
-                      payload: s.payload,
-                      qos: 0,
-                      retain: false,
-                    },
-                    protocolVersion,
-                  ),
-                );
-                break;
-              case 'events':
-                expectedOther.push(`events ${s.payload}`);
-                qos1Ids.push(messageId);
-                parts.push(
-                  packetBytes(
-                    {
-                      cmd: 'publish',
-                      topic: topics.events(DEVICE),
-                      payload: s.payload,
-                      qos: 1,
-                      retain: false,
-                      messageId,
-                    },
-                    protocolVersion,
-                  ),
-                );
-                break;
-              case 'ping':
-                parts.push(packetBytes({ cmd: 'pingreq' }, protocolVersion));
-                break;
-              case 'subscribe':
-                parts.push(
-                  packetBytes(
-                    {
-                      cmd: 'subscribe',
-                      messageId,
-                      subscriptions: [{ topic: topics.commands(DEVICE), qos: 1 }],
-                    },
-                    protocolVersion,
-                  ),
-                );
-                break;
-            }
-          }
-          const stream = Buffer.concat(parts);
-          // cut the stream into chunks of the given sizes (cycled), each written on its own
-          let at = 0;
-          for (let i = 0; at < stream.length; i++) {
-            const size = cuts[i % cuts.length];
-            device.write(stream.subarray(at, at + size));
-            at += size;
-            if (i % 3 === 0) await new Promise((resolve) => setImmediate(resolve));
-          }
-          const pings = steps.filter((s) => s.kind === 'ping').length;
-          const subscribes = steps.filter((s) => s.kind === 'subscribe').length;
-          const answered = () =>
-            device.acked().length >= qos1Ids.length &&
-            h.messages.length >= expectedOther.length &&
-            device.count('pingresp') >= pings &&
-            device.count('suback') >= subscribes;
-          await waitFor(() => answered() || device.closed || undefined, {
-            what: `${qos1Ids.length} PUBACKs (have ${device.acked().length}) and the rest`,
-            timeoutMs: 5000,
-            intervalMs: 5,
-          });
-          expect(device.closed).toBe(false);
-          expect(h.durable.map((m) => m.payload.toString())).toEqual(expectedDurable);
-          expect(
-            h.durable.every((m) => m.topic === topics.telemetry(DEVICE) && m.channel === 'telemetry'),
-          ).toBe(true);
-          // aedes' own order for what it handles: a QoS 0 publish overtakes a QoS 1 one before it
-          expect(h.messages.map((m) => `${m.channel} ${m.payload.toString()}`).sort()).toEqual(
-            expectedOther.sort(),
-          );
-          expect([...device.acked()].sort((a, b) => a - b)).toEqual(qos1Ids);
-          expect(device.count('pingresp')).toBe(pings);
-          expect(device.count('suback')).toBe(subscribes);
-          device.socket.destroy();
-        },
-      ),
-      { numRuns: 80 },
-    );
+    await mixedStreamsTakenInOrder(80);
+  });
+
+  it('takes every packet in order as well when each turn of the event loop takes two publishes at most', async () => {
+    await restartWith(2);
+    await mixedStreamsTakenInOrder(40);
   });
 
   it('acknowledges a publish only once it is durable, answering the connection meanwhile', async () => {
@@ -309,6 +342,62 @@ describe('the short path of device publishes', () => {
     expect(device.acked()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     // and silence still ends it
     await waitFor(() => device.closed || undefined, { what: 'the keep-alive timeout', timeoutMs: 5000 });
+  });
+
+  it('spreads a flood over turns of the event loop, two devices in turn, taking every publish once and in order', async () => {
+    await restartWith(5);
+    const [a, b] = [await RawDevice.connect(4), await RawDevice.connect(4, 60, OTHER_DEVICE)];
+    // Turns counted by a chain of setImmediate from the first hand-over on: each turn of the
+    // event loop runs it once.
+    let turn = 0;
+    const turnOf: number[] = [];
+    h.onDurable = () => {
+      if (turnOf.length === 0) {
+        const tick = () => {
+          turn++;
+          if (h.durable.length < 400) setImmediate(tick);
+        };
+        setImmediate(tick);
+      }
+      turnOf.push(turn);
+    };
+    const flood = (from: string, deviceId: string) =>
+      Buffer.concat(
+        Array.from({ length: 200 }, (_, i) =>
+          packetBytes(
+            {
+              cmd: 'publish',
+              topic: topics.telemetry(deviceId),
+              payload: `${from}${i}`,
+              qos: 1,
+              retain: false,
+              messageId: i + 1,
+            },
+            4,
+          ),
+        ),
+      );
+    a.write(flood('a', DEVICE));
+    b.write(flood('b', OTHER_DEVICE));
+    await waitFor(() => (a.acked().length === 200 && b.acked().length === 200) || undefined, {
+      what: '400 PUBACKs',
+      timeoutMs: 10_000,
+    });
+    const payloads = h.durable.map((m) => m.payload.toString());
+    const fromA = payloads.filter((p) => p.startsWith('a'));
+    const fromB = payloads.filter((p) => p.startsWith('b'));
+    expect(fromA).toEqual(Array.from({ length: 200 }, (_, i) => `a${i}`));
+    expect(fromB).toEqual(Array.from({ length: 200 }, (_, i) => `b${i}`));
+    expect(a.acked()).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(b.acked()).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    // No turn took more than its 5 (10 where the count of turns and the budget's turns straddle).
+    const perTurn = new Map<number, number>();
+    for (const t of turnOf) perTurn.set(t, (perTurn.get(t) ?? 0) + 1);
+    expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(10);
+    expect(perTurn.size).toBeGreaterThanOrEqual(40);
+    // Neither device's flood was taken whole before the other's first publish.
+    expect(payloads.indexOf('b0')).toBeLessThan(payloads.indexOf('a199'));
+    expect(payloads.indexOf('a0')).toBeLessThan(payloads.indexOf('b199'));
   });
 
   it('closes a connection that sends a malformed remaining length, taking nothing from it', async () => {

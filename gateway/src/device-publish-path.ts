@@ -50,6 +50,13 @@ const PUBLISH_QOS1 = 0x32;
 const PUBLISH_QOS1_MASK = 0xf7;
 const PUBACK = 0x40;
 const MAX_LENGTH_BYTES = 4;
+/**
+ * The most publishes the short path takes in one turn of the event loop: a connection's packets
+ * past it wait for the next turn. What ingest does with a turn's publishes takes about 25 µs each
+ * on the machine of docs/benchmarks.md, so a turn stays within about 50 ms however many devices
+ * send at once.
+ */
+export const DEFAULT_PUBLISHES_PER_TURN = 2_000;
 
 /**
  * The short path of a device connection: a device's QoS 1 publish on one of its durable topics is
@@ -63,7 +70,12 @@ const MAX_LENGTH_BYTES = 4;
  *
  * Back-pressure is aedes' own: each publish taken counts in aedes' count of packets in progress
  * (`_parsingBatch`) until its PUBACK is written, so aedes decides when to read the socket on exactly
- * as it does for its own packets; a PUBACK that fills the socket waits for it to drain.
+ * as it does for its own packets; a PUBACK that fills the socket waits for it to drain. And a turn
+ * of the event loop takes at most `publishesPerTurn` publishes from all connections together: a
+ * connection's packets past it are kept, in order, and it reads nothing more until they are taken
+ * at the start of a later turn (the connections that waited longest first). Without it, a fleet
+ * sending at once (10,000 devices, 20 publishes in flight each) had one turn take every publish
+ * read, hundreds of thousands, and the event loop seconds late: keep-alives missed, timers late.
  */
 export class DevicePublishPaths {
   /** Connections with PUBACKs to write at the end of this turn. */
@@ -71,14 +83,58 @@ export class DevicePublishPaths {
   /** Connections whose acknowledged publishes finish in the next turn (aedes' setImmediate). */
   private finishing: DevicePublishPath[] = [];
   private finishScheduled = false;
+  /** Publishes taken in this turn (since `newTurn` last ran). */
+  private takenThisTurn = 0;
+  private newTurnScheduled = false;
+  /** Connections whose packets wait for a turn with room, longest waiting first. */
+  private waiting: DevicePublishPath[] = [];
 
   /**
-   * channels: the device channels the short path takes (`telemetry`).
+   * channels: the device channels the short path takes (`telemetry`); publishesPerTurn: the most
+   * publishes taken in one turn of the event loop.
    */
   constructor(
     readonly channels: readonly DeviceChannel[],
     readonly policy: DevicePublishPathPolicy,
-  ) {}
+    readonly publishesPerTurn = DEFAULT_PUBLISHES_PER_TURN,
+  ) {
+    if (!(publishesPerTurn >= 1)) throw new Error('publishesPerTurn must be at least 1');
+  }
+
+  /** Whether this turn may take another publish. */
+  hasRoom(): boolean {
+    return this.takenThisTurn < this.publishesPerTurn;
+  }
+
+  /** Counts a publish taken in this turn. */
+  countTaken(): void {
+    if (this.takenThisTurn++ === 0) this.scheduleNewTurn();
+  }
+
+  /** Keeps a connection's packets for a later turn. */
+  wait(path: DevicePublishPath): void {
+    this.waiting.push(path);
+    this.scheduleNewTurn();
+  }
+
+  private scheduleNewTurn(): void {
+    if (this.newTurnScheduled) return;
+    this.newTurnScheduled = true;
+    setImmediate(this.newTurn);
+  }
+
+  /** A new turn's room: the connections that waited take it first, in order. */
+  private readonly newTurn = (): void => {
+    this.newTurnScheduled = false;
+    this.takenThisTurn = 0;
+    const waiting = this.waiting;
+    this.waiting = [];
+    let next = 0;
+    while (next < waiting.length && this.hasRoom()) waiting[next++].resume();
+    // Those still waiting go ahead of any that had to wait again just now.
+    if (next < waiting.length) this.waiting = waiting.slice(next).concat(this.waiting);
+    if (this.waiting.length > 0) this.scheduleNewTurn();
+  };
 
   /**
    * Puts the short path in front of a connected client's parser. Call once the client is
@@ -120,6 +176,7 @@ export class DevicePublishPaths {
 }
 
 const PATH = Symbol('devicePublishPath');
+const NOTHING_READ = Buffer.alloc(0);
 type ShortPathParser = MqttParser & { [PATH]: DevicePublishPath };
 
 /** In place of mqtt-packet's `parse` (one function for every connection: `this` is the parser). */
@@ -134,8 +191,10 @@ function parseWhole(parser: MqttParser, chunk: Buffer): number {
 
 /** The short path's state for one connection: kept small, there is one per connected device. */
 class DevicePublishPath {
-  /** The start of a packet the last chunk ended in. */
+  /** The start of a packet the last chunk ended in, or the packets waiting for a turn with room. */
   private rest?: Buffer;
+  /** Whether `rest` waits for a turn with room (in `paths.waiting`). */
+  private waiting = false;
   /** Message ids acknowledged and not yet written. */
   private acks?: number[];
   /** Publishes whose PUBACK is written, to finish in aedes' count in the next turn. */
@@ -157,11 +216,25 @@ class DevicePublishPath {
       // malformed length): it goes on until it is between packets again.
       return parseWhole(parser, chunk);
     }
-    const buf = this.rest ? Buffer.concat([this.rest, chunk]) : chunk;
+    if (this.waiting) {
+      // aedes read on (a 'readable' counts as a finished packet for it): after what waits.
+      this.rest = Buffer.concat([this.rest!, chunk]);
+      return 0;
+    }
+    const buf = this.rest ? (chunk.length === 0 ? this.rest : Buffer.concat([this.rest, chunk])) : chunk;
     this.rest = undefined;
+    const paths = this.paths;
     let at = 0;
     let taken = false;
     while (at < buf.length) {
+      if (!paths.hasRoom()) {
+        // This turn is full: the rest waits, and aedes reads nothing more meanwhile.
+        this.rest = buf.subarray(at);
+        this.waiting = true;
+        this.client._parsingBatch++;
+        paths.wait(this);
+        break;
+      }
       // The fixed header: a type byte and a remaining length of 1 to 4 bytes.
       let length = 0;
       let multiplier = 1;
@@ -190,7 +263,7 @@ class DevicePublishPath {
       at = end;
       if (this.client.closed) return 0;
     }
-    if (at < buf.length) this.rest = buf.subarray(at);
+    if (at < buf.length && !this.waiting) this.rest = buf.subarray(at);
     // aedes refreshes the keep-alive for every packet it handles; these count as well.
     if (taken && this.client._keepaliveInterval > 0) this.client._keepaliveTimer?.refresh();
     return 0;
@@ -213,6 +286,7 @@ class DevicePublishPath {
     if (topicIndex < 0 || !paths.policy.open(client as unknown as Client, this.deviceId)) return false;
     // One more packet in progress for aedes: it counts this one as its own.
     client._parsingBatch++;
+    paths.countTaken();
     paths.policy.accept(
       this.deviceId,
       this.deviceTopics[topicIndex],
@@ -224,6 +298,19 @@ class DevicePublishPath {
       },
     );
     return true;
+  }
+
+  /** Takes the packets that waited for a turn with room, then lets aedes read on. */
+  resume(): void {
+    this.waiting = false;
+    const client = this.client;
+    if (client.closed) {
+      this.rest = undefined;
+      return;
+    }
+    this.parse(NOTHING_READ);
+    // The packet in progress counted for the wait is done: aedes reads the socket once none is left.
+    client._nextBatch();
   }
 
   private get deviceTopics(): string[] {

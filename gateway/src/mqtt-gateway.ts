@@ -95,6 +95,12 @@ export interface GatewayOptions {
   /** Larger packets close the connection. Default 256 KiB. */
   maxPacketBytes?: number;
   /**
+   * The most durable publishes the devices' short path takes in one turn of the event loop, all
+   * connections together; the rest wait for the next turn, their connections unread meanwhile.
+   * Default `DEFAULT_PUBLISHES_PER_TURN`.
+   */
+  publishesPerTurn?: number;
+  /**
    * Scale-out: brokers given the same Redis share subscriptions, retained messages (device
    * status), sessions and offline QoS 1 messages, so a device may connect to any of them.
    */
@@ -652,21 +658,25 @@ export class MqttGateway {
     const durable = this.options.durable;
     if (!durable) return undefined;
     const channels = durable.channels.filter((channel) => DEVICE_PUBLISH_CHANNELS.includes(channel));
-    return new DevicePublishPaths(channels, {
-      open: (client, deviceId) =>
-        subscriptions.none && this.stopping === undefined && this.currentClients.get(deviceId) === client,
-      accept: (deviceId, topic, topicIndex, payload, done) => {
-        this.pipelineSkipped++;
-        const message: InboundDeviceMessage = {
-          deviceId,
-          channel: channels[topicIndex],
-          topic,
-          payload,
-          receivedAtMs: this.now(),
-        };
-        this.acceptDurably(message, done);
+    return new DevicePublishPaths(
+      channels,
+      {
+        open: (client, deviceId) =>
+          subscriptions.none && this.stopping === undefined && this.currentClients.get(deviceId) === client,
+        accept: (deviceId, topic, topicIndex, payload, done) => {
+          this.pipelineSkipped++;
+          const message: InboundDeviceMessage = {
+            deviceId,
+            channel: channels[topicIndex],
+            topic,
+            payload,
+            receivedAtMs: this.now(),
+          };
+          this.acceptDurably(message, done);
+        },
       },
-    });
+      this.options.publishesPerTurn,
+    );
   }
 
   private createMetrics(registry: Registry): GatewayMetrics {
