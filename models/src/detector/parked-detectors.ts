@@ -1,7 +1,8 @@
 import { AnomalyRuleEntry } from './anomaly-alarm-rule';
 import { AnomalyState } from './anomaly-state';
+import { DETECTOR_CONFIG } from './detector-config';
 import { JointModel } from './joint-model';
-import { MetricModel } from './metric-model';
+import { MetricModel, type ModelStorage } from './metric-model';
 import { OnlineDetector } from './online-detector';
 import { REGIME_SHARED, RegimeModel } from './regime-model';
 import { SlotFile } from './slot-file';
@@ -18,6 +19,27 @@ const CLASSES = [
   AnomalyState,
   RegimeModel,
 ] as const;
+/**
+ * By class (CLASSES' order): an instance made by its constructor, cheaply and with nothing of its
+ * own to keep (no profile slot, no buffer but a shared scratch one), for a return that finds no
+ * parked detector's objects to be read into; its fields are then written over. Not
+ * `Object.create(prototype)`: an object made that way does not get its class's hidden class, and
+ * V8 keeps one given more than 16 fields by name (a metric model has 20) in dictionary mode,
+ * whose every field read is a hash lookup: detectors that came back that way took 6 times the
+ * detection thread's CPU a reading (ingest-vs-mosquitto, after the devices had been parked).
+ */
+function blankMakers(): readonly (() => object)[] {
+  const scratch = new ArrayBuffer(MetricModel.bytes(DETECTOR_CONFIG));
+  const storage: ModelStorage = { buffer: scratch, byteOffset: 0, views: MetricModel.views(scratch) };
+  return [
+    () => new OnlineDetector({ metrics: [] }),
+    () => new MetricModel(DETECTOR_CONFIG, storage),
+    () => new JointModel(1),
+    () => new AnomalyRuleEntry(new AnomalyState(), null),
+    () => new AnomalyState(),
+    () => new RegimeModel(),
+  ];
+}
 const VIEWS = [Float64Array, Float32Array, Uint16Array, Uint8Array, Int32Array, Uint32Array] as const;
 /** By name: a test runner's realm may make typed arrays whose buffers are not this realm's ArrayBuffer. */
 const VIEW_NAMES: readonly string[] = VIEWS.map((View) => View.name);
@@ -155,6 +177,8 @@ export class ParkedDetectors {
   private buffersMadeCount = 0;
   /** The objects given, then the regime models' (their configuration and scratch arrays). */
   private readonly shared: readonly object[];
+  /** By class: a new instance with its class's hidden class, to read a record into (blankMakers). */
+  private readonly blank = blankMakers();
 
   /**
    * dir: where the files go; shared: the objects detectors refer to but do not own (their
@@ -559,11 +583,13 @@ export class ParkedDetectors {
       case SHARED:
         return this.shared[bytes[this.at++]];
       case INSTANCE: {
-        const prototype = CLASSES[bytes[this.at++]].prototype as object;
+        const c = bytes[this.at++];
         const keys = this.fieldNames[this.readU32()];
         const reused =
-          typeof existing === 'object' && existing !== null && Object.getPrototypeOf(existing) === prototype;
-        const instance = (reused ? existing : Object.create(prototype)) as Record<string, unknown>;
+          typeof existing === 'object' &&
+          existing !== null &&
+          Object.getPrototypeOf(existing) === CLASSES[c].prototype;
+        const instance = (reused ? existing : this.blank[c]()) as Record<string, unknown>;
         for (const key of keys) {
           // a number, boolean or the like is written over as it is: reading a number field out of
           // the object would box it in a heap number for nothing
