@@ -24,9 +24,10 @@ const CLASSES = [
  * own to keep (no profile slot, no buffer but a shared scratch one), for a return that finds no
  * parked detector's objects to be read into; its fields are then written over. Not
  * `Object.create(prototype)`: an object made that way does not get its class's hidden class, and
- * V8 keeps one given more than 16 fields by name (a metric model has 20) in dictionary mode,
- * whose every field read is a hash lookup: detectors that came back that way took 6 times the
- * detection thread's CPU a reading (ingest-vs-mosquitto, after the devices had been parked).
+ * V8 keeps one given more than 16 fields through computed keys (a metric model has 20) in
+ * dictionary mode, whose every field read is a hash lookup: detectors that came back that way took
+ * 6 times the detection thread's CPU a reading (ingest-vs-mosquitto, after the devices had been
+ * parked).
  */
 function blankMakers(): readonly (() => object)[] {
   const scratch = new ArrayBuffer(MetricModel.bytes(DETECTOR_CONFIG));
